@@ -1,0 +1,211 @@
+//! The article being annotated: an immutable text with everything derived
+//! from it once — the offset index, spaCy-aligned tokens, paragraphs and the
+//! SHA-256 that travels with every save.
+//!
+//! Units: code points, end exclusive. Invariant: the text never changes after
+//! [`Article::new`]; annotations refer to it by hash.
+
+use crate::text_index::TextIndex;
+use crate::tokenize::{tokenize, Token};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// Longest text an annotator can open: far beyond a long read (50,000 words
+/// is about 0.3 MB) yet small enough to keep the page responsive.
+pub const MAX_TEXT_BYTES: usize = 5 * 1024 * 1024;
+
+/// A line of text with visible content, rendered as one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleError {
+    Empty,
+    TooLarge { bytes: usize },
+    Binary,
+}
+
+impl fmt::Display for ArticleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArticleError::Empty => write!(f, "the text is empty: there is nothing to annotate"),
+            ArticleError::TooLarge { bytes } => write!(
+                f,
+                "the text is too large ({:.1} MB); Marginalia opens texts up to {} MB",
+                *bytes as f64 / 1_048_576.0,
+                MAX_TEXT_BYTES / 1_048_576
+            ),
+            ArticleError::Binary => {
+                write!(f, "this looks like a binary file, not text (it contains NUL or control bytes)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ArticleError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Stable identifier of the document (file name, CMS id…).
+    pub id: String,
+    pub title: String,
+    text: String,
+    index: TextIndex,
+    tokens: Vec<Token>,
+    paragraphs: Vec<Paragraph>,
+    sha256: String,
+}
+
+impl Article {
+    /// Loads `text` exactly as given (no normalisation: offsets must match
+    /// the source byte for byte).
+    pub fn new(id: impl Into<String>, title: impl Into<String>, text: impl Into<String>) -> Result<Self, ArticleError> {
+        let text = text.into();
+        check_text(&text)?;
+        let index = TextIndex::new(&text);
+        let tokens = tokenize(&text);
+        let paragraphs = split_paragraphs(&text);
+        let sha256 = sha256_hex(&text);
+        Ok(Self { id: id.into(), title: title.into(), text, index, tokens, paragraphs, sha256 })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    pub fn index(&self) -> &TextIndex {
+        &self.index
+    }
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        &self.paragraphs
+    }
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+    pub fn len_chars(&self) -> usize {
+        self.index.len_chars()
+    }
+
+    /// The text of `[start, end)` in code points.
+    pub fn slice(&self, start: usize, end: usize) -> &str {
+        self.index.slice(&self.text, start, end)
+    }
+
+    /// Index of the token that contains code point `cp`, if any (whitespace
+    /// that is a token's `ws` belongs to no token).
+    pub fn token_at(&self, cp: usize) -> Option<usize> {
+        let i = self.tokens.partition_point(|t| t.end <= cp);
+        (i < self.tokens.len() && self.tokens[i].start <= cp).then_some(i)
+    }
+
+    /// Whether the token is only whitespace (a line break, a no-break space):
+    /// such tokens exist for spaCy's sake but are never a selection edge.
+    pub fn is_space_token(&self, i: usize) -> bool {
+        let t = self.tokens[i];
+        self.slice(t.start, t.end).chars().all(char::is_whitespace)
+    }
+
+    /// Index of the paragraph containing `cp` or, between paragraphs, the
+    /// next one.
+    pub fn paragraph_at(&self, cp: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.end <= cp);
+        (i < self.paragraphs.len()).then_some(i)
+    }
+}
+
+/// Rejects what cannot be an article: empty, oversized or binary input.
+pub fn check_text(text: &str) -> Result<(), ArticleError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ArticleError::TooLarge { bytes: text.len() });
+    }
+    if text.trim().is_empty() {
+        return Err(ArticleError::Empty);
+    }
+    let binary = text.chars().any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')));
+    if binary {
+        return Err(ArticleError::Binary);
+    }
+    Ok(())
+}
+
+/// Decodes uploaded bytes as UTF-8 text (with or without a BOM, which is
+/// dropped), telling binary files apart from text.
+pub fn decode_text_file(bytes: &[u8]) -> Result<String, ArticleError> {
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(ArticleError::TooLarge { bytes: bytes.len() });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| ArticleError::Binary)?.to_string();
+    check_text(&text)?;
+    Ok(text)
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lines with visible content; a paragraph excludes its line break.
+fn split_paragraphs(text: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut visible = false;
+    let mut cp = 0;
+    for c in text.chars() {
+        if c == '\n' {
+            if visible {
+                out.push(Paragraph { start, end: cp });
+            }
+            start = cp + 1;
+            visible = false;
+        } else if !c.is_whitespace() {
+            visible = true;
+        }
+        cp += 1;
+    }
+    if visible {
+        out.push(Paragraph { start, end: cp });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_visible_lines() {
+        let a = Article::new("t", "t", "Title\n\nFirst para.\n  \nSecond\n").unwrap();
+        let texts: Vec<_> = a.paragraphs().iter().map(|p| a.slice(p.start, p.end)).collect();
+        assert_eq!(texts, ["Title", "First para.", "Second"]);
+        assert_eq!(a.paragraph_at(6), Some(1), "a blank line belongs to the next paragraph");
+    }
+
+    #[test]
+    fn hash_is_sha256_of_the_utf8_text() {
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_huge_input() {
+        assert_eq!(Article::new("a", "a", " \n ").unwrap_err(), ArticleError::Empty);
+        assert_eq!(decode_text_file(b"PK\x03\x04\x00\x00").unwrap_err(), ArticleError::Binary);
+        assert_eq!(decode_text_file(&[0xff, 0xfe, 0x41]).unwrap_err(), ArticleError::Binary);
+        let huge = "a".repeat(MAX_TEXT_BYTES + 1);
+        assert!(matches!(Article::new("a", "a", huge).unwrap_err(), ArticleError::TooLarge { .. }));
+        assert_eq!(decode_text_file(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+    }
+
+    #[test]
+    fn token_lookup() {
+        let a = Article::new("t", "t", "Mali’s minister").unwrap();
+        let t = a.token_at(1).unwrap();
+        assert_eq!(a.slice(a.tokens()[t].start, a.tokens()[t].end), "Mali");
+        assert_eq!(a.token_at(6), None, "the space after a token belongs to none");
+    }
+}

@@ -1,0 +1,19 @@
+//! Marginalia's pure core: every rule and every format, with no browser
+//! dependency. The web app (`src/`) and the command-line tool drive it.
+//!
+//! Units: every offset that leaves this crate is a Unicode code point,
+//! start inclusive, end exclusive. [`text_index::TextIndex`] converts to
+//! UTF-16 (the DOM) and UTF-8 bytes (Rust strings) at the edges.
+
+pub mod article;
+pub mod caret;
+pub mod command;
+pub mod editor;
+pub mod history;
+pub mod label_schema;
+pub mod layout;
+pub mod record;
+pub mod snap;
+pub mod span;
+pub mod text_index;
+pub mod tokenize;

@@ -1,0 +1,292 @@
+//! The root component: owns the state, wires the components' callbacks to
+//! actions, and runs the side effects a change calls for (persisting,
+//! scrolling, downloading, reading files).
+
+use crate::components::article_view::ArticleView;
+use crate::components::chooser::{chooser_items, ChooserMenu};
+use crate::components::label_bar::LabelBar;
+use crate::components::notice_bar::NoticeBar;
+use crate::components::paste_dialog::PasteDialog;
+use crate::components::side_panel::{label_groups, SidePanel};
+use crate::components::status_bar::StatusBar;
+use crate::components::toolbar::Toolbar;
+use crate::file_open::{open_bytes, open_pasted};
+use crate::gestures::{self, Current};
+use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
+use crate::{clock, download, file_read, storage};
+use marginalia_core::article::{Article, MAX_TEXT_BYTES};
+use marginalia_core::editor::Editor;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{spans_from_record, Record, SaveInfo};
+use marginalia_core::snap::Precision;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use yew::prelude::*;
+
+const DEFAULT_ID: &str = "mali-russia-wagner";
+const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
+const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.txt");
+
+/// The work open last in this browser, else the default article.
+fn init_state() -> AppState {
+    let schema = Arc::new(storage::load_schema().unwrap_or_else(LabelSchema::news_default));
+    let now = Some(clock::now_iso());
+    if let Some(record) = storage::load_current() {
+        let created_at = record.created_at.clone().or(now.clone());
+        if let Ok(loaded) = record.load(&schema) {
+            let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
+            if editor.restore(loaded.spans).is_ok() {
+                return AppState::new(editor, SaveInfo { annotator: None, created_at, updated_at: None });
+            }
+        }
+    }
+    let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
+    AppState::new(Editor::new(Arc::new(article), schema), SaveInfo { annotator: None, created_at: now, updated_at: None })
+}
+
+/// Adds the work stored in this browser for an article about to open.
+fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
+    match action {
+        Action::OpenArticle { article, restored: None } => {
+            let restored = storage::load_work(&article.id, article.sha256())
+                .and_then(|r| spans_from_record(&r.spans, &article, schema).ok())
+                .filter(|s| !s.is_empty());
+            Action::OpenArticle { article, restored }
+        }
+        other => other,
+    }
+}
+
+fn error(text: String) -> Action {
+    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(init_state);
+    let paste_open = use_state(|| false);
+    let stored = use_state(|| Ok::<(), AttrValue>(()));
+    let current = use_mut_ref(|| Current { article: state.article().clone(), schema: state.editor.schema().clone() });
+    {
+        let mut c = current.borrow_mut();
+        c.article = state.article().clone();
+        c.schema = state.editor.schema().clone();
+    }
+
+    // Keep the work in this browser after every change.
+    {
+        let state = state.clone();
+        let stored = stored.clone();
+        use_effect_with(state.revision, move |_| {
+            let record = Record::from_editor(&state.editor, &state.save_info, false);
+            stored.set(storage::save_work(&record).map_err(AttrValue::from));
+        });
+    }
+
+    // Bring a chosen span, or the keyboard caret, into view.
+    {
+        let state = state.clone();
+        use_effect_with(state.scroll_seq, move |_| scroll_into_view(state.scroll_to));
+    }
+
+    // Mouse, focus and keyboard gestures, for the app's lifetime.
+    {
+        let dispatch = state.dispatcher();
+        let current: Rc<RefCell<Current>> = current.clone();
+        use_effect_with((), move |_| {
+            let gestures = gestures::install(dispatch, current);
+            move || drop(gestures)
+        });
+    }
+
+    let dispatch = state.dispatcher();
+    let act = |make: fn() -> Action| {
+        let d = dispatch.clone();
+        Callback::from(move |_: ()| d.dispatch(make()))
+    };
+
+    let open_file = {
+        let d = dispatch.clone();
+        let current = current.clone();
+        Callback::from(move |file: File| {
+            let d = d.clone();
+            let current = current.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                match file_read::read_bytes(&file).await {
+                    Ok(bytes) => {
+                        let (article, schema) = {
+                            let c = current.borrow();
+                            (c.article.clone(), c.schema.clone())
+                        };
+                        let action = open_bytes(&name, &bytes, &article, &schema);
+                        d.dispatch(with_stored_work(action, &schema));
+                    }
+                    Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
+                }
+            });
+        })
+    };
+
+    let open_schema = {
+        let d = dispatch.clone();
+        Callback::from(move |file: File| {
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let parsed = file_read::read_bytes(&file)
+                    .await
+                    .and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text")))
+                    .and_then(|json| LabelSchema::from_json(&json).map_err(|e| format!("“{name}”: {e}")));
+                match parsed {
+                    Ok(schema) => {
+                        let _ = storage::save_schema(&schema);
+                        d.dispatch(Action::SetSchema(schema));
+                    }
+                    Err(e) => d.dispatch(error(format!("{e}. The labels are unchanged."))),
+                }
+            });
+        })
+    };
+
+    let save = {
+        let state = state.clone();
+        let d = dispatch.clone();
+        Callback::from(move |_: ()| {
+            let mut info = state.save_info.clone();
+            info.updated_at = Some(clock::now_iso());
+            let record = Record::from_editor(&state.editor, &info, true);
+            let name = format!("{}.marginalia.json", state.article().id);
+            if download::download_text(&name, "application/json", &record.to_json()).is_err() {
+                d.dispatch(error("The browser refused the download; your work is still kept in this browser.".into()));
+            }
+        })
+    };
+
+    let on_paste_open = {
+        let d = dispatch.clone();
+        let paste_open = paste_open.clone();
+        let current = current.clone();
+        Callback::from(move |text: String| {
+            if text.len() > MAX_TEXT_BYTES {
+                d.dispatch(error(format!(
+                    "The pasted text was not opened: it is too large ({:.1} MB); Marginalia opens texts up to {} MB. Your work is unchanged.",
+                    text.len() as f64 / 1_048_576.0,
+                    MAX_TEXT_BYTES / 1_048_576
+                )));
+                return;
+            }
+            let action = with_stored_work(open_pasted(text), &current.borrow().schema);
+            if matches!(action, Action::OpenArticle { .. }) {
+                paste_open.set(false);
+            }
+            d.dispatch(action);
+        })
+    };
+
+    let ondrop = {
+        let open_file = open_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
+                open_file.emit(file);
+            }
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+
+    let accept_offer = {
+        let d = dispatch.clone();
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
+                d.dispatch(Action::OpenRecord(loaded));
+            }
+        })
+    };
+
+    let editor = &state.editor;
+    let selected = state.selected.and_then(|id| editor.annotations().get(id)).map(|s| {
+        (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
+    });
+    let groups = label_groups(editor);
+    let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
+
+    html! {
+        <div class="mg-app" {ondrop} {ondragover}>
+            <header class="mg-header">
+                <div class="mg-brand">
+                    <h1>{ "Marginalia" }</h1>
+                    <span class="mg-doc" title={state.article().title.clone()}>{ state.article().title.clone() }</span>
+                </div>
+                <Toolbar
+                    can_undo={editor.history().can_undo()}
+                    can_redo={editor.history().can_redo()}
+                    character_precision={state.precision == Precision::Character}
+                    paste_open={*paste_open}
+                    onopen={open_file}
+                    onschema={open_schema}
+                    onsave={save}
+                    onundo={act(|| Action::Undo)}
+                    onredo={act(|| Action::Redo)}
+                    onprecision={act(|| Action::TogglePrecision)}
+                    onpaste={{ let p = paste_open.clone(); Callback::from(move |_| p.set(!*p)) }}
+                />
+                <LabelBar schema={editor.schema().clone()} onlabel={{ let d = dispatch.clone(); Callback::from(move |l| d.dispatch(Action::ApplyLabel(l))) }} />
+            </header>
+            <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
+            if *paste_open {
+                <PasteDialog onopen={on_paste_open} onclose={{ let p = paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
+            }
+            <p id="mg-help" class="mg-visually-hidden">
+                { "Select text with the mouse, or use the arrow keys to move through words and Shift with arrows to extend; then press a label's number key. Tab reaches each annotation; Delete removes the selected one." }
+            </p>
+            <div class="mg-body">
+                <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
+                <SidePanel
+                    {groups}
+                    total={editor.annotations().len()}
+                    {selected}
+                    onselect={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: true })) }}
+                    ondelete={act(|| Action::DeleteSelected)}
+                />
+            </div>
+            if let Some(chooser) = &state.chooser {
+                <ChooserMenu
+                    chooser={chooser.clone()}
+                    items={chooser_items(editor, chooser)}
+                    onchoose={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: false })) }}
+                    onclose={act(|| Action::Escape)}
+                />
+            }
+            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()} />
+        </div>
+    }
+}
+
+fn scroll_into_view(target: Option<ScrollTarget>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let options = ScrollIntoViewOptions::new();
+    let element = match target {
+        Some(ScrollTarget::Span(id)) => {
+            options.set_block(ScrollLogicalPosition::Center);
+            doc.get_element_by_id(&format!("mg-tag-{}", id.0))
+        }
+        Some(ScrollTarget::Pending) => {
+            options.set_block(ScrollLogicalPosition::Nearest);
+            doc.query_selector(".mg-pending").ok().flatten()
+        }
+        None => None,
+    };
+    if let Some(el) = element {
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+        if matches!(target, Some(ScrollTarget::Span(_))) {
+            if let Some(h) = el.dyn_ref::<HtmlElement>() {
+                let _ = h.focus();
+            }
+        }
+    }
+}

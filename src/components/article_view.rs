@@ -1,0 +1,24 @@
+//! The article: its paragraphs, focusable for keyboard labelling. Mouse and
+//! key gestures are read by the app's document-level listeners (one set for
+//! the whole article instead of one per run).
+
+use crate::components::paragraph::Paragraph;
+use crate::view_model::ParagraphView;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ArticleViewProps {
+    pub title: AttrValue,
+    pub views: Rc<Vec<Rc<ParagraphView>>>,
+}
+
+#[component]
+pub fn ArticleView(props: &ArticleViewProps) -> Html {
+    html! {
+        <main id="mg-article" class="mg-article" tabindex="0" aria-label={format!("Article: {}", props.title)}
+            aria-describedby="mg-help">
+            { for props.views.iter().enumerate().map(|(i, v)| html! { <Paragraph key={i} view={v.clone()} /> }) }
+        </main>
+    }
+}

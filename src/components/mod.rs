@@ -1,0 +1,12 @@
+//! The Yew components: declarative views of [`crate::state::AppState`] that
+//! report gestures through `on<verb>` callbacks. One component per file.
+
+pub mod article_view;
+pub mod chooser;
+pub mod label_bar;
+pub mod notice_bar;
+pub mod paragraph;
+pub mod paste_dialog;
+pub mod side_panel;
+pub mod status_bar;
+pub mod toolbar;

@@ -1,0 +1,57 @@
+//! One paragraph of the article, drawn from its runs. Memoised by pointer:
+//! the state keeps the same `Rc` for a paragraph that did not change, so an
+//! edit re-renders only the paragraphs it touches.
+
+use crate::view_model::{ParagraphView, RunView, TagView};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct ParagraphProps {
+    pub view: Rc<ParagraphView>,
+}
+
+impl PartialEq for ParagraphProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+#[component]
+pub fn Paragraph(props: &ParagraphProps) -> Html {
+    let view = &props.view;
+    html! {
+        <p class="mg-par" data-start={view.start.to_string()}>
+            { for view.runs.iter().map(run) }
+        </p>
+    }
+}
+
+fn run(r: &RunView) -> Html {
+    let class = classes!(
+        "mg-run",
+        (!r.spans.is_empty()).then_some("mg-spanned"),
+        r.pending.then_some("mg-pending"),
+        r.selected.then_some("mg-selected"),
+    );
+    let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
+    html! {
+        <>
+            <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans} style={r.style.clone()}>
+                { r.text.clone() }
+            </span>
+            { for r.tags.iter().map(tag) }
+        </>
+    }
+}
+
+fn tag(t: &TagView) -> Html {
+    let style = format!("background-color:{};color:{}", t.color, t.text_color);
+    let name = format!("{}: {}", t.label, t.quote);
+    html! {
+        <button type="button" id={format!("mg-tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"))}
+            data-span={t.id.0.to_string()} aria-pressed={t.selected.to_string()} aria-label={name} {style}>
+            { t.label.clone() }
+        </button>
+    }
+}

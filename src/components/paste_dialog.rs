@@ -1,0 +1,44 @@
+//! The paste panel: a text area whose content opens as a new article,
+//! exactly as given.
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PasteDialogProps {
+    pub onopen: Callback<String>,
+    pub onclose: Callback<()>,
+}
+
+#[component]
+pub fn PasteDialog(props: &PasteDialogProps) -> Html {
+    let area = use_node_ref();
+    {
+        let area = area.clone();
+        use_effect_with((), move |_| {
+            if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                let _ = a.focus();
+            }
+        });
+    }
+    let open = {
+        let area = area.clone();
+        let onopen = props.onopen.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                onopen.emit(a.value());
+            }
+        })
+    };
+    let close = props.onclose.reform(|_: MouseEvent| ());
+    html! {
+        <section id="mg-paste" class="mg-paste" aria-label="Paste an article">
+            <label for="mg-paste-text">{ "Paste the article's text. It is annotated exactly as pasted." }</label>
+            <textarea ref={area} id="mg-paste-text" rows="8" spellcheck="false" />
+            <div class="mg-row">
+                <button type="button" id="mg-paste-open" class="mg-button mg-primary" onclick={open}>{ "Open pasted text" }</button>
+                <button type="button" class="mg-button" onclick={close}>{ "Cancel" }</button>
+            </div>
+        </section>
+    }
+}

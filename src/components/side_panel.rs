@@ -1,0 +1,88 @@
+//! The side panel: every annotation grouped by label, with counts, and the
+//! selected span's details. Clicking an item selects it and scrolls to it.
+
+use crate::view_model::clip;
+use marginalia_core::editor::Editor;
+use marginalia_core::span::SpanId;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelGroup {
+    pub label: String,
+    pub color: String,
+    pub items: Vec<(SpanId, String)>,
+}
+
+/// Groups in schema order, each in document order; empty labels left out.
+pub fn label_groups(editor: &Editor) -> Vec<LabelGroup> {
+    let spans = editor.annotations().in_document_order();
+    editor
+        .schema()
+        .labels
+        .iter()
+        .map(|l| LabelGroup {
+            label: l.name.clone(),
+            color: l.color.clone(),
+            items: spans
+                .iter()
+                .filter(|s| s.label == l.name)
+                .map(|s| (s.id, editor.article().slice(s.start, s.end).to_string()))
+                .collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SidePanelProps {
+    pub groups: Vec<LabelGroup>,
+    pub total: usize,
+    pub selected: Option<(SpanId, String, String)>,
+    pub onselect: Callback<SpanId>,
+    pub ondelete: Callback<()>,
+}
+
+#[component]
+pub fn SidePanel(props: &SidePanelProps) -> Html {
+    let delete = props.ondelete.reform(|_: MouseEvent| ());
+    html! {
+        <aside id="mg-panel" class="mg-panel" aria-labelledby="mg-panel-title">
+            <h2 id="mg-panel-title">{ format!("Annotations ({})", props.total) }</h2>
+            if let Some((_, label, quote)) = &props.selected {
+                <div class="mg-selected-detail" aria-live="polite">
+                    <p>{ "Selected: " }<strong>{ label.clone() }</strong>{ format!(" “{}”", clip(quote)) }</p>
+                    <p class="mg-hint">{ "Press a label key to change its label, Delete to remove it." }</p>
+                    <button type="button" id="mg-delete" class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
+                </div>
+            }
+            if props.groups.is_empty() {
+                <p class="mg-hint">{ "No annotations yet. Select text, then press a label's key or click the label." }</p>
+            }
+            { for props.groups.iter().map(|g| {
+                let n = g.items.len();
+                html! {
+                    <section class="mg-group" data-label={g.label.clone()} aria-label={format!("{}: {n}", g.label)}>
+                        <h3>
+                            <span class="mg-swatch" style={format!("background-color:{}", g.color)} aria-hidden="true"></span>
+                            { g.label.clone() }
+                            <span class="mg-count">{ n }</span>
+                        </h3>
+                        <ul>
+                            { for g.items.iter().map(|(id, quote)| {
+                                let id = *id;
+                                let onclick = props.onselect.reform(move |_: MouseEvent| id);
+                                let current = props.selected.as_ref().is_some_and(|(s, _, _)| *s == id);
+                                html! {
+                                    <li key={id.0}>
+                                        <button type="button" class="mg-item" data-span={id.0.to_string()}
+                                            aria-current={current.then_some("true")} {onclick}>{ clip(quote) }</button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    </section>
+                }
+            }) }
+        </aside>
+    }
+}

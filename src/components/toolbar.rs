@@ -1,0 +1,68 @@
+//! The document toolbar: open, paste, save, undo/redo, precision, schema.
+
+use web_sys::{File, HtmlInputElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub character_precision: bool,
+    pub paste_open: bool,
+    pub onopen: Callback<File>,
+    pub onschema: Callback<File>,
+    pub onsave: Callback<()>,
+    pub onundo: Callback<()>,
+    pub onredo: Callback<()>,
+    pub onprecision: Callback<()>,
+    pub onpaste: Callback<()>,
+}
+
+/// A visually hidden file input behind a real button, so the control is a
+/// named button in the tab order and the input still takes files.
+fn file_picker(id: &'static str, label: &'static str, accept: &'static str, on: Callback<File>) -> Html {
+    let input = NodeRef::default();
+    let onclick = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            on.emit(file);
+        }
+        // Choosing the same file again must fire again.
+        input.set_value("");
+    });
+    html! {
+        <>
+            <button type="button" class="mg-button" {onclick}>{ label }</button>
+            <input ref={input} {id} type="file" class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
+        </>
+    }
+}
+
+#[component]
+pub fn Toolbar(props: &ToolbarProps) -> Html {
+    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    html! {
+        <div class="mg-toolbar" role="toolbar" aria-label="Document">
+            { file_picker("mg-file-input", "Open file…", ".txt,.html,.htm,.json,text/plain,text/html,application/json", props.onopen.clone()) }
+            <button type="button" id="mg-paste-toggle" class="mg-button" aria-expanded={props.paste_open.to_string()}
+                aria-controls="mg-paste" onclick={click(&props.onpaste)}>{ "Paste text…" }</button>
+            <button type="button" id="mg-save" class="mg-button mg-primary" onclick={click(&props.onsave)}>{ "Save JSON" }</button>
+            <button type="button" id="mg-undo" class="mg-button" disabled={!props.can_undo} aria-keyshortcuts="Control+Z"
+                title="Undo (Ctrl+Z)" onclick={click(&props.onundo)}>{ "Undo" }</button>
+            <button type="button" id="mg-redo" class="mg-button" disabled={!props.can_redo} aria-keyshortcuts="Control+Shift+Z Control+Y"
+                title="Redo (Ctrl+Shift+Z or Ctrl+Y)" onclick={click(&props.onredo)}>{ "Redo" }</button>
+            <button type="button" id="mg-precision" class="mg-button" aria-pressed={props.character_precision.to_string()}
+                title="Select single characters instead of whole tokens (or hold Alt while selecting)"
+                onclick={click(&props.onprecision)}>{ "Character precision" }</button>
+            { file_picker("mg-schema-input", "Label schema…", ".json,application/json", props.onschema.clone()) }
+        </div>
+    }
+}

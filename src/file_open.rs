@@ -1,0 +1,99 @@
+//! Turns an opened, dropped or pasted input into what the app should do:
+//! open an article (text or HTML), apply a save to the article open now, or
+//! explain why it cannot.
+
+use crate::html_import::import_html;
+use crate::state::{Action, Notice, NoticeKind};
+use marginalia_core::article::{decode_text_file, Article};
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{default_doc_id, Record};
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Save,
+    Html,
+    Text,
+}
+
+fn kind_of(name: &str, text: &str) -> Kind {
+    let lower = name.to_ascii_lowercase();
+    let head = text.trim_start().get(..64).unwrap_or(text.trim_start()).to_ascii_lowercase();
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+        Kind::Save
+    } else if lower.ends_with(".html") || lower.ends_with(".htm") || head.starts_with("<!doctype html") || head.starts_with("<html") {
+        Kind::Html
+    } else {
+        Kind::Text
+    }
+}
+
+fn error(text: String) -> Action {
+    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
+}
+
+/// The document id of a file: its name without extension.
+fn id_from_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let id: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    if id.is_empty() {
+        "document".into()
+    } else {
+        id
+    }
+}
+
+/// What to do with the bytes of file `name`, given the article open now.
+/// Articles come back without restored spans; the app adds any work stored
+/// for them.
+pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSchema) -> Action {
+    let text = match decode_text_file(bytes) {
+        Ok(t) => t,
+        Err(e) => return error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+    };
+    match kind_of(name, &text) {
+        Kind::Save => open_save(name, &text, current, schema),
+        Kind::Html => match import_html(&text) {
+            Ok(page) => {
+                let title = if page.title.is_empty() { name.to_string() } else { page.title };
+                open_article(id_from_name(name), title, page.text, name)
+            }
+            Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+        },
+        Kind::Text => open_article(id_from_name(name), name.to_string(), text, name),
+    }
+}
+
+/// Pasted text, annotated exactly as given.
+pub fn open_pasted(text: String) -> Action {
+    let id = format!("pasted-{}", &default_doc_id(&text)[4..]);
+    open_article(id, "Pasted text".into(), text, "The pasted text")
+}
+
+fn open_article(id: String, title: String, text: String, what: &str) -> Action {
+    match Article::new(id, title, text) {
+        Ok(article) => Action::OpenArticle { article, restored: None },
+        Err(e) => error(format!("{what} was not opened: {e}. Your work is unchanged.")),
+    }
+}
+
+fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
+    let loaded = Record::parse(json).and_then(|r| r.load(schema));
+    match loaded {
+        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+        Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded)),
+        Ok(loaded) => {
+            let found = loaded.article.sha256().to_string();
+            Action::Notify(Notice {
+                kind: NoticeKind::Error,
+                text: format!(
+                    "“{name}” is a save for a different text (“{}”, sha256 {}…), not for the article open now (sha256 {}…). Your work is unchanged. You can open the save as a document of its own.",
+                    loaded.article.title,
+                    &found[..12],
+                    &current.sha256()[..12]
+                ),
+                offer: Some(Rc::new(loaded)),
+            })
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Document-level listeners that turn mouse, focus and key gestures into
+//! [`Action`]s: one set for the whole article (not one per run), removed
+//! when the returned [`Gestures`] is dropped.
+
+use crate::keymap::{action_for, KeyPress};
+use crate::selection_map::{clear_selection, selection_in};
+use crate::state::{Action, AppState};
+use gloo::events::{EventListener, EventListenerOptions};
+use marginalia_core::article::Article;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::span::SpanId;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent, MouseEvent};
+use yew::UseReducerDispatcher;
+
+/// What the listeners must read at event time (not at install time).
+pub struct Current {
+    pub article: Arc<Article>,
+    pub schema: Arc<LabelSchema>,
+}
+
+pub struct Gestures {
+    _listeners: Vec<EventListener>,
+}
+
+fn article_element() -> Option<Element> {
+    web_sys::window()?.document()?.get_element_by_id("mg-article")
+}
+
+fn target_element(e: &web_sys::Event) -> Option<Element> {
+    let t = e.target()?;
+    match t.dyn_ref::<Element>() {
+        Some(el) => Some(el.clone()),
+        None => t.dyn_ref::<web_sys::Node>()?.parent_element(),
+    }
+}
+
+fn tag_span(el: &Element) -> Option<SpanId> {
+    let tag = el.closest(".mg-tag").ok()??;
+    tag.get_attribute("data-span")?.parse().ok().map(SpanId)
+}
+
+pub fn install(dispatch: UseReducerDispatcher<AppState>, current: Rc<RefCell<Current>>) -> Gestures {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
+    let mut listeners = Vec::new();
+
+    // Selecting text (a drag, a double-click) or clicking on a span.
+    {
+        let dispatch = dispatch.clone();
+        let current = current.clone();
+        listeners.push(EventListener::new(&document, "mouseup", move |e| {
+            let Some(root) = article_element() else { return };
+            let Some(target) = target_element(e) else { return };
+            let mouse: &MouseEvent = e.unchecked_ref();
+            let index_owner = current.borrow().article.clone();
+            if let Some((anchor, focus)) = selection_in(&root, index_owner.index()) {
+                dispatch.dispatch(Action::Select { anchor, focus, character: mouse.alt_key() });
+                clear_selection();
+                return;
+            }
+            if !root.contains(Some(&target)) || tag_span(&target).is_some() {
+                return;
+            }
+            let spans = target
+                .closest(".mg-run")
+                .ok()
+                .flatten()
+                .and_then(|run| run.get_attribute("data-spans"))
+                .map(|s| s.split(' ').filter_map(|n| n.parse().ok()).map(SpanId).collect())
+                .unwrap_or_default();
+            dispatch.dispatch(Action::ClickSpans { spans, x: mouse.client_x(), y: mouse.client_y() });
+        }));
+    }
+
+    // A label tag clicked, or reached with Tab: select its span.
+    for event in ["click", "focusin"] {
+        let dispatch = dispatch.clone();
+        listeners.push(EventListener::new(&document, event, move |e| {
+            if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
+                dispatch.dispatch(Action::SelectSpan { id, scroll: false });
+            }
+        }));
+    }
+
+    // Keys. Not passive: a handled key must not also scroll or type.
+    {
+        let options = EventListenerOptions::enable_prevent_default();
+        listeners.push(EventListener::new_with_options(&document, "keydown", options, move |e| {
+            let key: &KeyboardEvent = e.unchecked_ref();
+            if key.is_composing() {
+                return;
+            }
+            let target = target_element(e);
+            let in_text_field = target.as_ref().is_some_and(|t| {
+                matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || t.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+            });
+            let in_article = target.as_ref().is_some_and(|t| t.closest("#mg-article").ok().flatten().is_some());
+            let press = KeyPress {
+                key: &key.key(),
+                ctrl: key.ctrl_key(),
+                meta: key.meta_key(),
+                shift: key.shift_key(),
+                alt: key.alt_key(),
+                in_text_field,
+                in_article,
+            };
+            let schema = current.borrow().schema.clone();
+            if let Some(action) = action_for(&press, &schema) {
+                e.prevent_default();
+                dispatch.dispatch(action);
+            }
+        }));
+    }
+    Gestures { _listeners: listeners }
+}

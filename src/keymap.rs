@@ -1,0 +1,71 @@
+//! Keyboard shortcuts: a key press (and where it happened) to an action.
+//!
+//! | keys | action |
+//! |---|---|
+//! | a label's hotkey (`1`…`8`) | label the selection, or relabel the selected span |
+//! | Ctrl/Cmd+Z | undo |
+//! | Ctrl/Cmd+Shift+Z, Ctrl+Y | redo |
+//! | Delete, Backspace | delete the selected span |
+//! | ←/→ (in the article) | move the caret a token; with Shift, extend |
+//! | ↑/↓, Home/End (in the article) | previous/next paragraph, line start/end |
+//! | Escape | close the chooser, then clear the selection |
+
+use crate::state::Action;
+use marginalia_core::caret::Motion;
+use marginalia_core::label_schema::LabelSchema;
+
+/// What a key event carries that the mapping needs.
+pub struct KeyPress<'a> {
+    pub key: &'a str,
+    pub ctrl: bool,
+    pub meta: bool,
+    pub shift: bool,
+    pub alt: bool,
+    /// Focus is in a text field, where keys type rather than command.
+    pub in_text_field: bool,
+    /// Focus is in the article (arrow keys move the caret only there, so
+    /// they still scroll the page elsewhere).
+    pub in_article: bool,
+}
+
+pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
+    if k.key == "Escape" {
+        return Some(Action::Escape);
+    }
+    if k.in_text_field {
+        return None;
+    }
+    let command = k.ctrl || k.meta;
+    if command && !k.alt {
+        return match (k.key.to_ascii_lowercase().as_str(), k.shift) {
+            ("z", false) => Some(Action::Undo),
+            ("z", true) | ("y", false) => Some(Action::Redo),
+            _ => None,
+        };
+    }
+    if k.alt || command {
+        return None;
+    }
+    match k.key {
+        "Delete" | "Backspace" => return Some(Action::DeleteSelected),
+        _ => {}
+    }
+    if k.in_article {
+        let motion = match k.key {
+            "ArrowRight" => Some(Motion::NextToken),
+            "ArrowLeft" => Some(Motion::PrevToken),
+            "ArrowDown" => Some(Motion::NextParagraph),
+            "ArrowUp" => Some(Motion::PrevParagraph),
+            "Home" => Some(Motion::LineStart),
+            "End" => Some(Motion::LineEnd),
+            _ => None,
+        };
+        if let Some(motion) = motion {
+            return Some(Action::MoveCaret { motion, extend: k.shift });
+        }
+    }
+    if k.key.chars().count() == 1 {
+        return schema.label_for_hotkey(k.key).map(|l| Action::ApplyLabel(l.name.clone()));
+    }
+    None
+}

@@ -1,0 +1,353 @@
+//! The app's state and its reducer: gestures arrive as [`Action`]s, the core
+//! [`Editor`] applies them, and the view models are derived afresh. Side
+//! effects (storage, scrolling, downloads) stay out of here: the app runs
+//! them after a change, from the state's `revision` and `scroll_to`.
+
+use crate::view_model::{build_paragraph_views, ParagraphView};
+use marginalia_core::article::Article;
+use marginalia_core::caret::{Caret, Motion};
+use marginalia_core::editor::Editor;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{LoadedRecord, SaveInfo};
+use marginalia_core::snap::{snap, Precision};
+use marginalia_core::span::{Span, SpanId};
+use std::rc::Rc;
+use std::sync::Arc;
+use yew::Reducible;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Error,
+    Info,
+}
+
+/// A message shown at the top of the page. Errors never change the work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    /// A loaded save that belongs to another text, which the user may open
+    /// as a document of its own.
+    pub offer: Option<Rc<LoadedRecord>>,
+}
+
+/// Several spans under one click: the user picks one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chooser {
+    pub spans: Vec<SpanId>,
+    pub x: i32,
+    pub y: i32,
+}
+
+pub enum Action {
+    /// A mouse selection between two code points; `character` when Alt was
+    /// held (character precision for this selection only).
+    Select { anchor: usize, focus: usize, character: bool },
+    MoveCaret { motion: Motion, extend: bool },
+    /// Labels the pending selection, or relabels the selected span.
+    ApplyLabel(String),
+    SelectSpan { id: SpanId, scroll: bool },
+    /// A click on text covered by these spans.
+    ClickSpans { spans: Vec<SpanId>, x: i32, y: i32 },
+    DeleteSelected,
+    Undo,
+    Redo,
+    Escape,
+    TogglePrecision,
+    OpenArticle { article: Article, restored: Option<Vec<Span>> },
+    /// A save for the article open now: its spans replace the current ones
+    /// (one undo step).
+    ApplyRecord(Rc<LoadedRecord>),
+    /// A save opened as its own document (its text and its spans).
+    OpenRecord(Rc<LoadedRecord>),
+    SetSchema(LabelSchema),
+    Notify(Notice),
+    DismissNotice,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub editor: Editor,
+    pub views: Rc<Vec<Rc<ParagraphView>>>,
+    pub pending: Option<(usize, usize)>,
+    pub caret: Option<Caret>,
+    pub selected: Option<SpanId>,
+    pub chooser: Option<Chooser>,
+    pub precision: Precision,
+    pub notice: Option<Notice>,
+    pub save_info: SaveInfo,
+    /// Bumped on every change of the annotations or of the article, so the
+    /// app persists exactly when something changed.
+    pub revision: u64,
+    /// What to bring into view after rendering; `scroll_seq` changes with
+    /// every request, so asking twice for the same target scrolls twice.
+    pub scroll_to: Option<ScrollTarget>,
+    pub scroll_seq: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScrollTarget {
+    /// A span's label tag (and focus it).
+    Span(SpanId),
+    /// The pending selection (the keyboard caret).
+    Pending,
+}
+
+impl AppState {
+    pub fn new(editor: Editor, save_info: SaveInfo) -> Self {
+        let mut s = AppState {
+            editor,
+            views: Rc::new(Vec::new()),
+            pending: None,
+            caret: None,
+            selected: None,
+            chooser: None,
+            precision: Precision::Token,
+            notice: None,
+            save_info,
+            revision: 0,
+            scroll_to: None,
+            scroll_seq: 0,
+        };
+        s.refresh_views();
+        s
+    }
+
+    pub fn article(&self) -> &Arc<Article> {
+        self.editor.article()
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { kind: NoticeKind::Error, text: text.into(), offer: None });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice { kind: NoticeKind::Info, text: text.into(), offer: None });
+    }
+
+    /// Re-derives paragraph views, keeping the old `Rc` of every paragraph
+    /// that did not change so that its component skips rendering.
+    fn refresh_views(&mut self) {
+        let fresh = build_paragraph_views(&self.editor, self.pending, self.selected);
+        let old = &self.views;
+        let merged: Vec<Rc<ParagraphView>> = fresh
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match old.get(i) {
+                Some(o) if **o == v => o.clone(),
+                _ => Rc::new(v),
+            })
+            .collect();
+        self.views = Rc::new(merged);
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+        if let Some(id) = self.selected {
+            if self.editor.annotations().get(id).is_none() {
+                self.selected = None;
+            }
+        }
+    }
+
+    fn label_pending(&mut self, label: &str) {
+        let Some((start, end)) = self.pending else { return };
+        match self.editor.add_span(start, end, label) {
+            Ok(id) => {
+                self.pending = None;
+                self.caret = None;
+                self.selected = Some(id);
+                self.changed();
+            }
+            Err(e) => self.error(format!("Could not label “{}”: {e}.", self.article().slice(start, end))),
+        }
+    }
+
+    fn open(&mut self, article: Article, spans: Option<Vec<Span>>) {
+        let schema = self.editor.schema().clone();
+        let mut editor = Editor::new(Arc::new(article), schema);
+        if let Some(spans) = spans {
+            if let Err(e) = editor.restore(spans) {
+                self.error(format!("The saved work for this text could not be restored: {e}."));
+            }
+        }
+        self.editor = editor;
+        self.pending = None;
+        self.caret = None;
+        self.selected = None;
+        self.chooser = None;
+        self.changed();
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.scroll_to = None;
+        match action {
+            Action::Select { anchor, focus, character } => {
+                let precision = if character { Precision::Character } else { s.precision };
+                s.chooser = None;
+                match snap(s.article(), anchor, focus, precision) {
+                    Some((start, end)) => {
+                        s.pending = Some((start, end));
+                        s.selected = None;
+                        let article = s.article().clone();
+                        s.caret = match (Caret::at(&article, start), article.token_at(end.saturating_sub(1))) {
+                            (Some(a), Some(f)) => Some(Caret { anchor: a.anchor, focus: f }),
+                            _ => None,
+                        };
+                    }
+                    None => s.pending = None,
+                }
+            }
+            Action::MoveCaret { motion, extend } => {
+                let article = s.article().clone();
+                let caret = match (s.caret, s.selected.and_then(|id| s.editor.annotations().get(id))) {
+                    (Some(c), _) => Some(c.moved(&article, motion, extend)),
+                    (None, Some(span)) => Caret::at(&article, span.start),
+                    (None, None) => Caret::at(&article, 0),
+                };
+                if let Some(c) = caret {
+                    s.caret = Some(c);
+                    s.pending = Some(c.range(&article));
+                    s.selected = None;
+                    s.chooser = None;
+                    s.scroll_to = Some(ScrollTarget::Pending);
+                    s.scroll_seq += 1;
+                }
+            }
+            Action::ApplyLabel(label) => {
+                if s.pending.is_some() {
+                    s.label_pending(&label);
+                } else if let Some(id) = s.selected {
+                    match s.editor.set_label(id, &label) {
+                        Ok(()) => s.changed(),
+                        Err(e) => s.error(format!("Could not change the label: {e}.")),
+                    }
+                } else {
+                    s.info(format!("Select some text first, then press a label key to label it {label}."));
+                }
+            }
+            Action::SelectSpan { id, scroll } => {
+                if s.editor.annotations().get(id).is_some() {
+                    s.selected = Some(id);
+                    s.pending = None;
+                    s.caret = None;
+                    s.chooser = None;
+                    if scroll {
+                        s.scroll_to = Some(ScrollTarget::Span(id));
+                    s.scroll_seq += 1;
+                    }
+                }
+            }
+            Action::ClickSpans { spans, x, y } => {
+                s.pending = None;
+                s.caret = None;
+                match spans.as_slice() {
+                    [] => {
+                        s.selected = None;
+                        s.chooser = None;
+                    }
+                    [one] => {
+                        s.selected = Some(*one);
+                        s.chooser = None;
+                    }
+                    _ => s.chooser = Some(Chooser { spans, x, y }),
+                }
+            }
+            Action::DeleteSelected => {
+                if let Some(id) = s.selected {
+                    match s.editor.remove_span(id) {
+                        Ok(()) => {
+                            s.selected = None;
+                            s.changed();
+                        }
+                        Err(e) => s.error(format!("Could not delete: {e}.")),
+                    }
+                }
+            }
+            Action::Undo => {
+                if s.editor.undo() {
+                    s.changed();
+                }
+            }
+            Action::Redo => {
+                if s.editor.redo() {
+                    s.changed();
+                }
+            }
+            Action::Escape => {
+                if s.chooser.is_some() {
+                    s.chooser = None;
+                } else {
+                    s.pending = None;
+                    s.caret = None;
+                    s.selected = None;
+                }
+            }
+            Action::TogglePrecision => {
+                s.precision = match s.precision {
+                    Precision::Token => Precision::Character,
+                    Precision::Character => Precision::Token,
+                }
+            }
+            Action::OpenArticle { article, restored } => {
+                let n = restored.as_ref().map_or(0, Vec::len);
+                let title = article.title.clone();
+                s.open(article, restored);
+                if n > 0 {
+                    s.info(format!("Opened “{title}” with the {n} annotations saved earlier on this device."));
+                } else {
+                    s.info(format!("Opened “{title}”."));
+                }
+            }
+            Action::ApplyRecord(loaded) => match s.editor.replace_all(loaded.spans.clone()) {
+                Ok(()) => {
+                    s.selected = None;
+                    s.changed();
+                    let n = loaded.spans.len();
+                    s.info(format!("Loaded {n} annotations from the save. Undo (Ctrl+Z) restores what you had."));
+                }
+                Err(e) => s.error(format!("The save could not be applied: {e}. Your work is unchanged.")),
+            },
+            Action::OpenRecord(loaded) => {
+                let n = loaded.spans.len();
+                let title = loaded.article.title.clone();
+                s.open(loaded.article.clone(), Some(loaded.spans.clone()));
+                s.info(format!("Opened the save of “{title}” with {n} annotations."));
+            }
+            Action::SetSchema(schema) => {
+                let missing: Vec<String> = s
+                    .editor
+                    .annotations()
+                    .iter()
+                    .filter(|sp| schema.label(&sp.label).is_none())
+                    .map(|sp| sp.label.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if missing.is_empty() {
+                    let article = s.article().clone();
+                    let spans: Vec<Span> = s.editor.annotations().iter().cloned().collect();
+                    let mut editor = Editor::new(article, Arc::new(schema));
+                    let _ = editor.restore(spans);
+                    s.editor = editor;
+                    s.changed();
+                    s.info("Label schema loaded.");
+                } else {
+                    s.error(format!(
+                        "This label schema lacks labels your annotations use ({}); it was not applied.",
+                        missing.join(", ")
+                    ));
+                }
+            }
+            Action::Notify(n) => s.notice = Some(n),
+            Action::DismissNotice => s.notice = None,
+        }
+        s.refresh_views();
+        Rc::new(s)
+    }
+}

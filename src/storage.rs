@@ -1,0 +1,62 @@
+//! Local persistence: the work on each document is kept in the browser's
+//! localStorage, keyed by document id and text hash, and written on every
+//! change, so a reload or a closed tab loses nothing.
+//!
+//! Stored values are records without their derived tokens (the text is kept,
+//! so pasted articles come back too). Every failure is a `Result` for the
+//! caller to show: storage can be full or disabled.
+
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::Record;
+use web_sys::Storage;
+
+const PREFIX: &str = "marginalia:v1";
+
+fn local() -> Result<Storage, String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .ok_or_else(|| "this browser does not allow local storage".to_string())
+}
+
+fn doc_key(doc_id: &str, sha256: &str) -> String {
+    format!("{PREFIX}:doc:{doc_id}:{sha256}")
+}
+
+/// Writes the document's record and remembers it as the one open now.
+pub fn save_work(record: &Record) -> Result<(), String> {
+    let storage = local()?;
+    let sha = record.text_sha256.clone().unwrap_or_default();
+    let json = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    storage
+        .set_item(&doc_key(&record.meta.doc_id, &sha), &json)
+        .map_err(|_| "the browser's storage is full or disabled".to_string())?;
+    let current = serde_json::json!({ "doc_id": record.meta.doc_id, "sha256": sha }).to_string();
+    storage
+        .set_item(&format!("{PREFIX}:current"), &current)
+        .map_err(|_| "the browser's storage is full or disabled".to_string())
+}
+
+/// The stored record of a document, if any.
+pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
+    let json = local().ok()?.get_item(&doc_key(doc_id, sha256)).ok()??;
+    Record::parse(&json).ok()
+}
+
+/// The record of the document that was open last.
+pub fn load_current() -> Option<Record> {
+    let json = local().ok()?.get_item(&format!("{PREFIX}:current")).ok()??;
+    let v: serde_json::Value = serde_json::from_str(&json).ok()?;
+    load_work(v["doc_id"].as_str()?, v["sha256"].as_str()?)
+}
+
+pub fn save_schema(schema: &LabelSchema) -> Result<(), String> {
+    let json = serde_json::to_string(schema).map_err(|e| e.to_string())?;
+    local()?
+        .set_item(&format!("{PREFIX}:schema"), &json)
+        .map_err(|_| "the browser's storage is full or disabled".to_string())
+}
+
+pub fn load_schema() -> Option<LabelSchema> {
+    let json = local().ok()?.get_item(&format!("{PREFIX}:schema")).ok()??;
+    LabelSchema::from_json(&json).ok()
+}
