@@ -11,16 +11,14 @@ use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::Toolbar;
 use crate::file_open::{open_bytes, open_pasted};
-use crate::gestures::{self, Current};
+use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
-use crate::{clock, download, file_read, storage};
+use crate::{clock, download, file_read, js_api, storage};
 use marginalia_core::article::{Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{spans_from_record, Record, SaveInfo};
 use marginalia_core::snap::Precision;
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
@@ -69,12 +67,6 @@ pub fn App() -> Html {
     let state = use_reducer(init_state);
     let paste_open = use_state(|| false);
     let stored = use_state(|| Ok::<(), AttrValue>(()));
-    let current = use_mut_ref(|| Current { article: state.article().clone(), schema: state.editor.schema().clone() });
-    {
-        let mut c = current.borrow_mut();
-        c.article = state.article().clone();
-        c.schema = state.editor.schema().clone();
-    }
 
     // Keep the work in this browser after every change.
     {
@@ -94,11 +86,11 @@ pub fn App() -> Html {
 
     // Mouse, focus and keyboard gestures, for the app's lifetime.
     {
-        let dispatch = state.dispatcher();
-        let current: Rc<RefCell<Current>> = current.clone();
+        let state = state.clone();
         use_effect_with((), move |_| {
-            let gestures = gestures::install(dispatch, current);
-            move || drop(gestures)
+            let gestures = gestures::install(state.clone());
+            let api = js_api::expose(state);
+            move || drop((gestures, api))
         });
     }
 
@@ -109,19 +101,16 @@ pub fn App() -> Html {
     };
 
     let open_file = {
-        let d = dispatch.clone();
-        let current = current.clone();
+        let state = state.clone();
         Callback::from(move |file: File| {
-            let d = d.clone();
-            let current = current.clone();
+            let state = state.clone();
+            let d = state.dispatcher();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 match file_read::read_bytes(&file).await {
                     Ok(bytes) => {
-                        let (article, schema) = {
-                            let c = current.borrow();
-                            (c.article.clone(), c.schema.clone())
-                        };
+                        // Read after the await: the article may have changed meanwhile.
+                        let (article, schema) = (state.article().clone(), state.editor.schema().clone());
                         let action = open_bytes(&name, &bytes, &article, &schema);
                         d.dispatch(with_stored_work(action, &schema));
                     }
@@ -169,7 +158,7 @@ pub fn App() -> Html {
     let on_paste_open = {
         let d = dispatch.clone();
         let paste_open = paste_open.clone();
-        let current = current.clone();
+        let state = state.clone();
         Callback::from(move |text: String| {
             if text.len() > MAX_TEXT_BYTES {
                 d.dispatch(error(format!(
@@ -179,7 +168,7 @@ pub fn App() -> Html {
                 )));
                 return;
             }
-            let action = with_stored_work(open_pasted(text), &current.borrow().schema);
+            let action = with_stored_work(open_pasted(text), state.editor.schema());
             if matches!(action, Action::OpenArticle { .. }) {
                 paste_open.set(false);
             }

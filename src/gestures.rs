@@ -6,21 +6,10 @@ use crate::keymap::{action_for, KeyPress};
 use crate::selection_map::{clear_selection, selection_in};
 use crate::state::{Action, AppState};
 use gloo::events::{EventListener, EventListenerOptions};
-use marginalia_core::article::Article;
-use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::span::SpanId;
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent, MouseEvent};
-use yew::UseReducerDispatcher;
-
-/// What the listeners must read at event time (not at install time).
-pub struct Current {
-    pub article: Arc<Article>,
-    pub schema: Arc<LabelSchema>,
-}
+use yew::UseReducerHandle;
 
 pub struct Gestures {
     _listeners: Vec<EventListener>,
@@ -43,21 +32,22 @@ fn tag_span(el: &Element) -> Option<SpanId> {
     tag.get_attribute("data-span")?.parse().ok().map(SpanId)
 }
 
-pub fn install(dispatch: UseReducerDispatcher<AppState>, current: Rc<RefCell<Current>>) -> Gestures {
+/// Installs the listeners. Every clone of a reducer handle reads the latest
+/// state, so the one captured here never goes stale.
+pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let mut listeners = Vec::new();
 
     // Selecting text (a drag, a double-click) or clicking on a span.
     {
-        let dispatch = dispatch.clone();
-        let current = current.clone();
+        let state = state.clone();
         listeners.push(EventListener::new(&document, "mouseup", move |e| {
             let Some(root) = article_element() else { return };
             let Some(target) = target_element(e) else { return };
             let mouse: &MouseEvent = e.unchecked_ref();
-            let index_owner = current.borrow().article.clone();
-            if let Some((anchor, focus)) = selection_in(&root, index_owner.index()) {
-                dispatch.dispatch(Action::Select { anchor, focus, character: mouse.alt_key() });
+            let article = state.article().clone();
+            if let Some((anchor, focus)) = selection_in(&root, article.index()) {
+                state.dispatch(Action::Select { anchor, focus, character: mouse.alt_key() });
                 clear_selection();
                 return;
             }
@@ -71,16 +61,16 @@ pub fn install(dispatch: UseReducerDispatcher<AppState>, current: Rc<RefCell<Cur
                 .and_then(|run| run.get_attribute("data-spans"))
                 .map(|s| s.split(' ').filter_map(|n| n.parse().ok()).map(SpanId).collect())
                 .unwrap_or_default();
-            dispatch.dispatch(Action::ClickSpans { spans, x: mouse.client_x(), y: mouse.client_y() });
+            state.dispatch(Action::ClickSpans { spans, x: mouse.client_x(), y: mouse.client_y() });
         }));
     }
 
     // A label tag clicked, or reached with Tab: select its span.
     for event in ["click", "focusin"] {
-        let dispatch = dispatch.clone();
+        let state = state.clone();
         listeners.push(EventListener::new(&document, event, move |e| {
             if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
-                dispatch.dispatch(Action::SelectSpan { id, scroll: false });
+                state.dispatch(Action::SelectSpan { id, scroll: false });
             }
         }));
     }
@@ -108,10 +98,10 @@ pub fn install(dispatch: UseReducerDispatcher<AppState>, current: Rc<RefCell<Cur
                 in_text_field,
                 in_article,
             };
-            let schema = current.borrow().schema.clone();
+            let schema = state.editor.schema().clone();
             if let Some(action) = action_for(&press, &schema) {
                 e.prevent_default();
-                dispatch.dispatch(action);
+                state.dispatch(action);
             }
         }));
     }

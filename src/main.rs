@@ -9,6 +9,7 @@ mod file_open;
 mod file_read;
 mod gestures;
 mod html_import;
+mod js_api;
 mod keymap;
 mod panic_report;
 mod selection_map;

@@ -44,6 +44,8 @@ pub enum Action {
     /// held (character precision for this selection only).
     Select { anchor: usize, focus: usize, character: bool },
     MoveCaret { motion: Motion, extend: bool },
+    /// Labels exactly `[start, end)` (code points), as a script asks.
+    AddSpan { start: usize, end: usize, label: String },
     /// Labels the pending selection, or relabels the selected span.
     ApplyLabel(String),
     SelectSpan { id: SpanId, scroll: bool },
@@ -219,6 +221,15 @@ impl Reducible for AppState {
                     s.scroll_seq += 1;
                 }
             }
+            Action::AddSpan { start, end, label } => match s.editor.add_span(start, end, &label) {
+                Ok(id) => {
+                    s.selected = Some(id);
+                    s.pending = None;
+                    s.caret = None;
+                    s.changed();
+                }
+                Err(e) => s.error(format!("Could not add the span: {e}.")),
+            },
             Action::ApplyLabel(label) => {
                 if s.pending.is_some() {
                     s.label_pending(&label);

@@ -1,0 +1,128 @@
+//! `window.marginalia`: a small programmatic handle on the running app, for
+//! page scripts, end-to-end tests and benchmarks. It goes through the same
+//! actions as the UI, so what it does is undoable and persisted like a
+//! gesture. (The embedding work grows this into the public JavaScript API.)
+//!
+//! - `getAnnotations()` → the saved record (as `Save JSON` writes it)
+//! - `setDocument({ id, title, text, spans? })` → opens a text with spans
+//! - `addSpan(start, end, label)` → the new span's id (`"s3"`); code points
+//! - `removeSpan(id)`, `undo()`, `redo()`
+//!
+//! Errors are thrown as JavaScript `Error`s with the same message the page
+//! shows.
+
+use crate::state::{Action, AppState};
+use marginalia_core::article::Article;
+use marginalia_core::record::{spans_from_record, Record, RecordSpan};
+use marginalia_core::span::SpanId;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use yew::UseReducerHandle;
+
+/// Keeps the closures alive; dropping it removes `window.marginalia`.
+pub struct JsApi {
+    _closures: Vec<JsValue>,
+}
+
+impl Drop for JsApi {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("marginalia"));
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DocumentInput {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    text: String,
+    #[serde(default)]
+    spans: Vec<RecordSpan>,
+}
+
+fn js_error(msg: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&msg.to_string()).into()
+}
+
+fn last_error(state: &AppState) -> JsValue {
+    js_error(state.notice.as_ref().map_or("the action was refused".to_string(), |n| n.text.clone()))
+}
+
+pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
+    let api = js_sys::Object::new();
+    let mut closures = Vec::new();
+    let mut method = |name: &str, f: JsValue| {
+        let _ = js_sys::Reflect::set(&api, &JsValue::from_str(name), &f);
+        closures.push(f);
+    };
+
+    let s = state.clone();
+    method(
+        "getAnnotations",
+        Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+            let record = Record::from_editor(&s.editor, &s.save_info, true);
+            js_sys::JSON::parse(&record.to_json())
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "setDocument",
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
+            let json: String = js_sys::JSON::stringify(&input)?.into();
+            let doc: DocumentInput = serde_json::from_str(&json).map_err(js_error)?;
+            let id = doc.id.unwrap_or_else(|| marginalia_core::record::default_doc_id(&doc.text));
+            let title = doc.title.unwrap_or_else(|| id.clone());
+            let article = Article::new(id, title, doc.text).map_err(js_error)?;
+            let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
+            s.dispatch(Action::OpenArticle { article, restored: Some(spans) });
+            Ok(())
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "addSpan",
+        Closure::<dyn Fn(usize, usize, String) -> Result<String, JsValue>>::new(move |start, end, label| {
+            let before = s.editor.annotations().len();
+            s.dispatch(Action::AddSpan { start, end, label });
+            match s.selected {
+                Some(id) if s.editor.annotations().len() > before => Ok(id.to_string()),
+                _ => Err(last_error(&s)),
+            }
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "removeSpan",
+        Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |id: String| {
+            let id = SpanId::parse(&id).ok_or_else(|| js_error(format!("{id:?} is not a span id")))?;
+            let before = s.editor.annotations().len();
+            s.dispatch(Action::SelectSpan { id, scroll: false });
+            s.dispatch(Action::DeleteSelected);
+            if s.editor.annotations().len() < before {
+                Ok(())
+            } else {
+                Err(js_error(format!("span {id} does not exist")))
+            }
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method("undo", Closure::<dyn Fn()>::new(move || s.dispatch(Action::Undo)).into_js_value());
+    let s = state.clone();
+    method("redo", Closure::<dyn Fn()>::new(move || s.dispatch(Action::Redo)).into_js_value());
+
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("marginalia"), &api);
+    }
+    JsApi { _closures: closures }
+}
