@@ -14,7 +14,7 @@ use crate::file_open::{open_bytes, open_pasted};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use crate::{clock, download, file_read, js_api, storage};
-use marginalia_core::article::{Article, MAX_TEXT_BYTES};
+use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{spans_from_record, Record, SaveInfo};
@@ -162,9 +162,9 @@ pub fn App() -> Html {
         Callback::from(move |text: String| {
             if text.len() > MAX_TEXT_BYTES {
                 d.dispatch(error(format!(
-                    "The pasted text was not opened: it is too large ({:.1} MB); Marginalia opens texts up to {} MB. Your work is unchanged.",
-                    text.len() as f64 / 1_048_576.0,
-                    MAX_TEXT_BYTES / 1_048_576
+                    "The pasted text was not opened: it is too large ({}); Marginalia opens texts up to {}. Your work is unchanged.",
+                    megabytes(text.len()),
+                    megabytes(MAX_TEXT_BYTES)
                 )));
                 return;
             }

@@ -34,9 +34,9 @@ impl fmt::Display for ArticleError {
             ArticleError::Empty => write!(f, "the text is empty: there is nothing to annotate"),
             ArticleError::TooLarge { bytes } => write!(
                 f,
-                "the text is too large ({:.1} MB); Marginalia opens texts up to {} MB",
-                *bytes as f64 / 1_048_576.0,
-                MAX_TEXT_BYTES / 1_048_576
+                "the text is too large ({}); Marginalia opens texts up to {}",
+                megabytes(*bytes),
+                megabytes(MAX_TEXT_BYTES)
             ),
             ArticleError::Binary => {
                 write!(f, "this looks like a binary file, not text (it contains NUL or control bytes)")
@@ -145,6 +145,13 @@ pub fn decode_text_file(bytes: &[u8]) -> Result<String, ArticleError> {
     Ok(text)
 }
 
+/// A size for people: `"20.0 MB"`. Integer arithmetic keeps float
+/// formatting (kilobytes of code) out of the WebAssembly bundle.
+pub fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes as u64 * 10 + 524_288) / 1_048_576;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -199,6 +206,13 @@ mod tests {
         let huge = "a".repeat(MAX_TEXT_BYTES + 1);
         assert!(matches!(Article::new("a", "a", huge).unwrap_err(), ArticleError::TooLarge { .. }));
         assert_eq!(decode_text_file(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+    }
+
+    #[test]
+    fn sizes_read_as_megabytes() {
+        assert_eq!(megabytes(20 * 1024 * 1024), "20.0 MB");
+        assert_eq!(megabytes(1_572_864), "1.5 MB");
+        assert_eq!(megabytes(0), "0.0 MB");
     }
 
     #[test]
