@@ -5,7 +5,7 @@
 //! `apply(apply(s, c).inverse) == s`.
 
 use crate::span::{Span, SpanId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,9 +106,20 @@ impl Annotations {
                 Ok(Command::SetLabel { id, label: old })
             }
             Command::ReplaceAll(spans) => {
+                // One pass with a set, not one add per span: restoring
+                // thousands of spans must stay linear.
                 let mut fresh = Annotations { spans: BTreeMap::new(), next_id: self.next_id };
+                let mut seen = HashSet::with_capacity(spans.len());
                 for s in spans {
-                    fresh.apply(Command::AddSpan(s), len)?;
+                    check_range(&s, len)?;
+                    if !seen.insert((s.start, s.end, s.layer.clone(), s.label.clone())) {
+                        return Err(CommandError::Duplicate { label: s.label });
+                    }
+                    if fresh.spans.contains_key(&s.id) {
+                        return Err(CommandError::DuplicateId(s.id));
+                    }
+                    fresh.next_id = fresh.next_id.max(s.id.0);
+                    fresh.spans.insert(s.id, s);
                 }
                 let old = std::mem::replace(self, fresh);
                 // Ids stay unique across the replacement and its undo.
@@ -119,12 +130,7 @@ impl Annotations {
     }
 
     fn check_new(&self, span: &Span, len: usize) -> Result<(), CommandError> {
-        if span.start >= span.end {
-            return Err(CommandError::EmptyRange);
-        }
-        if span.end > len {
-            return Err(CommandError::OutOfBounds { end: span.end, len });
-        }
+        check_range(span, len)?;
         if self.spans.contains_key(&span.id) {
             return Err(CommandError::DuplicateId(span.id));
         }
@@ -136,4 +142,14 @@ impl Annotations {
         }
         Ok(())
     }
+}
+
+fn check_range(span: &Span, len: usize) -> Result<(), CommandError> {
+    if span.start >= span.end {
+        return Err(CommandError::EmptyRange);
+    }
+    if span.end > len {
+        return Err(CommandError::OutOfBounds { end: span.end, len });
+    }
+    Ok(())
 }

@@ -17,3 +17,4 @@ pub mod snap;
 pub mod span;
 pub mod text_index;
 pub mod tokenize;
+pub mod workload;

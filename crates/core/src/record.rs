@@ -260,6 +260,7 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
     let len = article.len_chars();
     let mut next = spans.iter().filter_map(|s| s.id).map(|id| id.0).max().unwrap_or(0);
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut ids = std::collections::HashSet::with_capacity(spans.len());
     for (index, s) in spans.iter().enumerate() {
         let err = |message: String| RecordError::Span { index, message };
         if s.start >= s.end || s.end > len {
@@ -281,7 +282,7 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
             next += 1;
             SpanId(next)
         });
-        if out.iter().any(|o| o.id == id) {
+        if !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
         }
         out.push(Span { id, start: s.start, end: s.end, label: s.label.clone(), layer: s.layer.clone(), attributes: s.attributes.clone() });
