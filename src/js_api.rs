@@ -7,6 +7,7 @@
 //! - `setDocument({ id, title, text, spans? })` → opens a text with spans
 //! - `addSpan(start, end, label)` → the new span's id (`"s3"`); code points
 //! - `removeSpan(id)`, `undo()`, `redo()`
+//! - `memoryBytes()` → the size of the WebAssembly memory (for benchmarks)
 //!
 //! Errors are thrown as JavaScript `Error`s with the same message the page
 //! shows.
@@ -17,6 +18,7 @@ use marginalia_core::record::{spans_from_record, Record, RecordSpan};
 use marginalia_core::span::SpanId;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::UseReducerHandle;
 
 /// Keeps the closures alive; dropping it removes `window.marginalia`.
@@ -112,6 +114,15 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
             } else {
                 Err(js_error(format!("span {id} does not exist")))
             }
+        })
+        .into_js_value(),
+    );
+
+    method(
+        "memoryBytes",
+        Closure::<dyn Fn() -> f64>::new(|| {
+            let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+            memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
         })
         .into_js_value(),
     );
