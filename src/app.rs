@@ -13,7 +13,7 @@ use crate::components::toolbar::Toolbar;
 use crate::file_open::{open_bytes, open_pasted};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
-use crate::{clock, download, file_read, js_api, storage};
+use crate::{clock, download, file_read, js_api, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -22,6 +22,8 @@ use marginalia_core::snap::Precision;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 const DEFAULT_ID: &str = "mali-russia-wagner";
@@ -45,6 +47,17 @@ fn init_state() -> AppState {
     AppState::new(Editor::new(Arc::new(article), schema), SaveInfo { annotator: None, created_at: now, updated_at: None })
 }
 
+/// How long after a change the work is written to local storage.
+const PERSIST_DELAY_MS: u32 = 250;
+
+/// How long after an article shows its tokens are computed.
+const TOKEN_WARM_DELAY_MS: u32 = 100;
+
+fn persist(state: &AppState) -> Result<(), AttrValue> {
+    let record = Record::from_editor(&state.editor, &state.save_info, false);
+    storage::save_work(&record).map_err(AttrValue::from)
+}
+
 /// Adds the work stored in this browser for an article about to open.
 fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
@@ -66,15 +79,48 @@ fn error(text: String) -> Action {
 pub fn App() -> Html {
     let state = use_reducer(init_state);
     let paste_open = use_state(|| false);
-    let stored = use_state(|| Ok::<(), AttrValue>(()));
+    let stored = use_state_eq(|| Ok::<(), AttrValue>(()));
 
-    // Keep the work in this browser after every change.
+    // Keep the work in this browser: a moment after each change (a burst of
+    // labels is written once, off the path of the next frame) and at once
+    // when the page is hidden or unloaded.
     {
         let state = state.clone();
         let stored = stored.clone();
+        let timer = use_mut_ref(|| None::<Timeout>);
         use_effect_with(state.revision, move |_| {
-            let record = Record::from_editor(&state.editor, &state.save_info, false);
-            stored.set(storage::save_work(&record).map_err(AttrValue::from));
+            let pending = Timeout::new(PERSIST_DELAY_MS, move || stored.set(persist(&state)));
+            *timer.borrow_mut() = Some(pending);
+        });
+    }
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let document = window.document().expect("a document");
+            let flush = {
+                let state = state.clone();
+                move |_: &web_sys::Event| {
+                    let _ = persist(&state);
+                }
+            };
+            let listeners = [
+                EventListener::new(&window, "pagehide", flush.clone()),
+                EventListener::new(&document, "visibilitychange", flush),
+            ];
+            move || drop(listeners)
+        });
+    }
+
+    // Tokens are computed on first use; compute them just after the first
+    // paint so the first selection does not wait for them.
+    {
+        let article = state.article().clone();
+        use_effect_with(article.sha256().to_string(), move |_| {
+            let warm = Timeout::new(TOKEN_WARM_DELAY_MS, move || {
+                article.tokens();
+            });
+            move || drop(warm)
         });
     }
 
@@ -89,8 +135,9 @@ pub fn App() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             let gestures = gestures::install(state.clone());
+            let viewport = viewport::track(state.clone());
             let api = js_api::expose(state);
-            move || drop((gestures, api))
+            move || drop((gestures, viewport, api))
         });
     }
 

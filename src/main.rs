@@ -16,6 +16,7 @@ mod selection_map;
 mod state;
 mod storage;
 mod view_model;
+mod viewport;
 
 fn main() {
     panic_report::install();

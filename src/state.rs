@@ -11,9 +11,42 @@ use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, SaveInfo};
 use marginalia_core::snap::{snap, Precision};
 use marginalia_core::span::{Span, SpanId};
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
+
+/// Paragraphs drawn with annotations beyond each edge of the viewport, so
+/// scrolling reveals finished paragraphs.
+const MARGIN: usize = 12;
+
+/// The window for paragraphs `first..last` in view, widened by the margin.
+fn window_around(first: usize, last: usize, n: usize) -> Range<usize> {
+    first.saturating_sub(MARGIN)..(last + MARGIN).min(n)
+}
+
+/// Whether paragraphs `first..last` in view come near the edge of the
+/// decorated window (hysteresis: small scrolls change nothing).
+pub fn window_needs_moving(decorated: &Range<usize>, first: usize, last: usize, n: usize) -> bool {
+    let low_ok = decorated.start == 0 || first >= decorated.start + MARGIN / 2;
+    let high_ok = decorated.end >= n || last + MARGIN / 2 <= decorated.end;
+    !(low_ok && high_ok)
+}
+
+/// Before the viewport is measured: the paragraphs that fill about two
+/// screens (by characters), plus the margin.
+fn initial_window(article: &Article) -> Range<usize> {
+    let mut chars = 0;
+    let mut last = 0;
+    for (i, p) in article.paragraphs().iter().enumerate() {
+        chars += p.end - p.start;
+        last = i + 1;
+        if chars > 6_000 {
+            break;
+        }
+    }
+    window_around(0, last, article.paragraphs().len())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -63,6 +96,8 @@ pub enum Action {
     /// A save opened as its own document (its text and its spans).
     OpenRecord(Rc<LoadedRecord>),
     SetSchema(LabelSchema),
+    /// Paragraphs `first..last` are in the viewport (from scrolling).
+    ShowParagraphs { first: usize, last: usize },
     Notify(Notice),
     DismissNotice,
 }
@@ -81,6 +116,9 @@ pub struct AppState {
     /// Bumped on every change of the annotations or of the article, so the
     /// app persists exactly when something changed.
     pub revision: u64,
+    /// Paragraphs drawn with their annotations: those in and near the
+    /// viewport (the rest render as plain text).
+    pub decorated: Range<usize>,
     /// What to bring into view after rendering; `scroll_seq` changes with
     /// every request, so asking twice for the same target scrolls twice.
     pub scroll_to: Option<ScrollTarget>,
@@ -100,6 +138,7 @@ impl AppState {
         let mut s = AppState {
             editor,
             views: Rc::new(Vec::new()),
+            decorated: 0..0,
             pending: None,
             caret: None,
             selected: None,
@@ -111,6 +150,7 @@ impl AppState {
             scroll_to: None,
             scroll_seq: 0,
         };
+        s.decorated = initial_window(s.article());
         s.refresh_views();
         s
     }
@@ -130,17 +170,18 @@ impl AppState {
     /// Re-derives paragraph views, keeping the old `Rc` of every paragraph
     /// that did not change so that its component skips rendering.
     fn refresh_views(&mut self) {
-        let fresh = build_paragraph_views(&self.editor, self.pending, self.selected);
-        let old = &self.views;
-        let merged: Vec<Rc<ParagraphView>> = fresh
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match old.get(i) {
-                Some(o) if **o == v => o.clone(),
-                _ => Rc::new(v),
-            })
-            .collect();
-        self.views = Rc::new(merged);
+        let views = build_paragraph_views(&self.editor, self.pending, self.selected, self.decorated.clone(), &self.views);
+        self.views = Rc::new(views);
+    }
+
+    /// Makes sure the paragraph holding code point `cp` is drawn with its
+    /// annotations (it is about to be scrolled to).
+    fn decorate_around(&mut self, cp: usize) {
+        if let Some(p) = self.article().paragraph_at(cp) {
+            if !self.decorated.contains(&p) {
+                self.decorated = window_around(p, p + 1, self.article().paragraphs().len());
+            }
+        }
     }
 
     fn changed(&mut self) {
@@ -174,6 +215,8 @@ impl AppState {
             }
         }
         self.editor = editor;
+        self.views = Rc::new(Vec::new());
+        self.decorated = initial_window(self.article());
         self.pending = None;
         self.caret = None;
         self.selected = None;
@@ -215,6 +258,7 @@ impl Reducible for AppState {
                 if let Some(c) = caret {
                     s.caret = Some(c);
                     s.pending = Some(c.range(&article));
+                    s.decorate_around(article.tokens()[c.focus].start);
                     s.selected = None;
                     s.chooser = None;
                     s.scroll_to = Some(ScrollTarget::Pending);
@@ -249,6 +293,8 @@ impl Reducible for AppState {
                     s.caret = None;
                     s.chooser = None;
                     if scroll {
+                        let start = s.editor.annotations().get(id).map_or(0, |sp| sp.start);
+                        s.decorate_around(start);
                         s.scroll_to = Some(ScrollTarget::Span(id));
                     s.scroll_seq += 1;
                     }
@@ -346,6 +392,8 @@ impl Reducible for AppState {
                     let mut editor = Editor::new(article, Arc::new(schema));
                     let _ = editor.restore(spans);
                     s.editor = editor;
+                    // Colours may have changed: draw every paragraph afresh.
+                    s.views = Rc::new(Vec::new());
                     s.changed();
                     s.info("Label schema loaded.");
                 } else {
@@ -353,6 +401,12 @@ impl Reducible for AppState {
                         "This label schema lacks labels your annotations use ({}); it was not applied.",
                         missing.join(", ")
                     ));
+                }
+            }
+            Action::ShowParagraphs { first, last } => {
+                let n = s.article().paragraphs().len();
+                if window_needs_moving(&s.decorated, first, last, n) {
+                    s.decorated = window_around(first, last, n);
                 }
             }
             Action::Notify(n) => s.notice = Some(n),

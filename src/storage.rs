@@ -2,9 +2,10 @@
 //! localStorage, keyed by document id and text hash, and written on every
 //! change, so a reload or a closed tab loses nothing.
 //!
-//! Stored values are records without their derived tokens (the text is kept,
-//! so pasted articles come back too). Every failure is a `Result` for the
-//! caller to show: storage can be full or disabled.
+//! Stored values are records without their derived tokens; the text itself
+//! is stored once per hash (pasted articles come back too) rather than
+//! rewritten with every change. Every failure is a `Result` for the caller
+//! to show: storage can be full or disabled.
 
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
@@ -22,24 +23,32 @@ fn doc_key(doc_id: &str, sha256: &str) -> String {
     format!("{PREFIX}:doc:{doc_id}:{sha256}")
 }
 
+fn text_key(sha256: &str) -> String {
+    format!("{PREFIX}:text:{sha256}")
+}
+
+const FULL: &str = "the browser's storage is full or disabled";
+
 /// Writes the document's record and remembers it as the one open now.
 pub fn save_work(record: &Record) -> Result<(), String> {
     let storage = local()?;
     let sha = record.text_sha256.clone().unwrap_or_default();
-    let json = serde_json::to_string(record).map_err(|e| e.to_string())?;
-    storage
-        .set_item(&doc_key(&record.meta.doc_id, &sha), &json)
-        .map_err(|_| "the browser's storage is full or disabled".to_string())?;
+    if storage.get_item(&text_key(&sha)).ok().flatten().is_none() {
+        storage.set_item(&text_key(&sha), &record.text).map_err(|_| FULL.to_string())?;
+    }
+    let without_text = Record { text: String::new(), ..record.clone() };
+    let json = serde_json::to_string(&without_text).map_err(|e| e.to_string())?;
+    storage.set_item(&doc_key(&record.meta.doc_id, &sha), &json).map_err(|_| FULL.to_string())?;
     let current = serde_json::json!({ "doc_id": record.meta.doc_id, "sha256": sha }).to_string();
-    storage
-        .set_item(&format!("{PREFIX}:current"), &current)
-        .map_err(|_| "the browser's storage is full or disabled".to_string())
+    storage.set_item(&format!("{PREFIX}:current"), &current).map_err(|_| FULL.to_string())
 }
 
 /// The stored record of a document, if any.
 pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
-    let json = local().ok()?.get_item(&doc_key(doc_id, sha256)).ok()??;
-    Record::parse(&json).ok()
+    let storage = local().ok()?;
+    let json = storage.get_item(&doc_key(doc_id, sha256)).ok()??;
+    let text = storage.get_item(&text_key(sha256)).ok()??;
+    Record::parse(&json).ok().map(|r| Record { text, ..r })
 }
 
 /// The record of the document that was open last.
@@ -51,9 +60,7 @@ pub fn load_current() -> Option<Record> {
 
 pub fn save_schema(schema: &LabelSchema) -> Result<(), String> {
     let json = serde_json::to_string(schema).map_err(|e| e.to_string())?;
-    local()?
-        .set_item(&format!("{PREFIX}:schema"), &json)
-        .map_err(|_| "the browser's storage is full or disabled".to_string())
+    local()?.set_item(&format!("{PREFIX}:schema"), &json).map_err(|_| FULL.to_string())
 }
 
 pub fn load_schema() -> Option<LabelSchema> {

@@ -1,14 +1,19 @@
 //! What a paragraph component draws, derived from the core's run layout and
-//! the label schema: text, colours, tags. Plain data with `PartialEq`, so an
-//! unchanged paragraph is recognised and not rendered again.
+//! the label schema: text, colours, tags. Each view carries the key it was
+//! built from, so an unchanged paragraph is recognised cheaply, keeps its
+//! `Rc`, and its memoised component does not render again.
 
+use marginalia_core::article::Paragraph;
 use marginalia_core::editor::Editor;
 use marginalia_core::layout::{layout_paragraph, spans_by_paragraph};
-use marginalia_core::span::SpanId;
+use marginalia_core::span::{Span, SpanId};
+use std::ops::Range;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParagraphView {
     pub start: usize,
+    pub key: ParagraphKey,
     pub runs: Vec<RunView>,
 }
 
@@ -42,75 +47,144 @@ pub struct TagView {
 /// Underline thickness per track, in px.
 const TRACK_PX: usize = 3;
 
-pub fn build_paragraph_views(editor: &Editor, pending: Option<(usize, usize)>, selected: Option<SpanId>) -> Vec<ParagraphView> {
+/// Everything a paragraph's view depends on, cheap to compute and compare:
+/// when it is unchanged the old view (and its `Rc`) is kept without
+/// building any text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParagraphKey {
+    /// Outside the decorated window: text only.
+    Plain,
+    Decorated {
+        /// (id, start, end, label index in the schema) of each span touching it.
+        spans: Vec<(SpanId, usize, usize, usize)>,
+        pending: Option<(usize, usize)>,
+        selected: Option<SpanId>,
+    },
+}
+
+/// Builds the view of every paragraph, reusing `old` views whose key is
+/// unchanged. Paragraphs outside `decorated` (a range of paragraph
+/// indices) render as plain text: they are off screen, and drawing only what
+/// is in view keeps loading and editing fast on long articles, while the
+/// text stays in the page for find-in-page and selection.
+pub fn build_paragraph_views(
+    editor: &Editor,
+    pending: Option<(usize, usize)>,
+    selected: Option<SpanId>,
+    decorated: Range<usize>,
+    old: &[Rc<ParagraphView>],
+) -> Vec<Rc<ParagraphView>> {
     let article = editor.article();
     let schema = editor.schema();
     let buckets = spans_by_paragraph(article, editor.annotations().iter());
-    let color_of = |label: &str| schema.label(label).map_or("#4b5563".to_string(), |l| l.color.clone());
+    let label_index = |label: &str| schema.labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
     article
         .paragraphs()
         .iter()
         .zip(buckets.iter())
-        .map(|(par, spans)| {
-            let layout = layout_paragraph(*par, spans, pending);
-            let runs = layout
-                .runs
+        .enumerate()
+        .map(|(i, (par, spans))| {
+            let key = if decorated.contains(&i) {
+                let clip = |(s, e): (usize, usize)| (s < par.end && par.start < e).then_some((s.max(par.start), e.min(par.end)));
+                ParagraphKey::Decorated {
+                    spans: spans.iter().map(|s| (s.id, s.start, s.end, label_index(&s.label))).collect(),
+                    pending: pending.and_then(clip),
+                    selected: selected.filter(|id| spans.iter().any(|s| s.id == *id)),
+                }
+            } else {
+                ParagraphKey::Plain
+            };
+            match old.get(i) {
+                Some(o) if o.start == par.start && o.key == key => o.clone(),
+                _ => Rc::new(match key {
+                    ParagraphKey::Plain => plain_view(editor, *par),
+                    key => decorated_view(editor, *par, spans, pending, selected, key),
+                }),
+            }
+        })
+        .collect()
+}
+
+fn plain_view(editor: &Editor, par: Paragraph) -> ParagraphView {
+    let run = RunView {
+        start: par.start,
+        end: par.end,
+        text: editor.article().slice(par.start, par.end).to_string(),
+        spans: Vec::new(),
+        style: None,
+        pending: false,
+        selected: false,
+        tags: Vec::new(),
+    };
+    ParagraphView { start: par.start, key: ParagraphKey::Plain, runs: vec![run] }
+}
+
+fn decorated_view(
+    editor: &Editor,
+    par: Paragraph,
+    spans: &[&Span],
+    pending: Option<(usize, usize)>,
+    selected: Option<SpanId>,
+    key: ParagraphKey,
+) -> ParagraphView {
+    let article = editor.article();
+    let schema = editor.schema();
+    let color_of = |label: &str| schema.label(label).map_or("#4b5563".to_string(), |l| l.color.clone());
+    let layout = layout_paragraph(par, spans, pending);
+    let runs = layout
+        .runs
+        .iter()
+        .map(|run| {
+            let style = (!run.spans.is_empty()).then(|| {
+                let mut shadows = Vec::with_capacity(run.spans.len());
+                let mut deepest = 0;
+                for id in &run.spans {
+                    let span = editor.annotations().get(*id).expect("layout spans exist");
+                    let track = layout.track(*id) as usize;
+                    deepest = deepest.max(track + 1);
+                    shadows.push((track, color_of(&span.label)));
+                }
+                // The first shadow paints on top: track 0 (thinnest)
+                // first, so each deeper track shows as its own band.
+                shadows.sort_by_key(|(t, _)| *t);
+                let inner = shadows.last().map(|(_, c)| c.clone()).unwrap_or_default();
+                let list: Vec<String> =
+                    shadows.iter().map(|(t, c)| format!("inset 0 -{}px 0 0 {c}", (t + 1) * TRACK_PX)).collect();
+                format!(
+                    "box-shadow:{};padding-bottom:{}px;background-color:color-mix(in srgb, {inner} 14%, transparent)",
+                    list.join(","),
+                    deepest * TRACK_PX
+                )
+            });
+            let tags = run
+                .ending
                 .iter()
-                .map(|run| {
-                    let style = (!run.spans.is_empty()).then(|| {
-                        let mut shadows = Vec::with_capacity(run.spans.len());
-                        let mut deepest = 0;
-                        for id in &run.spans {
-                            let span = editor.annotations().get(*id).expect("layout spans exist");
-                            let track = layout.track(*id) as usize;
-                            deepest = deepest.max(track + 1);
-                            shadows.push((track, color_of(&span.label)));
-                        }
-                        // The first shadow paints on top: track 0 (thinnest)
-                        // first, so each deeper track shows as its own band.
-                        shadows.sort_by_key(|(t, _)| *t);
-                        let inner = shadows.last().map(|(_, c)| c.clone()).unwrap_or_default();
-                        let list: Vec<String> = shadows
-                            .iter()
-                            .map(|(t, c)| format!("inset 0 -{}px 0 0 {c}", (t + 1) * TRACK_PX))
-                            .collect();
-                        format!(
-                            "box-shadow:{};padding-bottom:{}px;background-color:color-mix(in srgb, {inner} 14%, transparent)",
-                            list.join(","),
-                            deepest * TRACK_PX
-                        )
-                    });
-                    let tags = run
-                        .ending
-                        .iter()
-                        .filter_map(|id| editor.annotations().get(*id))
-                        .map(|span| {
-                            let def = schema.label(&span.label);
-                            TagView {
-                                id: span.id,
-                                label: span.label.clone(),
-                                color: color_of(&span.label),
-                                text_color: def.map_or("#ffffff", |d| d.text_color()),
-                                quote: article.slice(span.start, span.end).to_string(),
-                                selected: selected == Some(span.id),
-                            }
-                        })
-                        .collect();
-                    RunView {
-                        start: run.start,
-                        end: run.end,
-                        text: article.slice(run.start, run.end).to_string(),
-                        selected: selected.is_some_and(|id| run.spans.contains(&id)),
-                        spans: run.spans.clone(),
-                        style,
-                        pending: run.marks.pending,
-                        tags,
+                .filter_map(|id| editor.annotations().get(*id))
+                .map(|span| {
+                    let def = schema.label(&span.label);
+                    TagView {
+                        id: span.id,
+                        label: span.label.clone(),
+                        color: color_of(&span.label),
+                        text_color: def.map_or("#ffffff", |d| d.text_color()),
+                        quote: article.slice(span.start, span.end).to_string(),
+                        selected: selected == Some(span.id),
                     }
                 })
                 .collect();
-            ParagraphView { start: par.start, runs }
+            RunView {
+                start: run.start,
+                end: run.end,
+                text: article.slice(run.start, run.end).to_string(),
+                selected: selected.is_some_and(|id| run.spans.contains(&id)),
+                spans: run.spans.clone(),
+                style,
+                pending: run.marks.pending,
+                tags,
+            }
         })
-        .collect()
+        .collect();
+    ParagraphView { start: par.start, key, runs }
 }
 
 /// A quote shortened for lists and menus.

@@ -4,11 +4,16 @@
 //!
 //! Units: code points, end exclusive. Invariant: the text never changes after
 //! [`Article::new`]; annotations refer to it by hash.
+//!
+//! Tokens are computed on first use: showing a long article needs only its
+//! paragraphs, and tokenising 50,000 words is the largest part of loading
+//! one. The app warms them while the browser is idle.
 
 use crate::text_index::TextIndex;
 use crate::tokenize::{tokenize, Token};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Longest text an annotator can open: far beyond a long read (50,000 words
 /// is about 0.3 MB) yet small enough to keep the page responsive.
@@ -47,14 +52,14 @@ impl fmt::Display for ArticleError {
 
 impl std::error::Error for ArticleError {}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Article {
     /// Stable identifier of the document (file name, CMS id…).
     pub id: String,
     pub title: String,
     text: String,
     index: TextIndex,
-    tokens: Vec<Token>,
+    tokens: OnceLock<Vec<Token>>,
     paragraphs: Vec<Paragraph>,
     sha256: String,
 }
@@ -66,7 +71,7 @@ impl Article {
         let text = text.into();
         check_text(&text)?;
         let index = TextIndex::new(&text);
-        let tokens = tokenize(&text);
+        let tokens = OnceLock::new();
         let paragraphs = split_paragraphs(&text);
         let sha256 = sha256_hex(&text);
         Ok(Self { id: id.into(), title: title.into(), text, index, tokens, paragraphs, sha256 })
@@ -79,7 +84,7 @@ impl Article {
         &self.index
     }
     pub fn tokens(&self) -> &[Token] {
-        &self.tokens
+        self.tokens.get_or_init(|| tokenize(&self.text))
     }
     pub fn paragraphs(&self) -> &[Paragraph] {
         &self.paragraphs
@@ -99,14 +104,15 @@ impl Article {
     /// Index of the token that contains code point `cp`, if any (whitespace
     /// that is a token's `ws` belongs to no token).
     pub fn token_at(&self, cp: usize) -> Option<usize> {
-        let i = self.tokens.partition_point(|t| t.end <= cp);
-        (i < self.tokens.len() && self.tokens[i].start <= cp).then_some(i)
+        let tokens = self.tokens();
+        let i = tokens.partition_point(|t| t.end <= cp);
+        (i < tokens.len() && tokens[i].start <= cp).then_some(i)
     }
 
     /// Whether the token is only whitespace (a line break, a no-break space):
     /// such tokens exist for spaCy's sake but are never a selection edge.
     pub fn is_space_token(&self, i: usize) -> bool {
-        let t = self.tokens[i];
+        let t = self.tokens()[i];
         self.slice(t.start, t.end).chars().all(char::is_whitespace)
     }
 
@@ -117,6 +123,15 @@ impl Article {
         (i < self.paragraphs.len()).then_some(i)
     }
 }
+
+/// Two articles are the same when their id, title and text are.
+impl PartialEq for Article {
+    fn eq(&self, other: &Self) -> bool {
+        self.sha256 == other.sha256 && self.id == other.id && self.title == other.title && self.text == other.text
+    }
+}
+
+impl Eq for Article {}
 
 /// Rejects what cannot be an article: empty, oversized or binary input.
 pub fn check_text(text: &str) -> Result<(), ArticleError> {
