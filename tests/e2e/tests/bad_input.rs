@@ -1,0 +1,196 @@
+//! Bad input never costs work: each refused input shows an error notice
+//! (`#mg-notice[data-kind="error"]`) saying what is wrong, and the article
+//! and its spans stay exactly as they were. A good text file opens as a new
+//! article, and the work on the old one comes back when it is reopened.
+
+mod support;
+
+use marginalia_e2e::{fixture, workspace_root, json, Browser, Result, Value};
+use support::*;
+
+/// The app on the default article with two spans (by mouse and key).
+async fn app_with_work() -> Result<(Browser, Value)> {
+    let b = open_app().await?;
+    let text = DEFAULT_ARTICLE;
+    let (a, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(&b, a, e, "1").await?;
+    let (k, e) = range_of(text, "Kremlin");
+    label_by_drag(&b, k, e, "2").await?;
+    let before = record(&b).await?;
+    Ok((b, before))
+}
+
+/// The article and every span are as they were; the page still shows both tags.
+async fn assert_unchanged(b: &Browser, before: &Value, what: &str) -> Result {
+    let now = record(b).await?;
+    assert_eq!(now["spans"], before["spans"], "{what}: the spans changed");
+    assert_eq!(now["text_sha256"], before["text_sha256"], "{what}: the article changed");
+    assert_eq!(now["meta"]["doc_id"], before["meta"]["doc_id"], "{what}: the document changed");
+    assert_eq!(tag_labels(b).await?, ["PERSON", "ORG"], "{what}: the tags shown changed");
+    assert!(article_runs_text(b).await? == visible_lines(DEFAULT_ARTICLE), "{what}: the text shown changed");
+    Ok(())
+}
+
+/// Opens `path` with the file dialog and returns the error notice's text;
+/// checks that the work is untouched.
+async fn refused_file(b: &Browser, before: &Value, path: &std::path::Path) -> Result<String> {
+    dismiss_notice(b).await?;
+    open_file(b, path).await?;
+    let msg = wait_notice(b, "error").await?;
+    assert_unchanged(b, before, &path.display().to_string()).await?;
+    Ok(msg)
+}
+
+fn contains_all(msg: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(msg.contains(p), "the message should mention {p:?}: {msg}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_json_is_refused_with_its_line_and_column() -> Result {
+    let (b, before) = app_with_work().await?;
+    let msg = refused_file(&b, &before, &fixture("malformed.json")).await?;
+    contains_all(&msg, &["malformed.json", "not valid JSON", "line 1, column", "Your work is unchanged"]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn json_that_is_not_a_save_is_refused() -> Result {
+    let (b, before) = app_with_work().await?;
+    let msg = refused_file(&b, &before, &write_temp("list.json", "[1, 2, 3]\n")).await?;
+    contains_all(&msg, &["list.json", "not a Marginalia save", "not a JSON object"]);
+    let msg = refused_file(&b, &before, &write_temp("settings.json", r#"{"text": "hello"}"#)).await?;
+    contains_all(&msg, &["settings.json", "not a Marginalia save", "\"spans\""]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_save_whose_text_does_not_match_its_hash_is_refused() -> Result {
+    let (b, before) = app_with_work().await?;
+    // The app's own save, its text edited by hand afterwards (a word changed,
+    // so every later offset would be off by one).
+    let saved = save(&b, DEFAULT_SAVE).await?;
+    let mut edited = saved.json()?;
+    let text = edited["text"].as_str().unwrap().replacen("on Friday defended", "on Thursday defended", 1);
+    assert_ne!(text, DEFAULT_ARTICLE, "the edit must change the text");
+    edited["text"] = json!(text);
+    let path = write_temp("edited.marginalia.json", serde_json::to_vec_pretty(&edited)?);
+    let msg = refused_file(&b, &before, &path).await?;
+    contains_all(&msg, &["edited.marginalia.json", "text_sha256", "edited or damaged"]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_save_with_an_unknown_label_is_refused() -> Result {
+    let (b, before) = app_with_work().await?;
+    let msg = refused_file(&b, &before, &fixture("unknown-label.marginalia.json")).await?;
+    contains_all(&msg, &["unknown-label.marginalia.json", "spans[0]", "VILLAIN", "not in the label schema"]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_save_for_another_text_is_offered_as_its_own_document() -> Result {
+    let (b, before) = app_with_work().await?;
+    let path = fixture("other-text.marginalia.json");
+    let msg = refused_file(&b, &before, &path).await?;
+    contains_all(&msg, &["other-text.marginalia.json", "different text", "Mali’s capital braces for talks"]);
+
+    // The notice offers to open it as a document of its own; that opens its text and spans.
+    let offer = "#mg-notice[data-kind=\"error\"] button.mg-button:not(.mg-dismiss)";
+    assert!(b.text_of(offer).await?.contains("Open the save as its own document"));
+    b.click(offer).await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'bamako-talks';", WAIT).await?;
+    let other: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+    let text = other["text"].as_str().unwrap();
+    let now = record(&b).await?;
+    assert_eq!(now["text"], other["text"]);
+    assert_eq!(summarize(&now), summarize(&other));
+    assert_eq!(tag_labels(&b).await?, ["PERSON", "GPE"]);
+    let shown = article_runs_text(&b).await?;
+    assert!(shown.contains("Tiémoko Cissé, a spokesman") && !shown.contains("Abdallah"), "{shown}");
+    assert_eq!(b.text_of(".mg-doc").await?, "Mali’s capital braces for talks");
+    assert!(wait_notice(&b, "info").await?.contains("2 annotations"));
+
+    // Saved under its own id, with its offsets intact.
+    let saved = save(&b, "bamako-talks.marginalia.json").await?;
+    python_check(&saved.path, PY_SPANS_ARE, json!([["Tiémoko Cissé", "PERSON"], ["Bamako", "GPE"]]))?;
+    python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
+    assert_eq!(saved.json()?["text"].as_str(), Some(text));
+    b.close().await
+}
+
+#[tokio::test]
+async fn empty_and_binary_files_are_refused() -> Result {
+    let (b, before) = app_with_work().await?;
+    let msg = refused_file(&b, &before, &fixture("empty.txt")).await?;
+    contains_all(&msg, &["empty.txt", "empty"]);
+    let msg = refused_file(&b, &before, &fixture("binary.bin")).await?;
+    contains_all(&msg, &["binary.bin", "binary"]);
+    // Binary content under a text name, and an empty save, are refused too.
+    let msg = refused_file(&b, &before, &write_temp("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0")).await?;
+    contains_all(&msg, &["photo.txt", "binary"]);
+    let msg = refused_file(&b, &before, &write_temp("nothing.marginalia.json", "")).await?;
+    contains_all(&msg, &["nothing.marginalia.json", "empty"]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_20_mb_paste_is_refused() -> Result {
+    let (b, before) = app_with_work().await?;
+    b.click("#mg-paste-toggle").await?;
+    b.wait_for("#mg-paste-text").await?;
+    assert_eq!(b.attr("#mg-paste-toggle", "aria-expanded").await?.as_deref(), Some("true"));
+    // 20 MiB of plausible text, set as a paste would (typing it would take hours).
+    b.execute(
+        "const area = document.getElementById('mg-paste-text');
+         area.value = 'Mali said on Friday that talks would resume. '.repeat(Math.ceil(20 * 1024 * 1024 / 45)).slice(0, 20 * 1024 * 1024);
+         area.dispatchEvent(new Event('input', { bubbles: true }));
+         return area.value.length;",
+        vec![],
+    )
+    .await?;
+    b.click("#mg-paste-open").await?;
+    let msg = wait_notice(&b, "error").await?;
+    contains_all(&msg, &["too large", "20.0 MB", "5.0 MB", "Your work is unchanged"]);
+    assert_unchanged(&b, &before, "a 20 MB paste").await?;
+    // The paste panel stays open, so nothing typed there is lost either.
+    assert_eq!(b.count("#mg-paste-text").await?, 1);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_text_file_opens_as_the_article_and_the_old_work_returns_with_its_text() -> Result {
+    let (b, before) = app_with_work().await?;
+    let path = fixture("niger-river.txt");
+    let river = std::fs::read_to_string(&path)?;
+    open_file(&b, &path).await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';", WAIT).await?;
+    assert!(wait_notice(&b, "info").await?.contains("niger-river.txt"));
+    assert_eq!(record(&b).await?["text"].as_str(), Some(river.as_str()), "the text must open exactly as in the file");
+    assert_eq!(
+        article_runs_text(&b).await?,
+        "Floods along the Niger river\nThe river rose above its banks near Mopti on Sunday, the civil protection agency said. Aminata Keita, who sells fish in the market, said her stall was under water."
+    );
+    assert!(spans(&b).await?.is_empty() && tags(&b).await?.is_empty(), "a new text starts without spans");
+    let (m, e) = range_of(&river, "Mopti");
+    label_by_drag(&b, m, e, "3").await?;
+
+    // Reopen the default article from its file: its two spans come back.
+    open_file(&b, workspace_root().join("assets/articles/mali-russia-wagner.txt")).await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'mali-russia-wagner';", WAIT).await?;
+    wait_span_count(&b, 2).await?;
+    assert_eq!(record(&b).await?["spans"], before["spans"]);
+    assert_eq!(tag_labels(&b).await?, ["PERSON", "ORG"]);
+    assert!(wait_notice(&b, "info").await?.contains("2 annotations"));
+
+    // And the river article's span comes back with it.
+    open_file(&b, &path).await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';", WAIT).await?;
+    wait_span_count(&b, 1).await?;
+    assert_eq!(spans(&b).await?, vec![expect_span(&river, "Mopti", 0, "GPE")]);
+    let saved = save(&b, "niger-river.marginalia.json").await?;
+    python_check(&saved.path, PY_SPANS_ARE, json!([["Mopti", "GPE"]]))?;
+    python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
+    b.close().await
+}

@@ -1,0 +1,449 @@
+//! `cargo xtask <command>` — Marginalia's developer tasks (std only).
+//!
+//! ```text
+//! cargo xtask setup              install every tool, each skipped when present
+//! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
+//! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
+//! cargo xtask test               setup, host tests, trunk build, end-to-end, interop
+//! ```
+//!
+//! Every child process gets `.tools/node_modules/.bin` and cargo's bin
+//! directory first on its `PATH`, so Trunk (with `offline = true`) finds the
+//! pinned `wasm-opt` and `wasm-bindgen`.
+
+mod setup;
+mod static_server;
+
+use setup::Parts;
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup              install the toolchain, Chromium, npm tools and the Python venv
+                     (each step skipped when already present)
+  build              setup (toolchain) then `trunk build --release` into dist/
+  serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
+  test               setup, host tests, trunk build, end-to-end tests, interop tests
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => no_more_args(&args).and_then(|_| setup::setup(Parts::ALL)),
+        Some("build") => no_more_args(&args).and_then(|_| build()),
+        Some("serve") => parse_port(&args[1..]).and_then(serve),
+        Some("test") => no_more_args(&args).and_then(|_| test()),
+        Some("help" | "-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn no_more_args(args: &[String]) -> Result {
+    match args.get(1) {
+        None => Ok(()),
+        Some(a) => Err(format!("unexpected argument `{a}`\n\n{USAGE}")),
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16> {
+    let mut port = 8080;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--port" || a == "-p" {
+            it.next().ok_or("--port needs a value")?.clone()
+        } else if let Some(v) = a.strip_prefix("--port=") {
+            v.to_string()
+        } else {
+            return Err(format!("unexpected argument `{a}`\n\n{USAGE}"));
+        };
+        port = value.parse().map_err(|_| format!("bad port `{value}`"))?;
+    }
+    Ok(port)
+}
+
+// ---------------------------------------------------------------- paths & processes
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
+
+pub fn cargo_bin_dir() -> PathBuf {
+    match env::var_os("CARGO_HOME") {
+        Some(h) if !h.is_empty() => PathBuf::from(h).join("bin"),
+        _ => {
+            PathBuf::from(env::var_os("HOME").unwrap_or_else(|| "/root".into())).join(".cargo/bin")
+        }
+    }
+}
+
+/// `PATH` with the project's tool directories first.
+fn child_path() -> OsString {
+    let mut paths = setup::extra_path();
+    if let Some(p) = env::var_os("PATH") {
+        paths.extend(env::split_paths(&p));
+    }
+    env::join_paths(paths).expect("PATH entries without ':'")
+}
+
+/// A command for `program`, run in the workspace root with the project `PATH`
+/// (also used to look `program` up, so tools in `.tools` or `~/.cargo/bin` are found).
+pub fn tool_cmd(program: &str) -> Command {
+    let path = child_path();
+    let resolved = env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from(program));
+    let mut cmd = Command::new(resolved);
+    cmd.current_dir(root());
+    cmd
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        let a = a.to_string_lossy();
+        if a.is_empty() || a.contains(char::is_whitespace) {
+            s += &format!(" '{a}'");
+        } else {
+            s += &format!(" {a}");
+        }
+    }
+    s
+}
+
+/// Runs `cmd` (printing it), inheriting stdio; fails on a non-zero exit.
+pub fn run(cmd: &mut Command) -> Result {
+    let code = run_status(cmd)?;
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed (exit code {code})", describe(cmd)))
+    }
+}
+
+/// Runs `cmd` (printing it) and returns its exit code (-1 when killed by a signal).
+pub fn run_status(cmd: &mut Command) -> Result<i32> {
+    cmd.env("PATH", child_path());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    println!("    $ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
+    Ok(status.code().unwrap_or(-1))
+}
+
+/// Runs `cmd` quietly and returns its stdout, or an error when it cannot run
+/// or exits non-zero.
+pub fn output(cmd: &mut Command) -> Result<String> {
+    cmd.env("PATH", child_path());
+    let out = cmd
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
+    if !out.status.success() {
+        return Err(format!("`{}` exited with {}", describe(cmd), out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn step(what: &str) {
+    println!("==> {what}");
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+// ---------------------------------------------------------------- build & serve
+
+pub fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
+/// Trunk.toml's `[tools] wasm_bindgen` must equal the crate in Cargo.lock, or
+/// Trunk (offline) fails with a less helpful message.
+fn check_trunk_toml() -> Result {
+    let want = setup::locked_wasm_bindgen_version()?;
+    let trunk_toml = fs::read_to_string(root().join("Trunk.toml")).unwrap_or_default();
+    let pinned = trunk_toml.lines().find_map(|l| {
+        let l = l.trim();
+        let v = l
+            .strip_prefix("wasm_bindgen")?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        Some(v.trim_matches('"').to_string())
+    });
+    match pinned {
+        Some(v) if v != want => Err(format!(
+            "Trunk.toml pins wasm_bindgen = \"{v}\" but Cargo.lock has wasm-bindgen {want}: make them equal"
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn trunk_build() -> Result {
+    check_trunk_toml()?;
+    step("trunk build --release");
+    run(tool_cmd("trunk").args(["build", "--release"]))?;
+    print_sizes(&dist_dir())
+}
+
+fn gzip_len(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// Prints raw and gzipped (-9) sizes of dist's wasm, js and css.
+fn print_sizes(dist: &Path) -> Result {
+    let mut files: Vec<PathBuf> = fs::read_dir(dist)
+        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            )
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{} has no wasm/js/css files", dist.display()));
+    }
+    println!("    bundle size (raw -> gzip -9):");
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for f in &files {
+        let raw = fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let gz = gzip_len(f)?;
+        raw_total += raw;
+        gz_total += gz;
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        println!("      {:>9} B -> {:>8} B  {name}", raw, gz);
+    }
+    println!(
+        "      {:>9} B -> {:>8} B  total ({:.1} KiB gzipped)",
+        raw_total,
+        gz_total,
+        gz_total as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn build() -> Result {
+    setup::setup(Parts::TOOLCHAIN)?;
+    trunk_build()
+}
+
+fn serve(port: u16) -> Result {
+    build()?;
+    step("serve dist/");
+    let server = static_server::StaticServer::start(dist_dir(), &format!("127.0.0.1:{port}"), true)
+        .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
+    println!("Marginalia is running at {}", server.url());
+    println!(
+        "(serving {}; press Ctrl+C to stop)",
+        server.root().display()
+    );
+    loop {
+        std::thread::park();
+    }
+}
+
+// ---------------------------------------------------------------- test
+
+/// True when `dir` holds a pytest test file (`test_*.py` or `*_test.py`), recursively.
+fn has_python_tests(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.filter_map(|e| e.ok()).any(|e| {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            !name.starts_with('.') && name != "__pycache__" && has_python_tests(&p)
+        } else {
+            name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+        }
+    })
+}
+
+/// Whether the web app declares wasm-bindgen-test tests (a dev-dependency).
+fn web_has_wasm_tests() -> bool {
+    fs::read_to_string(root().join("Cargo.toml"))
+        .map(|t| {
+            t.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with("wasm-bindgen-test") && l.contains('=')
+            })
+        })
+        .unwrap_or(false)
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    let mut done: Vec<(String, Duration)> = Vec::new();
+    let mut timed = |name: &str, f: &mut dyn FnMut() -> Result| -> Result {
+        let t = Instant::now();
+        let r = f();
+        let d = t.elapsed();
+        match &r {
+            Ok(()) => done.push((name.to_string(), d)),
+            Err(_) => eprintln!(
+                "xtask test: FAILED at step `{name}` after {}",
+                fmt_duration(started.elapsed())
+            ),
+        }
+        r
+    };
+
+    timed("setup", &mut || setup::setup(Parts::ALL))?;
+
+    timed("host tests", &mut || {
+        step("host tests: every workspace crate but the web app and the browser tests");
+        run(tool_cmd("cargo").args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "marginalia-web",
+            "--exclude",
+            "marginalia-e2e",
+        ]))
+    })?;
+
+    if web_has_wasm_tests() {
+        timed("web unit tests", &mut || {
+            step("web unit tests: wasm-bindgen-test in headless Chromium");
+            run(tool_cmd("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "marginalia-web",
+                    "--target",
+                    setup::WASM_TARGET,
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
+                .env("CHROMEDRIVER", setup::CHROMEDRIVER)
+                .env(
+                    "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                    root().join("xtask/webdriver.json"),
+                )
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        })?;
+    }
+
+    timed("trunk build", &mut trunk_build)?;
+
+    timed("end-to-end tests", &mut || {
+        step("end-to-end tests: the built app in headless Chromium");
+        run(tool_cmd("cargo")
+            .args(["test", "-p", "marginalia-e2e", "--", "--test-threads=2"])
+            .env("MARGINALIA_DIST", dist_dir())
+            .env(
+                "MARGINALIA_AXE",
+                setup::tools_dir().join("node_modules/axe-core/axe.min.js"),
+            ))
+    })?;
+
+    timed("interop tests", &mut || {
+        step("interop tests: exports read by spaCy, seqeval, PyLD");
+        let dir = root().join("tests/interop");
+        let has_tests = has_python_tests(&dir);
+        let code = run_status(
+            Command::new(root().join(".venv/bin/python"))
+                .args(["-m", "pytest", "tests/interop", "-q"])
+                .current_dir(root()),
+        )?;
+        match code {
+            0 => Ok(()),
+            // pytest's "no tests collected": fine while there are no test files.
+            5 if !has_tests => {
+                println!("    no interop test files yet: nothing to run");
+                Ok(())
+            }
+            5 => Err("pytest collected no tests although tests/interop has test files".into()),
+            c => Err(format!("interop tests failed (pytest exit code {c})")),
+        }
+    })?;
+
+    let steps: Vec<String> = done
+        .iter()
+        .map(|(n, d)| format!("{n} {}", fmt_duration(*d)))
+        .collect();
+    println!(
+        "xtask test: OK, all {} steps succeeded in {} ({})",
+        done.len(),
+        fmt_duration(started.elapsed()),
+        steps.join(", ")
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ports() {
+        assert_eq!(parse_port(&[]), Ok(8080));
+        assert_eq!(parse_port(&["--port".into(), "9000".into()]), Ok(9000));
+        assert_eq!(parse_port(&["--port=9001".into()]), Ok(9001));
+        assert!(parse_port(&["--port".into()]).is_err());
+        assert!(parse_port(&["--port=x".into()]).is_err());
+        assert!(parse_port(&["--nope".into()]).is_err());
+    }
+
+    #[test]
+    fn finds_python_test_files() {
+        let d = env::temp_dir().join(format!("xtask-pytests-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(d.join("sub")).unwrap();
+        fs::write(d.join("requirements.txt"), "").unwrap();
+        fs::write(d.join("conftest.py"), "").unwrap();
+        assert!(!has_python_tests(&d));
+        fs::write(d.join("sub/test_spacy.py"), "").unwrap();
+        assert!(has_python_tests(&d));
+        fs::remove_dir_all(&d).unwrap();
+    }
+}
