@@ -13,6 +13,13 @@ use web_sys::Storage;
 
 const PREFIX: &str = "marginalia:v1";
 
+/// Which document was open last.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CurrentDoc {
+    doc_id: String,
+    sha256: String,
+}
+
 fn local() -> Result<Storage, String> {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
@@ -39,7 +46,8 @@ pub fn save_work(record: &Record) -> Result<(), String> {
     let without_text = Record { text: String::new(), ..record.clone() };
     let json = serde_json::to_string(&without_text).map_err(|e| e.to_string())?;
     storage.set_item(&doc_key(&record.meta.doc_id, &sha), &json).map_err(|_| FULL.to_string())?;
-    let current = serde_json::json!({ "doc_id": record.meta.doc_id, "sha256": sha }).to_string();
+    let current = serde_json::to_string(&CurrentDoc { doc_id: record.meta.doc_id.clone(), sha256: sha })
+        .map_err(|e| e.to_string())?;
     storage.set_item(&format!("{PREFIX}:current"), &current).map_err(|_| FULL.to_string())
 }
 
@@ -54,8 +62,8 @@ pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
 /// The record of the document that was open last.
 pub fn load_current() -> Option<Record> {
     let json = local().ok()?.get_item(&format!("{PREFIX}:current")).ok()??;
-    let v: serde_json::Value = serde_json::from_str(&json).ok()?;
-    load_work(v["doc_id"].as_str()?, v["sha256"].as_str()?)
+    let current: CurrentDoc = serde_json::from_str(&json).ok()?;
+    load_work(&current.doc_id, &current.sha256)
 }
 
 pub fn save_schema(schema: &LabelSchema) -> Result<(), String> {

@@ -93,9 +93,7 @@ impl LabelSchema {
                 if key.chars().count() != 1 || key.chars().any(char::is_whitespace) {
                     return err(at("hotkey"), format!("{key:?} must be exactly one visible character"));
                 }
-                let clash = self.labels[..i]
-                    .iter()
-                    .any(|l| l.hotkey.as_deref().map(str::to_lowercase) == Some(key.to_lowercase()));
+                let clash = self.labels[..i].iter().any(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)));
                 if clash {
                     return err(at("hotkey"), format!("{key:?} is already the hotkey of another label"));
                 }
@@ -111,10 +109,9 @@ impl LabelSchema {
         self.labels.iter().find(|l| l.name == name)
     }
 
-    /// The label whose hotkey is `key` (case-insensitive).
+    /// The label whose hotkey is `key` (ASCII letters in either case).
     pub fn label_for_hotkey(&self, key: &str) -> Option<&LabelDef> {
-        let key = key.to_lowercase();
-        self.labels.iter().find(|l| l.hotkey.as_deref().map(str::to_lowercase) == Some(key.clone()))
+        self.labels.iter().find(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)))
     }
 }
 
@@ -132,6 +129,12 @@ impl LabelDef {
             "#000000"
         }
     }
+}
+
+/// Hotkeys match regardless of ASCII case (Caps Lock, Shift); other
+/// characters match exactly.
+fn same_key(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 fn parse_hex_color(s: &str) -> Option<(u8, u8, u8)> {

@@ -57,6 +57,14 @@ fn current_version() -> u32 {
     FORMAT_VERSION
 }
 
+/// The few fields that tell what kind of JSON a failed record was.
+#[derive(Deserialize)]
+struct Probe {
+    text: Option<serde::de::IgnoredAny>,
+    spans: Option<serde::de::IgnoredAny>,
+    format_version: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordToken {
     pub text: String,
@@ -219,23 +227,28 @@ impl Record {
 
     /// Parses JSON into a record, with messages that say what is wrong.
     pub fn parse(json: &str) -> Result<Record, RecordError> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| RecordError::Malformed {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
-        let obj = value.as_object().ok_or_else(|| RecordError::NotARecord("it is not a JSON object".into()))?;
-        for field in ["text", "spans"] {
-            if !obj.contains_key(field) {
+        // Straight into the record (no intermediate `Value`: it would double
+        // the deserialising code shipped to the browser); only a failure is
+        // looked at again, to say what is wrong.
+        let error = match serde_json::from_str::<Record>(json) {
+            Ok(r) if r.format_version > FORMAT_VERSION => return Err(RecordError::NewerFormat(r.format_version)),
+            Ok(r) => return Ok(r),
+            Err(e) => e,
+        };
+        if error.is_syntax() || error.is_eof() {
+            return Err(RecordError::Malformed { line: error.line(), column: error.column(), message: error.to_string() });
+        }
+        let probe = serde_json::from_str::<Probe>(json)
+            .map_err(|_| RecordError::NotARecord("it is not a JSON object".into()))?;
+        if let Some(v) = probe.format_version.filter(|v| *v > FORMAT_VERSION as u64) {
+            return Err(RecordError::NewerFormat(v as u32));
+        }
+        for (field, present) in [("text", probe.text.is_some()), ("spans", probe.spans.is_some())] {
+            if !present {
                 return Err(RecordError::NotARecord(format!("it has no {field:?} field")));
             }
         }
-        if let Some(v) = obj.get("format_version").and_then(|v| v.as_u64()) {
-            if v > FORMAT_VERSION as u64 {
-                return Err(RecordError::NewerFormat(v as u32));
-            }
-        }
-        serde_json::from_value(value).map_err(|e| RecordError::NotARecord(e.to_string()))
+        Err(RecordError::NotARecord(error.to_string()))
     }
 
     /// Checks the record against its own text and `schema`, and turns it

@@ -804,7 +804,9 @@ fn english_exceptions() -> HashMap<String, Vec<String>> {
     fn title(s: &str) -> String {
         let mut c = s.chars();
         c.next()
-            .map(|f| f.to_uppercase().chain(c).collect())
+            // The exception words are ASCII-initial; ASCII case mapping
+            // keeps the full Unicode case tables out of the wasm bundle.
+            .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
             .unwrap_or_default()
     }
     fn both(word: &str) -> [String; 2] {
