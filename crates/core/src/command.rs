@@ -1,10 +1,13 @@
 //! Commands: every change to the annotations is one, and applying a command
 //! returns its inverse — the whole of the undo history.
 //!
-//! Invariant: for any state `s` and command `c` that applies,
-//! `apply(apply(s, c).inverse) == s`.
+//! Invariants: for any state `s` and command `c` that applies,
+//! `apply(apply(s, c).inverse) == s`; a failing command changes nothing;
+//! relations never dangle (a span with relations cannot be removed — the
+//! editor removes its relations first, in the same transaction).
 
-use crate::span::{Span, SpanId};
+use crate::relation::{Relation, RelationId, Target};
+use crate::span::{Attributes, Span, SpanId};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -13,8 +16,28 @@ pub enum Command {
     AddSpan(Span),
     RemoveSpan(SpanId),
     SetLabel { id: SpanId, label: String },
-    /// Replaces every span at once (opening a saved file).
-    ReplaceAll(Vec<Span>),
+    /// Sets (`Some`) or clears (`None`) one attribute of a span.
+    SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
+    AddRelation(Relation),
+    RemoveRelation(RelationId),
+    /// Sets or clears one document-level label.
+    SetDocumentLabel { key: String, value: Option<serde_json::Value> },
+    /// Replaces everything at once (opening a saved file).
+    ReplaceAll(Snapshot),
+}
+
+/// All annotations of a document, as a value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub spans: Vec<Span>,
+    pub relations: Vec<Relation>,
+    pub document: Attributes,
+}
+
+impl Snapshot {
+    pub fn spans_only(spans: Vec<Span>) -> Self {
+        Snapshot { spans, ..Default::default() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +48,13 @@ pub enum CommandError {
     Duplicate { label: String },
     NoSuchSpan(SpanId),
     UnknownLabel(String),
+    Overlap { layer: String },
+    HasRelations(SpanId),
+    NoSuchRelation(RelationId),
+    DuplicateRelation { label: String },
+    DuplicateRelationId(RelationId),
+    InvalidRelation(String),
+    InvalidAttribute(String),
 }
 
 impl fmt::Display for CommandError {
@@ -38,17 +68,29 @@ impl fmt::Display for CommandError {
             CommandError::Duplicate { label } => write!(f, "this text is already labelled {label}"),
             CommandError::NoSuchSpan(id) => write!(f, "span {id} does not exist"),
             CommandError::UnknownLabel(l) => write!(f, "the label schema has no label {l:?}"),
+            CommandError::Overlap { layer } => {
+                write!(f, "spans in the {layer} layer may not overlap, and this one overlaps another")
+            }
+            CommandError::HasRelations(id) => write!(f, "span {id} still has relations"),
+            CommandError::NoSuchRelation(id) => write!(f, "relation {id} does not exist"),
+            CommandError::DuplicateRelation { label } => write!(f, "this {label} link exists already"),
+            CommandError::DuplicateRelationId(id) => write!(f, "relation id {id} is already in use"),
+            CommandError::InvalidRelation(why) | CommandError::InvalidAttribute(why) => write!(f, "{why}"),
         }
     }
 }
 
 impl std::error::Error for CommandError {}
 
-/// The spans of one document, keyed by id.
+/// The annotations of one document: spans keyed by id, relations, and
+/// document-level labels.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Annotations {
     spans: BTreeMap<SpanId, Span>,
+    relations: BTreeMap<RelationId, Relation>,
+    document: Attributes,
     next_id: u32,
+    next_relation: u32,
 }
 
 impl Annotations {
@@ -71,26 +113,60 @@ impl Annotations {
         v.sort_by_key(|s| s.order_key());
         v
     }
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations.get(&id)
+    }
+    /// Relations in id order.
+    pub fn relations(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.values()
+    }
+    /// Relations from or to `span`.
+    pub fn relations_of(&self, span: SpanId) -> impl Iterator<Item = &Relation> {
+        self.relations.values().filter(move |r| r.touches(span))
+    }
+    pub fn document_labels(&self) -> &Attributes {
+        &self.document
+    }
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            spans: self.spans.values().cloned().collect(),
+            relations: self.relations.values().cloned().collect(),
+            document: self.document.clone(),
+        }
+    }
 
-    /// A fresh id, never handed out before in this document.
+    /// A fresh span id, never handed out before in this document.
     pub fn allocate_id(&mut self) -> SpanId {
         self.next_id = self.next_id.max(self.spans.keys().next_back().map_or(0, |id| id.0)) + 1;
         SpanId(self.next_id)
     }
 
+    /// A fresh relation id, never handed out before in this document.
+    pub fn allocate_relation_id(&mut self) -> RelationId {
+        self.next_relation = self.next_relation.max(self.relations.keys().next_back().map_or(0, |id| id.0)) + 1;
+        RelationId(self.next_relation)
+    }
+
     /// Applies `cmd` for a text of `len` code points and returns its inverse.
-    /// A failing command changes nothing.
-    pub fn apply(&mut self, cmd: Command, len: usize) -> Result<Command, CommandError> {
+    /// `no_overlap` names the layers whose spans may not overlap. A failing
+    /// command changes nothing.
+    pub fn apply(&mut self, cmd: Command, len: usize, no_overlap: &[String]) -> Result<Command, CommandError> {
         match cmd {
             Command::AddSpan(span) => {
-                self.check_new(&span, len)?;
+                self.check_new(&span, len, no_overlap)?;
                 let id = span.id;
                 self.next_id = self.next_id.max(id.0);
                 self.spans.insert(id, span);
                 Ok(Command::RemoveSpan(id))
             }
             Command::RemoveSpan(id) => {
-                let span = self.spans.remove(&id).ok_or(CommandError::NoSuchSpan(id))?;
+                if !self.spans.contains_key(&id) {
+                    return Err(CommandError::NoSuchSpan(id));
+                }
+                if self.relations.values().any(|r| r.touches(id)) {
+                    return Err(CommandError::HasRelations(id));
+                }
+                let span = self.spans.remove(&id).expect("checked above");
                 Ok(Command::AddSpan(span))
             }
             Command::SetLabel { id, label } => {
@@ -105,31 +181,69 @@ impl Annotations {
                 let old = std::mem::replace(&mut span.label, label);
                 Ok(Command::SetLabel { id, label: old })
             }
-            Command::ReplaceAll(spans) => {
-                // One pass with a set, not one add per span: restoring
-                // thousands of spans must stay linear.
-                let mut fresh = Annotations { spans: BTreeMap::new(), next_id: self.next_id };
-                let mut seen = HashSet::with_capacity(spans.len());
-                for s in spans {
-                    check_range(&s, len)?;
-                    if !seen.insert((s.start, s.end, s.layer.clone(), s.label.clone())) {
-                        return Err(CommandError::Duplicate { label: s.label });
-                    }
-                    if fresh.spans.contains_key(&s.id) {
-                        return Err(CommandError::DuplicateId(s.id));
-                    }
-                    fresh.next_id = fresh.next_id.max(s.id.0);
-                    fresh.spans.insert(s.id, s);
-                }
+            Command::SetAttribute { id, key, value } => {
+                let span = self.spans.get_mut(&id).ok_or(CommandError::NoSuchSpan(id))?;
+                let old = match value {
+                    Some(v) => span.attributes.insert(key.clone(), v),
+                    None => span.attributes.remove(&key),
+                };
+                Ok(Command::SetAttribute { id, key, value: old })
+            }
+            Command::AddRelation(rel) => {
+                self.check_relation(&rel)?;
+                let id = rel.id;
+                self.next_relation = self.next_relation.max(id.0);
+                self.relations.insert(id, rel);
+                Ok(Command::RemoveRelation(id))
+            }
+            Command::RemoveRelation(id) => {
+                let rel = self.relations.remove(&id).ok_or(CommandError::NoSuchRelation(id))?;
+                Ok(Command::AddRelation(rel))
+            }
+            Command::SetDocumentLabel { key, value } => {
+                let old = match value {
+                    Some(v) => self.document.insert(key.clone(), v),
+                    None => self.document.remove(&key),
+                };
+                Ok(Command::SetDocumentLabel { key, value: old })
+            }
+            Command::ReplaceAll(snapshot) => {
+                let fresh = Annotations::from_snapshot(snapshot, len, self.next_id, self.next_relation)?;
                 let old = std::mem::replace(self, fresh);
                 // Ids stay unique across the replacement and its undo.
                 self.next_id = self.next_id.max(old.next_id);
-                Ok(Command::ReplaceAll(old.spans.into_values().collect()))
+                self.next_relation = self.next_relation.max(old.next_relation);
+                Ok(Command::ReplaceAll(old.snapshot()))
             }
         }
     }
 
-    fn check_new(&self, span: &Span, len: usize) -> Result<(), CommandError> {
+    /// Builds annotations from a snapshot in one pass with sets (restoring
+    /// thousands of spans must stay linear), checking what `apply` checks
+    /// except overlap, which a loaded file was already checked for.
+    fn from_snapshot(snapshot: Snapshot, len: usize, next_id: u32, next_relation: u32) -> Result<Self, CommandError> {
+        let mut fresh = Annotations { next_id, next_relation, document: snapshot.document, ..Default::default() };
+        let mut seen = HashSet::with_capacity(snapshot.spans.len());
+        for s in snapshot.spans {
+            check_range(&s, len)?;
+            if !seen.insert((s.start, s.end, s.layer.clone(), s.label.clone())) {
+                return Err(CommandError::Duplicate { label: s.label });
+            }
+            if fresh.spans.contains_key(&s.id) {
+                return Err(CommandError::DuplicateId(s.id));
+            }
+            fresh.next_id = fresh.next_id.max(s.id.0);
+            fresh.spans.insert(s.id, s);
+        }
+        for r in snapshot.relations {
+            fresh.check_relation(&r)?;
+            fresh.next_relation = fresh.next_relation.max(r.id.0);
+            fresh.relations.insert(r.id, r);
+        }
+        Ok(fresh)
+    }
+
+    fn check_new(&self, span: &Span, len: usize, no_overlap: &[String]) -> Result<(), CommandError> {
         check_range(span, len)?;
         if self.spans.contains_key(&span.id) {
             return Err(CommandError::DuplicateId(span.id));
@@ -139,6 +253,34 @@ impl Annotations {
         });
         if same {
             return Err(CommandError::Duplicate { label: span.label.clone() });
+        }
+        if no_overlap.contains(&span.layer)
+            && self.spans.values().any(|s| s.layer == span.layer && s.overlaps(span.start, span.end))
+        {
+            return Err(CommandError::Overlap { layer: span.layer.clone() });
+        }
+        Ok(())
+    }
+
+    fn check_relation(&self, rel: &Relation) -> Result<(), CommandError> {
+        if self.relations.contains_key(&rel.id) {
+            return Err(CommandError::DuplicateRelationId(rel.id));
+        }
+        if !self.spans.contains_key(&rel.from) {
+            return Err(CommandError::NoSuchSpan(rel.from));
+        }
+        match &rel.to {
+            Target::Span(to) if !self.spans.contains_key(to) => return Err(CommandError::NoSuchSpan(*to)),
+            Target::Span(to) if *to == rel.from => {
+                return Err(CommandError::InvalidRelation("a span cannot be linked to itself".into()))
+            }
+            Target::Text(t) if t.trim().is_empty() => {
+                return Err(CommandError::InvalidRelation("a free-text target must not be empty".into()))
+            }
+            _ => {}
+        }
+        if self.relations.values().any(|r| r.from == rel.from && r.to == rel.to && r.label == rel.label) {
+            return Err(CommandError::DuplicateRelation { label: rel.label.clone() });
         }
         Ok(())
     }

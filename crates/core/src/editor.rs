@@ -3,9 +3,10 @@
 //! transaction, which either applies whole or not at all.
 
 use crate::article::Article;
-use crate::command::{Annotations, Command, CommandError};
+use crate::command::{Annotations, Command, CommandError, Snapshot};
 use crate::history::History;
 use crate::label_schema::LabelSchema;
+use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use std::sync::Arc;
 
@@ -47,14 +48,84 @@ impl Editor {
         Ok(())
     }
 
-    /// Labels `[start, end)` with `label`; the layer comes from the schema.
+    /// Labels `[start, end)` with `label`; the layer comes from the schema,
+    /// and the layer's attributes start at their defaults.
     pub fn add_span(&mut self, start: usize, end: usize, label: &str) -> Result<SpanId, CommandError> {
         let def = self.schema.label(label).ok_or_else(|| CommandError::UnknownLabel(label.to_string()))?;
         let layer = def.layer.clone();
+        let attributes: Attributes = self
+            .schema
+            .attributes_for(&layer)
+            .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
+            .collect();
         let id = self.annotations.allocate_id();
-        let span = Span { id, start, end, label: label.to_string(), layer, attributes: Attributes::new() };
+        let span = Span { id, start, end, label: label.to_string(), layer, attributes };
         self.execute(vec![Command::AddSpan(span)])?;
         Ok(id)
+    }
+
+    /// Links span `from` to a span or free text with relation `label`,
+    /// checking the endpoints' layers against the schema.
+    pub fn add_relation(&mut self, from: SpanId, to: Target, label: &str) -> Result<RelationId, CommandError> {
+        let def = self.schema.relation(label).ok_or_else(|| CommandError::UnknownLabel(label.to_string()))?;
+        let from_span = self.annotations.get(from).ok_or(CommandError::NoSuchSpan(from))?;
+        if !def.from.contains(&from_span.layer) {
+            return Err(CommandError::InvalidRelation(format!(
+                "a {label} link starts from a span in {}, not {}",
+                def.from.join(" or "),
+                from_span.layer
+            )));
+        }
+        match &to {
+            Target::Span(id) => {
+                let to_span = self.annotations.get(*id).ok_or(CommandError::NoSuchSpan(*id))?;
+                if !def.to.contains(&to_span.layer) {
+                    return Err(CommandError::InvalidRelation(format!(
+                        "a {label} link ends at a span in {}, not {}",
+                        def.to.join(" or "),
+                        to_span.layer
+                    )));
+                }
+            }
+            Target::Text(_) if !def.free_text => {
+                return Err(CommandError::InvalidRelation(format!("a {label} link must end at a span of the text")))
+            }
+            Target::Text(_) => {}
+        }
+        let id = self.annotations.allocate_relation_id();
+        self.execute(vec![Command::AddRelation(Relation { id, from, to, label: label.to_string() })])?;
+        Ok(id)
+    }
+
+    pub fn remove_relation(&mut self, id: RelationId) -> Result<(), CommandError> {
+        self.execute(vec![Command::RemoveRelation(id)])
+    }
+
+    /// Sets (or with `None` clears) an attribute the schema defines for the
+    /// span's layer.
+    pub fn set_attribute(&mut self, id: SpanId, key: &str, value: Option<serde_json::Value>) -> Result<(), CommandError> {
+        let span = self.annotations.get(id).ok_or(CommandError::NoSuchSpan(id))?;
+        let def = self
+            .schema
+            .attributes_for(&span.layer)
+            .find(|a| a.name == key)
+            .ok_or_else(|| CommandError::InvalidAttribute(format!("spans in {} have no attribute {key:?}", span.layer)))?;
+        if let Some(v) = &value {
+            def.check(v).map_err(CommandError::InvalidAttribute)?;
+        }
+        self.execute(vec![Command::SetAttribute { id, key: key.to_string(), value }])
+    }
+
+    /// Sets (or clears) a document-level label the schema defines.
+    pub fn set_document_label(&mut self, key: &str, value: Option<serde_json::Value>) -> Result<(), CommandError> {
+        let def = self
+            .schema
+            .document_label(key)
+            .ok_or_else(|| CommandError::InvalidAttribute(format!("the schema has no document label {key:?}")))?;
+        if let Some(v) = &value {
+            def.check(v).map_err(CommandError::InvalidAttribute)?;
+        }
+        self.execute(vec![Command::SetDocumentLabel { key: key.to_string(), value }])
     }
 
     pub fn set_label(&mut self, id: SpanId, label: &str) -> Result<(), CommandError> {
@@ -64,18 +135,33 @@ impl Editor {
         self.execute(vec![Command::SetLabel { id, label: label.to_string() }])
     }
 
+    /// Removes a span together with the relations from or to it, as one
+    /// undoable step.
     pub fn remove_span(&mut self, id: SpanId) -> Result<(), CommandError> {
-        self.execute(vec![Command::RemoveSpan(id)])
+        let mut commands: Vec<Command> =
+            self.annotations.relations_of(id).map(|r| Command::RemoveRelation(r.id)).collect();
+        commands.push(Command::RemoveSpan(id));
+        self.execute(commands)
     }
 
     /// Replaces all spans (opening a saved file), as one undoable step.
     pub fn replace_all(&mut self, spans: Vec<Span>) -> Result<(), CommandError> {
-        self.execute(vec![Command::ReplaceAll(spans)])
+        self.replace_snapshot(Snapshot::spans_only(spans))
+    }
+
+    /// Replaces all annotations (opening a saved file), as one undoable step.
+    pub fn replace_snapshot(&mut self, snapshot: Snapshot) -> Result<(), CommandError> {
+        self.execute(vec![Command::ReplaceAll(snapshot)])
     }
 
     /// Restores spans without an undo step (reloading persisted work).
     pub fn restore(&mut self, spans: Vec<Span>) -> Result<(), CommandError> {
-        self.apply_all(vec![Command::ReplaceAll(spans)]).map(|_| ())
+        self.restore_snapshot(Snapshot::spans_only(spans))
+    }
+
+    /// Restores all annotations without an undo step.
+    pub fn restore_snapshot(&mut self, snapshot: Snapshot) -> Result<(), CommandError> {
+        self.apply_all(vec![Command::ReplaceAll(snapshot)]).map(|_| ())
     }
 
     pub fn undo(&mut self) -> bool {
@@ -110,13 +196,14 @@ impl Editor {
     /// inverses in application order.
     fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Command>, CommandError> {
         let len = self.article.len_chars();
+        let no_overlap = self.schema.no_overlap_layers();
         let mut inverses = Vec::with_capacity(commands.len());
         for cmd in commands {
-            match self.annotations.apply(cmd, len) {
+            match self.annotations.apply(cmd, len, &no_overlap) {
                 Ok(inv) => inverses.push(inv),
                 Err(e) => {
                     for inv in inverses.into_iter().rev() {
-                        self.annotations.apply(inv, len).expect("an inverse always applies");
+                        self.annotations.apply(inv, len, &[]).expect("an inverse always applies");
                     }
                     return Err(e);
                 }
@@ -180,18 +267,39 @@ mod tests {
         Add(usize, usize, usize),
         Relabel(usize, usize),
         Remove(usize),
+        Link(usize, usize, bool),
+        LinkText(usize),
+        Unlink(usize),
+        Attribute(usize, usize),
+        Document(bool),
         Undo,
         Redo,
     }
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            (0usize..40, 1usize..10, 0usize..8).prop_map(|(s, l, lab)| Op::Add(s, s + l, lab)),
-            (0usize..20, 0usize..8).prop_map(|(i, lab)| Op::Relabel(i, lab)),
+            (0usize..40, 1usize..10, 0usize..9).prop_map(|(s, l, lab)| Op::Add(s, s + l, lab)),
+            (0usize..20, 0usize..9).prop_map(|(i, lab)| Op::Relabel(i, lab)),
             (0usize..20).prop_map(Op::Remove),
+            (0usize..20, 0usize..20, any::<bool>()).prop_map(|(a, b, about)| Op::Link(a, b, about)),
+            (0usize..20).prop_map(Op::LinkText),
+            (0usize..20).prop_map(Op::Unlink),
+            (0usize..20, 0usize..4).prop_map(|(i, v)| Op::Attribute(i, v)),
+            any::<bool>().prop_map(Op::Document),
             Just(Op::Undo),
             Just(Op::Redo),
         ]
+    }
+
+    /// Every relation's endpoints exist.
+    fn no_dangling(e: &Editor) -> bool {
+        e.annotations().relations().all(|r| {
+            e.annotations().get(r.from).is_some()
+                && match &r.to {
+                    Target::Span(id) => e.annotations().get(*id).is_some(),
+                    Target::Text(_) => true,
+                }
+        })
     }
 
     proptest! {
@@ -202,30 +310,82 @@ mod tests {
             let mut e = editor("Mali’s foreign minister, Abdallah Diop, on Friday 👩🏾‍🍳 défendu");
             let labels: Vec<String> = e.schema().labels.iter().map(|l| l.name.clone()).collect();
             let start = e.annotations().clone();
+            let verdicts = ["unverified", "true", "false", "misleading"];
             for op in ops {
                 let ids: Vec<SpanId> = e.annotations().iter().map(|s| s.id).collect();
+                let rels: Vec<RelationId> = e.annotations().relations().map(|r| r.id).collect();
+                let pick = |i: usize| ids[i % ids.len()];
                 let _ = match op {
                     Op::Add(s, t, l) => e.add_span(s, t, &labels[l]).map(|_| ()),
-                    Op::Relabel(i, l) if !ids.is_empty() => e.set_label(ids[i % ids.len()], &labels[l]),
-                    Op::Remove(i) if !ids.is_empty() => e.remove_span(ids[i % ids.len()]),
+                    Op::Relabel(i, l) if !ids.is_empty() => e.set_label(pick(i), &labels[l]),
+                    Op::Remove(i) if !ids.is_empty() => e.remove_span(pick(i)),
+                    Op::Link(a, b, about) if !ids.is_empty() => {
+                        e.add_relation(pick(a), Target::Span(pick(b)), if about { "about" } else { "claimed_by" }).map(|_| ())
+                    }
+                    Op::LinkText(a) if !ids.is_empty() => {
+                        e.add_relation(pick(a), Target::Text("a spokesman".into()), "claimed_by").map(|_| ())
+                    }
+                    Op::Unlink(i) if !rels.is_empty() => e.remove_relation(rels[i % rels.len()]),
+                    Op::Attribute(i, v) if !ids.is_empty() => {
+                        e.set_attribute(pick(i), "verdict", Some(serde_json::json!(verdicts[v])))
+                    }
+                    Op::Document(b) => e.set_document_label("contains_check_worthy_claims", Some(serde_json::json!(b))),
                     Op::Undo => { e.undo(); Ok(()) }
                     Op::Redo => { e.redo(); Ok(()) }
                     _ => Ok(()),
                 };
+                prop_assert!(no_dangling(&e), "a relation dangles after {:?}", e.annotations().snapshot());
             }
-            let end = e.annotations().clone();
+            let end = e.annotations().snapshot();
             let depth = e.history().undo_depth();
-            for _ in 0..depth { prop_assert!(e.undo()); }
-            prop_assert_eq!(spans(&e), spans_of(&start));
-            for _ in 0..depth { prop_assert!(e.redo()); }
-            prop_assert_eq!(spans(&e), spans_of(&end));
+            for _ in 0..depth {
+                prop_assert!(e.undo());
+                prop_assert!(no_dangling(&e));
+            }
+            prop_assert_eq!(e.annotations().snapshot(), start.snapshot());
+            for _ in 0..depth {
+                prop_assert!(e.redo());
+                prop_assert!(no_dangling(&e));
+            }
+            prop_assert_eq!(e.annotations().snapshot(), end);
         }
     }
 
-    fn spans(e: &Editor) -> Vec<Span> {
-        spans_of(e.annotations())
+    #[test]
+    fn a_claim_gets_default_attributes_links_and_deletes_with_its_relations_in_one_step() {
+        let text = "He described Wagner as “a criminal organization”, said Richard Mills.";
+        let mut e = editor(text);
+        let claim = e.add_span(13, 49, "CLAIM").unwrap();
+        let span = e.annotations().get(claim).unwrap();
+        assert_eq!(span.layer, "claim");
+        assert_eq!(span.attributes["verdict"], "unverified");
+        assert!(!span.attributes.contains_key("note"), "no default, no value");
+        let mills = e.add_span(56, 69, "PERSON").unwrap();
+        let wagner = e.add_span(13, 19, "ORG").unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
+        assert!(matches!(e.add_relation(mills, Target::Span(claim), "about"), Err(CommandError::InvalidRelation(_))));
+        assert!(matches!(e.add_relation(claim, Target::Text("x".into()), "about"), Err(CommandError::InvalidRelation(_))));
+        e.set_attribute(claim, "verdict", Some(serde_json::json!("misleading"))).unwrap();
+        assert!(e.set_attribute(claim, "verdict", Some(serde_json::json!("maybe"))).is_err());
+        assert!(e.set_attribute(mills, "verdict", Some(serde_json::json!("true"))).is_err(), "entities have no verdict");
+        let depth = e.history().undo_depth();
+        e.remove_span(claim).unwrap();
+        assert_eq!(e.annotations().relations().count(), 0);
+        assert_eq!(e.history().undo_depth(), depth + 1, "one undo step");
+        assert!(e.undo());
+        assert_eq!(e.annotations().relations().count(), 2);
+        assert_eq!(e.annotations().get(claim).unwrap().attributes["verdict"], "misleading");
     }
-    fn spans_of(a: &Annotations) -> Vec<Span> {
-        a.iter().cloned().collect()
+
+    #[test]
+    fn a_layer_can_forbid_overlap() {
+        let mut schema = LabelSchema::news_default();
+        schema.layers.iter_mut().find(|l| l.name == "claim").unwrap().overlap = false;
+        let article = Arc::new(Article::new("t", "t", "one two three four").unwrap());
+        let mut e = Editor::new(article, Arc::new(schema));
+        e.add_span(0, 7, "CLAIM").unwrap();
+        assert!(matches!(e.add_span(4, 13, "CLAIM"), Err(CommandError::Overlap { .. })));
+        e.add_span(4, 13, "MISC").expect("other layers may still overlap");
     }
 }

@@ -1,6 +1,9 @@
-//! The label schema: which labels an annotator can apply, their colours,
-//! hotkeys and descriptions, loaded from JSON and validated with messages
-//! that name the offending field (`labels[2].color: …`).
+//! The label schema: which labels an annotator can apply (colours, hotkeys,
+//! descriptions, layers), whether spans of a layer may overlap, the
+//! attributes of spans in a layer (a claim's type, stance, verdict…), the
+//! relations between spans and the document-level labels — loaded from JSON
+//! and validated with messages that name the offending field
+//! (`labels[2].color: …`).
 //!
 //! The JSON Schema for this file lives in `schema/label-schema.schema.json`.
 
@@ -9,12 +12,82 @@ use std::fmt;
 
 /// Layer for named-entity spans; the default when a label names none.
 pub const ENTITY_LAYER: &str = "entity";
+/// Layer for claims.
+pub const CLAIM_LAYER: &str = "claim";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabelSchema {
     pub name: String,
     pub labels: Vec<LabelDef>,
+    /// Per-layer rules; a layer not listed allows overlap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<LayerDef>,
+    /// Attributes of spans, each for one layer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<AttributeDef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<RelationDef>,
+    /// Labels of the whole document (section, overall reliability…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub document_labels: Vec<AttributeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerDef {
+    pub name: String,
+    /// Whether two spans of this layer may overlap.
+    #[serde(default = "yes")]
+    pub overlap: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttributeKind {
+    /// One of `values`.
+    #[default]
+    Choice,
+    /// Free text.
+    Text,
+    /// Yes or no.
+    Boolean,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeDef {
+    pub name: String,
+    /// What the form shows; the name when empty.
+    #[serde(default)]
+    pub title: String,
+    /// The layer whose spans carry it (span attributes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    #[serde(default)]
+    pub kind: AttributeKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationDef {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    /// Layers a relation may start from and end at.
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    /// Whether the target may be free text instead of a span.
+    #[serde(default)]
+    pub free_text: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,7 +175,69 @@ impl LabelSchema {
                 return err(at("layer"), "must not be empty".into());
             }
         }
+        let layers: Vec<&str> = self.labels.iter().map(|l| l.layer.as_str()).collect();
+        let known_layer = |l: &str| layers.contains(&l);
+        for (i, layer) in self.layers.iter().enumerate() {
+            if !known_layer(&layer.name) {
+                return err(format!("layers[{i}].name"), format!("no label is in layer {:?}", layer.name));
+            }
+        }
+        for (i, a) in self.attributes.iter().enumerate() {
+            let at = format!("attributes[{i}]");
+            match &a.layer {
+                Some(l) if known_layer(l) => {}
+                Some(l) => return err(format!("{at}.layer"), format!("no label is in layer {l:?}")),
+                None => return err(format!("{at}.layer"), "a span attribute must name its layer".into()),
+            }
+            let twin = self.attributes[..i].iter().any(|b| b.name == a.name && b.layer == a.layer);
+            if twin {
+                return err(format!("{at}.name"), format!("{:?} is defined twice for this layer", a.name));
+            }
+            check_attribute(a, &at)?;
+        }
+        for (i, a) in self.document_labels.iter().enumerate() {
+            let at = format!("document_labels[{i}]");
+            if self.document_labels[..i].iter().any(|b| b.name == a.name) {
+                return err(format!("{at}.name"), format!("{:?} is defined twice", a.name));
+            }
+            check_attribute(a, &at)?;
+        }
+        for (i, r) in self.relations.iter().enumerate() {
+            let at = format!("relations[{i}]");
+            if r.name.trim().is_empty() {
+                return err(format!("{at}.name"), "must not be empty".into());
+            }
+            if self.relations[..i].iter().any(|q| q.name == r.name) {
+                return err(format!("{at}.name"), format!("{:?} is defined twice", r.name));
+            }
+            for (end, list) in [("from", &r.from), ("to", &r.to)] {
+                if list.is_empty() && !(end == "to" && r.free_text) {
+                    return err(format!("{at}.{end}"), "needs at least one layer".into());
+                }
+                if let Some(l) = list.iter().find(|l| !known_layer(l)) {
+                    return err(format!("{at}.{end}"), format!("no label is in layer {l:?}"));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Layers whose spans may not overlap each other.
+    pub fn no_overlap_layers(&self) -> Vec<String> {
+        self.layers.iter().filter(|l| !l.overlap).map(|l| l.name.clone()).collect()
+    }
+
+    /// The attributes that spans of `layer` carry.
+    pub fn attributes_for<'a>(&'a self, layer: &'a str) -> impl Iterator<Item = &'a AttributeDef> + 'a {
+        self.attributes.iter().filter(move |a| a.layer.as_deref() == Some(layer))
+    }
+
+    pub fn relation(&self, name: &str) -> Option<&RelationDef> {
+        self.relations.iter().find(|r| r.name == name)
+    }
+
+    pub fn document_label(&self, name: &str) -> Option<&AttributeDef> {
+        self.document_labels.iter().find(|a| a.name == name)
     }
 
     pub fn label(&self, name: &str) -> Option<&LabelDef> {
@@ -129,6 +264,49 @@ impl LabelDef {
             "#000000"
         }
     }
+}
+
+impl AttributeDef {
+    /// The title shown in forms.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            &self.name
+        } else {
+            &self.title
+        }
+    }
+
+    /// Whether `value` is allowed for this attribute.
+    pub fn check(&self, value: &serde_json::Value) -> Result<(), String> {
+        match (self.kind, value) {
+            (AttributeKind::Choice, serde_json::Value::String(v)) if self.values.contains(v) => Ok(()),
+            (AttributeKind::Choice, v) => {
+                Err(format!("{}: {v} is not one of {}", self.name, self.values.join(", ")))
+            }
+            (AttributeKind::Text, serde_json::Value::String(_)) => Ok(()),
+            (AttributeKind::Boolean, serde_json::Value::Bool(_)) => Ok(()),
+            (kind, v) => Err(format!("{}: {v} is not a {kind:?} value", self.name).to_lowercase()),
+        }
+    }
+}
+
+fn check_attribute(a: &AttributeDef, at: &str) -> Result<(), SchemaError> {
+    let err = |field: &str, message: String| Err(SchemaError { field: format!("{at}.{field}"), message });
+    if a.name.trim().is_empty() {
+        return err("name", "must not be empty".into());
+    }
+    if a.kind == AttributeKind::Choice && a.values.is_empty() {
+        return err("values", "a choice needs at least one value".into());
+    }
+    if a.kind != AttributeKind::Choice && !a.values.is_empty() {
+        return err("values", "only a choice has values".into());
+    }
+    if let Some(d) = &a.default {
+        if let Err(m) = a.check(d) {
+            return err("default", m);
+        }
+    }
+    Ok(())
 }
 
 /// Hotkeys match regardless of ASCII case (Caps Lock, Shift); other
@@ -166,9 +344,9 @@ mod tests {
     fn news_default_has_the_eight_labels_with_hotkeys() {
         let s = LabelSchema::news_default();
         let names: Vec<_> = s.labels.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names, ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC"]);
+        assert_eq!(names, ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC", "CLAIM"]);
         assert_eq!(s.label_for_hotkey("1").unwrap().name, "PERSON");
-        assert!(s.labels.iter().all(|l| l.layer == ENTITY_LAYER));
+        assert!(s.labels[..8].iter().all(|l| l.layer == ENTITY_LAYER));
     }
 
     #[test]
@@ -179,6 +357,52 @@ mod tests {
             let ratio = if l.text_color() == "#ffffff" { 1.05 / (lum + 0.05) } else { (lum + 0.05) / 0.05 };
             assert!(ratio >= 4.5, "{} text contrast {ratio:.2}", l.name);
         }
+    }
+
+    #[test]
+    fn news_default_defines_claims_relations_and_document_labels() {
+        let s = LabelSchema::news_default();
+        let claim = s.label("CLAIM").unwrap();
+        assert_eq!(claim.layer, "claim");
+        assert_eq!(s.label_for_hotkey("C").unwrap().name, "CLAIM");
+        let names: Vec<_> = s.attributes_for("claim").map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["claim_type", "stance", "check_worthy", "verdict", "note"]);
+        assert!(s.relation("claimed_by").unwrap().free_text);
+        assert_eq!(s.relation("about").unwrap().from, ["claim"]);
+        assert!(s.document_label("contains_check_worthy_claims").is_some());
+        for a in s.attributes.iter().chain(&s.document_labels) {
+            if let Some(d) = &a.default {
+                assert!(a.check(d).is_ok(), "{}", a.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_news_default_satisfies_the_published_json_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schema/label-schema.schema.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let news: serde_json::Value = serde_json::from_str(NEWS_SCHEMA_JSON).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&news).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let mut broken = news;
+        broken["labels"][0]["colour"] = serde_json::json!("#000000");
+        assert!(!validator.is_valid(&broken), "unknown fields are refused, as the loader refuses them");
+    }
+
+    #[test]
+    fn attribute_and_relation_errors_name_the_field() {
+        let base = r##""name":"x","labels":[{"name":"A","color":"#000000"},{"name":"C","color":"#111111","layer":"claim"}]"##;
+        let bad_default = format!(r#"{{{base},"attributes":[{{"name":"stance","layer":"claim","values":["pro","con"],"default":"maybe"}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_default).unwrap_err().field, "attributes[0].default");
+        let no_layer = format!(r#"{{{base},"attributes":[{{"name":"stance","values":["pro"]}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&no_layer).unwrap_err().field, "attributes[0].layer");
+        let bad_rel = format!(r#"{{{base},"relations":[{{"name":"by","from":["claim"],"to":["people"]}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_rel).unwrap_err().field, "relations[0].to");
+        let bad_doc = format!(r#"{{{base},"document_labels":[{{"name":"ok","kind":"boolean","default":"yes"}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_doc).unwrap_err().field, "document_labels[0].default");
+        let layers = format!(r#"{{{base},"layers":[{{"name":"claim","overlap":false}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&layers).unwrap().no_overlap_layers(), ["claim"]);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod history;
 pub mod label_schema;
 pub mod layout;
 pub mod record;
+pub mod relation;
 pub mod snap;
 pub mod span;
 pub mod text_index;

@@ -14,6 +14,8 @@
 //! that does not match the text, labels the schema does not know).
 
 use crate::article::{sha256_hex, Article};
+use crate::command::Snapshot;
+use crate::relation::{Relation, RelationId, Target};
 use crate::editor::Editor;
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
 use crate::span::{Attributes, Span, SpanId};
@@ -31,7 +33,7 @@ pub struct Record {
     pub tokens: Vec<RecordToken>,
     pub spans: Vec<RecordSpan>,
     #[serde(default)]
-    pub relations: Vec<serde_json::Value>,
+    pub relations: Vec<RecordRelation>,
     #[serde(default)]
     pub meta: RecordMeta,
     #[serde(default = "accept")]
@@ -48,6 +50,45 @@ pub struct Record {
     pub updated_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_schema: Option<LabelSchema>,
+    /// Labels of the whole document, as the schema's `document_labels` define.
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub document_labels: Attributes,
+}
+
+/// A relation in both Marginalia's form (`id`, `from`, `to` or `to_text`)
+/// and Prodigy's (`head`, `child`: the last token of each span, with
+/// `head_span`, `child_span`). A free-text target has no Prodigy form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRelation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<RelationId>,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<SpanId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<SpanId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_span: Option<RelationEnd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_span: Option<RelationEnd>,
+}
+
+/// One end of a relation, as Prodigy writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationEnd {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_start: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_end: Option<usize>,
+    pub label: String,
 }
 
 fn accept() -> String {
@@ -125,6 +166,8 @@ pub enum RecordError {
     HashMismatch,
     OtherText { expected: String, found: String },
     Span { index: usize, message: String },
+    Relation { index: usize, message: String },
+    Document(String),
     Article(String),
 }
 
@@ -150,6 +193,8 @@ impl fmt::Display for RecordError {
                 &expected[..expected.len().min(12)]
             ),
             RecordError::Span { index, message } => write!(f, "spans[{index}]: {message}"),
+            RecordError::Relation { index, message } => write!(f, "relations[{index}]: {message}"),
+            RecordError::Document(message) => write!(f, "document_labels: {message}"),
             RecordError::Article(why) => write!(f, "the save's text cannot be opened: {why}"),
         }
     }
@@ -162,7 +207,21 @@ impl std::error::Error for RecordError {}
 pub struct LoadedRecord {
     pub article: Article,
     pub spans: Vec<Span>,
+    pub relations: Vec<Relation>,
+    pub document: Attributes,
     pub record: Record,
+}
+
+impl LoadedRecord {
+    /// Everything the record annotates, ready for an editor (in id order,
+    /// as [`crate::command::Annotations::snapshot`] gives it).
+    pub fn snapshot(&self) -> Snapshot {
+        let mut spans = self.spans.clone();
+        spans.sort_by_key(|s| s.id);
+        let mut relations = self.relations.clone();
+        relations.sort_by_key(|r| r.id);
+        Snapshot { spans, relations, document: self.document.clone() }
+    }
 }
 
 impl Record {
@@ -209,7 +268,7 @@ impl Record {
             text: article.text().to_string(),
             tokens,
             spans,
-            relations: Vec::new(),
+            relations: editor.annotations().relations().map(|r| record_relation(editor, r)).collect(),
             meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: Default::default() },
             answer: accept(),
             format_version: FORMAT_VERSION,
@@ -218,6 +277,7 @@ impl Record {
             created_at: info.created_at.clone(),
             updated_at: info.updated_at.clone(),
             label_schema: Some((**editor.schema()).clone()),
+            document_labels: editor.annotations().document_labels().clone(),
         }
     }
 
@@ -235,8 +295,17 @@ impl Record {
             Ok(r) => return Ok(r),
             Err(e) => e,
         };
+        // The record can fail on its data before the parser reaches broken
+        // syntax further on (a truncated file whose first span has a numeric
+        // id): report the syntax, which is what a person must fix first.
+        let error = serde_json::from_str::<serde::de::IgnoredAny>(json).err().unwrap_or(error);
         if error.is_syntax() || error.is_eof() {
             return Err(RecordError::Malformed { line: error.line(), column: error.column(), message: error.to_string() });
+        }
+        // serde also reads a struct from an array (`[1, 2, 3]` would probe as
+        // format version 3): only an object can be a record.
+        if !json.trim_start().starts_with('{') {
+            return Err(RecordError::NotARecord("it is not a JSON object".into()));
         }
         let probe = serde_json::from_str::<Probe>(json)
             .map_err(|_| RecordError::NotARecord("it is not a JSON object".into()))?;
@@ -263,8 +332,91 @@ impl Record {
         let title = if self.meta.title.is_empty() { id.clone() } else { self.meta.title.clone() };
         let article = Article::new(id, title, self.text.clone()).map_err(|e| RecordError::Article(e.to_string()))?;
         let spans = spans_from_record(&self.spans, &article, schema)?;
-        Ok(LoadedRecord { article, spans, record: self })
+        let relations = relations_from_record(&self.relations, &spans, schema)?;
+        let document = document_labels_from_record(&self.document_labels, schema)?;
+        Ok(LoadedRecord { article, spans, relations, document, record: self })
     }
+}
+
+fn relation_end(article: &Article, span: &Span) -> RelationEnd {
+    let (token_start, token_end) = token_range(article, span.start, span.end);
+    RelationEnd { start: span.start, end: span.end, token_start, token_end, label: span.label.clone() }
+}
+
+fn record_relation(editor: &Editor, r: &Relation) -> RecordRelation {
+    let article = editor.article();
+    let ann = editor.annotations();
+    let head_span = ann.get(r.from).map(|s| relation_end(article, s));
+    let (to, to_text, child_span) = match &r.to {
+        Target::Span(id) => (Some(*id), None, ann.get(*id).map(|s| relation_end(article, s))),
+        Target::Text(t) => (None, Some(t.clone()), None),
+    };
+    RecordRelation {
+        id: Some(r.id),
+        label: r.label.clone(),
+        from: Some(r.from),
+        to,
+        to_text,
+        head: head_span.as_ref().and_then(|e| e.token_end),
+        child: child_span.as_ref().and_then(|e| e.token_end),
+        head_span,
+        child_span,
+    }
+}
+
+/// Checks record relations against the loaded spans and `schema`. A
+/// relation without Marginalia ids (a Prodigy task) is matched to spans by
+/// its `head_span`/`child_span` offsets and labels.
+pub fn relations_from_record(relations: &[RecordRelation], spans: &[Span], schema: &LabelSchema) -> Result<Vec<Relation>, RecordError> {
+    let mut next = relations.iter().filter_map(|r| r.id).map(|id| id.0).max().unwrap_or(0);
+    let mut ids = std::collections::HashSet::with_capacity(relations.len());
+    let by_end = |end: &Option<RelationEnd>| {
+        end.as_ref()
+            .and_then(|e| spans.iter().find(|s| s.start == e.start && s.end == e.end && s.label == e.label))
+    };
+    let mut out = Vec::with_capacity(relations.len());
+    for (index, r) in relations.iter().enumerate() {
+        let err = |message: String| RecordError::Relation { index, message };
+        let def = schema.relation(&r.label).ok_or_else(|| err(format!("label {:?} is not a relation of the label schema", r.label)))?;
+        let find = |id: Option<SpanId>, end: &Option<RelationEnd>, which: &str| match id {
+            Some(id) => spans.iter().find(|s| s.id == id).ok_or_else(|| err(format!("its {which} span {id} does not exist"))),
+            None => by_end(end).ok_or_else(|| err(format!("its {which} span is not among the spans"))),
+        };
+        let from = find(r.from, &r.head_span, "from")?;
+        if !def.from.contains(&from.layer) {
+            return Err(err(format!("a {} link cannot start from the {} layer", r.label, from.layer)));
+        }
+        let to = match (&r.to_text, r.to, &r.child_span) {
+            (Some(text), None, None) if def.free_text && !text.trim().is_empty() => Target::Text(text.clone()),
+            (Some(_), _, _) => return Err(err(format!("a {} link cannot end at free text here", r.label))),
+            (None, id, end) => {
+                let to = find(id, end, "to")?;
+                if !def.to.contains(&to.layer) {
+                    return Err(err(format!("a {} link cannot end at the {} layer", r.label, to.layer)));
+                }
+                Target::Span(to.id)
+            }
+        };
+        let id = r.id.unwrap_or_else(|| {
+            next += 1;
+            RelationId(next)
+        });
+        if !ids.insert(id) {
+            return Err(err(format!("id {id} is used twice")));
+        }
+        out.push(Relation { id, from: from.id, to, label: r.label.clone() });
+    }
+    Ok(out)
+}
+
+fn document_labels_from_record(labels: &Attributes, schema: &LabelSchema) -> Result<Attributes, RecordError> {
+    for (key, value) in labels {
+        let def = schema
+            .document_label(key)
+            .ok_or_else(|| RecordError::Document(format!("{key:?} is not a document label of the label schema")))?;
+        def.check(value).map_err(RecordError::Document)?;
+    }
+    Ok(labels.clone())
 }
 
 /// Checks record spans against `article` and `schema`; allocates ids for
@@ -297,6 +449,13 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
         });
         if !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
+        }
+        for (key, value) in &s.attributes {
+            let def = schema
+                .attributes_for(&s.layer)
+                .find(|a| a.name == *key)
+                .ok_or_else(|| err(format!("attribute {key:?} is not defined for the {} layer", s.layer)))?;
+            def.check(value).map_err(|m| err(format!("attribute {m}")))?;
         }
         out.push(Span { id, start: s.start, end: s.end, label: s.label.clone(), layer: s.layer.clone(), attributes: s.attributes.clone() });
     }
@@ -387,6 +546,9 @@ mod tests {
         let schema = LabelSchema::news_default();
         assert!(matches!(Record::parse("{\"text\": "), Err(RecordError::Malformed { line: 1, .. })));
         assert!(matches!(Record::parse("[1,2]"), Err(RecordError::NotARecord(_))));
+        assert_eq!(Record::parse("[1, 2, 3]"), Err(RecordError::NotARecord("it is not a JSON object".into())));
+        let truncated = r#"{"text":"Mali","spans":[{"id":1,"start":0,"end":4,"label":"GP"#;
+        assert!(matches!(Record::parse(truncated), Err(RecordError::Malformed { line: 1, column: 61, .. })), "{:?}", Record::parse(truncated));
         assert!(matches!(Record::parse("{\"text\":\"x\"}"), Err(RecordError::NotARecord(_))));
         let newer = r#"{"text":"Mali","spans":[],"format_version":99}"#;
         assert_eq!(Record::parse(newer), Err(RecordError::NewerFormat(99)));
@@ -399,6 +561,66 @@ mod tests {
         assert!(matches!(Record::parse(misquoted).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
         let outside = r#"{"text":"Mali","spans":[{"start":2,"end":9,"label":"GPE"}]}"#;
         assert!(matches!(Record::parse(outside).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
+    }
+
+    #[test]
+    fn claims_relations_and_document_labels_round_trip_in_both_forms() {
+        let text = "For his part, US Deputy Ambassador Richard Mills said the US welcomes it. 🇲🇱 He described Wagner as “a criminal organization”.";
+        let mut e = editor(text);
+        let (s, t) = cp(text, "Richard Mills");
+        let mills = e.add_span(s, t, "PERSON").unwrap();
+        let (s, t) = cp(text, "Wagner");
+        let wagner = e.add_span(s, t, "ORG").unwrap();
+        let (s, t) = cp(text, "Wagner as “a criminal organization”");
+        let claim = e.add_span(s, t, "CLAIM").unwrap();
+        e.set_attribute(claim, "check_worthy", Some(serde_json::json!("yes"))).unwrap();
+        e.set_attribute(claim, "note", Some(serde_json::json!("sanctions context"))).unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
+        e.add_relation(claim, Target::Text("the US government".into()), "claimed_by").unwrap();
+        e.set_document_label("reliability", Some(serde_json::json!("medium"))).unwrap();
+        let record = Record::from_editor(&e, &SaveInfo::default(), true);
+        let by = &record.relations[0];
+        let head = &record.tokens[by.head.unwrap()];
+        let child = &record.tokens[by.child.unwrap()];
+        assert_eq!((head.text.as_str(), child.text.as_str()), ("”", "Mills"), "head/child are the spans' last tokens");
+        assert_eq!(by.head_span.as_ref().unwrap().label, "CLAIM");
+        assert!(record.relations[2].child.is_none() && record.relations[2].to_text.is_some());
+        let json = record.to_json();
+        let loaded = Record::parse(&json).unwrap().load(e.schema()).unwrap();
+        assert_eq!(loaded.snapshot(), e.annotations().snapshot());
+
+        // Prodigy's form alone (no Marginalia ids) opens to the same links.
+        let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for r in value["relations"].as_array_mut().unwrap() {
+            for key in ["id", "from", "to"] {
+                r.as_object_mut().unwrap().remove(key);
+            }
+        }
+        let loaded = Record::parse(&value.to_string()).unwrap().load(e.schema()).unwrap();
+        let links: Vec<_> = loaded.relations.iter().map(|r| (r.from, r.to.clone(), r.label.clone())).collect();
+        let expected: Vec<_> = e.annotations().relations().map(|r| (r.from, r.to.clone(), r.label.clone())).collect();
+        assert_eq!(links, expected);
+    }
+
+    #[test]
+    fn bad_relations_attributes_and_document_labels_are_refused() {
+        let schema = LabelSchema::news_default();
+        let base = |extra: &str| format!(r#"{{"text":"Mills said Mali is fine","spans":[{{"id":"s1","start":0,"end":5,"label":"PERSON"}},{{"id":"s2","start":0,"end":23,"label":"CLAIM","layer":"claim"}}]{extra}}}"#);
+        let load = |json: String| Record::parse(&json).unwrap().load(&schema);
+        assert!(load(base("")).is_ok());
+        let dangling = base(r#","relations":[{"label":"about","from":"s2","to":"s9"}]"#);
+        assert!(matches!(load(dangling), Err(RecordError::Relation { index: 0, .. })));
+        let backwards = base(r#","relations":[{"label":"about","from":"s1","to":"s2"}]"#);
+        assert!(load(backwards).unwrap_err().to_string().contains("cannot start from the entity layer"));
+        let unknown = base(r#","relations":[{"label":"likes","from":"s2","to":"s1"}]"#);
+        assert!(matches!(load(unknown), Err(RecordError::Relation { .. })));
+        let text_about = base(r#","relations":[{"label":"about","from":"s2","to_text":"x"}]"#);
+        assert!(matches!(load(text_about), Err(RecordError::Relation { .. })));
+        let bad_attr = r#"{"text":"Mills said so","spans":[{"start":0,"end":13,"label":"CLAIM","layer":"claim","attributes":{"verdict":"maybe"}}]}"#;
+        assert!(matches!(load(bad_attr.into()), Err(RecordError::Span { index: 0, .. })));
+        let bad_doc = base(r#","document_labels":{"reliability":"great"}"#);
+        assert!(matches!(load(bad_doc), Err(RecordError::Document(_))));
     }
 
     #[test]
@@ -416,7 +638,12 @@ mod tests {
         let validator = jsonschema::validator_for(&schema).unwrap();
         let mut e = editor(STRESS);
         let (s, t) = cp(STRESS, "Bamako");
-        e.add_span(s, t, "GPE").unwrap();
+        let bamako = e.add_span(s, t, "GPE").unwrap();
+        let (s, t) = cp(STRESS, "“We cannot keep up,”");
+        let claim = e.add_span(s, t, "CLAIM").unwrap();
+        e.add_relation(claim, Target::Span(bamako), "about").unwrap();
+        e.add_relation(claim, Target::Text("Aïssata Traoré".into()), "claimed_by").unwrap();
+        e.set_document_label("contains_check_worthy_claims", Some(serde_json::json!(true))).unwrap();
         let info = SaveInfo { annotator: Some("ann1".into()), created_at: Some("2026-11-27T00:00:00Z".into()), updated_at: None };
         let value = serde_json::to_value(Record::from_editor(&e, &info, true)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();

@@ -1062,6 +1062,14 @@ fn merge_grapheme_splits(text: &str, spans: &mut Vec<Span>) {
         w += 1;
     }
     spans.truncate(w);
+    // A final `ws` space that a cluster swallows (U+0600 and other Prepend
+    // characters join the following space) becomes part of the token.
+    if let Some(last) = spans.last_mut() {
+        if last.ws && !is_boundary(last.end) {
+            last.end += 1;
+            last.ws = false;
+        }
+    }
 }
 
 /// Byte spans → code-point [`Token`]s, in one forward pass.
@@ -1613,6 +1621,13 @@ mod tests {
         check("«Привет»,", &["«", "Привет", "»", ","]);
         check("©2024", &["©", "2024"]);
         check("👍x", &["👍", "x"]);
+    }
+
+    #[test]
+    fn a_prepend_character_keeps_its_trailing_space() {
+        // U+0600 ARABIC NUMBER SIGN prepends to what follows, even a space.
+        let tokens = tokenize("\u{600} ");
+        assert_eq!(tokens, vec![Token { start: 0, end: 2, ws: false }]);
     }
 
     #[test]
