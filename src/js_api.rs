@@ -14,6 +14,7 @@
 
 use crate::state::{Action, AppState};
 use marginalia_core::article::Article;
+use marginalia_core::command::Snapshot;
 use marginalia_core::record::{spans_from_record, Record, RecordSpan};
 use marginalia_core::span::SpanId;
 use serde::Deserialize;
@@ -81,7 +82,8 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
             let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
-            s.dispatch(Action::OpenArticle { article, restored: Some(spans) });
+            let _ = crate::app::persist(&s);
+            s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)) });
             Ok(())
         })
         .into_js_value(),

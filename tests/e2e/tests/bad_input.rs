@@ -5,7 +5,7 @@
 
 mod support;
 
-use marginalia_e2e::{fixture, workspace_root, json, Browser, Result, Value};
+use marginalia_e2e::{fixture, json, workspace_root, Browser, Result, Value};
 use support::*;
 
 /// The app on the default article with two spans (by mouse and key).
@@ -24,10 +24,23 @@ async fn app_with_work() -> Result<(Browser, Value)> {
 async fn assert_unchanged(b: &Browser, before: &Value, what: &str) -> Result {
     let now = record(b).await?;
     assert_eq!(now["spans"], before["spans"], "{what}: the spans changed");
-    assert_eq!(now["text_sha256"], before["text_sha256"], "{what}: the article changed");
-    assert_eq!(now["meta"]["doc_id"], before["meta"]["doc_id"], "{what}: the document changed");
-    assert_eq!(tag_labels(b).await?, ["PERSON", "ORG"], "{what}: the tags shown changed");
-    assert!(article_runs_text(b).await? == visible_lines(DEFAULT_ARTICLE), "{what}: the text shown changed");
+    assert_eq!(
+        now["text_sha256"], before["text_sha256"],
+        "{what}: the article changed"
+    );
+    assert_eq!(
+        now["meta"]["doc_id"], before["meta"]["doc_id"],
+        "{what}: the document changed"
+    );
+    assert_eq!(
+        tag_labels(b).await?,
+        ["PERSON", "ORG"],
+        "{what}: the tags shown changed"
+    );
+    assert!(
+        article_runs_text(b).await? == visible_lines(DEFAULT_ARTICLE),
+        "{what}: the text shown changed"
+    );
     Ok(())
 }
 
@@ -51,7 +64,15 @@ fn contains_all(msg: &str, parts: &[&str]) {
 async fn malformed_json_is_refused_with_its_line_and_column() -> Result {
     let (b, before) = app_with_work().await?;
     let msg = refused_file(&b, &before, &fixture("malformed.json")).await?;
-    contains_all(&msg, &["malformed.json", "not valid JSON", "line 1, column", "Your work is unchanged"]);
+    contains_all(
+        &msg,
+        &[
+            "malformed.json",
+            "not valid JSON",
+            "line 1, column",
+            "Your work is unchanged",
+        ],
+    );
     b.close().await
 }
 
@@ -59,9 +80,20 @@ async fn malformed_json_is_refused_with_its_line_and_column() -> Result {
 async fn json_that_is_not_a_save_is_refused() -> Result {
     let (b, before) = app_with_work().await?;
     let msg = refused_file(&b, &before, &write_temp("list.json", "[1, 2, 3]\n")).await?;
-    contains_all(&msg, &["list.json", "not a Marginalia save", "not a JSON object"]);
-    let msg = refused_file(&b, &before, &write_temp("settings.json", r#"{"text": "hello"}"#)).await?;
-    contains_all(&msg, &["settings.json", "not a Marginalia save", "\"spans\""]);
+    contains_all(
+        &msg,
+        &["list.json", "not a Marginalia save", "not a JSON object"],
+    );
+    let msg = refused_file(
+        &b,
+        &before,
+        &write_temp("settings.json", r#"{"text": "hello"}"#),
+    )
+    .await?;
+    contains_all(
+        &msg,
+        &["settings.json", "not a Marginalia save", "\"spans\""],
+    );
     b.close().await
 }
 
@@ -72,12 +104,22 @@ async fn a_save_whose_text_does_not_match_its_hash_is_refused() -> Result {
     // so every later offset would be off by one).
     let saved = save(&b, DEFAULT_SAVE).await?;
     let mut edited = saved.json()?;
-    let text = edited["text"].as_str().unwrap().replacen("on Friday defended", "on Thursday defended", 1);
+    let text =
+        edited["text"]
+            .as_str()
+            .unwrap()
+            .replacen("on Friday defended", "on Thursday defended", 1);
     assert_ne!(text, DEFAULT_ARTICLE, "the edit must change the text");
     edited["text"] = json!(text);
-    let path = write_temp("edited.marginalia.json", serde_json::to_vec_pretty(&edited)?);
+    let path = write_temp(
+        "edited.marginalia.json",
+        serde_json::to_vec_pretty(&edited)?,
+    );
     let msg = refused_file(&b, &before, &path).await?;
-    contains_all(&msg, &["edited.marginalia.json", "text_sha256", "edited or damaged"]);
+    contains_all(
+        &msg,
+        &["edited.marginalia.json", "text_sha256", "edited or damaged"],
+    );
     b.close().await
 }
 
@@ -85,7 +127,15 @@ async fn a_save_whose_text_does_not_match_its_hash_is_refused() -> Result {
 async fn a_save_with_an_unknown_label_is_refused() -> Result {
     let (b, before) = app_with_work().await?;
     let msg = refused_file(&b, &before, &fixture("unknown-label.marginalia.json")).await?;
-    contains_all(&msg, &["unknown-label.marginalia.json", "spans[0]", "VILLAIN", "not in the label schema"]);
+    contains_all(
+        &msg,
+        &[
+            "unknown-label.marginalia.json",
+            "spans[0]",
+            "VILLAIN",
+            "not in the label schema",
+        ],
+    );
     b.close().await
 }
 
@@ -94,13 +144,27 @@ async fn a_save_for_another_text_is_offered_as_its_own_document() -> Result {
     let (b, before) = app_with_work().await?;
     let path = fixture("other-text.marginalia.json");
     let msg = refused_file(&b, &before, &path).await?;
-    contains_all(&msg, &["other-text.marginalia.json", "different text", "Mali’s capital braces for talks"]);
+    contains_all(
+        &msg,
+        &[
+            "other-text.marginalia.json",
+            "different text",
+            "Mali’s capital braces for talks",
+        ],
+    );
 
     // The notice offers to open it as a document of its own; that opens its text and spans.
     let offer = "#mg-notice[data-kind=\"error\"] button.mg-button:not(.mg-dismiss)";
-    assert!(b.text_of(offer).await?.contains("Open the save as its own document"));
+    assert!(b
+        .text_of(offer)
+        .await?
+        .contains("Open the save as its own document"));
     b.click(offer).await?;
-    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'bamako-talks';", WAIT).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().meta.doc_id === 'bamako-talks';",
+        WAIT,
+    )
+    .await?;
     let other: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
     let text = other["text"].as_str().unwrap();
     let now = record(&b).await?;
@@ -108,13 +172,23 @@ async fn a_save_for_another_text_is_offered_as_its_own_document() -> Result {
     assert_eq!(summarize(&now), summarize(&other));
     assert_eq!(tag_labels(&b).await?, ["PERSON", "GPE"]);
     let shown = article_runs_text(&b).await?;
-    assert!(shown.contains("Tiémoko Cissé, a spokesman") && !shown.contains("Abdallah"), "{shown}");
-    assert_eq!(b.text_of(".mg-doc").await?, "Mali’s capital braces for talks");
+    assert!(
+        shown.contains("Tiémoko Cissé, a spokesman") && !shown.contains("Abdallah"),
+        "{shown}"
+    );
+    assert_eq!(
+        b.text_of(".mg-doc").await?,
+        "Mali’s capital braces for talks"
+    );
     assert!(wait_notice(&b, "info").await?.contains("2 annotations"));
 
     // Saved under its own id, with its offsets intact.
     let saved = save(&b, "bamako-talks.marginalia.json").await?;
-    python_check(&saved.path, PY_SPANS_ARE, json!([["Tiémoko Cissé", "PERSON"], ["Bamako", "GPE"]]))?;
+    python_check(
+        &saved.path,
+        PY_SPANS_ARE,
+        json!([["Tiémoko Cissé", "PERSON"], ["Bamako", "GPE"]]),
+    )?;
     python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
     assert_eq!(saved.json()?["text"].as_str(), Some(text));
     b.close().await
@@ -128,7 +202,12 @@ async fn empty_and_binary_files_are_refused() -> Result {
     let msg = refused_file(&b, &before, &fixture("binary.bin")).await?;
     contains_all(&msg, &["binary.bin", "binary"]);
     // Binary content under a text name, and an empty save, are refused too.
-    let msg = refused_file(&b, &before, &write_temp("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0")).await?;
+    let msg = refused_file(
+        &b,
+        &before,
+        &write_temp("photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0"),
+    )
+    .await?;
     contains_all(&msg, &["photo.txt", "binary"]);
     let msg = refused_file(&b, &before, &write_temp("nothing.marginalia.json", "")).await?;
     contains_all(&msg, &["nothing.marginalia.json", "empty"]);
@@ -140,7 +219,12 @@ async fn a_20_mb_paste_is_refused() -> Result {
     let (b, before) = app_with_work().await?;
     b.click("#mg-paste-toggle").await?;
     b.wait_for("#mg-paste-text").await?;
-    assert_eq!(b.attr("#mg-paste-toggle", "aria-expanded").await?.as_deref(), Some("true"));
+    assert_eq!(
+        b.attr("#mg-paste-toggle", "aria-expanded")
+            .await?
+            .as_deref(),
+        Some("true")
+    );
     // 20 MiB of plausible text, set as a paste would (typing it would take hours).
     b.execute(
         "const area = document.getElementById('mg-paste-text');
@@ -152,7 +236,10 @@ async fn a_20_mb_paste_is_refused() -> Result {
     .await?;
     b.click("#mg-paste-open").await?;
     let msg = wait_notice(&b, "error").await?;
-    contains_all(&msg, &["too large", "20.0 MB", "5.0 MB", "Your work is unchanged"]);
+    contains_all(
+        &msg,
+        &["too large", "20.0 MB", "5.0 MB", "Your work is unchanged"],
+    );
     assert_unchanged(&b, &before, "a 20 MB paste").await?;
     // The paste panel stays open, so nothing typed there is lost either.
     assert_eq!(b.count("#mg-paste-text").await?, 1);
@@ -165,20 +252,39 @@ async fn a_text_file_opens_as_the_article_and_the_old_work_returns_with_its_text
     let path = fixture("niger-river.txt");
     let river = std::fs::read_to_string(&path)?;
     open_file(&b, &path).await?;
-    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';", WAIT).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';",
+        WAIT,
+    )
+    .await?;
     assert!(wait_notice(&b, "info").await?.contains("niger-river.txt"));
-    assert_eq!(record(&b).await?["text"].as_str(), Some(river.as_str()), "the text must open exactly as in the file");
+    assert_eq!(
+        record(&b).await?["text"].as_str(),
+        Some(river.as_str()),
+        "the text must open exactly as in the file"
+    );
     assert_eq!(
         article_runs_text(&b).await?,
         "Floods along the Niger river\nThe river rose above its banks near Mopti on Sunday, the civil protection agency said. Aminata Keita, who sells fish in the market, said her stall was under water."
     );
-    assert!(spans(&b).await?.is_empty() && tags(&b).await?.is_empty(), "a new text starts without spans");
+    assert!(
+        spans(&b).await?.is_empty() && tags(&b).await?.is_empty(),
+        "a new text starts without spans"
+    );
     let (m, e) = range_of(&river, "Mopti");
     label_by_drag(&b, m, e, "3").await?;
 
     // Reopen the default article from its file: its two spans come back.
-    open_file(&b, workspace_root().join("assets/articles/mali-russia-wagner.txt")).await?;
-    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'mali-russia-wagner';", WAIT).await?;
+    open_file(
+        &b,
+        workspace_root().join("assets/articles/mali-russia-wagner.txt"),
+    )
+    .await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().meta.doc_id === 'mali-russia-wagner';",
+        WAIT,
+    )
+    .await?;
     wait_span_count(&b, 2).await?;
     assert_eq!(record(&b).await?["spans"], before["spans"]);
     assert_eq!(tag_labels(&b).await?, ["PERSON", "ORG"]);
@@ -186,11 +292,236 @@ async fn a_text_file_opens_as_the_article_and_the_old_work_returns_with_its_text
 
     // And the river article's span comes back with it.
     open_file(&b, &path).await?;
-    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';", WAIT).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().meta.doc_id === 'niger-river';",
+        WAIT,
+    )
+    .await?;
     wait_span_count(&b, 1).await?;
-    assert_eq!(spans(&b).await?, vec![expect_span(&river, "Mopti", 0, "GPE")]);
+    assert_eq!(
+        spans(&b).await?,
+        vec![expect_span(&river, "Mopti", 0, "GPE")]
+    );
     let saved = save(&b, "niger-river.marginalia.json").await?;
     python_check(&saved.path, PY_SPANS_ARE, json!([["Mopti", "GPE"]]))?;
     python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
+    b.close().await
+}
+
+// ------------------------------------------------------------------ HTML
+
+/// `window.__pwned`, the title, the URL, dialogs, and anything of the page's
+/// own that could have entered the app's document.
+async fn assert_nothing_ran(b: &Browser, styles_before: &Value) -> Result {
+    // Give load/error handlers, timers and a meta refresh the time to fire.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    assert_no_dialog(b).await?;
+    let v = b
+        .execute(
+            "return {
+                 pwned: typeof window.__pwned === 'undefined' ? null : String(window.__pwned),
+                 tracking: typeof window.__trackingId === 'undefined' ? null : String(window.__trackingId),
+                 title: document.title,
+                 foreign: document.querySelectorAll('iframe, object, embed, img, video, math, svg, base, meta[http-equiv], link[href^=\"data:\"]').length,
+                 handlers: document.querySelectorAll('[onerror], [onload], [onfocus], [ontoggle]').length,
+                 styles: document.styleSheets.length,
+                 articleShown: document.getElementById('mg-article').getBoundingClientRect().height > 0,
+             };",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        v["pwned"],
+        Value::Null,
+        "a script or handler of the page ran"
+    );
+    assert_eq!(v["tracking"], Value::Null, "the page's script ran");
+    assert_eq!(v["title"], "Marginalia", "the page changed the title");
+    assert_eq!(
+        v["foreign"], 0,
+        "elements of the page entered the app's document"
+    );
+    assert_eq!(
+        v["handlers"], 0,
+        "event handler attributes entered the app's document"
+    );
+    assert_eq!(
+        &v["styles"], styles_before,
+        "the page's styles entered the app's document"
+    );
+    assert_eq!(v["articleShown"], true, "the article is hidden");
+    let url = b.client().current_url().await?;
+    assert_eq!(url.as_str(), b.app_url(), "the page navigated");
+    Ok(())
+}
+
+async fn open_html(b: &Browser, path: &std::path::Path, doc_id: &str) -> Result<String> {
+    open_file(b, path).await?;
+    b.wait_until(
+        &format!("return window.marginalia.getAnnotations().meta.doc_id === '{doc_id}';"),
+        WAIT,
+    )
+    .await?;
+    Ok(record(b).await?["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+#[tokio::test]
+async fn a_news_page_opens_as_its_article_text() -> Result {
+    let b = open_app().await?;
+    let styles = b
+        .execute("return document.styleSheets.length;", vec![])
+        .await?;
+    let text = open_html(
+        &b,
+        &workspace_root().join("assets/articles/newsroom-page.html"),
+        "newsroom-page",
+    )
+    .await?;
+    let want = "UN mission in Mali faces uncertain future\n\n\
+        By Staff Reporter · 27 January 2023\n\n\
+        The United Nations Security Council met on Friday to discuss the future of MINUSMA, the 17,500-strong peacekeeping force in Mali.\n\n\
+        Secretary-General António Guterres proposed three options, ranging from reinforcing the mission to withdrawing its uniformed personnel & keeping a political office in Bamako.\n\n\
+        “Security is our top priority,” said Abdoulaye Diop, Mali’s foreign minister.\n\n\
+        Rights groups accused the Wagner Group of abuses, a claim that Moscow denies.\n\n\
+        Map: the MINUSMA area of operations.";
+    assert_eq!(text, want, "the article text of the page");
+    // What the user reads: headline, paragraphs, quote, caption; no furniture.
+    let shown = article_inner_text(&b).await?;
+    for part in [
+        "UN mission in Mali faces uncertain future",
+        "Ant\u{f3}nio Guterres",
+        "personnel & keeping",
+        "Mali\u{2019}s foreign minister",
+        "Map: the MINUSMA area of operations.",
+    ] {
+        assert!(
+            shown.contains(part),
+            "the article should show {part:?}:\n{shown}"
+        );
+    }
+    for furniture in [
+        "Advertisement",
+        "Home",
+        "Sport",
+        "Most read",
+        "Ten things",
+        "Privacy",
+        "\u{a9}",
+        "&amp;",
+        "&oacute;",
+        "inline script",
+        "UA-0000",
+    ] {
+        assert!(
+            !shown.contains(furniture),
+            "the article shows page furniture or markup {furniture:?}:\n{shown}"
+        );
+    }
+    assert_eq!(
+        b.text_of(".mg-doc").await?,
+        "UN mission in Mali faces uncertain future"
+    );
+    assert_nothing_ran(&b, &styles).await?;
+
+    // The imported text is annotated like any other.
+    let (g, e) = range_of(&text, "António Guterres");
+    label_by_drag(&b, g + 2, e - 2, "1").await?;
+    let saved = save(&b, "newsroom-page.marginalia.json").await?;
+    python_check(
+        &saved.path,
+        PY_SPANS_ARE,
+        json!([["António Guterres", "PERSON"]]),
+    )?;
+    python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_hostile_page_runs_nothing_and_yields_only_its_text() -> Result {
+    let (b, _) = app_with_work().await?;
+    let styles = b
+        .execute("return document.styleSheets.length;", vec![])
+        .await?;
+    let text = open_html(&b, &fixture("hostile.html"), "hostile").await?;
+    assert_nothing_ran(&b, &styles).await?;
+    let want = "Mali\u{2019}s capital braces for talks\n\n\
+        Ti\u{e9}moko\u{a0}Ciss\u{e9}, a spokesman for the ministry of Justice & Human Rights, said on Tuesday that talks in Bamako would resume.\n\n\
+        Mar\u{ed}a Le\u{f3}n of the UN mission said the 17,500-strong force would stay. Read more\n\n\
+        \u{201c}We will not negotiate under threat,\u{201d} Ciss\u{e9} said.";
+    assert_eq!(text, want, "the article text of the hostile page");
+    let shown = article_inner_text(&b).await?;
+    for furniture in [
+        "ADVERTISEMENT",
+        "Buy now",
+        "Home",
+        "Subscribe",
+        "Related",
+        "More on Mali",
+        "Privacy",
+        "PWNED",
+        "pwned",
+    ] {
+        assert!(
+            !shown.contains(furniture),
+            "the article shows {furniture:?}:\n{shown}"
+        );
+    }
+    // Its text is annotatable, and saved exactly (the no-break space kept).
+    let (t, e) = range_of(&text, "Ti\u{e9}moko\u{a0}Ciss\u{e9}");
+    label_by_drag(&b, t, e, "1").await?;
+    let saved = save(&b, "hostile.marginalia.json").await?;
+    python_check(
+        &saved.path,
+        PY_SPANS_ARE,
+        json!([["Ti\u{e9}moko\u{a0}Ciss\u{e9}", "PERSON"]]),
+    )?;
+    python_check(&saved.path, PY_RECORD_IS_SOUND, json!(null))?;
+    assert_nothing_ran(&b, &styles).await?;
+    b.close().await
+}
+
+#[tokio::test]
+async fn furniture_inside_the_article_is_left_out() -> Result {
+    let b = open_app().await?;
+    let styles = b
+        .execute("return document.styleSheets.length;", vec![])
+        .await?;
+    let text = open_html(&b, &fixture("furniture-inside.html"), "furniture-inside").await?;
+    let want = "Bamako market reopens after floods\n\n\
+        By Aminata Keita\n\n\
+        Traders returned to the Grand March\u{e9} on Monday, three weeks after the Niger burst its banks.\n\n\
+        \u{201c}We lost everything,\u{201d} said Oumar Sangar\u{e9}, who sells cloth.\n\n\
+        Stalls rebuilt: 1,200\n\n\
+        Still closed: 300\n\n\
+        The Grand March\u{e9} on Monday.";
+    assert_eq!(
+        text, want,
+        "the article text of a page with furniture inside <main>"
+    );
+    let shown = article_inner_text(&b).await?;
+    for furniture in [
+        "Example News",
+        "Africa",
+        "Share on X",
+        "Most read",
+        "Ten things",
+        "Advertisement",
+        "Related",
+        "Hidden draft",
+        "Decorative",
+        "Email",
+        "Sign up",
+        "Published",
+        "Corrections",
+    ] {
+        assert!(
+            !shown.contains(furniture),
+            "the article shows {furniture:?}:\n{shown}"
+        );
+    }
+    assert_nothing_ran(&b, &styles).await?;
     b.close().await
 }

@@ -23,10 +23,19 @@ async fn annotate_three(b: &Browser) -> Result<Vec<SpanSummary>> {
     b.press("1").await?; // relabel: ORG → PERSON
     let want = vec![
         expect_span(text, "Abdallah Diop", 0, "PERSON"),
-        (k as u64, k as u64 + 4, "MISC".to_string(), "Krem".to_string()),
+        (
+            k as u64,
+            k as u64 + 4,
+            "MISC".to_string(),
+            "Krem".to_string(),
+        ),
         expect_span(text, "Nathalie Broadhurst", 0, "PERSON"),
     ];
-    b.wait_until("return window.marginalia.getAnnotations().spans[2].label === 'PERSON';", WAIT).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().spans[2].label === 'PERSON';",
+        WAIT,
+    )
+    .await?;
     assert_eq!(spans(b).await?, want);
     Ok(want)
 }
@@ -43,7 +52,12 @@ async fn shown(b: &Browser) -> Result<Vec<(String, String, String)>> {
 }
 
 fn ids(spans: &Value) -> Vec<String> {
-    spans.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap_or("").to_string()).collect()
+    spans
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -55,17 +69,31 @@ async fn a_reload_restores_every_span() -> Result {
 
     b.reload_app().await?;
     wait_span_count(&b, 3).await?;
-    assert_eq!(raw_spans(&b).await?, before, "ids, offsets, tokens and labels must come back unchanged");
+    assert_eq!(
+        raw_spans(&b).await?,
+        before,
+        "ids, offsets, tokens and labels must come back unchanged"
+    );
     assert_eq!(spans(&b).await?, want);
-    assert_eq!(shown(&b).await?, seen_before, "the page must show the same tags over the same text");
+    assert_eq!(
+        shown(&b).await?,
+        seen_before,
+        "the page must show the same tags over the same text"
+    );
     assert!(b.text_of(".mg-status").await?.contains("3 annotations"));
 
     // New spans after a reload take fresh ids (never reused), and undo still works.
     let (g, e) = range_of(DEFAULT_ARTICLE, "Yevgeny Prigozhin");
     label_by_drag(&b, g, e, "1").await?;
     let after = raw_spans(&b).await?;
-    let new_id = ids(&after).into_iter().find(|id| !ids(&before).contains(id)).expect("a new span");
-    assert!(!ids(&before).contains(&new_id), "span id {new_id} was reused");
+    let new_id = ids(&after)
+        .into_iter()
+        .find(|id| !ids(&before).contains(id))
+        .expect("a new span");
+    assert!(
+        !ids(&before).contains(&new_id),
+        "span id {new_id} was reused"
+    );
     ctrl(&b, "z").await?;
     wait_span_count(&b, 3).await?;
     assert_eq!(raw_spans(&b).await?, before);
@@ -74,7 +102,11 @@ async fn a_reload_restores_every_span() -> Result {
     python_check(
         &saved.path,
         PY_SPANS_ARE,
-        json!([["Abdallah Diop", "PERSON"], ["Krem", "MISC"], ["Nathalie Broadhurst", "PERSON"]]),
+        json!([
+            ["Abdallah Diop", "PERSON"],
+            ["Krem", "MISC"],
+            ["Nathalie Broadhurst", "PERSON"]
+        ]),
     )?;
     b.close().await
 }
@@ -90,7 +122,10 @@ async fn a_save_opens_in_a_fresh_browser_through_the_file_dialog() -> Result {
 
     // A new profile: nothing stored, the default article without spans.
     let b = open_app().await?;
-    assert!(spans(&b).await?.is_empty(), "a fresh profile must start empty");
+    assert!(
+        spans(&b).await?.is_empty(),
+        "a fresh profile must start empty"
+    );
     assert!(tags(&b).await?.is_empty());
 
     open_file(&b, &path).await?;
@@ -127,7 +162,11 @@ async fn opening_a_save_is_one_undoable_step() -> Result {
     label_by_drag(&b, m, e, "1").await?;
     let mine = spans(&b).await?;
     open_file(&b, write_temp(DEFAULT_SAVE, &saved.bytes)).await?;
-    b.wait_until("return window.marginalia.getAnnotations().spans.length === 3;", WAIT).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().spans.length === 3;",
+        WAIT,
+    )
+    .await?;
     assert_eq!(spans(&b).await?, want);
     // Undo gives back what was there, as the message says.
     assert!(wait_notice(&b, "info").await?.contains("Undo"));
@@ -146,7 +185,10 @@ async fn a_save_dropped_onto_the_page_opens() -> Result {
     first.close().await?;
 
     let b = open_app().await?;
-    assert!(spans(&b).await?.is_empty(), "a fresh profile must start empty");
+    assert!(
+        spans(&b).await?.is_empty(),
+        "a fresh profile must start empty"
+    );
     drop_file(&b, DEFAULT_SAVE, &saved.text()?, "application/json").await?;
     wait_span_count(&b, 3).await?;
     assert_eq!(spans(&b).await?, want);
@@ -158,5 +200,21 @@ async fn a_save_dropped_onto_the_page_opens() -> Result {
     b.reload_app().await?;
     wait_span_count(&b, 3).await?;
     assert_eq!(spans(&b).await?, want);
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_reload_right_after_a_change_keeps_it() -> Result {
+    let b = open_app().await?;
+    let text = DEFAULT_ARTICLE;
+    let (a, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(&b, a, e, "1").await?;
+    // Relabel and reload at once: the write must not wait for a quiet moment.
+    b.press("2").await?;
+    b.wait_until("return window.marginalia.getAnnotations().spans[0].label === 'ORG';", WAIT).await?;
+    b.reload_app().await?;
+    wait_span_count(&b, 1).await?;
+    assert_eq!(spans(&b).await?, vec![expect_span(text, "Abdallah Diop", 0, "ORG")]);
+    assert_eq!(tag_labels(&b).await?, ["ORG"]);
     b.close().await
 }

@@ -14,7 +14,8 @@ use std::process::Command;
 use std::time::Duration;
 
 /// The default article, exactly as the app embeds it.
-pub const DEFAULT_ARTICLE: &str = include_str!("../../../../assets/articles/mali-russia-wagner.txt");
+pub const DEFAULT_ARTICLE: &str =
+    include_str!("../../../../assets/articles/mali-russia-wagner.txt");
 /// The file name `Save JSON` gives the default article.
 pub const DEFAULT_SAVE: &str = "mali-russia-wagner.marginalia.json";
 
@@ -62,7 +63,10 @@ pub fn range_of_nth(text: &str, needle: &str, n: usize) -> (usize, usize) {
 /// Paragraphs as the app shows them (see `article_runs_text`): the lines
 /// with visible content, joined by `\n`.
 pub fn visible_lines(text: &str) -> String {
-    text.split('\n').filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n")
+    text.split('\n')
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Python's `text[start:end]` (code points).
@@ -81,7 +85,8 @@ pub async fn open_app() -> Result<Browser> {
 
 /// The record the app would save now (`window.marginalia.getAnnotations()`).
 pub async fn record(b: &Browser) -> Result<Value> {
-    b.execute("return window.marginalia.getAnnotations();", vec![]).await
+    b.execute("return window.marginalia.getAnnotations();", vec![])
+        .await
 }
 
 /// `(start, end, label, text)` of a record's spans, in document order.
@@ -247,13 +252,23 @@ pub async fn article_runs_text(b: &Browser) -> Result<String> {
 
 /// The article as the user reads it (`innerText` of `#mg-article`).
 pub async fn article_inner_text(b: &Browser) -> Result<String> {
-    let v = b.execute("return document.getElementById('mg-article').innerText;", vec![]).await?;
+    let v = b
+        .execute(
+            "return document.getElementById('mg-article').innerText;",
+            vec![],
+        )
+        .await?;
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
 /// The `id` of the focused element (`""` for none).
 pub async fn focused_id(b: &Browser) -> Result<String> {
-    let v = b.execute("return document.activeElement ? document.activeElement.id : '';", vec![]).await?;
+    let v = b
+        .execute(
+            "return document.activeElement ? document.activeElement.id : '';",
+            vec![],
+        )
+        .await?;
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
@@ -289,7 +304,10 @@ pub async fn notice(b: &Browser) -> Result<Option<(String, String)>> {
         )
         .await?;
     Ok(v.as_array().map(|a| {
-        (a[0].as_str().unwrap_or("").to_string(), a[1].as_str().unwrap_or("").to_string())
+        (
+            a[0].as_str().unwrap_or("").to_string(),
+            a[1].as_str().unwrap_or("").to_string(),
+        )
     }))
 }
 
@@ -311,7 +329,9 @@ pub async fn wait_notice(b: &Browser, kind: &str) -> Result<String> {
     );
     let text = match b.wait_until(&js, WAIT).await {
         Ok(v) => v.as_str().unwrap_or_default().to_string(),
-        Err(_) => return Err(format!("no {kind} notice; the notice now: {:?}", notice(b).await?).into()),
+        Err(_) => {
+            return Err(format!("no {kind} notice; the notice now: {:?}", notice(b).await?).into())
+        }
     };
     let scrolled = b.execute("return window.scrollY;", vec![]).await?;
     ensure!(
@@ -451,7 +471,11 @@ pub async fn tab_to(b: &Browser, id: &str, max: usize) -> Result<usize> {
             return Ok(n);
         }
     }
-    Err(format!("#{id} did not get focus after {max} Tab presses (focus is on #{})", focused_id(b).await?).into())
+    Err(format!(
+        "#{id} did not get focus after {max} Tab presses (focus is on #{})",
+        focused_id(b).await?
+    )
+    .into())
 }
 
 /// Fails if a JavaScript dialog (alert, confirm, prompt) is open.
