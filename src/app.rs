@@ -4,6 +4,8 @@
 
 use crate::components::article_view::ArticleView;
 use crate::components::chooser::{chooser_items, ChooserMenu};
+use crate::components::claim_form::{claim_data, AttributeField, ClaimForm};
+use crate::components::document_form::DocumentForm;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
@@ -17,7 +19,7 @@ use crate::{clock, download, file_read, js_api, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{spans_from_record, Record, SaveInfo};
+use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::snap::Precision;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -37,8 +39,9 @@ fn init_state() -> AppState {
     if let Some(record) = storage::load_current() {
         let created_at = record.created_at.clone().or(now.clone());
         if let Ok(loaded) = record.load(&schema) {
+            let snapshot = loaded.snapshot();
             let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
-            if editor.restore(loaded.spans).is_ok() {
+            if editor.restore_snapshot(snapshot).is_ok() {
                 return AppState::new(editor, SaveInfo { annotator: None, created_at, updated_at: None });
             }
         }
@@ -53,7 +56,11 @@ const PERSIST_DELAY_MS: u32 = 250;
 /// How long after an article shows its tokens are computed.
 const TOKEN_WARM_DELAY_MS: u32 = 100;
 
-fn persist(state: &AppState) -> Result<(), AttrValue> {
+/// Writes the work on the article open now. Besides the delayed write, call
+/// it before anything that replaces the article: the delayed write reads the
+/// state when it fires, so a switch within the delay would otherwise drop the
+/// old article's last changes (a script's `addSpan` then `setDocument` does).
+pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
     let record = Record::from_editor(&state.editor, &state.save_info, false);
     storage::save_work(&record).map_err(AttrValue::from)
 }
@@ -63,8 +70,9 @@ fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
         Action::OpenArticle { article, restored: None } => {
             let restored = storage::load_work(&article.id, article.sha256())
-                .and_then(|r| spans_from_record(&r.spans, &article, schema).ok())
-                .filter(|s| !s.is_empty());
+                .and_then(|r| r.load(schema).ok())
+                .map(|loaded| loaded.snapshot())
+                .filter(|s| !s.spans.is_empty());
             Action::OpenArticle { article, restored }
         }
         other => other,
@@ -156,6 +164,7 @@ pub fn App() -> Html {
                 let name = file.name();
                 match file_read::read_bytes(&file).await {
                     Ok(bytes) => {
+                        let _ = persist(&state);
                         // Read after the await: the article may have changed meanwhile.
                         let (article, schema) = (state.article().clone(), state.editor.schema().clone());
                         let action = open_bytes(&name, &bytes, &article, &schema);
@@ -215,6 +224,7 @@ pub fn App() -> Html {
                 )));
                 return;
             }
+            let _ = persist(&state);
             let action = with_stored_work(open_pasted(text), state.editor.schema());
             if matches!(action, Action::OpenArticle { .. }) {
                 paste_open.set(false);
@@ -239,6 +249,7 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
+                let _ = persist(&state);
                 d.dispatch(Action::OpenRecord(loaded));
             }
         })
@@ -249,6 +260,35 @@ pub fn App() -> Html {
         (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
     });
     let groups = label_groups(editor);
+    let document_fields: Vec<AttributeField> = editor
+        .schema()
+        .document_labels
+        .iter()
+        .map(|def| AttributeField { def: def.clone(), value: editor.annotations().document_labels().get(&def.name).cloned() })
+        .collect();
+    let claim = state.selected.and_then(|id| claim_data(editor, id));
+    let claim_form = match claim {
+        Some(data) => {
+            let id = data.id;
+            let d = dispatch.clone();
+            html! {
+                <ClaimForm
+                    {data}
+                    linking={state.linking.as_ref().map(|(_, l)| l.clone())}
+                    onattribute={{ let d = d.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetAttribute { id, key, value })) }}
+                    onlink={{ let d = d.clone(); Callback::from(move |(label, to)| d.dispatch(Action::AddRelation { from: id, to, label })) }}
+                    onunlink={{ let d = d.clone(); Callback::from(move |rid| d.dispatch(Action::RemoveRelation(rid))) }}
+                    onpick={{ let d = d.clone(); Callback::from(move |label| d.dispatch(Action::StartLinking { label })) }}
+                    onerror={{ let d = d.clone(); Callback::from(move |text| d.dispatch(error(format!("No link made: {text}.")))) }}
+                />
+            }
+        }
+        None => html! {},
+    };
+    let document_form = html! {
+        <DocumentForm fields={document_fields}
+            onchange={{ let d = dispatch.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetDocumentLabel { key, value })) }} />
+    };
     let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
@@ -272,8 +312,10 @@ pub fn App() -> Html {
                     onpaste={{ let p = paste_open.clone(); Callback::from(move |_| p.set(!*p)) }}
                 />
                 <LabelBar schema={editor.schema().clone()} onlabel={{ let d = dispatch.clone(); Callback::from(move |l| d.dispatch(Action::ApplyLabel(l))) }} />
+                // In the sticky header: a message about a file opened while
+                // the article is scrolled must show where the user is looking.
+                <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
             </header>
-            <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
             if *paste_open {
                 <PasteDialog onopen={on_paste_open} onclose={{ let p = paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
             }
@@ -288,6 +330,8 @@ pub fn App() -> Html {
                     {selected}
                     onselect={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: true })) }}
                     ondelete={act(|| Action::DeleteSelected)}
+                    document={document_form}
+                    claim={claim_form}
                 />
             </div>
             if let Some(chooser) = &state.chooser {

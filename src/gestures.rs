@@ -65,10 +65,20 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
         }));
     }
 
-    // A label tag clicked, or reached with Tab: select its span.
-    for event in ["click", "focusin"] {
+    // A label tag clicked (which selects its span, or ends a link being
+    // made), or reached with Tab (which selects it).
+    {
         let state = state.clone();
-        listeners.push(EventListener::new(&document, event, move |e| {
+        listeners.push(EventListener::new(&document, "click", move |e| {
+            if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
+                let mouse: &MouseEvent = e.unchecked_ref();
+                state.dispatch(Action::ClickSpans { spans: vec![id], x: mouse.client_x(), y: mouse.client_y() });
+            }
+        }));
+    }
+    {
+        let state = state.clone();
+        listeners.push(EventListener::new(&document, "focusin", move |e| {
             if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
                 state.dispatch(Action::SelectSpan { id, scroll: false });
             }

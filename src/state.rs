@@ -6,11 +6,14 @@
 use crate::view_model::{build_paragraph_views, ParagraphView};
 use marginalia_core::article::Article;
 use marginalia_core::caret::{Caret, Motion};
+use marginalia_core::command::Snapshot;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, SaveInfo};
 use marginalia_core::snap::{snap, Precision};
-use marginalia_core::span::{Span, SpanId};
+use marginalia_core::label_schema::CLAIM_LAYER;
+use marginalia_core::relation::{RelationId, Target};
+use marginalia_core::span::SpanId;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -89,7 +92,7 @@ pub enum Action {
     Redo,
     Escape,
     TogglePrecision,
-    OpenArticle { article: Article, restored: Option<Vec<Span>> },
+    OpenArticle { article: Article, restored: Option<Snapshot> },
     /// A save for the article open now: its spans replace the current ones
     /// (one undo step).
     ApplyRecord(Rc<LoadedRecord>),
@@ -98,6 +101,15 @@ pub enum Action {
     SetSchema(LabelSchema),
     /// Paragraphs `first..last` are in the viewport (from scrolling).
     ShowParagraphs { first: usize, last: usize },
+    /// Sets (or clears) an attribute of a span (a claim's verdict…).
+    SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
+    /// Links the selected claim to a span or free text.
+    AddRelation { from: SpanId, to: Target, label: String },
+    RemoveRelation(RelationId),
+    SetDocumentLabel { key: String, value: Option<serde_json::Value> },
+    /// The next span clicked becomes the target of a `label` link from the
+    /// selected span.
+    StartLinking { label: String },
     Notify(Notice),
     DismissNotice,
 }
@@ -110,6 +122,9 @@ pub struct AppState {
     pub caret: Option<Caret>,
     pub selected: Option<SpanId>,
     pub chooser: Option<Chooser>,
+    /// A link being made: (from span, relation label), waiting for a click
+    /// on its target.
+    pub linking: Option<(SpanId, String)>,
     pub precision: Precision,
     pub notice: Option<Notice>,
     pub save_info: SaveInfo,
@@ -143,6 +158,7 @@ impl AppState {
             caret: None,
             selected: None,
             chooser: None,
+            linking: None,
             precision: Precision::Token,
             notice: None,
             save_info,
@@ -170,8 +186,44 @@ impl AppState {
     /// Re-derives paragraph views, keeping the old `Rc` of every paragraph
     /// that did not change so that its component skips rendering.
     fn refresh_views(&mut self) {
-        let views = build_paragraph_views(&self.editor, self.pending, self.selected, self.decorated.clone(), &self.views);
+        let related = self.related_spans();
+        let views = build_paragraph_views(
+            &self.editor,
+            self.pending,
+            self.selected,
+            &related,
+            self.decorated.clone(),
+            &self.views,
+        );
         self.views = Rc::new(views);
+    }
+
+    /// Spans linked to the selected span, highlighted with it (a claim's
+    /// claimant and subjects, or the claims about an entity).
+    pub fn related_spans(&self) -> Vec<SpanId> {
+        let Some(id) = self.selected else { return Vec::new() };
+        let ann = self.editor.annotations();
+        let mut out: Vec<SpanId> = ann
+            .relations_of(id)
+            .filter_map(|r| match &r.to {
+                Target::Span(to) if r.from == id => Some(*to),
+                _ if r.from != id => Some(r.from),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn link_to(&mut self, to: Target, label: String, from: SpanId) {
+        match self.editor.add_relation(from, to, &label) {
+            Ok(_) => {
+                self.selected = Some(from);
+                self.changed();
+            }
+            Err(e) => self.error(format!("Could not link: {e}.")),
+        }
     }
 
     /// Makes sure the paragraph holding code point `cp` is drawn with its
@@ -206,11 +258,11 @@ impl AppState {
         }
     }
 
-    fn open(&mut self, article: Article, spans: Option<Vec<Span>>) {
+    fn open(&mut self, article: Article, spans: Option<Snapshot>) {
         let schema = self.editor.schema().clone();
         let mut editor = Editor::new(Arc::new(article), schema);
         if let Some(spans) = spans {
-            if let Err(e) = editor.restore(spans) {
+            if let Err(e) = editor.restore_snapshot(spans) {
                 self.error(format!("The saved work for this text could not be restored: {e}."));
             }
         }
@@ -221,6 +273,7 @@ impl AppState {
         self.caret = None;
         self.selected = None;
         self.chooser = None;
+        self.linking = None;
         self.changed();
     }
 }
@@ -286,6 +339,9 @@ impl Reducible for AppState {
                     s.info(format!("Select some text first, then press a label key to label it {label}."));
                 }
             }
+            // While a link is being made, focus moving over tags must not
+            // change what is linked from; the click decides.
+            Action::SelectSpan { .. } if s.linking.is_some() => {}
             Action::SelectSpan { id, scroll } => {
                 if s.editor.annotations().get(id).is_some() {
                     s.selected = Some(id);
@@ -298,6 +354,17 @@ impl Reducible for AppState {
                         s.scroll_to = Some(ScrollTarget::Span(id));
                     s.scroll_seq += 1;
                     }
+                }
+            }
+            Action::ClickSpans { spans, .. } if s.linking.is_some() => {
+                let (from, label) = s.linking.take().expect("checked");
+                // The innermost span that is not a claim is what a claim links to.
+                let target = spans.iter().rev().copied().find(|id| {
+                    s.editor.annotations().get(*id).is_some_and(|sp| sp.layer != CLAIM_LAYER)
+                });
+                match target {
+                    Some(to) => s.link_to(Target::Span(to), label, from),
+                    None => s.info("No link made: click on a labelled entity to link the claim to it."),
                 }
             }
             Action::ClickSpans { spans, x, y } => {
@@ -317,10 +384,17 @@ impl Reducible for AppState {
             }
             Action::DeleteSelected => {
                 if let Some(id) = s.selected {
+                    let links = s.editor.annotations().relations_of(id).count();
                     match s.editor.remove_span(id) {
                         Ok(()) => {
                             s.selected = None;
                             s.changed();
+                            if links > 0 {
+                                s.info(format!(
+                                    "Deleted the annotation and its {links} link{}; Ctrl+Z brings them back.",
+                                    if links == 1 { "" } else { "s" }
+                                ));
+                            }
                         }
                         Err(e) => s.error(format!("Could not delete: {e}.")),
                     }
@@ -337,7 +411,9 @@ impl Reducible for AppState {
                 }
             }
             Action::Escape => {
-                if s.chooser.is_some() {
+                if s.linking.take().is_some() {
+                    s.info("Linking cancelled.");
+                } else if s.chooser.is_some() {
                     s.chooser = None;
                 } else {
                     s.pending = None;
@@ -352,7 +428,7 @@ impl Reducible for AppState {
                 }
             }
             Action::OpenArticle { article, restored } => {
-                let n = restored.as_ref().map_or(0, Vec::len);
+                let n = restored.as_ref().map_or(0, |r| r.spans.len());
                 let title = article.title.clone();
                 s.open(article, restored);
                 if n > 0 {
@@ -361,7 +437,7 @@ impl Reducible for AppState {
                     s.info(format!("Opened “{title}”."));
                 }
             }
-            Action::ApplyRecord(loaded) => match s.editor.replace_all(loaded.spans.clone()) {
+            Action::ApplyRecord(loaded) => match s.editor.replace_snapshot(loaded.snapshot()) {
                 Ok(()) => {
                     s.selected = None;
                     s.changed();
@@ -373,7 +449,7 @@ impl Reducible for AppState {
             Action::OpenRecord(loaded) => {
                 let n = loaded.spans.len();
                 let title = loaded.article.title.clone();
-                s.open(loaded.article.clone(), Some(loaded.spans.clone()));
+                s.open(loaded.article.clone(), Some(loaded.snapshot()));
                 s.info(format!("Opened the save of “{title}” with {n} annotations."));
             }
             Action::SetSchema(schema) => {
@@ -388,9 +464,9 @@ impl Reducible for AppState {
                     .collect();
                 if missing.is_empty() {
                     let article = s.article().clone();
-                    let spans: Vec<Span> = s.editor.annotations().iter().cloned().collect();
+                    let snapshot = s.editor.annotations().snapshot();
                     let mut editor = Editor::new(article, Arc::new(schema));
-                    let _ = editor.restore(spans);
+                    let _ = editor.restore_snapshot(snapshot);
                     s.editor = editor;
                     // Colours may have changed: draw every paragraph afresh.
                     s.views = Rc::new(Vec::new());
@@ -407,6 +483,26 @@ impl Reducible for AppState {
                 let n = s.article().paragraphs().len();
                 if window_needs_moving(&s.decorated, first, last, n) {
                     s.decorated = window_around(first, last, n);
+                }
+            }
+            Action::SetAttribute { id, key, value } => match s.editor.set_attribute(id, &key, value) {
+                Ok(()) => s.changed(),
+                Err(e) => s.error(format!("Could not set {key}: {e}.")),
+            },
+            Action::AddRelation { from, to, label } => s.link_to(to, label, from),
+            Action::RemoveRelation(id) => match s.editor.remove_relation(id) {
+                Ok(()) => s.changed(),
+                Err(e) => s.error(format!("Could not remove the link: {e}.")),
+            },
+            Action::SetDocumentLabel { key, value } => match s.editor.set_document_label(&key, value) {
+                Ok(()) => s.changed(),
+                Err(e) => s.error(format!("Could not set {key}: {e}.")),
+            },
+            Action::StartLinking { label } => {
+                if let Some(from) = s.selected {
+                    let title = s.editor.schema().relation(&label).map_or(label.clone(), |r| r.title.clone());
+                    s.linking = Some((from, label));
+                    s.info(format!("{title}: click the entity in the text (Escape cancels)."));
                 }
             }
             Action::Notify(n) => s.notice = Some(n),

@@ -5,7 +5,8 @@
 
 use marginalia_core::article::Paragraph;
 use marginalia_core::editor::Editor;
-use marginalia_core::layout::{layout_paragraph, spans_by_paragraph};
+use marginalia_core::label_schema::CLAIM_LAYER;
+use marginalia_core::layout::{layout_paragraph, spans_by_paragraph, ParagraphLayout};
 use marginalia_core::span::{Span, SpanId};
 use std::ops::Range;
 use std::rc::Rc;
@@ -29,6 +30,8 @@ pub struct RunView {
     pub style: Option<String>,
     pub pending: bool,
     pub selected: bool,
+    /// Covered by a span linked to the selected one.
+    pub related: bool,
     /// Label tags of the spans that end after this run.
     pub tags: Vec<TagView>,
 }
@@ -42,6 +45,8 @@ pub struct TagView {
     /// The span's text, for the tag's accessible name.
     pub quote: String,
     pub selected: bool,
+    pub related: bool,
+    pub claim: bool,
 }
 
 /// Underline thickness per track, in px.
@@ -59,6 +64,8 @@ pub enum ParagraphKey {
         spans: Vec<(SpanId, usize, usize, usize)>,
         pending: Option<(usize, usize)>,
         selected: Option<SpanId>,
+        /// Spans linked to the selected one that touch this paragraph.
+        related: Vec<SpanId>,
     },
 }
 
@@ -71,6 +78,7 @@ pub fn build_paragraph_views(
     editor: &Editor,
     pending: Option<(usize, usize)>,
     selected: Option<SpanId>,
+    related: &[SpanId],
     decorated: Range<usize>,
     old: &[Rc<ParagraphView>],
 ) -> Vec<Rc<ParagraphView>> {
@@ -90,6 +98,7 @@ pub fn build_paragraph_views(
                     spans: spans.iter().map(|s| (s.id, s.start, s.end, label_index(&s.label))).collect(),
                     pending: pending.and_then(clip),
                     selected: selected.filter(|id| spans.iter().any(|s| s.id == *id)),
+                    related: related.iter().copied().filter(|id| spans.iter().any(|s| s.id == *id)).collect(),
                 }
             } else {
                 ParagraphKey::Plain
@@ -98,7 +107,7 @@ pub fn build_paragraph_views(
                 Some(o) if o.start == par.start && o.key == key => o.clone(),
                 _ => Rc::new(match key {
                     ParagraphKey::Plain => plain_view(editor, *par),
-                    key => decorated_view(editor, *par, spans, pending, selected, key),
+                    key => decorated_view(editor, *par, spans, pending, selected, related, key),
                 }),
             }
         })
@@ -114,6 +123,7 @@ fn plain_view(editor: &Editor, par: Paragraph) -> ParagraphView {
         style: None,
         pending: false,
         selected: false,
+        related: false,
         tags: Vec::new(),
     };
     ParagraphView { start: par.start, key: ParagraphKey::Plain, runs: vec![run] }
@@ -125,6 +135,7 @@ fn decorated_view(
     spans: &[&Span],
     pending: Option<(usize, usize)>,
     selected: Option<SpanId>,
+    related: &[SpanId],
     key: ParagraphKey,
 ) -> ParagraphView {
     let article = editor.article();
@@ -135,27 +146,7 @@ fn decorated_view(
         .runs
         .iter()
         .map(|run| {
-            let style = (!run.spans.is_empty()).then(|| {
-                let mut shadows = Vec::with_capacity(run.spans.len());
-                let mut deepest = 0;
-                for id in &run.spans {
-                    let span = editor.annotations().get(*id).expect("layout spans exist");
-                    let track = layout.track(*id) as usize;
-                    deepest = deepest.max(track + 1);
-                    shadows.push((track, color_of(&span.label)));
-                }
-                // The first shadow paints on top: track 0 (thinnest)
-                // first, so each deeper track shows as its own band.
-                shadows.sort_by_key(|(t, _)| *t);
-                let inner = shadows.last().map(|(_, c)| c.clone()).unwrap_or_default();
-                let list: Vec<String> =
-                    shadows.iter().map(|(t, c)| format!("inset 0 -{}px 0 0 {c}", (t + 1) * TRACK_PX)).collect();
-                format!(
-                    "box-shadow:{};padding-bottom:{}px;background-color:color-mix(in srgb, {inner} 14%, transparent)",
-                    list.join(","),
-                    deepest * TRACK_PX
-                )
-            });
+            let style = (!run.spans.is_empty()).then(|| run_style(editor, &layout, &run.spans));
             let tags = run
                 .ending
                 .iter()
@@ -169,6 +160,8 @@ fn decorated_view(
                         text_color: def.map_or("#ffffff", |d| d.text_color()),
                         quote: article.slice(span.start, span.end).to_string(),
                         selected: selected == Some(span.id),
+                        related: related.contains(&span.id),
+                        claim: span.layer == CLAIM_LAYER,
                     }
                 })
                 .collect();
@@ -177,6 +170,7 @@ fn decorated_view(
                 end: run.end,
                 text: article.slice(run.start, run.end).to_string(),
                 selected: selected.is_some_and(|id| run.spans.contains(&id)),
+                related: run.spans.iter().any(|id| related.contains(id)),
                 spans: run.spans.clone(),
                 style,
                 pending: run.marks.pending,
@@ -185,6 +179,46 @@ fn decorated_view(
         })
         .collect();
     ParagraphView { start: par.start, key, runs }
+}
+
+/// The inline style of a run: one underline per covering entity span,
+/// stacked by its rank among them, a tint of the innermost one's colour, and
+/// a dashed overline for a claim — so a claim and the entities inside it
+/// stay visible and distinct.
+fn run_style(editor: &Editor, layout: &ParagraphLayout, spans: &[SpanId]) -> String {
+    let schema = editor.schema();
+    let color_of = |label: &str| schema.label(label).map_or("#4b5563", |l| l.color.as_str());
+    let mut entities: Vec<(u8, &str)> = Vec::with_capacity(spans.len());
+    let mut claim: Option<&str> = None;
+    for id in spans {
+        let span = editor.annotations().get(*id).expect("layout spans exist");
+        if span.layer == CLAIM_LAYER {
+            claim = Some(color_of(&span.label));
+        } else {
+            entities.push((layout.track(*id), color_of(&span.label)));
+        }
+    }
+    // The first shadow paints on top: the thinnest first, so each deeper
+    // span shows as its own band.
+    entities.sort_by_key(|(t, _)| *t);
+    let mut style = String::new();
+    if !entities.is_empty() {
+        let shadows: Vec<String> = entities
+            .iter()
+            .enumerate()
+            .map(|(rank, (_, c))| format!("inset 0 -{}px 0 0 {c}", (rank + 1) * TRACK_PX))
+            .collect();
+        let inner = entities.last().map_or("", |(_, c)| c);
+        style.push_str(&format!(
+            "box-shadow:{};padding-bottom:{}px;background-color:color-mix(in srgb, {inner} 14%, transparent);",
+            shadows.join(","),
+            entities.len() * TRACK_PX
+        ));
+    }
+    if let Some(c) = claim {
+        style.push_str(&format!("text-decoration:overline dashed {c} 2px;"));
+    }
+    style
 }
 
 /// A quote shortened for lists and menus.

@@ -3,6 +3,8 @@
 
 pub mod article_view;
 pub mod chooser;
+pub mod claim_form;
+pub mod document_form;
 pub mod label_bar;
 pub mod notice_bar;
 pub mod paragraph;

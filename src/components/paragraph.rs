@@ -33,6 +33,7 @@ fn run(r: &RunView) -> Html {
         (!r.spans.is_empty()).then_some("mg-spanned"),
         r.pending.then_some("mg-pending"),
         r.selected.then_some("mg-selected"),
+        r.related.then_some("mg-related"),
     );
     let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
     html! {
@@ -49,7 +50,7 @@ fn tag(t: &TagView) -> Html {
     let style = format!("background-color:{};color:{}", t.color, t.text_color);
     let name = format!("{}: {}", t.label, t.quote);
     html! {
-        <button type="button" id={format!("mg-tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"))}
+        <button type="button" id={format!("mg-tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"), t.related.then_some("mg-related"), t.claim.then_some("mg-claim-tag"))}
             data-span={t.id.0.to_string()} aria-pressed={t.selected.to_string()} aria-label={name} {style}>
             { t.label.clone() }
         </button>

@@ -40,6 +40,12 @@ pub struct SidePanelProps {
     pub selected: Option<(SpanId, String, String)>,
     pub onselect: Callback<SpanId>,
     pub ondelete: Callback<()>,
+    /// The document's labels, under the title.
+    #[prop_or_default]
+    pub document: Html,
+    /// The selected claim's attributes and links, under its details.
+    #[prop_or_default]
+    pub claim: Html,
 }
 
 #[component]
@@ -48,12 +54,14 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     html! {
         <aside id="mg-panel" class="mg-panel" aria-labelledby="mg-panel-title">
             <h2 id="mg-panel-title">{ format!("Annotations ({})", props.total) }</h2>
+            { props.document.clone() }
             if let Some((_, label, quote)) = &props.selected {
                 <div class="mg-selected-detail" aria-live="polite">
                     <p>{ "Selected: " }<strong>{ label.clone() }</strong>{ format!(" “{}”", clip(quote)) }</p>
                     <p class="mg-hint">{ "Press a label key to change its label, Delete to remove it." }</p>
                     <button type="button" id="mg-delete" class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
                 </div>
+                { props.claim.clone() }
             }
             if props.groups.is_empty() {
                 <p class="mg-hint">{ "No annotations yet. Select text, then press a label's key or click the label." }</p>

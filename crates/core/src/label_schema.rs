@@ -285,7 +285,8 @@ impl AttributeDef {
             }
             (AttributeKind::Text, serde_json::Value::String(_)) => Ok(()),
             (AttributeKind::Boolean, serde_json::Value::Bool(_)) => Ok(()),
-            (kind, v) => Err(format!("{}: {v} is not a {kind:?} value", self.name).to_lowercase()),
+            (AttributeKind::Text, v) => Err(format!("{}: {v} is not text", self.name)),
+            (AttributeKind::Boolean, v) => Err(format!("{}: {v} is not true or false", self.name)),
         }
     }
 }

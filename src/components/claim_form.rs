@@ -1,0 +1,258 @@
+//! The claim form: a selected claim's attributes (type, stance,
+//! check-worthiness, verdict, note — whatever the schema defines for the
+//! claim layer) and its links (claimed by, about…), each reachable by
+//! keyboard. A link's target is typed with typeahead over the document's
+//! entities (or free text where the schema allows), or picked by clicking
+//! the entity in the text.
+
+use marginalia_core::editor::Editor;
+use marginalia_core::label_schema::{AttributeDef, AttributeKind, CLAIM_LAYER};
+use marginalia_core::relation::{RelationId, Target};
+use marginalia_core::span::SpanId;
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeField {
+    pub def: AttributeDef,
+    pub value: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkGroup {
+    pub label: String,
+    pub title: String,
+    pub free_text: bool,
+    /// (relation, what it points to, for people).
+    pub links: Vec<(RelationId, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimData {
+    pub id: SpanId,
+    pub attributes: Vec<AttributeField>,
+    pub groups: Vec<LinkGroup>,
+    /// Spans a claim can link to: (id, "quote (LABEL sN)").
+    pub candidates: Vec<(SpanId, String)>,
+}
+
+fn describe(editor: &Editor, id: SpanId) -> String {
+    editor.annotations().get(id).map_or(id.to_string(), |s| {
+        format!("{} ({} {})", editor.article().slice(s.start, s.end), s.label, s.id)
+    })
+}
+
+/// The form's data for span `id`, if it is a claim.
+pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
+    let span = editor.annotations().get(id).filter(|s| s.layer == CLAIM_LAYER)?;
+    let schema = editor.schema();
+    let attributes = schema
+        .attributes_for(CLAIM_LAYER)
+        .map(|def| AttributeField { def: def.clone(), value: span.attributes.get(&def.name).cloned() })
+        .collect();
+    let groups = schema
+        .relations
+        .iter()
+        .filter(|r| r.from.iter().any(|l| l == CLAIM_LAYER))
+        .map(|r| LinkGroup {
+            label: r.name.clone(),
+            title: if r.title.is_empty() { r.name.clone() } else { r.title.clone() },
+            free_text: r.free_text,
+            links: editor
+                .annotations()
+                .relations()
+                .filter(|rel| rel.from == id && rel.label == r.name)
+                .map(|rel| {
+                    let to = match &rel.to {
+                        Target::Span(t) => describe(editor, *t),
+                        Target::Text(t) => format!("“{t}” (not in the text)"),
+                    };
+                    (rel.id, to)
+                })
+                .collect(),
+        })
+        .collect();
+    let candidates = editor
+        .annotations()
+        .in_document_order()
+        .into_iter()
+        .filter(|s| s.layer != CLAIM_LAYER)
+        .map(|s| (s.id, describe(editor, s.id)))
+        .collect();
+    Some(ClaimData { id, attributes, groups, candidates })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClaimFormProps {
+    pub data: ClaimData,
+    /// The relation label being picked in the text, if any.
+    pub linking: Option<String>,
+    pub onattribute: Callback<(String, Option<Value>)>,
+    pub onlink: Callback<(String, Target)>,
+    pub onunlink: Callback<RelationId>,
+    pub onpick: Callback<String>,
+    /// A message for a target that could not be understood.
+    pub onerror: Callback<String>,
+}
+
+#[component]
+pub fn ClaimForm(props: &ClaimFormProps) -> Html {
+    let data = &props.data;
+    html! {
+        <section class="mg-claim-form" aria-label="Claim">
+            <h3>{ "Claim" }</h3>
+            { for data.attributes.iter().map(|f| attribute_field(f, &props.onattribute, &format!("mg-attr-{}", f.def.name))) }
+            { for data.groups.iter().map(|g| link_group(g, data, props)) }
+        </section>
+    }
+}
+
+/// One attribute as a labelled control: a select, a text area or a checkbox.
+pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)>, id: &str) -> Html {
+    let name = f.def.name.clone();
+    let title = f.def.display_title().to_string();
+    match f.def.kind {
+        AttributeKind::Choice => {
+            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
+            let onchange = {
+                let on = on.clone();
+                Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    on.emit((name.clone(), (!v.is_empty()).then(|| Value::String(v))));
+                })
+            };
+            html! {
+                <div class="mg-field">
+                    <label for={id.to_string()}>{ title }</label>
+                    <select id={id.to_string()} {onchange}>
+                        <option value="" selected={current.is_empty()}>{ "—" }</option>
+                        { for f.def.values.iter().map(|v| html! {
+                            <option value={v.clone()} selected={*v == current}>{ v.replace('_', " ") }</option>
+                        }) }
+                    </select>
+                </div>
+            }
+        }
+        AttributeKind::Text => {
+            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
+            let onchange = {
+                let on = on.clone();
+                Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+                    on.emit((name.clone(), (!v.trim().is_empty()).then(|| Value::String(v))));
+                })
+            };
+            html! {
+                <div class="mg-field">
+                    <label for={id.to_string()}>{ title }</label>
+                    <textarea id={id.to_string()} rows="2" value={current} {onchange} />
+                </div>
+            }
+        }
+        AttributeKind::Boolean => {
+            let checked = f.value.as_ref().and_then(Value::as_bool).unwrap_or(false);
+            let onchange = {
+                let on = on.clone();
+                Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<HtmlInputElement>().checked();
+                    on.emit((name.clone(), Some(Value::Bool(v))));
+                })
+            };
+            html! {
+                <div class="mg-field mg-check">
+                    <input type="checkbox" id={id.to_string()} {checked} {onchange} />
+                    <label for={id.to_string()}>{ title }</label>
+                </div>
+            }
+        }
+    }
+}
+
+/// What a typed target means: one of the candidates (by its full
+/// description), else free text where allowed.
+fn resolve_target(typed: &str, data: &ClaimData, free_text: bool) -> Result<Target, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err("type a name, or pick one of the document's entities".into());
+    }
+    if let Some((id, _)) = data.candidates.iter().find(|(_, d)| d == typed) {
+        return Ok(Target::Span(*id));
+    }
+    // A bare quote that names exactly one entity span is that span.
+    let matching: Vec<_> = data.candidates.iter().filter(|(_, d)| d.starts_with(&format!("{typed} ("))).collect();
+    if let [(id, _)] = matching.as_slice() {
+        return Ok(Target::Span(*id));
+    }
+    if free_text {
+        Ok(Target::Text(typed.to_string()))
+    } else if matching.len() > 1 {
+        Err(format!("“{typed}” is labelled more than once: pick one from the list"))
+    } else {
+        Err(format!("“{typed}” is not a labelled entity of this text"))
+    }
+}
+
+fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps) -> Html {
+    let input_id = format!("mg-link-{}", g.label);
+    let list_id = format!("mg-link-options-{}", g.label);
+    let input = NodeRef::default();
+    let add = {
+        let input = input.clone();
+        let data = data.clone();
+        let (label, free_text) = (g.label.clone(), g.free_text);
+        let (onlink, onerror) = (props.onlink.clone(), props.onerror.clone());
+        Callback::from(move |()| {
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            match resolve_target(&el.value(), &data, free_text) {
+                Ok(target) => {
+                    el.set_value("");
+                    onlink.emit((label.clone(), target));
+                }
+                Err(e) => onerror.emit(e),
+            }
+        })
+    };
+    let onkeydown = {
+        let add = add.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                add.emit(());
+            }
+        })
+    };
+    let onpick = {
+        let (on, label) = (props.onpick.clone(), g.label.clone());
+        Callback::from(move |_: MouseEvent| on.emit(label.clone()))
+    };
+    let picking = props.linking.as_deref() == Some(g.label.as_str());
+    let placeholder = if g.free_text { "an entity, or a name not in the text" } else { "an entity of the text" };
+    html! {
+        <div class="mg-links" role="group" aria-labelledby={format!("{input_id}-title")}>
+            <h4 id={format!("{input_id}-title")}>{ g.title.clone() }</h4>
+            <ul>
+                { for g.links.iter().map(|(rid, to)| {
+                    let rid = *rid;
+                    let onclick = props.onunlink.reform(move |_: MouseEvent| rid);
+                    html! {
+                        <li class="mg-link" data-relation={rid.to_string()}>
+                            <span>{ to.clone() }</span>
+                            <button type="button" class="mg-button mg-unlink" aria-label={format!("Remove the {} link to {to}", g.title)} {onclick}>{ "×" }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="mg-row">
+                <input ref={input} id={input_id.clone()} list={list_id.clone()} {placeholder}
+                    aria-label={format!("Add a {} link", g.title)} {onkeydown} />
+                <button type="button" class="mg-button" onclick={add.reform(|_: MouseEvent| ())}>{ "Add" }</button>
+                <button type="button" class="mg-button" aria-pressed={picking.to_string()} onclick={onpick}
+                    title="Then click the entity in the text">{ "Pick in text" }</button>
+            </div>
+            <datalist id={list_id}>
+                { for data.candidates.iter().map(|(_, d)| html! { <option value={d.clone()} /> }) }
+            </datalist>
+        </div>
+    }
+}
