@@ -1,0 +1,176 @@
+//! The served benchmark site (`target/bench-site/`): the workloads as JSON,
+//! one page per widget (sources in `bench/pages/`), Marginalia's dist at the
+//! root (its index.html uses absolute paths) and the peers' bundles under
+//! `peers/`.
+
+use crate::peers::Peers;
+use crate::{err, Result};
+use marginalia_core::article::Article;
+use marginalia_core::workload::{generate, Workload};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// (name, words, spans)
+pub const SIZES: &[(&str, usize, usize)] = &[("2k", 2_000, 100), ("20k", 20_000, 1_000), ("50k", 50_000, 5_000)];
+/// How many spans each run adds, one at a time.
+pub const ADDS: usize = 50;
+/// The added spans lie in the first this many code points: the first
+/// screenful of every widget at 1280×900 (about 25 lines of 80–90 characters).
+pub const FIRST_SCREEN_CPS: usize = 800;
+const LABELS: &[&str] = &["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC"];
+
+const COMMON_JS: &str = include_str!("../pages/bench-common.js");
+const MARGINALIA_JS: &str = include_str!("../pages/bench-marginalia.js");
+const RECOGITO_HTML: &str = include_str!("../pages/recogito.html");
+const RECOGITO_JS: &str = include_str!("../pages/bench-recogito.js");
+const LABELSTUDIO_HTML: &str = include_str!("../pages/labelstudio.html");
+const LABELSTUDIO_JS: &str = include_str!("../pages/bench-labelstudio.js");
+
+/// The spans each run adds: whole words (then pairs of words) in the first
+/// screenful, none equal to a workload span or to another added span.
+pub fn adds(w: &Workload) -> Vec<(usize, usize, &'static str)> {
+    let article = Article::new("bench", "bench", w.text.clone()).expect("workload text is valid");
+    let existing: HashSet<(usize, usize)> = w.spans.iter().map(|s| (s.start, s.end)).collect();
+    let words: Vec<(usize, usize)> = article
+        .tokens()
+        .iter()
+        .filter(|t| t.end <= FIRST_SCREEN_CPS)
+        .filter(|t| article.slice(t.start, t.end).chars().next().is_some_and(char::is_alphanumeric))
+        .map(|t| (t.start, t.end))
+        .collect();
+    let mut out = Vec::with_capacity(ADDS);
+    let mut taken = existing;
+    let singles = words.iter().copied();
+    let pairs = words.windows(2).map(|p| (p[0].0, p[1].1));
+    for (start, end) in singles.chain(pairs) {
+        if out.len() == ADDS {
+            break;
+        }
+        if taken.insert((start, end)) {
+            out.push((start, end, LABELS[out.len() % LABELS.len()]));
+        }
+    }
+    assert_eq!(out.len(), ADDS, "not enough free words in the first screenful");
+    out
+}
+
+pub fn workload_json(name: &str, words: usize, w: &Workload) -> Value {
+    json!({
+        "size": name,
+        "words": words,
+        "text": w.text,
+        "spans": w.spans.iter().map(|s| json!({"start": s.start, "end": s.end, "label": s.label})).collect::<Vec<_>>(),
+        "adds": adds(w).iter().map(|(s, e, l)| json!({"start": s, "end": e, "label": l})).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes the whole site afresh into `site`.
+pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
+    let _ = fs::remove_dir_all(site);
+    fs::create_dir_all(site.join("workloads"))?;
+    for &(name, words, spans) in SIZES {
+        let w = generate(words, spans);
+        let json = workload_json(name, words, &w);
+        fs::write(site.join(format!("workloads/{name}.json")), serde_json::to_vec(&json)?)?;
+    }
+
+    // Marginalia: its dist at the root, index.html → marginalia.html with the harness.
+    let index = fs::read_to_string(dist.join("index.html"))
+        .map_err(|e| err(format!("cannot read {}: {e} (build the app first: `cargo xtask build`)", dist.join("index.html").display())))?;
+    for entry in fs::read_dir(dist)? {
+        let p = entry?.path();
+        if p.is_file() && p.file_name().is_some_and(|n| n != "index.html") {
+            fs::copy(&p, site.join(p.file_name().unwrap()))?;
+        }
+    }
+    let head = "<head>";
+    let body_end = "</body>";
+    if !index.contains(head) || !index.contains(body_end) {
+        return Err(err(format!("{} has no <head> or </body>", dist.join("index.html").display())));
+    }
+    let page = index
+        .replacen(
+            head,
+            "<head>\n    <script>document.documentElement.dataset.widget = 'marginalia';</script>\n    <script src=\"bench-common.js\"></script>",
+            1,
+        )
+        .replacen(body_end, "  <script src=\"bench-marginalia.js\"></script>\n  </body>", 1);
+    fs::write(site.join("marginalia.html"), page)?;
+    fs::write(site.join("bench-common.js"), COMMON_JS)?;
+    fs::write(site.join("bench-marginalia.js"), MARGINALIA_JS)?;
+
+    // Recogito: its UMD build (dependencies bundled) and CSS.
+    let rec = site.join("peers/recogito");
+    fs::create_dir_all(&rec)?;
+    for f in ["text-annotator.umd.js", "text-annotator.css"] {
+        fs::copy(peers.recogito_dist.join(f), rec.join(f))?;
+    }
+    fs::write(site.join("recogito.html"), RECOGITO_HTML)?;
+    fs::write(site.join("bench-recogito.js"), RECOGITO_JS)?;
+
+    // Label Studio: lsf/ without source maps.
+    copy_tree(&peers.lsf, &site.join("peers/lsf"), &|p: &Path| p.extension().is_none_or(|e| e != "map"))?;
+    fs::write(site.join("labelstudio.html"), LABELSTUDIO_HTML)?;
+    fs::write(site.join("bench-labelstudio.js"), LABELSTUDIO_JS)?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let p = entry?.path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest, keep)?;
+        } else if keep(&p) {
+            fs::copy(&p, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// The file a URL of the site names, if any.
+pub fn file_for_url(site: &Path, url: &str) -> Option<PathBuf> {
+    let rest = url.split("://").nth(1)?;
+    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    let path = path.split(['?', '#']).next()?.trim_start_matches('/');
+    if path.split('/').any(|c| c == "..") {
+        return None;
+    }
+    let f = site.join(path);
+    f.is_file().then_some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_are_fresh_words_in_the_first_screen() {
+        for &(_, words, spans) in SIZES {
+            let w = generate(words, spans);
+            let a = adds(&w);
+            assert_eq!(a.len(), ADDS);
+            let existing: HashSet<(usize, usize)> = w.spans.iter().map(|s| (s.start, s.end)).collect();
+            let mut seen = HashSet::new();
+            for &(s, e, _) in &a {
+                assert!(e <= FIRST_SCREEN_CPS && s < e);
+                assert!(!existing.contains(&(s, e)));
+                assert!(seen.insert((s, e)));
+            }
+        }
+    }
+
+    #[test]
+    fn urls_map_to_site_files() {
+        let dir = std::env::temp_dir().join(format!("mg-bench-site-{}", std::process::id()));
+        fs::create_dir_all(dir.join("peers")).unwrap();
+        fs::write(dir.join("peers/a.js"), "x").unwrap();
+        assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/peers/a.js?x=1"), Some(dir.join("peers/a.js")));
+        assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/../etc/passwd"), None);
+        assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/missing.js"), None);
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
