@@ -5,6 +5,7 @@
 //! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
 //! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
 //! cargo xtask test               setup, host tests, trunk build, end-to-end, interop
+//! cargo xtask bench              build, then the browser benchmark against the peer widgets
 //! ```
 //!
 //! Every child process gets `.tools/node_modules/.bin` and cargo's bin
@@ -33,6 +34,8 @@ commands:
   build              setup (toolchain) then `trunk build --release` into dist/
   serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               setup, host tests, trunk build, end-to-end tests, interop tests
+  bench              build, then Marginalia side by side with its peer widgets in
+                     headless Chromium (results into BENCHMARKS.md); never part of `test`
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("build") => no_more_args(&args).and_then(|_| build()),
         Some("serve") => parse_port(&args[1..]).and_then(serve),
         Some("test") => no_more_args(&args).and_then(|_| test()),
+        Some("bench") => no_more_args(&args).and_then(|_| bench()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
@@ -211,6 +215,15 @@ fn check_trunk_toml() -> Result {
         )),
         _ => Ok(()),
     }
+}
+
+/// The browser benchmark: a release build, then `marginalia-bench`, which
+/// installs the peers it compares with under `.tools/bench/`.
+fn bench() -> Result {
+    setup::setup(Parts::ALL)?;
+    trunk_build()?;
+    step("marginalia-bench");
+    run(tool_cmd("cargo").args(["run", "--release", "-p", "marginalia-bench"]))
 }
 
 fn trunk_build() -> Result {
