@@ -48,8 +48,13 @@ pub struct SidePanelProps {
     pub claim: Html,
 }
 
+/// Items listed per label before "Show all": thousands of list items would
+/// make every change re-render the panel, and nobody reads past a screenful.
+const SHOWN_PER_LABEL: usize = 30;
+
 #[component]
 pub fn SidePanel(props: &SidePanelProps) -> Html {
+    let expanded = use_state(std::collections::BTreeSet::<String>::new);
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     html! {
         <aside id="mg-panel" class="mg-panel" aria-labelledby="mg-panel-title">
@@ -68,6 +73,16 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
             }
             { for props.groups.iter().map(|g| {
                 let n = g.items.len();
+                let all = expanded.contains(&g.label);
+                let shown = if all { n } else { n.min(SHOWN_PER_LABEL) };
+                let show_all = {
+                    let (expanded, label) = (expanded.clone(), g.label.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        let mut set = (*expanded).clone();
+                        set.insert(label.clone());
+                        expanded.set(set);
+                    })
+                };
                 html! {
                     <section class="mg-group" data-label={g.label.clone()} aria-label={format!("{}: {n}", g.label)}>
                         <h3>
@@ -76,7 +91,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                             <span class="mg-count">{ n }</span>
                         </h3>
                         <ul>
-                            { for g.items.iter().map(|(id, quote)| {
+                            { for g.items.iter().take(shown).map(|(id, quote)| {
                                 let id = *id;
                                 let onclick = props.onselect.reform(move |_: MouseEvent| id);
                                 let current = props.selected.as_ref().is_some_and(|(s, _, _)| *s == id);
@@ -88,6 +103,11 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                                 }
                             }) }
                         </ul>
+                        if shown < n {
+                            <button type="button" class="mg-button mg-show-all" onclick={show_all}>
+                                { format!("Show all {n} {}", g.label) }
+                            </button>
+                        }
                     </section>
                 }
             }) }
