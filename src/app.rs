@@ -132,6 +132,20 @@ pub fn App() -> Html {
         });
     }
 
+    // The side panel sticks below the header, whose height changes with
+    // notices and with wrapping: keep `--mg-header-h` equal to it.
+    use_effect(|| {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let header = doc.as_ref().and_then(|d| d.query_selector(".mg-header").ok().flatten());
+        let app = doc.as_ref().and_then(|d| d.query_selector(".mg-app").ok().flatten());
+        if let (Some(header), Some(app)) = (header, app.and_then(|a| a.dyn_into::<HtmlElement>().ok())) {
+            let height = format!("{}px", header.get_bounding_client_rect().height().ceil());
+            if app.style().get_property_value("--mg-header-h").ok().as_deref() != Some(height.as_str()) {
+                let _ = app.style().set_property("--mg-header-h", &height);
+            }
+        }
+    });
+
     // Bring a chosen span, or the keyboard caret, into view.
     {
         let state = state.clone();

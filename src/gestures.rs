@@ -34,6 +34,20 @@ fn tag_span(el: &Element) -> Option<SpanId> {
 
 /// Installs the listeners. Every clone of a reducer handle reads the latest
 /// state, so the one captured here never goes stale.
+/// Focuses the element `selector` names once the current render is done.
+fn focus_later(selector: &str) {
+    let selector = selector.to_string();
+    gloo::timers::callback::Timeout::new(0, move || {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten());
+        if let Some(h) = el.as_ref().and_then(|e| e.dyn_ref::<HtmlElement>()) {
+            let _ = h.focus();
+        }
+    })
+    .forget();
+}
+
 pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let mut listeners = Vec::new();
@@ -94,10 +108,42 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                 return;
             }
             let target = target_element(e);
-            let in_text_field = target.as_ref().is_some_and(|t| {
-                matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || t.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+            // The claim form is reached from the claim's tag with Enter and
+            // left with Escape, back to the tag: Tab from a tag goes on to
+            // the next tag (and selects it), so it cannot lead into the form.
+            if let Some(t) = &target {
+                if key.key() == "Enter" && t.matches(".mg-claim-tag").unwrap_or(false) {
+                    if let Some(id) = tag_span(t) {
+                        e.prevent_default();
+                        state.dispatch(Action::SelectSpan { id, scroll: false });
+                        focus_later("#mg-claim-form-first");
+                        return;
+                    }
+                }
+                // (Escape while a link is being picked cancels the picking.)
+                if key.key() == "Escape"
+                    && state.linking.is_none()
+                    && t.closest(".mg-claim-form").ok().flatten().is_some()
+                {
+                    if let Some(id) = state.selected {
+                        e.prevent_default();
+                        focus_later(&format!("#mg-tag-{}", id.0));
+                        return;
+                    }
+                }
+            }
+            // A select or a checkbox chooses with keys but cannot undo; a
+            // text field types and has its own undo.
+            let in_choice_field = target.as_ref().is_some_and(|t| match t.tag_name().as_str() {
+                "SELECT" => true,
+                "INPUT" => matches!(t.get_attribute("type").as_deref(), Some("checkbox" | "radio")),
+                _ => false,
             });
+            let in_text_field = !in_choice_field
+                && target.as_ref().is_some_and(|t| {
+                    matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA")
+                        || t.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+                });
             let in_article = target.as_ref().is_some_and(|t| t.closest("#mg-article").ok().flatten().is_some());
             let press = KeyPress {
                 key: &key.key(),
@@ -106,6 +152,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                 shift: key.shift_key(),
                 alt: key.alt_key(),
                 in_text_field,
+                in_choice_field,
                 in_article,
             };
             let schema = state.editor.schema().clone();

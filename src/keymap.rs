@@ -3,7 +3,7 @@
 //! | keys | action |
 //! |---|---|
 //! | a label's hotkey (`1`…`8`) | label the selection, or relabel the selected span |
-//! | Ctrl/Cmd+Z | undo |
+//! | Ctrl/Cmd+Z | undo (also on a select or checkbox, which have no undo of their own) |
 //! | Ctrl/Cmd+Shift+Z, Ctrl+Y | redo |
 //! | Delete, Backspace | delete the selected span |
 //! | ←/→ (in the article) | move the caret a token; with Shift, extend |
@@ -23,6 +23,10 @@ pub struct KeyPress<'a> {
     pub alt: bool,
     /// Focus is in a text field, where keys type rather than command.
     pub in_text_field: bool,
+    /// Focus is on a choice control (a select, a checkbox): its keys
+    /// (letters, arrows, Space) choose, but it has no undo of its own, so
+    /// Ctrl+Z there undoes the change just chosen.
+    pub in_choice_field: bool,
     /// Focus is in the article (arrow keys move the caret only there, so
     /// they still scroll the page elsewhere).
     pub in_article: bool,
@@ -43,7 +47,7 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
             _ => None,
         };
     }
-    if k.alt || command {
+    if k.alt || command || k.in_choice_field {
         return None;
     }
     match k.key {

@@ -101,7 +101,10 @@ pub fn ClaimForm(props: &ClaimFormProps) -> Html {
     let data = &props.data;
     html! {
         <section class="mg-claim-form" aria-label="Claim">
-            <h3>{ "Claim" }</h3>
+            // Enter on the claim's tag focuses this heading; Tab goes on
+            // into the fields, Escape returns to the tag.
+            <h3 id="mg-claim-form-first" tabindex="-1">{ "Claim" }</h3>
+            <p class="mg-hint">{ "Escape returns to the claim in the text." }</p>
             { for data.attributes.iter().map(|f| attribute_field(f, &props.onattribute, &format!("mg-attr-{}", f.def.name))) }
             { for data.groups.iter().map(|g| link_group(g, data, props)) }
         </section>

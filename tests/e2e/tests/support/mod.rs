@@ -485,3 +485,277 @@ pub async fn assert_no_dialog(b: &Browser) -> Result {
         Err(_) => Ok(()),
     }
 }
+
+// ------------------------------------------------------------------ claims
+
+/// The claim of the default article that issue 4 names: Richard Mills's
+/// description of Wagner.
+pub const CLAIM: &str = "Wagner as “a criminal organization that commits widespread atrocities and human rights violations in Mali and elsewhere”";
+
+/// `[start, end)` of [`CLAIM`] in the default article.
+pub fn claim_range() -> (usize, usize) {
+    range_of(DEFAULT_ARTICLE, CLAIM)
+}
+
+/// "Wagner" at the start of the claim (the one Mills describes).
+pub fn wagner_in_claim() -> (usize, usize) {
+    let (c, _) = claim_range();
+    (c, c + "Wagner".chars().count())
+}
+
+/// "Mali" inside the claim ("… violations in Mali and elsewhere").
+pub fn mali_in_claim() -> (usize, usize) {
+    let m = cp_of(DEFAULT_ARTICLE, "Mali and elsewhere");
+    (m, m + 4)
+}
+
+/// A new claim's attributes under the news schema: every default, no note.
+pub fn default_claim_attributes() -> Value {
+    json!({
+        "claim_type": "factual_statement",
+        "stance": "neutral",
+        "check_worthy": "unsure",
+        "verdict": "unverified"
+    })
+}
+
+/// The record span (raw JSON) labelled `label` whose text is `text`.
+pub fn find_span<'a>(record: &'a Value, text: &str, label: &str) -> Option<&'a Value> {
+    record["spans"]
+        .as_array()?
+        .iter()
+        .find(|s| s["text"] == text && s["label"] == label)
+}
+
+/// A record's relations as `(label, from's text, to's text)`, in record
+/// order; a free-text end reads `“text” (free)`, a dangling end `?sN`.
+pub fn relation_summary(record: &Value) -> Vec<(String, String, String)> {
+    let text_of = |id: &Value| {
+        record["spans"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["id"] == *id))
+            .and_then(|s| s["text"].as_str())
+            .map_or_else(|| format!("?{id}"), String::from)
+    };
+    record["relations"]
+        .as_array()
+        .map(|rels| {
+            rels.iter()
+                .map(|r| {
+                    let to = match r["to_text"].as_str() {
+                        Some(t) => format!("“{t}” (free)"),
+                        None => text_of(&r["to"]),
+                    };
+                    (
+                        r["label"].as_str().unwrap_or("?").to_string(),
+                        text_of(&r["from"]),
+                        to,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The app's relations now, summarised (see [`relation_summary`]).
+pub async fn relations(b: &Browser) -> Result<Vec<(String, String, String)>> {
+    Ok(relation_summary(&record(b).await?))
+}
+
+/// Waits until the app holds `n` relations.
+pub async fn wait_relation_count(b: &Browser, n: usize) -> Result {
+    let js = format!("return (window.marginalia.getAnnotations().relations || []).length === {n};");
+    if b.wait_until(&js, WAIT).await.is_err() {
+        let now = relations(b).await?;
+        return Err(format!(
+            "expected {n} relation(s), the app holds {}: {now:?}",
+            now.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Waits until span `id` (`"s4"`) holds `value` for attribute `key`
+/// (`null`: the attribute is unset).
+pub async fn wait_attribute(b: &Browser, id: &str, key: &str, value: Value) -> Result {
+    let js = format!(
+        "const s = window.marginalia.getAnnotations().spans.find(s => s.id === {id});
+         if (!s) return false;
+         const v = (s.attributes || {{}})[{key}];
+         return JSON.stringify(v === undefined ? null : v) === JSON.stringify({value});",
+        id = json!(id),
+        key = json!(key),
+    );
+    if b.wait_until(&js, WAIT).await.is_err() {
+        let rec = record(b).await?;
+        let now = rec["spans"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["id"] == id))
+            .map(|s| s["attributes"].clone());
+        return Err(
+            format!("{id}.{key} never became {value}; the span's attributes: {now:?}").into(),
+        );
+    }
+    Ok(())
+}
+
+/// What the app would save, less what changes with the clock: spans (ids,
+/// attributes…), relations and document labels.
+pub async fn annotations_state(b: &Browser) -> Result<Value> {
+    let r = record(b).await?;
+    Ok(json!({
+        "spans": r["spans"],
+        "relations": r["relations"],
+        "document_labels": r["document_labels"],
+    }))
+}
+
+/// The claim form's controls as the user sees them: `{name: value}` for each
+/// `#mg-attr-*` (`null` when the form is not shown).
+pub async fn claim_form_values(b: &Browser) -> Result<Value> {
+    b.execute(
+        "const form = document.querySelector('#mg-panel section.mg-claim-form');
+         if (!form) return null;
+         const out = {};
+         for (const el of form.querySelectorAll('[id^=\"mg-attr-\"]')) out[el.id.slice(8)] = el.value;
+         return out;",
+        vec![],
+    )
+    .await
+}
+
+/// The links the claim form lists: `(relation, what it shows)`, in order.
+pub async fn claim_form_links(b: &Browser) -> Result<Vec<(String, String)>> {
+    let v = b
+        .execute(
+            "return Array.from(document.querySelectorAll('#mg-panel section.mg-claim-form li.mg-link')).map(li => {
+                 const input = li.closest('.mg-links').querySelector('input[id^=\"mg-link-\"]');
+                 return [input ? input.id.slice(8) : '?', li.querySelector('span').textContent];
+             });",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    (
+                        l[0].as_str().unwrap_or("").to_string(),
+                        l[1].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The CSS of relation `label`'s group of controls in the claim form.
+pub fn link_group(label: &str) -> String {
+    format!(r#"#mg-panel .mg-links[aria-labelledby="mg-link-{label}-title"]"#)
+}
+
+/// The "Pick in text" button of relation `label`.
+pub fn pick_button(label: &str) -> String {
+    format!("{} button[aria-pressed]", link_group(label))
+}
+
+/// The "Add" button of relation `label`.
+pub fn add_button(label: &str) -> String {
+    format!("{} .mg-row button:not([aria-pressed])", link_group(label))
+}
+
+/// What is drawn as linked to the selected span: the span numbers of the
+/// tags with `mg-related`, and the text of the runs with it.
+pub async fn related(b: &Browser) -> Result<(Vec<String>, Vec<String>)> {
+    let v = b
+        .execute(
+            "return [
+                 Array.from(document.querySelectorAll('#mg-article .mg-tag.mg-related')).map(t => t.dataset.span),
+                 Array.from(document.querySelectorAll('#mg-article .mg-run.mg-related')).map(r => r.textContent),
+             ];",
+            vec![],
+        )
+        .await?;
+    let strings = |x: &Value| -> Vec<String> {
+        x.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok((strings(&v[0]), strings(&v[1])))
+}
+
+/// Whether a real click at the centre of span `n`'s tag would reach the
+/// tag (nothing drawn over it), after scrolling it into view.
+pub async fn tag_is_clickable(b: &Browser, n: &str) -> Result<bool> {
+    let v = b
+        .execute(
+            "const t = document.getElementById('mg-tag-' + arguments[0]);
+             if (!t) return false;
+             t.scrollIntoView({block: 'center'});
+             const r = t.getBoundingClientRect();
+             if (r.width === 0 || r.height === 0) return false;
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return hit === t || t.contains(hit);",
+            vec![json!(n)],
+        )
+        .await?;
+    Ok(v == Value::Bool(true))
+}
+
+/// Presses Tab until the focused element matches `css` (at most `max` times).
+pub async fn tab_until(b: &Browser, css: &str, max: usize) -> Result<usize> {
+    let js = "return !!document.activeElement && document.activeElement.matches(arguments[0]);";
+    for n in 1..=max {
+        b.press("Tab").await?;
+        if b.execute(js, vec![json!(css)]).await? == Value::Bool(true) {
+            return Ok(n);
+        }
+    }
+    let now = b
+        .execute(
+            "const a = document.activeElement; return a ? a.outerHTML.slice(0, 120) : '';",
+            vec![],
+        )
+        .await?;
+    Err(format!("`{css}` did not get focus after {max} Tab presses (focus is on {now})").into())
+}
+
+/// Chooses `value` in the `<select>` matching `css` with the mouse (a
+/// click on the select, then on the option).
+pub async fn choose(b: &Browser, css: &str, value: &str) -> Result {
+    let select = b.wait_for(css).await?;
+    select
+        .select_by_value(value)
+        .await
+        .map_err(|e| format!("cannot choose {value:?} in `{css}`: {e}").into())
+}
+
+/// The `value` of the form control matching `css` (`checked` for a checkbox).
+pub async fn control_value(b: &Browser, css: &str) -> Result<Value> {
+    b.execute(
+        "const el = document.querySelector(arguments[0]);
+         if (!el) throw new Error('no element matches ' + arguments[0]);
+         return el.type === 'checkbox' ? el.checked : el.value;",
+        vec![json!(css)],
+    )
+    .await
+}
+
+/// Scrolls the element matching `css` to the middle of the viewport, then
+/// clicks it, as a person brings a thing into view before clicking it
+/// (WebDriver alone scrolls it to an edge, under the sticky header or
+/// status bar).
+pub async fn click_in_view(b: &Browser, css: &str) -> Result {
+    b.wait_for(css).await?;
+    b.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center', inline: 'nearest'});",
+        vec![json!(css)],
+    )
+    .await?;
+    b.click(css).await
+}
