@@ -273,7 +273,10 @@ pub fn App() -> Html {
     let selected = state.selected.and_then(|id| editor.annotations().get(id)).map(|s| {
         (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
     });
-    let groups = label_groups(editor);
+    let groups = {
+        let state = state.clone();
+        use_memo(state.revision, move |_| label_groups(&state.editor))
+    };
     let document_fields: Vec<AttributeField> = editor
         .schema()
         .document_labels

@@ -11,14 +11,14 @@ use marginalia_core::span::{Span, SpanId};
 use std::ops::Range;
 use std::rc::Rc;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParagraphView {
     pub start: usize,
     pub key: ParagraphKey,
     pub runs: Vec<RunView>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunView {
     pub start: usize,
     pub end: usize,
@@ -36,7 +36,7 @@ pub struct RunView {
     pub tags: Vec<TagView>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagView {
     pub id: SpanId,
     pub label: String,
@@ -55,7 +55,7 @@ const TRACK_PX: usize = 3;
 /// Everything a paragraph's view depends on, cheap to compute and compare:
 /// when it is unchanged the old view (and its `Rc`) is kept without
 /// building any text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParagraphKey {
     /// Outside the decorated window: text only.
     Plain,

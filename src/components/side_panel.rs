@@ -4,9 +4,10 @@
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::SpanId;
+use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelGroup {
     pub label: String,
     pub color: String,
@@ -14,28 +15,27 @@ pub struct LabelGroup {
 }
 
 /// Groups in schema order, each in document order; empty labels left out.
+/// One pass over the spans, however many labels there are.
 pub fn label_groups(editor: &Editor) -> Vec<LabelGroup> {
-    let spans = editor.annotations().in_document_order();
-    editor
-        .schema()
+    let schema = editor.schema();
+    let mut groups: Vec<LabelGroup> = schema
         .labels
         .iter()
-        .map(|l| LabelGroup {
-            label: l.name.clone(),
-            color: l.color.clone(),
-            items: spans
-                .iter()
-                .filter(|s| s.label == l.name)
-                .map(|s| (s.id, editor.article().slice(s.start, s.end).to_string()))
-                .collect(),
-        })
-        .filter(|g| !g.items.is_empty())
-        .collect()
+        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), items: Vec::new() })
+        .collect();
+    for s in editor.annotations().in_document_order() {
+        if let Some(i) = schema.labels.iter().position(|l| l.name == s.label) {
+            groups[i].items.push((s.id, editor.article().slice(s.start, s.end).to_string()));
+        }
+    }
+    groups.retain(|g| !g.items.is_empty());
+    groups
 }
 
 #[derive(Properties, PartialEq)]
 pub struct SidePanelProps {
-    pub groups: Vec<LabelGroup>,
+    /// Shared and compared by pointer: rebuilt only when the annotations change.
+    pub groups: Rc<Vec<LabelGroup>>,
     pub total: usize,
     pub selected: Option<(SpanId, String, String)>,
     pub onselect: Callback<SpanId>,
