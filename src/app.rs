@@ -109,6 +109,7 @@ pub fn App() -> Html {
             let flush = {
                 let state = state.clone();
                 move |_: &web_sys::Event| {
+                    let state = state.clone();
                     let _ = persist(&state);
                 }
             };

@@ -33,7 +33,10 @@ fn tag_span(el: &Element) -> Option<SpanId> {
 }
 
 /// Installs the listeners. Every clone of a reducer handle reads the latest
-/// state, so the one captured here never goes stale.
+/// state, so the one captured here never goes stale. Each event works on a
+/// fresh clone: a handle keeps every state it has dereferenced alive (Yew's
+/// deref history), so dereferencing the long-lived one would leak a copy
+/// of the annotations per change.
 /// Focuses the element `selector` names once the current render is done.
 fn focus_later(selector: &str) {
     let selector = selector.to_string();
@@ -56,6 +59,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     {
         let state = state.clone();
         listeners.push(EventListener::new(&document, "mouseup", move |e| {
+            let state = state.clone();
             let Some(root) = article_element() else { return };
             let Some(target) = target_element(e) else { return };
             let mouse: &MouseEvent = e.unchecked_ref();
@@ -84,6 +88,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     {
         let state = state.clone();
         listeners.push(EventListener::new(&document, "click", move |e| {
+            let state = state.clone();
             if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
                 let mouse: &MouseEvent = e.unchecked_ref();
                 state.dispatch(Action::ClickSpans { spans: vec![id], x: mouse.client_x(), y: mouse.client_y() });
@@ -93,6 +98,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     {
         let state = state.clone();
         listeners.push(EventListener::new(&document, "focusin", move |e| {
+            let state = state.clone();
             if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
                 state.dispatch(Action::SelectSpan { id, scroll: false });
             }
@@ -103,6 +109,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     {
         let options = EventListenerOptions::enable_prevent_default();
         listeners.push(EventListener::new_with_options(&document, "keydown", options, move |e| {
+            let state = state.clone();
             let key: &KeyboardEvent = e.unchecked_ref();
             if key.is_composing() {
                 return;

@@ -10,7 +10,8 @@
 //! - `memoryBytes()` → the size of the WebAssembly memory (for benchmarks)
 //!
 //! Errors are thrown as JavaScript `Error`s with the same message the page
-//! shows.
+//! shows. Each call works on a fresh clone of the reducer handle (see
+//! `gestures::install`: a long-lived handle would keep every state alive).
 
 use crate::state::{Action, AppState};
 use marginalia_core::article::Article;
@@ -66,6 +67,7 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
     method(
         "getAnnotations",
         Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+            let s = s.clone();
             let record = Record::from_editor(&s.editor, &s.save_info, true);
             js_sys::JSON::parse(&record.to_json())
         })
@@ -76,6 +78,7 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
     method(
         "setDocument",
         Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
+            let s = s.clone();
             let json: String = js_sys::JSON::stringify(&input)?.into();
             let doc: DocumentInput = serde_json::from_str(&json).map_err(js_error)?;
             let id = doc.id.unwrap_or_else(|| marginalia_core::record::default_doc_id(&doc.text));
@@ -93,6 +96,7 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
     method(
         "addSpan",
         Closure::<dyn Fn(usize, usize, String) -> Result<String, JsValue>>::new(move |start, end, label| {
+            let s = s.clone();
             let before = s.editor.annotations().len();
             s.dispatch(Action::AddSpan { start, end, label });
             match s.selected {
@@ -107,6 +111,7 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
     method(
         "removeSpan",
         Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |id: String| {
+            let s = s.clone();
             let id = SpanId::parse(&id).ok_or_else(|| js_error(format!("{id:?} is not a span id")))?;
             let before = s.editor.annotations().len();
             s.dispatch(Action::SelectSpan { id, scroll: false });

@@ -49,6 +49,7 @@ pub fn track(state: UseReducerHandle<AppState>) -> Viewport {
         let state = state.clone();
         let scheduled = scheduled.clone();
         Rc::new(Closure::<dyn Fn()>::new(move || {
+            let state = state.clone();
             scheduled.set(false);
             if let Some((first, last)) = visible_paragraphs() {
                 let n = state.article().paragraphs().len();

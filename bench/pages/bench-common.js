@@ -1,11 +1,18 @@
 // The benchmark harness shared by every widget page (not part of any widget's
-// bundle). A page calls `Bench.run({ load, loadedInView, add, addedInDom, memory })`;
-// the Rust driver (bench/src/main.rs) reads `window.__bench`.
+// bundle). A page calls `window.__bench.run(widget)` with
+//   prepare(wl)       data preparation, before the clock starts (optional)
+//   load(wl)          the widget's API call(s) that load text and spans
+//   loadedInView()    true once every span in view is drawn
+//   inView(), verify(wl), memory(), count()   readings taken off the clock (optional)
+//   add(span, i)      adds one span through the API, returns a handle
+//   addedInDom(h)     true once that span is drawn
+// and the Rust driver (bench/src/main.rs) reads `window.__bench`.
 //
 // Protocol with the driver:
-//   status 'starting' → 'loaded' (B.load filled; the driver takes a heap
-//   snapshot, then sets B.proceed = true) → 'done' (B.adds filled), or
-//   'error' (B.error) at any point.
+//   status 'starting' → ('holding' with ?hold=1: the driver starts its
+//   profiler, then sets B.go) → 'loaded' (B.load filled; the driver takes a
+//   heap reading, then sets B.proceed) → 'done' (B.adds filled), or 'error'
+//   (B.error) at any point.
 //
 // Clocks: performance.now() is ms since navigation start.
 // "In DOM": the first check that passes (checks run as zero-delay tasks, so
@@ -145,10 +152,15 @@
       if (w.memory) B.load.wasm_bytes = w.memory();
       B.status = 'loaded';
       while (!B.proceed) await sleep(10);
-      await sleep(50);
       // (b) 50 spans, one at a time
       B.adds = [];
+      // Between adds: 100 ms of quiet plus a deterministic jitter of up to one
+      // frame, so the adds do not start phase-locked to the frame clock
+      // (right after a frame, which would make "next frame" a full frame away).
+      let seed = 12345;
+      const jitter = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return (seed / 2147483648) * 16.7; };
       for (let i = 0; i < wl.adds.length; i++) {
+        await sleep(100 + jitter());
         const a = wl.adds[i];
         const t0 = mark('add-' + i);
         const handle = await w.add(a, i);

@@ -12,15 +12,21 @@
 //!    measured (`bench/pages/bench-common.js`) plus the JS heap over CDP;
 //! 4. writes `target/bench-results.json` and `BENCHMARKS.md` ([`report`]).
 //!
-//! Options: `--runs N`, `--sizes 2k,20k,50k`, `--widgets marginalia,recogito,labelstudio`,
-//! `--timeout SECS` (per run and phase, default 120), `--no-write` (leave
-//! BENCHMARKS.md alone), `--profile` (one extra Marginalia run at the
-//! largest size under the V8 sampling profiler; the top functions are
-//! printed and kept in the JSON), `--inspect PAGE` (debugging: open one page,
-//! e.g. `marginalia.html?size=2k`, and print its state and console).
-//! `MARGINALIA_DIST` names the built app (default `dist/`);
-//! `MARGINALIA_PROFILE_DIST` a names-keeping build for `--profile` (default:
-//! built into `target/bench-profile-dist/`).
+//! Options:
+//! - `--runs N` (default 5), `--sizes 2k,20k,50k`, `--widgets marginalia,recogito,labelstudio`;
+//! - `--timeout SECS`: per run and phase (default 120);
+//! - `--no-write`: leave BENCHMARKS.md alone (the JSON is still written);
+//! - `--no-profile`: skip the profile run (by default, one extra Marginalia
+//!   run at the largest size, of a build that keeps the wasm function names,
+//!   under the V8 sampling profiler, plus a by-crate size breakdown of the wasm);
+//! - `--report-only`: measure nothing, rewrite BENCHMARKS.md from
+//!   `target/bench-results.json` (add `--profile` to redo just the profile);
+//! - `--inspect PAGE`: debugging, open one page (e.g. `marginalia.html?size=2k`),
+//!   print its state and console.
+//!
+//! Environment: `MARGINALIA_DIST`, the built app (default `dist/`);
+//! `MARGINALIA_PROFILE_DIST`, a names-keeping build for the profile (default:
+//! built with cargo + wasm-bindgen into `target/bench-profile-dist/`).
 
 mod peers;
 mod report;
@@ -55,6 +61,9 @@ struct Options {
     profile: bool,
     /// Open one page (`marginalia.html?size=2k`), wait, print its state and console.
     inspect: Option<String>,
+    /// Run nothing (but the profile, with `--profile`): rewrite BENCHMARKS.md
+    /// from target/bench-results.json.
+    report_only: bool,
 }
 
 fn parse_args() -> Result<Options> {
@@ -64,9 +73,11 @@ fn parse_args() -> Result<Options> {
         widgets: WIDGETS.iter().map(|w| w.0.to_string()).collect(),
         timeout: Duration::from_secs(120),
         write: true,
-        profile: false,
+        profile: true,
         inspect: None,
+        report_only: false,
     };
+    let mut profile_flag = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| err(format!("{a} needs a value")));
@@ -76,7 +87,9 @@ fn parse_args() -> Result<Options> {
             "--widgets" => o.widgets = value()?.split(',').map(str::to_string).collect(),
             "--timeout" => o.timeout = Duration::from_secs(value()?.parse()?),
             "--no-write" => o.write = false,
-            "--profile" => o.profile = true,
+            "--profile" => profile_flag = Some(true),
+            "--no-profile" => profile_flag = Some(false),
+            "--report-only" => o.report_only = true,
             "--inspect" => o.inspect = Some(value()?),
             "-h" | "--help" => {
                 println!("{}", HELP);
@@ -85,6 +98,8 @@ fn parse_args() -> Result<Options> {
             _ => return Err(err(format!("unknown argument `{a}`\n{HELP}"))),
         }
     }
+    // A profile run by default, but not when only rewriting the report.
+    o.profile = profile_flag.unwrap_or(!o.report_only);
     for s in &o.sizes {
         if !site::SIZES.iter().any(|x| x.0 == s) {
             return Err(err(format!("unknown size `{s}` (2k, 20k, 50k)")));
@@ -99,21 +114,24 @@ fn parse_args() -> Result<Options> {
 }
 
 const HELP: &str = "usage: cargo run --release -p marginalia-bench -- [--runs N] [--sizes 2k,20k,50k] \
-[--widgets marginalia,recogito,labelstudio] [--timeout SECS] [--no-write] [--profile]";
+[--widgets marginalia,recogito,labelstudio] [--timeout SECS] [--no-write] [--no-profile] [--report-only] \
+[--inspect PAGE]";
 
 pub fn root() -> PathBuf {
     marginalia_e2e::workspace_root()
 }
 
 fn dist_dir() -> PathBuf {
-    std::env::var_os("MARGINALIA_DIST").map(PathBuf::from).unwrap_or_else(|| root().join("dist"))
+    std::env::var_os("MARGINALIA_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("dist"))
 }
 
 #[tokio::main]
 async fn main() {
     eprintln!(
         "marginalia-bench: Marginalia vs @recogito/text-annotator and Label Studio in headless Chromium \
-         (about 15–25 min for the full run; `--help` for options; results → BENCHMARKS.md)"
+         (about 15–20 min for the full run; `--help` for options; results → BENCHMARKS.md)"
     );
     let started = Instant::now();
     match run().await {
@@ -147,6 +165,63 @@ async fn run() -> Result {
         return inspect(&format!("{base}{page}"), o.timeout).await;
     }
 
+    let out = root.join("target/bench-results.json");
+    let mut results = if o.report_only {
+        let text = fs::read_to_string(&out).map_err(|e| err(format!("--report-only needs {}: {e}", out.display())))?;
+        serde_json::from_str::<Value>(&text)?
+    } else {
+        measure(&o, &site_dir, &base, &root).await?
+    };
+
+    if o.profile {
+        // Never fatal: the measurements above are kept whatever happens here.
+        match profile(&o, &root, &dist, &peers).await {
+            Ok(p) => results["profile"] = p,
+            Err(e) => eprintln!("  profile skipped: {e}"),
+        }
+    }
+
+    fs::create_dir_all(out.parent().unwrap())?;
+    fs::write(&out, serde_json::to_string_pretty(&results)?)?;
+    eprintln!("  raw results: {}", out.display());
+    report::print_summary(&results);
+    if o.write {
+        let md = root.join("BENCHMARKS.md");
+        let previous = fs::read_to_string(&md).unwrap_or_default();
+        fs::write(&md, report::markdown(&results, &previous))?;
+        eprintln!("  wrote {}", md.display());
+    }
+    Ok(())
+}
+
+/// One extra Marginalia run at the largest size asked for, of a build that
+/// keeps function names, under the V8 sampling profiler.
+async fn profile(o: &Options, root: &Path, dist: &Path, peers: &peers::Peers) -> Result<Value> {
+    let size = o.sizes.last().cloned().unwrap_or_else(|| "50k".into());
+    eprintln!("  profiling Marginalia at {size}: a release build that keeps function names (no wasm-opt)…");
+    let prof_dist = match std::env::var_os("MARGINALIA_PROFILE_DIST") {
+        Some(d) => PathBuf::from(d),
+        None => profiling_dist(root, dist)?,
+    };
+    let prof_site = root.join("target/bench-site-profile");
+    site::build(&prof_site, &prof_dist, peers)?;
+    let prof_base = Server::serve(&prof_site).url();
+    eprintln!("  profiling Marginalia at {size} (V8 sampling profiler, one extra run)…");
+    let r = run_once(
+        &format!("{prof_base}marginalia.html?size={size}&hold=1"),
+        o.timeout,
+        true,
+    )
+    .await?;
+    let mut profile = r["profile"].clone();
+    profile["size"] = json!(size);
+    profile["twiggy"] = twiggy_top(&prof_dist);
+    report::print_profile(&profile);
+    Ok(profile)
+}
+
+/// Every widget × size, `o.runs` times; the results without the profile.
+async fn measure(o: &Options, site_dir: &Path, base: &str, root: &Path) -> Result<Value> {
     let machine = report::machine_info(load_average());
     let started = Instant::now();
     let mut cells: Vec<Value> = Vec::new();
@@ -167,7 +242,11 @@ async fn run() -> Result {
                 match run_once(&url, o.timeout, false).await {
                     Ok(r) => {
                         if chromium.is_empty() {
-                            chromium = r["user_agent"].as_str().unwrap_or("").to_string();
+                            chromium = r["browser_version"]
+                                .as_str()
+                                .or(r["user_agent"].as_str())
+                                .unwrap_or("")
+                                .to_string();
                         }
                         eprintln!(
                             "  {wid:<11} {size:>3} run {}/{}: load {:>8.1} ms from navigation, {:>8.1} ms from the API call; adds p95 {:>6.1} ms painted ({:.0} s)",
@@ -175,7 +254,7 @@ async fn run() -> Result {
                             o.runs,
                             r["load"]["nav_to_paint2"].as_f64().unwrap_or(f64::NAN),
                             r["load"]["api_to_paint2"].as_f64().unwrap_or(f64::NAN),
-                            report::percentile(&report::add_samples(&[r.clone()], "paint2"), 95.0),
+                            report::percentile(&report::add_samples(std::slice::from_ref(&r), "paint2"), 95.0),
                             t.elapsed().as_secs_f64()
                         );
                         runs.push(r);
@@ -190,7 +269,7 @@ async fn run() -> Result {
                 }
             }
             let bundle = match runs.first() {
-                Some(r) => bundle(&site_dir, r)?,
+                Some(r) => bundle(site_dir, r)?,
                 None => Value::Null,
             };
             cells.push(json!({
@@ -200,51 +279,18 @@ async fn run() -> Result {
         }
     }
 
-    let mut profile = Value::Null;
-    if o.profile {
-        let size = o.sizes.last().cloned().unwrap_or_else(|| "50k".into());
-        eprintln!("  profiling Marginalia at {size}: a release build that keeps function names (no wasm-opt)…");
-        let prof_dist = match std::env::var_os("MARGINALIA_PROFILE_DIST") {
-            Some(d) => PathBuf::from(d),
-            None => profiling_dist(&root, &dist)?,
-        };
-        let prof_site = root.join("target/bench-site-profile");
-        site::build(&prof_site, &prof_dist, &peers)?;
-        let prof_base = Server::serve(&prof_site).url();
-        eprintln!("  profiling Marginalia at {size} (V8 sampling profiler, one extra run)…");
-        match run_once(&format!("{prof_base}marginalia.html?size={size}&hold=1"), o.timeout, true).await {
-            Ok(r) => {
-                profile = r["profile"].clone();
-                profile["size"] = json!(size);
-                report::print_profile(&profile);
-            }
-            Err(e) => eprintln!("  profile run failed: {e}"),
-        }
-    }
-
-    let results = json!({
+    Ok(json!({
         "date": report::today(),
         "machine": machine,
         "chromium": chromium,
+        "source": source_revision(root),
         "load_average_end": load_average(),
         "duration_s": started.elapsed().as_secs_f64(),
         "runs_per_cell": o.runs,
         "timeout_s": o.timeout.as_secs(),
         "cells": cells,
-        "profile": profile,
-    });
-    let out = root.join("target/bench-results.json");
-    fs::create_dir_all(out.parent().unwrap())?;
-    fs::write(&out, serde_json::to_string_pretty(&results)?)?;
-    eprintln!("  raw results: {}", out.display());
-    report::print_summary(&results);
-    if o.write {
-        let md = root.join("BENCHMARKS.md");
-        let previous = fs::read_to_string(&md).unwrap_or_default();
-        fs::write(&md, report::markdown(&results, &previous))?;
-        eprintln!("  wrote {}", md.display());
-    }
-    Ok(())
+        "profile": Value::Null,
+    }))
 }
 
 fn load_average() -> String {
@@ -278,15 +324,25 @@ async fn wait_status(b: &Browser, want: &[&str], timeout: Duration, phase: &str)
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(err(format!("{phase}: not finished in {} s (time limit)", timeout.as_secs())));
+            return Err(err(format!(
+                "{phase}: not finished in {} s (time limit)",
+                timeout.as_secs()
+            )));
         }
-        let v = exec(b, "return window.__bench ? [window.__bench.status, window.__bench.error || ''] : ['absent', ''];", left.min(Duration::from_secs(30)))
-            .await;
+        let v = exec(
+            b,
+            "return window.__bench ? [window.__bench.status, window.__bench.error || ''] : ['absent', ''];",
+            left.min(Duration::from_secs(30)),
+        )
+        .await;
         match v {
             Ok(v) => {
                 let status = v[0].as_str().unwrap_or("").to_string();
                 if status == "error" {
-                    return Err(err(format!("{phase}: the page reported: {}", v[1].as_str().unwrap_or(""))));
+                    return Err(err(format!(
+                        "{phase}: the page reported: {}",
+                        v[1].as_str().unwrap_or("")
+                    )));
                 }
                 if want.contains(&status.as_str()) {
                     return Ok(status);
@@ -311,7 +367,12 @@ async fn heap(b: &Browser) -> Result<Value> {
     let usage = tokio::time::timeout(within, b.cdp("Runtime.getHeapUsage", json!({})))
         .await
         .map_err(|_| err("getHeapUsage did not answer in 60 s"))??;
-    let perf = exec(b, "return performance.memory ? performance.memory.usedJSHeapSize : null;", within).await?;
+    let perf = exec(
+        b,
+        "return performance.memory ? performance.memory.usedJSHeapSize : null;",
+        within,
+    )
+    .await?;
     Ok(json!({
         "js_heap_used": usage["usedSize"],
         "js_heap_total": usage["totalSize"],
@@ -323,16 +384,20 @@ async fn heap(b: &Browser) -> Result<Value> {
 
 async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Result<Value> {
     let mut metrics: Vec<Value> = Vec::new();
-    tokio::time::timeout(timeout, b.goto(url))
-        .await
-        .map_err(|_| err(format!("navigation: no load event in {} s", timeout.as_secs())))??;
+    tokio::time::timeout(timeout, b.goto(url)).await.map_err(|_| {
+        err(format!(
+            "not rendered in {} s: the page's main thread stayed busy (no load event)",
+            timeout.as_secs()
+        ))
+    })??;
     if profile {
         // The page holds before its API call until `go` is set.
         wait_status(b, &["holding"], timeout, "startup").await?;
         b.cdp("Performance.enable", json!({})).await?;
         metrics.push(b.cdp("Performance.getMetrics", json!({})).await?);
         b.cdp("Profiler.enable", json!({})).await?;
-        b.cdp("Profiler.setSamplingInterval", json!({ "interval": 100 })).await?;
+        b.cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
+            .await?;
         b.cdp("Profiler.start", json!({})).await?;
         exec(b, "window.__bench.go = true; return true;", Duration::from_secs(30)).await?;
     }
@@ -344,7 +409,12 @@ async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Resu
         b.cdp("Profiler.start", json!({})).await?;
     }
     let heap_load = heap(b).await?;
-    exec(b, "window.__bench.proceed = true; return true;", Duration::from_secs(30)).await?;
+    exec(
+        b,
+        "window.__bench.proceed = true; return true;",
+        Duration::from_secs(30),
+    )
+    .await?;
     wait_status(b, &["done"], timeout, "adding 50 spans").await?;
     let mut prof_adds = Value::Null;
     if profile {
@@ -352,6 +422,7 @@ async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Resu
         metrics.push(b.cdp("Performance.getMetrics", json!({})).await?);
     }
     let heap_end = heap(b).await?;
+    let version = b.cdp("Browser.getVersion", json!({})).await.unwrap_or(Value::Null);
     let page = exec(
         b,
         "const B = window.__bench;
@@ -396,11 +467,12 @@ async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Resu
         "resources": page["resources"],
         "marks": page["measures"],
         "user_agent": page["user_agent"],
+        "browser_version": version["product"],
     });
     if profile {
         out["profile"] = json!({
-            "load": report::profile_top(&prof_load["profile"], 25),
-            "adds": report::profile_top(&prof_adds["profile"], 25),
+            "load": report::profile_top(&prof_load["profile"], 80),
+            "adds": report::profile_top(&prof_adds["profile"], 80),
             "frames_load": report::loaf_summary(&page["loaf"], f("api_start"), f("paint2")),
             "frames_adds": report::loaf_summary(&page["loaf"], f("paint2"), f64::INFINITY),
             "metrics_load": report::metrics_delta(&metrics[0], &metrics[1]),
@@ -418,8 +490,14 @@ fn bundle(site_dir: &Path, run: &Value) -> Result<Value> {
     let mut seen = std::collections::HashSet::new();
     for r in run["resources"].as_array().into_iter().flatten() {
         let url = r["url"].as_str().unwrap_or("");
-        let Some(file) = site::file_for_url(site_dir, url) else { continue };
-        let name = file.strip_prefix(site_dir).unwrap_or(&file).to_string_lossy().into_owned();
+        let Some(file) = site::file_for_url(site_dir, url) else {
+            continue;
+        };
+        let name = file
+            .strip_prefix(site_dir)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .into_owned();
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(ext, "js" | "wasm" | "css") || name.starts_with("bench-") || !seen.insert(name.clone()) {
             continue;
@@ -456,8 +534,21 @@ async fn inspect(url: &str, timeout: Duration) -> Result {
         exec(&b, "window.__bench.proceed = true; return 1;", Duration::from_secs(30)).await?;
         eprintln!("  adds: {:?}", wait_status(&b, &["done"], timeout, "adds").await);
     }
-    let state = exec(&b, "const B = window.__bench || {}; return JSON.stringify({status: B.status, error: B.error, load: B.load, counts: B.counts, final: B.final_count, adds: (B.adds || []).slice(0, 5), log: B.log, marginalia: typeof window.marginalia, pars: document.querySelectorAll('.mg-par').length, tags: document.querySelectorAll('.mg-tag').length, firstTag: (document.querySelector('.mg-tag')||{}).id, nspans: window.marginalia && window.marginalia.getAnnotations().spans.length, ids: [...document.querySelectorAll('.mg-tag')].map(t=>t.id.slice(7)).join(','), lastpar: (document.querySelector('.mg-par:last-of-type')||{}).outerHTML?.slice(0,300), marks: performance.getEntriesByType('mark').map(m => m.name + '@' + m.startTime.toFixed(1))});", Duration::from_secs(30)).await;
-    eprintln!("  state: {}", state.map(|v| v.to_string()).unwrap_or_else(|e| e.to_string()));
+    let state = exec(
+        &b,
+        "const B = window.__bench || {};
+         return JSON.stringify({
+           status: B.status, error: B.error, load: B.load, counts: B.counts, final: B.final_count,
+           adds: (B.adds || []).slice(0, 5), log: B.log,
+           marks: performance.getEntriesByType('mark').map(m => m.name + '@' + m.startTime.toFixed(1)),
+         });",
+        Duration::from_secs(30),
+    )
+    .await;
+    eprintln!(
+        "  state: {}",
+        state.map(|v| v.to_string()).unwrap_or_else(|e| e.to_string())
+    );
     for m in b.console_messages().await.unwrap_or_default().iter().take(60) {
         eprintln!("  console: {}", m.chars().take(400).collect::<String>());
     }
@@ -469,10 +560,19 @@ async fn inspect(url: &str, timeout: Duration) -> Result {
 /// section kept (cargo + wasm-bindgen, no wasm-opt), so the profiler names
 /// Rust functions. Written to `target/bench-profile-dist/`.
 fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(root)
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "marginalia-web"])
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "marginalia-web",
+        ])
         .env("CARGO_TARGET_DIR", &target_dir)
         .status()?;
     if !status.success() {
@@ -487,7 +587,14 @@ fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
         .filter(|p| p.is_file())
         .unwrap_or_else(|| "wasm-bindgen".into());
     let status = Command::new(bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-name", "marginalia-web", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "marginalia-web",
+            "--out-dir",
+        ])
         .arg(&out)
         .arg(&wasm)
         .status()?;
@@ -512,4 +619,75 @@ fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
         ),
     )?;
     Ok(out)
+}
+
+/// The commit measured, with a note when the app's sources differ from it.
+fn source_revision(root: &Path) -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let Some(head) = git(&["rev-parse", "--short", "HEAD"]) else {
+        return "unknown".into();
+    };
+    let dirty = git(&[
+        "status",
+        "--porcelain",
+        "--",
+        "src",
+        "crates",
+        "styles",
+        "index.html",
+        "Cargo.toml",
+    ])
+    .is_some_and(|s| !s.is_empty());
+    if dirty {
+        format!("{head} + uncommitted changes to the app")
+    } else {
+        head
+    }
+}
+
+/// Where the wasm bytes go, by crate, from the names-keeping build
+/// (`twiggy top` over every item, when twiggy is installed). Sizes are
+/// before wasm-opt and without the name section, so only the proportions
+/// carry over to the shipped bundle.
+fn twiggy_top(prof_dist: &Path) -> Value {
+    let wasm = prof_dist.join("marginalia-web_bg.wasm");
+    let twiggy = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo/bin/twiggy"))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| "twiggy".into());
+    let Some(items) = Command::new(twiggy)
+        .args(["top", "-n", "1000000", "-f", "json"])
+        .arg(&wasm)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| serde_json::from_slice::<Value>(&o.stdout).ok())
+    else {
+        return Value::Null;
+    };
+    let mut by_crate: std::collections::HashMap<String, u64> = Default::default();
+    let mut total = 0u64;
+    for item in items.as_array().into_iter().flatten() {
+        let name = item["name"].as_str().unwrap_or("");
+        let size = item["shallow_size"].as_u64().unwrap_or(0);
+        if name.contains("\"function names\" subsection") || name.contains("\"local names\" subsection") {
+            continue;
+        }
+        total += size;
+        *by_crate.entry(report::crate_of(name)).or_default() += size;
+    }
+    let mut v: Vec<(String, u64)> = by_crate.into_iter().collect();
+    v.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+    json!({
+        "total_bytes": total,
+        "by_crate": v.into_iter().take(20).map(|(c, b)| json!({ "crate": c, "bytes": b })).collect::<Vec<_>>(),
+    })
 }

@@ -36,7 +36,10 @@ pub fn ensure(root: &Path) -> Result<Peers> {
     if installed && recogito_dist.join("text-annotator.umd.js").is_file() {
         eprintln!("  peers: @recogito/text-annotator {RECOGITO_VERSION} present");
     } else {
-        eprintln!("  peers: npm install @recogito/text-annotator@{RECOGITO_VERSION} into {}", tools.display());
+        eprintln!(
+            "  peers: npm install @recogito/text-annotator@{RECOGITO_VERSION} into {}",
+            tools.display()
+        );
         run(Command::new("npm")
             .arg("install")
             .arg("--prefix")
@@ -45,7 +48,10 @@ pub fn ensure(root: &Path) -> Result<Peers> {
             .arg("--no-fund")
             .arg(format!("@recogito/text-annotator@{RECOGITO_VERSION}")))?;
         if !recogito_dist.join("text-annotator.umd.js").is_file() {
-            return Err(err(format!("npm did not install {}", recogito_dist.join("text-annotator.umd.js").display())));
+            return Err(err(format!(
+                "npm did not install {}",
+                recogito_dist.join("text-annotator.umd.js").display()
+            )));
         }
     }
 

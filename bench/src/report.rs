@@ -8,7 +8,11 @@ pub const CORE_START: &str = "<!-- core-benches -->";
 pub const CORE_END: &str = "<!-- /core-benches -->";
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
-const TARGETS: &[(&str, f64, f64, f64)] = &[("2k", 60.0, 20.0, 5.0), ("20k", 120.0, 20.0, 10.0), ("50k", 250.0, 20.0, 20.0)];
+const TARGETS: &[(&str, f64, f64, f64)] = &[
+    ("2k", 60.0, 20.0, 5.0),
+    ("20k", 120.0, 20.0, 10.0),
+    ("50k", 250.0, 20.0, 20.0),
+];
 const BUNDLE_TARGET_KB: f64 = 200.0;
 
 pub fn today() -> String {
@@ -25,7 +29,10 @@ pub fn machine_info(load_average: String) -> Value {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
-        .find_map(|l| l.strip_prefix("model name").map(|r| r.trim_start_matches([' ', '\t', ':']).trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|r| r.trim_start_matches([' ', '\t', ':']).trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let mem_gb = meminfo
@@ -35,7 +42,10 @@ pub fn machine_info(load_average: String) -> Value {
         .map(|kb| kb / 1024.0 / 1024.0);
     let os = std::fs::read_to_string("/etc/os-release")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string())))
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
+        })
         .unwrap_or_default();
     json!({
         "nproc": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
@@ -75,23 +85,35 @@ fn load_values(runs: &[Value], key: &str) -> Vec<f64> {
 
 /// JS heap (after GC, CDP) + wasm memory, bytes, per run.
 fn memory_values(runs: &[Value], when: &str) -> (Vec<f64>, Vec<f64>) {
-    let js = runs.iter().filter_map(|r| r[format!("memory_after_{when}")]["js_heap_used"].as_f64()).collect();
+    let js = runs
+        .iter()
+        .filter_map(|r| r[format!("memory_after_{when}")]["js_heap_used"].as_f64())
+        .collect();
     let wasm = runs
         .iter()
         .map(|r| {
-            let v = if when == "load" { &r["load"]["wasm_bytes"] } else { &r["wasm_bytes_after_adds"] };
+            let v = if when == "load" {
+                &r["load"]["wasm_bytes"]
+            } else {
+                &r["wasm_bytes_after_adds"]
+            };
             v.as_f64().unwrap_or(0.0)
         })
         .collect();
     (js, wasm)
 }
 
-fn cells<'a>(results: &'a Value) -> Vec<&'a Value> {
-    results["cells"].as_array().map(|a| a.iter().collect()).unwrap_or_default()
+fn cells(results: &Value) -> Vec<&Value> {
+    results["cells"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
 }
 
 fn cell<'a>(results: &'a Value, widget: &str, size: &str) -> Option<&'a Value> {
-    cells(results).into_iter().find(|c| c["widget"] == widget && c["size"] == size)
+    cells(results)
+        .into_iter()
+        .find(|c| c["widget"] == widget && c["size"] == size)
 }
 
 fn runs(c: &Value) -> Vec<Value> {
@@ -102,7 +124,7 @@ fn ms(v: f64) -> String {
     if !v.is_finite() {
         "–".into()
     } else if v >= 1000.0 {
-        format!("{}", group(v.round() as u64))
+        group(v.round() as u64)
     } else if v >= 100.0 {
         format!("{v:.0}")
     } else {
@@ -114,6 +136,7 @@ fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
+        #[allow(clippy::manual_is_multiple_of)] // is_multiple_of is newer than our rust-version
         if i > 0 && (s.len() - i) % 3 == 0 {
             out.push(',');
         }
@@ -231,7 +254,16 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         m["memory_gb"].as_f64().unwrap_or(0.0),
         m["os"].as_str().unwrap_or("")
     );
-    let _ = writeln!(md, "- **Browser:** {} (headless, `--disable-gpu`, window 1280×900)", chromium_version(results));
+    let _ = writeln!(
+        md,
+        "- **Marginalia measured:** commit {} (release build)",
+        results["source"].as_str().unwrap_or("unknown")
+    );
+    let _ = writeln!(
+        md,
+        "- **Browser:** {} (headless, `--disable-gpu`, window 1280×900)",
+        chromium_version(results)
+    );
     let _ = writeln!(
         md,
         "- **Load on the machine:** load average {} at the start, {} at the end. The machine is shared \
@@ -248,6 +280,10 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         results["timeout_s"],
         results["duration_s"].as_f64().unwrap_or(0.0)
     );
+
+    if has_m {
+        at_a_glance(&mut md, results, &sizes);
+    }
 
     // ---- load
     let _ = writeln!(md, "## Load: until every span (in view) is in the DOM and painted\n");
@@ -273,7 +309,11 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         let any = widgets.iter().find_map(|(w, _)| cell(results, w, s)).unwrap();
         let t = target(s).map(|t| format!("≤ {} ms", t.0)).unwrap_or_default();
         let mut row = format!("| {} | {t} |", size_label(any));
-        let med = |w: &str, k: &str| cell(results, w, s).map(|c| median(&load_values(&runs(c), k))).unwrap_or(f64::NAN);
+        let med = |w: &str, k: &str| {
+            cell(results, w, s)
+                .map(|c| median(&load_values(&runs(c), k)))
+                .unwrap_or(f64::NAN)
+        };
         for (w, _) in &widgets {
             let c = cell(results, w, s);
             let note = c.and_then(failure_note);
@@ -281,7 +321,13 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             if !n.is_finite() {
                 let _ = write!(row, " {} |", note.unwrap_or_else(|| "–".into()));
             } else {
-                let _ = write!(row, " {} / {} ms{} |", ms(n), ms(med(w, "api_to_paint2")), note.map(|n| format!(" ({n})")).unwrap_or_default());
+                let _ = write!(
+                    row,
+                    " {} / {} ms{} |",
+                    ms(n),
+                    ms(med(w, "api_to_paint2")),
+                    note.map(|n| format!(" ({n})")).unwrap_or_default()
+                );
             }
         }
         if has_m {
@@ -300,11 +346,12 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     // Detail: the phases of the load.
     let _ = writeln!(
         md,
-        "Phases (medians, ms from navigation start): API ready → API call returned → in DOM → next frame painted \
-         (one rAF + `setTimeout(0)`) → painted (two rAFs). Spans in view = the spans the check waited for.\n"
+        "Phases (medians, ms from navigation start): API call starts → API call returns → in DOM → next frame painted \
+         (one rAF + `setTimeout(0)`) → painted (two rAFs). Spans in view = the spans the check waited for. The last column checks, after the \
+         clock stopped, that each waited-for highlight covers the span's text (Label Studio: its first 200 regions).\n"
     );
-    let _ = writeln!(md, "| widget | workload | API call starts | API call returns | in DOM | next frame | painted | spans in view |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "| widget | workload | API call starts | API call returns | in DOM | next frame | painted | spans in view | highlights hold the right text |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
     for (w, name) in &widgets {
         for s in &sizes {
             let Some(c) = cell(results, w, s) else { continue };
@@ -314,7 +361,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             }
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 name,
                 s,
                 ms(median(&load_values(&r, "api_start"))),
@@ -322,7 +369,11 @@ pub fn markdown(results: &Value, previous: &str) -> String {
                 ms(median(&load_values(&r, "nav_to_dom"))),
                 ms(median(&load_values(&r, "nav_to_paint1"))),
                 ms(median(&load_values(&r, "nav_to_paint2"))),
-                r[0]["load"]["in_view"].as_u64().map(|n| group(n)).unwrap_or_else(|| "–".into()),
+                r[0]["load"]["in_view"]
+                    .as_u64()
+                    .map(group)
+                    .unwrap_or_else(|| "–".into()),
+                r[0]["load"]["verify"].as_str().unwrap_or("–").replace('|', "\\|"),
             );
         }
     }
@@ -337,14 +388,23 @@ pub fn markdown(results: &Value, previous: &str) -> String {
          `setTimeout(0)`, which adds one frame, about 16.7 ms, to any widget). Target: ≤ 20 ms until painted \
          (\"the next frame\"), p95.\n"
     );
-    let _ = writeln!(md, "| widget | workload | in DOM p50 / p95 | next frame p50 / p95 | painted p50 / p95 | target (p95) |");
+    let _ = writeln!(
+        md,
+        "| widget | workload | in DOM p50 / p95 | next frame p50 / p95 | painted p50 / p95 | target (p95) |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for s in &sizes {
         for (w, name) in &widgets {
             let Some(c) = cell(results, w, s) else { continue };
             let r = runs(c);
             if r.is_empty() {
-                let _ = writeln!(md, "| {} | {} | {} | | | |", name, s, failure_note(c).unwrap_or_default());
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | | | |",
+                    name,
+                    s,
+                    failure_note(c).unwrap_or_default()
+                );
                 continue;
             }
             let pp = |k: &str| {
@@ -352,7 +412,16 @@ pub fn markdown(results: &Value, previous: &str) -> String {
                 format!("{} / {}", ms(percentile(&v, 50.0)), ms(percentile(&v, 95.0)))
             };
             let t = target(s).map(|t| format!("≤ {} ms", t.1)).unwrap_or_default();
-            let _ = writeln!(md, "| {} | {} | {} | {} | {} | {} |", name, s, pp("dom"), pp("paint1"), pp("paint2"), t);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                name,
+                s,
+                pp("dom"),
+                pp("paint1"),
+                pp("paint2"),
+                t
+            );
         }
     }
     if has_m {
@@ -365,7 +434,11 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         }
         let _ = writeln!(md, "{head}\n{sep}");
         for s in &sizes {
-            let p95 = |w: &str| cell(results, w, s).map(|c| percentile(&add_samples(&runs(c), "paint2"), 95.0)).unwrap_or(f64::NAN);
+            let p95 = |w: &str| {
+                cell(results, w, s)
+                    .map(|c| percentile(&add_samples(&runs(c), "paint2"), 95.0))
+                    .unwrap_or(f64::NAN)
+            };
             let mut row = format!("| {s} |");
             for (p, _) in &peers {
                 let _ = write!(row, " {} |", ratio(p95("marginalia"), p95(p)));
@@ -401,7 +474,9 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         let t = target(s).map(|t| format!("≤ {} MB", t.2)).unwrap_or_default();
         let mut row = format!("| {} | {t} |", size_label(any));
         let total = |w: &str, when: &str| -> (f64, f64, f64) {
-            let Some(c) = cell(results, w, s) else { return (f64::NAN, f64::NAN, f64::NAN) };
+            let Some(c) = cell(results, w, s) else {
+                return (f64::NAN, f64::NAN, f64::NAN);
+            };
             let (js, wasm) = memory_values(&runs(c), when);
             let sum: Vec<f64> = js.iter().zip(&wasm).map(|(a, b)| a + b).collect();
             (median(&sum), median(&js), median(&wasm))
@@ -410,9 +485,20 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             let (t_load, js, wasm) = total(w, "load");
             let (t_end, _, _) = total(w, "adds");
             if !t_load.is_finite() {
-                let _ = write!(row, " {} |", cell(results, w, s).and_then(failure_note).unwrap_or_else(|| "–".into()));
+                let _ = write!(
+                    row,
+                    " {} |",
+                    cell(results, w, s).and_then(failure_note).unwrap_or_else(|| "–".into())
+                );
             } else if wasm > 0.0 {
-                let _ = write!(row, " {} ({} JS + {} wasm) / {} |", mb(t_load), mb(js), mb(wasm), mb(t_end));
+                let _ = write!(
+                    row,
+                    " {} ({} JS + {} wasm) / {} |",
+                    mb(t_load),
+                    mb(js),
+                    mb(wasm),
+                    mb(t_end)
+                );
             } else {
                 let _ = write!(row, " {} / {} |", mb(t_load), mb(t_end));
             }
@@ -426,13 +512,55 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     }
     let _ = writeln!(md);
 
+    // DOM size, for the record.
+    let _ = writeln!(
+        md,
+        "DOM after load (medians): elements in the page, and Blink's own heap (CDP `embedderHeapUsedSize`: \
+         DOM and layout objects, not counted above).\n"
+    );
+    let mut head = String::from("| workload |");
+    let mut sep = String::from("|---|");
+    for (_, name) in &widgets {
+        let _ = write!(head, " {name} |");
+        sep.push_str("---|");
+    }
+    let _ = writeln!(md, "{head}\n{sep}");
+    for s in &sizes {
+        let mut row = format!("| {s} |");
+        for (w, _) in &widgets {
+            let r = cell(results, w, s).map(runs).unwrap_or_default();
+            let el: Vec<f64> = r.iter().filter_map(|r| r["load"]["dom_elements"].as_f64()).collect();
+            let bl: Vec<f64> = r
+                .iter()
+                .filter_map(|r| r["memory_after_load"]["embedder_heap_used"].as_f64())
+                .collect();
+            if el.is_empty() {
+                row.push_str(" – |");
+            } else {
+                let _ = write!(row, " {} elements, {} |", group(median(&el) as u64), mb(median(&bl)));
+            }
+        }
+        let _ = writeln!(md, "{row}");
+    }
+    let _ = writeln!(md);
+
     // ---- bundle
     let _ = writeln!(md, "## Bundle: JS + wasm + CSS the page loads (gzip -9)\n");
-    let _ = writeln!(md, "Target for Marginalia: ≤ {BUNDLE_TARGET_KB} KB gzipped. (KB = 10³ bytes.)\n");
+    let _ = writeln!(
+        md,
+        "Target for Marginalia: ≤ {BUNDLE_TARGET_KB} KB gzipped. (KB = 10³ bytes.)\n"
+    );
     let _ = writeln!(md, "| widget | gzip | raw | files (gzip) | ratio Marginalia ÷ widget |");
     let _ = writeln!(md, "|---|---|---|---|---|");
-    let bundle_of = |w: &str| cells(results).into_iter().find(|c| c["widget"] == w && c["bundle"]["gzip"].as_f64().is_some()).map(|c| c["bundle"].clone());
-    let m_gz = bundle_of("marginalia").and_then(|b| b["gzip"].as_f64()).unwrap_or(f64::NAN);
+    let bundle_of = |w: &str| {
+        cells(results)
+            .into_iter()
+            .find(|c| c["widget"] == w && c["bundle"]["gzip"].as_f64().is_some())
+            .map(|c| c["bundle"].clone())
+    };
+    let m_gz = bundle_of("marginalia")
+        .and_then(|b| b["gzip"].as_f64())
+        .unwrap_or(f64::NAN);
     for (w, name) in &widgets {
         let Some(b) = bundle_of(w) else {
             let _ = writeln!(md, "| {name} | – | – | not loaded | |");
@@ -442,7 +570,13 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|f| format!("`{}` {}", f["file"].as_str().unwrap_or(""), kb(f["gzip"].as_f64().unwrap_or(0.0))))
+            .map(|f| {
+                format!(
+                    "`{}` {}",
+                    f["file"].as_str().unwrap_or(""),
+                    kb(f["gzip"].as_f64().unwrap_or(0.0))
+                )
+            })
             .collect();
         let gz = b["gzip"].as_f64().unwrap_or(f64::NAN);
         let _ = writeln!(
@@ -452,13 +586,20 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             kb(gz),
             kb(b["raw"].as_f64().unwrap_or(0.0)),
             files.join(", "),
-            if w == "marginalia" { String::new() } else { ratio(m_gz, gz) }
+            if w == "marginalia" {
+                String::new()
+            } else {
+                ratio(m_gz, gz)
+            }
         );
     }
     let _ = writeln!(md);
 
     // ---- failures
-    let failed: Vec<&Value> = cells(results).into_iter().filter(|c| c["failure"].is_string()).collect();
+    let failed: Vec<&Value> = cells(results)
+        .into_iter()
+        .filter(|c| c["failure"].is_string())
+        .collect();
     if !failed.is_empty() {
         let _ = writeln!(md, "## Failures\n");
         for c in failed {
@@ -512,23 +653,65 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         }
         let _ = writeln!(md);
         for (phase, title) in [("load", "Load"), ("adds", "The 50 adds")] {
-            let _ = writeln!(md, "{title}: {} ms sampled.\n", ms(p[phase]["total_ms"].as_f64().unwrap_or(f64::NAN)));
+            let _ = writeln!(
+                md,
+                "{title}: {} ms sampled busy (besides {} ms idle); % of the busy time.\n",
+                ms(p[phase]["total_ms"].as_f64().unwrap_or(f64::NAN)),
+                ms(p[phase]["idle_ms"].as_f64().unwrap_or(f64::NAN))
+            );
             let _ = writeln!(md, "| top self time | ms | % |\n|---|---|---|");
             for f in p[phase]["self"].as_array().into_iter().flatten().take(12) {
-                let _ = writeln!(md, "| `{}` | {} | {:.1} |", short_fn(f["name"].as_str().unwrap_or("")), ms(f["ms"].as_f64().unwrap_or(0.0)), f["pct"].as_f64().unwrap_or(0.0));
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {} | {:.1} |",
+                    short_fn(f["name"].as_str().unwrap_or("")),
+                    ms(f["ms"].as_f64().unwrap_or(0.0)),
+                    f["pct"].as_f64().unwrap_or(0.0)
+                );
             }
-            let _ = writeln!(md, "\n| Marginalia and Yew functions, total (inclusive) time | ms | % |\n|---|---|---|");
+            let _ = writeln!(
+                md,
+                "\n| Marginalia and Yew functions, total (inclusive) time | ms | % |\n|---|---|---|"
+            );
             for f in p[phase]["total"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter(|f| {
                     let n = f["name"].as_str().unwrap_or("");
-                    n.starts_with("marginalia_") || n.starts_with("yew::dom_bundle") || n.starts_with("<yew::html::component::lifecycle")
+                    n.starts_with("marginalia_")
+                        || n.starts_with("yew::dom_bundle")
+                        || n.starts_with("<yew::html::component::lifecycle")
                 })
                 .take(14)
             {
-                let _ = writeln!(md, "| `{}` | {} | {:.1} |", short_fn(f["name"].as_str().unwrap_or("")), ms(f["ms"].as_f64().unwrap_or(0.0)), f["pct"].as_f64().unwrap_or(0.0));
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {} | {:.1} |",
+                    short_fn(f["name"].as_str().unwrap_or("")),
+                    ms(f["ms"].as_f64().unwrap_or(0.0)),
+                    f["pct"].as_f64().unwrap_or(0.0)
+                );
+            }
+            let _ = writeln!(md);
+        }
+        if let Some(crates) = p["twiggy"]["by_crate"].as_array() {
+            let total = p["twiggy"]["total_bytes"].as_f64().unwrap_or(0.0);
+            let _ = writeln!(
+                md,
+                "Where the wasm bytes go, by crate (`twiggy top` over the names-keeping build: {} before \
+                 wasm-opt, name section left out; the shipped file is smaller, the proportions are what carries over):\n",
+                kb(total)
+            );
+            let _ = writeln!(md, "| crate | share |\n|---|---|");
+            for c in crates.iter().take(15) {
+                let b = c["bytes"].as_f64().unwrap_or(0.0);
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {:.1} % |",
+                    c["crate"].as_str().unwrap_or(""),
+                    100.0 * b / total.max(1.0)
+                );
             }
             let _ = writeln!(md);
         }
@@ -538,6 +721,80 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     md.push('\n');
     md.push_str(&core_section(previous));
     md
+}
+
+/// Marginalia against the issue's targets, computed from the numbers below.
+fn at_a_glance(md: &mut String, results: &Value, sizes: &[String]) {
+    let _ = writeln!(md, "## Marginalia against the targets (issue 3)\n");
+    let _ = writeln!(
+        md,
+        "| workload | load, API → painted (nav → painted) | add one span, p95 until next frame / until painted | JS heap + wasm after load (after the 50 adds) |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|");
+    let verdict = |v: f64, t: f64| {
+        if !v.is_finite() {
+            "–"
+        } else if v <= t {
+            "✅"
+        } else {
+            "❌"
+        }
+    };
+    for s in sizes {
+        let Some(c) = cell(results, "marginalia", s) else {
+            continue;
+        };
+        let Some((t_load, t_add, t_mem)) = target(s) else {
+            continue;
+        };
+        let r = runs(c);
+        if r.is_empty() {
+            let _ = writeln!(
+                md,
+                "| {} | {} | | |",
+                size_label(c),
+                failure_note(c).unwrap_or_default()
+            );
+            continue;
+        }
+        let api = median(&load_values(&r, "api_to_paint2"));
+        let nav = median(&load_values(&r, "nav_to_paint2"));
+        let p1 = percentile(&add_samples(&r, "paint1"), 95.0);
+        let p2 = percentile(&add_samples(&r, "paint2"), 95.0);
+        let mem = |when: &str| {
+            let (js, wasm) = memory_values(&r, when);
+            median(&js.iter().zip(&wasm).map(|(a, b)| a + b).collect::<Vec<_>>())
+        };
+        let (m_load, m_end) = (mem("load"), mem("adds"));
+        let _ = writeln!(
+            md,
+            "| {} | {} {} ms ({} ms) vs ≤ {t_load} | {} {} / {} {} ms vs ≤ {t_add} | {} {} ({} {}) vs ≤ {t_mem} MB |",
+            size_label(c),
+            verdict(api, t_load),
+            ms(api),
+            ms(nav),
+            verdict(p1, t_add),
+            ms(p1),
+            verdict(p2, t_add),
+            ms(p2),
+            verdict(m_load / 1e6, t_mem),
+            mb(m_load),
+            verdict(m_end / 1e6, t_mem),
+            mb(m_end),
+        );
+    }
+    let m_gz = cells(results)
+        .into_iter()
+        .find(|c| c["widget"] == "marginalia" && c["bundle"]["gzip"].as_f64().is_some())
+        .and_then(|c| c["bundle"]["gzip"].as_f64())
+        .unwrap_or(f64::NAN);
+    let _ = writeln!(
+        md,
+        "\nBundle: {} {} gzipped vs ≤ {BUNDLE_TARGET_KB} KB. (The load target is read here against the time from the \
+         API call; from navigation start it also counts the wasm start-up and the default article's first render.)\n",
+        verdict(m_gz / 1e3, BUNDLE_TARGET_KB),
+        kb(m_gz)
+    );
 }
 
 /// A profiler function name without the Rust hash, crate disambiguators and file.
@@ -581,6 +838,7 @@ fn chromium_version(results: &Value) -> String {
     let ua = results["chromium"].as_str().unwrap_or("");
     ua.split_whitespace()
         .find_map(|t| t.strip_prefix("HeadlessChrome/").or_else(|| t.strip_prefix("Chrome/")))
+        .or_else(|| ua.strip_prefix("HeadlessChrome/"))
         .map(|v| format!("Chromium {v}"))
         .unwrap_or_else(|| ua.to_string())
 }
@@ -607,8 +865,9 @@ const HOW: &str = r#"## How to run / what is measured
 
 ```sh
 cargo xtask build                       # the release bundle into dist/ (or set MARGINALIA_DIST)
-cargo run --release -p marginalia-bench # or `cargo xtask bench`; about 15–25 min
-# options: --runs N  --sizes 2k,20k  --widgets marginalia,recogito  --timeout 120  --no-write  --profile
+cargo run --release -p marginalia-bench # or `cargo xtask bench`; about 15–20 min
+# options: --runs N  --sizes 2k,20k  --widgets marginalia,recogito  --timeout 120  --no-write
+#          --no-profile (skip the profile run)  --report-only (rewrite this file from target/bench-results.json)
 ```
 
 - **Peers**, installed on first use into `.tools/bench/` (gitignored): `@recogito/text-annotator@4.1.1`
@@ -646,12 +905,16 @@ cargo run --release -p marginalia-bench # or `cargo xtask bench`; about 15–25 
 - **Times** (`performance.now()`, ms since navigation start): *in DOM* is the first check that passes,
   checks running as zero-delay tasks between the widget's own tasks and frames; *next frame* is one
   `requestAnimationFrame` + `setTimeout(0)` after that; *painted* is two rAFs + `setTimeout(0)` (one frame
-  more, the conservative reading). Adds run one after another, each waiting for the previous one's paint.
+  more, the conservative reading). Adds run one after another, each after the previous one's paint plus
+  100 ms and a deterministic jitter of up to one frame (so adds do not start phase-locked to the frame clock).
 - **Memory**: after load and after the adds, a forced full GC over CDP, then `Runtime.getHeapUsage`
   (`usedSize`, the JS heap; DOM/C++ memory is not in it) + the wasm memory (`memoryBytes()`, which never
   shrinks: it is the high-water mark).
 - **Bundle**: the JS, wasm and CSS files the page actually loaded (Resource Timing), each `gzip -9`'d;
   the harness's `bench-*.js` and the workload are not counted.
+- **Peer quirks**: Recogito's UMD build keeps one `process.env.NODE_ENV` check (from nanostores), so its page
+  defines `window.process = {env: {NODE_ENV: 'production'}}` first. Label Studio 1.8.0 needs `user.id` (its
+  README's `{pk, firstName, lastName}` alone throws "Instance identifier 'id' for type 'UserExtended'").
 - A widget that does not finish a phase within the time limit is recorded as failed for that size and not
   retried. The benchmark never runs in `cargo xtask test`.
 
@@ -659,11 +922,59 @@ cargo run --release -p marginalia-bench # or `cargo xtask bench`; about 15–25 
 
 // ------------------------------------------------------------------ profiles
 
-/// The top functions of a V8 CPU profile by self time (and by total time).
+/// The crate a wasm item belongs to, from its (demangled) name: `data`,
+/// `wasm-bindgen glue`, or the first path segment (`yew`, `marginalia_core`, …).
+pub fn crate_of(name: &str) -> String {
+    if name.starts_with("data segment") || name.starts_with("data[") {
+        return "data (strings, tables)".into();
+    }
+    if name.contains("__wbindgen")
+        || name.contains("__wbg_")
+        || name.starts_with("import ")
+        || name.starts_with("export ")
+    {
+        return "wasm-bindgen glue, imports, exports".into();
+    }
+    if name.starts_with("code[") || name.starts_with("elem") || name.starts_with("type[") || name.starts_with("table") {
+        return "unnamed items, types, tables".into();
+    }
+    let mut n = name
+        .trim_start_matches(['<', '&', '*', ' '])
+        .trim_start_matches("mut ")
+        .trim_start_matches("dyn ");
+    // `<T as alloc::…>::f`, `<[T] as core::…>::f`: the trait's crate.
+    if let Some((ty, rest)) = n.split_once(" as ") {
+        if !ty.contains("::") {
+            n = rest;
+        }
+    }
+    let first = n.split("::").next().unwrap_or(n);
+    let first = first.split(['[', '<', ' ', '(']).next().unwrap_or(first);
+    if first.is_empty() {
+        "other".into()
+    } else {
+        first.to_string()
+    }
+}
+
+/// The top functions of a V8 CPU profile by self time (and by total time),
+/// idle time left out (it is reported apart).
 pub fn profile_top(profile: &Value, n: usize) -> Value {
-    let Some(nodes) = profile["nodes"].as_array() else { return Value::Null };
-    let samples: Vec<i64> = profile["samples"].as_array().into_iter().flatten().filter_map(Value::as_i64).collect();
-    let deltas: Vec<f64> = profile["timeDeltas"].as_array().into_iter().flatten().filter_map(Value::as_f64).collect();
+    let Some(nodes) = profile["nodes"].as_array() else {
+        return Value::Null;
+    };
+    let samples: Vec<i64> = profile["samples"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
+        .collect();
+    let deltas: Vec<f64> = profile["timeDeltas"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_f64)
+        .collect();
     let mut key_of: HashMap<i64, String> = HashMap::new();
     let mut parent: HashMap<i64, i64> = HashMap::new();
     for node in nodes {
@@ -673,20 +984,33 @@ pub fn profile_top(profile: &Value, n: usize) -> Value {
         let url = cf["url"].as_str().unwrap_or("");
         let file = url.rsplit('/').next().unwrap_or("");
         let name = if name.is_empty() { "(anonymous)" } else { name };
-        let key = if file.is_empty() { name.to_string() } else { format!("{name} ({file})") };
+        let key = if file.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} ({file})")
+        };
         key_of.insert(id, key);
-        for c in node["children"].as_array().into_iter().flatten().filter_map(Value::as_i64) {
+        for c in node["children"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_i64)
+        {
             parent.insert(c, id);
         }
     }
     let mut self_ms: HashMap<String, f64> = HashMap::new();
     let mut total_ms: HashMap<String, f64> = HashMap::new();
-    let mut total = 0.0;
+    let (mut total, mut idle) = (0.0, 0.0);
     for (i, &s) in samples.iter().enumerate() {
         // timeDeltas[i+1] is the time until the next sample: the time of sample i.
         let dt = deltas.get(i + 1).copied().unwrap_or(0.0) / 1000.0;
-        total += dt;
         let key = key_of.get(&s).cloned().unwrap_or_default();
+        if key == "(idle)" {
+            idle += dt;
+            continue;
+        }
+        total += dt;
         *self_ms.entry(key).or_default() += dt;
         let mut seen = std::collections::HashSet::new();
         let mut cur = Some(s);
@@ -707,7 +1031,8 @@ pub fn profile_top(profile: &Value, n: usize) -> Value {
             .map(|(name, ms)| json!({ "name": name, "ms": ms, "pct": if total > 0.0 { 100.0 * ms / total } else { 0.0 } }))
             .collect()
     };
-    json!({ "total_ms": total, "self": top(self_ms), "total": top(total_ms) })
+    total_ms.remove("(root)");
+    json!({ "total_ms": total, "idle_ms": idle, "self": top(self_ms), "total": top(total_ms) })
 }
 
 /// Long animation frames (over 50 ms) overlapping `[from, to)`: how
@@ -785,7 +1110,10 @@ pub fn print_profile(p: &Value) {
         );
     }
     for phase in ["load", "adds"] {
-        eprintln!("  profile, {phase}: {} ms sampled; top self time:", ms(p[phase]["total_ms"].as_f64().unwrap_or(f64::NAN)));
+        eprintln!(
+            "  profile, {phase}: {} ms sampled; top self time:",
+            ms(p[phase]["total_ms"].as_f64().unwrap_or(f64::NAN))
+        );
         for f in p[phase]["self"].as_array().into_iter().flatten().take(12) {
             eprintln!(
                 "    {:>8} ms {:>5.1}%  {}",
@@ -820,12 +1148,34 @@ mod tests {
     }
 
     #[test]
+    fn crates_of_wasm_items() {
+        assert_eq!(crate_of("<yew::html::Foo as core::fmt::Debug>::fmt::h0123"), "yew");
+        assert_eq!(
+            crate_of("marginalia_core::tokenize::tokenize_chunk::habc"),
+            "marginalia_core"
+        );
+        assert_eq!(crate_of("core[c5930c85a12de822]::str::iter"), "core");
+        assert_eq!(
+            crate_of("<T as alloc::slice::<impl [T]>::to_vec_in::ConvertVec>::to_vec::h1"),
+            "alloc"
+        );
+        assert_eq!(crate_of("data segment \".rodata\""), "data (strings, tables)");
+        assert_eq!(
+            crate_of("__wbg_set_nodeValue_7e92"),
+            "wasm-bindgen glue, imports, exports"
+        );
+    }
+
+    #[test]
     fn shortens_function_names() {
         assert_eq!(
             short_fn("<core[c5930c85a12de822]::str::iter::Chars as core[c5930c85a12de822]::iter::Iterator>::next (marginalia-web_bg.wasm)"),
             "<core::str::iter::Chars as core::iter::Iterator>::next"
         );
-        assert_eq!(short_fn("marginalia_web::app::persist::ha59423ca5c218359 (marginalia-web_bg.wasm)"), "marginalia_web::app::persist");
+        assert_eq!(
+            short_fn("marginalia_web::app::persist::ha59423ca5c218359 (marginalia-web_bg.wasm)"),
+            "marginalia_web::app::persist"
+        );
         assert_eq!(short_fn("(program)"), "(program)");
     }
 }

@@ -37,7 +37,13 @@ pub fn adds(w: &Workload) -> Vec<(usize, usize, &'static str)> {
         .tokens()
         .iter()
         .filter(|t| t.end <= FIRST_SCREEN_CPS)
-        .filter(|t| article.slice(t.start, t.end).chars().next().is_some_and(char::is_alphanumeric))
+        .filter(|t| {
+            article
+                .slice(t.start, t.end)
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        })
         .map(|t| (t.start, t.end))
         .collect();
     let mut out = Vec::with_capacity(ADDS);
@@ -77,8 +83,12 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     }
 
     // Marginalia: its dist at the root, index.html → marginalia.html with the harness.
-    let index = fs::read_to_string(dist.join("index.html"))
-        .map_err(|e| err(format!("cannot read {}: {e} (build the app first: `cargo xtask build`)", dist.join("index.html").display())))?;
+    let index = fs::read_to_string(dist.join("index.html")).map_err(|e| {
+        err(format!(
+            "cannot read {}: {e} (build the app first: `cargo xtask build`)",
+            dist.join("index.html").display()
+        ))
+    })?;
     for entry in fs::read_dir(dist)? {
         let p = entry?.path();
         if p.is_file() && p.file_name().is_some_and(|n| n != "index.html") {
@@ -88,7 +98,10 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     let head = "<head>";
     let body_end = "</body>";
     if !index.contains(head) || !index.contains(body_end) {
-        return Err(err(format!("{} has no <head> or </body>", dist.join("index.html").display())));
+        return Err(err(format!(
+            "{} has no <head> or </body>",
+            dist.join("index.html").display()
+        )));
     }
     let page = index
         .replacen(
@@ -111,7 +124,9 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     fs::write(site.join("bench-recogito.js"), RECOGITO_JS)?;
 
     // Label Studio: lsf/ without source maps.
-    copy_tree(&peers.lsf, &site.join("peers/lsf"), &|p: &Path| p.extension().is_none_or(|e| e != "map"))?;
+    copy_tree(&peers.lsf, &site.join("peers/lsf"), &|p: &Path| {
+        p.extension().is_none_or(|e| e != "map")
+    })?;
     fs::write(site.join("labelstudio.html"), LABELSTUDIO_HTML)?;
     fs::write(site.join("bench-labelstudio.js"), LABELSTUDIO_JS)?;
     Ok(())
@@ -168,7 +183,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mg-bench-site-{}", std::process::id()));
         fs::create_dir_all(dir.join("peers")).unwrap();
         fs::write(dir.join("peers/a.js"), "x").unwrap();
-        assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/peers/a.js?x=1"), Some(dir.join("peers/a.js")));
+        assert_eq!(
+            file_for_url(&dir, "http://127.0.0.1:1/peers/a.js?x=1"),
+            Some(dir.join("peers/a.js"))
+        );
         assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/../etc/passwd"), None);
         assert_eq!(file_for_url(&dir, "http://127.0.0.1:1/missing.js"), None);
         fs::remove_dir_all(dir).unwrap();
