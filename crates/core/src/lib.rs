@@ -10,6 +10,7 @@ pub mod caret;
 pub mod command;
 pub mod editor;
 pub mod history;
+mod id;
 pub mod label_schema;
 pub mod layout;
 pub mod record;
