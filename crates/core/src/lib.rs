@@ -9,6 +9,7 @@ pub mod article;
 pub mod caret;
 pub mod command;
 pub mod editor;
+pub mod formats;
 pub mod history;
 mod id;
 pub mod label_schema;

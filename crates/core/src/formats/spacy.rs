@@ -1,0 +1,12 @@
+//! spaCy / Prodigy task JSONL. (Being written.)
+use super::Exported;
+use crate::label_schema::LabelSchema;
+use crate::record::Record;
+
+pub fn export(_record: &Record) -> Exported {
+    unimplemented!("spacy export")
+}
+
+pub fn import(_piece: &str, _schema: &LabelSchema) -> Result<Record, String> {
+    Err("not yet".into())
+}

@@ -1,0 +1,12 @@
+//! w3c. (Being written.)
+use super::Exported;
+use crate::label_schema::LabelSchema;
+use crate::record::Record;
+
+pub fn export(_record: &Record) -> Exported {
+    unimplemented!("w3c export")
+}
+
+pub fn import(_piece: &str, _schema: &LabelSchema) -> Result<Record, String> {
+    Err("not yet".into())
+}
