@@ -16,6 +16,7 @@
 
 pub mod brat;
 pub mod conll;
+pub mod detect;
 pub mod doccano;
 pub mod label_studio;
 pub mod marginalia;

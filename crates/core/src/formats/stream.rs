@@ -179,8 +179,11 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
             return self.fail(line, format!("expected a JSON object (a document), found `{}`", first as char));
         }
         let mut bytes = vec![first];
-        let (mut depth, mut in_string, mut escaped) = (1usize, false, false);
-        while depth > 0 {
+        // The closers owed, innermost last: a wrong one is broken JSON, and
+        // saying so beats reading on to the end of the file.
+        let mut owed = vec![b'}'];
+        let (mut in_string, mut escaped) = (false, false);
+        while !owed.is_empty() {
             let b = match self.next_byte() {
                 Err(e) => return self.fail(self.line, format!("cannot read the input: {e}")),
                 Ok(None) => return self.fail(line, "the document is cut short: the file ends inside it"),
@@ -197,8 +200,15 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
             } else {
                 match b {
                     b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => depth -= 1,
+                    b'{' => owed.push(b'}'),
+                    b'[' => owed.push(b']'),
+                    b'}' | b']' if owed.last() == Some(&b) => {
+                        owed.pop();
+                    }
+                    b'}' | b']' => {
+                        let expected = *owed.last().expect("inside a value") as char;
+                        return self.fail(self.line, format!("the file is not valid JSON: `{}` where `{expected}` was expected", b as char));
+                    }
                     _ => {}
                 }
             }
