@@ -15,6 +15,7 @@ use crate::components::toolbar::Toolbar;
 use crate::file_open::{open_bytes, open_pasted};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
+use marginalia_core::formats::Format;
 use crate::{clock, download, file_read, js_api, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
@@ -226,6 +227,25 @@ pub fn App() -> Html {
         })
     };
 
+    let export = {
+        let state = state.clone();
+        let d = dispatch.clone();
+        Callback::from(move |format: Format| {
+            let mut info = state.save_info.clone();
+            info.updated_at = Some(clock::now_iso());
+            let record = Record::from_editor(&state.editor, &info, true);
+            match download::export(&record, format) {
+                Ok(losses) if losses.is_empty() => {}
+                Ok(losses) => d.dispatch(Action::Notify(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
+                    offer: None,
+                })),
+                Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
+            }
+        })
+    };
+
     let on_paste_open = {
         let d = dispatch.clone();
         let paste_open = paste_open.clone();
@@ -324,6 +344,7 @@ pub fn App() -> Html {
                     onopen={open_file}
                     onschema={open_schema}
                     onsave={save}
+                    onexport={export}
                     onundo={act(|| Action::Undo)}
                     onredo={act(|| Action::Redo)}
                     onprecision={act(|| Action::TogglePrecision)}

@@ -1,10 +1,14 @@
 //! Turns an opened, dropped or pasted input into what the app should do:
-//! open an article (text or HTML), apply a save to the article open now, or
-//! explain why it cannot.
+//! open an article (text or HTML), apply a save — Marginalia's or another
+//! tool's (spaCy/Prodigy, Label Studio, doccano, W3C, a brat `.ann` for the
+//! article open now) — or explain why it cannot.
 
 use crate::html_import::import_html;
 use crate::state::{Action, Notice, NoticeKind};
-use marginalia_core::article::{decode_text_file, Article};
+use marginalia_core::article::{decode_text_file, sha256_hex, Article};
+use marginalia_core::formats::detect::{detect, import_any};
+use marginalia_core::formats::stream::JsonPieces;
+use marginalia_core::formats::{brat, Format};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{default_doc_id, Record};
 use std::rc::Rc;
@@ -12,6 +16,7 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Save,
+    BratAnnotations,
     Html,
     Text,
 }
@@ -19,8 +24,10 @@ enum Kind {
 fn kind_of(name: &str, text: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
     let head = text.trim_start().get(..64).unwrap_or(text.trim_start()).to_ascii_lowercase();
-    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") || lower.ends_with(".jsonld") {
         Kind::Save
+    } else if lower.ends_with(".ann") {
+        Kind::BratAnnotations
     } else if lower.ends_with(".html") || lower.ends_with(".htm") || head.starts_with("<!doctype html") || head.starts_with("<html") {
         Kind::Html
     } else {
@@ -53,6 +60,10 @@ pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSch
     };
     match kind_of(name, &text) {
         Kind::Save => open_save(name, &text, current, schema),
+        Kind::BratAnnotations => match brat::import(current.text(), &text, &current.id, schema) {
+            Ok(record) => apply_records(name, vec![record], current, schema),
+            Err(e) => error(format!("“{name}” was not opened as brat annotations of the article open now: {e}. Your work is unchanged.")),
+        },
         Kind::Html => match import_html(&text) {
             Ok(page) => {
                 let title = if page.title.is_empty() { name.to_string() } else { page.title };
@@ -77,8 +88,33 @@ fn open_article(id: String, title: String, text: String, what: &str) -> Action {
     }
 }
 
+/// A JSON file of one or more documents in any format Marginalia reads.
+/// A file that is no known format gets the Marginalia reader's messages:
+/// a Marginalia save is what people open most.
 fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
-    let loaded = Record::parse(json).and_then(|r| r.load(schema));
+    let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
+    let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
+    let many = || {
+        import_any(json, schema)
+            .map(|docs| docs.into_iter().map(|(_, r)| r).collect())
+            .map_err(|e| format!("line {}: {}", e.line, e.message))
+    };
+    let records = match first {
+        None => single(),
+        Some(Format::Marginalia) => single().or_else(|e| many().map_err(|_| e)),
+        Some(_) => many(),
+    };
+    match records {
+        Ok(records) => apply_records(name, records, current, schema),
+        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+    }
+}
+
+/// Applies the document of `records` that annotates the article open now
+/// (or offers the first as a document of its own).
+fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Action {
+    let index = records.iter().position(|r| sha256_hex(&r.text) == current.sha256()).unwrap_or(0);
+    let loaded = records.swap_remove(index).load(schema);
     match loaded {
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
         Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded)),

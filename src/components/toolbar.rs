@@ -1,6 +1,8 @@
-//! The document toolbar: open, paste, save, undo/redo, precision, schema.
+//! The document toolbar: open, paste, save, export, undo/redo, precision,
+//! schema.
 
-use web_sys::{File, HtmlInputElement};
+use marginalia_core::formats::Format;
+use web_sys::{File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,6 +14,7 @@ pub struct ToolbarProps {
     pub onopen: Callback<File>,
     pub onschema: Callback<File>,
     pub onsave: Callback<()>,
+    pub onexport: Callback<Format>,
     pub onundo: Callback<()>,
     pub onredo: Callback<()>,
     pub onprecision: Callback<()>,
@@ -46,15 +49,54 @@ fn file_picker(id: &'static str, label: &'static str, accept: &'static str, on: 
     }
 }
 
+/// A format menu and its button: the export runs on the button (or Enter
+/// in the menu), never on merely moving through the options by keyboard.
+fn export_control(on: &Callback<Format>) -> Html {
+    let select = NodeRef::default();
+    let chosen = {
+        let select = select.clone();
+        move || select.cast::<HtmlSelectElement>().and_then(|s| Format::from_name(&s.value()))
+    };
+    let onclick = {
+        let (on, chosen) = (on.clone(), chosen.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(f) = chosen() {
+                on.emit(f)
+            }
+        })
+    };
+    let onkeydown = {
+        let on = on.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                if let Some(f) = chosen() {
+                    on.emit(f)
+                }
+            }
+        })
+    };
+    html! {
+        <span class="mg-export">
+            <label for="mg-export-format" class="mg-visually-hidden">{ "Export format" }</label>
+            <select id="mg-export-format" ref={select} class="mg-select" {onkeydown}>
+                { for Format::ALL.iter().map(|f| html! { <option value={f.name()}>{ f.title() }</option> }) }
+            </select>
+            <button type="button" id="mg-export" class="mg-button" {onclick}>{ "Export" }</button>
+        </span>
+    }
+}
+
 #[component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     html! {
         <div class="mg-toolbar" role="toolbar" aria-label="Document">
-            { file_picker("mg-file-input", "Open file…", ".txt,.html,.htm,.json,text/plain,text/html,application/json", props.onopen.clone()) }
+            { file_picker("mg-file-input", "Open file…", ".txt,.html,.htm,.json,.jsonl,.jsonld,.ann,text/plain,text/html,application/json", props.onopen.clone()) }
             <button type="button" id="mg-paste-toggle" class="mg-button" aria-expanded={props.paste_open.to_string()}
                 aria-controls="mg-paste" onclick={click(&props.onpaste)}>{ "Paste text…" }</button>
             <button type="button" id="mg-save" class="mg-button mg-primary" onclick={click(&props.onsave)}>{ "Save JSON" }</button>
+            { export_control(&props.onexport) }
             <button type="button" id="mg-undo" class="mg-button" disabled={!props.can_undo} aria-keyshortcuts="Control+Z"
                 title="Undo (Ctrl+Z)" onclick={click(&props.onundo)}>{ "Undo" }</button>
             <button type="button" id="mg-redo" class="mg-button" disabled={!props.can_redo} aria-keyshortcuts="Control+Shift+Z Control+Y"
