@@ -28,6 +28,7 @@
 //! `MARGINALIA_PROFILE_DIST`, a names-keeping build for the profile (default:
 //! built with cargo + wasm-bindgen into `target/bench-profile-dist/`).
 
+mod markers;
 mod peers;
 mod report;
 mod site;

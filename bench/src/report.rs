@@ -4,8 +4,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-pub const CORE_START: &str = "<!-- core-benches -->";
-pub const CORE_END: &str = "<!-- /core-benches -->";
+pub use crate::markers::{kept_between, CORE_END, CORE_START, DATASETS_END, DATASETS_START};
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
 const TARGETS: &[(&str, f64, f64, f64)] = &[
@@ -720,6 +719,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     md.push_str(HOW);
     md.push('\n');
     md.push_str(&core_section(previous));
+    md.push_str(&datasets_section(previous));
     md
 }
 
@@ -846,19 +846,21 @@ fn chromium_version(results: &Value) -> String {
 /// The lead's criterion results: whatever lies between the markers in the
 /// previous file (or after the start marker when there is no end marker).
 fn core_section(previous: &str) -> String {
-    let kept = previous.find(CORE_START).map(|i| {
-        let rest = &previous[i + CORE_START.len()..];
-        match rest.find(CORE_END) {
-            Some(j) => rest[..j].to_string(),
-            None => rest.to_string(),
-        }
-    });
-    let body = kept.filter(|k| !k.trim().is_empty()).unwrap_or_else(|| {
+    let body = kept_between(previous, CORE_START, CORE_END).unwrap_or_else(|| {
         "\n_Not run yet: paste the criterion results of `cargo bench -p marginalia-core` here \
          (tokenising, run layout of a paragraph with many overlapping spans, save/load, each export)._\n"
             .to_string()
     });
     format!("## Core (host) benchmarks: `cargo bench -p marginalia-core`\n\n{CORE_START}{body}{CORE_END}\n")
+}
+
+/// The command-line throughput section (written by the `datasets` binary),
+/// kept as it was.
+fn datasets_section(previous: &str) -> String {
+    let body = kept_between(previous, DATASETS_START, DATASETS_END).unwrap_or_else(|| {
+        "\n_Not run yet: `cargo run --release -p marginalia-bench --bin datasets`._\n".to_string()
+    });
+    format!("## Dataset conversion (command line): `cargo run --release -p marginalia-bench --bin datasets`\n\n{DATASETS_START}{body}{DATASETS_END}\n")
 }
 
 const HOW: &str = r#"## How to run / what is measured

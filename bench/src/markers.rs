@@ -1,0 +1,19 @@
+//! The sections of BENCHMARKS.md that other runs than the browser benchmark
+//! write, and how a rewrite keeps them.
+
+pub const CORE_START: &str = "<!-- core-benches -->";
+pub const CORE_END: &str = "<!-- /core-benches -->";
+pub const DATASETS_START: &str = "<!-- dataset-benches -->";
+pub const DATASETS_END: &str = "<!-- /dataset-benches -->";
+
+/// The text between `start` and `end` in `doc` (to its end when `end` is
+/// missing); `None` when absent or blank.
+pub fn kept_between(doc: &str, start: &str, end: &str) -> Option<String> {
+    let i = doc.find(start)?;
+    let rest = &doc[i + start.len()..];
+    let body = match rest.find(end) {
+        Some(j) => &rest[..j],
+        None => rest,
+    };
+    Some(body.to_string()).filter(|b| !b.trim().is_empty())
+}
