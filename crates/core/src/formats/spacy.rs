@@ -16,7 +16,7 @@
 use super::json_fields::*;
 use super::{doc_id_of, new_record, tokens_of, Exported};
 use crate::label_schema::LabelSchema;
-use crate::record::{Record, RecordRelation, RecordSpan, RelationEnd};
+use crate::record::{Record, RecordSpan, RelationEnd};
 use crate::relation::RelationId;
 use crate::span::{Attributes, SpanId};
 use crate::text_index::TextIndex;
