@@ -4,10 +4,9 @@
 //! Units: code points, end exclusive — the same as Marginalia, so offsets
 //! pass through unconverted. Label Studio's `Text` tag has stored code
 //! points since its emoji fix (label-studio-frontend PR #308, for
-//! label-studio PR #1559 / issue #1008): its own integration test
-//! `tests/integration/e2e/…/emoji` expects `"🐱 Warning: This is a test
-//! text"` to give `test` at 21–25, which is code points (UTF-16 would be
-//! 22–26). Versions before the fix counted UTF-16 units (issue #1347);
+//! label-studio PR #1559 / issue #1008): its own integration test "NER -
+//! Emoji - Text" expects `"🐱 Warning: This is a test text"` to give `test`
+//! at 21–25, which is code points (UTF-16 would be 22–26). Versions before the fix counted UTF-16 units (issue #1347);
 //! import detects such a task by its region `text` and says so.
 //!
 //! Written: `data` (`text`, `doc_id`, `title`), `meta` (the record's
