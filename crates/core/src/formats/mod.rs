@@ -24,6 +24,8 @@ pub mod spacy;
 pub mod stream;
 pub mod w3c;
 
+mod json_fields;
+
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
 use crate::record::{Record, RecordMeta, RecordSpan, RecordToken, FORMAT_VERSION};
 use crate::tokenize::{tokenize, Token};
