@@ -157,7 +157,7 @@ fn empty_relation() -> RecordRelation {
 
 /// The formats under test. (Being written: every readable format joins.)
 fn readable() -> Vec<Format> {
-    vec![Format::Marginalia]
+    vec![Format::Marginalia, Format::Brat]
 }
 
 proptest! {
