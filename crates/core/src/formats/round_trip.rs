@@ -157,7 +157,7 @@ fn empty_relation() -> RecordRelation {
 
 /// The formats under test. (Being written: every readable format joins.)
 fn readable() -> Vec<Format> {
-    vec![Format::Marginalia, Format::Brat]
+    vec![Format::Marginalia, Format::Brat, Format::W3c]
 }
 
 proptest! {
