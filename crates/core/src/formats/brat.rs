@@ -58,8 +58,8 @@ pub(crate) fn span_numbers(spans: &[RecordSpan]) -> Vec<u32> {
 fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = start;
-    for i in start..end {
-        if is_line_break(chars[i]) {
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        if is_line_break(c) {
             if from < i {
                 out.push((from, i));
             }
