@@ -155,9 +155,9 @@ fn empty_relation() -> RecordRelation {
     RecordRelation { id: None, label: String::new(), from: None, to: None, to_text: None, head: None, child: None, head_span: None, child_span: None }
 }
 
-/// The formats under test (every readable format joins as it is written).
+/// Every format Marginalia reads back.
 fn readable() -> Vec<Format> {
-    vec![Format::Marginalia, Format::Spacy, Format::LabelStudio, Format::Doccano]
+    Format::ALL.into_iter().filter(|f| f.can_read()).collect()
 }
 
 proptest! {
@@ -177,6 +177,64 @@ proptest! {
                 prop_assert_eq!(Some(by_cp), s.text.clone(), "{}: quoted text equals code-point slicing", format);
             }
             prop_assert_eq!(held(format, comparable(&back)), held(format, original.clone()), "{}", format);
+        }
+    }
+}
+
+/// The entities a tag sequence decodes to, refusing any sequence the
+/// scheme's strict reading (seqeval's) would not accept.
+fn strict_entities(tags: &[&str], scheme: conll::TagScheme) -> Result<usize, String> {
+    let mut open: Option<&str> = None;
+    let mut count = 0;
+    for tag in tags {
+        let (prefix, label) = tag.split_once('-').unwrap_or((tag, ""));
+        let continues = open == Some(label);
+        open = match (scheme, prefix) {
+            (_, "O") if open.is_none() || scheme == conll::TagScheme::Iob2 => None,
+            (_, "B") if open.is_none() || scheme == conll::TagScheme::Iob2 => {
+                count += 1;
+                Some(label)
+            }
+            (_, "I") if continues => open,
+            (conll::TagScheme::Bilou, "L") if continues => None,
+            (conll::TagScheme::Bilou, "U") if open.is_none() => {
+                count += 1;
+                None
+            }
+            _ => return Err(format!("{tag} after {open:?}")),
+        };
+    }
+    if scheme == conll::TagScheme::Bilou && open.is_some() {
+        return Err("a BILOU entity is not closed by L-".into());
+    }
+    Ok(count)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn token_tags_are_strict_sequences_and_every_untagged_entity_is_reported(text in document(), picks in prop::collection::vec((0..64usize, 0..3usize, 0..5usize), 0..12)) {
+        let record = annotate(text, &picks);
+        let entities = record.spans.iter().filter(|s| s.layer == "entity").count();
+        for scheme in [conll::TagScheme::Iob2, conll::TagScheme::Bilou] {
+            let out = conll::export(&record, scheme);
+            let mut decoded = 0;
+            for sentence in out.text.split("\n\n").skip(1) {
+                let tags: Vec<&str> = sentence.lines().map(|l| {
+                    let cols: Vec<&str> = l.split_whitespace().collect();
+                    assert_eq!(cols.len(), 4, "{l:?}");
+                    cols[3]
+                }).collect();
+                decoded += strict_entities(&tags, scheme).map_err(|e| TestCaseError::fail(format!("{scheme:?}: {e}\n{}", out.text)))?;
+            }
+            let dropped: usize = out.losses.iter().filter(|l| l.contains("overlapping entity span") || l.contains("cover only whitespace"))
+                .map(|l| l.split(' ').next().unwrap().parse::<usize>().unwrap()).sum();
+            prop_assert_eq!(decoded + dropped, entities, "{:?}", out.losses);
+            let words: Vec<String> = out.text.lines().skip(2).filter(|l| !l.is_empty()).map(|l| l.split(' ').next().unwrap().to_string()).collect();
+            let expected: Vec<String> = tokenize(&record.text).iter()
+                .map(|t| record.text.chars().skip(t.start).take(t.end - t.start).collect::<String>())
+                .filter(|w| !w.chars().all(char::is_whitespace)).collect();
+            prop_assert_eq!(words, expected, "every word is written, in order");
         }
     }
 }
