@@ -10,7 +10,7 @@ use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -74,6 +74,17 @@ fn format_of(path: &Path, explicit: Option<Format>) -> Format {
         Some("jsonld") => Format::W3c,
         _ => Format::Marginalia,
     }
+}
+
+/// Whether a file is JSON Lines by its name (`.jsonl`, `.ndjson`).
+fn is_json_lines(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("jsonl" | "ndjson")
+    )
 }
 
 /// Counts the bytes read from a file, for progress reports.
@@ -141,7 +152,7 @@ pub fn for_each_document(
                 }
             }
         };
-        let reader = BufReader::with_capacity(
+        let mut reader = BufReader::with_capacity(
             256 * 1024,
             Counting {
                 inner: reader,
@@ -149,18 +160,61 @@ pub fn for_each_document(
             },
         );
         let mut any = false;
-        for piece in JsonPieces::new(reader) {
-            any = true;
-            let (line, record) = match piece {
-                Ok(piece) => (piece.line, import_document(format, &piece.text, schema)),
-                Err(e) => (e.line, Err(e.message)),
-            };
-            visit(Document {
-                file: name.clone(),
-                line,
-                record,
-                bytes_read: count.get(),
-            })?;
+        if is_json_lines(path) {
+            // JSON Lines: one document per line. Read by lines rather than by
+            // brackets so that one broken line (an unclosed `[`) cannot
+            // swallow every document after it.
+            let mut line = String::new();
+            let mut number = 0;
+            loop {
+                line.clear();
+                number += 1;
+                match reader.read_line(&mut line) {
+                    Ok(0) => break,
+                    Ok(_) if line.trim().is_empty() => continue,
+                    Ok(_) => {
+                        any = true;
+                        let record =
+                            import_document(format, line.trim_start_matches('\u{feff}'), schema);
+                        visit(Document {
+                            file: name.clone(),
+                            line: number,
+                            record,
+                            bytes_read: count.get(),
+                        })?;
+                    }
+                    Err(e) => {
+                        any = true;
+                        let message = if e.kind() == io::ErrorKind::InvalidData {
+                            "is not valid UTF-8".to_string()
+                        } else {
+                            format!("cannot read: {e}")
+                        };
+                        visit(Document {
+                            file: name.clone(),
+                            line: number,
+                            record: Err(message),
+                            bytes_read: count.get(),
+                        })?;
+                        break;
+                    }
+                }
+            }
+        } else {
+            // JSON, pretty-printed concatenations, or one array of documents.
+            for piece in JsonPieces::new(reader) {
+                any = true;
+                let (line, record) = match piece {
+                    Ok(piece) => (piece.line, import_document(format, &piece.text, schema)),
+                    Err(e) => (e.line, Err(e.message)),
+                };
+                visit(Document {
+                    file: name.clone(),
+                    line,
+                    record,
+                    bytes_read: count.get(),
+                })?;
+            }
         }
         if !any {
             visit(whole_file_error("holds no document".into()))?;
