@@ -5,6 +5,7 @@
 //! start inclusive, end exclusive. [`text_index::TextIndex`] converts to
 //! UTF-16 (the DOM) and UTF-8 bytes (Rust strings) at the edges.
 
+pub mod agreement;
 pub mod article;
 pub mod caret;
 pub mod command;
@@ -20,4 +21,5 @@ pub mod snap;
 pub mod span;
 pub mod text_index;
 pub mod tokenize;
+pub mod validate;
 pub mod workload;

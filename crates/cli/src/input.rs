@@ -1,0 +1,302 @@
+//! Reading documents from the files named on the command line, one at a
+//! time (constant memory), each with the file and line it starts on, through
+//! the core's generic format API — so a format works here as soon as its
+//! core module does.
+
+use crate::{Failure, InputArgs};
+use marginalia_core::formats::stream::JsonPieces;
+use marginalia_core::formats::{brat, import_document, Format};
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::Record;
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// One document of the input, or why it (or its whole file) could not be read.
+pub struct Document {
+    pub file: String,
+    /// 1-based line where the document starts; 0 for a problem with the whole file.
+    pub line: usize,
+    pub record: Result<Record, String>,
+    /// Input bytes read so far, over all files (for progress).
+    pub bytes_read: u64,
+}
+
+impl Document {
+    /// `file:line` as messages start (just `file` for whole-file problems and brat pairs).
+    pub fn place(&self) -> String {
+        place(&self.file, self.line)
+    }
+}
+
+pub fn place(file: &str, line: usize) -> String {
+    if line == 0 {
+        file.to_string()
+    } else {
+        format!("{file}:{line}")
+    }
+}
+
+/// The schema `--schema` names, or none.
+pub fn schema_option(args: &InputArgs) -> Result<Option<LabelSchema>, Failure> {
+    let Some(path) = &args.schema else {
+        return Ok(None);
+    };
+    let json = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the label schema: {e}", path.display()))?;
+    LabelSchema::from_json(&json)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The schema importers consult to put a foreign label in its layer.
+pub fn import_schema(explicit: &Option<LabelSchema>) -> LabelSchema {
+    explicit.clone().unwrap_or_else(LabelSchema::news_default)
+}
+
+/// The format of `path`: the explicit one, else by extension.
+fn format_of(path: &Path, explicit: Option<Format>) -> Format {
+    if let Some(f) = explicit {
+        return f;
+    }
+    if path.is_dir() {
+        return Format::Brat;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("ann") => Format::Brat,
+        Some("jsonld") => Format::W3c,
+        _ => Format::Marginalia,
+    }
+}
+
+/// Whether a file is JSON Lines by its name (`.jsonl`, `.ndjson`).
+fn is_json_lines(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("jsonl" | "ndjson")
+    )
+}
+
+/// Counts the bytes read from a file, for progress reports.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Calls `visit` with every document of every input, in order. `visit`
+/// returning an error stops everything (an output that cannot be written).
+pub fn for_each_document(
+    args: &InputArgs,
+    schema: &LabelSchema,
+    mut visit: impl FnMut(Document) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let count = Rc::new(Cell::new(0u64));
+    for path in &args.files {
+        let name = path.display().to_string();
+        let format = format_of(path, args.format);
+        let whole_file_error = |message: String| Document {
+            file: name.clone(),
+            line: 0,
+            record: Err(message),
+            bytes_read: count.get(),
+        };
+        if format == Format::Brat {
+            let anns = match brat_files(path) {
+                Ok(anns) => anns,
+                Err(e) => {
+                    visit(whole_file_error(e))?;
+                    continue;
+                }
+            };
+            for ann in anns {
+                let record = read_brat(&ann, schema, &count);
+                visit(Document {
+                    file: ann.display().to_string(),
+                    line: 0,
+                    record,
+                    bytes_read: count.get(),
+                })?;
+            }
+            continue;
+        }
+        if path.is_dir() {
+            visit(whole_file_error(format!("is a directory; only brat input (.ann files) is read from directories, not {format}")))?;
+            continue;
+        }
+        let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            match File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    visit(whole_file_error(format!("cannot open: {}", io_message(&e))))?;
+                    continue;
+                }
+            }
+        };
+        let mut reader = BufReader::with_capacity(
+            256 * 1024,
+            Counting {
+                inner: reader,
+                count: count.clone(),
+            },
+        );
+        let mut any = false;
+        if is_json_lines(path) {
+            // JSON Lines: one document per line. Read by lines rather than by
+            // brackets so that one broken line (an unclosed `[`) cannot
+            // swallow every document after it.
+            let mut line = String::new();
+            let mut number = 0;
+            loop {
+                line.clear();
+                number += 1;
+                match reader.read_line(&mut line) {
+                    Ok(0) => break,
+                    Ok(_) if line.trim().is_empty() => continue,
+                    Ok(_) => {
+                        any = true;
+                        let record =
+                            import_document(format, line.trim_start_matches('\u{feff}'), schema);
+                        visit(Document {
+                            file: name.clone(),
+                            line: number,
+                            record,
+                            bytes_read: count.get(),
+                        })?;
+                    }
+                    Err(e) => {
+                        any = true;
+                        let message = if e.kind() == io::ErrorKind::InvalidData {
+                            "is not valid UTF-8".to_string()
+                        } else {
+                            format!("cannot read: {e}")
+                        };
+                        visit(Document {
+                            file: name.clone(),
+                            line: number,
+                            record: Err(message),
+                            bytes_read: count.get(),
+                        })?;
+                        break;
+                    }
+                }
+            }
+        } else {
+            // JSON, pretty-printed concatenations, or one array of documents.
+            for piece in JsonPieces::new(reader) {
+                any = true;
+                let (line, record) = match piece {
+                    Ok(piece) => (piece.line, import_document(format, &piece.text, schema)),
+                    Err(e) => (e.line, Err(e.message)),
+                };
+                visit(Document {
+                    file: name.clone(),
+                    line,
+                    record,
+                    bytes_read: count.get(),
+                })?;
+            }
+        }
+        if !any {
+            visit(whole_file_error("holds no document".into()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The `.ann` files a brat input names: the file itself, or every `.ann`
+/// under a directory (sorted, so runs are reproducible).
+fn brat_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot open: {}", io_message(&e)))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let mut pending = vec![path.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: cannot list: {}", dir.display(), io_message(&e)))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                pending.push(p);
+            } else if p.extension().is_some_and(|e| e == "ann") {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    if found.is_empty() {
+        return Err("holds no brat .ann file".into());
+    }
+    Ok(found)
+}
+
+/// One brat document: the `.ann` and its sibling `.txt`; the id is the file stem.
+fn read_brat(ann_path: &Path, schema: &LabelSchema, count: &Cell<u64>) -> Result<Record, String> {
+    let txt_path = ann_path.with_extension("txt");
+    let ann = std::fs::read_to_string(ann_path)
+        .map_err(|e| format!("cannot read: {}", io_message(&e)))?;
+    let text = std::fs::read(&txt_path).map_err(|e| {
+        format!(
+            "cannot read its text {}: {}",
+            txt_path.display(),
+            io_message(&e)
+        )
+    })?;
+    count.set(count.get() + (ann.len() + text.len()) as u64);
+    let text = String::from_utf8(text)
+        .map_err(|_| format!("its text {} is not UTF-8", txt_path.display()))?;
+    // brat offsets count from the first character of the file as saved; a
+    // byte order mark is not a character of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let doc_id = ann_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    brat::import(text, &ann, &doc_id, schema)
+}
+
+/// An I/O error without Rust's `(os error 2)` tail.
+pub fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// The file's name without directory and extension (an annotator's name
+/// when the record names none).
+pub fn file_stem(file: &str) -> String {
+    let path = Path::new(file);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // `alice.marginalia.json` names alice.
+    stem.split('.')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&stem)
+        .to_string()
+}

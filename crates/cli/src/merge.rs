@@ -1,0 +1,54 @@
+//! `marginalia merge`: many saves into one JSONL, grouped by text (all
+//! annotators' records of a text next to each other, annotators in name
+//! order), one record per annotator per text.
+
+use crate::grouping::collect;
+use crate::input;
+use crate::output;
+use crate::{Failure, InputArgs};
+use clap::Args;
+use marginalia_core::formats::stream::StreamWriter;
+use marginalia_core::formats::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output JSONL file, `-` for standard output
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: MergeArgs) -> Result<ExitCode, Failure> {
+    let schema = input::import_schema(&input::schema_option(&args.input)?);
+    let (groups, unreadable) = collect(&args.input, &schema)?;
+    for message in &groups.replaced {
+        eprintln!("{message}");
+    }
+    let mut writer = StreamWriter::new(Format::Marginalia, output::open(&args.output)?)?;
+    for text in &groups.texts {
+        for save in text.saves.values() {
+            writer
+                .write(&save.record)
+                .map_err(|e| output::write_error(&args.output, e))?;
+        }
+    }
+    writer
+        .finish()
+        .map_err(|e| output::write_error(&args.output, e))?;
+    eprintln!(
+        "merged {} save(s) of {} text(s) by {} annotator(s) into {}; {} older duplicate(s) dropped",
+        groups.saves(),
+        groups.texts.len(),
+        groups.annotators().len(),
+        args.output.display(),
+        groups.replaced.len()
+    );
+    if unreadable > 0 {
+        eprintln!("{unreadable} document(s) or file(s) could not be read (see above) and are not in the output");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,164 @@
+//! `marginalia stats`: counts over a dataset, streamed (one document in
+//! memory at a time): documents and distinct texts, spans per layer and
+//! label, per annotator, relations per label, and span attribute values
+//! (a claim's type, stance, verdict…) and document labels by value.
+
+use crate::grouping::annotator_of;
+use crate::input::{self, for_each_document};
+use crate::progress::Progress;
+use crate::{Failure, InputArgs};
+use clap::Args;
+use marginalia_core::article::sha256_hex;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Report progress on standard error (default: only when it is a terminal)
+    #[arg(long)]
+    pub progress: bool,
+}
+
+#[derive(Default, Serialize)]
+pub struct AnnotatorStats {
+    pub documents: usize,
+    pub spans: usize,
+}
+
+#[derive(Default, Serialize)]
+pub struct Stats {
+    pub documents: usize,
+    pub texts: usize,
+    pub unreadable: usize,
+    pub spans: usize,
+    /// layer → label → spans
+    pub spans_by_label: BTreeMap<String, BTreeMap<String, usize>>,
+    pub annotators: BTreeMap<String, AnnotatorStats>,
+    pub relations_by_label: BTreeMap<String, usize>,
+    /// `layer.attribute` → value → spans
+    pub attribute_values: BTreeMap<String, BTreeMap<String, usize>>,
+    /// document label → value → documents
+    pub document_labels: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+fn value_name(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
+    let schema = input::import_schema(&input::schema_option(&args.input)?);
+    let mut stats = Stats::default();
+    let mut seen_texts = HashSet::new();
+    let mut progress = Progress::new("stats", args.progress);
+    for_each_document(&args.input, &schema, |doc| {
+        let record = match &doc.record {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{}: {e}", doc.place());
+                stats.unreadable += 1;
+                return Ok(());
+            }
+        };
+        stats.documents += 1;
+        let sha = sha256_hex(&record.text);
+        seen_texts.insert(u64::from_str_radix(&sha[..16], 16).expect("hex digest"));
+        stats.spans += record.spans.len();
+        let who = stats
+            .annotators
+            .entry(annotator_of(record, &doc.file))
+            .or_default();
+        who.documents += 1;
+        who.spans += record.spans.len();
+        for span in &record.spans {
+            *stats
+                .spans_by_label
+                .entry(span.layer.clone())
+                .or_default()
+                .entry(span.label.clone())
+                .or_default() += 1;
+            for (name, value) in &span.attributes {
+                *stats
+                    .attribute_values
+                    .entry(format!("{}.{name}", span.layer))
+                    .or_default()
+                    .entry(value_name(value))
+                    .or_default() += 1;
+            }
+        }
+        for relation in &record.relations {
+            *stats
+                .relations_by_label
+                .entry(relation.label.clone())
+                .or_default() += 1;
+        }
+        for (name, value) in &record.document_labels {
+            *stats
+                .document_labels
+                .entry(name.clone())
+                .or_default()
+                .entry(value_name(value))
+                .or_default() += 1;
+        }
+        progress.tick(stats.documents, doc.bytes_read);
+        Ok(())
+    })?;
+    progress.finish();
+    stats.texts = seen_texts.len();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).expect("stats always serialise")
+        );
+    } else {
+        print!("{}", table(&stats));
+    }
+    if stats.unreadable > 0 {
+        eprintln!(
+            "{} document(s) or file(s) could not be read (see above) and are not counted",
+            stats.unreadable
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(s: &Stats) -> String {
+    let mut out = format!(
+        "documents {}\ntexts     {}\nspans     {}\n",
+        s.documents, s.texts, s.spans
+    );
+    let section =
+        |out: &mut String, title: &str, rows: &BTreeMap<String, BTreeMap<String, usize>>| {
+            for (group, counts) in rows {
+                *out += &format!("\n{title} {group}\n");
+                for (name, n) in counts {
+                    *out += &format!("  {name:<24} {n:>8}\n");
+                }
+            }
+        };
+    section(&mut out, "spans in layer", &s.spans_by_label);
+    if !s.annotators.is_empty() {
+        out += "\nannotators                  documents    spans\n";
+        for (name, a) in &s.annotators {
+            out += &format!("  {name:<24} {:>9} {:>8}\n", a.documents, a.spans);
+        }
+    }
+    if !s.relations_by_label.is_empty() {
+        out += "\nrelations\n";
+        for (name, n) in &s.relations_by_label {
+            out += &format!("  {name:<24} {n:>8}\n");
+        }
+    }
+    section(&mut out, "attribute", &s.attribute_values);
+    section(&mut out, "document label", &s.document_labels);
+    out
+}
