@@ -80,7 +80,9 @@ fn export_control(on: &Callback<Format>) -> Html {
         <span class="mg-export">
             <label for="mg-export-format" class="mg-visually-hidden">{ "Export format" }</label>
             <select id="mg-export-format" ref={select} class="mg-select" {onkeydown}>
-                { for Format::ALL.iter().map(|f| html! { <option value={f.name()}>{ f.title() }</option> }) }
+                // `selected` said outright: Yew inserts list children last
+                // first, and a select picks the first option inserted.
+                { for Format::ALL.iter().enumerate().map(|(i, f)| html! { <option value={f.name()} selected={i == 0}>{ f.title() }</option> }) }
             </select>
             <button type="button" id="mg-export" class="mg-button" {onclick}>{ "Export" }</button>
         </span>
