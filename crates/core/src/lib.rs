@@ -10,6 +10,7 @@ pub mod article;
 pub mod caret;
 pub mod command;
 pub mod editor;
+pub mod embed;
 pub mod formats;
 pub mod history;
 mod id;

@@ -1,0 +1,153 @@
+//! What a host page (a CMS) tells an embedded Marginalia, and what the two
+//! say to each other across an iframe — the rules, without the browser.
+//!
+//! The same options come from `mount(element, options)`, from the
+//! standalone page's configuration and URL (`?article=`, `?schema=`,
+//! `?annotations=`, `?save=`), and from a `marginalia:load` message.
+//! Origins are compared exactly (scheme, host and port), as browsers do.
+
+use serde::{Deserialize, Serialize};
+
+/// An article given by the host: `text` is annotated as given; `html` is
+/// reduced to its article text through an inert parser first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    /// Where changes are `PUT` as JSON (with `If-Match`), and read back
+    /// with `GET` on start.
+    #[serde(default)]
+    pub save: Option<String>,
+}
+
+/// Everything a host can set. Unknown keys are refused with their name: a
+/// misspelt option must not be silently ignored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmbedOptions {
+    #[serde(default)]
+    pub article: Option<ArticleInput>,
+    /// A label schema (the JSON of `docs/FORMAT.md`'s `label_schema`).
+    #[serde(default)]
+    pub schema: Option<serde_json::Value>,
+    /// Existing annotations: a record in any format Marginalia reads.
+    #[serde(default)]
+    pub annotations: Option<serde_json::Value>,
+    #[serde(default)]
+    pub annotator: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+    #[serde(default)]
+    pub endpoints: Endpoints,
+    /// Origins (`https://cms.example`) allowed to talk to an embedded page
+    /// through `postMessage` and to serve `?article=`-style URLs, besides
+    /// the page's own origin.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+impl EmbedOptions {
+    /// Reads options from JSON, naming the offending key on error.
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        serde_json::from_str(json).map_err(|e| format!("the options are not valid: {e}"))
+    }
+}
+
+/// Whether `origin` may talk to (or serve resources for) a page at
+/// `page_origin` given the allow-list. `"null"` (opaque origins: sandboxed
+/// frames, `file:`) is never allowed; `*` is not supported on purpose.
+pub fn origin_allowed(origin: &str, page_origin: &str, allowed: &[String]) -> bool {
+    if origin == "null" || origin.is_empty() {
+        return false;
+    }
+    origin == page_origin || allowed.iter().any(|a| a.trim_end_matches('/') == origin)
+}
+
+/// The messages of the iframe protocol (see `docs/EMBEDDING.md`). Every
+/// message is a JSON object with a `type`; Marginalia's own start with
+/// `marginalia:`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum InboundMessage {
+    /// Open an article (with annotations, a schema, an annotator…): the
+    /// same shape as `mount`'s options.
+    #[serde(rename = "marginalia:load")]
+    Load { options: EmbedOptions },
+    /// Ask for the annotations now; answered by `marginalia:annotations`.
+    #[serde(rename = "marginalia:get-annotations")]
+    GetAnnotations {
+        #[serde(default)]
+        request_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum OutboundMessage {
+    #[serde(rename = "marginalia:ready")]
+    Ready { doc_id: String },
+    #[serde(rename = "marginalia:annotations")]
+    Annotations {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request_id: Option<String>,
+        annotations: serde_json::Value,
+    },
+    #[serde(rename = "marginalia:change")]
+    Change { annotations: serde_json::Value },
+    #[serde(rename = "marginalia:save")]
+    Save { annotations: serde_json::Value },
+    #[serde(rename = "marginalia:error")]
+    Error { message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_read_camel_case_and_refuse_unknown_keys() {
+        let o = EmbedOptions::from_json(
+            r#"{"article":{"id":"a1","text":"Mali"},"annotator":"ana","readOnly":true,
+                "endpoints":{"save":"/api/a1"},"allowedOrigins":["https://cms.example"]}"#,
+        )
+        .unwrap();
+        assert_eq!(o.article.unwrap().text.as_deref(), Some("Mali"));
+        assert!(o.read_only);
+        assert_eq!(o.endpoints.save.as_deref(), Some("/api/a1"));
+        let e = EmbedOptions::from_json(r#"{"readonly": true}"#).unwrap_err();
+        assert!(e.contains("unknown field `readonly`"), "{e}");
+    }
+
+    #[test]
+    fn only_the_page_and_listed_origins_are_allowed() {
+        let allowed = vec!["https://cms.example/".to_string()];
+        assert!(origin_allowed("https://app.example", "https://app.example", &[]));
+        assert!(origin_allowed("https://cms.example", "https://app.example", &allowed));
+        assert!(!origin_allowed("https://cms.example.evil", "https://app.example", &allowed));
+        assert!(!origin_allowed("http://cms.example", "https://app.example", &allowed));
+        assert!(!origin_allowed("null", "null", &allowed));
+    }
+
+    #[test]
+    fn messages_are_tagged_by_type() {
+        let m: InboundMessage = serde_json::from_str(r#"{"type":"marginalia:get-annotations","request_id":"7"}"#).unwrap();
+        assert_eq!(m, InboundMessage::GetAnnotations { request_id: Some("7".into()) });
+        let out = serde_json::to_value(OutboundMessage::Error { message: "x".into() }).unwrap();
+        assert_eq!(out, serde_json::json!({"type": "marginalia:error", "message": "x"}));
+        assert!(serde_json::from_str::<InboundMessage>(r#"{"type":"other"}"#).is_err());
+    }
+}
