@@ -1,0 +1,2 @@
+//! Re-anchoring (work in progress).
+mod approx;
