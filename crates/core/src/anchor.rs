@@ -1,2 +1,3 @@
 //! Re-anchoring (work in progress).
 mod approx;
+mod position_map;
