@@ -148,6 +148,7 @@ pub fn reanchor(record: &Record, new_text: &str) -> Result<Reanchored, ArticleEr
     let old: Vec<char> = record.text.chars().collect();
     let new: Vec<char> = new_text.chars().collect();
     let context = Context {
+        old_text: &record.text,
         old_tokens: tokenize(&record.text).iter().map(|t| (t.start, t.end)).collect(),
         map: PositionMap::between(&old, &new),
         old,
@@ -162,6 +163,7 @@ pub fn reanchor(record: &Record, new_text: &str) -> Result<Reanchored, ArticleEr
 }
 
 struct Context<'a> {
+    old_text: &'a str,
     old: Vec<char>,
     new: Vec<char>,
     /// `(start, end)` of the old text's tokens.
@@ -201,8 +203,16 @@ impl Context<'_> {
             && self.old_tokens.binary_search_by_key(&end, |t| t.1).is_ok();
         let hint = self.map.new_offset(start);
         let survived = self.map.surviving(start, end);
+        // Most spans of a lightly edited article end here: the diff kept
+        // their characters and the context agrees.
+        let kept = self.candidates(&Vec::from_iter(survived), &needles, on_tokens, hint, survived);
+        if kept.iter().any(|c| c.survived && c.fit.context_supports()) {
+            return decide(&kept, (start, end), hint, false);
+        }
 
-        let mut raw: Vec<(usize, usize)> = self.exact_occurrences(&needles.exact);
+        let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
+        let unique = exact.len() == 1 && self.exact_occurrences(&self.old_text, &selector.exact, 2).len() == 1;
+        let mut raw = exact;
         raw.extend(survived);
         // The span's first and last characters, with whatever was inserted
         // between them: the diff's own view of a span edited inside.
@@ -217,22 +227,22 @@ impl Context<'_> {
                 .collect();
             candidates.extend(self.candidates(&fuzzy, &needles, on_tokens, hint, survived));
         }
-        let unique = self.exact_occurrences(&needles.exact).len() == 1 && count(&self.old, &needles.exact) == 1;
         decide(&candidates, (start, end), hint, unique)
     }
 
-    /// Every place the quote occurs in the new text, overlapping ones too.
-    fn exact_occurrences(&self, quote: &[char]) -> Vec<(usize, usize)> {
-        let text = self.article.text();
-        let needle: String = quote.iter().collect();
-        let index = self.article.index();
+    /// Up to `limit` places `quote` occurs in `text` (the old or the new
+    /// one), overlapping ones too, in code points.
+    fn exact_occurrences(&self, text: &str, quote: &str, limit: usize) -> Vec<(usize, usize)> {
+        let len = quote.chars().count();
         let mut out = Vec::new();
-        let mut from = 0;
-        while let Some(found) = text[from..].find(&needle) {
-            let byte = from + found;
-            let start = index.cp_of_byte(byte);
-            out.push((start, start + quote.len()));
-            from = byte + text[byte..].chars().next().map_or(1, char::len_utf8);
+        let (mut from, mut cp) = (0, 0);
+        while out.len() < limit {
+            let Some(found) = text[from..].find(quote) else { break };
+            cp += text[from..from + found].chars().count();
+            out.push((cp, cp + len));
+            let step = text[from + found..].chars().next().map_or(1, char::len_utf8);
+            from += found + step;
+            cp += 1;
         }
         out
     }
@@ -299,11 +309,6 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     }
     let doubt = if fit.quote == 1.0 { Doubt::ContextChanged } else { Doubt::QuoteEdited };
     placement(Outcome::Fuzzy { confidence }, Some(doubt))
-}
-
-/// Occurrences of `needle` in `text`, overlapping ones too.
-fn count(text: &[char], needle: &[char]) -> usize {
-    text.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 /// How many of the candidates lie apart from one another.
