@@ -1,6 +1,7 @@
 //! The chooser that opens where several spans overlap under a click: one
 //! button per span, outermost first.
 
+use crate::host::use_host;
 use crate::state::Chooser;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
@@ -28,10 +29,11 @@ pub fn chooser_items(editor: &Editor, chooser: &Chooser) -> Vec<(SpanId, String,
 
 #[component]
 pub fn ChooserMenu(props: &ChooserProps) -> Html {
+    let host = use_host();
     let style = format!("left:{}px;top:{}px", props.chooser.x, props.chooser.y);
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
-        <div id="mg-chooser" class="mg-chooser" role="group" aria-label="Choose one of the overlapping annotations" {style}>
+        <div id={host.id("chooser")} class="mg-chooser" role="group" aria-label="Choose one of the overlapping annotations" {style}>
             { for props.items.iter().map(|(id, label, quote)| {
                 let id = *id;
                 let onclick = props.onchoose.reform(move |_: MouseEvent| id);

@@ -1,6 +1,7 @@
 //! The side panel: every annotation grouped by label, with counts, and the
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
+use crate::host::use_host;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::SpanId;
@@ -54,17 +55,18 @@ const SHOWN_PER_LABEL: usize = 30;
 
 #[component]
 pub fn SidePanel(props: &SidePanelProps) -> Html {
+    let host = use_host();
     let expanded = use_state(std::collections::BTreeSet::<String>::new);
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     html! {
-        <aside id="mg-panel" class="mg-panel" aria-labelledby="mg-panel-title">
-            <h2 id="mg-panel-title">{ format!("Annotations ({})", props.total) }</h2>
+        <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
+            <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
             { props.document.clone() }
             if let Some((_, label, quote)) = &props.selected {
                 <div class="mg-selected-detail" aria-live="polite">
                     <p>{ "Selected: " }<strong>{ label.clone() }</strong>{ format!(" “{}”", clip(quote)) }</p>
                     <p class="mg-hint">{ "Press a label key to change its label, Delete to remove it." }</p>
-                    <button type="button" id="mg-delete" class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
+                    <button type="button" id={host.id("delete")} class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
                 </div>
                 { props.claim.clone() }
             }
