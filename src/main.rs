@@ -23,6 +23,7 @@ mod panic_report;
 mod selection_map;
 mod state;
 mod storage;
+mod style_classes;
 mod view_model;
 mod viewport;
 

@@ -3,6 +3,7 @@
 //! edit re-renders only the paragraphs it touches.
 
 use crate::host::use_host;
+use crate::style_classes;
 use crate::view_model::{ParagraphView, RunView, TagView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -32,6 +33,7 @@ pub fn Paragraph(props: &ParagraphProps) -> Html {
 fn run(r: &RunView, prefix: &str) -> Html {
     let class = classes!(
         "mg-run",
+        r.style.as_deref().map(style_classes::class_for),
         (!r.spans.is_empty()).then_some("mg-spanned"),
         r.pending.then_some("mg-pending"),
         r.selected.then_some("mg-selected"),
@@ -40,7 +42,7 @@ fn run(r: &RunView, prefix: &str) -> Html {
     let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
     html! {
         <>
-            <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans} style={r.style.clone()}>
+            <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans}>
                 { r.text.clone() }
             </span>
             { for r.tags.iter().map(|t| tag(t, prefix)) }

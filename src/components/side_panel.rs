@@ -1,6 +1,7 @@
 //! The side panel: every annotation grouped by label, with counts, and the
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
+use crate::style_classes;
 use crate::host::use_host;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
@@ -88,7 +89,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                 html! {
                     <section class="mg-group" data-label={g.label.clone()} aria-label={format!("{}: {n}", g.label)}>
                         <h3>
-                            <span class="mg-swatch" style={format!("background-color:{}", g.color)} aria-hidden="true"></span>
+                            <span class={classes!("mg-swatch", style_classes::class_for(&format!("background-color:{}", g.color)))} aria-hidden="true"></span>
                             { g.label.clone() }
                             <span class="mg-count">{ n }</span>
                         </h3>
