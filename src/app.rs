@@ -18,7 +18,7 @@ use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
-use crate::{clock, download, file_read, js_api, storage, viewport};
+use crate::{clock, download, file_read, frame_messages, js_api, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -248,8 +248,9 @@ pub fn App(props: &AppProps) -> Html {
             let gestures = gestures::install(state.clone(), host.clone());
             let viewport = viewport::track(state.clone(), host.clone());
             let api = js_api::expose(state.clone(), &host);
+            let frame = frame_messages::listen(state.clone(), host.clone());
             host.emit(HostEvent::Ready, &event_detail(&state));
-            move || drop((gestures, viewport, api))
+            move || drop((gestures, viewport, api, frame))
         });
     }
 

@@ -57,6 +57,9 @@ pub struct Host {
     pub id_prefix: String,
     /// Options that could not be used, shown in the page once it is up.
     pub startup_error: Option<String>,
+    /// The parent frame's origin, when this page is embedded in an iframe
+    /// by an allowed origin: events are posted there, and only there.
+    pub post_to_parent: Option<String>,
     callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
 }
 
@@ -66,11 +69,12 @@ thread_local! {
 }
 
 impl Host {
-    pub fn new(element: Element, options: Result<EmbedOptions, String>, standalone: bool) -> Rc<Host> {
-        let (options, startup_error) = match options {
-            Ok(o) => (o, None),
-            Err(e) => (EmbedOptions::default(), Some(e)),
-        };
+    pub fn new(element: Element, options: EmbedOptions, startup_error: Option<String>, standalone: bool) -> Rc<Host> {
+        // An embedded standalone page talks to its parent frame, if the
+        // parent's origin is allowed.
+        let post_to_parent = standalone.then(crate::frame_messages::allowed_parent_origin).flatten().filter(|parent| {
+            marginalia_core::embed::origin_allowed(parent, &crate::url_params::page_origin(), &options.allowed_origins)
+        });
         let n = INSTANCES.with(|c| {
             c.set(c.get() + 1);
             c.get()
@@ -83,6 +87,7 @@ impl Host {
             api: js_sys::Object::new(),
             id_prefix,
             startup_error,
+            post_to_parent,
             callbacks: RefCell::new(Vec::new()),
         })
     }
@@ -128,6 +133,9 @@ impl Host {
         init.set_composed(true);
         if let Ok(e) = CustomEvent::new_with_event_init_dict(&format!("marginalia:{}", event.name()), &init) {
             let _ = self.element.dispatch_event(&e);
+        }
+        if let Some(origin) = &self.post_to_parent {
+            crate::frame_messages::post_event(origin, event, detail);
         }
     }
 

@@ -12,6 +12,7 @@ mod components;
 mod download;
 mod file_open;
 mod file_read;
+mod frame_messages;
 mod gestures;
 mod host;
 mod html_import;
@@ -24,6 +25,7 @@ mod selection_map;
 mod state;
 mod storage;
 mod style_classes;
+mod url_params;
 mod view_model;
 mod viewport;
 
@@ -33,5 +35,14 @@ fn main() {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
         return;
     };
-    mount::standalone(root, page_config::read());
+    // The page's configuration, then what its URL asks for (fetched first).
+    wasm_bindgen_futures::spawn_local(async move {
+        let (options, config_error) = match page_config::read() {
+            Ok(options) => (options, None),
+            Err(e) => (Default::default(), Some(e)),
+        };
+        let (options, url_error) = url_params::apply(options).await;
+        let problems: Vec<String> = config_error.into_iter().chain(url_error).collect();
+        mount::standalone(root, options, (!problems.is_empty()).then(|| problems.join(" ")));
+    });
 }

@@ -34,8 +34,8 @@ fn js_error(msg: impl std::fmt::Display) -> JsValue {
 }
 
 /// The standalone page: one instance for the page's lifetime.
-pub fn standalone(root: Element, options: Result<EmbedOptions, String>) {
-    let host = Host::new(root.clone(), options, true);
+pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<String>) {
+    let host = Host::new(root.clone(), options, startup_error, true);
     if let Some(w) = web_sys::window() {
         set(&w, "marginalia", &host.api);
     }
@@ -57,7 +57,7 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
         let json: String = js_sys::JSON::stringify(&options)?.into();
         EmbedOptions::from_json(&json).map_err(js_error)?
     };
-    let host = Host::new(element.clone(), Ok(options), false);
+    let host = Host::new(element.clone(), options, None, false);
     let api = host.api.clone();
     let _ = element.set_attribute(MOUNTED_ATTR, &host.id_prefix);
 

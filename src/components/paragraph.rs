@@ -51,15 +51,15 @@ fn run(r: &RunView, prefix: &str) -> Html {
 }
 
 fn tag(t: &TagView, prefix: &str) -> Html {
-    let style = format!("background-color:{};color:{}", t.color, t.text_color);
+    let colours = style_classes::class_for(&format!("background-color:{};color:{}", t.color, t.text_color));
     let name = if t.claim {
         format!("{}: {} (Enter edits the claim)", t.label, t.quote)
     } else {
         format!("{}: {}", t.label, t.quote)
     };
     html! {
-        <button type="button" id={format!("{prefix}tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"), t.related.then_some("mg-related"), t.claim.then_some("mg-claim-tag"))}
-            data-span={t.id.0.to_string()} aria-pressed={t.selected.to_string()} aria-label={name} {style}>
+        <button type="button" id={format!("{prefix}tag-{}", t.id.0)} class={classes!("mg-tag", colours, t.selected.then_some("mg-selected"), t.related.then_some("mg-related"), t.claim.then_some("mg-claim-tag"))}
+            data-span={t.id.0.to_string()} aria-pressed={t.selected.to_string()} aria-label={name}>
             { t.label.clone() }
         </button>
     }

@@ -1,0 +1,221 @@
+//! Embedding in a CMS: the mock CMS page (`examples/cms/`, served at
+//! `/cms/`) mounts Marginalia through the ES module and through an iframe.
+//! Two instances on one page keep apart; events reach the page as callbacks
+//! and DOM events with the annotations; a destroyed instance leaves no
+//! listener behind; the iframe obeys only an allowed parent; the page works
+//! under a strict Content-Security-Policy.
+
+mod support;
+
+use marginalia_e2e::{json, Browser, Result, Server, Value};
+use support::*;
+
+/// Event listeners on `document` and `window` (through the DevTools protocol).
+async fn listener_counts(b: &Browser) -> Result<(usize, usize)> {
+    let mut counts = [0; 2];
+    for (i, target) in ["document", "window"].iter().enumerate() {
+        let obj = b.cdp("Runtime.evaluate", json!({ "expression": target })).await?;
+        let id = obj["result"]["objectId"].clone();
+        let listeners = b.cdp("DOMDebugger.getEventListeners", json!({ "objectId": id })).await?;
+        counts[i] = listeners["listeners"].as_array().map_or(0, Vec::len);
+    }
+    Ok((counts[0], counts[1]))
+}
+
+async fn open_cms(b: &Browser, base: &str) -> Result {
+    b.goto(&format!("{base}cms/")).await?;
+    b.wait_until("return !!window.cmsHandle && !!document.querySelector('#cms-annotator .mg-article .mg-run');", WAIT).await?;
+    Ok(())
+}
+
+fn cp_range(text: &str, needle: &str) -> (usize, usize) {
+    range_of(text, needle)
+}
+
+#[tokio::test]
+async fn two_instances_keep_apart_report_events_and_leave_nothing_when_destroyed() -> Result {
+    let b = Browser::new().await?;
+    open_cms(&b, &b.app_url()).await?;
+    b.execute(
+        "window.seen = { dom: [], callback: [] };
+         document.getElementById('cms-annotator').addEventListener('marginalia:change', e => seen.dom.push(e.detail));
+         window.cmsHandle.on('change', d => seen.callback.push(d));",
+        vec![],
+    )
+    .await?;
+    let before = listener_counts(&b).await?;
+
+    // A second instance, mounted by the page's script.
+    let mounted = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(m => {
+                 const el = document.createElement('div');
+                 el.id = 'second';
+                 document.body.append(el);
+                 window.secondChanges = 0;
+                 el.addEventListener('marginalia:change', () => window.secondChanges++);
+                 return m.mount(el, { article: { id: 'second-doc', title: 'Second', text: 'Wagner and Mali, said Diop.' }, annotator: 'ben' });
+             }).then(h => { window.second = h; done(h.getAnnotations().meta.doc_id); }, e => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(mounted, json!("second-doc"));
+    assert_eq!(b.count("#mg-article").await?, 1, "the first instance keeps the plain ids");
+    assert_eq!(b.count("#second #mg2-article").await?, 1, "the second has ids of its own");
+    let twice = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(m => m.mount(document.getElementById('second'), {})).then(() => done('mounted'), e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    assert!(twice.as_str().unwrap_or("").contains("already holds"), "{twice}");
+
+    // Label in the first instance with the mouse and a key.
+    let text = b.execute("return document.getElementById('cms-body').value;", vec![]).await?;
+    let text = text.as_str().unwrap_or_default().to_string();
+    let (s, e) = cp_range(&text, "Abdallah Diop");
+    b.drag_select_in("#cms-annotator .mg-article", &[], s, e).await?;
+    b.wait_until("return !!document.querySelector('#cms-annotator .mg-pending');", WAIT).await?;
+    b.press("1").await?;
+    b.wait_until("return seen.dom.length > 0 && seen.callback.length > 0;", WAIT).await?;
+    let last: Value = b.execute("return seen.dom[seen.dom.length - 1];", vec![]).await?;
+    assert_eq!(last["spans"][0]["text"], "Abdallah Diop", "the event carries the annotations: {last}");
+    assert_eq!(last["spans"][0]["label"], "PERSON");
+    assert_eq!(last["annotator"], "cms-editor");
+    let callback = b.execute("return seen.callback[seen.callback.length - 1].spans.length;", vec![]).await?;
+    assert_eq!(callback, json!(1));
+    assert_eq!(b.execute("return window.second.getAnnotations().spans.length;", vec![]).await?, json!(0));
+    assert_eq!(b.execute("return window.secondChanges;", vec![]).await?, json!(0), "the second instance heard nothing");
+
+    // Keys in the second instance stay there: select its "Wagner" and press 2.
+    b.drag_select_in("#second .mg-article", &[], 0, 6).await?;
+    b.wait_until("return !!document.querySelector('#second .mg-pending');", WAIT).await?;
+    b.press("2").await?;
+    b.wait_until("return window.second.getAnnotations().spans.length === 1;", WAIT).await?;
+    assert_eq!(b.execute("return window.second.getAnnotations().spans[0].label;", vec![]).await?, json!("ORG"));
+    assert_eq!(b.execute("return window.cmsHandle.getAnnotations().spans.length;", vec![]).await?, json!(1));
+
+    // Destroyed: its element is empty, its handle reaches nothing, and every
+    // listener it installed is gone.
+    b.execute("window.second.destroy();", vec![]).await?;
+    assert_eq!(b.execute("return document.getElementById('second').childElementCount;", vec![]).await?, json!(0));
+    assert_eq!(b.execute("return typeof window.second.getAnnotations;", vec![]).await?, json!("undefined"));
+    assert_eq!(listener_counts(&b).await?, before, "listeners on document and window after destroy");
+    b.close().await
+}
+
+#[tokio::test]
+async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
+    let b = Browser::new().await?;
+    let app = b.app_url();
+    open_cms(&b, &app).await?;
+    // Same origin: the frame says it is ready, takes the article it is sent
+    // and answers a request for its annotations.
+    let loaded = b
+        .wait_until(
+            "const f = document.getElementById('cms-iframe').contentWindow;
+             return !!f.marginalia && f.marginalia.getAnnotations().meta.doc_id === 'cms-article-42-frame';",
+            WAIT,
+        )
+        .await;
+    if loaded.is_err() {
+        let seen = b
+            .execute(
+                "const f = document.getElementById('cms-iframe').contentWindow;
+                 return [window.cmsFrameMessages || null, f.marginalia ? f.marginalia.getAnnotations().meta.doc_id : 'no handle', f.document.querySelector('.mg-notice') ? f.document.querySelector('.mg-notice').textContent : ''];",
+                vec![],
+            )
+            .await?;
+        return Err(format!("the frame did not take the CMS's article; parent saw / frame doc / frame notice: {seen}").into());
+    }
+    b.execute(
+        "const f = document.getElementById('cms-iframe');
+         f.contentWindow.postMessage({ type: 'marginalia:get-annotations', request_id: 'q1' }, new URL(f.src).origin);",
+        vec![],
+    )
+    .await?;
+    let answer = b
+        .wait_until(
+            "return (window.cmsFrameMessages || []).find(m => m.type === 'marginalia:annotations' && m.request_id === 'q1') || false;",
+            WAIT,
+        )
+        .await?;
+    assert_eq!(answer["annotations"]["meta"]["doc_id"], "cms-article-42-frame");
+
+    // Another origin (localhost is not 127.0.0.1): the frame posts nothing
+    // to it and ignores what it sends.
+    let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
+    b.goto(&format!("http://localhost:{port}/cms/")).await?;
+    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    b.execute(
+        "window.foreign = [];
+         window.addEventListener('message', e => { if (e.origin === 'http://127.0.0.1:' + arguments[0]) foreign.push(e.data); });
+         const f = document.createElement('iframe');
+         f.id = 'foreign-frame';
+         f.src = 'http://127.0.0.1:' + arguments[0] + '/';
+         document.body.append(f);",
+        vec![json!(port)],
+    )
+    .await?;
+    // Wait for the framed app to be up (it becomes focusable content), then talk to it.
+    b.client().enter_frame(1).await?;
+    b.wait_until("return !!window.marginalia && !!window.marginalia.getAnnotations;", WAIT).await?;
+    let doc_id = b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?;
+    b.client().enter_parent_frame().await?;
+    b.execute(
+        "document.getElementById('foreign-frame').contentWindow.postMessage({ type: 'marginalia:load', options: { article: { id: 'foreign', text: 'Injected by a foreign page.' } } }, '*');
+         document.getElementById('foreign-frame').contentWindow.postMessage({ type: 'marginalia:get-annotations' }, '*');",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    b.client().enter_frame(1).await?;
+    let after = b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?;
+    b.client().enter_parent_frame().await?;
+    assert_eq!(after, doc_id, "a message from a foreign origin changed the document");
+    assert_ne!(after, json!("foreign"));
+    assert_eq!(b.execute("return window.foreign;", vec![]).await?, json!([]), "the frame posted to a foreign parent");
+    b.close().await
+}
+
+#[tokio::test]
+async fn the_app_works_under_a_strict_content_security_policy() -> Result {
+    // The built app, with a policy that allows nothing inline and no eval:
+    // 'wasm-unsafe-eval' is the only allowance.
+    let dir = temp_dir("csp");
+    let dist = marginalia_e2e::dist_dir();
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name()))?;
+        }
+    }
+    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+    let index = std::fs::read_to_string(dir.join("index.html"))?;
+    let index = index.replacen("<head>", &format!("<head>\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"), 1);
+    std::fs::write(dir.join("index.html"), index)?;
+    let server = Server::serve(&dir);
+
+    let b = Browser::new().await?;
+    b.goto(&server.url()).await?;
+    b.wait_until("return !!window.marginalia && !!document.querySelector('#mg-article .mg-run');", WAIT).await?;
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
+    b.drag_select(s, e).await?;
+    assert_eq!(wait_pending(&b).await?, "Abdallah Diop");
+    b.press("1").await?;
+    wait_span_count(&b, 1).await?;
+    let shadow = b
+        .execute(
+            "const r = [...document.querySelectorAll('#mg-article .mg-run.mg-spanned')].find(r => r.textContent === 'Abdallah Diop');
+             return [r.className, getComputedStyle(r).boxShadow];",
+            vec![],
+        )
+        .await?;
+    assert!(shadow[0].as_str().unwrap_or("").contains("mg-st-"), "{shadow}");
+    assert_ne!(shadow[1], json!("none"), "the span's underline is drawn under the policy: {shadow}");
+    let refused: Vec<String> = b.console_messages().await?.into_iter().filter(|m| m.contains("Content Security Policy")).collect();
+    assert!(refused.is_empty(), "the policy refused something: {refused:#?}");
+    b.close().await
+}
