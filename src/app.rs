@@ -9,6 +9,9 @@ use crate::components::document_form::DocumentForm;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
+use crate::components::review_panel::ReviewPanel;
+use crate::reanchoring::reanchor_onto;
+use std::rc::Rc;
 use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::Toolbar;
@@ -58,10 +61,15 @@ fn init_state(host: &Host) -> AppState {
         match article_from(input) {
             Ok(article) => {
                 let stored = storage::load_work(&article.id, article.sha256()).and_then(|r| r.load(&schema).ok()).filter(|l| !l.spans.is_empty());
+                let mut review = None;
                 let given = match (&stored, &options.annotations) {
                     (None, Some(value)) => annotations_for(&value.to_string(), &article, &schema)
                         .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
-                        .ok(),
+                        .ok()
+                        .map(|(loaded, r)| {
+                            review = r;
+                            loaded
+                        }),
                     _ => None,
                 };
                 let mut editor = Editor::new(Arc::new(article), schema.clone());
@@ -70,7 +78,12 @@ fn init_state(host: &Host) -> AppState {
                         problems.push(format!("The annotations given were not used: {e}"));
                     }
                 }
-                state = Some(AppState::new(editor, info(None)));
+                let mut s = AppState::new(editor, info(None));
+                if let Some(review) = review {
+                    s.notice = Some(Notice { kind: NoticeKind::Info, text: review.summary.clone(), offer: None });
+                    s.review = (!review.items.is_empty()).then(|| std::rc::Rc::new(review));
+                }
+                state = Some(s);
             }
             Err(e) => problems.push(format!("The article given was not opened: {e}")),
         }
@@ -112,7 +125,9 @@ pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
     storage::save_work(&record).map_err(AttrValue::from)
 }
 
-/// Adds the work stored in this browser for an article about to open.
+/// Adds the work stored in this browser for an article about to open; work
+/// stored for an earlier version of the same document (same id, another
+/// text) is re-anchored onto it, with a review.
 pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
         Action::OpenArticle { article, restored: None } => {
@@ -120,6 +135,12 @@ pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
                 .and_then(|r| r.load(schema).ok())
                 .map(|loaded| loaded.snapshot())
                 .filter(|s| !s.spans.is_empty());
+            if restored.is_none() {
+                let earlier = storage::load_latest(&article.id).filter(|r| !r.spans.is_empty());
+                if let Some(Ok((loaded, review))) = earlier.map(|r| reanchor_onto(&r, &article, schema)) {
+                    return Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true };
+                }
+            }
             Action::OpenArticle { article, restored }
         }
         other => other,
@@ -419,6 +440,16 @@ pub fn App(props: &AppProps) -> Html {
         <DocumentForm fields={document_fields}
             onchange={{ let d = dispatch.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetDocumentLabel { key, value })) }} />
     };
+    let review_panel = match &state.review {
+        Some(review) => html! {
+            <ReviewPanel review={review.clone()}
+                onshow={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: true })) }}
+                onkeep={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::KeepReanchored(id))) }}
+                ondelete={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::DeleteReanchored(id))) }}
+                ondismiss={act(|| Action::DismissReview)} />
+        },
+        None => html! {},
+    };
     let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
@@ -467,6 +498,7 @@ pub fn App(props: &AppProps) -> Html {
                     ondelete={act(|| Action::DeleteSelected)}
                     document={document_form}
                     claim={claim_form}
+                    review={review_panel}
                 />
             </div>
             if let Some(chooser) = &state.chooser {

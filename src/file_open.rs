@@ -11,6 +11,7 @@ use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::{brat, Format};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{default_doc_id, LoadedRecord, Record};
+use crate::reanchoring::{reanchor_onto, AnchorReview};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,21 +115,34 @@ fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String>
     }
 }
 
-/// Annotations a page hands over (`setAnnotations`, mount options) for the
-/// article open now, checked against it and the schema.
-pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> Result<LoadedRecord, String> {
-    let records = read_records(json, schema)?;
-    let record = records
-        .into_iter()
-        .find(|r| sha256_hex(&r.text) == current.sha256())
-        .ok_or_else(|| format!("these annotations are for a different text than the article open now (“{}”)", current.title))?;
-    record.load(schema).map_err(|e| e.to_string())
+/// Annotations a page hands over (`setAnnotations`, mount options, a
+/// `marginalia:load` message) for `current`, checked against it and the
+/// schema. Annotations made on another version of the text are re-anchored
+/// onto it, with the review the annotator should see.
+pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
+    let mut records = read_records(json, schema)?;
+    match records.iter().position(|r| sha256_hex(&r.text) == current.sha256()) {
+        Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
+        None => {
+            let (loaded, review) = reanchor_onto(&records[0], current, schema)?;
+            Ok((loaded, Some(review)))
+        }
+    }
 }
 
 /// Applies the document of `records` that annotates the article open now
 /// (or offers the first as a document of its own).
 fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Action {
     let index = records.iter().position(|r| sha256_hex(&r.text) == current.sha256()).unwrap_or(0);
+    // A save of this same document made before its text was edited: moved
+    // onto the text open now, with a review, rather than refused.
+    let same_document = records[index].meta.doc_id == current.id && sha256_hex(&records[index].text) != current.sha256();
+    if same_document {
+        return match reanchor_onto(&records[index], current, schema) {
+            Ok((loaded, review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: false },
+            Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+        };
+    }
     let loaded = records.swap_remove(index).load(schema);
     match loaded {
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),

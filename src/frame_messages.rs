@@ -74,33 +74,38 @@ fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: margi
     match &options.article {
         Some(input) => {
             let article = article_from(input)?;
-            let restored = match &options.annotations {
-                Some(v) => Some(annotations_for(&v.to_string(), &article, &schema)?.snapshot()),
+            let given = match &options.annotations {
+                Some(v) => Some(annotations_for(&v.to_string(), &article, &schema)?),
                 None => None,
             };
             if options.schema.is_some() {
                 dispatch.dispatch(Action::SetSchema((*schema).clone()));
             }
             let _ = crate::app::persist(state);
-            let open = Action::OpenArticle { article, restored };
-            dispatch.dispatch(if restored_is_none(&open) { crate::app::with_stored_work(open, &schema) } else { open });
+            dispatch.dispatch(match given {
+                None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None }, &schema),
+                Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()) },
+                Some((loaded, Some(review))) => {
+                    Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: true }
+                }
+            });
         }
         None => {
             if options.schema.is_some() {
                 dispatch.dispatch(Action::SetSchema((*schema).clone()));
             }
             if let Some(v) = &options.annotations {
-                let loaded = annotations_for(&v.to_string(), state.article(), &schema)?;
-                dispatch.dispatch(Action::ApplyRecord(std::rc::Rc::new(loaded)));
+                let (loaded, review) = annotations_for(&v.to_string(), state.article(), &schema)?;
+                dispatch.dispatch(match review {
+                    Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
+                    None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
+                });
             }
         }
     }
     Ok(())
 }
 
-fn restored_is_none(action: &Action) -> bool {
-    matches!(action, Action::OpenArticle { restored: None, .. })
-}
 
 /// Listens to the parent frame, when there is an allowed one.
 pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameLink> {

@@ -179,8 +179,11 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
                 Some(text) => text,
                 None => js_sys::JSON::stringify(&input)?.into(),
             };
-            let loaded = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
-            s.dispatch(Action::ApplyRecord(std::rc::Rc::new(loaded)));
+            let (loaded, review) = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
+            s.dispatch(match review {
+                Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
+                None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
+            });
             Ok(())
         })
         .into_js_value(),

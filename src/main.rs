@@ -21,6 +21,7 @@ mod keymap;
 mod mount;
 mod page_config;
 mod panic_report;
+mod reanchoring;
 mod selection_map;
 mod state;
 mod storage;

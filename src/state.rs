@@ -15,6 +15,7 @@ use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
 use std::ops::Range;
+use crate::reanchoring::AnchorReview;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -101,6 +102,15 @@ pub enum Action {
     SetSchema(LabelSchema),
     /// Paragraphs `first..last` are in the viewport (from scrolling).
     ShowParagraphs { first: usize, last: usize },
+    /// Annotations re-anchored from an earlier version of the text: applied
+    /// to the article open now, or (`open`) opened with their article.
+    ApplyReanchored { loaded: Rc<LoadedRecord>, review: Rc<AnchorReview>, open: bool },
+    /// The annotator checked a re-anchored span and keeps it.
+    KeepReanchored(SpanId),
+    /// The annotator removes a re-anchored span (one undo step).
+    DeleteReanchored(SpanId),
+    /// Closes the review (orphaned spans stay left out).
+    DismissReview,
     /// Sets (or clears) an attribute of a span (a claim's verdict…).
     SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
     /// Links the selected claim to a span or free text.
@@ -161,6 +171,8 @@ pub struct AppState {
     /// The host asked for a read-only view: the annotations can be looked
     /// at, selected and exported, not changed.
     pub read_only: bool,
+    /// Re-anchored spans waiting for the annotator's look.
+    pub review: Option<Rc<AnchorReview>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +201,7 @@ impl AppState {
             scroll_to: None,
             scroll_seq: 0,
             read_only: false,
+            review: None,
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -298,7 +311,17 @@ impl AppState {
         self.selected = None;
         self.chooser = None;
         self.linking = None;
+        self.review = None;
         self.changed();
+    }
+
+    /// Takes span `id` off the review list; closes the list when it is done.
+    fn reviewed(&mut self, id: SpanId) {
+        if let Some(review) = &self.review {
+            let mut review = (**review).clone();
+            review.items.retain(|i| i.id != Some(id));
+            self.review = (!review.items.is_empty()).then(|| Rc::new(review));
+        }
     }
 }
 
@@ -475,6 +498,30 @@ impl Reducible for AppState {
                 }
                 Err(e) => s.error(format!("The save could not be applied: {e}. Your work is unchanged.")),
             },
+            Action::ApplyReanchored { loaded, review, open } => {
+                if open {
+                    s.open(loaded.article.clone(), Some(loaded.snapshot()));
+                } else if let Err(e) = s.editor.replace_snapshot(loaded.snapshot()) {
+                    s.error(format!("The re-anchored annotations could not be applied: {e}. Your work is unchanged."));
+                    return Rc::new(s);
+                } else {
+                    s.selected = None;
+                    s.changed();
+                }
+                s.info(review.summary.clone());
+                s.review = (!review.items.is_empty()).then_some(review);
+            }
+            Action::KeepReanchored(id) => s.reviewed(id),
+            Action::DeleteReanchored(id) => {
+                if s.editor.annotations().get(id).is_some() {
+                    s.selected = Some(id);
+                    let mut after = (*Rc::new(s).reduce(Action::DeleteSelected)).clone();
+                    after.reviewed(id);
+                    return Rc::new(after);
+                }
+                s.reviewed(id);
+            }
+            Action::DismissReview => s.review = None,
             Action::OpenRecord(loaded) => {
                 let n = loaded.spans.len();
                 let title = loaded.article.title.clone();

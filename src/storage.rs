@@ -59,6 +59,25 @@ pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
     Record::parse(&json).ok().map(|r| Record { text, ..r })
 }
 
+/// The newest work stored for document `doc_id` on any version of its text
+/// (by `updated_at`, else `created_at`): what re-anchoring starts from when
+/// the article arrives edited.
+pub fn load_latest(doc_id: &str) -> Option<Record> {
+    let storage = local().ok()?;
+    let prefix = format!("{PREFIX}:doc:{doc_id}:");
+    let mut best: Option<Record> = None;
+    for i in 0..storage.length().ok()? {
+        let Some(key) = storage.key(i).ok().flatten() else { continue };
+        let Some(sha) = key.strip_prefix(&prefix) else { continue };
+        let Some(record) = load_work(doc_id, sha) else { continue };
+        let stamp = |r: &Record| r.updated_at.clone().or_else(|| r.created_at.clone()).unwrap_or_default();
+        if best.as_ref().is_none_or(|b| stamp(&record) > stamp(b)) {
+            best = Some(record);
+        }
+    }
+    best
+}
+
 /// The record of the document that was open last.
 pub fn load_current() -> Option<Record> {
     let json = local().ok()?.get_item(&format!("{PREFIX}:current")).ok()??;

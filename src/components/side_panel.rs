@@ -48,6 +48,9 @@ pub struct SidePanelProps {
     /// The selected claim's attributes and links, under its details.
     #[prop_or_default]
     pub claim: Html,
+    /// Re-anchored spans to review, at the top.
+    #[prop_or_default]
+    pub review: Html,
 }
 
 /// Items listed per label before "Show all": thousands of list items would
@@ -62,6 +65,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     html! {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
             <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
+            { props.review.clone() }
             { props.document.clone() }
             if let Some((_, label, quote)) = &props.selected {
                 <div class="mg-selected-detail" aria-live="polite">
