@@ -9,6 +9,7 @@ use crate::components::document_form::DocumentForm;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
+use crate::components::save_conflict::SaveConflict;
 use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::Toolbar;
@@ -16,7 +17,7 @@ use crate::file_open::{open_bytes, open_pasted};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
-use crate::{clock, download, file_read, js_api, storage, viewport};
+use crate::{clock, download, file_read, js_api, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -89,6 +90,8 @@ pub fn App() -> Html {
     let state = use_reducer(init_state);
     let paste_open = use_state(|| false);
     let stored = use_state_eq(|| Ok::<(), AttrValue>(()));
+    let save_endpoint = use_memo((), |_| save_param::save_endpoint_from_page());
+    let remote = remote_save::use_remote_save(&state, (*save_endpoint).clone());
 
     // Keep the work in this browser: a moment after each change (a burst of
     // labels is written once, off the path of the next frame) and at once
@@ -354,6 +357,9 @@ pub fn App() -> Html {
                 // In the sticky header: a message about a file opened while
                 // the article is scrolled must show where the user is looking.
                 <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
+                if let Some(r) = remote.as_ref().filter(|r| r.view.conflict) {
+                    <SaveConflict pending={r.view.pending} onkeepmine={r.keep_mine.clone()} onloadtheirs={r.load_theirs.clone()} />
+                }
             </header>
             if *paste_open {
                 <PasteDialog onopen={on_paste_open} onclose={{ let p = paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
@@ -381,7 +387,8 @@ pub fn App() -> Html {
                     onclose={act(|| Action::Escape)}
                 />
             }
-            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()} />
+            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()}
+                remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
     }
 }

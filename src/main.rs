@@ -12,6 +12,8 @@ mod html_import;
 mod js_api;
 mod keymap;
 mod panic_report;
+mod remote_save;
+mod save_param;
 mod selection_map;
 mod state;
 mod storage;

@@ -9,6 +9,7 @@ pub mod label_bar;
 pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;
+pub mod save_conflict;
 pub mod side_panel;
 pub mod status_bar;
 pub mod toolbar;
