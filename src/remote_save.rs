@@ -191,7 +191,7 @@ impl Saver {
                 let (outcome, body) = self.get().await;
                 (outcome, body.filter(|_| purpose != LoadPurpose::KeepMine))
             }
-            Request::Save { precondition, .. } => (self.put(precondition).await, None),
+            Request::Save { precondition, revision, .. } => (self.put(precondition, revision).await, None),
         };
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
         let now = now_ms();
@@ -235,8 +235,9 @@ impl Saver {
         }
     }
 
-    /// `PUT`s the work as it is now.
-    async fn put(&self, precondition: Precondition) -> Outcome {
+    /// `PUT`s the work as it is now, which is `revision` (sent along in
+    /// `X-Marginalia-Revision`, so a server can see it never gets one twice).
+    async fn put(&self, precondition: Precondition, revision: u64) -> Outcome {
         let body = {
             let app = self.app();
             let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
@@ -244,6 +245,7 @@ impl Saver {
         };
         let headers = Headers::new().expect("Headers");
         let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("X-Marginalia-Revision", &revision.to_string());
         let _ = match &precondition {
             Precondition::IfMatch(tag) => headers.set("If-Match", tag),
             Precondition::IfNoneMatchAny => headers.set("If-None-Match", "*"),

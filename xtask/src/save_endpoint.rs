@@ -30,6 +30,8 @@ pub const PREFIX: &str = "/api/annotations/";
 pub struct PutLog {
     pub doc: String,
     pub body: String,
+    /// The writer's revision (`X-Marginalia-Revision`), when it sent one.
+    pub revision: Option<u64>,
     /// The answer's status (201/204 written, 412 refused, 500 injected…).
     pub status: u16,
 }
@@ -117,7 +119,8 @@ impl SaveEndpoint {
         };
         if req.method == "PUT" {
             let body = String::from_utf8_lossy(&req.body).into_owned();
-            store.puts.push(PutLog { doc, body, status: response.status });
+            let revision = req.header("x-marginalia-revision").and_then(|r| r.parse().ok());
+            store.puts.push(PutLog { doc, body, revision, status: response.status });
         }
         Some(response)
     }
