@@ -13,7 +13,9 @@ use crate::components::save_conflict::SaveConflict;
 use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::Toolbar;
-use crate::file_open::{open_bytes, open_pasted};
+use crate::article_input::article_from;
+use crate::file_open::{annotations_for, open_bytes, open_pasted};
+use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
@@ -24,7 +26,7 @@ use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::snap::Precision;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
@@ -34,22 +36,66 @@ const DEFAULT_ID: &str = "mali-russia-wagner";
 const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
 const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.txt");
 
-/// The work open last in this browser, else the default article.
-fn init_state() -> AppState {
-    let schema = Arc::new(storage::load_schema().unwrap_or_else(LabelSchema::news_default));
-    let now = Some(clock::now_iso());
-    if let Some(record) = storage::load_current() {
-        let created_at = record.created_at.clone().or(now.clone());
-        if let Ok(loaded) = record.load(&schema) {
-            let snapshot = loaded.snapshot();
-            let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
-            if editor.restore_snapshot(snapshot).is_ok() {
-                return AppState::new(editor, SaveInfo { annotator: None, created_at, updated_at: None });
+/// The first state of an instance: the article its host gives (with the
+/// work stored for it in this browser, else the annotations the host gives),
+/// or on the standalone page the work open last in this browser; else the
+/// default article. Options that cannot be used are said in a notice.
+fn init_state(host: &Host) -> AppState {
+    let options = &host.options;
+    let mut problems: Vec<String> = host.startup_error.iter().cloned().collect();
+    let schema = match &options.schema {
+        Some(value) => LabelSchema::from_json(&value.to_string()).map_err(|e| problems.push(format!("The label schema given was not used: {e}"))).ok(),
+        None if host.standalone => storage::load_schema(),
+        None => None,
+    };
+    let schema = Arc::new(schema.unwrap_or_else(LabelSchema::news_default));
+    let info = |created_at: Option<String>| SaveInfo {
+        annotator: options.annotator.clone(),
+        created_at: created_at.or_else(|| Some(clock::now_iso())),
+        updated_at: None,
+    };
+    let mut state = None;
+    if let Some(input) = &options.article {
+        match article_from(input) {
+            Ok(article) => {
+                let stored = storage::load_work(&article.id, article.sha256()).and_then(|r| r.load(&schema).ok()).filter(|l| !l.spans.is_empty());
+                let given = match (&stored, &options.annotations) {
+                    (None, Some(value)) => annotations_for(&value.to_string(), &article, &schema)
+                        .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
+                        .ok(),
+                    _ => None,
+                };
+                let mut editor = Editor::new(Arc::new(article), schema.clone());
+                if let Some(loaded) = stored.or(given) {
+                    if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
+                        problems.push(format!("The annotations given were not used: {e}"));
+                    }
+                }
+                state = Some(AppState::new(editor, info(None)));
+            }
+            Err(e) => problems.push(format!("The article given was not opened: {e}")),
+        }
+    } else if host.standalone {
+        if let Some(record) = storage::load_current() {
+            let created_at = record.created_at.clone();
+            if let Ok(loaded) = record.load(&schema) {
+                let snapshot = loaded.snapshot();
+                let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
+                if editor.restore_snapshot(snapshot).is_ok() {
+                    state = Some(AppState::new(editor, info(created_at)));
+                }
             }
         }
     }
-    let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
-    AppState::new(Editor::new(Arc::new(article), schema), SaveInfo { annotator: None, created_at: now, updated_at: None })
+    let mut state = state.unwrap_or_else(|| {
+        let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
+        AppState::new(Editor::new(Arc::new(article), schema), info(None))
+    });
+    state.read_only = options.read_only;
+    if !problems.is_empty() {
+        state.notice = Some(Notice { kind: NoticeKind::Error, text: problems.join(" "), offer: None });
+    }
+    state
 }
 
 /// How long after a change the work is written to local storage.
@@ -68,7 +114,7 @@ pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
 }
 
 /// Adds the work stored in this browser for an article about to open.
-fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
+pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
         Action::OpenArticle { article, restored: None } => {
             let restored = storage::load_work(&article.id, article.sha256())
@@ -85,13 +131,36 @@ fn error(text: String) -> Action {
     Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub host: HostRef,
+}
+
+/// The record a host receives with an event: the save without its derived
+/// tokens (they can be rebuilt from the text, and events fire often).
+fn event_detail(state: &AppState) -> JsValue {
+    let record = Record::from_editor(&state.editor, &state.save_info, false);
+    js_sys::JSON::parse(&serde_json::to_string(&record).unwrap_or_default()).unwrap_or(JsValue::NULL)
+}
+
 #[component]
-pub fn App() -> Html {
-    let state = use_reducer(init_state);
+pub fn App(props: &AppProps) -> Html {
+    let host = props.host.clone();
+    let state = {
+        let host = host.clone();
+        use_reducer(move || init_state(&host))
+    };
     let paste_open = use_state(|| false);
     let stored = use_state_eq(|| Ok::<(), AttrValue>(()));
-    let save_endpoint = use_memo((), |_| save_param::save_endpoint_from_page());
-    let remote = remote_save::use_remote_save(&state, (*save_endpoint).clone());
+    let save_endpoint = {
+        let host = host.clone();
+        use_memo((), move |_| save_param::save_endpoint(&host))
+    };
+    let on_remote_saved = {
+        let (state, host) = (state.clone(), host.clone());
+        Callback::from(move |_: ()| host.emit(HostEvent::Save, &event_detail(&state.clone())))
+    };
+    let remote = remote_save::use_remote_save(&state, (*save_endpoint).clone(), on_remote_saved);
 
     // Keep the work in this browser: a moment after each change (a burst of
     // labels is written once, off the path of the next frame) and at once
@@ -99,10 +168,31 @@ pub fn App() -> Html {
     {
         let state = state.clone();
         let stored = stored.clone();
+        let host = host.clone();
         let timer = use_mut_ref(|| None::<Timeout>);
+        let reported = use_mut_ref(|| state.revision);
         use_effect_with(state.revision, move |_| {
-            let pending = Timeout::new(PERSIST_DELAY_MS, move || stored.set(persist(&state)));
+            let pending = Timeout::new(PERSIST_DELAY_MS, move || {
+                stored.set(persist(&state));
+                // The host hears of each settled burst of changes once.
+                if *reported.borrow() != state.revision {
+                    *reported.borrow_mut() = state.revision;
+                    host.emit(HostEvent::Change, &event_detail(&state));
+                }
+            });
             *timer.borrow_mut() = Some(pending);
+        });
+    }
+    // Errors shown in the page are reported to the host too.
+    {
+        let host = host.clone();
+        let error = state.notice.as_ref().filter(|n| n.kind == NoticeKind::Error).map(|n| n.text.clone());
+        use_effect_with(error, move |error| {
+            if let Some(message) = error {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
+                host.emit(HostEvent::Error, &detail);
+            }
         });
     }
     {
@@ -139,10 +229,11 @@ pub fn App() -> Html {
 
     // The side panel sticks below the header, whose height changes with
     // notices and with wrapping: keep `--mg-header-h` equal to it.
-    use_effect(|| {
-        let doc = web_sys::window().and_then(|w| w.document());
-        let header = doc.as_ref().and_then(|d| d.query_selector(".mg-header").ok().flatten());
-        let app = doc.as_ref().and_then(|d| d.query_selector(".mg-app").ok().flatten());
+    {
+    let host = host.clone();
+    use_effect(move || {
+        let header = host.element.query_selector(".mg-header").ok().flatten();
+        let app = host.element.query_selector(".mg-app").ok().flatten();
         if let (Some(header), Some(app)) = (header, app.and_then(|a| a.dyn_into::<HtmlElement>().ok())) {
             let height = format!("{}px", header.get_bounding_client_rect().height().ceil());
             if app.style().get_property_value("--mg-header-h").ok().as_deref() != Some(height.as_str()) {
@@ -150,20 +241,24 @@ pub fn App() -> Html {
             }
         }
     });
+    }
 
     // Bring a chosen span, or the keyboard caret, into view.
     {
         let state = state.clone();
-        use_effect_with(state.scroll_seq, move |_| scroll_into_view(state.scroll_to));
+        let host = host.clone();
+        use_effect_with(state.scroll_seq, move |_| scroll_into_view(&host, state.scroll_to));
     }
 
     // Mouse, focus and keyboard gestures, for the app's lifetime.
     {
         let state = state.clone();
+        let host = host.clone();
         use_effect_with((), move |_| {
-            let gestures = gestures::install(state.clone());
-            let viewport = viewport::track(state.clone());
-            let api = js_api::expose(state);
+            let gestures = gestures::install(state.clone(), host.clone());
+            let viewport = viewport::track(state.clone(), host.clone());
+            let api = js_api::expose(state.clone(), &host);
+            host.emit(HostEvent::Ready, &event_detail(&state));
             move || drop((gestures, viewport, api))
         });
     }
@@ -219,6 +314,7 @@ pub fn App() -> Html {
     let save = {
         let state = state.clone();
         let d = dispatch.clone();
+        let host = host.clone();
         Callback::from(move |_: ()| {
             let mut info = state.save_info.clone();
             info.updated_at = Some(clock::now_iso());
@@ -226,6 +322,8 @@ pub fn App() -> Html {
             let name = format!("{}.marginalia.json", state.article().id);
             if download::download_text(&name, "application/json", &record.to_json()).is_err() {
                 d.dispatch(error("The browser refused the download; your work is still kept in this browser.".into()));
+            } else {
+                host.emit(HostEvent::Save, &event_detail(&state));
             }
         })
     };
@@ -333,7 +431,11 @@ pub fn App() -> Html {
     let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
-        <div class="mg-app" {ondrop} {ondragover}>
+        <ContextProvider<HostRef> context={host.clone()}>
+        <div class={classes!("mg-app", state.read_only.then_some("mg-read-only"))} {ondrop} {ondragover}>
+            if !host.standalone {
+                <div class="mg-crash" role="alert" hidden=true></div>
+            }
             <header class="mg-header">
                 <div class="mg-brand">
                     <h1>{ "Marginalia" }</h1>
@@ -364,7 +466,7 @@ pub fn App() -> Html {
             if *paste_open {
                 <PasteDialog onopen={on_paste_open} onclose={{ let p = paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
             }
-            <p id="mg-help" class="mg-visually-hidden">
+            <p id={host.id("help")} class="mg-visually-hidden">
                 { "Select text with the mouse, or use the arrow keys to move through words and Shift with arrows to extend; then press a label's number key. Tab reaches each annotation; Delete removes the selected one." }
             </p>
             <div class="mg-body">
@@ -390,20 +492,20 @@ pub fn App() -> Html {
             <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()}
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
+        </ContextProvider<HostRef>>
     }
 }
 
-fn scroll_into_view(target: Option<ScrollTarget>) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
     let options = ScrollIntoViewOptions::new();
     let element = match target {
         Some(ScrollTarget::Span(id)) => {
             options.set_block(ScrollLogicalPosition::Center);
-            doc.get_element_by_id(&format!("mg-tag-{}", id.0))
+            host.find(&format!("tag-{}", id.0))
         }
         Some(ScrollTarget::Pending) => {
             options.set_block(ScrollLogicalPosition::Nearest);
-            doc.query_selector(".mg-pending").ok().flatten()
+            host.element.query_selector(".mg-pending").ok().flatten()
         }
         None => None,
     };

@@ -10,7 +10,7 @@ use marginalia_core::formats::detect::{detect, import_any};
 use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::{brat, Format};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{default_doc_id, Record};
+use marginalia_core::record::{default_doc_id, LoadedRecord, Record};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,14 @@ fn open_article(id: String, title: String, text: String, what: &str) -> Action {
 /// A file that is no known format gets the Marginalia reader's messages:
 /// a Marginalia save is what people open most.
 fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
+    match read_records(json, schema) {
+        Ok(records) => apply_records(name, records, current, schema),
+        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+    }
+}
+
+/// The documents of a JSON input in any format Marginalia reads.
+fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
     let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
     let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
     let many = || {
@@ -99,15 +107,22 @@ fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) ->
             .map(|docs| docs.into_iter().map(|(_, r)| r).collect())
             .map_err(|e| format!("line {}: {}", e.line, e.message))
     };
-    let records = match first {
+    match first {
         None => single(),
         Some(Format::Marginalia) => single().or_else(|e| many().map_err(|_| e)),
         Some(_) => many(),
-    };
-    match records {
-        Ok(records) => apply_records(name, records, current, schema),
-        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
     }
+}
+
+/// Annotations a page hands over (`setAnnotations`, mount options) for the
+/// article open now, checked against it and the schema.
+pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> Result<LoadedRecord, String> {
+    let records = read_records(json, schema)?;
+    let record = records
+        .into_iter()
+        .find(|r| sha256_hex(&r.text) == current.sha256())
+        .ok_or_else(|| format!("these annotations are for a different text than the article open now (“{}”)", current.title))?;
+    record.load(schema).map_err(|e| e.to_string())
 }
 
 /// Applies the document of `records` that annotates the article open now

@@ -2,6 +2,7 @@
 //! [`Action`]s: one set for the whole article (not one per run), removed
 //! when the returned [`Gestures`] is dropped.
 
+use crate::host::{Host, HostRef};
 use crate::keymap::{action_for, KeyPress};
 use crate::selection_map::{clear_selection, selection_in};
 use crate::state::{Action, AppState};
@@ -15,9 +16,6 @@ pub struct Gestures {
     _listeners: Vec<EventListener>,
 }
 
-fn article_element() -> Option<Element> {
-    web_sys::window()?.document()?.get_element_by_id("mg-article")
-}
 
 fn target_element(e: &web_sys::Event) -> Option<Element> {
     let t = e.target()?;
@@ -37,13 +35,12 @@ fn tag_span(el: &Element) -> Option<SpanId> {
 /// fresh clone: a handle keeps every state it has dereferenced alive (Yew's
 /// deref history), so dereferencing the long-lived one would leak a copy
 /// of the annotations per change.
-/// Focuses the element `selector` names once the current render is done.
-fn focus_later(selector: &str) {
-    let selector = selector.to_string();
+/// Focuses this instance's element with id `name` once the current render
+/// is done.
+fn focus_later(host: &HostRef, name: String) {
+    let host = host.clone();
     gloo::timers::callback::Timeout::new(0, move || {
-        let el = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&selector).ok().flatten());
+        let el = host.find(&name);
         if let Some(h) = el.as_ref().and_then(|e| e.dyn_ref::<HtmlElement>()) {
             let _ = h.focus();
         }
@@ -51,17 +48,31 @@ fn focus_later(selector: &str) {
     .forget();
 }
 
-pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
+/// Whether an event belongs to this instance: its target is inside the
+/// instance's element. The standalone page owns the whole document (a key
+/// pressed with nothing focused still labels the selection).
+fn is_ours(host: &Host, target: Option<&Element>) -> bool {
+    match target {
+        Some(t) => host.element.contains(Some(t)) || (host.standalone && !t.closest(".mg-app").ok().flatten().is_some()),
+        None => host.standalone,
+    }
+}
+
+pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let mut listeners = Vec::new();
 
     // Selecting text (a drag, a double-click) or clicking on a span.
     {
         let state = state.clone();
+        let host = host.clone();
         listeners.push(EventListener::new(&document, "mouseup", move |e| {
             let state = state.clone();
-            let Some(root) = article_element() else { return };
+            let Some(root) = host.find("article") else { return };
             let Some(target) = target_element(e) else { return };
+            if !is_ours(&host, Some(&target)) {
+                return;
+            }
             let mouse: &MouseEvent = e.unchecked_ref();
             let article = state.article().clone();
             if let Some((anchor, focus)) = selection_in(&root, article.index()) {
@@ -87,9 +98,11 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     // made), or reached with Tab (which selects it).
     {
         let state = state.clone();
+        let host = host.clone();
         listeners.push(EventListener::new(&document, "click", move |e| {
             let state = state.clone();
-            if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
+            let target = target_element(e).filter(|t| host.element.contains(Some(t)));
+            if let Some(id) = target.as_ref().and_then(tag_span) {
                 let mouse: &MouseEvent = e.unchecked_ref();
                 state.dispatch(Action::ClickSpans { spans: vec![id], x: mouse.client_x(), y: mouse.client_y() });
             }
@@ -97,9 +110,11 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
     }
     {
         let state = state.clone();
+        let host = host.clone();
         listeners.push(EventListener::new(&document, "focusin", move |e| {
             let state = state.clone();
-            if let Some(id) = target_element(e).as_ref().and_then(tag_span) {
+            let target = target_element(e).filter(|t| host.element.contains(Some(t)));
+            if let Some(id) = target.as_ref().and_then(tag_span) {
                 state.dispatch(Action::SelectSpan { id, scroll: false });
             }
         }));
@@ -115,6 +130,9 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                 return;
             }
             let target = target_element(e);
+            if !is_ours(&host, target.as_ref()) {
+                return;
+            }
             // The claim form is reached from the claim's tag with Enter and
             // left with Escape, back to the tag: Tab from a tag goes on to
             // the next tag (and selects it), so it cannot lead into the form.
@@ -123,7 +141,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                     if let Some(id) = tag_span(t) {
                         e.prevent_default();
                         state.dispatch(Action::SelectSpan { id, scroll: false });
-                        focus_later("#mg-claim-form-first");
+                        focus_later(&host, "claim-form-first".into());
                         return;
                     }
                 }
@@ -134,7 +152,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                 {
                     if let Some(id) = state.selected {
                         e.prevent_default();
-                        focus_later(&format!("#mg-tag-{}", id.0));
+                        focus_later(&host, format!("tag-{}", id.0));
                         return;
                     }
                 }
@@ -151,7 +169,7 @@ pub fn install(state: UseReducerHandle<AppState>) -> Gestures {
                     matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA")
                         || t.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
                 });
-            let in_article = target.as_ref().is_some_and(|t| t.closest("#mg-article").ok().flatten().is_some());
+            let in_article = target.as_ref().is_some_and(|t| t.closest(".mg-article").ok().flatten().is_some());
             let press = KeyPress {
                 key: &key.key(),
                 ctrl: key.ctrl_key(),

@@ -1,10 +1,17 @@
-//! `window.marginalia`: a small programmatic handle on the running app, for
-//! page scripts, end-to-end tests and benchmarks. It goes through the same
-//! actions as the UI, so what it does is undoable and persisted like a
-//! gesture. (The embedding work grows this into the public JavaScript API.)
+//! The handle a page holds on an instance (`window.marginalia` on the
+//! standalone page, what `mount` resolves to elsewhere). It goes through the
+//! same actions as the UI, so what it does is undoable and persisted like a
+//! gesture.
 //!
 //! - `getAnnotations()` → the saved record (as `Save JSON` writes it)
+//! - `setAnnotations(json)` → applies annotations of the article open now,
+//!   in any format Marginalia reads (a record, a Prodigy task…); one undo step
+//! - `setArticle({ id, title, url, text | html })` → opens another article
+//!   (with the work stored for it in this browser, if any)
 //! - `setDocument({ id, title, text, spans? })` → opens a text with spans
+//! - `export(format)` → `{ text, losses }`: the document in a dataset format
+//!   (`spacy`, `iob2`, `bilou`, `brat` (the `.ann`), `w3c`, `label-studio`,
+//!   `doccano`, `marginalia`)
 //! - `addSpan(start, end, label)` → the new span's id (`"s3"`); code points
 //! - `removeSpan(id)`, `undo()`, `redo()`
 //! - `memoryBytes()` → the size of the WebAssembly memory (for benchmarks)
@@ -13,7 +20,11 @@
 //! shows. Each call works on a fresh clone of the reducer handle (see
 //! `gestures::install`: a long-lived handle would keep every state alive).
 
+use crate::host::Host;
 use crate::state::{Action, AppState};
+use marginalia_core::embed::ArticleInput;
+use marginalia_core::formats::stream::export_file;
+use marginalia_core::formats::Format;
 use marginalia_core::article::Article;
 use marginalia_core::command::Snapshot;
 use marginalia_core::record::{spans_from_record, Record, RecordSpan};
@@ -23,15 +34,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::UseReducerHandle;
 
-/// Keeps the closures alive; dropping it removes `window.marginalia`.
+/// Keeps the closures alive; dropping it takes the methods off the handle,
+/// so a destroyed instance's handle holds nothing that reaches it.
 pub struct JsApi {
+    api: js_sys::Object,
+    names: Vec<&'static str>,
     _closures: Vec<JsValue>,
 }
 
 impl Drop for JsApi {
     fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            let _ = js_sys::Reflect::delete_property(&w, &JsValue::from_str("marginalia"));
+        for name in &self.names {
+            let _ = js_sys::Reflect::delete_property(&self.api, &JsValue::from_str(name));
         }
     }
 }
@@ -55,12 +69,14 @@ fn last_error(state: &AppState) -> JsValue {
     js_error(state.notice.as_ref().map_or("the action was refused".to_string(), |n| n.text.clone()))
 }
 
-pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
-    let api = js_sys::Object::new();
+pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
+    let api = host.api.clone();
     let mut closures = Vec::new();
-    let mut method = |name: &str, f: JsValue| {
+    let mut names = Vec::new();
+    let mut method = |name: &'static str, f: JsValue| {
         let _ = js_sys::Reflect::set(&api, &JsValue::from_str(name), &f);
         closures.push(f);
+        names.push(name);
     };
 
     let s = state.clone();
@@ -139,8 +155,55 @@ pub fn expose(state: UseReducerHandle<AppState>) -> JsApi {
     let s = state.clone();
     method("redo", Closure::<dyn Fn()>::new(move || s.dispatch(Action::Redo)).into_js_value());
 
-    if let Some(w) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&w, &JsValue::from_str("marginalia"), &api);
-    }
-    JsApi { _closures: closures }
+    let s = state.clone();
+    method(
+        "setArticle",
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
+            let s = s.clone();
+            let json: String = js_sys::JSON::stringify(&input)?.into();
+            let input: ArticleInput = serde_json::from_str(&json).map_err(js_error)?;
+            let article = crate::article_input::article_from(&input).map_err(js_error)?;
+            let _ = crate::app::persist(&s);
+            s.dispatch(crate::app::with_stored_work(Action::OpenArticle { article, restored: None }, s.editor.schema()));
+            Ok(())
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "setAnnotations",
+        Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
+            let s = s.clone();
+            let json: String = match input.as_string() {
+                Some(text) => text,
+                None => js_sys::JSON::stringify(&input)?.into(),
+            };
+            let loaded = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
+            s.dispatch(Action::ApplyRecord(std::rc::Rc::new(loaded)));
+            Ok(())
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "export",
+        Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |name: String| {
+            let s = s.clone();
+            let format = Format::from_name(&name).ok_or_else(|| {
+                js_error(format!("no format {name:?}: use one of {}", Format::ALL.map(|f| f.name()).join(", ")))
+            })?;
+            let record = Record::from_editor(&s.editor, &s.save_info, true);
+            let (text, losses) = export_file(format, &record).map_err(js_error)?;
+            let out = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&out, &"text".into(), &JsValue::from_str(&text));
+            let list: js_sys::Array = losses.iter().map(|l| JsValue::from_str(l)).collect();
+            let _ = js_sys::Reflect::set(&out, &"losses".into(), &list);
+            Ok(out.into())
+        })
+        .into_js_value(),
+    );
+
+    JsApi { api, names, _closures: closures }
 }

@@ -1,30 +1,39 @@
 //! Marginalia's web app: the Yew components over `marginalia-core`, with the
 //! browser glue in small modules named for what they do.
+//!
+//! Two ways in: the standalone page (`index.html` has `#mg-root`; `main`
+//! mounts there and exposes `window.marginalia`), and `mount(element,
+//! options)` for a host page that imports the module (see `mount.rs`).
 
 mod app;
+mod article_input;
 mod clock;
 mod components;
 mod download;
 mod file_open;
 mod file_read;
 mod gestures;
+mod host;
 mod html_import;
 mod js_api;
 mod keymap;
+mod mount;
+mod page_config;
 mod panic_report;
 mod remote_save;
 mod save_param;
 mod selection_map;
 mod state;
 mod storage;
+mod style_classes;
 mod view_model;
 mod viewport;
 
 fn main() {
     panic_report::install();
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("mg-root"))
-        .expect("index.html has #mg-root");
-    yew::Renderer::<app::App>::with_root(root).render();
+    // A host page that imports the module has no #mg-root: it calls `mount`.
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
+        return;
+    };
+    mount::standalone(root, page_config::read());
 }

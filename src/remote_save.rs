@@ -44,16 +44,21 @@ pub struct RemoteSave {
     pub load_theirs: Callback<()>,
 }
 
-/// Saves to `endpoint` (when given) for the app's lifetime.
+/// Saves to `endpoint` (when given) for the app's lifetime; `on_saved` hears
+/// of every write the server acknowledged.
 #[hook]
-pub fn use_remote_save(state: &UseReducerHandle<AppState>, endpoint: Option<String>) -> Option<RemoteSave> {
+pub fn use_remote_save(
+    state: &UseReducerHandle<AppState>,
+    endpoint: Option<String>,
+    on_saved: Callback<()>,
+) -> Option<RemoteSave> {
     let view = use_state_eq(|| None::<RemoteView>);
     let saver = use_mut_ref(|| None::<Rc<Saver>>);
     {
         let (state, view, saver) = (state.clone(), view.setter(), saver.clone());
         use_effect_with(endpoint, move |endpoint| {
             if let Some(endpoint) = endpoint {
-                let s = Saver::start(endpoint.clone(), state, view);
+                let s = Saver::start(endpoint.clone(), state, view, on_saved);
                 *saver.borrow_mut() = Some(s);
             }
             move || {
@@ -97,6 +102,7 @@ struct Saver {
     seen_revision: Cell<u64>,
     timer: RefCell<Option<Timeout>>,
     show: UseStateSetter<Option<RemoteView>>,
+    on_saved: Callback<()>,
     me: Weak<Saver>,
 }
 
@@ -105,7 +111,12 @@ fn now_ms() -> u64 {
 }
 
 impl Saver {
-    fn start(endpoint: String, state: UseReducerHandle<AppState>, show: UseStateSetter<Option<RemoteView>>) -> Rc<Saver> {
+    fn start(
+        endpoint: String,
+        state: UseReducerHandle<AppState>,
+        show: UseStateSetter<Option<RemoteView>>,
+        on_saved: Callback<()>,
+    ) -> Rc<Saver> {
         let snapshot = storage::load_remote_state(&endpoint).unwrap_or_default();
         let machine = RemoteSync::restore(SyncConfig::default(), snapshot);
         let seen = state.clone().revision;
@@ -116,6 +127,7 @@ impl Saver {
             seen_revision: Cell::new(seen),
             timer: RefCell::new(None),
             show,
+            on_saved,
             me: me.clone(),
         });
         saver.pump();
@@ -194,6 +206,7 @@ impl Saver {
             Request::Save { precondition, revision, .. } => (self.put(precondition, revision).await, None),
         };
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
+        let acknowledged = matches!(outcome, Outcome::Saved { .. });
         let now = now_ms();
         let jitter = js_sys::Math::random();
         let reaction = self.machine.borrow_mut().respond(id, outcome, now, jitter);
@@ -206,6 +219,9 @@ impl Saver {
             _ => {}
         }
         self.pump();
+        if acknowledged {
+            self.on_saved.emit(());
+        }
     }
 
     /// The server's copy: (`Loaded`, its body) or a failure.

@@ -1,25 +1,34 @@
-//! The save endpoint named by the page URL, `?save=<url>`: relative URLs
-//! resolve against the page; only the page's own origin is accepted (a link
-//! must not make the app send the work elsewhere). Embedding options
-//! (`endpoints.save`) name it too; this is the standalone page's way.
+//! Which save endpoint an instance uses: the host's `endpoints.save` option
+//! first; on the standalone page, else the page URL's `?save=<url>`.
+//! Relative URLs resolve against the page. A `?save=` URL must be on the
+//! page's origin or one of the options' `allowedOrigins` (a link must not
+//! make the app send the work elsewhere); a host's own option is trusted as
+//! given (the host page wrote it).
 
+use crate::host::Host;
+use marginalia_core::embed::origin_allowed;
 use web_sys::Url;
 
-/// The absolute endpoint URL, or `None` (absent, malformed, or another
-/// origin — that one is also reported on the console).
-pub fn save_endpoint_from_page() -> Option<String> {
-    let location = web_sys::window()?.location();
-    let page = location.href().ok()?;
+/// The absolute endpoint URL, or `None` (none given, malformed, or a
+/// `?save=` on a foreign origin — that one is reported on the console).
+pub fn save_endpoint(host: &Host) -> Option<String> {
+    let page = web_sys::window()?.location().href().ok()?;
+    if let Some(url) = &host.options.endpoints.save {
+        return Url::new_with_base(url, &page).ok().map(|u| u.href());
+    }
+    if !host.standalone {
+        return None;
+    }
     let raw = Url::new(&page).ok()?.search_params().get("save")?;
-    same_origin_url(&raw, &page)
+    allowed_url(&raw, &page, &host.options.allowed_origins)
 }
 
-/// `raw` resolved against `page`, when it stays on the page's origin.
-pub fn same_origin_url(raw: &str, page: &str) -> Option<String> {
+/// `raw` resolved against `page`, when its origin is allowed.
+fn allowed_url(raw: &str, page: &str, allowed: &[String]) -> Option<String> {
     let page_origin = Url::new(page).ok()?.origin();
     let url = Url::new_with_base(raw, page).ok()?;
-    if url.origin() != page_origin {
-        web_sys::console::warn_1(&format!("Marginalia: ignoring the save endpoint {raw}: not on this page's origin").into());
+    if !origin_allowed(&url.origin(), &page_origin, allowed) {
+        web_sys::console::warn_1(&format!("Marginalia: ignoring the save endpoint {raw}: its origin is not allowed").into());
         return None;
     }
     Some(url.href())

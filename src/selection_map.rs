@@ -93,7 +93,7 @@ fn boundary_near(el: &Element, after_self: bool) -> Option<usize> {
         next = n.next_element_sibling();
     }
     let parent = el.parent_element()?;
-    if parent.id() == "mg-article" {
+    if parent.matches(".mg-article").unwrap_or(false) {
         return None;
     }
     boundary_near(&parent, true)

@@ -114,6 +114,26 @@ pub enum Action {
     DismissNotice,
 }
 
+impl Action {
+    /// Whether the action changes the annotations (refused when read-only).
+    pub fn changes_annotations(&self) -> bool {
+        matches!(
+            self,
+            Action::AddSpan { .. }
+                | Action::ApplyLabel(_)
+                | Action::DeleteSelected
+                | Action::Undo
+                | Action::Redo
+                | Action::ApplyRecord(_)
+                | Action::SetAttribute { .. }
+                | Action::AddRelation { .. }
+                | Action::RemoveRelation(_)
+                | Action::SetDocumentLabel { .. }
+                | Action::StartLinking { .. }
+        )
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub editor: Editor,
@@ -138,6 +158,9 @@ pub struct AppState {
     /// every request, so asking twice for the same target scrolls twice.
     pub scroll_to: Option<ScrollTarget>,
     pub scroll_seq: u64,
+    /// The host asked for a read-only view: the annotations can be looked
+    /// at, selected and exported, not changed.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +188,7 @@ impl AppState {
             revision: 0,
             scroll_to: None,
             scroll_seq: 0,
+            read_only: false,
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -282,6 +306,11 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.read_only && action.changes_annotations() {
+            let mut s = (*self).clone();
+            s.error("This document is open read-only: the annotations cannot be changed here.");
+            return Rc::new(s);
+        }
         let mut s = (*self).clone();
         s.scroll_to = None;
         match action {

@@ -3,6 +3,7 @@
 //! reported as [`Action::ShowParagraphs`] only when the view nears the edge
 //! of the decorated window.
 
+use crate::host::{Host, HostRef};
 use crate::state::{window_needs_moving, Action, AppState};
 use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::Cell;
@@ -17,10 +18,10 @@ pub struct Viewport {
 }
 
 /// Paragraph indices `first..last` that intersect the window's height.
-fn visible_paragraphs() -> Option<(usize, usize)> {
+fn visible_paragraphs(host: &Host) -> Option<(usize, usize)> {
     let window = web_sys::window()?;
     let height = window.inner_height().ok()?.as_f64()?;
-    let article = window.document()?.get_element_by_id("mg-article")?;
+    let article = host.find("article")?;
     let paragraphs = article.children();
     let n = paragraphs.length() as usize;
     let rect = |i: usize| paragraphs.item(i as u32).map(|p: Element| p.get_bounding_client_rect());
@@ -42,8 +43,9 @@ fn visible_paragraphs() -> Option<(usize, usize)> {
     Some((first, last.max(first + 1).min(n)))
 }
 
-pub fn track(state: UseReducerHandle<AppState>) -> Viewport {
+pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
     let window = web_sys::window().expect("a browser window");
+    let document = window.document().expect("a document");
     let scheduled = Rc::new(Cell::new(false));
     let measure = {
         let state = state.clone();
@@ -51,7 +53,7 @@ pub fn track(state: UseReducerHandle<AppState>) -> Viewport {
         Rc::new(Closure::<dyn Fn()>::new(move || {
             let state = state.clone();
             scheduled.set(false);
-            if let Some((first, last)) = visible_paragraphs() {
+            if let Some((first, last)) = visible_paragraphs(&host) {
                 let n = state.article().paragraphs().len();
                 if window_needs_moving(&state.decorated, first, last, n) {
                     state.dispatch(Action::ShowParagraphs { first, last });
@@ -67,12 +69,12 @@ pub fn track(state: UseReducerHandle<AppState>) -> Viewport {
         }
     };
     let on_change = Rc::new(on_change);
-    let listeners = ["scroll", "resize"]
-        .into_iter()
-        .map(|event| {
-            let on_change = on_change.clone();
-            EventListener::new_with_options(&window, event, EventListenerOptions::default(), move |e| on_change(e))
-        })
-        .collect();
+    // Scrolling is caught in the capture phase on the document, so that a
+    // host page that scrolls the widget inside its own container counts too.
+    let on_scroll = on_change.clone();
+    let listeners = vec![
+        EventListener::new_with_options(&document, "scroll", EventListenerOptions::run_in_capture_phase(), move |e| on_scroll(e)),
+        EventListener::new_with_options(&window, "resize", EventListenerOptions::default(), move |e| on_change(e)),
+    ];
     Viewport { _listeners: listeners }
 }

@@ -2,6 +2,7 @@
 //! key gestures are read by the app's document-level listeners (one set for
 //! the whole article instead of one per run).
 
+use crate::host::use_host;
 use crate::components::paragraph::Paragraph;
 use crate::view_model::ParagraphView;
 use std::rc::Rc;
@@ -15,9 +16,10 @@ pub struct ArticleViewProps {
 
 #[component]
 pub fn ArticleView(props: &ArticleViewProps) -> Html {
+    let host = use_host();
     html! {
-        <main id="mg-article" class="mg-article" tabindex="0" aria-label={format!("Article: {}", props.title)}
-            aria-describedby="mg-help">
+        <main id={host.id("article")} class="mg-article" tabindex="0" aria-label={format!("Article: {}", props.title)}
+            aria-describedby={host.id("help")}>
             { for props.views.iter().enumerate().map(|(i, v)| html! { <Paragraph key={i} view={v.clone()} /> }) }
         </main>
     }

@@ -1,6 +1,7 @@
 //! The chooser that opens where several spans overlap under a click: one
 //! button per span, outermost first.
 
+use crate::host::use_host;
 use crate::state::Chooser;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
@@ -28,10 +29,22 @@ pub fn chooser_items(editor: &Editor, chooser: &Chooser) -> Vec<(SpanId, String,
 
 #[component]
 pub fn ChooserMenu(props: &ChooserProps) -> Html {
-    let style = format!("left:{}px;top:{}px", props.chooser.x, props.chooser.y);
+    let host = use_host();
+    // Placed through the style object, not a style attribute, which a
+    // strict Content-Security-Policy blocks.
+    let menu = use_node_ref();
+    {
+        let (menu, x, y) = (menu.clone(), props.chooser.x, props.chooser.y);
+        use_effect_with((x, y), move |_| {
+            if let Some(el) = menu.cast::<web_sys::HtmlElement>() {
+                let _ = el.style().set_property("left", &format!("{x}px"));
+                let _ = el.style().set_property("top", &format!("{y}px"));
+            }
+        });
+    }
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
-        <div id="mg-chooser" class="mg-chooser" role="group" aria-label="Choose one of the overlapping annotations" {style}>
+        <div ref={menu} id={host.id("chooser")} class="mg-chooser" role="group" aria-label="Choose one of the overlapping annotations">
             { for props.items.iter().map(|(id, label, quote)| {
                 let id = *id;
                 let onclick = props.onchoose.reform(move |_: MouseEvent| id);

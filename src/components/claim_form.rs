@@ -5,6 +5,7 @@
 //! entities (or free text where the schema allows), or picked by clicking
 //! the entity in the text.
 
+use crate::host::use_host;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::{AttributeDef, AttributeKind, CLAIM_LAYER};
 use marginalia_core::relation::{RelationId, Target};
@@ -98,15 +99,16 @@ pub struct ClaimFormProps {
 
 #[component]
 pub fn ClaimForm(props: &ClaimFormProps) -> Html {
+    let host = use_host();
     let data = &props.data;
     html! {
         <section class="mg-claim-form" aria-label="Claim">
             // Enter on the claim's tag focuses this heading; Tab goes on
             // into the fields, Escape returns to the tag.
-            <h3 id="mg-claim-form-first" tabindex="-1">{ "Claim" }</h3>
+            <h3 id={host.id("claim-form-first")} tabindex="-1">{ "Claim" }</h3>
             <p class="mg-hint">{ "Escape returns to the claim in the text." }</p>
-            { for data.attributes.iter().map(|f| attribute_field(f, &props.onattribute, &format!("mg-attr-{}", f.def.name))) }
-            { for data.groups.iter().map(|g| link_group(g, data, props)) }
+            { for data.attributes.iter().map(|f| attribute_field(f, &props.onattribute, &format!("{}attr-{}", host.id_prefix, f.def.name))) }
+            { for data.groups.iter().map(|g| link_group(g, data, props, &host.id_prefix)) }
         </section>
     }
 }
@@ -196,9 +198,9 @@ fn resolve_target(typed: &str, data: &ClaimData, free_text: bool) -> Result<Targ
     }
 }
 
-fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps) -> Html {
-    let input_id = format!("mg-link-{}", g.label);
-    let list_id = format!("mg-link-options-{}", g.label);
+fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps, prefix: &str) -> Html {
+    let input_id = format!("{prefix}link-{}", g.label);
+    let list_id = format!("{prefix}link-options-{}", g.label);
     let input = NodeRef::default();
     let add = {
         let input = input.clone();

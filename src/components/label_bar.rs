@@ -1,5 +1,6 @@
 //! The label buttons, each named by its label and showing its hotkey.
 
+use crate::style_classes;
 use marginalia_core::label_schema::LabelSchema;
 use std::sync::Arc;
 use yew::prelude::*;
@@ -24,7 +25,7 @@ pub fn LabelBar(props: &LabelBarProps) -> Html {
                 html! {
                     <button type="button" class="mg-label" data-label={l.name.clone()} title={l.description.clone()}
                         aria-keyshortcuts={l.hotkey.clone()} {onclick} {onmousedown}>
-                        <span class="mg-swatch" style={swatch} aria-hidden="true"></span>
+                        <span class={classes!("mg-swatch", style_classes::class_for(&swatch))} aria-hidden="true"></span>
                         <span class="mg-label-name">{ l.name.clone() }</span>
                         if let Some(key) = &l.hotkey {
                             <kbd aria-hidden="true">{ key.clone() }</kbd>

@@ -2,6 +2,8 @@
 //! the state keeps the same `Rc` for a paragraph that did not change, so an
 //! edit re-renders only the paragraphs it touches.
 
+use crate::host::use_host;
+use crate::style_classes;
 use crate::view_model::{ParagraphView, RunView, TagView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,17 +21,19 @@ impl PartialEq for ParagraphProps {
 
 #[component]
 pub fn Paragraph(props: &ParagraphProps) -> Html {
+    let host = use_host();
     let view = &props.view;
     html! {
         <p class="mg-par" data-start={view.start.to_string()}>
-            { for view.runs.iter().map(run) }
+            { for view.runs.iter().map(|r| run(r, &host.id_prefix)) }
         </p>
     }
 }
 
-fn run(r: &RunView) -> Html {
+fn run(r: &RunView, prefix: &str) -> Html {
     let class = classes!(
         "mg-run",
+        r.style.as_deref().map(style_classes::class_for),
         (!r.spans.is_empty()).then_some("mg-spanned"),
         r.pending.then_some("mg-pending"),
         r.selected.then_some("mg-selected"),
@@ -38,15 +42,15 @@ fn run(r: &RunView) -> Html {
     let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
     html! {
         <>
-            <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans} style={r.style.clone()}>
+            <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans}>
                 { r.text.clone() }
             </span>
-            { for r.tags.iter().map(tag) }
+            { for r.tags.iter().map(|t| tag(t, prefix)) }
         </>
     }
 }
 
-fn tag(t: &TagView) -> Html {
+fn tag(t: &TagView, prefix: &str) -> Html {
     let style = format!("background-color:{};color:{}", t.color, t.text_color);
     let name = if t.claim {
         format!("{}: {} (Enter edits the claim)", t.label, t.quote)
@@ -54,7 +58,7 @@ fn tag(t: &TagView) -> Html {
         format!("{}: {}", t.label, t.quote)
     };
     html! {
-        <button type="button" id={format!("mg-tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"), t.related.then_some("mg-related"), t.claim.then_some("mg-claim-tag"))}
+        <button type="button" id={format!("{prefix}tag-{}", t.id.0)} class={classes!("mg-tag", t.selected.then_some("mg-selected"), t.related.then_some("mg-related"), t.claim.then_some("mg-claim-tag"))}
             data-span={t.id.0.to_string()} aria-pressed={t.selected.to_string()} aria-label={name} {style}>
             { t.label.clone() }
         </button>

@@ -1,6 +1,7 @@
 //! The paste panel: a text area whose content opens as a new article,
 //! exactly as given.
 
+use crate::host::use_host;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -12,6 +13,7 @@ pub struct PasteDialogProps {
 
 #[component]
 pub fn PasteDialog(props: &PasteDialogProps) -> Html {
+    let host = use_host();
     let area = use_node_ref();
     {
         let area = area.clone();
@@ -32,11 +34,11 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
     };
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
-        <section id="mg-paste" class="mg-paste" aria-label="Paste an article">
-            <label for="mg-paste-text">{ "Paste the article's text. It is annotated exactly as pasted." }</label>
-            <textarea ref={area} id="mg-paste-text" rows="8" spellcheck="false" />
+        <section id={host.id("paste")} class="mg-paste" aria-label="Paste an article">
+            <label for={host.id("paste-text")}>{ "Paste the article's text. It is annotated exactly as pasted." }</label>
+            <textarea ref={area} id={host.id("paste-text")} rows="8" spellcheck="false" />
             <div class="mg-row">
-                <button type="button" id="mg-paste-open" class="mg-button mg-primary" onclick={open}>{ "Open pasted text" }</button>
+                <button type="button" id={host.id("paste-open")} class="mg-button mg-primary" onclick={open}>{ "Open pasted text" }</button>
                 <button type="button" class="mg-button" onclick={close}>{ "Cancel" }</button>
             </div>
         </section>

@@ -1,6 +1,8 @@
 //! The side panel: every annotation grouped by label, with counts, and the
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
+use crate::style_classes;
+use crate::host::use_host;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::SpanId;
@@ -54,17 +56,18 @@ const SHOWN_PER_LABEL: usize = 30;
 
 #[component]
 pub fn SidePanel(props: &SidePanelProps) -> Html {
+    let host = use_host();
     let expanded = use_state(std::collections::BTreeSet::<String>::new);
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     html! {
-        <aside id="mg-panel" class="mg-panel" aria-labelledby="mg-panel-title">
-            <h2 id="mg-panel-title">{ format!("Annotations ({})", props.total) }</h2>
+        <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
+            <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
             { props.document.clone() }
             if let Some((_, label, quote)) = &props.selected {
                 <div class="mg-selected-detail" aria-live="polite">
                     <p>{ "Selected: " }<strong>{ label.clone() }</strong>{ format!(" “{}”", clip(quote)) }</p>
                     <p class="mg-hint">{ "Press a label key to change its label, Delete to remove it." }</p>
-                    <button type="button" id="mg-delete" class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
+                    <button type="button" id={host.id("delete")} class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
                 </div>
                 { props.claim.clone() }
             }
@@ -86,7 +89,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                 html! {
                     <section class="mg-group" data-label={g.label.clone()} aria-label={format!("{}: {n}", g.label)}>
                         <h3>
-                            <span class="mg-swatch" style={format!("background-color:{}", g.color)} aria-hidden="true"></span>
+                            <span class={classes!("mg-swatch", style_classes::class_for(&format!("background-color:{}", g.color)))} aria-hidden="true"></span>
                             { g.label.clone() }
                             <span class="mg-count">{ n }</span>
                         </h3>

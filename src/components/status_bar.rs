@@ -1,6 +1,7 @@
 //! One line of status: what is selected, what a key would do, whether the
 //! work is kept — in this browser, and in the CMS when a save endpoint is set.
 
+use crate::host::use_host;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,6 +16,7 @@ pub struct StatusBarProps {
 
 #[component]
 pub fn StatusBar(props: &StatusBarProps) -> Html {
+    let host = use_host();
     let stored = match &props.stored {
         Ok(()) => "Saved in this browser".to_string(),
         Err(e) => format!("Not saved in this browser: {e}"),
@@ -22,15 +24,15 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     html! {
         <footer class="mg-status">
             <span>{ format!("{} annotation{}", props.spans, if props.spans == 1 { "" } else { "s" }) }</span>
-            <span id="mg-selection-status">
+            <span id={host.id("selection-status")}>
                 { match &props.selection {
                     Some(q) => format!("Selected text: “{q}” — press a label key to label it"),
                     None => "Select text with the mouse, or focus the article and use the arrow keys (Shift extends)".to_string(),
                 } }
             </span>
-            <span id="mg-stored" data-ok={props.stored.is_ok().to_string()}>{ stored }</span>
+            <span id={host.id("stored")} data-ok={props.stored.is_ok().to_string()}>{ stored }</span>
             // Always in the page, so screen readers announce each change.
-            <span id="mg-remote" aria-live="polite" data-state={props.remote.as_ref().map(|r| r.1)} hidden={props.remote.is_none()}>
+            <span id={host.id("remote")} aria-live="polite" data-state={props.remote.as_ref().map(|r| r.1)} hidden={props.remote.is_none()}>
                 { props.remote.as_ref().map(|r| format!("CMS: {}", r.0)) }
             </span>
         </footer>

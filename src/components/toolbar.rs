@@ -1,6 +1,7 @@
 //! The document toolbar: open, paste, save, export, undo/redo, precision,
 //! schema.
 
+use crate::host::use_host;
 use marginalia_core::formats::Format;
 use web_sys::{File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,7 +24,7 @@ pub struct ToolbarProps {
 
 /// A visually hidden file input behind a real button, so the control is a
 /// named button in the tab order and the input still takes files.
-fn file_picker(id: &'static str, label: &'static str, accept: &'static str, on: Callback<File>) -> Html {
+fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callback<File>) -> Html {
     let input = NodeRef::default();
     let onclick = {
         let input = input.clone();
@@ -51,7 +52,7 @@ fn file_picker(id: &'static str, label: &'static str, accept: &'static str, on: 
 
 /// A format menu and its button: the export runs on the button (or Enter
 /// in the menu), never on merely moving through the options by keyboard.
-fn export_control(on: &Callback<Format>) -> Html {
+fn export_control(on: &Callback<Format>, host: &crate::host::Host) -> Html {
     let select = NodeRef::default();
     let chosen = {
         let select = select.clone();
@@ -78,35 +79,36 @@ fn export_control(on: &Callback<Format>) -> Html {
     };
     html! {
         <span class="mg-export">
-            <label for="mg-export-format" class="mg-visually-hidden">{ "Export format" }</label>
-            <select id="mg-export-format" ref={select} class="mg-select" {onkeydown}>
+            <label for={host.id("export-format")} class="mg-visually-hidden">{ "Export format" }</label>
+            <select id={host.id("export-format")} ref={select} class="mg-select" {onkeydown}>
                 // `selected` said outright: Yew inserts list children last
                 // first, and a select picks the first option inserted.
                 { for Format::ALL.iter().enumerate().map(|(i, f)| html! { <option value={f.name()} selected={i == 0}>{ f.title() }</option> }) }
             </select>
-            <button type="button" id="mg-export" class="mg-button" {onclick}>{ "Export" }</button>
+            <button type="button" id={host.id("export")} class="mg-button" {onclick}>{ "Export" }</button>
         </span>
     }
 }
 
 #[component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
+    let host = use_host();
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     html! {
         <div class="mg-toolbar" role="toolbar" aria-label="Document">
-            { file_picker("mg-file-input", "Open file…", ".txt,.html,.htm,.json,.jsonl,.jsonld,.ann,text/plain,text/html,application/json", props.onopen.clone()) }
-            <button type="button" id="mg-paste-toggle" class="mg-button" aria-expanded={props.paste_open.to_string()}
-                aria-controls="mg-paste" onclick={click(&props.onpaste)}>{ "Paste text…" }</button>
-            <button type="button" id="mg-save" class="mg-button mg-primary" onclick={click(&props.onsave)}>{ "Save JSON" }</button>
-            { export_control(&props.onexport) }
-            <button type="button" id="mg-undo" class="mg-button" disabled={!props.can_undo} aria-keyshortcuts="Control+Z"
+            { file_picker(host.id("file-input"), "Open file…", ".txt,.html,.htm,.json,.jsonl,.jsonld,.ann,text/plain,text/html,application/json", props.onopen.clone()) }
+            <button type="button" id={host.id("paste-toggle")} class="mg-button" aria-expanded={props.paste_open.to_string()}
+                aria-controls={host.id("paste")} onclick={click(&props.onpaste)}>{ "Paste text…" }</button>
+            <button type="button" id={host.id("save")} class="mg-button mg-primary" onclick={click(&props.onsave)}>{ "Save JSON" }</button>
+            { export_control(&props.onexport, &host) }
+            <button type="button" id={host.id("undo")} class="mg-button" disabled={!props.can_undo} aria-keyshortcuts="Control+Z"
                 title="Undo (Ctrl+Z)" onclick={click(&props.onundo)}>{ "Undo" }</button>
-            <button type="button" id="mg-redo" class="mg-button" disabled={!props.can_redo} aria-keyshortcuts="Control+Shift+Z Control+Y"
+            <button type="button" id={host.id("redo")} class="mg-button" disabled={!props.can_redo} aria-keyshortcuts="Control+Shift+Z Control+Y"
                 title="Redo (Ctrl+Shift+Z or Ctrl+Y)" onclick={click(&props.onredo)}>{ "Redo" }</button>
-            <button type="button" id="mg-precision" class="mg-button" aria-pressed={props.character_precision.to_string()}
+            <button type="button" id={host.id("precision")} class="mg-button" aria-pressed={props.character_precision.to_string()}
                 title="Select single characters instead of whole tokens (or hold Alt while selecting)"
                 onclick={click(&props.onprecision)}>{ "Character precision" }</button>
-            { file_picker("mg-schema-input", "Label schema…", ".json,application/json", props.onschema.clone()) }
+            { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", props.onschema.clone()) }
         </div>
     }
 }

@@ -13,6 +13,7 @@
 //! directory first on its `PATH`, so Trunk (with `offline = true`) finds the
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
+mod bundle;
 mod save_endpoint;
 mod setup;
 mod static_server;
@@ -232,6 +233,7 @@ fn trunk_build() -> Result {
     check_trunk_toml()?;
     step("trunk build --release");
     run(tool_cmd("trunk").args(["build", "--release"]))?;
+    bundle::finish(&dist_dir())?;
     print_sizes(&dist_dir())
 }
 

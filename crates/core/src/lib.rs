@@ -6,6 +6,7 @@
 //! UTF-16 (the DOM) and UTF-8 bytes (Rust strings) at the edges.
 
 pub mod agreement;
+pub mod anchor;
 pub mod article;
 pub mod caret;
 pub mod command;

@@ -1,0 +1,808 @@
+//! Re-anchoring: moving a record's spans from the text they were made on to
+//! an edited version of it, the way Hypothesis anchors annotations — never
+//! silently onto different words.
+//!
+//! Each span is found again from its [`QuoteSelector`] (quote, 32 code
+//! points of context each side, old offsets), with a diff of the two texts
+//! as the position hint. Exact occurrences of the quote come first; when
+//! none is convincing, approximate ones (at most a third of the quote
+//! edited). Candidates are snapped to whole grapheme clusters, and to whole
+//! tokens when the span was on token boundaries, then scored on the quote,
+//! each side of the context, and the position. `docs/REANCHORING.md` has the
+//! rules and thresholds.
+//!
+//! Units: code points, end exclusive.
+
+mod approx;
+mod position_map;
+mod selector;
+
+pub use selector::{QuoteSelector, CONTEXT_CHARS};
+
+use crate::article::{sha256_hex, Article, ArticleError};
+use crate::record::{token_range, Record, RecordRelation, RecordSpan, RecordToken, RelationEnd};
+use crate::snap::{snap_to_graphemes, snap_to_tokens};
+use crate::span::SpanId;
+use crate::tokenize::tokenize;
+use position_map::PositionMap;
+use selector::{Fit, Needles};
+use serde::Serialize;
+
+/// A fuzzy match below this confidence needs the annotator's review.
+pub const REVIEW_BELOW: f64 = 0.95;
+/// No candidate below this confidence is attached: the span is orphaned.
+pub const ORPHAN_BELOW: f64 = 0.5;
+/// Nor one whose text keeps less than this share of the quote.
+pub const MIN_QUOTE_SIMILARITY: f64 = 0.5;
+/// Candidates whose evidence differs by less than this are equally good.
+pub const TIE_MARGIN: f64 = 0.02;
+/// The approximate search allows this share of the quote's code points as
+/// errors (Hypothesis allows half; a third keeps short names from matching
+/// other short words).
+const MAX_ERRORS_DIVISOR: usize = 3;
+/// Approximate matches examined per span.
+const FUZZY_CANDIDATES: usize = 20;
+
+/// What became of one span.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Same offsets, same text.
+    Unchanged,
+    /// The exact quote, told apart from any other occurrence by its context
+    /// or by the diff, at new offsets.
+    Moved,
+    /// Attached where the words differ, the context changed around them, or
+    /// other places fit as well; `confidence` is below 1.
+    Fuzzy { confidence: f64 },
+    /// No acceptable place: left out of the new record.
+    Orphaned,
+}
+
+/// Why a span is fuzzy: what the annotator is asked to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Doubt {
+    /// The words themselves were edited.
+    QuoteEdited,
+    /// The exact words, but what surrounds them changed on both sides.
+    ContextChanged,
+    /// The words occur in `places` places that fit equally well.
+    Ambiguous { places: usize },
+    /// Another span that was on other words landed on the same ones.
+    SharedTarget,
+}
+
+/// One span's re-anchoring, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpanAnchor {
+    /// The span's index in the old record.
+    pub index: usize,
+    pub id: Option<SpanId>,
+    pub label: String,
+    pub selector: QuoteSelector,
+    pub outcome: Outcome,
+    pub doubt: Option<Doubt>,
+    /// Offsets and text in the new text (none when orphaned).
+    pub new_start: Option<usize>,
+    pub new_end: Option<usize>,
+    pub new_text: Option<String>,
+}
+
+impl SpanAnchor {
+    /// 1 for an exact match, the fuzzy confidence, or 0 when orphaned.
+    pub fn confidence(&self) -> f64 {
+        match self.outcome {
+            Outcome::Unchanged | Outcome::Moved => 1.0,
+            Outcome::Fuzzy { confidence } => confidence,
+            Outcome::Orphaned => 0.0,
+        }
+    }
+
+    /// Whether the annotator should look at it before trusting it.
+    pub fn needs_review(&self) -> bool {
+        match self.outcome {
+            Outcome::Fuzzy { confidence } => confidence < REVIEW_BELOW || matches!(self.doubt, Some(Doubt::Ambiguous { .. } | Doubt::SharedTarget)),
+            Outcome::Orphaned => true,
+            _ => false,
+        }
+    }
+}
+
+/// A relation left out because a span it joins was orphaned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRelation {
+    /// Its index in the old record.
+    pub index: usize,
+    pub relation: RecordRelation,
+    /// Old indices of the orphaned (or missing) spans it joined.
+    pub orphaned_spans: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AnchorReport {
+    pub unchanged: usize,
+    pub moved: usize,
+    pub fuzzy: usize,
+    pub orphaned: usize,
+    /// Fuzzy spans to check and orphaned ones to place again.
+    pub needs_review: usize,
+    /// One entry per span of the old record, in its order.
+    pub spans: Vec<SpanAnchor>,
+    pub dropped_relations: Vec<DroppedRelation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reanchored {
+    /// The record for the new text: its hash, the surviving spans at their
+    /// new offsets (document order), their relations, fresh tokens if the
+    /// old record had tokens.
+    pub record: Record,
+    pub report: AnchorReport,
+}
+
+/// Re-anchors every span of `record` (made on `record.text`) onto
+/// `new_text`. Fails only when `new_text` cannot be an article at all.
+pub fn reanchor(record: &Record, new_text: &str) -> Result<Reanchored, ArticleError> {
+    let article = Article::new(record.meta.doc_id.clone(), record.meta.title.clone(), new_text)?;
+    let old: Vec<char> = record.text.chars().collect();
+    let new: Vec<char> = new_text.chars().collect();
+    let context = Context {
+        old_text: &record.text,
+        old_tokens: tokenize(&record.text).iter().map(|t| (t.start, t.end)).collect(),
+        map: PositionMap::between(&old, &new),
+        old,
+        new,
+        article: &article,
+    };
+    let mut placements: Vec<Placement> = record.spans.iter().map(|s| context.place(s.start, s.end)).collect();
+    demote_shared_targets(&mut placements);
+    let mut report = report(record, &context, &placements);
+    let record = new_record(record, &article, &placements, &mut report);
+    Ok(Reanchored { record, report })
+}
+
+struct Context<'a> {
+    old_text: &'a str,
+    old: Vec<char>,
+    new: Vec<char>,
+    /// `(start, end)` of the old text's tokens.
+    old_tokens: Vec<(usize, usize)>,
+    map: PositionMap,
+    article: &'a Article,
+}
+
+/// Where one span went, before the report is written.
+#[derive(Debug, Clone, Copy)]
+struct Placement {
+    outcome: Outcome,
+    doubt: Option<Doubt>,
+    range: Option<(usize, usize)>,
+    /// The diff says these are the span's own characters.
+    survived: bool,
+}
+
+const ORPHANED: Placement = Placement { outcome: Outcome::Orphaned, doubt: None, range: None, survived: false };
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    fit: Fit,
+    survived: bool,
+}
+
+impl Context<'_> {
+    fn place(&self, start: usize, end: usize) -> Placement {
+        if start >= end || end > self.old.len() {
+            return ORPHANED;
+        }
+        let selector = QuoteSelector::of(&self.old, start, end);
+        let needles = Needles::from(&selector);
+        let on_tokens = self.old_tokens.binary_search_by_key(&start, |t| t.0).is_ok()
+            && self.old_tokens.binary_search_by_key(&end, |t| t.1).is_ok();
+        let hint = self.map.new_offset(start);
+        let survived = self.map.surviving(start, end);
+        // Most spans of a lightly edited article end here: the diff kept
+        // their characters and the context agrees.
+        let kept = self.candidates(&Vec::from_iter(survived), &needles, on_tokens, hint, survived);
+        if kept.iter().any(|c| c.survived && c.fit.context_supports()) {
+            return decide(&kept, (start, end), hint, false);
+        }
+
+        let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
+        let unique = exact.len() == 1 && self.exact_occurrences(&self.old_text, &selector.exact, 2).len() == 1;
+        let mut raw = exact;
+        raw.extend(survived);
+        // The span's first and last characters, with whatever was inserted
+        // between them: the diff's own view of a span edited inside.
+        raw.extend(self.map.ends(start, end));
+        let mut candidates = self.candidates(&raw, &needles, on_tokens, hint, survived);
+        let convincing = candidates.iter().any(|c| c.fit.quote == 1.0 && c.fit.confidence() >= REVIEW_BELOW);
+        if !convincing {
+            let max_errors = (needles.exact.len() / MAX_ERRORS_DIVISOR).min(256);
+            let fuzzy: Vec<(usize, usize)> = approx::search(&self.new, &needles.exact, max_errors, FUZZY_CANDIDATES)
+                .into_iter()
+                .map(|m| (m.start, m.end))
+                .collect();
+            candidates.extend(self.candidates(&fuzzy, &needles, on_tokens, hint, survived));
+        }
+        decide(&candidates, (start, end), hint, unique)
+    }
+
+    /// Up to `limit` places `quote` occurs in `text` (the old or the new
+    /// one), overlapping ones too, in code points.
+    fn exact_occurrences(&self, text: &str, quote: &str, limit: usize) -> Vec<(usize, usize)> {
+        let len = quote.chars().count();
+        let mut out = Vec::new();
+        let (mut from, mut cp) = (0, 0);
+        while out.len() < limit {
+            let Some(found) = text[from..].find(quote) else { break };
+            cp += text[from..from + found].chars().count();
+            out.push((cp, cp + len));
+            let step = text[from + found..].chars().next().map_or(1, char::len_utf8);
+            from += found + step;
+            cp += 1;
+        }
+        out
+    }
+
+    /// Snapped, deduplicated and scored.
+    fn candidates(&self, raw: &[(usize, usize)], needles: &Needles, on_tokens: bool, hint: usize, survived: Option<(usize, usize)>) -> Vec<Candidate> {
+        let mut out: Vec<Candidate> = Vec::new();
+        for &(s, e) in raw {
+            let Some((s, e)) = snap_to_graphemes(self.article, s, e) else { continue };
+            let snapped = if on_tokens { snap_to_tokens(self.article, s, e) } else { Some((s, e)) };
+            let Some((s, e)) = snapped else { continue };
+            if out.iter().any(|c| (c.start, c.end) == (s, e)) {
+                continue;
+            }
+            let fit = Fit::measure(needles, &self.new, s, e, hint);
+            out.push(Candidate { start: s, end: e, fit, survived: survived == Some((s, e)) });
+        }
+        out
+    }
+}
+
+/// Picks the best candidate and says how sure that is.
+/// `unique`: the quote occurs once in the old text and once in the new, so
+/// an exact match is its own words even if the context around changed.
+fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bool) -> Placement {
+    // The diff kept the span's own characters, and what is around them
+    // still looks like what was: that is where the span is.
+    if let Some(kept) = candidates.iter().find(|c| c.survived && c.fit.context_supports()) {
+        let outcome = if (kept.start, kept.end) == old { Outcome::Unchanged } else { Outcome::Moved };
+        return Placement { outcome, doubt: None, range: Some((kept.start, kept.end)), survived: true };
+    }
+    let Some(top) = candidates.iter().map(|c| c.fit.evidence()).reduce(f64::max) else {
+        return ORPHANED;
+    };
+    // Everything as good as the best, within the margin.
+    let mut best: Vec<&Candidate> = candidates.iter().filter(|c| c.fit.evidence() >= top - TIE_MARGIN).collect();
+    best.sort_by(|a, b| {
+        b.survived
+            .cmp(&a.survived)
+            .then(b.fit.evidence().total_cmp(&a.fit.evidence()))
+            .then(a.start.abs_diff(hint).cmp(&b.start.abs_diff(hint)))
+    });
+    let chosen = best[0];
+    let places = distinct_places(&best);
+    let range = Some((chosen.start, chosen.end));
+    let placement = |outcome, doubt| Placement { outcome, doubt, range, survived: chosen.survived };
+    let fit = chosen.fit;
+    if fit.quote < MIN_QUOTE_SIMILARITY {
+        return ORPHANED;
+    }
+    // A diff that kept the span's own characters settles a tie; nothing
+    // else does (a position guess would be a coin toss).
+    if places > 1 && !chosen.survived {
+        let confidence = (fit.confidence() / places as f64).min(ORPHAN_BELOW);
+        return placement(Outcome::Fuzzy { confidence }, Some(Doubt::Ambiguous { places }));
+    }
+    if fit.quote == 1.0 && (chosen.survived || unique || fit.context_supports()) {
+        let outcome = if range == Some(old) { Outcome::Unchanged } else { Outcome::Moved };
+        return placement(outcome, None);
+    }
+    let confidence = fit.confidence().min(0.99);
+    if confidence < ORPHAN_BELOW {
+        return ORPHANED;
+    }
+    let doubt = if fit.quote == 1.0 { Doubt::ContextChanged } else { Doubt::QuoteEdited };
+    placement(Outcome::Fuzzy { confidence }, Some(doubt))
+}
+
+/// How many of the candidates lie apart from one another.
+fn distinct_places(candidates: &[&Candidate]) -> usize {
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    for c in candidates {
+        if !places.iter().any(|&(s, e)| c.start < e && s < c.end) {
+            places.push((c.start, c.end));
+        }
+    }
+    places.len()
+}
+
+/// Two spans that were on different words must not quietly end up on the
+/// same ones: unless the diff says a span's characters are these, it is
+/// demoted to a fuzzy match for review.
+fn demote_shared_targets(placements: &mut [Placement]) {
+    for i in 0..placements.len() {
+        let Some(range) = placements[i].range else { continue };
+        let shared = placements.iter().enumerate().any(|(j, p)| j != i && p.range == Some(range));
+        if !shared || placements[i].survived {
+            continue;
+        }
+        let confidence = match placements[i].outcome {
+            Outcome::Fuzzy { confidence } => confidence,
+            _ => 1.0,
+        };
+        placements[i].outcome = Outcome::Fuzzy { confidence: confidence.min(ORPHAN_BELOW) };
+        placements[i].doubt = Some(Doubt::SharedTarget);
+    }
+}
+
+fn report(record: &Record, context: &Context, placements: &[Placement]) -> AnchorReport {
+    let mut report = AnchorReport::default();
+    for (index, (span, p)) in record.spans.iter().zip(placements).enumerate() {
+        let (start, end) = (span.start.min(context.old.len()), span.end.min(context.old.len()).max(span.start.min(context.old.len())));
+        let entry = SpanAnchor {
+            index,
+            id: span.id,
+            label: span.label.clone(),
+            selector: QuoteSelector::of(&context.old, start, end),
+            outcome: p.outcome,
+            doubt: p.doubt,
+            new_start: p.range.map(|r| r.0),
+            new_end: p.range.map(|r| r.1),
+            new_text: p.range.map(|(s, e)| context.article.slice(s, e).to_string()),
+        };
+        match p.outcome {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Moved => report.moved += 1,
+            Outcome::Fuzzy { .. } => report.fuzzy += 1,
+            Outcome::Orphaned => report.orphaned += 1,
+        }
+        report.needs_review += entry.needs_review() as usize;
+        report.spans.push(entry);
+    }
+    report
+}
+
+fn new_record(old: &Record, article: &Article, placements: &[Placement], report: &mut AnchorReport) -> Record {
+    let moved_span = |index: usize| -> Option<RecordSpan> {
+        let span = &old.spans[index];
+        let (start, end) = placements[index].range?;
+        let (token_start, token_end) = if span.token_start.is_some() || span.token_end.is_some() {
+            token_range(article, start, end)
+        } else {
+            (None, None)
+        };
+        Some(RecordSpan { start, end, token_start, token_end, text: Some(article.slice(start, end).to_string()), ..span.clone() })
+    };
+    let mut spans: Vec<RecordSpan> = (0..old.spans.len()).filter_map(moved_span).collect();
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+
+    let mut relations = Vec::new();
+    for (index, relation) in old.relations.iter().enumerate() {
+        let from = span_index(old, relation.from, &relation.head_span);
+        let to = if relation.to_text.is_some() { None } else { Some(span_index(old, relation.to, &relation.child_span)) };
+        let ends: Vec<Option<usize>> = std::iter::once(from).chain(to).collect();
+        let orphaned: Vec<usize> = ends.iter().flatten().copied().filter(|&i| placements[i].range.is_none()).collect();
+        if ends.iter().any(Option::is_none) || !orphaned.is_empty() {
+            report.dropped_relations.push(DroppedRelation { index, relation: relation.clone(), orphaned_spans: orphaned });
+            continue;
+        }
+        let end_of = |i: Option<usize>, had: &Option<RelationEnd>| -> Option<RelationEnd> {
+            let span = moved_span(i?)?;
+            had.as_ref()?;
+            let (token_start, token_end) = token_range(article, span.start, span.end);
+            Some(RelationEnd { start: span.start, end: span.end, token_start, token_end, label: span.label })
+        };
+        let last_token = |i: Option<usize>, had: Option<usize>| -> Option<usize> {
+            had?;
+            let (s, e) = placements[i?].range?;
+            token_range(article, s, e).1
+        };
+        relations.push(RecordRelation {
+            head_span: end_of(from, &relation.head_span),
+            child_span: end_of(to.flatten(), &relation.child_span),
+            head: last_token(from, relation.head),
+            child: last_token(to.flatten(), relation.child),
+            ..relation.clone()
+        });
+    }
+    let tokens = if old.tokens.is_empty() {
+        Vec::new()
+    } else {
+        article
+            .tokens()
+            .iter()
+            .enumerate()
+            .map(|(id, t)| RecordToken { text: article.slice(t.start, t.end).to_string(), start: t.start, end: t.end, id, ws: t.ws })
+            .collect()
+    };
+    Record {
+        text: article.text().to_string(),
+        tokens,
+        spans,
+        relations,
+        text_sha256: Some(sha256_hex(article.text())),
+        ..old.clone()
+    }
+}
+
+/// The old span a relation end refers to: by id, else by Prodigy's offsets.
+fn span_index(record: &Record, id: Option<SpanId>, end: &Option<RelationEnd>) -> Option<usize> {
+    match id {
+        Some(id) => record.spans.iter().position(|s| s.id == Some(id)),
+        None => {
+            let end = end.as_ref()?;
+            record.spans.iter().position(|s| s.start == end.start && s.end == end.end && s.label == end.label)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::Editor;
+    use crate::label_schema::LabelSchema;
+    use crate::record::SaveInfo;
+    use crate::relation::Target;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    const MALI: &str = include_str!("../../../assets/articles/mali-russia-wagner.txt");
+
+    /// Code-point range of the `nth` occurrence of `needle`, found by the
+    /// standard library (not by the code under test).
+    fn nth(text: &str, needle: &str, n: usize) -> (usize, usize) {
+        let byte = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} not in text")).0;
+        let start = text[..byte].chars().count();
+        (start, start + needle.chars().count())
+    }
+
+    fn cp(text: &str, needle: &str) -> (usize, usize) {
+        nth(text, needle, 0)
+    }
+
+    fn editor(text: &str) -> Editor {
+        Editor::new(Arc::new(Article::new("doc", "Doc", text).unwrap()), Arc::new(LabelSchema::news_default()))
+    }
+
+    fn save(e: &Editor) -> Record {
+        Record::from_editor(e, &SaveInfo::default(), true)
+    }
+
+    /// The entry of the span whose old quote is `quote`.
+    fn entry<'r>(report: &'r AnchorReport, quote: &str) -> &'r SpanAnchor {
+        report.spans.iter().find(|s| s.selector.exact == quote).unwrap_or_else(|| panic!("no span {quote:?}"))
+    }
+
+    fn range(s: &SpanAnchor) -> (usize, usize) {
+        (s.new_start.unwrap(), s.new_end.unwrap())
+    }
+
+    /// The re-anchored record must open like any save: offsets inside the
+    /// text, quotes equal to it, hash right, relations resolvable.
+    fn assert_loads(out: &Reanchored, new_text: &str) {
+        assert_eq!(out.record.text_sha256.as_deref(), Some(sha256_hex(new_text).as_str()));
+        out.record.clone().load(&LabelSchema::news_default()).expect("the re-anchored record loads");
+    }
+
+    #[test]
+    fn words_inserted_before_inside_and_after_spans() {
+        let old = "Mali’s foreign minister, Abdallah Diop, on Friday defended the cooperation with Russia. Guterres listened.";
+        let new = "BAMAKO — Mali’s foreign minister, Abdallah Diop, on Friday defended the military cooperation with Russia and France. Guterres listened.";
+        let mut e = editor(old);
+        for (needle, label) in [("Mali", "GPE"), ("Abdallah Diop", "PERSON"), ("Russia", "GPE"), ("defended the cooperation with Russia", "CLAIM")] {
+            let (s, t) = cp(old, needle);
+            e.add_span(s, t, label).unwrap();
+        }
+        let (s, t) = cp(old, "Guterres");
+        e.add_span(s, t, "PERSON").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let r = &out.report;
+        for needle in ["Mali", "Abdallah Diop", "Russia", "Guterres"] {
+            let span = entry(r, needle);
+            assert_eq!(span.outcome, Outcome::Moved, "{needle}");
+            assert_eq!(range(span), cp(new, needle), "{needle}");
+            assert!(!span.needs_review());
+        }
+        let claim = entry(r, "defended the cooperation with Russia");
+        assert!(matches!(claim.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0), "{claim:?}");
+        assert_eq!(claim.doubt, Some(Doubt::QuoteEdited));
+        assert_eq!(range(claim), cp(new, "defended the military cooperation with Russia"));
+        assert_eq!((r.unchanged, r.moved, r.fuzzy, r.orphaned), (0, 4, 1, 0));
+        assert_loads(&out, new);
+
+        // Words added after every span leave them where they were.
+        let appended = format!("{old} He left on Saturday.");
+        let out = reanchor(&save(&e), &appended).unwrap();
+        assert_eq!(out.report.unchanged, 5);
+        assert!(out.record.spans.iter().zip(&save(&e).spans).all(|(a, b)| (a.start, a.end, &a.text) == (b.start, b.end, &b.text)));
+    }
+
+    #[test]
+    fn a_span_whose_words_were_deleted_is_orphaned_and_its_relations_reported() {
+        let old = "Richard Mills said the US welcomes it. He described Wagner as “a criminal organization”.";
+        let new = "He described Wagner as “a criminal organization”.";
+        let mut e = editor(old);
+        let (s, t) = cp(old, "Richard Mills");
+        let mills = e.add_span(s, t, "PERSON").unwrap();
+        let (s, t) = cp(old, "Wagner");
+        let wagner = e.add_span(s, t, "ORG").unwrap();
+        let (s, t) = cp(old, "He described Wagner as “a criminal organization”");
+        let claim = e.add_span(s, t, "CLAIM").unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let r = &out.report;
+        assert_eq!(entry(r, "Richard Mills").outcome, Outcome::Orphaned);
+        assert!(entry(r, "Richard Mills").needs_review());
+        assert_eq!((r.moved, r.orphaned), (2, 1));
+        assert_eq!(out.record.spans.len(), 2);
+        assert_eq!(r.dropped_relations.len(), 1);
+        assert_eq!(r.dropped_relations[0].relation.label, "claimed_by");
+        assert_eq!(out.record.relations.len(), 1);
+        let about = &out.record.relations[0];
+        assert_eq!((about.from, about.to), (Some(claim), Some(wagner)));
+        assert_eq!(about.child_span.as_ref().map(|c| (c.start, c.end)), Some(cp(new, "Wagner")));
+        assert_loads(&out, new);
+    }
+
+    #[test]
+    fn a_repeated_quote_is_told_apart_by_its_context() {
+        let old = "Diop met Wagner officials. Mills called Wagner criminal. France left because of Wagner.";
+        // The first sentence is gone, one is added at the start: the second
+        // "Wagner" is now the first occurrence, and far from where it was.
+        let new = "Diop spoke about the UN mission at length on Friday. Mills called Wagner criminal. France left because of Wagner.";
+        let mut e = editor(old);
+        let (s, t) = nth(old, "Wagner", 1);
+        e.add_span(s, t, "ORG").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let span = &out.report.spans[0];
+        assert_eq!(span.outcome, Outcome::Moved);
+        assert_eq!(range(span), nth(new, "Wagner", 0));
+        assert_eq!(&new[new.find("Mills").unwrap()..].chars().take(20).collect::<String>(), "Mills called Wagner ");
+    }
+
+    #[test]
+    fn equally_good_places_are_a_question_not_a_coin_toss() {
+        let fit = Fit { quote: 1.0, prefix: 1.0, suffix: 1.0, position: 0.5 };
+        let a = Candidate { start: 10, end: 14, fit, survived: false };
+        let b = Candidate { start: 40, end: 44, fit: Fit { position: 0.9, ..fit }, survived: false };
+        let p = decide(&[a, b], (0, 4), 38, false);
+        assert_eq!(p.doubt, Some(Doubt::Ambiguous { places: 2 }));
+        assert!(matches!(p.outcome, Outcome::Fuzzy { confidence } if confidence <= ORPHAN_BELOW));
+        // The diff keeping the span's own characters settles it.
+        let p = decide(&[a, Candidate { survived: true, ..b }], (0, 4), 38, false);
+        assert_eq!((p.outcome, p.range), (Outcome::Moved, Some((40, 44))));
+        // And so does a context that fits better than the margin.
+        let p = decide(&[a, Candidate { fit: Fit { prefix: 0.5, ..fit }, ..b }], (0, 4), 38, false);
+        assert_eq!((p.outcome, p.range), (Outcome::Moved, Some((10, 14))));
+    }
+
+    #[test]
+    fn a_slightly_edited_quote_is_fuzzy_never_exact() {
+        let old = "sanctions against Wagner and its owner, Yevgeny Prigozhin, a rogue millionaire with long ties to the Kremlin.";
+        let new = "sanctions against Wagner and its owner, Yevgeniy Prigojin, a rogue millionaire with long ties to the Kremlin.";
+        let mut e = editor(old);
+        let (s, t) = cp(old, "Yevgeny Prigozhin");
+        e.add_span(s, t, "PERSON").unwrap();
+        let (s, t) = cp(old, "Kremlin");
+        e.add_span(s, t, "ORG").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let span = entry(&out.report, "Yevgeny Prigozhin");
+        assert_eq!(range(span), cp(new, "Yevgeniy Prigojin"));
+        assert_eq!(span.doubt, Some(Doubt::QuoteEdited));
+        let Outcome::Fuzzy { confidence } = span.outcome else { panic!("{span:?}") };
+        assert!(confidence > ORPHAN_BELOW && confidence < REVIEW_BELOW, "{confidence}");
+        assert!(span.needs_review());
+        assert_eq!(entry(&out.report, "Kremlin").outcome, Outcome::Unchanged);
+        assert_eq!(out.report.needs_review, 1);
+        assert_loads(&out, new);
+    }
+
+    /// Code-point offsets of every grapheme cluster boundary, from
+    /// unicode-segmentation directly.
+    fn cluster_boundaries(text: &str) -> Vec<usize> {
+        let mut at = vec![0];
+        for g in text.graphemes(true) {
+            at.push(at.last().unwrap() + g.chars().count());
+        }
+        at
+    }
+
+    #[test]
+    fn hard_unicode_moves_whole_and_never_splits_a_cluster() {
+        let old = "Café owners in Bamako 🇲🇱 and the family 👨‍👩‍👧‍👦 met the agency 国際協力機構 and Al Jazeera (الجزيرة) at the cafe today.";
+        let new = "Update 👩🏾‍🍳: Café owners in Bamako 🇫🇷 🇲🇱 and the big family 👨‍👩‍👧‍👦 met the agency 国際協力機構 and Al Jazeera (الجزيرة) at the cafe\u{301} today.";
+        let mut e = editor(old);
+        for (needle, label) in [("🇲🇱", "GPE"), ("👨‍👩‍👧‍👦", "MISC"), ("国際協力機構", "ORG"), ("الجزيرة", "ORG"), ("Bamako", "GPE"), ("cafe", "MISC")] {
+            let (s, t) = cp(old, needle);
+            e.add_span(s, t, label).unwrap();
+        }
+        let out = reanchor(&save(&e), new).unwrap();
+        for needle in ["🇲🇱", "👨‍👩‍👧‍👦", "国際協力機構", "الجزيرة", "Bamako"] {
+            let span = entry(&out.report, needle);
+            assert_eq!(span.outcome, Outcome::Moved, "{needle}");
+            assert_eq!(range(span), cp(new, needle), "{needle}");
+        }
+        // "cafe" still occurs letter for letter, but its "e" now carries a
+        // combining accent: the span takes the whole cluster and says so.
+        let cafe = entry(&out.report, "cafe");
+        assert_eq!(range(cafe), cp(new, "cafe\u{301}"));
+        assert!(matches!(cafe.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0));
+        let boundaries = cluster_boundaries(new);
+        for s in &out.record.spans {
+            assert!(boundaries.contains(&s.start) && boundaries.contains(&s.end), "{s:?}");
+        }
+        assert_loads(&out, new);
+    }
+
+    #[test]
+    fn an_edited_emoji_sequence_is_matched_as_whole_clusters() {
+        let old = "the family 👨‍👩‍👧‍👦 came";
+        let new = "the family 👨‍👩‍👧 came";
+        let mut e = editor(old);
+        let (s, t) = cp(old, "👨‍👩‍👧‍👦");
+        e.add_span(s, t, "MISC").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let span = &out.report.spans[0];
+        assert_eq!(range(span), cp(new, "👨‍👩‍👧"));
+        assert!(matches!(span.outcome, Outcome::Fuzzy { .. }), "{span:?}");
+    }
+
+    #[test]
+    fn the_default_article_after_an_editor_s_pass() {
+        let mut e = editor(MALI);
+        let mut add = |needle: &str, n: usize, label: &str| {
+            let (s, t) = nth(MALI, needle, n);
+            e.add_span(s, t, label).unwrap()
+        };
+        let diop = add("Abdallah Diop", 0, "PERSON");
+        add("Wagner Group", 0, "ORG");
+        add("Wagner Group", 1, "ORG");
+        let mills = add("Richard Mills", 0, "PERSON");
+        add("Yevgeny Prigozhin", 0, "PERSON");
+        add("Nathalie Broadhurst", 0, "PERSON");
+        let claim = add("a criminal organization that commits widespread atrocities and human rights violations in Mali and elsewhere", 0, "CLAIM");
+        add("Exit mobile version", 0, "MISC");
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        let _ = diop;
+        let new = MALI
+            .replace("Home World The foreign minister of Mali confirms the continuation of military cooperation with...\n\n", "")
+            .replace("on Friday defended", "on Friday firmly defended")
+            .replace("widespread atrocities", "widespread and systematic atrocities")
+            .replace("US Deputy Ambassador Richard Mills said", "Richard Mills, the US deputy ambassador, said")
+            .replace("Exit mobile version", "");
+        assert_ne!(new, MALI);
+        let out = reanchor(&save(&e), &new).unwrap();
+        let r = &out.report;
+        for (quote, n) in [("Abdallah Diop", 0), ("Wagner Group", 0), ("Wagner Group", 1), ("Richard Mills", 0), ("Yevgeny Prigozhin", 0), ("Nathalie Broadhurst", 0)] {
+            let old_range = nth(MALI, quote, n);
+            let span = r.spans.iter().find(|s| (s.selector.start, s.selector.end) == old_range).unwrap();
+            assert_eq!(span.outcome, Outcome::Moved, "{quote} #{n}");
+            assert_eq!(range(span), nth(&new, quote, n), "{quote} #{n}");
+        }
+        let claim = entry(r, "a criminal organization that commits widespread atrocities and human rights violations in Mali and elsewhere");
+        assert_eq!(range(claim), cp(&new, "a criminal organization that commits widespread and systematic atrocities and human rights violations in Mali and elsewhere"));
+        assert!(matches!(claim.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0));
+        assert_eq!(entry(r, "Exit mobile version").outcome, Outcome::Orphaned);
+        assert_eq!((r.moved, r.fuzzy, r.orphaned), (6, 1, 1));
+        assert_eq!(out.record.relations.len(), 1, "the claim and Mills both survive");
+        assert_loads(&out, &new);
+    }
+
+    /// Word `w` of an endless vocabulary of distinct words in several
+    /// scripts ("Mali0", "国際1", "🇲🇱2"…).
+    fn word(w: usize) -> String {
+        const STEMS: [&str; 6] = ["Mali", "Diop", "国際", "🇲🇱", "e\u{301}te", "الجزيرة"];
+        format!("{}{w}", STEMS[w % STEMS.len()])
+    }
+
+    fn words_text(words: &[usize]) -> String {
+        words.iter().map(|&w| word(w)).collect::<Vec<_>>().join(" ")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whole words inserted or deleted anywhere but inside a span: every
+        /// span lands on its own words again, at the offsets the edit
+        /// implies (computed here by counting words, not by the code under
+        /// test). The text starts with distinct words, so that "its own
+        /// words" means one place; inserted words copy existing ones, so the
+        /// spans' quotes come to occur elsewhere too.
+        #[test]
+        fn edits_away_from_spans_keep_every_span_on_its_words(
+            n in 12usize..60,
+            span_words in proptest::collection::btree_set(0usize..60, 1..5),
+            edits in proptest::collection::vec((0usize..60, proptest::option::of(0usize..60)), 1..6),
+        ) {
+            let words: Vec<usize> = (0..n).collect();
+            let spans: Vec<usize> = span_words.into_iter().filter(|&i| i < words.len()).collect();
+            prop_assume!(!spans.is_empty());
+            // Word i starts after the words before it and one space each.
+            let offsets = |ws: &[usize], i: usize| {
+                let start = if i == 0 { 0 } else { words_text(&ws[..i]).chars().count() + 1 };
+                (start, start + words_text(&ws[i..=i]).chars().count())
+            };
+            let old = words_text(&words);
+            let mut e = editor(&old);
+            for &i in &spans {
+                let (s, t) = offsets(&words, i);
+                e.add_span(s, t, "MISC").unwrap();
+            }
+            // Each word keeps its old index (inserted ones have none), so the
+            // spanned words can be found again after the edits.
+            let mut tracked: Vec<(Option<usize>, usize)> = words.iter().enumerate().map(|(i, &w)| (Some(i), w)).collect();
+            for (at, insert) in edits {
+                let at = at % tracked.len();
+                // The same word inserted right beside a spanned one cannot be
+                // told from it by any text: either is the span's words.
+                let beside_itself = |w: usize| {
+                    [at.checked_sub(1), Some(at)].into_iter().flatten().filter_map(|k| tracked.get(k)).any(|t| {
+                        t.1 == w % n && t.0.is_some_and(|i| spans.contains(&i))
+                    })
+                };
+                match insert {
+                    Some(w) if beside_itself(w) => {}
+                    Some(w) => tracked.insert(at, (None, w % n)),
+                    None if tracked.len() > 1 && !tracked[at].0.is_some_and(|i| spans.contains(&i)) => {
+                        tracked.remove(at);
+                    }
+                    None => {}
+                }
+            }
+            let new_words: Vec<usize> = tracked.iter().map(|t| t.1).collect();
+            let new = words_text(&new_words);
+            let out = reanchor(&save(&e), &new).unwrap();
+            // Report entries follow the record, in document order, as `spans`.
+            for (span, &i) in out.report.spans.iter().zip(&spans) {
+                let now = tracked.iter().position(|t| t.0 == Some(i)).unwrap();
+                prop_assert_ne!(span.outcome, Outcome::Orphaned, "{:?}", span);
+                prop_assert_eq!(span.new_text.as_deref(), Some(span.selector.exact.as_str()), "quote changed: {:?}", span);
+                if span.confidence() == 1.0 {
+                    prop_assert_eq!(range(span), offsets(&new_words, now), "exact but on other words: {:?}\nold {:?}\nnew {:?}", span, old, new);
+                } else {
+                    prop_assert!(span.needs_review(), "{:?}", span);
+                }
+            }
+        }
+
+        /// Any edit at all, inside spans too: a span reported exact has its
+        /// quote letter for letter; one whose words differ is below 1.
+        #[test]
+        fn confidence_one_means_the_same_words(
+            old in "[a-c 🇲🇱e\u{301}国\n]{4,60}",
+            cut in 0usize..60, len in 0usize..8, insert in "[a-c 🇲🇱e\u{301}国]{0,6}",
+            picks in proptest::collection::vec((0usize..60, 1usize..8), 1..5),
+        ) {
+            prop_assume!(!old.trim().is_empty());
+            let mut e = editor(&old);
+            let n = e.article().len_chars();
+            for (s, l) in picks {
+                let _ = e.add_span(s % n, (s % n + l).min(n), "MISC");
+            }
+            let chars: Vec<char> = old.chars().collect();
+            let cut = cut % chars.len();
+            let new: String = chars[..cut].iter().copied().chain(insert.chars()).chain(chars[(cut + len).min(chars.len())..].iter().copied()).collect();
+            prop_assume!(!new.trim().is_empty());
+            let out = reanchor(&save(&e), &new).unwrap();
+            let boundaries = cluster_boundaries(&new);
+            for span in &out.report.spans {
+                if let (Some(s), Some(t)) = (span.new_start, span.new_end) {
+                    let found: String = new.chars().skip(s).take(t - s).collect();
+                    prop_assert!(boundaries.contains(&s) && boundaries.contains(&t));
+                    prop_assert_eq!(span.new_text.as_deref(), Some(found.as_str()));
+                    if found != span.selector.exact {
+                        prop_assert!(span.confidence() < 1.0, "{:?}", span);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The page around one Marginalia instance: the element it lives in, the
+//! options it was given, the handle object the page holds, and the events it
+//! reports — as callbacks registered with `handle.on(name, fn)` and as DOM
+//! `CustomEvent`s (`marginalia:change`…) dispatched on the host element.
+//!
+//! Several instances can share a page: each has its own host, its own
+//! element ids (`mg-…` for the first, `mg2-…`, `mg3-…` for the next) and
+//! its own listeners, removed when it is destroyed.
+
+use marginalia_core::embed::EmbedOptions;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, Element};
+
+/// What an instance reports to its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostEvent {
+    /// The instance is mounted and its handle works.
+    Ready,
+    /// The annotations changed (reported once a burst of changes settles).
+    Change,
+    /// The annotations were saved (downloaded, or sent to the save endpoint).
+    Save,
+    /// Something the user or the page asked for failed; the message is shown in the page too.
+    Error,
+}
+
+impl HostEvent {
+    pub const ALL: [HostEvent; 4] = [HostEvent::Ready, HostEvent::Change, HostEvent::Save, HostEvent::Error];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HostEvent::Ready => "ready",
+            HostEvent::Change => "change",
+            HostEvent::Save => "save",
+            HostEvent::Error => "error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<HostEvent> {
+        HostEvent::ALL.into_iter().find(|e| e.name() == name)
+    }
+}
+
+pub struct Host {
+    /// The element the instance renders into; its events are dispatched here.
+    pub element: Element,
+    pub options: EmbedOptions,
+    /// The standalone page (not `mount`ed): it restores the document open
+    /// last in this browser and answers to `window.marginalia`.
+    pub standalone: bool,
+    /// The object the page holds (`window.marginalia`, or what `mount`
+    /// resolves to); the app puts its methods on it while it runs.
+    pub api: js_sys::Object,
+    /// Prefix of this instance's element ids: `mg-`, `mg2-`…
+    pub id_prefix: String,
+    /// Options that could not be used, shown in the page once it is up.
+    pub startup_error: Option<String>,
+    callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
+}
+
+thread_local! {
+    /// Instances created so far on this page (for distinct id prefixes).
+    static INSTANCES: Cell<usize> = const { Cell::new(0) };
+}
+
+impl Host {
+    pub fn new(element: Element, options: Result<EmbedOptions, String>, standalone: bool) -> Rc<Host> {
+        let (options, startup_error) = match options {
+            Ok(o) => (o, None),
+            Err(e) => (EmbedOptions::default(), Some(e)),
+        };
+        let n = INSTANCES.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        let id_prefix = if n == 1 { "mg-".to_string() } else { format!("mg{n}-") };
+        Rc::new(Host {
+            element,
+            options,
+            standalone,
+            api: js_sys::Object::new(),
+            id_prefix,
+            startup_error,
+            callbacks: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// This instance's id for `name` (`article` → `mg-article`).
+    pub fn id(&self, name: &str) -> String {
+        format!("{}{name}", self.id_prefix)
+    }
+
+    /// `#mg-article`, as a CSS selector.
+    pub fn selector(&self, name: &str) -> String {
+        format!("#{}{name}", self.id_prefix)
+    }
+
+    /// The element of this instance with id `name` (looked up inside the
+    /// host element, so another instance's element is never found).
+    pub fn find(&self, name: &str) -> Option<Element> {
+        self.element.query_selector(&self.selector(name)).ok().flatten()
+    }
+
+    pub fn on(&self, event: HostEvent, callback: js_sys::Function) {
+        self.callbacks.borrow_mut().push((event, callback));
+    }
+
+    pub fn off(&self, event: HostEvent, callback: &js_sys::Function) {
+        self.callbacks.borrow_mut().retain(|(e, f)| !(*e == event && f == callback));
+    }
+
+    /// Calls the callbacks registered for `event` and dispatches
+    /// `marginalia:<event>` (bubbling, crossing shadow roots) on the host
+    /// element, with `detail`. A throwing callback does not stop the others.
+    pub fn emit(&self, event: HostEvent, detail: &JsValue) {
+        let callbacks: Vec<js_sys::Function> =
+            self.callbacks.borrow().iter().filter(|(e, _)| *e == event).map(|(_, f)| f.clone()).collect();
+        for f in callbacks {
+            if let Err(e) = f.call1(&JsValue::NULL, detail) {
+                web_sys::console::error_2(&JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())), &e);
+            }
+        }
+        let init = CustomEventInit::new();
+        init.set_detail(detail);
+        init.set_bubbles(true);
+        init.set_composed(true);
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(&format!("marginalia:{}", event.name()), &init) {
+            let _ = self.element.dispatch_event(&e);
+        }
+    }
+
+    /// Forgets every callback (on destroy).
+    pub fn clear(&self) {
+        self.callbacks.borrow_mut().clear();
+    }
+}
+
+/// A host as a Yew property or context: equal only to itself.
+#[derive(Clone)]
+pub struct HostRef(pub Rc<Host>);
+
+impl PartialEq for HostRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for HostRef {
+    type Target = Host;
+    fn deref(&self) -> &Host {
+        &self.0
+    }
+}
+
+/// The host of the instance a component renders in.
+#[yew::hook]
+pub fn use_host() -> HostRef {
+    yew::use_context::<HostRef>().expect("components render inside App, which provides the host")
+}

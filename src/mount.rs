@@ -1,0 +1,115 @@
+//! Starting an instance: on the standalone page (`window.marginalia`), or
+//! in a host page's element through the exported `mount(element, options)`,
+//! which resolves to the instance's handle once it is ready:
+//!
+//! ```js
+//! import init, { mount } from "./marginalia-web.js";
+//! await init();
+//! const handle = await mount(document.querySelector("#annotator"), { article: { id, title, text } });
+//! handle.on("change", (record) => …);   // and `marginalia:change` events on the element
+//! handle.destroy();
+//! ```
+//!
+//! The handle's methods are listed in `js_api.rs`; `on`, `off` and
+//! `destroy` are added here. Destroying an instance unmounts it, which
+//! removes every listener it installed.
+
+use crate::app::{App, AppProps};
+use crate::host::{Host, HostEvent, HostRef};
+use marginalia_core::embed::EmbedOptions;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+/// Marks an element that holds an instance, so a second `mount` on it is refused.
+const MOUNTED_ATTR: &str = "data-marginalia";
+
+fn set(object: &js_sys::Object, name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(name), value);
+}
+
+fn js_error(msg: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&msg.to_string()).into()
+}
+
+/// The standalone page: one instance for the page's lifetime.
+pub fn standalone(root: Element, options: Result<EmbedOptions, String>) {
+    let host = Host::new(root.clone(), options, true);
+    if let Some(w) = web_sys::window() {
+        set(&w, "marginalia", &host.api);
+    }
+    let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { host: HostRef(host) }).render();
+    // The page never unmounts it.
+    std::mem::forget(app);
+}
+
+/// Mounts an instance in `element` with `options` (see `docs/EMBEDDING.md`);
+/// resolves to its handle when it is ready.
+#[wasm_bindgen]
+pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsValue> {
+    if element.has_attribute(MOUNTED_ATTR) {
+        return Err(js_error("this element already holds a Marginalia instance: destroy it first"));
+    }
+    let options = if options.is_undefined() || options.is_null() {
+        EmbedOptions::default()
+    } else {
+        let json: String = js_sys::JSON::stringify(&options)?.into();
+        EmbedOptions::from_json(&json).map_err(js_error)?
+    };
+    let host = Host::new(element.clone(), Ok(options), false);
+    let api = host.api.clone();
+    let _ = element.set_attribute(MOUNTED_ATTR, &host.id_prefix);
+
+    let ready = {
+        let (host, api) = (host.clone(), api.clone());
+        js_sys::Promise::new(&mut move |resolve, _reject| {
+            let api = api.clone();
+            let once = Closure::once_into_js(move |_: JsValue| {
+                let _ = resolve.call1(&JsValue::NULL, &api);
+            });
+            host.on(HostEvent::Ready, once.unchecked_into());
+        })
+    };
+
+    let on = {
+        let host = host.clone();
+        Closure::<dyn Fn(String, js_sys::Function) -> Result<(), JsValue>>::new(move |name: String, f| {
+            let event = HostEvent::from_name(&name).ok_or_else(|| js_error(format!("no event {name:?}: use ready, change, save or error")))?;
+            host.on(event, f);
+            Ok(())
+        })
+        .into_js_value()
+    };
+    set(&api, "on", &on);
+    let off = {
+        let host = host.clone();
+        Closure::<dyn Fn(String, js_sys::Function)>::new(move |name: String, f: js_sys::Function| {
+            if let Some(event) = HostEvent::from_name(&name) {
+                host.off(event, &f);
+            }
+        })
+        .into_js_value()
+    };
+    set(&api, "off", &off);
+
+    let app = Rc::new(RefCell::new(Some(
+        yew::Renderer::<App>::with_root_and_props(element.clone(), AppProps { host: HostRef(host.clone()) }).render(),
+    )));
+    let destroy = {
+        let (host, element) = (host.clone(), element.clone());
+        Closure::<dyn Fn()>::new(move || {
+            if let Some(app) = app.borrow_mut().take() {
+                app.destroy();
+                host.clear();
+                for name in ["on", "off", "destroy"] {
+                    let _ = js_sys::Reflect::delete_property(&host.api, &JsValue::from_str(name));
+                }
+                let _ = element.remove_attribute(MOUNTED_ATTR);
+            }
+        })
+        .into_js_value()
+    };
+    set(&api, "destroy", &destroy);
+    Ok(ready)
+}
