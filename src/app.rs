@@ -10,6 +10,7 @@ use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
 use crate::components::review_panel::ReviewPanel;
+use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
 use std::rc::Rc;
 use crate::components::side_panel::{label_groups, SidePanel};
@@ -21,7 +22,7 @@ use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
-use crate::{clock, download, file_read, frame_messages, js_api, storage, viewport};
+use crate::{clock, download, file_read, frame_messages, js_api, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -172,6 +173,15 @@ pub fn App(props: &AppProps) -> Html {
     };
     let paste_open = use_state(|| false);
     let stored = use_state_eq(|| Ok::<(), AttrValue>(()));
+    let save_endpoint = {
+        let host = host.clone();
+        use_memo((), move |_| save_param::save_endpoint(&host))
+    };
+    let on_remote_saved = {
+        let (state, host) = (state.clone(), host.clone());
+        Callback::from(move |_: ()| host.emit(HostEvent::Save, &event_detail(&state.clone())))
+    };
+    let remote = remote_save::use_remote_save(&state, (*save_endpoint).clone(), on_remote_saved);
 
     // Keep the work in this browser: a moment after each change (a burst of
     // labels is written once, off the path of the next frame) and at once
@@ -481,6 +491,9 @@ pub fn App(props: &AppProps) -> Html {
                 // In the sticky header: a message about a file opened while
                 // the article is scrolled must show where the user is looking.
                 <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
+                if let Some(r) = remote.as_ref().filter(|r| r.view.conflict) {
+                    <SaveConflict pending={r.view.pending} onkeepmine={r.keep_mine.clone()} onloadtheirs={r.load_theirs.clone()} />
+                }
             </header>
             if *paste_open {
                 <PasteDialog onopen={on_paste_open} onclose={{ let p = paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
@@ -509,7 +522,8 @@ pub fn App(props: &AppProps) -> Html {
                     onclose={act(|| Action::Escape)}
                 />
             }
-            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()} />
+            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()}
+                remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>
     }

@@ -22,6 +22,8 @@ mod mount;
 mod page_config;
 mod panic_report;
 mod reanchoring;
+mod remote_save;
+mod save_param;
 mod selection_map;
 mod state;
 mod storage;

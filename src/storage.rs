@@ -9,6 +9,7 @@
 
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
+use marginalia_core::remote_sync::SyncSnapshot;
 use web_sys::Storage;
 
 const PREFIX: &str = "marginalia:v1";
@@ -93,4 +94,21 @@ pub fn save_schema(schema: &LabelSchema) -> Result<(), String> {
 pub fn load_schema() -> Option<LabelSchema> {
     let json = local().ok()?.get_item(&format!("{PREFIX}:schema")).ok()??;
     LabelSchema::from_json(&json).ok()
+}
+
+fn remote_key(endpoint: &str) -> String {
+    format!("{PREFIX}:remote:{endpoint}")
+}
+
+/// What the remote save has not yet had acknowledged (and the ETag it was
+/// based on), per endpoint: written on every change, before any request, so
+/// a reload while the endpoint is down still sends it.
+pub fn save_remote_state(endpoint: &str, snapshot: &SyncSnapshot) -> Result<(), String> {
+    let json = serde_json::to_string(snapshot).map_err(|e| e.to_string())?;
+    local()?.set_item(&remote_key(endpoint), &json).map_err(|_| FULL.to_string())
+}
+
+pub fn load_remote_state(endpoint: &str) -> Option<SyncSnapshot> {
+    let json = local().ok()?.get_item(&remote_key(endpoint)).ok()??;
+    serde_json::from_str(&json).ok()
 }

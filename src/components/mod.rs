@@ -10,6 +10,7 @@ pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;
 pub mod review_panel;
+pub mod save_conflict;
 pub mod side_panel;
 pub mod status_bar;
 pub mod toolbar;

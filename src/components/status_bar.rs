@@ -1,5 +1,5 @@
 //! One line of status: what is selected, what a key would do, whether the
-//! work is kept.
+//! work is kept — in this browser, and in the CMS when a save endpoint is set.
 
 use crate::host::use_host;
 use yew::prelude::*;
@@ -9,6 +9,9 @@ pub struct StatusBarProps {
     pub spans: usize,
     pub selection: Option<AttrValue>,
     pub stored: Result<(), AttrValue>,
+    /// The remote save's status line and its kind (`saved`, `offline`…).
+    #[prop_or_default]
+    pub remote: Option<(AttrValue, &'static str)>,
 }
 
 #[component]
@@ -28,6 +31,10 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
                 } }
             </span>
             <span id={host.id("stored")} data-ok={props.stored.is_ok().to_string()}>{ stored }</span>
+            // Always in the page, so screen readers announce each change.
+            <span id={host.id("remote")} aria-live="polite" data-state={props.remote.as_ref().map(|r| r.1)} hidden={props.remote.is_none()}>
+                { props.remote.as_ref().map(|r| format!("CMS: {}", r.0)) }
+            </span>
         </footer>
     }
 }

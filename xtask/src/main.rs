@@ -3,7 +3,8 @@
 //! ```text
 //! cargo xtask setup              install every tool, each skipped when present
 //! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
-//! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
+//! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080),
+//!                                with the reference save endpoint at /api/annotations/
 //! cargo xtask test               setup, host tests, trunk build, end-to-end, interop
 //! cargo xtask bench              build, then the browser benchmark against the peer widgets
 //! ```
@@ -13,6 +14,7 @@
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
 mod bundle;
+mod save_endpoint;
 mod setup;
 mod static_server;
 
@@ -291,9 +293,22 @@ fn build() -> Result {
 fn serve(port: u16) -> Result {
     build()?;
     step("serve dist/");
-    let server = static_server::StaticServer::start(dist_dir(), &format!("127.0.0.1:{port}"), true)
-        .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
+    // The reference save endpoint on the same origin, so that
+    // `?save=/api/annotations/<doc>` works without CORS.
+    let endpoint = save_endpoint::SaveEndpoint::new();
+    let server = static_server::StaticServer::start_with_api(
+        dist_dir(),
+        &format!("127.0.0.1:{port}"),
+        true,
+        Some(endpoint.handler()),
+    )
+    .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
     println!("Marginalia is running at {}", server.url());
+    println!(
+        "Remote save: {}?save={}example (reference endpoint, in memory)",
+        server.url(),
+        save_endpoint::PREFIX
+    );
     println!(
         "(serving {}; press Ctrl+C to stop)",
         server.root().display()

@@ -12,16 +12,91 @@
 //! - Content types come from the extension, `.wasm` as `application/wasm`
 //!   (required by `WebAssembly.instantiateStreaming`); nothing is cached.
 //! - The server lives until the process exits: there is nothing to shut down.
+//! - An optional [`ApiHandler`] answers requests first (any method, with
+//!   headers and body); what it declines is served from the directory. The
+//!   reference save endpoint (`save_endpoint.rs`) is mounted this way, on
+//!   the app's own origin.
 
 // Shared by two crates, each of which uses part of it.
 #![allow(dead_code)]
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
+
+/// A request as an [`ApiHandler`] sees it. Header names are lower case.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    pub method: String,
+    /// The path and query, as sent (`/api/annotations/doc1?x=1`).
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn path(&self) -> &str {
+        self.target.split(['?', '#']).next().unwrap_or("")
+    }
+
+    /// A query parameter's raw value.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        let query = self.target.split_once('?')?.1;
+        query.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    }
+}
+
+/// An [`ApiHandler`]'s answer. `status == 0` closes the connection without
+/// a response, as a network failure would.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        HttpResponse { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Answers the requests it owns (`Some`), declines the rest (`None`).
+pub type ApiHandler = Arc<dyn Fn(&HttpRequest) -> Option<HttpResponse> + Send + Sync>;
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        428 => "Precondition Required",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// The largest request body read (a record of a long article fits easily).
+const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// A running server. Dropping it does not stop it.
 #[derive(Debug, Clone)]
@@ -34,6 +109,16 @@ impl StaticServer {
     /// Serves `root` on `bind` (e.g. `"127.0.0.1:0"` for a free port) from a
     /// background thread. With `log`, each request is printed to stderr.
     pub fn start(root: impl Into<PathBuf>, bind: &str, log: bool) -> io::Result<StaticServer> {
+        Self::start_with_api(root, bind, log, None)
+    }
+
+    /// Like [`StaticServer::start`], with `api` answering first.
+    pub fn start_with_api(
+        root: impl Into<PathBuf>,
+        bind: &str,
+        log: bool,
+        api: Option<ApiHandler>,
+    ) -> io::Result<StaticServer> {
         let root: PathBuf = root.into();
         let root = root.canonicalize().map_err(|e| {
             io::Error::new(e.kind(), format!("cannot serve {}: {e}", root.display()))
@@ -47,10 +132,11 @@ impl StaticServer {
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { continue };
                     let root = served.clone();
+                    let api = api.clone();
                     let _ = thread::Builder::new()
                         .name("static-conn".into())
                         .spawn(move || {
-                            let _ = handle(stream, &root, log);
+                            let _ = handle(stream, &root, log, api.as_ref());
                         });
                 }
             })?;
@@ -140,12 +226,13 @@ fn percent_decode(s: &str) -> Option<String> {
     (!out.contains('\0')).then_some(out)
 }
 
-fn handle(stream: TcpStream, root: &Path, log: bool) -> io::Result<()> {
+fn handle(stream: TcpStream, root: &Path, log: bool, api: Option<&ApiHandler>) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain the headers (bounded); the body of a GET/HEAD is ignored.
+    // Read the headers (bounded).
+    let mut headers = Vec::new();
     let mut header_bytes = 0usize;
     loop {
         let mut line = String::new();
@@ -154,11 +241,34 @@ fn handle(stream: TcpStream, root: &Path, log: bool) -> io::Result<()> {
         if n == 0 || line == "\r\n" || line == "\n" || header_bytes > 64 * 1024 {
             break;
         }
+        if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let mut stream = stream;
+
+    if let Some(api) = api {
+        let length = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        if length > MAX_BODY {
+            return respond(&mut stream, method, &HttpResponse::new(413, "text/plain; charset=utf-8", "too large\n"));
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        let request = HttpRequest { method: method.to_string(), target: target.to_string(), headers, body };
+        if let Some(response) = api(&request) {
+            if log {
+                eprintln!("{method} {target} -> {}", response.status);
+            }
+            return respond(&mut stream, method, &response);
+        }
+    }
 
     let (status, ctype, body): (&str, &str, Vec<u8>) = if method != "GET" && method != "HEAD" {
         (
@@ -192,6 +302,26 @@ fn handle(stream: TcpStream, root: &Path, log: bool) -> io::Result<()> {
     stream.write_all(head.as_bytes())?;
     if method != "HEAD" {
         stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+fn respond(stream: &mut TcpStream, method: &str, response: &HttpResponse) -> io::Result<()> {
+    if response.status == 0 {
+        // A network failure: no response at all.
+        return stream.shutdown(std::net::Shutdown::Both);
+    }
+    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+    for (name, value) in &response.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        response.body.len()
+    ));
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&response.body)?;
     }
     stream.flush()
 }

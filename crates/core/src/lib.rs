@@ -19,6 +19,7 @@ pub mod label_schema;
 pub mod layout;
 pub mod record;
 pub mod relation;
+pub mod remote_sync;
 pub mod snap;
 pub mod span;
 pub mod text_index;

@@ -3,7 +3,8 @@
 //!
 //! Per test binary, lazily and once: a static HTTP server over the app's
 //! `dist/` on `127.0.0.1:<free port>` (the same server as `cargo xtask serve`)
-//! and one chromedriver on a free port. Chromedriver (and every Chromium it
+//! (with the reference save endpoint at `/api/annotations/`, see
+//! [`Server::save_endpoint`]) and one chromedriver on a free port. Chromedriver (and every Chromium it
 //! started) dies with the test process, however that ends: it runs under a
 //! small `sh` watchdog in its own process group, which waits for EOF on a pipe
 //! that only this process holds open and then kills the group.
@@ -40,6 +41,10 @@
 #[path = "../../../xtask/src/static_server.rs"]
 mod static_server;
 pub use static_server::StaticServer;
+
+#[path = "../../../xtask/src/save_endpoint.rs"]
+mod save_endpoint;
+pub use save_endpoint::{PutLog, SaveEndpoint};
 
 pub use fantoccini;
 pub use serde_json::{self, json, Value};
@@ -165,6 +170,14 @@ impl Server {
         Self::serve(&dist)
     }
 
+    /// The reference save endpoint mounted at `/api/annotations/` on every
+    /// server of this process (same origin as the app). Tests share it: each
+    /// uses its own document path.
+    pub fn save_endpoint() -> &'static std::sync::Arc<SaveEndpoint> {
+        static ENDPOINT: OnceLock<std::sync::Arc<SaveEndpoint>> = OnceLock::new();
+        ENDPOINT.get_or_init(SaveEndpoint::new)
+    }
+
     /// A server over any directory (one per directory per process), started on
     /// first use on `127.0.0.1:<free port>`.
     pub fn serve(dir: impl AsRef<Path>) -> &'static StaticServer {
@@ -175,7 +188,8 @@ impl Server {
             .unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
         let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
         servers.entry(key.clone()).or_insert_with(|| {
-            let server = StaticServer::start(&key, "127.0.0.1:0", false)
+            let api = Some(Self::save_endpoint().handler());
+            let server = StaticServer::start_with_api(&key, "127.0.0.1:0", false, api)
                 .unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
             Box::leak(Box::new(server))
         })

@@ -1,0 +1,336 @@
+//! Saving to the CMS: the browser side of `marginalia_core::remote_sync`.
+//! It feeds the state machine the app's changes and the clock, makes the
+//! requests it asks for with `fetch` (`GET` on start, `PUT` of the record
+//! JSON with `If-Match`), wakes it with `gloo` timers, and shows its status.
+//!
+//! Local persistence stays first: the work itself is in `storage.rs`; the
+//! machine's snapshot (revisions not yet acknowledged, the ETag) is stored
+//! next to it on every change, so after a reload with the endpoint back the
+//! waiting work is sent.
+//!
+//! Conflict choices: "Keep mine" overwrites the server's copy (a `GET` for
+//! its current ETag, then a `PUT`); "Load theirs" first downloads ours as a
+//! file, then opens theirs (one undo step when it is the same text).
+
+use crate::state::{Action, AppState, Notice, NoticeKind};
+use crate::{clock, download, storage};
+use gloo::timers::callback::Timeout;
+use marginalia_core::record::{Record, SaveInfo};
+use marginalia_core::remote_sync::{
+    LoadPurpose, Outcome, Precondition, Reaction, RemoteSync, Request, SyncConfig, SyncStatus,
+};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCache, RequestInit, Response};
+use yew::prelude::*;
+
+/// What the page shows of the remote save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteView {
+    pub text: AttrValue,
+    /// `SyncStatus::kind`: `saved`, `saving`, `offline`, `failed`, `conflict`…
+    pub kind: &'static str,
+    pub conflict: bool,
+    pub pending: u64,
+}
+
+/// The status and the conflict choices, for the app to render.
+#[derive(Clone, PartialEq)]
+pub struct RemoteSave {
+    pub view: RemoteView,
+    pub keep_mine: Callback<()>,
+    pub load_theirs: Callback<()>,
+}
+
+/// Saves to `endpoint` (when given) for the app's lifetime; `on_saved` hears
+/// of every write the server acknowledged.
+#[hook]
+pub fn use_remote_save(
+    state: &UseReducerHandle<AppState>,
+    endpoint: Option<String>,
+    on_saved: Callback<()>,
+) -> Option<RemoteSave> {
+    let view = use_state_eq(|| None::<RemoteView>);
+    let saver = use_mut_ref(|| None::<Rc<Saver>>);
+    {
+        let (state, view, saver) = (state.clone(), view.setter(), saver.clone());
+        use_effect_with(endpoint, move |endpoint| {
+            if let Some(endpoint) = endpoint {
+                let s = Saver::start(endpoint.clone(), state, view, on_saved);
+                *saver.borrow_mut() = Some(s);
+            }
+            move || {
+                if let Some(s) = saver.borrow_mut().take() {
+                    s.timer.take();
+                }
+            }
+        });
+    }
+    {
+        // Every change of the work: count it, and (re)arm the debounce.
+        let saver = saver.clone();
+        use_effect_with(state.revision, move |_| {
+            if let Some(s) = saver.borrow().as_ref() {
+                s.pump();
+            }
+        });
+    }
+    let choose = |choice: fn(&Rc<Saver>)| {
+        let saver = saver.clone();
+        Callback::from(move |_: ()| {
+            let s = saver.borrow().clone();
+            if let Some(s) = s {
+                choice(&s);
+            }
+        })
+    };
+    (*view).clone().map(|view| RemoteSave {
+        view,
+        keep_mine: choose(Saver::keep_mine),
+        load_theirs: choose(Saver::load_theirs),
+    })
+}
+
+struct Saver {
+    endpoint: String,
+    state: UseReducerHandle<AppState>,
+    machine: RefCell<RemoteSync>,
+    /// The app revision last counted (the app's counter starts at 0 on
+    /// every load; the machine's own revisions persist).
+    seen_revision: Cell<u64>,
+    timer: RefCell<Option<Timeout>>,
+    show: UseStateSetter<Option<RemoteView>>,
+    on_saved: Callback<()>,
+    me: Weak<Saver>,
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+impl Saver {
+    fn start(
+        endpoint: String,
+        state: UseReducerHandle<AppState>,
+        show: UseStateSetter<Option<RemoteView>>,
+        on_saved: Callback<()>,
+    ) -> Rc<Saver> {
+        let snapshot = storage::load_remote_state(&endpoint).unwrap_or_default();
+        let machine = RemoteSync::restore(SyncConfig::default(), snapshot);
+        let seen = state.clone().revision;
+        let saver = Rc::new_cyclic(|me| Saver {
+            endpoint,
+            state,
+            machine: RefCell::new(machine),
+            seen_revision: Cell::new(seen),
+            timer: RefCell::new(None),
+            show,
+            on_saved,
+            me: me.clone(),
+        });
+        saver.pump();
+        saver
+    }
+
+    /// The app's state now (a fresh handle: a long-lived one keeps every
+    /// state it has read alive).
+    fn app(&self) -> UseReducerHandle<AppState> {
+        self.state.clone()
+    }
+
+    /// Counts the app's changes since the last look, then makes the request
+    /// that is due, re-arms the timer and shows the status.
+    fn pump(&self) {
+        let now = now_ms();
+        let revision = self.app().revision;
+        let seen = self.seen_revision.replace(revision);
+        {
+            let mut machine = self.machine.borrow_mut();
+            for _ in 0..revision.saturating_sub(seen) {
+                machine.change(now);
+            }
+        }
+        let request = self.machine.borrow_mut().poll(now);
+        self.store_snapshot();
+        if let Some(request) = request {
+            let me = self.me.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(saver) = me.upgrade() else { return };
+                saver.run(request).await;
+            });
+        }
+        self.arm_timer(now);
+        self.publish(now);
+    }
+
+    fn arm_timer(&self, now: u64) {
+        let wake = self.machine.borrow().next_wake();
+        let timer = wake.map(|at| {
+            let me = self.me.clone();
+            Timeout::new(at.saturating_sub(now).min(u32::MAX as u64) as u32, move || {
+                if let Some(s) = me.upgrade() {
+                    s.pump();
+                }
+            })
+        });
+        *self.timer.borrow_mut() = timer;
+    }
+
+    fn store_snapshot(&self) {
+        let snapshot = self.machine.borrow().snapshot();
+        if let Err(e) = storage::save_remote_state(&self.endpoint, &snapshot) {
+            web_sys::console::warn_1(&format!("Marginalia: the remote save state was not stored: {e}").into());
+        }
+    }
+
+    fn publish(&self, now: u64) {
+        let machine = self.machine.borrow();
+        let status = machine.status(now);
+        self.show.set(Some(RemoteView {
+            text: status.to_string().into(),
+            kind: status.kind(),
+            conflict: matches!(status, SyncStatus::Conflict { .. }),
+            pending: machine.pending(),
+        }));
+    }
+
+    async fn run(&self, request: Request) {
+        let id = request.id();
+        let (outcome, body) = match request {
+            Request::Load { purpose, .. } => {
+                let (outcome, body) = self.get().await;
+                (outcome, body.filter(|_| purpose != LoadPurpose::KeepMine))
+            }
+            Request::Save { precondition, revision, .. } => (self.put(precondition, revision).await, None),
+        };
+        let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
+        let acknowledged = matches!(outcome, Outcome::Saved { .. });
+        let now = now_ms();
+        let jitter = js_sys::Math::random();
+        let reaction = self.machine.borrow_mut().respond(id, outcome, now, jitter);
+        match (reaction, body) {
+            (Reaction::AdoptServerCopy, Some(body)) => self.adopt(&body),
+            // The CMS has nothing yet: give it the work already here.
+            _ if nothing_here && self.machine.borrow().pending() == 0 && !self.app().editor.annotations().is_empty() => {
+                self.machine.borrow_mut().change(now);
+            }
+            _ => {}
+        }
+        self.pump();
+        if acknowledged {
+            self.on_saved.emit(());
+        }
+    }
+
+    /// The server's copy: (`Loaded`, its body) or a failure.
+    async fn get(&self) -> (Outcome, Option<String>) {
+        let init = RequestInit::new();
+        init.set_method("GET");
+        init.set_cache(RequestCache::NoStore);
+        let response = match self.fetch(&init).await {
+            Ok(r) => r,
+            Err(_) => return (Outcome::NetworkError, None),
+        };
+        match response.status() {
+            404 => (Outcome::Loaded { etag: None }, None),
+            200 => {
+                let etag = response.headers().get("ETag").ok().flatten();
+                let body = match response.text().map(JsFuture::from) {
+                    Ok(text) => text.await.ok().and_then(|t| t.as_string()),
+                    Err(_) => None,
+                };
+                match (etag, body) {
+                    (Some(etag), Some(body)) => (Outcome::Loaded { etag: Some(etag) }, Some(body)),
+                    // Without an ETag no write could be guarded: a broken endpoint.
+                    _ => (Outcome::ServerError { status: 200 }, None),
+                }
+            }
+            status => (Outcome::ServerError { status }, None),
+        }
+    }
+
+    /// `PUT`s the work as it is now, which is `revision` (sent along in
+    /// `X-Marginalia-Revision`, so a server can see it never gets one twice).
+    async fn put(&self, precondition: Precondition, revision: u64) -> Outcome {
+        let body = {
+            let app = self.app();
+            let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
+            Record::from_editor(&app.editor, &info, false).to_json()
+        };
+        let headers = Headers::new().expect("Headers");
+        let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("X-Marginalia-Revision", &revision.to_string());
+        let _ = match &precondition {
+            Precondition::IfMatch(tag) => headers.set("If-Match", tag),
+            Precondition::IfNoneMatchAny => headers.set("If-None-Match", "*"),
+        };
+        let init = RequestInit::new();
+        init.set_method("PUT");
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&body));
+        let response = match self.fetch(&init).await {
+            Ok(r) => r,
+            Err(_) => return Outcome::NetworkError,
+        };
+        match (response.status(), response.headers().get("ETag").ok().flatten()) {
+            (200..=299, Some(etag)) => Outcome::Saved { etag },
+            (409 | 412, _) => Outcome::Conflict,
+            (status, _) => Outcome::ServerError { status },
+        }
+    }
+
+    async fn fetch(&self, init: &RequestInit) -> Result<Response, JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        let response = JsFuture::from(window.fetch_with_str_and_init(&self.endpoint, init)).await?;
+        response.dyn_into::<Response>()
+    }
+
+    /// Opens the server's copy: over the same text, as one undoable step;
+    /// another text opens as its own document (the current one stays in
+    /// this browser). The revision this makes is not a change to send.
+    fn adopt(&self, body: &str) {
+        let app = self.app();
+        let loaded = Record::parse(body).and_then(|r| r.load(app.editor.schema()));
+        match loaded {
+            Ok(loaded) if loaded.article.sha256() == app.article().sha256() => {
+                if loaded.snapshot() != app.editor.annotations().snapshot() {
+                    app.dispatch(Action::ApplyRecord(Rc::new(loaded)));
+                }
+            }
+            Ok(loaded) => {
+                let _ = crate::app::persist(&app);
+                app.dispatch(Action::OpenRecord(Rc::new(loaded)));
+            }
+            Err(e) => app.dispatch(Action::Notify(Notice {
+                kind: NoticeKind::Error,
+                text: format!("The CMS's copy could not be opened: {e}. Your work is unchanged."),
+                offer: None,
+            })),
+        }
+        self.seen_revision.set(self.app().revision);
+    }
+
+    fn keep_mine(self: &Rc<Self>) {
+        self.machine.borrow_mut().keep_mine();
+        self.pump();
+    }
+
+    fn load_theirs(self: &Rc<Self>) {
+        let app = self.app();
+        let record = Record::from_editor(&app.editor, &app.save_info, true);
+        let name = format!("{}.mine.marginalia.json", app.article().id);
+        if download::download_text(&name, "application/json", &record.to_json()).is_err() {
+            // Never drop the user's version unseen: no file, no switch.
+            app.dispatch(Action::Notify(Notice {
+                kind: NoticeKind::Error,
+                text: "The browser refused to download your version, so theirs was not loaded.".into(),
+                offer: None,
+            }));
+            return;
+        }
+        self.machine.borrow_mut().load_theirs();
+        self.pump();
+    }
+}
