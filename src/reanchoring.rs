@@ -4,9 +4,9 @@
 //! a span is never silently attached to different words.
 
 use marginalia_core::anchor::{reanchor, Doubt, Outcome};
-use marginalia_core::article::Article;
+use marginalia_core::article::{sha256_hex, Article};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{LoadedRecord, Record};
+use marginalia_core::record::{LoadedRecord, Record, RecordError};
 use marginalia_core::span::SpanId;
 
 /// One span the annotator should check: where it landed (if anywhere), and why.
@@ -31,7 +31,12 @@ fn percent(confidence: f64) -> String {
 }
 
 /// Re-anchors `record` onto `article` and loads the result against `schema`.
+/// A record whose text does not match its own `text_sha256` was edited or
+/// damaged: its offsets cannot be trusted, so it is refused, not moved.
 pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String> {
+    if record.text_sha256.as_ref().is_some_and(|h| *h != sha256_hex(&record.text)) {
+        return Err(RecordError::HashMismatch.to_string());
+    }
     let moved = reanchor(record, article.text()).map_err(|e| e.to_string())?;
     let mut new = moved.record;
     new.meta.doc_id = article.id.clone();

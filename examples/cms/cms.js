@@ -4,7 +4,9 @@
 import { mount } from "/marginalia.js";
 
 const $ = (id) => document.getElementById(id);
-const article = () => ({ id: "cms-article-42", title: $("cms-title").value, text: $("cms-body").value });
+// The CMS's document id (`?doc=` picks another, e.g. to start afresh).
+const docId = new URLSearchParams(location.search).get("doc") || "cms-article-42";
+const article = () => ({ id: docId, title: $("cms-title").value, text: $("cms-body").value });
 
 function log(source, type, detail) {
   const item = document.createElement("li");
@@ -25,7 +27,7 @@ window.addEventListener("message", (e) => {
   const ready = e.data.type === "marginalia:ready" || (e.data.type === "marginalia:annotations" && e.data.request_id === "hello");
   if (ready && !window.cmsFrameLoaded) {
     window.cmsFrameLoaded = true;
-    frame.contentWindow.postMessage({ type: "marginalia:load", options: { article: { ...article(), id: "cms-article-42-frame" } } }, frameOrigin);
+    frame.contentWindow.postMessage({ type: "marginalia:load", options: { article: { ...article(), id: `${docId}-frame` } } }, frameOrigin);
   }
 });
 // The frame may have said "ready" before this script ran: ask it too.
@@ -36,6 +38,7 @@ const host = $("cms-annotator");
 for (const type of ["ready", "change", "save", "error"]) {
   host.addEventListener(`marginalia:${type}`, (e) => log("module", type, e.detail));
 }
-const handle = await mount(host, { article: article(), annotator: "cms-editor" });
+// Saved to the CMS (the reference endpoint of `cargo xtask serve`) as well as in the browser.
+const handle = await mount(host, { article: article(), annotator: "cms-editor", endpoints: { save: `/api/annotations/${docId}` } });
 window.cmsHandle = handle;
 $("cms-send").addEventListener("click", () => handle.setArticle(article()));
