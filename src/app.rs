@@ -464,7 +464,7 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<HostRef> context={host.clone()}>
-        <div class={classes!("mg-app", state.read_only.then_some("mg-read-only"))} {ondrop} {ondragover}>
+        <div class={classes!("mg-app", host.options.theme.class(), state.read_only.then_some("mg-read-only"))} {ondrop} {ondragover}>
             if !host.standalone {
                 <div class="mg-crash" role="alert" hidden=true></div>
             }

@@ -34,6 +34,26 @@ pub struct Endpoints {
     pub save: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+    Auto,
+}
+
+impl Theme {
+    /// The class `styles/app.css` themes by.
+    pub fn class(self) -> &'static str {
+        match self {
+            Theme::Light => "mg-theme-light",
+            Theme::Dark => "mg-theme-dark",
+            Theme::Auto => "mg-theme-auto",
+        }
+    }
+}
+
 /// Everything a host can set. Unknown keys are refused with their name: a
 /// misspelt option must not be silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -51,6 +71,9 @@ pub struct EmbedOptions {
     pub annotator: Option<String>,
     #[serde(default)]
     pub read_only: bool,
+    /// Light (the default), dark, or following the system setting.
+    #[serde(default)]
+    pub theme: Theme,
     #[serde(default)]
     pub endpoints: Endpoints,
     /// Origins (`https://cms.example`) allowed to talk to an embedded page
