@@ -1066,7 +1066,8 @@ impl Browser {
         self.run_axe_with(json!(null)).await
     }
 
-    /// [`Browser::run_axe`] with axe `options` (e.g. `{"rules": {"region": {"enabled": false}}}`).
+    /// [`Browser::run_axe`] with axe `options` (e.g. `{"rules": {"region": {"enabled": false}}}`),
+    /// and `context` (axe's include/exclude) to check part of the page.
     pub async fn run_axe_with(&self, options: Value) -> Result<AxeReport> {
         let has_axe = self
             .execute("return typeof window.axe === 'object';", vec![])
@@ -1086,7 +1087,10 @@ impl Browser {
             .execute_async(
                 "const done = arguments[arguments.length - 1];
                  const opts = Object.assign({resultTypes: ['violations']}, arguments[0] || {});
-                 axe.run(document, opts).then(r => done(r.violations.map(v => ({
+                 // `context` (axe's include/exclude) limits the check to part of the page.
+                 const context = opts.context || document;
+                 delete opts.context;
+                 axe.run(context, opts).then(r => done(r.violations.map(v => ({
                      id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
                      nodes: v.nodes.map(n => n.target.join(' ') + '  ' + n.html.slice(0, 120)),
                  })))).catch(e => done({error: String(e)}));",

@@ -300,3 +300,83 @@ async fn annotations_re_anchor_when_the_cms_edits_the_article() -> Result {
     }
     b.close().await
 }
+
+#[tokio::test]
+async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -> Result {
+    let b = Browser::new().await?;
+    let app = b.app_url();
+    // Same origin: the page's article text (no navigation, aside or footer).
+    b.goto(&format!("{app}?article=/cms/article-42.html")).await?;
+    b.wait_until("return !!window.marginalia && window.marginalia.getAnnotations().meta.doc_id === 'article-42';", WAIT).await?;
+    let record = b.execute("return window.marginalia.getAnnotations();", vec![]).await?;
+    let text = record["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with("Mali confirms military cooperation with Russia"), "{text}");
+    assert!(text.contains("Abdallah Diop") && !text.contains("Most read") && !text.contains("Daily Mock"), "{text}");
+    // It is annotated like any article, and the label keys work.
+    let (s, e) = range_of(text, "Abdallah Diop");
+    b.drag_select(s, e).await?;
+    assert_eq!(wait_pending(&b).await?, "Abdallah Diop");
+    b.press("1").await?;
+    wait_span_count(&b, 1).await?;
+
+    // Another origin (localhost is not 127.0.0.1) is neither fetched nor used to save.
+    let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
+    b.goto(&format!("{app}?article=http://localhost:{port}/cms/article-42.html&save=http://localhost:{port}/api/annotations/x")).await?;
+    b.wait_until("return !!window.marginalia;", WAIT).await?;
+    let message = wait_notice(&b, "error").await?;
+    assert!(message.contains("The article was not opened") && message.contains("http://localhost"), "{message}");
+    assert!(message.contains("Saving to the server is off"), "{message}");
+    assert_ne!(b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?, json!("article-42-foreign"));
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_not_break_it() -> Result {
+    let b = Browser::new().await?;
+    open_cms(&b, &b.app_url()).await?;
+    // A host page with an aggressive CSS reset, and a dark, compact instance.
+    b.execute(
+        "const reset = document.createElement('link');
+         reset.rel = 'stylesheet';
+         reset.href = 'data:text/css,' + encodeURIComponent('*{margin:0;padding:0;border:0;font:inherit;color:inherit;background:transparent;box-sizing:content-box} button,select{all:unset} ul,ol{list-style:none}');
+         document.head.append(reset);",
+        vec![],
+    )
+    .await?;
+    let mounted = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(m => {
+                 const el = document.createElement('div');
+                 el.id = 'dark';
+                 el.style.setProperty('--marginalia-density', '0.75');
+                 document.body.append(el);
+                 return m.mount(el, { article: { id: 'dark-doc', text: 'Wagner and Mali, said Diop.' }, theme: 'dark' });
+             }).then(h => { window.dark = h; done('ok'); }, e => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(mounted, json!("ok"));
+    let looks = b
+        .execute(
+            "const app = document.querySelector('#dark .mg-app');
+             const label = document.querySelector('#dark .mg-label');
+             const cs = getComputedStyle(label);
+             return [getComputedStyle(app).backgroundColor, cs.borderTopWidth, cs.paddingLeft, cs.cursor];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(looks[0], json!("rgb(13, 17, 23)"), "the dark palette: {looks}");
+    assert_ne!(looks[1], json!("0px"), "label buttons keep their border under the reset: {looks}");
+    assert_ne!(looks[2], json!("0px"), "and their padding: {looks}");
+    assert_eq!(looks[3], json!("pointer"));
+    // It still works: select "Wagner" with the mouse, click the ORG button.
+    b.drag_select_in("#dark .mg-article", &[], 0, 6).await?;
+    b.wait_until("return !!document.querySelector('#dark .mg-pending');", WAIT).await?;
+    b.click("#dark .mg-label[data-label='ORG']").await?;
+    b.wait_until("return window.dark.getAnnotations().spans.length === 1;", WAIT).await?;
+    // The dark palette passes axe (colour contrast included) inside the instance.
+    let report = b.run_axe_with(json!({ "context": { "include": [["#dark"]] } })).await?;
+    assert!(report.is_clean(), "axe on the dark instance: {report:?}");
+    b.close().await
+}
