@@ -181,7 +181,15 @@ pub fn App(props: &AppProps) -> Html {
         let (state, host) = (state.clone(), host.clone());
         Callback::from(move |_: ()| host.emit(HostEvent::Save, &event_detail(&state.clone())))
     };
-    let remote = remote_save::use_remote_save(&state, (*save_endpoint).clone(), on_remote_saved);
+    // The endpoint names one document: the one open when the instance
+    // started. Another article opened meanwhile is not sent there (saving
+    // resumes when the CMS's document is open again, re-anchored or not).
+    let endpoint_doc = {
+        let id = state.article().id.clone();
+        use_memo((), move |_| id)
+    };
+    let endpoint = (*save_endpoint).clone().filter(|_| state.article().id == *endpoint_doc);
+    let remote = remote_save::use_remote_save(&state, endpoint, on_remote_saved);
 
     // Keep the work in this browser: a moment after each change (a burst of
     // labels is written once, off the path of the next frame) and at once
