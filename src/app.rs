@@ -468,6 +468,20 @@ pub fn App(props: &AppProps) -> Html {
         },
         None => html! {},
     };
+    let layers = {
+        let schema = editor.schema().clone();
+        use_memo(schema, |schema| {
+            let mut layers: Vec<(String, Vec<String>)> = Vec::new();
+            for l in &schema.labels {
+                match layers.iter_mut().find(|(name, _)| *name == l.layer) {
+                    Some((_, labels)) => labels.push(l.name.clone()),
+                    None => layers.push((l.layer.clone(), vec![l.name.clone()])),
+                }
+            }
+            layers
+        })
+    };
+    let claims = editor.annotations().iter().filter(|s| s.layer == marginalia_core::label_schema::CLAIM_LAYER).count();
     let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
@@ -520,6 +534,9 @@ pub fn App(props: &AppProps) -> Html {
                     document={document_form}
                     claim={claim_form}
                     review={review_panel}
+                    hidden={state.hidden.clone()}
+                    {layers}
+                    onvisible={{ let d = dispatch.clone(); Callback::from(move |(labels, visible)| d.dispatch(Action::SetLabelsVisible { labels, visible })) }}
                 />
             </div>
             if let Some(chooser) = &state.chooser {
@@ -530,7 +547,7 @@ pub fn App(props: &AppProps) -> Html {
                     onclose={act(|| Action::Escape)}
                 />
             }
-            <StatusBar spans={editor.annotations().len()} selection={selection_text} stored={(*stored).clone()}
+            <StatusBar spans={editor.annotations().len()} {claims} selection={selection_text} stored={(*stored).clone()}
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>

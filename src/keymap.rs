@@ -9,6 +9,7 @@
 //! | ←/→ (in the article) | move the caret a token; with Shift, extend |
 //! | ↑/↓, Home/End (in the article) | previous/next paragraph, line start/end |
 //! | Escape | close the chooser, then clear the selection |
+//! | J / K | select the next / previous annotation shown (unless a label has that key) |
 
 use crate::state::Action;
 use marginalia_core::caret::Motion;
@@ -69,7 +70,15 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
         }
     }
     if k.key.chars().count() == 1 {
-        return schema.label_for_hotkey(k.key).map(|l| Action::ApplyLabel(l.name.clone()));
+        if let Some(l) = schema.label_for_hotkey(k.key) {
+            return Some(Action::ApplyLabel(l.name.clone()));
+        }
+        // J / K walk the annotations, unless the schema gave them to labels.
+        return match k.key {
+            "j" | "J" => Some(Action::SelectAdjacent { forward: true }),
+            "k" | "K" => Some(Action::SelectAdjacent { forward: false }),
+            _ => None,
+        };
     }
     None
 }

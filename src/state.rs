@@ -14,6 +14,7 @@ use marginalia_core::snap::{snap, Precision};
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
+use std::collections::BTreeSet;
 use std::ops::Range;
 use crate::reanchoring::AnchorReview;
 use std::rc::Rc;
@@ -111,6 +112,12 @@ pub enum Action {
     DeleteReanchored(SpanId),
     /// Closes the review (orphaned spans stay left out).
     DismissReview,
+    /// Selects the next (or previous) drawn span in document order after
+    /// the selection or the caret (J / K).
+    SelectAdjacent { forward: bool },
+    /// Shows or hides the spans of these labels in the article (a label,
+    /// or every label of a layer).
+    SetLabelsVisible { labels: Vec<String>, visible: bool },
     /// Sets (or clears) an attribute of a span (a claim's verdict…).
     SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
     /// Links the selected claim to a span or free text.
@@ -173,6 +180,8 @@ pub struct AppState {
     pub read_only: bool,
     /// Re-anchored spans waiting for the annotator's look.
     pub review: Option<Rc<AnchorReview>>,
+    /// Labels filtered out of the article view.
+    pub hidden: Rc<BTreeSet<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +211,7 @@ impl AppState {
             scroll_seq: 0,
             read_only: false,
             review: None,
+            hidden: Rc::new(BTreeSet::new()),
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -230,6 +240,7 @@ impl AppState {
             self.selected,
             &related,
             self.decorated.clone(),
+            &self.hidden,
             &self.views,
         );
         self.views = Rc::new(views);
@@ -522,6 +533,38 @@ impl Reducible for AppState {
                 s.reviewed(id);
             }
             Action::DismissReview => s.review = None,
+            Action::SelectAdjacent { forward } => {
+                let here = match (s.selected.and_then(|id| s.editor.annotations().get(id)), s.pending) {
+                    (Some(span), _) => Some(span.order_key()),
+                    (None, Some((start, end))) => Some((start, std::cmp::Reverse(end), SpanId(u32::MAX))),
+                    (None, None) => None,
+                };
+                let spans = s.editor.annotations().in_document_order();
+                let drawn = spans.iter().filter(|sp| !s.hidden.contains(&sp.label));
+                let next = if forward {
+                    drawn.filter(|sp| here.is_none_or(|h| sp.order_key() > h)).map(|sp| sp.id).next()
+                } else {
+                    drawn.filter(|sp| here.is_none_or(|h| sp.order_key() < h)).map(|sp| sp.id).last()
+                };
+                match next {
+                    Some(id) => return Rc::new(s).reduce(Action::SelectSpan { id, scroll: true }),
+                    None => s.info(if forward { "No annotation after this one." } else { "No annotation before this one." }),
+                }
+            }
+            Action::SetLabelsVisible { labels, visible } => {
+                let mut hidden = (*s.hidden).clone();
+                for l in labels {
+                    if visible {
+                        hidden.remove(&l);
+                    } else {
+                        hidden.insert(l);
+                    }
+                }
+                s.hidden = Rc::new(hidden);
+                if s.selected.and_then(|id| s.editor.annotations().get(id)).is_some_and(|sp| s.hidden.contains(&sp.label)) {
+                    s.selected = None;
+                }
+            }
             Action::OpenRecord(loaded) => {
                 let n = loaded.spans.len();
                 let title = loaded.article.title.clone();

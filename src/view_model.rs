@@ -3,6 +3,7 @@
 //! built from, so an unchanged paragraph is recognised cheaply, keeps its
 //! `Rc`, and its memoised component does not render again.
 
+use std::collections::BTreeSet;
 use marginalia_core::article::Paragraph;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::CLAIM_LAYER;
@@ -80,11 +81,13 @@ pub fn build_paragraph_views(
     selected: Option<SpanId>,
     related: &[SpanId],
     decorated: Range<usize>,
+    hidden: &BTreeSet<String>,
     old: &[Rc<ParagraphView>],
 ) -> Vec<Rc<ParagraphView>> {
     let article = editor.article();
     let schema = editor.schema();
-    let buckets = spans_by_paragraph(article, editor.annotations().iter());
+    // Labels the annotator filtered out are not drawn (they stay listed).
+    let buckets = spans_by_paragraph(article, editor.annotations().iter().filter(|s| !hidden.contains(&s.label)));
     let label_index = |label: &str| schema.labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
     article
         .paragraphs()

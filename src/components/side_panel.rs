@@ -1,6 +1,7 @@
 //! The side panel: every annotation grouped by label, with counts, and the
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
+use std::collections::BTreeSet;
 use crate::style_classes;
 use crate::host::use_host;
 use crate::view_model::clip;
@@ -51,6 +52,23 @@ pub struct SidePanelProps {
     /// Re-anchored spans to review, at the top.
     #[prop_or_default]
     pub review: Html,
+    /// Labels not drawn in the article, and each layer's labels (for the
+    /// filter toggles).
+    #[prop_or_default]
+    pub hidden: Rc<BTreeSet<String>>,
+    #[prop_or_default]
+    pub layers: Rc<Vec<(String, Vec<String>)>>,
+    #[prop_or_default]
+    pub onvisible: Callback<(Vec<String>, bool)>,
+}
+
+/// "Entities", "Claims", or the layer's own name.
+fn layer_title(layer: &str) -> String {
+    match layer {
+        "entity" => "Entities".into(),
+        "claim" => "Claims".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Items listed per label before "Show all": thousands of list items would
@@ -75,6 +93,20 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                 </div>
                 { props.claim.clone() }
             }
+            if props.layers.len() > 1 {
+                <div class="mg-row mg-filter" role="group" aria-label="Show in the article">
+                    { for props.layers.iter().map(|(layer, labels)| {
+                        let shown = labels.iter().any(|l| !props.hidden.contains(l));
+                        let labels = labels.clone();
+                        let onclick = props.onvisible.reform(move |_: MouseEvent| (labels.clone(), !shown));
+                        html! {
+                            <button type="button" class="mg-button" aria-pressed={shown.to_string()} data-layer={layer.clone()} {onclick}>
+                                { layer_title(layer) }
+                            </button>
+                        }
+                    }) }
+                </div>
+            }
             if props.groups.is_empty() {
                 <p class="mg-hint">{ "No annotations yet. Select text, then press a label's key or click the label." }</p>
             }
@@ -96,6 +128,18 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                             <span class={classes!("mg-swatch", style_classes::class_for(&format!("background-color:{}", g.color)))} aria-hidden="true"></span>
                             { g.label.clone() }
                             <span class="mg-count">{ n }</span>
+                            { {
+                                let shown = !props.hidden.contains(&g.label);
+                                let label = g.label.clone();
+                                let onclick = props.onvisible.reform(move |_: MouseEvent| (vec![label.clone()], !shown));
+                                html! {
+                                    <button type="button" class="mg-button mg-visibility" aria-pressed={shown.to_string()}
+                                        aria-label={format!("Show {} in the article", g.label)} {onclick}>
+                                        // The state is aria-pressed; the visible word stays in the name.
+                                        { "Show" }
+                                    </button>
+                                }
+                            } }
                         </h3>
                         <ul>
                             { for g.items.iter().take(shown).map(|(id, quote)| {

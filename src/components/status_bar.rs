@@ -7,11 +7,27 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct StatusBarProps {
     pub spans: usize,
+    /// How many of the spans are claims.
+    #[prop_or_default]
+    pub claims: usize,
     pub selection: Option<AttrValue>,
     pub stored: Result<(), AttrValue>,
     /// The remote save's status line and its kind (`saved`, `offline`…).
     #[prop_or_default]
     pub remote: Option<(AttrValue, &'static str)>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The document's progress: "5 annotations: 4 entities, 1 claim".
+fn progress(spans: usize, claims: usize) -> String {
+    let mut line = plural(spans, "annotation", "annotations");
+    if spans > 0 {
+        line.push_str(&format!(": {}, {}", plural(spans - claims, "entity", "entities"), plural(claims, "claim", "claims")));
+    }
+    line
 }
 
 #[component]
@@ -23,7 +39,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     };
     html! {
         <footer class="mg-status">
-            <span>{ format!("{} annotation{}", props.spans, if props.spans == 1 { "" } else { "s" }) }</span>
+            <span class="mg-progress">{ progress(props.spans, props.claims) }</span>
             <span id={host.id("selection-status")}>
                 { match &props.selection {
                     Some(q) => format!("Selected text: “{q}” — press a label key to label it"),

@@ -1,0 +1,78 @@
+//! Moving through the annotations and filtering the view: J / K select the
+//! next and previous annotation, the side panel hides a label or a layer
+//! from the article (J / K then skip it), and the status line counts
+//! entities and claims.
+
+mod support;
+
+use marginalia_e2e::Result;
+use support::*;
+
+async fn selected_text(b: &marginalia_e2e::Browser) -> Result<String> {
+    let v = b
+        .execute(
+            "const t = document.querySelector('#mg-article .mg-tag[aria-pressed=\"true\"]');
+             return t ? t.getAttribute('aria-label') : '';",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Result {
+    let b = open_app().await?;
+    // Three entities and a claim, with the mouse and the keys.
+    let items = [("Abdallah Diop", "1"), ("Russia", "3"), ("Security Council", "2")];
+    for (n, (needle, key)) in items.iter().enumerate() {
+        let (s, e) = range_of(DEFAULT_ARTICLE, needle);
+        label_by_drag(&b, s, e, key).await?;
+        wait_span_count(&b, n + 1).await?;
+    }
+    let claim = "Wagner as “a criminal organization that commits widespread atrocities and human rights violations in Mali and elsewhere”";
+    let (s, e) = range_of(DEFAULT_ARTICLE, claim);
+    label_by_drag(&b, s, e, "c").await?;
+    wait_span_count(&b, 4).await?;
+    b.press("Escape").await?;
+    b.press("Escape").await?;
+    assert_eq!(b.text_of(".mg-progress").await?, "4 annotations: 3 entities, 1 claim");
+
+    // From the top of the article, in document order ("Russia" is first
+    // named in the headline): J, J, K.
+    let pressed = |label: &str| {
+        format!("return (document.querySelector('#mg-article .mg-tag[aria-pressed=\"true\"]') || {{}}).getAttribute?.('aria-label')?.startsWith('{label}: ');")
+    };
+    b.click("#mg-article").await?;
+    b.press("Escape").await?;
+    b.press("j").await?;
+    b.wait_until(&pressed("GPE"), WAIT).await?;
+    assert!(selected_text(&b).await?.starts_with("GPE: Russia"));
+    b.press("j").await?;
+    b.wait_until(&pressed("PERSON"), WAIT).await?;
+    b.press("j").await?;
+    b.wait_until(&pressed("ORG"), WAIT).await?;
+    b.press("k").await?;
+    b.wait_until(&pressed("PERSON"), WAIT).await?;
+
+    // Hide PERSON: its span is no longer drawn, and J / K go past it.
+    b.click("button.mg-visibility[aria-label='Show PERSON in the article']").await?;
+    b.wait_until("return ![...document.querySelectorAll('#mg-article .mg-run.mg-spanned')].some(r => r.textContent === 'Abdallah Diop');", WAIT).await?;
+    assert_eq!(b.attr("button.mg-visibility[aria-label='Show PERSON in the article']", "aria-pressed").await?.as_deref(), Some("false"));
+    b.click("#mg-article").await?;
+    b.press("Escape").await?;
+    b.press("j").await?;
+    b.wait_until(&pressed("GPE"), WAIT).await?;
+    b.press("j").await?;
+    b.wait_until(&pressed("ORG"), WAIT).await?;
+
+    // Hide the claim layer, then show it again.
+    b.click(".mg-filter button[data-layer='claim']").await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-claim-tag').length === 0;", WAIT).await?;
+    b.click(".mg-filter button[data-layer='claim']").await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-claim-tag').length === 1;", WAIT).await?;
+    // The annotations themselves are untouched by filtering.
+    assert_eq!(spans(&b).await?.len(), 4);
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "axe: {report:?}");
+    b.close().await
+}
