@@ -26,3 +26,6 @@ pub mod text_index;
 pub mod tokenize;
 pub mod validate;
 pub mod workload;
+
+#[cfg(test)]
+mod test_support;

@@ -457,30 +457,10 @@ fn text_range(id: &str, offsets: &str, quoted: &str, chars: &[char]) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{cp as at, span_at as span};
     use crate::record::RecordMeta;
 
-    /// Code-point offsets of `needle` in `text`, found by byte search and
-    /// counted independently of the code under test.
-    fn at(text: &str, needle: &str) -> (usize, usize) {
-        let byte = text.find(needle).expect("needle in text");
-        let start = text[..byte].chars().count();
-        (start, start + needle.chars().count())
-    }
 
-    fn span(id: u32, text: &str, needle: &str, label: &str, layer: &str) -> RecordSpan {
-        let (start, end) = at(text, needle);
-        RecordSpan {
-            id: Some(SpanId(id)),
-            start,
-            end,
-            token_start: None,
-            token_end: None,
-            label: label.into(),
-            layer: layer.into(),
-            text: Some(needle.into()),
-            attributes: Default::default(),
-        }
-    }
 
     fn relation(id: u32, label: &str, from: u32, to: Option<u32>, to_text: Option<&str>) -> RecordRelation {
         RecordRelation {

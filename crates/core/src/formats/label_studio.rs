@@ -340,15 +340,11 @@ fn check_quote(quoted: &str, text: &str, chars: &[char], start: usize, end: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{cp};
     use crate::formats::new_span;
     use crate::relation::RelationId;
     use serde_json::json;
 
-    fn cp(text: &str, needle: &str) -> (usize, usize) {
-        let b = text.find(needle).unwrap();
-        let s = text[..b].chars().count();
-        (s, s + needle.chars().count())
-    }
 
     const HARD: &str = "👨‍👩‍👧‍👦 met 🇲🇱 officials at 国際協力機構, e\u{301}cole said الجزيرة.";
 

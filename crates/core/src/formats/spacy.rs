@@ -329,15 +329,10 @@ fn resolve(r: &Object, at: &str, [id_key, span_key, token_key]: [&str; 3], spans
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{cp};
     use crate::label_schema::LabelSchema;
     use serde_json::json;
 
-    /// Code points before `needle`'s first occurrence, and after it.
-    fn cp(text: &str, needle: &str) -> (usize, usize) {
-        let b = text.find(needle).unwrap();
-        let s = text[..b].chars().count();
-        (s, s + needle.chars().count())
-    }
 
     fn record_with(text: &str, spans: &[(&str, &str)]) -> Record {
         let schema = LabelSchema::news_default();

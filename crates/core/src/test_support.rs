@@ -1,0 +1,28 @@
+//! Helpers the core's unit tests share: offsets found by plain byte search
+//! and counted independently of the code under test.
+
+use crate::record::RecordSpan;
+use crate::span::SpanId;
+
+/// Code-point offsets (start, end) of `needle`'s first occurrence in `text`.
+pub fn cp(text: &str, needle: &str) -> (usize, usize) {
+    let byte = text.find(needle).expect("needle in text");
+    let start = text[..byte].chars().count();
+    (start, start + needle.chars().count())
+}
+
+/// A record span `s<id>` over `needle`'s first occurrence in `text`.
+pub fn span_at(id: u32, text: &str, needle: &str, label: &str, layer: &str) -> RecordSpan {
+    let (start, end) = cp(text, needle);
+    RecordSpan {
+        id: Some(SpanId(id)),
+        start,
+        end,
+        token_start: None,
+        token_end: None,
+        label: label.into(),
+        layer: layer.into(),
+        text: Some(needle.into()),
+        attributes: Default::default(),
+    }
+}
