@@ -10,6 +10,16 @@ use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use std::sync::Arc;
 
+/// A span to add: where, which label, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewSpan<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub label: &'a str,
+    /// `pattern`, `propagated`, `model`; `None` for the annotator's own.
+    pub source: Option<&'a str>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Editor {
     article: Arc<Article>,
@@ -51,17 +61,30 @@ impl Editor {
     /// Labels `[start, end)` with `label`; the layer comes from the schema,
     /// and the layer's attributes start at their defaults.
     pub fn add_span(&mut self, start: usize, end: usize, label: &str) -> Result<SpanId, CommandError> {
-        let def = self.schema.label(label).ok_or_else(|| CommandError::UnknownLabel(label.to_string()))?;
-        let layer = def.layer.clone();
-        let attributes: Attributes = self
-            .schema
-            .attributes_for(&layer)
-            .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
-            .collect();
-        let id = self.annotations.allocate_id();
-        let span = Span { id, start, end, label: label.to_string(), layer, attributes };
-        self.execute(vec![Command::AddSpan(span)])?;
-        Ok(id)
+        let ids = self.add_spans(&[NewSpan { start, end, label, source: None }])?;
+        Ok(ids[0])
+    }
+
+    /// Adds several spans as one undo step (accepting a batch of
+    /// suggestions); each records its `source`. Nothing is added if one fails.
+    pub fn add_spans(&mut self, spans: &[NewSpan<'_>]) -> Result<Vec<SpanId>, CommandError> {
+        let mut commands = Vec::with_capacity(spans.len());
+        let mut ids = Vec::with_capacity(spans.len());
+        for n in spans {
+            let def = self.schema.label(n.label).ok_or_else(|| CommandError::UnknownLabel(n.label.to_string()))?;
+            let layer = def.layer.clone();
+            let attributes: Attributes = self
+                .schema
+                .attributes_for(&layer)
+                .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
+                .collect();
+            let id = self.annotations.allocate_id();
+            let span = Span { id, start: n.start, end: n.end, label: n.label.to_string(), layer, attributes, source: n.source.map(str::to_string) };
+            commands.push(Command::AddSpan(span));
+            ids.push(id);
+        }
+        self.execute(commands)?;
+        Ok(ids)
     }
 
     /// Links span `from` to a span or free text with relation `label`,
@@ -224,6 +247,32 @@ mod tests {
     fn editor(text: &str) -> Editor {
         let article = Arc::new(Article::new("t", "t", text).unwrap());
         Editor::new(article, Arc::new(LabelSchema::news_default()))
+    }
+
+    #[test]
+    fn a_batch_of_accepted_suggestions_is_one_undo_step_and_keeps_its_source() {
+        let text = "Wagner in Mali; Wagner in Bamako.";
+        let mut e = editor(text);
+        let mine = e.add_span(0, 6, "ORG").unwrap();
+        let batch = [
+            NewSpan { start: 16, end: 22, label: "ORG", source: Some("propagated") },
+            NewSpan { start: 10, end: 14, label: "GPE", source: Some("pattern") },
+        ];
+        let ids = e.add_spans(&batch).unwrap();
+        assert_eq!(e.annotations().len(), 3);
+        assert_eq!(e.annotations().get(mine).unwrap().source, None);
+        assert_eq!(e.annotations().get(ids[0]).unwrap().source.as_deref(), Some("propagated"));
+        // Saved and read back, the source stays.
+        let record = crate::record::Record::from_editor(&e, &Default::default(), false);
+        let back = crate::record::Record::parse(&record.to_json()).unwrap().load(e.schema()).unwrap();
+        let sources: Vec<_> = back.spans.iter().map(|s| s.source.clone()).collect();
+        assert_eq!(sources, [None, Some("pattern".to_string()), Some("propagated".to_string())]);
+        // One undo takes the whole batch back; a failing batch adds nothing.
+        assert!(e.undo());
+        assert_eq!(e.annotations().len(), 1);
+        let bad = [NewSpan { start: 16, end: 22, label: "ORG", source: None }, NewSpan { start: 0, end: 3, label: "NOPE", source: None }];
+        assert!(e.add_spans(&bad).is_err());
+        assert_eq!(e.annotations().len(), 1);
     }
 
     #[test]

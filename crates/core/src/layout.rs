@@ -134,7 +134,7 @@ mod tests {
     use crate::span::Attributes;
 
     fn span(id: u32, start: usize, end: usize) -> Span {
-        Span { id: SpanId(id), start, end, label: "X".into(), layer: "entity".into(), attributes: Attributes::new() }
+        Span { id: SpanId(id), start, end, label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct RecordSpan {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Attributes::is_empty")]
     pub attributes: Attributes,
+    /// Where an accepted suggestion came from: `pattern`, `propagated` or `model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 fn entity_layer() -> String {
@@ -261,6 +264,7 @@ impl Record {
                     layer: s.layer.clone(),
                     text: Some(article.slice(s.start, s.end).to_string()),
                     attributes: s.attributes.clone(),
+                    source: s.source.clone(),
                 }
             })
             .collect();
@@ -457,7 +461,15 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
                 .ok_or_else(|| err(format!("attribute {key:?} is not defined for the {} layer", s.layer)))?;
             def.check(value).map_err(|m| err(format!("attribute {m}")))?;
         }
-        out.push(Span { id, start: s.start, end: s.end, label: s.label.clone(), layer: s.layer.clone(), attributes: s.attributes.clone() });
+        out.push(Span {
+            id,
+            start: s.start,
+            end: s.end,
+            label: s.label.clone(),
+            layer: s.layer.clone(),
+            attributes: s.attributes.clone(),
+            source: s.source.clone(),
+        });
     }
     Ok(out)
 }

@@ -23,6 +23,9 @@ pub struct Span {
     pub label: String,
     pub layer: String,
     pub attributes: Attributes,
+    /// Where an accepted suggestion came from (`pattern`, `propagated`,
+    /// `model`); `None` for a span the annotator made.
+    pub source: Option<String>,
 }
 
 impl Span {

@@ -460,6 +460,7 @@ fn read_span(item: &Value, target: &Value, chars: &[char], source: &str, schema:
         layer: layer.map(String::from).unwrap_or_else(|| layer_of(label, schema)),
         text: Some(at),
         attributes,
+        source: None,
     })
 }
 
