@@ -10,6 +10,7 @@ use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
 use crate::components::review_panel::ReviewPanel;
+use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
 use std::rc::Rc;
@@ -468,6 +469,15 @@ pub fn App(props: &AppProps) -> Html {
         },
         None => html! {},
     };
+    let suggestion_panel = if state.suggestions.is_empty() {
+        html! {}
+    } else {
+        html! {
+            <SuggestionPanel suggestions={state.suggestions.clone()}
+                onaccept={{ let d = dispatch.clone(); Callback::from(move |ids| d.dispatch(Action::AcceptSuggestions(ids))) }}
+                onreject={{ let d = dispatch.clone(); Callback::from(move |ids| d.dispatch(Action::RejectSuggestions(ids))) }} />
+        }
+    };
     let layers = {
         let schema = editor.schema().clone();
         use_memo(schema, |schema| {
@@ -534,6 +544,8 @@ pub fn App(props: &AppProps) -> Html {
                     document={document_form}
                     claim={claim_form}
                     review={review_panel}
+                    suggestions={suggestion_panel}
+                    onpropagate={act(|| Action::LabelAllOccurrences)}
                     hidden={state.hidden.clone()}
                     {layers}
                     onvisible={{ let d = dispatch.clone(); Callback::from(move |(labels, visible)| d.dispatch(Action::SetLabelsVisible { labels, visible })) }}
@@ -547,7 +559,7 @@ pub fn App(props: &AppProps) -> Html {
                     onclose={act(|| Action::Escape)}
                 />
             }
-            <StatusBar spans={editor.annotations().len()} {claims} selection={selection_text} stored={(*stored).clone()}
+            <StatusBar spans={editor.annotations().len()} {claims} suggestions={state.suggestions.len()} selection={selection_text} stored={(*stored).clone()}
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>

@@ -25,6 +25,11 @@ fn target_element(e: &web_sys::Event) -> Option<Element> {
     }
 }
 
+/// The open suggestion whose tag `el` is (or is inside).
+fn suggestion_index(el: &Element) -> Option<usize> {
+    el.closest(".mg-suggestion-tag").ok()??.get_attribute("data-suggestion")?.parse().ok()
+}
+
 fn tag_span(el: &Element) -> Option<SpanId> {
     let tag = el.closest(".mg-tag").ok()??;
     tag.get_attribute("data-span")?.parse().ok().map(SpanId)
@@ -102,6 +107,10 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
         listeners.push(EventListener::new(&document, "click", move |e| {
             let state = state.clone();
             let target = target_element(e).filter(|t| host.element.contains(Some(t)));
+            if let Some(i) = target.as_ref().and_then(suggestion_index) {
+                state.dispatch(Action::AcceptSuggestions(vec![i]));
+                return;
+            }
             if let Some(id) = target.as_ref().and_then(tag_span) {
                 let mouse: &MouseEvent = e.unchecked_ref();
                 state.dispatch(Action::ClickSpans { spans: vec![id], x: mouse.client_x(), y: mouse.client_y() });
@@ -137,6 +146,14 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
             // left with Escape, back to the tag: Tab from a tag goes on to
             // the next tag (and selects it), so it cannot lead into the form.
             if let Some(t) = &target {
+                // X on a suggestion's tag rejects it (Enter clicks the button: accepts).
+                if matches!(key.key().as_str(), "x" | "X") && !key.ctrl_key() && !key.meta_key() {
+                    if let Some(i) = suggestion_index(t) {
+                        e.prevent_default();
+                        state.dispatch(Action::RejectSuggestions(vec![i]));
+                        return;
+                    }
+                }
                 if key.key() == "Enter" && t.matches(".mg-claim-tag").unwrap_or(false) {
                     if let Some(id) = tag_span(t) {
                         e.prevent_default();

@@ -10,6 +10,8 @@
 //! | ↑/↓, Home/End (in the article) | previous/next paragraph, line start/end |
 //! | Escape | close the chooser, then clear the selection |
 //! | J / K | select the next / previous annotation shown (unless a label has that key) |
+//! | A | suggest the selected span's label on every other occurrence of its text |
+//! | Enter / X (on a suggestion's tag) | accept / reject it |
 
 use crate::state::Action;
 use marginalia_core::caret::Motion;
@@ -73,10 +75,12 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
         if let Some(l) = schema.label_for_hotkey(k.key) {
             return Some(Action::ApplyLabel(l.name.clone()));
         }
-        // J / K walk the annotations, unless the schema gave them to labels.
+        // J / K walk the annotations, A suggests the selected span's label
+        // everywhere — unless the schema gave those keys to labels.
         return match k.key {
             "j" | "J" => Some(Action::SelectAdjacent { forward: true }),
             "k" | "K" => Some(Action::SelectAdjacent { forward: false }),
+            "a" | "A" => Some(Action::LabelAllOccurrences),
             _ => None,
         };
     }

@@ -14,6 +14,8 @@ use marginalia_core::snap::{snap, Precision};
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
+use marginalia_core::occurrences::find_occurrences;
+use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use crate::reanchoring::AnchorReview;
@@ -115,6 +117,15 @@ pub enum Action {
     /// Selects the next (or previous) drawn span in document order after
     /// the selection or the caret (J / K).
     SelectAdjacent { forward: bool },
+    /// Offers suggestions from `source`, replacing that source's earlier ones.
+    Suggest { source: Source, items: Vec<Suggestion> },
+    /// Accepts these open suggestions (indices) as spans: one undo step.
+    AcceptSuggestions(Vec<usize>),
+    /// Drops these open suggestions.
+    RejectSuggestions(Vec<usize>),
+    /// Suggests the selected span's label on every other occurrence of its
+    /// text (whole tokens, same case).
+    LabelAllOccurrences,
     /// Shows or hides the spans of these labels in the article (a label,
     /// or every label of a layer).
     SetLabelsVisible { labels: Vec<String>, visible: bool },
@@ -147,6 +158,7 @@ impl Action {
                 | Action::RemoveRelation(_)
                 | Action::SetDocumentLabel { .. }
                 | Action::StartLinking { .. }
+                | Action::AcceptSuggestions(_)
         )
     }
 }
@@ -182,6 +194,8 @@ pub struct AppState {
     pub review: Option<Rc<AnchorReview>>,
     /// Labels filtered out of the article view.
     pub hidden: Rc<BTreeSet<String>>,
+    /// Open suggestions (not annotations until accepted), in document order.
+    pub suggestions: Rc<Vec<Suggestion>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +226,7 @@ impl AppState {
             read_only: false,
             review: None,
             hidden: Rc::new(BTreeSet::new()),
+            suggestions: Rc::new(Vec::new()),
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -241,6 +256,7 @@ impl AppState {
             &related,
             self.decorated.clone(),
             &self.hidden,
+            &self.suggestions,
             &self.views,
         );
         self.views = Rc::new(views);
@@ -323,6 +339,7 @@ impl AppState {
         self.chooser = None;
         self.linking = None;
         self.review = None;
+        self.suggestions = Rc::new(Vec::new());
         self.changed();
     }
 
@@ -551,6 +568,52 @@ impl Reducible for AppState {
                     None => s.info(if forward { "No annotation after this one." } else { "No annotation before this one." }),
                 }
             }
+            Action::Suggest { source, items } => {
+                let mut all: Vec<Suggestion> = s.suggestions.iter().filter(|x| x.source != source).cloned().collect();
+                let offered = items.len();
+                all.extend(items);
+                let open = open_suggestions(all, s.editor.annotations());
+                let now = open.iter().filter(|x| x.source == source).count();
+                s.suggestions = Rc::new(open);
+                s.info(match (offered, now) {
+                    (0, _) => format!("No {} suggestions for this article.", source.name()),
+                    (_, 0) => "Everything suggested is already annotated.".to_string(),
+                    (_, n) => format!("{n} suggestion(s) ({}), drawn dashed: Enter accepts one, X rejects it; or use the side panel.", source.name()),
+                });
+            }
+            Action::AcceptSuggestions(indices) => {
+                let chosen: Vec<Suggestion> = indices.iter().filter_map(|i| s.suggestions.get(*i).cloned()).collect();
+                let batch: Vec<_> = chosen.iter().map(Suggestion::as_new_span).collect();
+                match s.editor.add_spans(&batch) {
+                    Ok(ids) => {
+                        s.suggestions = Rc::new(s.suggestions.iter().enumerate().filter(|(i, _)| !indices.contains(i)).map(|(_, x)| x.clone()).collect());
+                        s.changed();
+                        if let [id] = ids[..] {
+                            s.selected = Some(id);
+                        }
+                        let n = ids.len();
+                        if n > 1 {
+                            s.info(format!("Accepted {n} suggestions. Undo (Ctrl+Z) takes them back together."));
+                        }
+                    }
+                    Err(e) => s.error(format!("The suggestion(s) could not be accepted: {e}.")),
+                }
+            }
+            Action::RejectSuggestions(indices) => {
+                s.suggestions = Rc::new(s.suggestions.iter().enumerate().filter(|(i, _)| !indices.contains(i)).map(|(_, x)| x.clone()).collect());
+            }
+            Action::LabelAllOccurrences => match s.selected.and_then(|id| s.editor.annotations().get(id)).cloned() {
+                Some(span) => {
+                    let existing: Vec<_> = s.editor.annotations().iter().cloned().collect();
+                    let found = find_occurrences(s.article(), span.start, span.end, &span.label, &existing);
+                    let items = found
+                        .into_iter()
+                        .map(|(start, end)| Suggestion { start, end, label: span.label.clone(), source: Source::Propagated, score: None })
+                        .collect();
+                    return Rc::new(s).reduce(Action::Suggest { source: Source::Propagated, items });
+                }
+                None => s.info("Select an annotation first: its label is then suggested on every other occurrence of its text."),
+            },
             Action::SetLabelsVisible { labels, visible } => {
                 let mut hidden = (*s.hidden).clone();
                 for l in labels {

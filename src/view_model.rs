@@ -9,6 +9,7 @@ use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::layout::{layout_paragraph, spans_by_paragraph, ParagraphLayout};
 use marginalia_core::span::{Span, SpanId};
+use marginalia_core::suggestion::Suggestion;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -35,6 +36,22 @@ pub struct RunView {
     pub related: bool,
     /// Label tags of the spans that end after this run.
     pub tags: Vec<TagView>,
+    /// Inside an open suggestion (drawn dashed, apart from the spans).
+    pub suggested: bool,
+    /// Tags of the suggestions that end after this run.
+    pub suggestion_tags: Vec<SuggestionTag>,
+}
+
+/// An open suggestion's tag: its label as text and a question mark; Enter
+/// (or a click) accepts it, X rejects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestionTag {
+    /// Index in the state's list of open suggestions.
+    pub index: usize,
+    pub label: String,
+    pub color: String,
+    pub quote: String,
+    pub source: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +84,8 @@ pub enum ParagraphKey {
         selected: Option<SpanId>,
         /// Spans linked to the selected one that touch this paragraph.
         related: Vec<SpanId>,
+        /// (index, start, end, label index) of the open suggestions in it.
+        suggested: Vec<(usize, usize, usize, usize)>,
     },
 }
 
@@ -82,6 +101,7 @@ pub fn build_paragraph_views(
     related: &[SpanId],
     decorated: Range<usize>,
     hidden: &BTreeSet<String>,
+    suggestions: &[Suggestion],
     old: &[Rc<ParagraphView>],
 ) -> Vec<Rc<ParagraphView>> {
     let article = editor.article();
@@ -102,6 +122,12 @@ pub fn build_paragraph_views(
                     pending: pending.and_then(clip),
                     selected: selected.filter(|id| spans.iter().any(|s| s.id == *id)),
                     related: related.iter().copied().filter(|id| spans.iter().any(|s| s.id == *id)).collect(),
+                    suggested: suggestions
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.start < par.end && par.start < s.end)
+                        .map(|(i, s)| (i, s.start, s.end, label_index(&s.label)))
+                        .collect(),
                 }
             } else {
                 ParagraphKey::Plain
@@ -110,7 +136,7 @@ pub fn build_paragraph_views(
                 Some(o) if o.start == par.start && o.key == key => o.clone(),
                 _ => Rc::new(match key {
                     ParagraphKey::Plain => plain_view(editor, *par),
-                    key => decorated_view(editor, *par, spans, pending, selected, related, key),
+                    key => decorated_view(editor, *par, spans, pending, selected, related, suggestions, key),
                 }),
             }
         })
@@ -128,6 +154,8 @@ fn plain_view(editor: &Editor, par: Paragraph) -> ParagraphView {
         selected: false,
         related: false,
         tags: Vec::new(),
+        suggested: false,
+        suggestion_tags: Vec::new(),
     };
     ParagraphView { start: par.start, key: ParagraphKey::Plain, runs: vec![run] }
 }
@@ -139,12 +167,18 @@ fn decorated_view(
     pending: Option<(usize, usize)>,
     selected: Option<SpanId>,
     related: &[SpanId],
+    suggestions: &[Suggestion],
     key: ParagraphKey,
 ) -> ParagraphView {
     let article = editor.article();
     let schema = editor.schema();
     let color_of = |label: &str| schema.label(label).map_or("#4b5563".to_string(), |l| l.color.clone());
-    let layout = layout_paragraph(par, spans, pending);
+    let here: Vec<(usize, &Suggestion)> = match &key {
+        ParagraphKey::Decorated { suggested, .. } => suggested.iter().map(|(i, ..)| (*i, &suggestions[*i])).collect(),
+        ParagraphKey::Plain => Vec::new(),
+    };
+    let ranges: Vec<(usize, usize)> = here.iter().map(|(_, s)| (s.start, s.end)).collect();
+    let layout = layout_paragraph(par, spans, pending, &ranges);
     let runs = layout
         .runs
         .iter()
@@ -178,6 +212,19 @@ fn decorated_view(
                 style,
                 pending: run.marks.pending,
                 tags,
+                suggested: run.marks.suggested,
+                // A suggestion's tag follows its last run in this paragraph.
+                suggestion_tags: here
+                    .iter()
+                    .filter(|(_, s)| s.end.min(par.end) == run.end)
+                    .map(|(i, s)| SuggestionTag {
+                        index: *i,
+                        label: s.label.clone(),
+                        color: color_of(&s.label),
+                        quote: article.slice(s.start, s.end).to_string(),
+                        source: s.source.name(),
+                    })
+                    .collect(),
             }
         })
         .collect();

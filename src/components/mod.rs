@@ -12,5 +12,6 @@ pub mod paste_dialog;
 pub mod review_panel;
 pub mod save_conflict;
 pub mod side_panel;
+pub mod suggestion_panel;
 pub mod status_bar;
 pub mod toolbar;

@@ -4,7 +4,7 @@
 
 use crate::host::use_host;
 use crate::style_classes;
-use crate::view_model::{ParagraphView, RunView, TagView};
+use crate::view_model::{ParagraphView, RunView, TagView, SuggestionTag};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -38,6 +38,7 @@ fn run(r: &RunView, prefix: &str) -> Html {
         r.pending.then_some("mg-pending"),
         r.selected.then_some("mg-selected"),
         r.related.then_some("mg-related"),
+        r.suggested.then_some("mg-suggested"),
     );
     let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
     html! {
@@ -46,7 +47,20 @@ fn run(r: &RunView, prefix: &str) -> Html {
                 { r.text.clone() }
             </span>
             { for r.tags.iter().map(|t| tag(t, prefix)) }
+            { for r.suggestion_tags.iter().map(suggestion_tag) }
         </>
+    }
+}
+
+/// A suggestion's tag: a click or Enter accepts it, X rejects it (handled
+/// by the document-level gestures, like the span tags).
+fn suggestion_tag(t: &SuggestionTag) -> Html {
+    let colour = style_classes::class_for(&format!("border-color:{};color:{}", t.color, t.color));
+    html! {
+        <button type="button" class={classes!("mg-suggestion-tag", colour)} data-suggestion={t.index.to_string()}
+            aria-label={format!("Suggested {} ({}): {} — Enter accepts, X rejects", t.label, t.source, t.quote)}>
+            { format!("{}?", t.label) }
+        </button>
     }
 }
 

@@ -52,6 +52,12 @@ pub struct SidePanelProps {
     /// Re-anchored spans to review, at the top.
     #[prop_or_default]
     pub review: Html,
+    /// Open suggestions, under the review.
+    #[prop_or_default]
+    pub suggestions: Html,
+    /// Offers the selected span's label on the other occurrences of its text.
+    #[prop_or_default]
+    pub onpropagate: Callback<()>,
     /// Labels not drawn in the article, and each layer's labels (for the
     /// filter toggles).
     #[prop_or_default]
@@ -84,12 +90,17 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
             <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
             { props.review.clone() }
+            { props.suggestions.clone() }
             { props.document.clone() }
             if let Some((_, label, quote)) = &props.selected {
                 <div class="mg-selected-detail" aria-live="polite">
                     <p>{ "Selected: " }<strong>{ label.clone() }</strong>{ format!(" “{}”", clip(quote)) }</p>
                     <p class="mg-hint">{ "Press a label key to change its label, Delete to remove it." }</p>
-                    <button type="button" id={host.id("delete")} class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
+                    <div class="mg-row">
+                        <button type="button" id={host.id("delete")} class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
+                        <button type="button" id={host.id("propagate")} class="mg-button" aria-keyshortcuts="A"
+                            onclick={props.onpropagate.reform(|_: MouseEvent| ())}>{ "Suggest everywhere (A)" }</button>
+                    </div>
                 </div>
                 { props.claim.clone() }
             }

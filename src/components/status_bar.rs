@@ -10,6 +10,9 @@ pub struct StatusBarProps {
     /// How many of the spans are claims.
     #[prop_or_default]
     pub claims: usize,
+    /// Suggestions not yet accepted or rejected.
+    #[prop_or_default]
+    pub suggestions: usize,
     pub selection: Option<AttrValue>,
     pub stored: Result<(), AttrValue>,
     /// The remote save's status line and its kind (`saved`, `offline`…).
@@ -21,11 +24,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The document's progress: "5 annotations: 4 entities, 1 claim".
-fn progress(spans: usize, claims: usize) -> String {
+/// The document's progress: "5 annotations: 4 entities, 1 claim; 3 suggestions open".
+fn progress(spans: usize, claims: usize, suggestions: usize) -> String {
     let mut line = plural(spans, "annotation", "annotations");
     if spans > 0 {
         line.push_str(&format!(": {}, {}", plural(spans - claims, "entity", "entities"), plural(claims, "claim", "claims")));
+    }
+    if suggestions > 0 {
+        line.push_str(&format!("; {} open", plural(suggestions, "suggestion", "suggestions")));
     }
     line
 }
@@ -39,7 +45,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     };
     html! {
         <footer class="mg-status">
-            <span class="mg-progress">{ progress(props.spans, props.claims) }</span>
+            <span class="mg-progress">{ progress(props.spans, props.claims, props.suggestions) }</span>
             <span id={host.id("selection-status")}>
                 { match &props.selection {
                     Some(q) => format!("Selected text: “{q}” — press a label key to label it"),

@@ -60,13 +60,13 @@ fn layout(c: &mut Criterion) {
         .collect();
     let mut refs: Vec<&Span> = spans.iter().collect();
     refs.sort_by_key(|s| s.order_key());
-    g.bench_function("paragraph_200_overlapping_spans", |b| b.iter(|| layout_paragraph(par, black_box(&refs), Some((100, 120)))));
+    g.bench_function("paragraph_200_overlapping_spans", |b| b.iter(|| layout_paragraph(par, black_box(&refs), Some((100, 120)), &[])));
     for &(words, n) in SIZES {
         let e = editor(words, n);
         g.bench_with_input(BenchmarkId::new("whole_article", format!("{words}w_{n}s")), &e, |b, e| {
             b.iter(|| {
                 let buckets = spans_by_paragraph(e.article(), e.annotations().iter());
-                e.article().paragraphs().iter().zip(&buckets).map(|(p, s)| layout_paragraph(*p, s, None).runs.len()).sum::<usize>()
+                e.article().paragraphs().iter().zip(&buckets).map(|(p, s)| layout_paragraph(*p, s, None, &[]).runs.len()).sum::<usize>()
             })
         });
     }

@@ -15,6 +15,8 @@ use std::collections::HashMap;
 pub struct Marks {
     /// Inside the pending selection (what a label key would label).
     pub pending: bool,
+    /// Inside a suggestion not yet accepted or rejected.
+    pub suggested: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +65,10 @@ pub fn spans_by_paragraph<'a>(article: &Article, spans: impl IntoIterator<Item =
 }
 
 /// Lays out one paragraph. `spans` must be those touching it, in document
-/// order (as [`spans_by_paragraph`] gives); `pending` is the selection range.
-pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize, usize)>) -> ParagraphLayout {
+/// order (as [`spans_by_paragraph`] gives); `pending` is the selection range;
+/// `suggested` the ranges of open suggestions (cut at, and marked, like the
+/// selection: suggestions are not spans until accepted).
+pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize, usize)>, suggested: &[(usize, usize)]) -> ParagraphLayout {
     let clip = |s: usize, e: usize| (s.max(par.start), e.min(par.end));
 
     // Tracks: greedy interval colouring in document order, so a span nested
@@ -93,8 +97,8 @@ pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize,
         cuts.push(cs);
         cuts.push(ce);
     }
-    if let Some((ps, pe)) = pending {
-        let (cs, ce) = clip(ps, pe);
+    for (ps, pe) in pending.iter().chain(suggested) {
+        let (cs, ce) = clip(*ps, *pe);
         if cs < ce {
             cuts.push(cs);
             cuts.push(ce);
@@ -122,7 +126,10 @@ pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize,
         let mut covering: Vec<SpanId> = active.iter().map(|s| s.id).collect();
         covering.sort_by_key(|id| track_of[id]);
         let ending = active.iter().filter(|s| s.end == re).map(|s| s.id).collect();
-        let marks = Marks { pending: pending.is_some_and(|(ps, pe)| ps <= rs && re <= pe) };
+        let marks = Marks {
+            pending: pending.is_some_and(|(ps, pe)| ps <= rs && re <= pe),
+            suggested: suggested.iter().any(|&(ss, se)| ss <= rs && re <= se),
+        };
         runs.push(Run { start: rs, end: re, spans: covering, ending, marks });
     }
     ParagraphLayout { start: par.start, end: par.end, runs, tracks }
@@ -144,7 +151,7 @@ mod tests {
         let inner = span(2, 2, 5);
         let cross = span(3, 8, 14);
         let spans = vec![&outer, &inner, &cross];
-        let l = layout_paragraph(par, &spans, None);
+        let l = layout_paragraph(par, &spans, None, &[]);
         let cuts: Vec<_> = l.runs.iter().map(|r| (r.start, r.end, r.spans.clone())).collect();
         assert_eq!(
             cuts,
@@ -168,11 +175,13 @@ mod tests {
     fn pending_selection_and_clipping() {
         let par = Paragraph { start: 10, end: 20 };
         let long = span(1, 5, 25);
-        let l = layout_paragraph(par, &[&long], Some((12, 15)));
+        let l = layout_paragraph(par, &[&long], Some((12, 15)), &[(16, 18)]);
         assert_eq!(l.runs.first().unwrap().start, 10);
         assert_eq!(l.runs.last().unwrap().end, 20);
         assert!(l.runs.iter().all(|r| r.spans == vec![SpanId(1)]));
         assert!(l.runs.iter().any(|r| r.marks.pending && r.start == 12 && r.end == 15));
+        let suggested: Vec<_> = l.runs.iter().filter(|r| r.marks.suggested).map(|r| (r.start, r.end)).collect();
+        assert_eq!(suggested, [(16, 18)], "a suggestion is cut out and marked");
         assert!(l.runs.last().unwrap().ending.is_empty(), "the span goes on past this paragraph");
     }
 

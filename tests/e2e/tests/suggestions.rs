@@ -1,0 +1,89 @@
+//! Suggestions from "label all occurrences": labelling a span and pressing
+//! A offers its label on every other occurrence of the same text (whole
+//! tokens, same case), drawn dashed and never saved until accepted; Enter or
+//! a click accepts one, X rejects one, Accept all takes a label's
+//! suggestions in one undo step, and accepted spans say where they came from.
+
+mod support;
+
+use marginalia_e2e::{json, Result, Value};
+use support::*;
+
+/// Whole-token occurrences of `needle` in the record, by its own tokens.
+fn token_occurrences(record: &Value, needle: &str) -> Vec<(u64, u64)> {
+    let text = record["text"].as_str().unwrap();
+    let tokens = record["tokens"].as_array().unwrap();
+    let starts: Vec<u64> = tokens.iter().map(|t| t["start"].as_u64().unwrap()).collect();
+    let ends: Vec<u64> = tokens.iter().map(|t| t["end"].as_u64().unwrap()).collect();
+    let mut out = Vec::new();
+    for (byte, _) in text.match_indices(needle) {
+        let s = text[..byte].chars().count() as u64;
+        let e = s + needle.chars().count() as u64;
+        if starts.contains(&s) && ends.contains(&e) {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+async fn open_suggestions(b: &marginalia_e2e::Browser) -> Result<usize> {
+    Ok(b.count("#mg-article .mg-suggestion-tag").await?)
+}
+
+#[tokio::test]
+async fn label_all_occurrences_then_accept_reject_and_undo_as_one_step() -> Result {
+    let b = open_app().await?;
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Wagner");
+    label_by_drag(&b, s, e, "2").await?;
+    wait_span_count(&b, 1).await?;
+    let expected = token_occurrences(&record(&b).await?, "Wagner");
+    assert!(expected.len() >= 4, "the article names Wagner often: {expected:?}");
+
+    // A: the other occurrences are suggested, not annotated.
+    b.press("a").await?;
+    let n = expected.len() - 1;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {n};"), WAIT).await?;
+    assert_eq!(spans(&b).await?.len(), 1, "suggestions are not annotations");
+    assert!(b.text_of(".mg-progress").await?.ends_with(&format!("{n} suggestions open")));
+    let dashed = b.execute("return [...document.querySelectorAll('#mg-article .mg-run.mg-suggested')].map(r => r.textContent);", vec![]).await?;
+    assert!(dashed.as_array().unwrap().iter().all(|t| t == "Wagner"), "{dashed}");
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "axe with suggestions open: {report:?}");
+
+    // A click accepts one; it becomes a span whose source is "propagated".
+    b.click("#mg-article .mg-suggestion-tag").await?;
+    wait_span_count(&b, 2).await?;
+    assert_eq!(open_suggestions(&b).await?, n - 1);
+    let accepted = record(&b).await?["spans"].as_array().unwrap().iter().filter(|s| s["source"] == json!("propagated")).count();
+    assert_eq!(accepted, 1);
+
+    // From the keyboard: X on a suggestion's tag rejects it.
+    b.execute("document.querySelector('#mg-article .mg-suggestion-tag').focus();", vec![]).await?;
+    b.press("x").await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", n - 2), WAIT).await?;
+    assert_eq!(spans(&b).await?.len(), 2, "rejecting adds nothing");
+    // Enter on one accepts it.
+    b.execute("document.querySelector('#mg-article .mg-suggestion-tag').focus();", vec![]).await?;
+    b.press("Enter").await?;
+    wait_span_count(&b, 3).await?;
+
+    // Accept all ORG: the rest at once, and one undo takes them back together.
+    let rest = n - 3;
+    b.click(&format!("button[aria-label='Accept all {rest} ORG']")).await?;
+    wait_span_count(&b, 3 + rest).await?;
+    assert_eq!(open_suggestions(&b).await?, 0);
+    ctrl(&b, "z").await?;
+    wait_span_count(&b, 3).await?;
+
+    // Every accepted span is exactly a "Wagner" token; the work survives a reload.
+    let rec = record(&b).await?;
+    for s in rec["spans"].as_array().unwrap() {
+        assert_eq!(s["text"], "Wagner");
+        assert!(expected.contains(&(s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap())));
+    }
+    b.reload_app().await?;
+    wait_span_count(&b, 3).await?;
+    let sources: Vec<Value> = record(&b).await?["spans"].as_array().unwrap().iter().map(|s| s["source"].clone()).collect();
+    assert_eq!(sources.iter().filter(|s| **s == json!("propagated")).count(), 2, "{sources:?}");
+    b.close().await
+}
