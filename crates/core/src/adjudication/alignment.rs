@@ -153,16 +153,19 @@ impl UnionFind {
     }
 }
 
+/// The spans of every annotator at one layer and offsets: `(annotator, span)`.
+type OffsetGroup<'s> = Vec<(usize, &'s Span)>;
+
 /// Groups every source's spans into items, in document order.
 pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
     // Offset groups, ordered by layer then start then end.
-    let mut by_offsets: BTreeMap<(&str, usize, usize), Vec<(usize, &Span)>> = BTreeMap::new();
+    let mut by_offsets: BTreeMap<(&str, usize, usize), OffsetGroup> = BTreeMap::new();
     for (who, source) in sources.iter().enumerate() {
         for span in &source.spans {
             by_offsets.entry((span.layer.as_str(), span.start, span.end)).or_default().push((who, span));
         }
     }
-    let groups: Vec<((&str, usize, usize), Vec<(usize, &Span)>)> = by_offsets.into_iter().collect();
+    let groups: Vec<((&str, usize, usize), OffsetGroup)> = by_offsets.into_iter().collect();
     let annotators: Vec<BTreeSet<usize>> = groups.iter().map(|(_, spans)| spans.iter().map(|(w, _)| *w).collect()).collect();
 
     let mut components = UnionFind((0..groups.len()).collect());

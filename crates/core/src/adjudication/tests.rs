@@ -77,7 +77,7 @@ fn none() -> serde_json::Value {
     json!({})
 }
 
-fn item_at<'r>(review: &'r Review, (start, end): (usize, usize)) -> &'r Item {
+fn item_at(review: &Review, (start, end): (usize, usize)) -> &Item {
     review.items().iter().find(|i| i.start == start && i.end == end).unwrap_or_else(|| panic!("no item at {start}–{end}"))
 }
 
@@ -185,6 +185,24 @@ fn every_kind_of_difference_is_an_item_in_document_order() {
     assert_eq!(review.items().len(), 8);
     assert!(review.items().iter().enumerate().all(|(n, i)| i.id == n));
     assert_eq!(review.disagreements().count(), 5);
+}
+
+#[test]
+fn a_split_span_is_one_item_and_a_span_nested_in_an_agreed_one_is_its_own() {
+    let guterres = find(WAGNER, "Antonio Guterres");
+    let antonio = (guterres.0, guterres.0 + "Antonio".chars().count());
+    let surname = (guterres.0 + "Antonio ".chars().count(), guterres.1);
+    let wagner_group = find(WAGNER, "Wagner Group");
+    let wagner = (wagner_group.0, wagner_group.0 + "Wagner".chars().count());
+    let ann1 = Hand::new(WAGNER, "ann1").span(guterres, "PERSON", none()).span(wagner_group, "ORG", none()).span(wagner, "MISC", none()).save();
+    let ann2 = Hand::new(WAGNER, "ann2").span(antonio, "PERSON", none()).span(surname, "PERSON", none()).span(wagner_group, "ORG", none()).save();
+    let review = Review::new(vec![ann1, ann2], &LabelSchema::news_default()).unwrap();
+    assert_eq!(review.items().len(), 3);
+    let split = item_at(&review, guterres);
+    assert_eq!(split.kind, ItemKind::DifferentBoundaries);
+    assert_eq!((split.versions[0].spans.len(), split.versions[1].spans.len()), (1, 2));
+    assert_eq!(item_at(&review, wagner_group).kind, ItemKind::Agree);
+    assert_eq!(item_at(&review, wagner).kind, ItemKind::Missing { absent: vec!["ann2".into()] });
 }
 
 #[test]
