@@ -17,6 +17,7 @@ use crate::span::{Attributes, Span, SpanId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// Where the gold starts before any decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,8 +107,9 @@ struct State {
 
 /// The gold version under construction.
 #[derive(Debug, Clone)]
-pub struct Gold<'r> {
-    review: &'r Review,
+pub struct Gold {
+    /// Shared, so a view can keep the review and its gold side by side.
+    review: Arc<Review>,
     reviewers: Vec<String>,
     start: Start,
     /// Index of the start annotator, when starting from one.
@@ -116,11 +118,11 @@ pub struct Gold<'r> {
     state: State,
 }
 
-impl<'r> Gold<'r> {
-    pub fn new(review: &'r Review, start: Start, reviewers: Vec<String>) -> Result<Gold<'r>, GoldError> {
+impl Gold {
+    pub fn new(review: Arc<Review>, start: Start, reviewers: Vec<String>) -> Result<Gold, GoldError> {
         let base = match &start {
             Start::Empty => None,
-            Start::From(name) => Some(annotator_index(review, name)?),
+            Start::From(name) => Some(annotator_index(&review, name)?),
         };
         let state = State {
             items: vec![Choice::Undecided; review.items().len()],
@@ -133,11 +135,11 @@ impl<'r> Gold<'r> {
     /// Rebuilds a gold from a saved decision log; the error names the first
     /// decision that no longer applies.
     pub fn replay(
-        review: &'r Review,
+        review: Arc<Review>,
         start: Start,
         reviewers: Vec<String>,
         decisions: &[Decision],
-    ) -> Result<Gold<'r>, (usize, GoldError)> {
+    ) -> Result<Gold, (usize, GoldError)> {
         let mut gold = Gold::new(review, start, reviewers).map_err(|e| (0, e))?;
         for (i, d) in decisions.iter().enumerate() {
             gold.apply(d.clone()).map_err(|e| (i, e))?;
@@ -145,6 +147,9 @@ impl<'r> Gold<'r> {
         Ok(gold)
     }
 
+    pub fn review(&self) -> &Arc<Review> {
+        &self.review
+    }
     pub fn decisions(&self) -> &[Decision] {
         &self.decisions
     }
@@ -161,7 +166,7 @@ impl<'r> Gold<'r> {
         match &decision {
             Decision::Accept { item, annotator } => {
                 self.check_item(*item)?;
-                next.items[*item] = Choice::Accepted(annotator_index(self.review, annotator)?);
+                next.items[*item] = Choice::Accepted(annotator_index(&self.review, annotator)?);
             }
             Decision::Reject { item } => {
                 self.check_item(*item)?;
@@ -178,7 +183,7 @@ impl<'r> Gold<'r> {
                 next.relations[*relation] = Some(matches!(decision, Decision::AcceptRelation { .. }));
             }
             Decision::DocumentLabels { annotator } => {
-                next.document = Some(annotator.as_deref().map(|a| annotator_index(self.review, a)).transpose()?);
+                next.document = Some(annotator.as_deref().map(|a| annotator_index(&self.review, a)).transpose()?);
             }
         }
         let spans = self.spans_of(&next);
@@ -197,7 +202,7 @@ impl<'r> Gold<'r> {
     pub fn undo(&mut self) -> bool {
         let Some(_) = self.decisions.pop() else { return false };
         let log = std::mem::take(&mut self.decisions);
-        let fresh = Gold::replay(self.review, self.start.clone(), self.reviewers.clone(), &log)
+        let fresh = Gold::replay(self.review.clone(), self.start.clone(), self.reviewers.clone(), &log)
             .expect("a prefix of an applied log applies again");
         *self = fresh;
         true

@@ -9,6 +9,7 @@ use crate::span::SpanId;
 use proptest::prelude::*;
 use serde_json::json;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 const WAGNER: &str = include_str!("../../../../assets/articles/mali-russia-wagner.txt");
 const STRESS: &str = include_str!("../../../../assets/articles/unicode-stress.txt");
@@ -145,9 +146,9 @@ fn wagner_saves() -> (Save, Save) {
     (ann1, ann2)
 }
 
-fn wagner_review() -> Review {
+fn wagner_review() -> Arc<Review> {
     let (a, b) = wagner_saves();
-    Review::new(vec![a, b], &LabelSchema::news_default()).unwrap()
+    Arc::new(Review::new(vec![a, b], &LabelSchema::news_default()).unwrap())
 }
 
 #[test]
@@ -267,7 +268,7 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
     let w = wagner_offsets();
     let review = wagner_review();
     let id = |offsets| item_at(&review, offsets).id;
-    let mut gold = Gold::new(&review, Start::Empty, vec!["rev".into()]).unwrap();
+    let mut gold = Gold::new(review.clone(), Start::Empty, vec!["rev".into()]).unwrap();
     // A relation needs its ends in the gold first.
     assert_eq!(gold.apply(Decision::AcceptRelation { relation: 1 }), Err(GoldError::RelationEndsMissing(1)));
     let edited = EditedSpan { start: at(WAGNER, "But ", "Secretary-General").0, end: w.antonio_guterres.1, label: "PERSON".into(), attributes: Attributes::new() };
@@ -338,7 +339,7 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
     let diop = format!(r#"{{"decision":"accept","item":{},"annotator":"ann1"}}"#, id(w.diop));
     assert!(log.contains(&diop), "{log}");
     let replayed: Vec<Decision> = serde_json::from_str(&log).unwrap();
-    let again = Gold::replay(&review, Start::Empty, vec!["rev".into()], &replayed).unwrap();
+    let again = Gold::replay(review.clone(), Start::Empty, vec!["rev".into()], &replayed).unwrap();
     assert_eq!(again.record(&info), record);
 }
 
@@ -346,7 +347,7 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
 fn undo_is_the_replay_of_the_earlier_decisions() {
     let w = wagner_offsets();
     let review = wagner_review();
-    let mut gold = Gold::new(&review, Start::From("ann1".into()), vec!["rev".into()]).unwrap();
+    let mut gold = Gold::new(review.clone(), Start::From("ann1".into()), vec!["rev".into()]).unwrap();
     let before = gold.record(&SaveInfo::default());
     let claim = item_at(&review, w.claim).id;
     let mills = item_at(&review, w.mills).id;
@@ -363,8 +364,8 @@ fn undo_is_the_replay_of_the_earlier_decisions() {
 #[test]
 fn starting_from_an_annotator_without_decisions_gives_their_work() {
     let (a, b) = wagner_saves();
-    let review = Review::new(vec![a.clone(), b], &LabelSchema::news_default()).unwrap();
-    let gold = Gold::new(&review, Start::From("ann1".into()), vec!["rev".into()]).unwrap();
+    let review = Arc::new(Review::new(vec![a.clone(), b], &LabelSchema::news_default()).unwrap());
+    let gold = Gold::new(review.clone(), Start::From("ann1".into()), vec!["rev".into()]).unwrap();
     let record = gold.record(&SaveInfo::default());
     assert_eq!(gold_contents(&record), gold_contents(&a.record));
     assert_eq!(record.meta.extra["adjudication"]["started_from"], json!("ann1"));
@@ -375,7 +376,7 @@ fn starting_from_an_annotator_without_decisions_gives_their_work() {
 fn decisions_the_editor_would_refuse_are_refused_and_change_nothing() {
     let w = wagner_offsets();
     let review = wagner_review();
-    let mut gold = Gold::new(&review, Start::From("ann1".into()), vec![]).unwrap();
+    let mut gold = Gold::new(review.clone(), Start::From("ann1".into()), vec![]).unwrap();
     let russia = item_at(&review, w.russia).id;
     let span = |(start, end): (usize, usize), label: &str| EditedSpan { start, end, label: label.into(), attributes: Attributes::new() };
     // Diop is already in the gold (item 0, from ann1): the same span again is refused.
@@ -391,7 +392,7 @@ fn decisions_the_editor_would_refuse_are_refused_and_change_nothing() {
     assert_eq!(gold.apply(Decision::Accept { item: 99, annotator: "ann1".into() }), Err(GoldError::NoSuchItem(99)));
     assert_eq!(gold.apply(Decision::Accept { item: 0, annotator: "ann9".into() }), Err(GoldError::NoSuchAnnotator("ann9".into())));
     assert!(gold.decisions().is_empty());
-    assert!(Gold::new(&review, Start::From("nobody".into()), vec![]).is_err());
+    assert!(Gold::new(review.clone(), Start::From("nobody".into()), vec![]).is_err());
 }
 
 /// Saves of the Unicode fixture, with three annotators.
@@ -453,7 +454,7 @@ fn items_on_hard_unicode_have_code_point_offsets_and_name_every_annotator() {
         .iter()
         .map(|s| Save { record: s.record.clone(), fallback_name: s.annotator.clone() })
         .collect();
-    let pair = Review::new(two, &LabelSchema::news_default()).unwrap();
+    let pair = Arc::new(Review::new(two, &LabelSchema::news_default()).unwrap());
     assert_eq!(item_at(&pair, aissata).kind, ItemKind::DifferentLabel);
     let ItemKind::DifferentAttributes(d) = &item_at(&pair, quote).kind else { panic!() };
     assert_eq!(d[0].key, "claim_type");
@@ -462,7 +463,7 @@ fn items_on_hard_unicode_have_code_point_offsets_and_name_every_annotator() {
     assert_eq!(pair.relations().len(), 2);
     assert!(pair.relations().iter().all(|r| r.kind != ItemKind::Agree));
     // A reviewer takes ann1's Aïssata and ann2's claim; both relations reach the gold only as far as their ends do.
-    let mut gold = Gold::new(&pair, Start::Empty, vec!["rev1".into(), "rev2".into()]).unwrap();
+    let mut gold = Gold::new(pair.clone(), Start::Empty, vec!["rev1".into(), "rev2".into()]).unwrap();
     gold.apply(Decision::Accept { item: item_at(&pair, aissata).id, annotator: "ann1".into() }).unwrap();
     gold.apply(Decision::Accept { item: item_at(&pair, quote).id, annotator: "ann2".into() }).unwrap();
     let ann1_relation = pair.relations().iter().position(|r| r.versions[0].1.is_some()).unwrap();
@@ -530,7 +531,7 @@ proptest! {
         b in proptest::collection::vec((0usize..200, 0usize..10, 0usize..4, 0usize..2), 0..14),
     ) {
         let saves = vec![random_save("a", &a), random_save("b", &b)];
-        let review = Review::new(saves, &LabelSchema::news_default()).unwrap();
+        let review = Arc::new(Review::new(saves, &LabelSchema::news_default()).unwrap());
         for source in review.sources() {
             // Each of this annotator's spans, by its file's id, appears in exactly one item's version of theirs.
             let mut counts = std::collections::BTreeMap::new();
@@ -548,7 +549,7 @@ proptest! {
             prop_assert!(counts.values().all(|n| *n == 1));
 
             let who = source.annotator.clone();
-            let mut gold = Gold::new(&review, Start::Empty, vec!["rev".into()]).unwrap();
+            let mut gold = Gold::new(review.clone(), Start::Empty, vec!["rev".into()]).unwrap();
             for item in review.items() {
                 let theirs = &item.versions.iter().find(|v| v.annotator == who).unwrap().spans;
                 if !theirs.is_empty() {
