@@ -5,6 +5,7 @@
 //! start inclusive, end exclusive. [`text_index::TextIndex`] converts to
 //! UTF-16 (the DOM) and UTF-8 bytes (Rust strings) at the edges.
 
+pub mod adjudication;
 pub mod agreement;
 pub mod anchor;
 pub mod article;
