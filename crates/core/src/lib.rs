@@ -18,6 +18,7 @@ mod id;
 pub mod label_schema;
 pub mod layout;
 pub mod record;
+pub mod patterns;
 pub mod relation;
 pub mod remote_sync;
 pub mod snap;
