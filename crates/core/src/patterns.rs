@@ -638,3 +638,181 @@ const PYTHON_DIGIT: &[(u32, u32)] = &[
     (0x11C50, 0x11C59), (0x11D50, 0x11D59), (0x11DA0, 0x11DA9), (0x16A60, 0x16A69), (0x16AC0, 0x16AC9), (0x16B50, 0x16B59),
     (0x1D7CE, 0x1D7FF), (0x1E140, 0x1E149), (0x1E2F0, 0x1E2F9), (0x1E950, 0x1E959), (0x1F100, 0x1F10A), (0x1FBF0, 0x1FBF9),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article::new("t", "t", text).unwrap()
+    }
+
+    fn set(jsonl: &str) -> PatternSet {
+        PatternSet::from_jsonl(jsonl).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// (text, label) of each match, in order.
+    fn found<'a>(a: &'a Article, matches: &[PatternMatch]) -> Vec<(&'a str, String)> {
+        matches.iter().map(|m| (a.slice(m.start, m.end), m.label.clone())).collect()
+    }
+
+    #[test]
+    fn phrase_matches_whole_tokens_case_sensitively() {
+        let a = article("The Wagner Group’s men; wagner group; Wagner Groups; Wagner\nGroup.");
+        let s = set(r#"{"label": "ORG", "pattern": "Wagner Group"}"#);
+        let m = s.all_matches(&a);
+        // Offsets counted by hand: "The " is 4 code points, "Wagner Group" 12.
+        assert_eq!((m[0].start, m[0].end), (4, 16));
+        assert_eq!(m.len(), 1, "not lower case, not inside 'Groups', not across a line break: {m:?}");
+        assert_eq!((m[0].token_start, m[0].token_end), (1, 3));
+    }
+
+    #[test]
+    fn offsets_are_code_points_in_hard_unicode() {
+        // 🇲🇱 is 2 code points, 👩🏾‍🍳 is 4, "é" below is e + U+0301 (2).
+        let text = "🇲🇱 👩🏾‍🍳 Aïssata Traoré met Zoe\u{301} at 国際協力機構 (الجزيرة).";
+        let a = article(text);
+        let s = set(concat!(
+            r#"{"label": "PERSON", "pattern": "Aïssata Traoré"}"#, "\n",
+            r#"{"label": "PERSON", "pattern": [{"ORTH": "Zoe\u0301"}]}"#, "\n",
+            r#"{"label": "ORG", "pattern": "国際協力機構"}"#, "\n",
+            r#"{"label": "ORG", "pattern": "الجزيرة", "id": "aj"}"#, "\n",
+        ));
+        let m = s.as_entity_ruler(&a);
+        let spans: Vec<_> = m.iter().map(|m| (m.start, m.end, m.label.as_str(), m.id.as_deref())).collect();
+        // "🇲🇱 " = 3, "👩🏾‍🍳 " = 5 → Aïssata at 8; "Aïssata Traoré" = 14 → 22;
+        // " met " → Zoé at 27, 4 code points → 31; " at " → 国 at 35, 6 → 41;
+        // " (" → ا at 43, 7 → 50.
+        assert_eq!(spans, [(8, 22, "PERSON", None), (27, 31, "PERSON", None), (35, 41, "ORG", None), (43, 50, "ORG", Some("aj"))]);
+        assert_eq!(a.slice(43, 50), "الجزيرة");
+    }
+
+    #[test]
+    fn token_attributes_and_key_case() {
+        let a = article("In 2024 Mali and MALI and mali had 12 000 troops.");
+        let s = set(concat!(
+            r#"{"label": "GPE", "pattern": [{"lower": "mali", "is_title": true}]}"#, "\n",
+            r#"{"label": "NUM", "pattern": [{"IS_DIGIT": true}, {"Is_Digit": true, "op": "?"}]}"#, "\n",
+            r#"{"label": "CAPS", "pattern": [{"TEXT": "MALI"}]}"#, "\n",
+        ));
+        let got = found(&a, &s.all_matches(&a));
+        let want = [("2024", "NUM"), ("Mali", "GPE"), ("MALI", "CAPS"), ("12", "NUM"), ("12 000", "NUM"), ("000", "NUM")];
+        assert_eq!(got, want.map(|(t, l)| (t, l.to_string())));
+    }
+
+    #[test]
+    fn operators_return_every_length_like_spacys_matcher() {
+        let a = article("a a a b");
+        let m = |p: &str| {
+            let s = set(&format!(r#"{{"label": "X", "pattern": {p}}}"#));
+            s.all_matches(&a).iter().map(|m| (m.token_start, m.token_end)).collect::<Vec<_>>()
+        };
+        assert_eq!(m(r#"[{"ORTH": "a", "OP": "+"}]"#), [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+        assert_eq!(m(r#"[{"ORTH": "a"}, {"ORTH": "a", "OP": "*"}, {"ORTH": "b"}]"#), [(0, 4), (1, 4), (2, 4)]);
+        assert_eq!(m(r#"[{"ORTH": "a", "OP": "{2}"}]"#), [(0, 2), (1, 3)]);
+        assert_eq!(m(r#"[{"ORTH": "a", "OP": "{2,}"}, {"ORTH": "b", "OP": "?"}]"#), [(0, 2), (0, 3), (0, 4), (1, 3), (1, 4)]);
+        assert_eq!(m(r#"[{"ORTH": "b", "OP": "!"}, {"ORTH": "b"}]"#), [(2, 4)]);
+        assert_eq!(m(r#"[{"ORTH": "a"}, {}]"#), [(0, 2), (1, 3), (2, 4)]);
+        assert_eq!(m(r#"[{"ORTH": "z", "OP": "?"}]"#), Vec::<(usize, usize)>::new(), "empty matches are dropped");
+    }
+
+    #[test]
+    fn whitespace_tokens_are_tokens() {
+        let a = article("Wagner\n\nGroup and Wagner  Group");
+        let s = set(r#"{"label": "ORG", "pattern": [{"LOWER": "wagner"}, {"ORTH": "\n\n"}, {"LOWER": "group"}]}"#);
+        assert_eq!(found(&a, &s.all_matches(&a)), [("Wagner\n\nGroup", "ORG".to_string())]);
+        let two_spaces = set(r#"{"label": "ORG", "pattern": [{"LOWER": "wagner"}, {"LOWER": "group"}]}"#);
+        assert!(two_spaces.all_matches(&a).is_empty(), "a second space is a token of its own");
+    }
+
+    #[test]
+    fn entity_ruler_keeps_longest_then_earliest() {
+        let a = article("the Russian Wagner Group arrived");
+        let s = set(concat!(
+            r#"{"label": "NORP", "pattern": "Russian Wagner"}"#, "\n",
+            r#"{"label": "ORG", "pattern": "Wagner Group"}"#, "\n",
+            r#"{"label": "ORG", "pattern": "Wagner"}"#, "\n",
+            r#"{"label": "MISC", "pattern": "Group arrived"}"#, "\n",
+        ));
+        assert_eq!(s.all_matches(&a).len(), 4);
+        // Three two-token matches tie on length: the earliest wins, then the
+        // next that does not overlap it.
+        assert_eq!(found(&a, &s.as_entity_ruler(&a)), [("Russian Wagner", "NORP".into()), ("Group arrived", "MISC".into())]);
+        let longer = set(concat!(r#"{"label": "A", "pattern": "Wagner"}"#, "\n", r#"{"label": "B", "pattern": "Russian Wagner Group"}"#));
+        assert_eq!(found(&a, &longer.as_entity_ruler(&a)), [("Russian Wagner Group", "B".into())]);
+    }
+
+    #[test]
+    fn one_match_per_key_credited_to_the_first_pattern() {
+        let a = article("Wagner Group");
+        let s = set(concat!(
+            r#"{"label": "ORG", "pattern": "Wagner Group", "id": "w"}"#, "\n",
+            r#"{"label": "ORG", "pattern": [{"lower": "wagner"}, {"lower": "group"}], "id": "w"}"#, "\n",
+            r#"{"label": "ORG", "pattern": [{"lower": "wagner"}, {"lower": "group"}]}"#, "\n",
+        ));
+        let m = s.all_matches(&a);
+        assert_eq!(m.iter().map(|m| (m.pattern, m.id.as_deref())).collect::<Vec<_>>(), [(0, Some("w")), (2, None)]);
+        assert_eq!(s.as_entity_ruler(&a)[0].pattern, 0, "an exact tie goes to the earlier pattern");
+    }
+
+    #[test]
+    fn python_string_predicates() {
+        assert!(python_isdigit("2024") && python_isdigit("²") && python_isdigit("١٢") && python_isdigit("①"));
+        assert!(!python_isdigit("") && !python_isdigit("1.5") && !python_isdigit("½") && !python_isdigit("12,000"));
+        assert!(python_istitle("Mali") && python_istitle("Aïssata") && python_istitle("Al-Qaeda") && python_istitle("ǅemal"));
+        assert!(!python_istitle("MALI") && !python_istitle("mali") && !python_istitle("国際") && !python_istitle("McDonald"));
+        assert_eq!(python_lower("ΟΔΟΣ İ"), "οδος i\u{307}");
+    }
+
+    #[test]
+    fn bad_patterns_name_line_and_token() {
+        let err = |jsonl: &str| PatternSet::from_jsonl(jsonl).unwrap_err().to_string();
+        let ok = r#"{"label": "ORG", "pattern": "fine"}"#;
+        assert_eq!(
+            err(&format!("{ok}\n\n{}", r#"{"label": "ORG", "pattern": [{"LOWER": "a"}, {"SHAPE": "Xxxx"}]}"#)),
+            format!("line 3: pattern[1]: unknown attribute \"SHAPE\" (supported: {SUPPORTED_ATTRIBUTES})")
+        );
+        assert!(err(r#"{"label": "X", "pattern": [{"LOWER": "a", "OP": "{3,1}"}]}"#).starts_with("line 1: pattern[0]: unknown operator \"{3,1}\""));
+        assert!(err(r#"{"label": "X", "pattern": [{"OP": "{,}"}]}"#).contains("unknown operator"));
+        assert!(err(r#"{"label": "X", "pattern": [{"OP": "{1000}"}]}"#).contains("unknown operator"));
+        assert!(err(r#"{"label": "X", "pattern": [{"LOWER": {"IN": ["a"]}}]}"#).contains("pattern[0]: LOWER: predicates"));
+        assert!(err(r#"{"label": "X", "pattern": [{"IS_TITLE": 1}]}"#).contains("IS_TITLE: expected true or false, not a number"));
+        assert!(err(r#"{"label": "X", "pattern": ["wagner"]}"#).contains("pattern[0]: expected an object"));
+        assert_eq!(err(r#"{"label": "X", "pattern": []}"#), "line 1: \"pattern\" is an empty list of tokens");
+        assert_eq!(err(r#"{"label": "X", "pattern": ""}"#), "line 1: \"pattern\" is an empty phrase");
+        assert_eq!(err(r#"{"pattern": "x"}"#), "line 1: missing \"label\"");
+        assert_eq!(err(r#"{"label": " ", "pattern": "x"}"#), "line 1: \"label\" is empty");
+        assert_eq!(err(r#"["ORG", "x"]"#), "line 1: expected an object like {\"label\": \"ORG\", \"pattern\": \"Wagner Group\"}");
+        assert!(err("{\"label\": \"X\",").starts_with("line 1: not valid JSON"));
+    }
+
+    #[test]
+    fn parsed_patterns_keep_id_and_line() {
+        let s = set("\n{\"label\": \"ORG\", \"pattern\": [{\"LOWER\": \"x\", \"OP\": \"+\"}], \"id\": \"x1\"}\n");
+        let p = &s.patterns()[0];
+        assert_eq!((p.line, p.id.as_deref()), (2, Some("x1")));
+        assert_eq!(p.kind, PatternKind::Tokens(vec![TokenSpec { tests: vec![AttrTest::Lower("x".into())], op: Op::OneOrMore }]));
+    }
+
+    #[test]
+    fn large_article_with_many_patterns_is_fast_enough_to_test() {
+        // Not a benchmark (see benches/core.rs): catches an accidental
+        // quadratic blow-up, with a budget far above the measured time.
+        let words = ["Mali", "said", "the", "Wagner", "Group", "on", "Friday", "12", "000", "troops", "\n\n"];
+        let text: String = (0..50_000).map(|i| words[(i * 7 + i / 3) % words.len()]).collect::<Vec<_>>().join(" ");
+        let a = article(&text);
+        a.tokens();
+        let mut jsonl = String::new();
+        for i in 0..300 {
+            jsonl += &format!("{{\"label\": \"P{i}\", \"pattern\": \"Wagner Group{i}\"}}\n");
+            jsonl += &format!("{{\"label\": \"T{i}\", \"pattern\": [{{\"lower\": \"mali{i}\"}}, {{\"IS_DIGIT\": true, \"OP\": \"*\"}}]}}\n");
+        }
+        jsonl += "{\"label\": \"ORG\", \"pattern\": [{\"lower\": \"wagner\"}, {\"LOWER\": \"group\", \"OP\": \"?\"}]}\n";
+        jsonl += "{\"label\": \"NUM\", \"pattern\": [{\"IS_DIGIT\": true, \"OP\": \"+\"}]}\n";
+        let s = set(&jsonl);
+        let started = std::time::Instant::now();
+        let m = s.as_entity_ruler(&a);
+        assert!(m.len() > 1_000);
+        assert!(started.elapsed().as_secs() < 5, "matching took {:?}", started.elapsed());
+    }
+}
