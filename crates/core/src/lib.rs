@@ -17,6 +17,7 @@ pub mod history;
 mod id;
 pub mod label_schema;
 pub mod layout;
+pub mod occurrences;
 pub mod record;
 pub mod patterns;
 pub mod relation;
