@@ -14,7 +14,7 @@ use marginalia_core::snap::{snap, Precision};
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
-use marginalia_core::occurrences::find_occurrences;
+use marginalia_core::occurrences::{other_occurrences, CaseMatching};
 use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -604,11 +604,10 @@ impl Reducible for AppState {
             }
             Action::LabelAllOccurrences => match s.selected.and_then(|id| s.editor.annotations().get(id)).cloned() {
                 Some(span) => {
-                    let existing: Vec<_> = s.editor.annotations().iter().cloned().collect();
-                    let found = find_occurrences(s.article(), span.start, span.end, &span.label, &existing);
+                    let found = other_occurrences(s.article(), span.start, span.end, &span.label, s.editor.annotations().iter(), CaseMatching::Sensitive);
                     let items = found
                         .into_iter()
-                        .map(|(start, end)| Suggestion { start, end, label: span.label.clone(), source: Source::Propagated, score: None })
+                        .map(|o| Suggestion { start: o.start, end: o.end, label: span.label.clone(), source: Source::Propagated, score: None })
                         .collect();
                     return Rc::new(s).reduce(Action::Suggest { source: Source::Propagated, items });
                 }

@@ -7,6 +7,8 @@ use marginalia_core::article::{Article, Paragraph};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::layout::{layout_paragraph, spans_by_paragraph};
+use marginalia_core::occurrences::{other_occurrences, CaseMatching};
+use marginalia_core::patterns::PatternSet;
 use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::span::{Attributes, Span, SpanId};
 use marginalia_core::tokenize::tokenize;
@@ -103,5 +105,41 @@ fn add_span(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, tokenising, article_load, layout, save_load, add_span);
+/// A suggestions workload: the news fixture plus `phrases` phrase patterns
+/// taken from the article's own word pairs (so they match), and `tokens`
+/// token patterns with LOWER, `?`, `+` and IS_TITLE.
+fn bench_patterns(article: &Article, phrases: usize, tokens: usize) -> PatternSet {
+    let mut jsonl = include_str!("../../../tests/fixtures/patterns/news.patterns.jsonl").to_string();
+    let words: Vec<&str> = article.text().split_whitespace().filter(|w| w.chars().all(char::is_alphabetic)).collect();
+    let mut seen = std::collections::HashSet::new();
+    for pair in words.windows(2).filter(|p| seen.insert((p[0], p[1]))).take(phrases) {
+        jsonl += &serde_json::json!({"label": "PHRASE", "pattern": format!("{} {}", pair[0], pair[1])}).to_string();
+        jsonl.push('\n');
+    }
+    for w in words.iter().step_by(7).take(tokens) {
+        let p = serde_json::json!({"label": "TOKEN", "pattern": [
+            {"LOWER": w.to_lowercase()}, {"IS_TITLE": true, "OP": "+"}, {"LOWER": "of", "OP": "?"}]});
+        jsonl += &p.to_string();
+        jsonl.push('\n');
+    }
+    PatternSet::from_jsonl(&jsonl).unwrap()
+}
+
+fn suggestions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("suggestions");
+    for &(words, _) in SIZES {
+        let article = Article::new("a", "a", generate(words, 0).text).unwrap();
+        article.tokens();
+        let set = bench_patterns(&article, 400, 100);
+        g.bench_with_input(BenchmarkId::new("all_matches_500_patterns", words), &article, |b, a| b.iter(|| set.all_matches(a).len()));
+        g.bench_with_input(BenchmarkId::new("as_entity_ruler_500_patterns", words), &article, |b, a| b.iter(|| set.as_entity_ruler(a).len()));
+        let first = article.tokens().iter().find(|t| article.slice(t.start, t.end) == "Mali").unwrap();
+        g.bench_with_input(BenchmarkId::new("other_occurrences_of_mali", words), &article, |b, a| {
+            b.iter(|| other_occurrences(a, first.start, first.end, "GPE", &[], CaseMatching::Insensitive).len())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, tokenising, article_load, layout, save_load, add_span, suggestions);
 criterion_main!(benches);

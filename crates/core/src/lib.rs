@@ -20,6 +20,7 @@ pub mod label_schema;
 pub mod layout;
 pub mod occurrences;
 pub mod record;
+pub mod patterns;
 pub mod relation;
 pub mod remote_sync;
 pub mod snap;
