@@ -23,6 +23,8 @@ use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
+use marginalia_core::patterns::PatternSet;
+use marginalia_core::suggestion::{Source, Suggestion};
 use crate::{clock, download, file_read, frame_messages, js_api, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
@@ -342,6 +344,48 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // A patterns file: its matches on this article become suggestions.
+    let open_patterns = {
+        let state = state.clone();
+        Callback::from(move |file: File| {
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let d = state.dispatcher();
+                let read = file_read::read_bytes(&file)
+                    .await
+                    .and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text")));
+                let text = match read {
+                    Ok(t) => t,
+                    Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
+                };
+                match PatternSet::from_jsonl(&text) {
+                    Ok(patterns) => {
+                        let schema = state.editor.schema().clone();
+                        let (known, unknown): (Vec<_>, Vec<_>) =
+                            patterns.all_matches(state.article()).into_iter().partition(|m| schema.label(&m.label).is_some());
+                        let items = known
+                            .into_iter()
+                            .map(|m| Suggestion { start: m.start, end: m.end, label: m.label, source: Source::Pattern, score: None })
+                            .collect();
+                        d.dispatch(Action::Suggest { source: Source::Pattern, items });
+                        // After the suggestions, so this message stays on screen.
+                        if !unknown.is_empty() {
+                            let mut labels: Vec<_> = unknown.iter().map(|m| m.label.clone()).collect();
+                            labels.dedup();
+                            d.dispatch(error(format!(
+                                "“{name}”: {} match(es) with labels this schema does not have ({}) were left out.",
+                                unknown.len(),
+                                labels.join(", ")
+                            )));
+                        }
+                    }
+                    Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
+                }
+            });
+        })
+    };
+
     let save = {
         let state = state.clone();
         let d = dispatch.clone();
@@ -512,6 +556,7 @@ pub fn App(props: &AppProps) -> Html {
                     paste_open={*paste_open}
                     onopen={open_file}
                     onschema={open_schema}
+                    onpatterns={open_patterns}
                     onsave={save}
                     onexport={export}
                     onundo={act(|| Action::Undo)}

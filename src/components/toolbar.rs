@@ -14,6 +14,8 @@ pub struct ToolbarProps {
     pub paste_open: bool,
     pub onopen: Callback<File>,
     pub onschema: Callback<File>,
+    /// A patterns file (spaCy EntityRuler JSONL) to suggest spans from.
+    pub onpatterns: Callback<File>,
     pub onsave: Callback<()>,
     pub onexport: Callback<Format>,
     pub onundo: Callback<()>,
@@ -109,6 +111,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 title="Select single characters instead of whole tokens (or hold Alt while selecting)"
                 onclick={click(&props.onprecision)}>{ "Character precision" }</button>
             { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", props.onschema.clone()) }
+            { file_picker(host.id("patterns-input"), "Patterns…", ".jsonl,.json,application/jsonl,application/json", props.onpatterns.clone()) }
         </div>
     }
 }

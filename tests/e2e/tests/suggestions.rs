@@ -87,3 +87,52 @@ async fn label_all_occurrences_then_accept_reject_and_undo_as_one_step() -> Resu
     assert_eq!(sources.iter().filter(|s| **s == json!("propagated")).count(), 2, "{sources:?}");
     b.close().await
 }
+
+#[tokio::test]
+async fn a_patterns_file_suggests_its_matches_and_a_bad_one_says_which_line() -> Result {
+    let b = open_app().await?;
+    let patterns = concat!(
+        "{\"label\": \"ORG\", \"pattern\": \"Wagner Group\"}\n",
+        "{\"label\": \"GPE\", \"pattern\": [{\"lower\": \"mali\"}]}\n",
+        "{\"label\": \"VILLAIN\", \"pattern\": \"Prigozhin\"}\n",
+    );
+    open_patterns(&b, write_temp("news.patterns.jsonl", patterns)).await?;
+    let rec = record(&b).await?;
+    // Expected, from the record's own tokens: "Wagner" followed by "Group",
+    // and every token whose lower case is "mali".
+    let tokens = rec["tokens"].as_array().unwrap();
+    let mut expected: Vec<(u64, u64, &str)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t["text"].as_str().unwrap().to_lowercase() == "mali" {
+            expected.push((t["start"].as_u64().unwrap(), t["end"].as_u64().unwrap(), "GPE"));
+        }
+        if t["text"] == "Wagner" && tokens.get(i + 1).is_some_and(|n| n["text"] == "Group") {
+            expected.push((t["start"].as_u64().unwrap(), tokens[i + 1]["end"].as_u64().unwrap(), "ORG"));
+        }
+    }
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", expected.len()), WAIT).await?;
+    let message = wait_notice(&b, "error").await?;
+    assert!(message.contains("VILLAIN") && message.contains("left out"), "{message}");
+    assert_eq!(spans(&b).await?.len(), 0, "nothing is annotated before it is accepted");
+
+    // Accept all GPE: exactly the "Mali" tokens, each with source "pattern".
+    let gpe = expected.iter().filter(|e| e.2 == "GPE").count();
+    b.click(&format!("button[aria-label='Accept all {gpe} GPE']")).await?;
+    wait_span_count(&b, gpe).await?;
+    let rec = record(&b).await?;
+    for s in rec["spans"].as_array().unwrap() {
+        assert_eq!(s["source"], json!("pattern"));
+        assert!(expected.contains(&(s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), "GPE")), "{s}");
+    }
+
+    // A broken patterns file changes nothing and names the line.
+    open_patterns(&b, write_temp("bad.patterns.jsonl", "{\"label\": \"ORG\", \"pattern\": \"Wagner\"}\n{\"label\": \"ORG\", \"pattern\": [{\"SHAPE\": \"Xxxx\"}]}\n")).await?;
+    let message = wait_notice(&b, "error").await?;
+    assert!(message.contains("line 2") && message.contains("SHAPE"), "{message}");
+    assert_eq!(spans(&b).await?.len(), gpe);
+    b.close().await
+}
+
+async fn open_patterns(b: &marginalia_e2e::Browser, path: std::path::PathBuf) -> Result {
+    b.upload_file("#mg-patterns-input", path).await
+}
