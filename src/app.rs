@@ -9,6 +9,8 @@ use crate::components::document_form::DocumentForm;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
+use crate::adjudication_view::start_review;
+use crate::components::adjudication_panel::AdjudicationPanel;
 use crate::components::review_panel::ReviewPanel;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
@@ -386,6 +388,31 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // Several annotators' saves of one text: a review, building a gold version.
+    let open_review = {
+        let state = state.clone();
+        Callback::from(move |files: Vec<File>| {
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let d = state.dispatcher();
+                let mut read = Vec::new();
+                for file in files {
+                    let name = file.name();
+                    match file_read::read_bytes(&file).await.and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text"))) {
+                        Ok(text) => read.push((name, text)),
+                        Err(e) => return d.dispatch(error(format!("{e}. No review was started; your work is unchanged."))),
+                    }
+                }
+                let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
+                let _ = persist(&state);
+                match start_review(&read, state.editor.schema(), &reviewer) {
+                    Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
+                    Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
+                }
+            });
+        })
+    };
+
     let save = {
         let state = state.clone();
         let d = dispatch.clone();
@@ -393,6 +420,15 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |_: ()| {
             let mut info = state.save_info.clone();
             info.updated_at = Some(clock::now_iso());
+            if let Some(adjudication) = &state.adjudication {
+                // The gold version, with the review's reviewers and sources in its meta.
+                let record = adjudication.gold.record(&info);
+                let name = format!("{}.gold.marginalia.json", state.article().id);
+                if download::download_text(&name, "application/json", &record.to_json()).is_err() {
+                    d.dispatch(error("The browser refused the download; the review is still open.".into()));
+                }
+                return;
+            }
             let record = Record::from_editor(&state.editor, &info, true);
             let name = format!("{}.marginalia.json", state.article().id);
             if download::download_text(&name, "application/json", &record.to_json()).is_err() {
@@ -503,6 +539,16 @@ pub fn App(props: &AppProps) -> Html {
         <DocumentForm fields={document_fields}
             onchange={{ let d = dispatch.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetDocumentLabel { key, value })) }} />
     };
+    let adjudication_panel = match &state.adjudication {
+        Some(adjudication) => html! {
+            <AdjudicationPanel adjudication={adjudication.clone()}
+                ondecide={{ let d = dispatch.clone(); Callback::from(move |decision| d.dispatch(Action::Decide(decision))) }}
+                onundo={act(|| Action::UndoDecision)}
+                onsave={save.clone()}
+                onleave={act(|| Action::LeaveAdjudication)} />
+        },
+        None => html! {},
+    };
     let review_panel = match &state.review {
         Some(review) => html! {
             <ReviewPanel review={review.clone()}
@@ -557,6 +603,7 @@ pub fn App(props: &AppProps) -> Html {
                     onopen={open_file}
                     onschema={open_schema}
                     onpatterns={open_patterns}
+                    onreview={open_review}
                     onsave={save}
                     onexport={export}
                     onundo={act(|| Action::Undo)}
@@ -588,7 +635,7 @@ pub fn App(props: &AppProps) -> Html {
                     ondelete={act(|| Action::DeleteSelected)}
                     document={document_form}
                     claim={claim_form}
-                    review={review_panel}
+                    review={html! { <>{ adjudication_panel }{ review_panel }</> }}
                     suggestions={suggestion_panel}
                     onpropagate={act(|| Action::LabelAllOccurrences)}
                     hidden={state.hidden.clone()}

@@ -100,7 +100,7 @@ fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) ->
 }
 
 /// The documents of a JSON input in any format Marginalia reads.
-fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
+pub fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
     let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
     let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
     let many = || {

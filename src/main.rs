@@ -5,6 +5,7 @@
 //! mounts there and exposes `window.marginalia`), and `mount(element,
 //! options)` for a host page that imports the module (see `mount.rs`).
 
+mod adjudication_view;
 mod app;
 mod article_input;
 mod clock;

@@ -18,7 +18,9 @@ use marginalia_core::occurrences::{other_occurrences, CaseMatching};
 use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
 use std::collections::BTreeSet;
 use std::ops::Range;
+use crate::adjudication_view::{gold_record, Adjudication};
 use crate::reanchoring::AnchorReview;
+use marginalia_core::adjudication::Decision;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -117,6 +119,14 @@ pub enum Action {
     /// Selects the next (or previous) drawn span in document order after
     /// the selection or the caret (J / K).
     SelectAdjacent { forward: bool },
+    /// Opens a review: the saves' text, showing the gold version.
+    StartAdjudication(Rc<Adjudication>),
+    /// The reviewer's decision on an item (accept a version, reject).
+    Decide(Decision),
+    /// Takes the last decision back.
+    UndoDecision,
+    /// Ends the review; the gold version stays open as a document.
+    LeaveAdjudication,
     /// Offers suggestions from `source`, replacing that source's earlier ones.
     Suggest { source: Source, items: Vec<Suggestion> },
     /// Accepts these open suggestions (indices) as spans: one undo step.
@@ -196,6 +206,9 @@ pub struct AppState {
     pub hidden: Rc<BTreeSet<String>>,
     /// Open suggestions (not annotations until accepted), in document order.
     pub suggestions: Rc<Vec<Suggestion>>,
+    /// A review of several annotators' saves, while the reviewer builds the
+    /// gold version (which is what the editor shows).
+    pub adjudication: Option<Rc<Adjudication>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +240,7 @@ impl AppState {
             review: None,
             hidden: Rc::new(BTreeSet::new()),
             suggestions: Rc::new(Vec::new()),
+            adjudication: None,
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -340,6 +354,7 @@ impl AppState {
         self.linking = None;
         self.review = None;
         self.suggestions = Rc::new(Vec::new());
+        self.adjudication = None;
         self.changed();
     }
 
@@ -568,6 +583,48 @@ impl Reducible for AppState {
                     None => s.info(if forward { "No annotation after this one." } else { "No annotation before this one." }),
                 }
             }
+            Action::StartAdjudication(adjudication) => match gold_record(&adjudication.gold, &s.save_info) {
+                Ok(loaded) => {
+                    let review = adjudication.gold.review().clone();
+                    let differ = review.disagreements().count();
+                    s.open(loaded.article.clone(), Some(loaded.snapshot()));
+                    s.adjudication = Some(adjudication);
+                    s.info(format!(
+                        "Reviewing {} saves ({}): {differ} item(s) differ; the ones all agree on are in the gold version already.",
+                        review.sources().len(),
+                        review.annotators().join(", ")
+                    ));
+                }
+                Err(e) => s.error(format!("The review could not start: {e}.")),
+            },
+            Action::Decide(decision) => {
+                if let Some(current) = s.adjudication.clone() {
+                    let mut gold = current.gold.clone();
+                    match gold.apply(decision).map_err(|e| e.to_string()).and_then(|()| gold_record(&gold, &s.save_info)) {
+                        Ok(loaded) => {
+                            let _ = s.editor.replace_snapshot(loaded.snapshot());
+                            s.selected = None;
+                            s.adjudication = Some(Rc::new(Adjudication { gold }));
+                            s.changed();
+                        }
+                        Err(e) => s.error(format!("That decision was not applied: {e}.")),
+                    }
+                }
+            }
+            Action::UndoDecision => {
+                if let Some(current) = s.adjudication.clone() {
+                    let mut gold = current.gold.clone();
+                    if gold.undo() {
+                        if let Ok(loaded) = gold_record(&gold, &s.save_info) {
+                            let _ = s.editor.replace_snapshot(loaded.snapshot());
+                            s.selected = None;
+                            s.adjudication = Some(Rc::new(Adjudication { gold }));
+                            s.changed();
+                        }
+                    }
+                }
+            }
+            Action::LeaveAdjudication => s.adjudication = None,
             Action::Suggest { source, items } => {
                 let mut all: Vec<Suggestion> = s.suggestions.iter().filter(|x| x.source != source).cloned().collect();
                 let offered = items.len();

@@ -1,6 +1,7 @@
 //! The Yew components: declarative views of [`crate::state::AppState`] that
 //! report gestures through `on<verb>` callbacks. One component per file.
 
+pub mod adjudication_panel;
 pub mod article_view;
 pub mod chooser;
 pub mod claim_form;

@@ -16,6 +16,8 @@ pub struct ToolbarProps {
     pub onschema: Callback<File>,
     /// A patterns file (spaCy EntityRuler JSONL) to suggest spans from.
     pub onpatterns: Callback<File>,
+    /// Several annotators' saves of one text, to review.
+    pub onreview: Callback<Vec<File>>,
     pub onsave: Callback<()>,
     pub onexport: Callback<Format>,
     pub onundo: Callback<()>,
@@ -48,6 +50,35 @@ fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callba
         <>
             <button type="button" class="mg-button" {onclick}>{ label }</button>
             <input ref={input} {id} type="file" class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
+        </>
+    }
+}
+
+/// Like `file_picker`, for several files at once.
+fn files_picker(id: String, label: &'static str, accept: &'static str, on: Callback<Vec<File>>) -> Html {
+    let input = NodeRef::default();
+    let onclick = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Some(list) = input.files() {
+            let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            if !files.is_empty() {
+                on.emit(files);
+            }
+        }
+        input.set_value("");
+    });
+    html! {
+        <>
+            <button type="button" class="mg-button" {onclick}>{ label }</button>
+            <input ref={input} {id} type="file" multiple=true class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
         </>
     }
 }
@@ -112,6 +143,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 onclick={click(&props.onprecision)}>{ "Character precision" }</button>
             { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", props.onschema.clone()) }
             { file_picker(host.id("patterns-input"), "Patterns…", ".jsonl,.json,application/jsonl,application/json", props.onpatterns.clone()) }
+            { files_picker(host.id("review-input"), "Review saves…", ".json,.jsonl,.jsonld,application/json", props.onreview.clone()) }
         </div>
     }
 }

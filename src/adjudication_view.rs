@@ -1,0 +1,54 @@
+//! The review of several annotators' saves: the core's `adjudication`
+//! aligns them and keeps the gold version the reviewer builds; this module
+//! turns a set of opened files into a review, and the gold into what the
+//! editor shows (the gold's spans, as a record of the same text).
+
+use crate::file_open::read_records;
+use marginalia_core::adjudication::gold::{Decision, Gold, Start};
+use marginalia_core::adjudication::{ItemKind, Review, Save};
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{LoadedRecord, SaveInfo};
+use std::sync::Arc;
+
+/// A review in progress.
+#[derive(Debug, Clone)]
+pub struct Adjudication {
+    pub gold: Gold,
+}
+
+impl PartialEq for Adjudication {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self.gold.review(), other.gold.review()) && self.gold.decisions() == other.gold.decisions()
+    }
+}
+
+/// The annotator's name a file gives when its save names none: its stem.
+fn stem(name: &str) -> String {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base.split('.').next().unwrap_or(base).to_string()
+}
+
+/// Opens `files` (name, contents) as one review; the items every annotator
+/// agrees on are accepted at once, so the reviewer sees what differs.
+pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str) -> Result<Adjudication, String> {
+    let mut saves = Vec::new();
+    for (name, text) in files {
+        let records = read_records(text, schema).map_err(|e| format!("“{name}”: {e}"))?;
+        for record in records {
+            saves.push(Save { record, fallback_name: stem(name) });
+        }
+    }
+    let review = Arc::new(Review::new(saves, schema).map_err(|e| e.to_string())?);
+    let reference = review.annotators().first().map(|a| a.to_string()).unwrap_or_default();
+    let mut gold = Gold::new(review.clone(), Start::Empty, vec![reviewer.to_string()]).map_err(|e| e.to_string())?;
+    for item in review.items().iter().filter(|i| i.kind == ItemKind::Agree) {
+        gold.apply(Decision::Accept { item: item.id, annotator: reference.clone() }).map_err(|e| e.to_string())?;
+    }
+    Ok(Adjudication { gold })
+}
+
+/// The gold now, as a record the editor shows (and saves).
+pub fn gold_record(gold: &Gold, info: &SaveInfo) -> Result<LoadedRecord, String> {
+    let schema = gold.review().schema().clone();
+    gold.record(info).load(&schema).map_err(|e| format!("the gold version does not load: {e}"))
+}
