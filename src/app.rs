@@ -261,20 +261,19 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // The side panel sticks below the header, whose height changes with
-    // notices and with wrapping: keep `--mg-header-h` equal to it.
+    // The side panel sticks between the header and the status line, whose
+    // heights change with notices, wrapping and the window's size.
     {
-    let host = host.clone();
-    use_effect(move || {
-        let header = host.element.query_selector(".mg-header").ok().flatten();
-        let app = host.element.query_selector(".mg-app").ok().flatten();
-        if let (Some(header), Some(app)) = (header, app.and_then(|a| a.dyn_into::<HtmlElement>().ok())) {
-            let height = format!("{}px", header.get_bounding_client_rect().height().ceil());
-            if app.style().get_property_value("--mg-header-h").ok().as_deref() != Some(height.as_str()) {
-                let _ = app.style().set_property("--mg-header-h", &height);
-            }
-        }
-    });
+        let host = host.clone();
+        use_effect(move || measure_bars(&host));
+    }
+    {
+        let host = host.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let resize = EventListener::new(&window, "resize", move |_| measure_bars(&host));
+            move || drop(resize)
+        });
     }
 
     // Bring a chosen span, or the keyboard caret, into view.
@@ -565,7 +564,18 @@ pub fn App(props: &AppProps) -> Html {
         html! {
             <SuggestionPanel suggestions={state.suggestions.clone()}
                 onaccept={{ let d = dispatch.clone(); Callback::from(move |ids| d.dispatch(Action::AcceptSuggestions(ids))) }}
-                onreject={{ let d = dispatch.clone(); Callback::from(move |ids| d.dispatch(Action::RejectSuggestions(ids))) }} />
+                onreject={{ let d = dispatch.clone(); Callback::from(move |ids| d.dispatch(Action::RejectSuggestions(ids))) }}
+                onaccept_in_view={{
+                    let (state, host) = (state.clone(), host.clone());
+                    Callback::from(move |_: ()| {
+                        // Measured at the click: the paragraphs on screen now.
+                        let Some((first, last)) = viewport::visible_paragraphs(&host) else { return };
+                        let paragraphs = state.article().paragraphs();
+                        let (from, to) = (paragraphs[first].start, paragraphs[last.saturating_sub(1).max(first)].end);
+                        let ids = state.suggestions.iter().enumerate().filter(|(_, s)| s.start < to && from < s.end).map(|(i, _)| i).collect();
+                        state.dispatch(Action::AcceptSuggestions(ids));
+                    })
+                }} />
         }
     };
     let layers = {
@@ -655,6 +665,21 @@ pub fn App(props: &AppProps) -> Html {
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>
+    }
+}
+
+/// Keeps `--mg-header-h` and `--mg-footer-h` equal to the header's and the
+/// status line's heights (the side panel fits between them).
+fn measure_bars(host: &Host) {
+    let app = host.element.query_selector(".mg-app").ok().flatten().and_then(|a| a.dyn_into::<HtmlElement>().ok());
+    let Some(app) = app else { return };
+    for (part, property) in [(".mg-header", "--mg-header-h"), (".mg-status", "--mg-footer-h")] {
+        if let Some(el) = app.query_selector(part).ok().flatten() {
+            let height = format!("{}px", el.get_bounding_client_rect().height().ceil());
+            if app.style().get_property_value(property).ok().as_deref() != Some(height.as_str()) {
+                let _ = app.style().set_property(property, &height);
+            }
+        }
     }
 }
 

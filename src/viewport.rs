@@ -18,7 +18,7 @@ pub struct Viewport {
 }
 
 /// Paragraph indices `first..last` that intersect the window's height.
-fn visible_paragraphs(host: &Host) -> Option<(usize, usize)> {
+pub fn visible_paragraphs(host: &Host) -> Option<(usize, usize)> {
     let window = web_sys::window()?;
     let height = window.inner_height().ok()?.as_f64()?;
     let article = host.find("article")?;

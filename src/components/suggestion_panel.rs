@@ -13,6 +13,8 @@ pub struct SuggestionPanelProps {
     /// Indices of the suggestions to accept / reject.
     pub onaccept: Callback<Vec<usize>>,
     pub onreject: Callback<Vec<usize>>,
+    /// Accepts the suggestions in the paragraphs on screen.
+    pub onaccept_in_view: Callback<()>,
 }
 
 #[component]
@@ -31,6 +33,7 @@ pub fn SuggestionPanel(props: &SuggestionPanelProps) -> Html {
             <p class="mg-hint">{ "Dashed in the text. Tab to one: Enter accepts it, X rejects it." }</p>
             <div class="mg-row">
                 <button type="button" class="mg-button" id={host.id("accept-all")} onclick={{ let a = all.clone(); props.onaccept.reform(move |_: MouseEvent| a.clone()) }}>{ "Accept all" }</button>
+                <button type="button" class="mg-button" id={host.id("accept-in-view")} onclick={props.onaccept_in_view.reform(|_: MouseEvent| ())}>{ "Accept all in view" }</button>
                 <button type="button" class="mg-button" id={host.id("reject-all")} onclick={props.onreject.reform(move |_: MouseEvent| all.clone())}>{ "Reject all" }</button>
             </div>
             <ul>

@@ -136,3 +136,31 @@ async fn a_patterns_file_suggests_its_matches_and_a_bad_one_says_which_line() ->
 async fn open_patterns(b: &marginalia_e2e::Browser, path: std::path::PathBuf) -> Result {
     b.upload_file("#mg-patterns-input", path).await
 }
+
+#[tokio::test]
+async fn accept_all_in_view_takes_only_what_is_on_screen() -> Result {
+    let b = open_app().await?;
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Mali");
+    label_by_drag(&b, s, e, "3").await?;
+    wait_span_count(&b, 1).await?;
+    b.press("a").await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length > 2;", WAIT).await?;
+    // A short window, so that the article runs below the screen.
+    b.client().set_window_size(1000, 500).await?;
+    b.execute("window.scrollTo(0, 0);", vec![]).await?;
+    let before = b.count("#mg-article .mg-suggestion-tag").await?;
+    let on_screen = b
+        .execute(
+            "return [...document.querySelectorAll('#mg-article .mg-suggestion-tag')]
+                 .filter(t => { const p = t.closest('.mg-par').getBoundingClientRect(); return p.bottom > 0 && p.top < innerHeight; }).length;",
+            vec![],
+        )
+        .await?
+        .as_u64()
+        .unwrap() as usize;
+    assert!(on_screen >= 1 && on_screen < before, "some suggestions must be on screen and some below it ({on_screen} of {before})");
+    b.click("#mg-accept-in-view").await?;
+    wait_span_count(&b, 1 + on_screen).await?;
+    assert_eq!(b.count("#mg-article .mg-suggestion-tag").await?, before - on_screen);
+    b.close().await
+}
