@@ -12,6 +12,7 @@ use crate::components::paste_dialog::PasteDialog;
 use crate::adjudication_view::start_review;
 use crate::components::adjudication_panel::AdjudicationPanel;
 use crate::components::review_panel::ReviewPanel;
+use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
@@ -535,8 +536,12 @@ pub fn App(props: &AppProps) -> Html {
         None => html! {},
     };
     let document_form = html! {
+        <>
+        <StatusForm status={editor.annotations().status().cloned()}
+            onchange={{ let d = dispatch.clone(); Callback::from(move |status| d.dispatch(Action::SetStatus(status))) }} />
         <DocumentForm fields={document_fields}
             onchange={{ let d = dispatch.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetDocumentLabel { key, value })) }} />
+        </>
     };
     let adjudication_panel = match &state.adjudication {
         Some(adjudication) => html! {
@@ -661,7 +666,8 @@ pub fn App(props: &AppProps) -> Html {
                     onclose={act(|| Action::Escape)}
                 />
             }
-            <StatusBar spans={editor.annotations().len()} {claims} suggestions={state.suggestions.len()} selection={selection_text} stored={(*stored).clone()}
+            <StatusBar spans={editor.annotations().len()} {claims} suggestions={state.suggestions.len()}
+                status={editor.annotations().status().map(|s| s.state.title())} selection={selection_text} stored={(*stored).clone()}
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>

@@ -21,6 +21,7 @@ use std::ops::Range;
 use crate::adjudication_view::{gold_record, Adjudication};
 use crate::reanchoring::AnchorReview;
 use marginalia_core::adjudication::Decision;
+use marginalia_core::document_status::DocumentStatus;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -119,6 +120,8 @@ pub enum Action {
     /// Selects the next (or previous) drawn span in document order after
     /// the selection or the caret (J / K).
     SelectAdjacent { forward: bool },
+    /// Marks the document done / skipped / flagged (with a note), or clears it.
+    SetStatus(Option<DocumentStatus>),
     /// Opens a review: the saves' text, showing the gold version.
     StartAdjudication(Rc<Adjudication>),
     /// The reviewer's decision on an item (accept a version, reject).
@@ -169,6 +172,7 @@ impl Action {
                 | Action::SetDocumentLabel { .. }
                 | Action::StartLinking { .. }
                 | Action::AcceptSuggestions(_)
+                | Action::SetStatus(_)
         )
     }
 }
@@ -625,6 +629,10 @@ impl Reducible for AppState {
                 }
             }
             Action::LeaveAdjudication => s.adjudication = None,
+            Action::SetStatus(status) => match s.editor.set_status(status) {
+                Ok(()) => s.changed(),
+                Err(e) => s.error(format!("The status was not set: {e}.")),
+            },
             Action::Suggest { source, items } => {
                 let mut all: Vec<Suggestion> = s.suggestions.iter().filter(|x| x.source != source).cloned().collect();
                 let offered = items.len();

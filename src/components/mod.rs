@@ -15,4 +15,5 @@ pub mod save_conflict;
 pub mod side_panel;
 pub mod suggestion_panel;
 pub mod status_bar;
+pub mod status_form;
 pub mod toolbar;

@@ -13,6 +13,9 @@ pub struct StatusBarProps {
     /// Suggestions not yet accepted or rejected.
     #[prop_or_default]
     pub suggestions: usize,
+    /// "Done", "Skipped", "Flagged", or none while in progress.
+    #[prop_or_default]
+    pub status: Option<&'static str>,
     pub selection: Option<AttrValue>,
     pub stored: Result<(), AttrValue>,
     /// The remote save's status line and its kind (`saved`, `offline`…).
@@ -46,6 +49,9 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
     html! {
         <footer class="mg-status">
             <span class="mg-progress">{ progress(props.spans, props.claims, props.suggestions) }</span>
+            if let Some(status) = props.status {
+                <span class="mg-doc-status">{ format!("Document: {status}") }</span>
+            }
             <span id={host.id("selection-status")}>
                 { match &props.selection {
                     Some(q) => format!("Selected text: “{q}” — press a label key to label it"),

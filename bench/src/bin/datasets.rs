@@ -166,6 +166,7 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
             updated_at: None,
             label_schema: None,
             document_labels: Default::default(),
+            status: None,
         };
         let line = serde_json::to_string(&record)?;
         out.write_all(line.as_bytes())?;

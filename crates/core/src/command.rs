@@ -6,6 +6,7 @@
 //! relations never dangle (a span with relations cannot be removed — the
 //! editor removes its relations first, in the same transaction).
 
+use crate::document_status::DocumentStatus;
 use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use std::collections::{BTreeMap, HashSet};
@@ -22,6 +23,8 @@ pub enum Command {
     RemoveRelation(RelationId),
     /// Sets or clears one document-level label.
     SetDocumentLabel { key: String, value: Option<serde_json::Value> },
+    /// Marks the document done / skipped / flagged (with a note), or clears it.
+    SetStatus(Option<DocumentStatus>),
     /// Replaces everything at once (opening a saved file).
     ReplaceAll(Snapshot),
 }
@@ -32,6 +35,7 @@ pub struct Snapshot {
     pub spans: Vec<Span>,
     pub relations: Vec<Relation>,
     pub document: Attributes,
+    pub status: Option<DocumentStatus>,
 }
 
 impl Snapshot {
@@ -89,6 +93,7 @@ pub struct Annotations {
     spans: BTreeMap<SpanId, Span>,
     relations: BTreeMap<RelationId, Relation>,
     document: Attributes,
+    status: Option<DocumentStatus>,
     next_id: u32,
     next_relation: u32,
 }
@@ -127,11 +132,15 @@ impl Annotations {
     pub fn document_labels(&self) -> &Attributes {
         &self.document
     }
+    pub fn status(&self) -> Option<&DocumentStatus> {
+        self.status.as_ref()
+    }
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             spans: self.spans.values().cloned().collect(),
             relations: self.relations.values().cloned().collect(),
             document: self.document.clone(),
+            status: self.status.clone(),
         }
     }
 
@@ -207,6 +216,7 @@ impl Annotations {
                 };
                 Ok(Command::SetDocumentLabel { key, value: old })
             }
+            Command::SetStatus(status) => Ok(Command::SetStatus(std::mem::replace(&mut self.status, status))),
             Command::ReplaceAll(snapshot) => {
                 let fresh = Annotations::from_snapshot(snapshot, len, self.next_id, self.next_relation)?;
                 let old = std::mem::replace(self, fresh);
@@ -222,7 +232,7 @@ impl Annotations {
     /// thousands of spans must stay linear), checking what `apply` checks
     /// except overlap, which a loaded file was already checked for.
     fn from_snapshot(snapshot: Snapshot, len: usize, next_id: u32, next_relation: u32) -> Result<Self, CommandError> {
-        let mut fresh = Annotations { next_id, next_relation, document: snapshot.document, ..Default::default() };
+        let mut fresh = Annotations { next_id, next_relation, document: snapshot.document, status: snapshot.status, ..Default::default() };
         let mut seen = HashSet::with_capacity(snapshot.spans.len());
         for s in snapshot.spans {
             check_range(&s, len)?;

@@ -2,6 +2,7 @@
 //! history. Every user action goes through [`Editor::execute`] as one
 //! transaction, which either applies whole or not at all.
 
+use crate::document_status::DocumentStatus;
 use crate::article::Article;
 use crate::command::{Annotations, Command, CommandError, Snapshot};
 use crate::history::History;
@@ -151,6 +152,15 @@ impl Editor {
         self.execute(vec![Command::SetDocumentLabel { key: key.to_string(), value }])
     }
 
+    /// Marks the document done / skipped / flagged with a note, or clears
+    /// the mark; one undo step.
+    pub fn set_status(&mut self, status: Option<DocumentStatus>) -> Result<(), CommandError> {
+        if self.annotations.status() == status.as_ref() {
+            return Ok(());
+        }
+        self.execute(vec![Command::SetStatus(status)])
+    }
+
     pub fn set_label(&mut self, id: SpanId, label: &str) -> Result<(), CommandError> {
         if self.schema.label(label).is_none() {
             return Err(CommandError::UnknownLabel(label.to_string()));
@@ -247,6 +257,24 @@ mod tests {
     fn editor(text: &str) -> Editor {
         let article = Arc::new(Article::new("t", "t", text).unwrap());
         Editor::new(article, Arc::new(LabelSchema::news_default()))
+    }
+
+    #[test]
+    fn the_document_status_is_undoable_and_saved() {
+        use crate::document_status::{DocumentStatus, StatusState};
+        let mut e = editor("Wagner in Mali.");
+        let flagged = DocumentStatus { state: StatusState::Flagged, note: "Quote unsourced — ask the desk".into() };
+        e.set_status(Some(flagged.clone())).unwrap();
+        assert_eq!(e.annotations().status(), Some(&flagged));
+        let json = crate::record::Record::from_editor(&e, &Default::default(), false).to_json();
+        assert!(json.contains("\"status\": {") && json.contains("\"state\": \"flagged\""), "{json}");
+        let back = crate::record::Record::parse(&json).unwrap().load(e.schema()).unwrap();
+        assert_eq!(back.snapshot().status, Some(flagged));
+        e.set_status(Some(DocumentStatus { state: StatusState::Done, note: String::new() })).unwrap();
+        assert!(e.undo());
+        assert_eq!(e.annotations().status().map(|s| s.state), Some(StatusState::Flagged));
+        assert!(e.undo());
+        assert_eq!(e.annotations().status(), None);
     }
 
     #[test]

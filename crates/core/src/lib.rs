@@ -11,6 +11,7 @@ pub mod anchor;
 pub mod article;
 pub mod caret;
 pub mod command;
+pub mod document_status;
 pub mod editor;
 pub mod embed;
 pub mod formats;

@@ -15,6 +15,7 @@
 
 use crate::article::{sha256_hex, Article};
 use crate::command::Snapshot;
+use crate::document_status::DocumentStatus;
 use crate::relation::{Relation, RelationId, Target};
 use crate::editor::Editor;
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
@@ -53,6 +54,9 @@ pub struct Record {
     /// Labels of the whole document, as the schema's `document_labels` define.
     #[serde(default, skip_serializing_if = "Attributes::is_empty")]
     pub document_labels: Attributes,
+    /// Done, skipped or flagged, with a note; absent while in progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DocumentStatus>,
 }
 
 /// A relation in both Marginalia's form (`id`, `from`, `to` or `to_text`)
@@ -223,7 +227,7 @@ impl LoadedRecord {
         spans.sort_by_key(|s| s.id);
         let mut relations = self.relations.clone();
         relations.sort_by_key(|r| r.id);
-        Snapshot { spans, relations, document: self.document.clone() }
+        Snapshot { spans, relations, document: self.document.clone(), status: self.record.status.clone() }
     }
 }
 
@@ -282,6 +286,7 @@ impl Record {
             updated_at: info.updated_at.clone(),
             label_schema: Some((**editor.schema()).clone()),
             document_labels: editor.annotations().document_labels().clone(),
+            status: editor.annotations().status().cloned(),
         }
     }
 

@@ -76,3 +76,37 @@ async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Re
     assert!(report.is_clean(), "axe: {report:?}");
     b.close().await
 }
+
+#[tokio::test]
+async fn a_document_is_marked_flagged_with_a_note_saved_and_kept_over_a_reload() -> Result {
+    let b = open_app().await?;
+    // From the keyboard: Tab to the status, arrow down to "Flagged".
+    tab_to(&b, "mg-doc-status", 60).await?;
+    for _ in 0..3 {
+        b.press("ArrowDown").await?;
+    }
+    b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.state === 'flagged';", WAIT).await?;
+    // The note, typed, kept when the field is left.
+    b.click("#mg-doc-status-note").await?;
+    b.type_text("Quote unsourced — ask the desk (مصدر?)").await?;
+    b.press("Tab").await?;
+    b.wait_until("const r = window.marginalia.getAnnotations(); return r.status.note === 'Quote unsourced — ask the desk (مصدر?)';", WAIT).await?;
+    assert_eq!(b.text_of(".mg-doc-status").await?, "Document: Flagged");
+    // Undo takes it back one step at a time: the note, then each state the
+    // arrow keys passed through (Skipped); redo restores both.
+    b.click("#mg-article").await?;
+    ctrl(&b, "z").await?;
+    b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.state === 'flagged' && !r.status.note;", WAIT).await?;
+    ctrl(&b, "z").await?;
+    b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.state === 'skipped';", WAIT).await?;
+    ctrl(&b, "y").await?;
+    ctrl(&b, "y").await?;
+    b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.note.startsWith('Quote unsourced');", WAIT).await?;
+    b.reload_app().await?;
+    b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.state === 'flagged' && r.status.note.startsWith('Quote unsourced');", WAIT).await?;
+    // Saved in the file, as the record's status.
+    let saved = save(&b, DEFAULT_SAVE).await?.json()?;
+    assert_eq!(saved["status"]["state"], "flagged");
+    assert_eq!(saved["status"]["note"], "Quote unsourced — ask the desk (مصدر?)");
+    b.close().await
+}

@@ -263,7 +263,7 @@ impl Gold {
         let document = self.document_labels();
         let mut editor = Editor::new(self.review.article().clone(), self.review.schema().clone());
         editor
-            .replace_snapshot(Snapshot { spans, relations, document })
+            .replace_snapshot(Snapshot { spans, relations, document, status: None })
             .expect("every decision was checked against the editor's rules");
 
         let mut info = info.clone();

@@ -198,6 +198,7 @@ pub fn new_record(text: String, doc_id: String) -> Record {
         updated_at: None,
         label_schema: None,
         document_labels: Default::default(),
+        status: None,
     }
 }
 
