@@ -27,8 +27,8 @@ use crate::gestures;
 use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
-use marginalia_core::suggestion::{Source, Suggestion};
-use crate::{clock, download, file_read, frame_messages, js_api, remote_save, save_param, storage, viewport};
+use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use crate::{clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -388,6 +388,27 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    // A model's suggestions, from the configured endpoint.
+    let suggest_endpoint = host.options.endpoints.suggest.clone();
+    let ask_model = {
+        let (state, endpoint) = (state.clone(), suggest_endpoint.clone());
+        Callback::from(move |min_score: f64| {
+            let (state, endpoint) = (state.clone(), endpoint.clone());
+            let Some(url) = endpoint else { return };
+            wasm_bindgen_futures::spawn_local(async move {
+                let d = state.dispatcher();
+                let article = state.article().clone();
+                let answer = model_suggest::ask(&url, article.text(), &article.id).await;
+                match answer.and_then(|json| from_model_answer(&json, article.len_chars(), min_score)) {
+                    // The article may have changed while the model thought.
+                    Ok(_) if state.article().sha256() != article.sha256() => {}
+                    Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),
+                    Err(e) => d.dispatch(error(format!("No model suggestions: {e}."))),
+                }
+            });
+        })
+    };
+
     // Several annotators' saves of one text: a review, building a gold version.
     let open_review = {
         let state = state.clone();
@@ -619,6 +640,8 @@ pub fn App(props: &AppProps) -> Html {
                     onschema={open_schema}
                     onpatterns={open_patterns}
                     onreview={open_review}
+                    model={suggest_endpoint.is_some()}
+                    onmodel={ask_model}
                     onsave={save}
                     onexport={export}
                     onundo={act(|| Action::Undo)}

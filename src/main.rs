@@ -19,6 +19,7 @@ mod host;
 mod html_import;
 mod js_api;
 mod keymap;
+mod model_suggest;
 mod mount;
 mod page_config;
 mod panic_report;

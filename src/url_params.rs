@@ -1,5 +1,5 @@
 //! "Annotate this article" links: the standalone page reads `?article=`,
-//! `?schema=`, `?annotations=` and `?save=` URLs. Each must be on the page's
+//! `?schema=`, `?annotations=`, `?save=` and `?suggest=` URLs. Each must be on the page's
 //! own origin or on one the page's configuration allows (`allowedOrigins`);
 //! anything else is refused with a message, never fetched.
 
@@ -73,6 +73,12 @@ pub async fn apply(mut options: EmbedOptions) -> (EmbedOptions, Option<String>) 
             Ok(value) if slot == 0 => options.schema = Some(value),
             Ok(value) => options.annotations = Some(value),
             Err(e) => problems.push(format!("{what}: {e}.")),
+        }
+    }
+    if let Some(raw) = params.get("suggest") {
+        match allowed_url(&raw, &options, "suggest") {
+            Ok(url) => options.endpoints.suggest = Some(url),
+            Err(e) => problems.push(format!("Model suggestions are off: {e}.")),
         }
     }
     if let Some(raw) = params.get("save") {

@@ -18,6 +18,12 @@ pub struct ToolbarProps {
     pub onpatterns: Callback<File>,
     /// Several annotators' saves of one text, to review.
     pub onreview: Callback<Vec<File>>,
+    /// A suggestion endpoint is configured: ask it, keeping spans scored at
+    /// least the minimum given.
+    #[prop_or_default]
+    pub model: bool,
+    #[prop_or_default]
+    pub onmodel: Callback<f64>,
     pub onsave: Callback<()>,
     pub onexport: Callback<Format>,
     pub onundo: Callback<()>,
@@ -51,6 +57,25 @@ fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callba
             <button type="button" class="mg-button" {onclick}>{ label }</button>
             <input ref={input} {id} type="file" class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
         </>
+    }
+}
+
+/// "Suggest (model)" with its minimum score (0–1).
+fn model_control(on: &Callback<f64>, host: &crate::host::Host) -> Html {
+    let input = NodeRef::default();
+    let onclick = {
+        let (on, input) = (on.clone(), input.clone());
+        Callback::from(move |_: MouseEvent| {
+            let min = input.cast::<HtmlInputElement>().and_then(|i| i.value().parse::<f64>().ok()).unwrap_or(0.5);
+            on.emit(min.clamp(0.0, 1.0));
+        })
+    };
+    html! {
+        <span class="mg-export">
+            <label for={host.id("min-score")}>{ "Min. score" }</label>
+            <input ref={input} id={host.id("min-score")} class="mg-select mg-score" type="number" min="0" max="1" step="0.05" value="0.5" />
+            <button type="button" id={host.id("ask-model")} class="mg-button" {onclick}>{ "Suggest (model)" }</button>
+        </span>
     }
 }
 
@@ -144,6 +169,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", props.onschema.clone()) }
             { file_picker(host.id("patterns-input"), "Patterns…", ".jsonl,.json,application/jsonl,application/json", props.onpatterns.clone()) }
             { files_picker(host.id("review-input"), "Review saves…", ".json,.jsonl,.jsonld,application/json", props.onreview.clone()) }
+            if props.model {
+                { model_control(&props.onmodel, &host) }
+            }
         </div>
     }
 }

@@ -17,6 +17,7 @@ mod bundle;
 mod save_endpoint;
 mod setup;
 mod static_server;
+mod suggest_endpoint;
 
 use setup::Parts;
 use std::env;
@@ -295,12 +296,17 @@ fn serve(port: u16) -> Result {
     step("serve dist/");
     // The reference save endpoint on the same origin, so that
     // `?save=/api/annotations/<doc>` works without CORS.
+    // And a reference suggestion endpoint (`?suggest=/api/suggest`).
     let endpoint = save_endpoint::SaveEndpoint::new();
+    let saves = endpoint.handler();
+    let api: static_server::ApiHandler = std::sync::Arc::new(move |req: &static_server::HttpRequest| {
+        saves(req).or_else(|| suggest_endpoint::handle(req))
+    });
     let server = static_server::StaticServer::start_with_api(
         dist_dir(),
         &format!("127.0.0.1:{port}"),
         true,
-        Some(endpoint.handler()),
+        Some(api),
     )
     .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
     println!("Marginalia is running at {}", server.url());

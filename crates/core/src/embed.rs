@@ -32,6 +32,10 @@ pub struct Endpoints {
     /// with `GET` on start.
     #[serde(default)]
     pub save: Option<String>,
+    /// A suggestion endpoint: `POST {"text", "doc_id"}` answers spans with
+    /// labels and scores (Marginalia's or spaCy's shape).
+    #[serde(default)]
+    pub suggest: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

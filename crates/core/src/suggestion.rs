@@ -49,6 +49,46 @@ pub fn open_suggestions(mut proposed: Vec<Suggestion>, annotations: &Annotations
     proposed
 }
 
+/// A span in a model's answer: Marginalia's / Prodigy's `spans` or
+/// spaCy's `ents`, offsets in code points, an optional `score`.
+#[derive(serde::Deserialize)]
+struct ModelSpan {
+    start: usize,
+    end: usize,
+    label: String,
+    #[serde(default)]
+    score: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ModelAnswer {
+    Spans { spans: Vec<ModelSpan> },
+    Ents { ents: Vec<ModelSpan> },
+    List(Vec<ModelSpan>),
+}
+
+/// Reads a suggestion endpoint's answer for a text of `len` code points,
+/// keeping the spans scored at least `min_score` (spans without a score
+/// are kept). Offsets outside the text are an error, never clipped.
+pub fn from_model_answer(json: &str, len: usize, min_score: f64) -> Result<Vec<Suggestion>, String> {
+    let answer: ModelAnswer = serde_json::from_str(json)
+        .map_err(|e| format!("the answer is not {{\"spans\": [...]}} or {{\"ents\": [...]}} with start, end and label: {e}"))?;
+    let spans = match answer {
+        ModelAnswer::Spans { spans } | ModelAnswer::Ents { ents: spans } | ModelAnswer::List(spans) => spans,
+    };
+    let mut out = Vec::with_capacity(spans.len());
+    for (i, s) in spans.into_iter().enumerate() {
+        if s.start >= s.end || s.end > len {
+            return Err(format!("span {i}: offsets {}–{} are not a range inside the text ({len} characters)", s.start, s.end));
+        }
+        if s.score.is_none_or(|score| score >= min_score) {
+            out.push(Suggestion { start: s.start, end: s.end, label: s.label, source: Source::Model, score: s.score });
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +99,20 @@ mod tests {
 
     fn s(start: usize, end: usize, label: &str) -> Suggestion {
         Suggestion { start, end, label: label.into(), source: Source::Pattern, score: None }
+    }
+
+    #[test]
+    fn a_model_answer_in_any_shape_is_filtered_by_score() {
+        let spans = r#"{"spans": [{"start": 0, "end": 4, "label": "GPE", "score": 0.9}, {"start": 5, "end": 11, "label": "ORG", "score": 0.3}, {"start": 12, "end": 14, "label": "MISC"}]}"#;
+        let got = from_model_answer(spans, 20, 0.5).unwrap();
+        assert_eq!(got.iter().map(|s| (s.start, s.label.as_str())).collect::<Vec<_>>(), [(0, "GPE"), (12, "MISC")]);
+        assert!(got.iter().all(|s| s.source == Source::Model));
+        let ents = r#"{"ents": [{"start": 5, "end": 11, "label": "ORG", "score": 0.3}]}"#;
+        assert_eq!(from_model_answer(ents, 20, 0.2).unwrap().len(), 1);
+        assert_eq!(from_model_answer(r#"[{"start": 1, "end": 2, "label": "X"}]"#, 20, 0.9).unwrap().len(), 1);
+        let outside = from_model_answer(r#"{"spans": [{"start": 18, "end": 25, "label": "X"}]}"#, 20, 0.0).unwrap_err();
+        assert!(outside.contains("span 0") && outside.contains("18–25"), "{outside}");
+        assert!(from_model_answer("{\"labels\": []}", 20, 0.0).is_err());
     }
 
     #[test]

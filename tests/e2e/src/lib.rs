@@ -44,6 +44,8 @@ pub use static_server::StaticServer;
 
 #[path = "../../../xtask/src/save_endpoint.rs"]
 mod save_endpoint;
+#[path = "../../../xtask/src/suggest_endpoint.rs"]
+mod suggest_endpoint;
 pub use save_endpoint::{PutLog, SaveEndpoint};
 
 pub use fantoccini;
@@ -188,7 +190,9 @@ impl Server {
             .unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
         let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
         servers.entry(key.clone()).or_insert_with(|| {
-            let api = Some(Self::save_endpoint().handler());
+            let saves = Self::save_endpoint().handler();
+            let api: Option<static_server::ApiHandler> =
+                Some(std::sync::Arc::new(move |req: &static_server::HttpRequest| saves(req).or_else(|| suggest_endpoint::handle(req))));
             let server = StaticServer::start_with_api(&key, "127.0.0.1:0", false, api)
                 .unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
             Box::leak(Box::new(server))

@@ -164,3 +164,39 @@ async fn accept_all_in_view_takes_only_what_is_on_screen() -> Result {
     assert_eq!(b.count("#mg-article .mg-suggestion-tag").await?, before - on_screen);
     b.close().await
 }
+
+#[tokio::test]
+async fn a_model_endpoint_suggests_spans_above_the_minimum_score() -> Result {
+    let b = marginalia_e2e::Browser::new().await?;
+    b.goto(&format!("{}?suggest=/api/suggest", b.app_url())).await?;
+    b.wait_for_app().await?;
+    // What the service answers for this text, asked directly.
+    let answer = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/suggest', { method: 'POST', body: JSON.stringify({ text: window.marginalia.getAnnotations().text }) })
+                 .then(r => r.json()).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    let spans = answer["spans"].as_array().expect("the reference service answers spans").clone();
+    let above = |min: f64| spans.iter().filter(|s| s["score"].as_f64().unwrap() >= min).count();
+    assert!(above(0.5) > 0 && above(0.3) > above(0.5), "the answer must have spans on both sides of 0.5: {answer}");
+
+    b.click("#mg-ask-model").await?; // the minimum score starts at 0.5
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", above(0.5)), WAIT).await?;
+    let tags = b.execute("return [...document.querySelectorAll('#mg-article .mg-suggestion-tag')].map(t => t.getAttribute('aria-label'));", vec![]).await?;
+    assert!(tags.as_array().unwrap().iter().all(|t| t.as_str().unwrap().contains("(model)")), "{tags}");
+    assert!(!tags.to_string().contains("Suggested ORG (model): Wagner"), "Wagner scores 0.35: {tags}");
+
+    // A lower minimum brings more; accepted spans say they came from the model.
+    b.find("#mg-min-score").await?.clear().await?;
+    b.send_keys("#mg-min-score", "0.3").await?;
+    b.click("#mg-ask-model").await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", above(0.3)), WAIT).await?;
+    b.click("#mg-accept-all").await?;
+    wait_span_count(&b, above(0.3)).await?;
+    let rec = record(&b).await?;
+    assert!(rec["spans"].as_array().unwrap().iter().all(|s| s["source"] == json!("model")));
+    b.close().await
+}
