@@ -675,7 +675,7 @@ pub fn App(props: &AppProps) -> Html {
                     claim={claim_form}
                     review={html! { <>{ adjudication_panel }{ review_panel }</> }}
                     suggestions={suggestion_panel}
-                    onpropagate={act(|| Action::LabelAllOccurrences)}
+                    onpropagate={act(|| Action::LabelAllOccurrences { ignore_case: false })}
                     hidden={state.hidden.clone()}
                     {layers}
                     onvisible={{ let d = dispatch.clone(); Callback::from(move |(labels, visible)| d.dispatch(Action::SetLabelsVisible { labels, visible })) }}
@@ -719,6 +719,10 @@ fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
             options.set_block(ScrollLogicalPosition::Center);
             host.find(&format!("tag-{}", id.0))
         }
+        Some(ScrollTarget::Suggestion(i)) => {
+            options.set_block(ScrollLogicalPosition::Center);
+            host.element.query_selector(&format!(".mg-suggestion-tag[data-suggestion=\"{i}\"]")).ok().flatten()
+        }
         Some(ScrollTarget::Pending) => {
             options.set_block(ScrollLogicalPosition::Nearest);
             host.element.query_selector(".mg-pending").ok().flatten()
@@ -727,7 +731,7 @@ fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
     };
     if let Some(el) = element {
         el.scroll_into_view_with_scroll_into_view_options(&options);
-        if matches!(target, Some(ScrollTarget::Span(_))) {
+        if matches!(target, Some(ScrollTarget::Span(_) | ScrollTarget::Suggestion(_))) {
             if let Some(h) = el.dyn_ref::<HtmlElement>() {
                 let _ = h.focus();
             }

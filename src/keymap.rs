@@ -10,7 +10,7 @@
 //! | ↑/↓, Home/End (in the article) | previous/next paragraph, line start/end |
 //! | Escape | close the chooser, then clear the selection |
 //! | J / K | select the next / previous annotation shown (unless a label has that key) |
-//! | A | suggest the selected span's label on every other occurrence of its text |
+//! | A (Shift+A: ignoring case) | suggest the selected span's label on every other occurrence of its text |
 //! | Enter / X (on a suggestion's tag) | accept / reject it |
 
 use crate::state::Action;
@@ -80,7 +80,8 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
         return match k.key {
             "j" | "J" => Some(Action::SelectAdjacent { forward: true }),
             "k" | "K" => Some(Action::SelectAdjacent { forward: false }),
-            "a" | "A" => Some(Action::LabelAllOccurrences),
+            "a" => Some(Action::LabelAllOccurrences { ignore_case: false }),
+            "A" => Some(Action::LabelAllOccurrences { ignore_case: true }),
             _ => None,
         };
     }

@@ -137,8 +137,8 @@ pub enum Action {
     /// Drops these open suggestions.
     RejectSuggestions(Vec<usize>),
     /// Suggests the selected span's label on every other occurrence of its
-    /// text (whole tokens, same case).
-    LabelAllOccurrences,
+    /// text (whole tokens; same case unless `ignore_case`).
+    LabelAllOccurrences { ignore_case: bool },
     /// Shows or hides the spans of these labels in the article (a label,
     /// or every label of a layer).
     SetLabelsVisible { labels: Vec<String>, visible: bool },
@@ -210,6 +210,8 @@ pub struct AppState {
     pub hidden: Rc<BTreeSet<String>>,
     /// Open suggestions (not annotations until accepted), in document order.
     pub suggestions: Rc<Vec<Suggestion>>,
+    /// The suggestion J / K last moved to (its tag has the focus).
+    pub focused_suggestion: Option<usize>,
     /// A review of several annotators' saves, while the reviewer builds the
     /// gold version (which is what the editor shows).
     pub adjudication: Option<Rc<Adjudication>>,
@@ -221,6 +223,8 @@ pub enum ScrollTarget {
     Span(SpanId),
     /// The pending selection (the keyboard caret).
     Pending,
+    /// An open suggestion's tag (and focus it), by index.
+    Suggestion(usize),
 }
 
 impl AppState {
@@ -244,6 +248,7 @@ impl AppState {
             review: None,
             hidden: Rc::new(BTreeSet::new()),
             suggestions: Rc::new(Vec::new()),
+            focused_suggestion: None,
             adjudication: None,
         };
         s.decorated = initial_window(s.article());
@@ -383,6 +388,9 @@ impl Reducible for AppState {
         }
         let mut s = (*self).clone();
         s.scroll_to = None;
+        if !matches!(action, Action::SelectAdjacent { .. } | Action::ShowParagraphs { .. }) {
+            s.focused_suggestion = None;
+        }
         match action {
             Action::Select { anchor, focus, character } => {
                 let precision = if character { Precision::Character } else { s.precision };
@@ -570,21 +578,47 @@ impl Reducible for AppState {
             }
             Action::DismissReview => s.review = None,
             Action::SelectAdjacent { forward } => {
-                let here = match (s.selected.and_then(|id| s.editor.annotations().get(id)), s.pending) {
-                    (Some(span), _) => Some(span.order_key()),
-                    (None, Some((start, end))) => Some((start, std::cmp::Reverse(end), SpanId(u32::MAX))),
-                    (None, None) => None,
+                // Spans shown and open suggestions, in document order; a
+                // suggestion sorts after a span at the same place.
+                #[derive(Clone, Copy, PartialEq)]
+                enum Stop {
+                    Span(SpanId),
+                    Suggestion(usize),
+                }
+                let key = |start: usize, end: usize, rank: (u8, u32)| (start, std::cmp::Reverse(end), rank);
+                let mut stops: Vec<(_, Stop)> = s
+                    .editor
+                    .annotations()
+                    .iter()
+                    .filter(|sp| !s.hidden.contains(&sp.label))
+                    .map(|sp| (key(sp.start, sp.end, (0, sp.id.0)), Stop::Span(sp.id)))
+                    .collect();
+                stops.extend(s.suggestions.iter().enumerate().map(|(i, x)| (key(x.start, x.end, (1, i as u32)), Stop::Suggestion(i))));
+                stops.sort_by(|a, b| a.0.cmp(&b.0));
+                let here = match (s.focused_suggestion, s.selected.and_then(|id| s.editor.annotations().get(id)), s.pending) {
+                    (Some(i), _, _) if i < s.suggestions.len() => Some(key(s.suggestions[i].start, s.suggestions[i].end, (1, i as u32))),
+                    (_, Some(span), _) => Some(key(span.start, span.end, (0, span.id.0))),
+                    (_, None, Some((start, end))) => Some(key(start, end, (2, 0))),
+                    _ => None,
                 };
-                let spans = s.editor.annotations().in_document_order();
-                let drawn = spans.iter().filter(|sp| !s.hidden.contains(&sp.label));
                 let next = if forward {
-                    drawn.filter(|sp| here.is_none_or(|h| sp.order_key() > h)).map(|sp| sp.id).next()
+                    stops.iter().find(|(k, _)| here.is_none_or(|h| *k > h))
                 } else {
-                    drawn.filter(|sp| here.is_none_or(|h| sp.order_key() < h)).map(|sp| sp.id).last()
+                    stops.iter().rev().find(|(k, _)| here.is_none_or(|h| *k < h))
                 };
-                match next {
-                    Some(id) => return Rc::new(s).reduce(Action::SelectSpan { id, scroll: true }),
-                    None => s.info(if forward { "No annotation after this one." } else { "No annotation before this one." }),
+                match next.map(|(_, stop)| *stop) {
+                    Some(Stop::Span(id)) => return Rc::new(s).reduce(Action::SelectSpan { id, scroll: true }),
+                    Some(Stop::Suggestion(i)) => {
+                        s.selected = None;
+                        s.pending = None;
+                        s.caret = None;
+                        s.focused_suggestion = Some(i);
+                        s.decorate_around(s.suggestions[i].start);
+                        s.scroll_to = Some(ScrollTarget::Suggestion(i));
+                        s.scroll_seq += 1;
+                        return Rc::new(s);
+                    }
+                    None => s.info(if forward { "No annotation or suggestion after this one." } else { "No annotation or suggestion before this one." }),
                 }
             }
             Action::StartAdjudication(adjudication) => match gold_record(&adjudication.gold, &s.save_info) {
@@ -667,9 +701,9 @@ impl Reducible for AppState {
             Action::RejectSuggestions(indices) => {
                 s.suggestions = Rc::new(s.suggestions.iter().enumerate().filter(|(i, _)| !indices.contains(i)).map(|(_, x)| x.clone()).collect());
             }
-            Action::LabelAllOccurrences => match s.selected.and_then(|id| s.editor.annotations().get(id)).cloned() {
+            Action::LabelAllOccurrences { ignore_case } => match s.selected.and_then(|id| s.editor.annotations().get(id)).cloned() {
                 Some(span) => {
-                    let found = other_occurrences(s.article(), span.start, span.end, &span.label, s.editor.annotations().iter(), CaseMatching::Sensitive);
+                    let found = other_occurrences(s.article(), span.start, span.end, &span.label, s.editor.annotations().iter(), if ignore_case { CaseMatching::Insensitive } else { CaseMatching::Sensitive });
                     let items = found
                         .into_iter()
                         .map(|o| Suggestion { start: o.start, end: o.end, label: span.label.clone(), source: Source::Propagated, score: None })

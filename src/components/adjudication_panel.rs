@@ -60,8 +60,16 @@ pub fn AdjudicationPanel(props: &AdjudicationPanelProps) -> Html {
                 { for agreement.pairs.iter().map(|p| {
                     let all = p.labels.iter().find(|l| l.label == "(all)");
                     html! {
-                        <li>{ format!("{} ↔ {}: exact F1 {}, partial F1 {}", p.a, p.b,
-                            percent(all.and_then(|l| l.exact.f1)), percent(all.and_then(|l| l.partial.f1))) }</li>
+                        <li>
+                            { format!("{} ↔ {}: exact F1 {}, partial F1 {}", p.a, p.b,
+                                percent(all.and_then(|l| l.exact.f1)), percent(all.and_then(|l| l.partial.f1))) }
+                            <ul class="mg-agreement-labels">
+                                { for p.labels.iter().filter(|l| l.label != "(all)").map(|l| html! {
+                                    <li data-label={l.label.clone()}>{ format!("{}: exact F1 {}, partial F1 {} ({} / {} spans)",
+                                        l.label, percent(l.exact.f1), percent(l.partial.f1), l.spans_a, l.spans_b) }</li>
+                                }) }
+                            </ul>
+                        </li>
                     }
                 }) }
             </ul>

@@ -50,6 +50,13 @@ async fn label_all_occurrences_then_accept_reject_and_undo_as_one_step() -> Resu
     let report = b.run_axe().await?;
     assert!(report.is_clean(), "axe with suggestions open: {report:?}");
 
+    // J walks on from the labelled span to the first suggestion (its tag
+    // takes the focus), K back to the span.
+    b.press("j").await?;
+    b.wait_until("return document.activeElement.matches('.mg-suggestion-tag[data-suggestion=\"0\"]');", WAIT).await?;
+    b.press("k").await?;
+    b.wait_until("return document.activeElement.matches('#mg-article .mg-tag[aria-pressed=\"true\"]');", WAIT).await?;
+
     // A click accepts one; it becomes a span whose source is "propagated".
     b.click("#mg-article .mg-suggestion-tag").await?;
     wait_span_count(&b, 2).await?;
