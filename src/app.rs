@@ -10,6 +10,7 @@ use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
 use crate::adjudication_view::start_review;
+use marginalia_core::adjudication::{Decision, EditedSpan};
 use crate::components::adjudication_panel::AdjudicationPanel;
 use crate::components::review_panel::ReviewPanel;
 use crate::components::status_form::StatusForm;
@@ -568,6 +569,23 @@ pub fn App(props: &AppProps) -> Html {
         Some(adjudication) => html! {
             <AdjudicationPanel adjudication={adjudication.clone()}
                 ondecide={{ let d = dispatch.clone(); Callback::from(move |decision| d.dispatch(Action::Decide(decision))) }}
+                onedit={{
+                    let state = state.clone();
+                    Callback::from(move |item: usize| {
+                        // The reviewer's spans over the item's extent become its version.
+                        let Some(adjudication) = &state.adjudication else { return };
+                        let Some(it) = adjudication.gold.review().items().get(item) else { return };
+                        let spans = state
+                            .editor
+                            .annotations()
+                            .in_document_order()
+                            .into_iter()
+                            .filter(|s| s.layer == it.layer && s.start < it.end && it.start < s.end)
+                            .map(|s| EditedSpan { start: s.start, end: s.end, label: s.label.clone(), attributes: s.attributes.clone() })
+                            .collect();
+                        state.dispatch(Action::Decide(Decision::Edit { item, spans }));
+                    })
+                }}
                 onundo={act(|| Action::UndoDecision)}
                 onsave={save.clone()}
                 onleave={act(|| Action::LeaveAdjudication)} />

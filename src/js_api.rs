@@ -9,6 +9,8 @@
 //! - `setArticle({ id, title, url, text | html })` → opens another article
 //!   (with the work stored for it in this browser, if any)
 //! - `setDocument({ id, title, text, spans? })` → opens a text with spans
+//! - `review([save, save, …])` → opens a review of several annotators' saves
+//!   of one text (records as objects or JSON strings, any readable format)
 //! - `export(format)` → `{ text, losses }`: the document in a dataset format
 //!   (`spacy`, `iob2`, `bilou`, `brat` (the `.ann`), `w3c`, `label-studio`,
 //!   `doccano`, `marginalia`)
@@ -184,6 +186,28 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
                 Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
                 None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
             });
+            Ok(())
+        })
+        .into_js_value(),
+    );
+
+    let s = state.clone();
+    method(
+        "review",
+        Closure::<dyn Fn(js_sys::Array) -> Result<(), JsValue>>::new(move |saves: js_sys::Array| {
+            let s = s.clone();
+            let mut files = Vec::new();
+            for (i, save) in saves.iter().enumerate() {
+                let text: String = match save.as_string() {
+                    Some(t) => t,
+                    None => js_sys::JSON::stringify(&save)?.into(),
+                };
+                files.push((format!("save-{}", i + 1), text));
+            }
+            let reviewer = s.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
+            let adjudication = crate::adjudication_view::start_review(&files, s.editor.schema(), &reviewer).map_err(js_error)?;
+            let _ = crate::app::persist(&s);
+            s.dispatch(Action::StartAdjudication(std::rc::Rc::new(adjudication)));
             Ok(())
         })
         .into_js_value(),

@@ -14,6 +14,8 @@ use yew::prelude::*;
 pub struct AdjudicationPanelProps {
     pub adjudication: Rc<Adjudication>,
     pub ondecide: Callback<Decision>,
+    /// Takes the spans the reviewer drew in the text over an item as its decision.
+    pub onedit: Callback<usize>,
     pub onundo: Callback<()>,
     pub onsave: Callback<()>,
     pub onleave: Callback<()>,
@@ -91,6 +93,8 @@ pub fn AdjudicationPanel(props: &AdjudicationPanelProps) -> Html {
                                     html! { <button type="button" class="mg-button" {onclick}>{ format!("Accept {a}'s") }</button> }
                                 }) }
                                 <button type="button" class="mg-button" onclick={props.ondecide.reform(move |_: MouseEvent| Decision::Reject { item: id })}>{ "Reject" }</button>
+                                <button type="button" class="mg-button" title="Label the text over this item as it should be, then take that as the decision"
+                                    onclick={props.onedit.reform(move |_: MouseEvent| id)}>{ "Use my edit" }</button>
                             </div>
                             if decided {
                                 <p class="mg-hint">{ format!("Gold: {}", if now.is_empty() { "nothing".to_string() } else { now.join(", ") }) }</p>

@@ -90,3 +90,39 @@ async fn two_saves_are_reviewed_decided_and_saved_as_a_gold_version() -> Result 
     assert!(report.is_clean(), "axe during review: {report:?}");
     b.close().await
 }
+
+#[tokio::test]
+async fn a_review_opened_through_the_api_takes_the_reviewers_own_edit() -> Result {
+    let b = open_app().await?;
+    let ana: Value = serde_json::from_str(&save_of("ana", &[("Abdallah Diop", 0, "PERSON"), ("Mali", 0, "GPE")]))?;
+    let ben: Value = serde_json::from_str(&save_of("ben", &[("Abdallah Diop", 0, "PERSON"), ("Mali", 0, "ORG")]))?;
+    // One save as an object, one as a JSON string: the embedding API takes both.
+    b.execute("window.marginalia.review([arguments[0], JSON.stringify(arguments[1])]);", vec![ana, ben]).await?;
+    b.wait_for(".mg-adjudication").await?;
+    wait_span_count(&b, 1).await?;
+
+    // Neither label is right: the reviewer labels "Mali" NORP in the text,
+    // with the mouse and the key, and takes that as the item's decision.
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Mali");
+    label_by_drag(&b, s, e, "5").await?;
+    wait_span_count(&b, 2).await?;
+    b.execute(
+        "const li = [...document.querySelectorAll('.mg-item-review')].find(li => li.querySelector('p').textContent.includes('“Mali”'));
+         [...li.querySelectorAll('button')].find(b => b.textContent === 'Use my edit').click();",
+        vec![],
+    )
+    .await?;
+    b.wait_until("return [...document.querySelectorAll('.mg-item-review.mg-decided')].length === 1;", WAIT).await?;
+    let gold_line = b.text_of(".mg-item-review.mg-decided .mg-hint").await?;
+    assert_eq!(gold_line, "Gold: NORP “Mali”");
+
+    for entry in std::fs::read_dir(b.download_dir()).into_iter().flatten() {
+        let _ = std::fs::remove_file(entry?.path());
+    }
+    b.click("#mg-save-gold").await?;
+    let gold = b.downloaded_file("mali-russia-wagner.gold.marginalia.json", WAIT).await?.json()?;
+    let labels: Vec<(&str, &str)> = gold["spans"].as_array().unwrap().iter().map(|s| (s["text"].as_str().unwrap(), s["label"].as_str().unwrap())).collect();
+    assert_eq!(labels, [("Mali", "NORP"), ("Abdallah Diop", "PERSON")]);
+    assert_eq!(gold["meta"]["adjudication"]["decisions"]["edited"], json!(1), "{}", gold["meta"]);
+    b.close().await
+}
