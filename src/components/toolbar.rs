@@ -33,8 +33,9 @@ pub struct ToolbarProps {
 }
 
 /// A visually hidden file input behind a real button, so the control is a
-/// named button in the tab order and the input still takes files.
-fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callback<File>) -> Html {
+/// named button in the tab order and the input still takes files
+/// (`multiple`: several at once).
+fn file_picker(id: String, label: &'static str, accept: &'static str, multiple: bool, on: Callback<Vec<File>>) -> Html {
     let input = NodeRef::default();
     let onclick = {
         let input = input.clone();
@@ -46,8 +47,11 @@ fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callba
     };
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            on.emit(file);
+        if let Some(list) = input.files() {
+            let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            if !files.is_empty() {
+                on.emit(files);
+            }
         }
         // Choosing the same file again must fire again.
         input.set_value("");
@@ -55,9 +59,14 @@ fn file_picker(id: String, label: &'static str, accept: &'static str, on: Callba
     html! {
         <>
             <button type="button" class="mg-button" {onclick}>{ label }</button>
-            <input ref={input} {id} type="file" class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
+            <input ref={input} {id} type="file" {multiple} class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
         </>
     }
+}
+
+/// The first file chosen (for a picker of one file).
+fn first(on: &Callback<File>) -> Callback<Vec<File>> {
+    on.reform(|mut files: Vec<File>| files.swap_remove(0))
 }
 
 /// "Suggest (model)" with its minimum score (0–1).
@@ -76,35 +85,6 @@ fn model_control(on: &Callback<f64>, host: &crate::host::Host) -> Html {
             <input ref={input} id={host.id("min-score")} class="mg-select mg-score" type="number" min="0" max="1" step="0.05" value="0.5" />
             <button type="button" id={host.id("ask-model")} class="mg-button" {onclick}>{ "Suggest (model)" }</button>
         </span>
-    }
-}
-
-/// Like `file_picker`, for several files at once.
-fn files_picker(id: String, label: &'static str, accept: &'static str, on: Callback<Vec<File>>) -> Html {
-    let input = NodeRef::default();
-    let onclick = {
-        let input = input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(i) = input.cast::<HtmlInputElement>() {
-                i.click();
-            }
-        })
-    };
-    let onchange = Callback::from(move |e: Event| {
-        let input: HtmlInputElement = e.target_unchecked_into();
-        if let Some(list) = input.files() {
-            let files: Vec<File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-            if !files.is_empty() {
-                on.emit(files);
-            }
-        }
-        input.set_value("");
-    });
-    html! {
-        <>
-            <button type="button" class="mg-button" {onclick}>{ label }</button>
-            <input ref={input} {id} type="file" multiple=true class="mg-visually-hidden" tabindex="-1" aria-label={label} {accept} {onchange} />
-        </>
     }
 }
 
@@ -154,7 +134,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     html! {
         <div class="mg-toolbar" role="toolbar" aria-label="Document">
-            { file_picker(host.id("file-input"), "Open file…", ".txt,.html,.htm,.json,.jsonl,.jsonld,.ann,text/plain,text/html,application/json", props.onopen.clone()) }
+            { file_picker(host.id("file-input"), "Open file…", ".txt,.html,.htm,.json,.jsonl,.jsonld,.ann,text/plain,text/html,application/json", false, first(&props.onopen)) }
             <button type="button" id={host.id("paste-toggle")} class="mg-button" aria-expanded={props.paste_open.to_string()}
                 aria-controls={host.id("paste")} onclick={click(&props.onpaste)}>{ "Paste text…" }</button>
             <button type="button" id={host.id("save")} class="mg-button mg-primary" onclick={click(&props.onsave)}>{ "Save JSON" }</button>
@@ -166,9 +146,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <button type="button" id={host.id("precision")} class="mg-button" aria-pressed={props.character_precision.to_string()}
                 title="Select single characters instead of whole tokens (or hold Alt while selecting)"
                 onclick={click(&props.onprecision)}>{ "Character precision" }</button>
-            { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", props.onschema.clone()) }
-            { file_picker(host.id("patterns-input"), "Patterns…", ".jsonl,.json,application/jsonl,application/json", props.onpatterns.clone()) }
-            { files_picker(host.id("review-input"), "Review saves…", ".json,.jsonl,.jsonld,application/json", props.onreview.clone()) }
+            { file_picker(host.id("schema-input"), "Label schema…", ".json,application/json", false, first(&props.onschema)) }
+            { file_picker(host.id("patterns-input"), "Patterns…", ".jsonl,.json,application/jsonl,application/json", false, first(&props.onpatterns)) }
+            { file_picker(host.id("review-input"), "Review saves…", ".json,.jsonl,.jsonld,application/json", true, props.onreview.clone()) }
             if props.model {
                 { model_control(&props.onmodel, &host) }
             }

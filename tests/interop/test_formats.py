@@ -26,6 +26,8 @@ import subprocess
 
 import pytest
 
+from cargo_artifacts import cargo_executable
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "assets" / "articles"
 ANNO_CONTEXT = ROOT / "assets" / "w3c" / "anno.jsonld"
@@ -41,18 +43,7 @@ COMBINING = (
 
 @functools.lru_cache(maxsize=None)
 def marginalia_bin() -> str:
-    path = os.environ.get("MARGINALIA_BIN")
-    if path:
-        return path
-    proc = subprocess.run(
-        ["cargo", "build", "-q", "-p", "marginalia-cli", "--message-format=json"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "marginalia" and msg.get("executable"):
-            return msg["executable"]
-    raise RuntimeError("cargo built no `marginalia` executable")
+    return cargo_executable("marginalia-cli", "marginalia", env_var="MARGINALIA_BIN")
 
 
 def run(*args, check=True) -> subprocess.CompletedProcess:

@@ -38,6 +38,8 @@ import tempfile
 import unicodedata
 
 import pytest
+
+from cargo_artifacts import cargo_executable
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
@@ -52,21 +54,7 @@ ARTICLES = [
 
 @functools.lru_cache(maxsize=None)
 def patterns_bin() -> str:
-    path = os.environ.get("MARGINALIA_PATTERNS_BIN")
-    if path:
-        return path
-    proc = subprocess.run(
-        ["cargo", "build", "-q", "-p", "marginalia-core", "--example", "patterns", "--message-format=json"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "patterns" and msg.get("executable"):
-            return msg["executable"]
-    raise RuntimeError("cargo built no `patterns` example executable")
+    return cargo_executable("marginalia-core", "patterns", example=True, env_var="MARGINALIA_PATTERNS_BIN")
 
 
 def run_bin(*args: str) -> subprocess.CompletedProcess:

@@ -27,6 +27,8 @@ import subprocess
 import tempfile
 
 import pytest
+
+from cargo_artifacts import cargo_executable
 import spacy
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -100,21 +102,7 @@ SENTENCES = [
 
 @functools.lru_cache(maxsize=None)
 def tokens_bin() -> str:
-    path = os.environ.get("MARGINALIA_TOKENS_BIN")
-    if path:
-        return path
-    proc = subprocess.run(
-        ["cargo", "build", "-q", "-p", "marginalia-core", "--example", "tokens", "--message-format=json"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "tokens" and msg.get("executable"):
-            return msg["executable"]
-    raise RuntimeError("cargo built no `tokens` example executable")
+    return cargo_executable("marginalia-core", "tokens", example=True, env_var="MARGINALIA_TOKENS_BIN")
 
 
 def run_bin(text: str, *flags: str):
