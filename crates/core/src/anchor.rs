@@ -206,11 +206,17 @@ impl Context<'_> {
         // Most spans of a lightly edited article end here: the diff kept
         // their characters and the context agrees.
         let kept = self.candidates(&Vec::from_iter(survived), &needles, on_tokens, hint, survived);
-        if kept.iter().any(|c| c.survived && c.fit.context_supports()) {
-            return decide(&kept, (start, end), hint, false);
+        let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
+        if let Some(best_kept) = kept.iter().filter(|c| c.survived && c.fit.context_supports()).map(|c| c.fit.evidence()).reduce(f64::max) {
+            // Unless the same words elsewhere fit their old context as well:
+            // a diff of a text that repeats itself can align a span with a
+            // copy of its words, so that is a question for the annotator.
+            let rivals = self.candidates(&exact, &needles, on_tokens, hint, survived);
+            if !rivals.iter().any(|r| !r.survived && r.fit.quote == 1.0 && r.fit.evidence() >= best_kept - TIE_MARGIN) {
+                return decide(&kept, (start, end), hint, false);
+            }
         }
 
-        let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
         let unique = exact.len() == 1 && self.exact_occurrences(&self.old_text, &selector.exact, 2).len() == 1;
         let mut raw = exact;
         raw.extend(survived);
@@ -270,9 +276,16 @@ impl Context<'_> {
 fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bool) -> Placement {
     // The diff kept the span's own characters, and what is around them
     // still looks like what was: that is where the span is.
+    // (Unless another place fits as well: then it is a question, below.)
     if let Some(kept) = candidates.iter().find(|c| c.survived && c.fit.context_supports()) {
-        let outcome = if (kept.start, kept.end) == old { Outcome::Unchanged } else { Outcome::Moved };
-        return Placement { outcome, doubt: None, range: Some((kept.start, kept.end)), survived: true };
+        // Only the same words elsewhere compete with the words the diff kept.
+        let rival = candidates.iter().any(|c| {
+            c.fit.quote == 1.0 && (c.end <= kept.start || kept.end <= c.start) && c.fit.evidence() >= kept.fit.evidence() - TIE_MARGIN
+        });
+        if !rival {
+            let outcome = if (kept.start, kept.end) == old { Outcome::Unchanged } else { Outcome::Moved };
+            return Placement { outcome, doubt: None, range: Some((kept.start, kept.end)), survived: true };
+        }
     }
     let Some(top) = candidates.iter().map(|c| c.fit.evidence()).reduce(f64::max) else {
         return ORPHANED;
@@ -293,9 +306,9 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     if fit.quote < MIN_QUOTE_SIMILARITY {
         return ORPHANED;
     }
-    // A diff that kept the span's own characters settles a tie; nothing
-    // else does (a position guess would be a coin toss).
-    if places > 1 && !chosen.survived {
+    // Equally good places are a question, whatever the diff or the
+    // position suggest (either would be a coin toss).
+    if places > 1 {
         let confidence = (fit.confidence() / places as f64).min(ORPHAN_BELOW);
         return placement(Outcome::Fuzzy { confidence }, Some(Doubt::Ambiguous { places }));
     }
@@ -576,9 +589,10 @@ mod tests {
         let p = decide(&[a, b], (0, 4), 38, false);
         assert_eq!(p.doubt, Some(Doubt::Ambiguous { places: 2 }));
         assert!(matches!(p.outcome, Outcome::Fuzzy { confidence } if confidence <= ORPHAN_BELOW));
-        // The diff keeping the span's own characters settles it.
+        // Even where the diff kept one of them: a text that repeats itself
+        // can fool a diff.
         let p = decide(&[a, Candidate { survived: true, ..b }], (0, 4), 38, false);
-        assert_eq!((p.outcome, p.range), (Outcome::Moved, Some((40, 44))));
+        assert_eq!(p.doubt, Some(Doubt::Ambiguous { places: 2 }));
         // And so does a context that fits better than the margin.
         let p = decide(&[a, Candidate { fit: Fit { prefix: 0.5, ..fit }, ..b }], (0, 4), 38, false);
         assert_eq!((p.outcome, p.range), (Outcome::Moved, Some((10, 14))));
@@ -741,15 +755,14 @@ mod tests {
             let mut tracked: Vec<(Option<usize>, usize)> = words.iter().enumerate().map(|(i, &w)| (Some(i), w)).collect();
             for (at, insert) in edits {
                 let at = at % tracked.len();
-                // The same word inserted right beside a spanned one cannot be
-                // told from it by any text: either is the span's words.
-                let beside_itself = |w: usize| {
-                    [at.checked_sub(1), Some(at)].into_iter().flatten().filter_map(|k| tracked.get(k)).any(|t| {
-                        t.1 == w % n && t.0.is_some_and(|i| spans.contains(&i))
-                    })
-                };
+                // A copy of a spanned word makes the text repeat itself:
+                // which copy is "the" span's words is then a question no text
+                // answers (deletions can bring a copy right beside it), and
+                // the review flags it (`equally_good_places_are_a_question`).
+                // Here every spanned word stays unique.
+                let copies_a_span = |w: usize| tracked.iter().any(|t| t.1 == w % n && t.0.is_some_and(|i| spans.contains(&i)));
                 match insert {
-                    Some(w) if beside_itself(w) => {}
+                    Some(w) if copies_a_span(w) => {}
                     Some(w) => tracked.insert(at, (None, w % n)),
                     None if tracked.len() > 1 && !tracked[at].0.is_some_and(|i| spans.contains(&i)) => {
                         tracked.remove(at);
