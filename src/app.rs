@@ -12,6 +12,7 @@ use crate::components::paste_dialog::PasteDialog;
 use crate::adjudication_view::start_review;
 use marginalia_core::adjudication::{Decision, EditedSpan};
 use crate::components::adjudication_panel::AdjudicationPanel;
+use crate::components::find_box::FindBox;
 use crate::components::review_panel::ReviewPanel;
 use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
@@ -648,6 +649,7 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="mg-brand">
                     <h1>{ "Marginalia" }</h1>
                     <span class="mg-doc" title={state.article().title.clone()}>{ state.article().title.clone() }</span>
+                    <FindBox onfind={{ let d = dispatch.clone(); Callback::from(move |(query, forward)| d.dispatch(Action::Find { query, forward })) }} />
                 </div>
                 <Toolbar
                     can_undo={editor.history().can_undo()}

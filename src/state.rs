@@ -22,6 +22,7 @@ use crate::adjudication_view::{gold_record, Adjudication};
 use crate::reanchoring::AnchorReview;
 use marginalia_core::adjudication::Decision;
 use marginalia_core::document_status::DocumentStatus;
+use marginalia_core::find::find_text;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -122,6 +123,9 @@ pub enum Action {
     SelectAdjacent { forward: bool },
     /// Marks the document done / skipped / flagged (with a note), or clears it.
     SetStatus(Option<DocumentStatus>),
+    /// Finds `query` (ignoring case) after (or before) the selection and
+    /// selects it, ready for a label key.
+    Find { query: String, forward: bool },
     /// Opens a review: the saves' text, showing the gold version.
     StartAdjudication(Rc<Adjudication>),
     /// The reviewer's decision on an item (accept a version, reject).
@@ -663,6 +667,28 @@ impl Reducible for AppState {
                 }
             }
             Action::LeaveAdjudication => s.adjudication = None,
+            Action::Find { query, forward } => {
+                let article = s.article().clone();
+                // From the selection, or the span just labelled (which is selected).
+                let here = s.pending.or_else(|| s.selected.and_then(|id| s.editor.annotations().get(id)).map(|sp| (sp.start, sp.end)));
+                let from = here.map(|(start, end)| if forward { end } else { start }).unwrap_or(0);
+                match find_text(&article, &query, from, forward) {
+                    Some((start, end)) => {
+                        s.pending = Some((start, end));
+                        s.selected = None;
+                        s.chooser = None;
+                        s.caret = match (Caret::at(&article, start), article.token_at(end.saturating_sub(1))) {
+                            (Some(a), Some(f)) => Some(Caret { anchor: a.anchor, focus: f }),
+                            _ => None,
+                        };
+                        s.decorate_around(start);
+                        s.scroll_to = Some(ScrollTarget::Pending);
+                        s.scroll_seq += 1;
+                    }
+                    None if query.trim().is_empty() => {}
+                    None => s.info(format!("“{query}” is not in the article.")),
+                }
+            }
             Action::SetStatus(status) => match s.editor.set_status(status) {
                 Ok(()) => s.changed(),
                 Err(e) => s.error(format!("The status was not set: {e}.")),

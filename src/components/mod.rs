@@ -6,6 +6,7 @@ pub mod article_view;
 pub mod chooser;
 pub mod claim_form;
 pub mod document_form;
+pub mod find_box;
 pub mod label_bar;
 pub mod notice_bar;
 pub mod paragraph;

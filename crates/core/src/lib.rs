@@ -14,6 +14,7 @@ pub mod command;
 pub mod document_status;
 pub mod editor;
 pub mod embed;
+pub mod find;
 pub mod formats;
 pub mod history;
 mod id;

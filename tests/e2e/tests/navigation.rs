@@ -110,3 +110,40 @@ async fn a_document_is_marked_flagged_with_a_note_saved_and_kept_over_a_reload()
     assert_eq!(saved["status"]["note"], "Quote unsourced — ask the desk (مصدر?)");
     b.close().await
 }
+
+#[tokio::test]
+async fn find_selects_each_match_for_a_label_key() -> Result {
+    let b = open_app().await?;
+    // Occurrences of "wagner", ignoring case, found independently here.
+    let lower = DEFAULT_ARTICLE.to_lowercase();
+    let expected: Vec<(u64, u64)> = lower
+        .match_indices("wagner")
+        .map(|(byte, _)| {
+            let s = DEFAULT_ARTICLE[..byte].chars().count() as u64;
+            (s, s + 6)
+        })
+        .collect();
+    assert!(expected.len() >= 3);
+    b.click("#mg-find").await?;
+    b.type_text("wagner").await?;
+    b.press("Enter").await?;
+    assert_eq!(wait_pending(&b).await?, "Wagner");
+    assert_eq!(focused_id(&b).await?, "mg-find-next");
+    b.press("2").await?;
+    wait_span_count(&b, 1).await?;
+    // Enter on "Find next": the next one; the key labels it too.
+    b.press("Enter").await?;
+    b.wait_until("return !!document.querySelector('#mg-article .mg-pending');", WAIT).await?;
+    b.press("2").await?;
+    wait_span_count(&b, 2).await?;
+    let got: Vec<(u64, u64)> = spans(&b).await?.iter().map(|s| (s.0, s.1)).collect();
+    assert_eq!(got, expected[..2].to_vec());
+    // Not in the article: said, nothing selected.
+    b.click("#mg-find").await?;
+    b.execute("document.getElementById('mg-find').value = '';", vec![]).await?;
+    b.type_text("Bamako").await?;
+    b.press("Enter").await?;
+    let said = wait_notice(&b, "info").await?;
+    assert!(said.contains("“Bamako” is not in the article"), "{said}");
+    b.close().await
+}
