@@ -207,7 +207,7 @@ impl Context<'_> {
         // their characters and the context agrees.
         let kept = self.candidates(&Vec::from_iter(survived), &needles, on_tokens, hint, survived);
         let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
-        if let Some(best_kept) = kept.iter().filter(|c| c.survived && c.fit.context_supports()).map(|c| c.fit.evidence()).reduce(f64::max) {
+        if let Some(best_kept) = kept.iter().filter(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports()).map(|c| c.fit.evidence()).reduce(f64::max) {
             // Unless the same words elsewhere fit their old context as well:
             // a diff of a text that repeats itself can align a span with a
             // copy of its words, so that is a question for the annotator.
@@ -277,7 +277,7 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     // The diff kept the span's own characters, and what is around them
     // still looks like what was: that is where the span is.
     // (Unless another place fits as well: then it is a question, below.)
-    if let Some(kept) = candidates.iter().find(|c| c.survived && c.fit.context_supports()) {
+    if let Some(kept) = candidates.iter().find(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports()) {
         // Only the same words elsewhere compete with the words the diff kept.
         let rival = candidates.iter().any(|c| {
             c.fit.quote == 1.0 && (c.end <= kept.start || kept.end <= c.start) && c.fit.evidence() >= kept.fit.evidence() - TIE_MARGIN
@@ -287,6 +287,10 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
             return Placement { outcome, doubt: None, range: Some((kept.start, kept.end)), survived: true };
         }
     }
+    // Exact matches first; the fuzzy ones only where the words are nowhere
+    // as they were (as Hypothesis anchors).
+    let exact: Vec<Candidate> = candidates.iter().filter(|c| c.fit.quote == 1.0).copied().collect();
+    let candidates: &[Candidate] = if exact.is_empty() { candidates } else { &exact };
     let Some(top) = candidates.iter().map(|c| c.fit.evidence()).reduce(f64::max) else {
         return ORPHANED;
     };
