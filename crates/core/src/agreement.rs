@@ -16,7 +16,7 @@
 
 use crate::formats::tokens_of;
 use crate::record::{Record, RecordSpan};
-use crate::tokenize::Token;
+use crate::tokenize::{tokens_touching, Token};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -196,9 +196,7 @@ pub fn token_labels<'r>(record: &'r Record, tokens: &[Token], layer: &str) -> Ve
     let chars: Vec<char> = record.text.chars().collect();
     let mut best: Vec<Option<&RecordSpan>> = vec![None; tokens.len()];
     for span in record.spans.iter().filter(|s| s.layer == layer) {
-        let first = tokens.partition_point(|t| t.end <= span.start);
-        let last = tokens.partition_point(|t| t.start < span.end);
-        for slot in best.iter_mut().take(last).skip(first) {
+        for slot in &mut best[tokens_touching(tokens, span.start, span.end)] {
             let better = match slot {
                 None => true,
                 Some(cur) => {

@@ -13,6 +13,7 @@
 //! (offsets outside the text, span text that differs from the text, a hash
 //! that does not match the text, labels the schema does not know).
 
+use crate::tokenize::{tokens_touching, Token};
 use crate::article::{sha256_hex, Article};
 use crate::command::Snapshot;
 use crate::document_status::DocumentStatus;
@@ -486,13 +487,16 @@ fn label_names(schema: &LabelSchema) -> String {
 /// Inclusive token indices of the tokens a span covers (Prodigy's
 /// `token_start`/`token_end`); `None` when the span covers no token.
 pub fn token_range(article: &Article, start: usize, end: usize) -> (Option<usize>, Option<usize>) {
-    let tokens = article.tokens();
-    let first = tokens.partition_point(|t| t.end <= start);
-    let last = tokens.partition_point(|t| t.start < end);
-    if first < last {
-        (Some(first), Some(last - 1))
-    } else {
+    inclusive_token_range(article.tokens(), start, end)
+}
+
+/// [`token_range`] over a token list (a record's own tokens).
+pub fn inclusive_token_range(tokens: &[Token], start: usize, end: usize) -> (Option<usize>, Option<usize>) {
+    let touched = tokens_touching(tokens, start, end);
+    if touched.is_empty() {
         (None, None)
+    } else {
+        (Some(touched.start), Some(touched.end - 1))
     }
 }
 

@@ -89,6 +89,14 @@ pub struct Token {
     pub ws: bool,
 }
 
+/// Indices of the tokens (in document order) that `[start, end)` touches,
+/// as a half-open range; empty when it touches none.
+pub fn tokens_touching(tokens: &[Token], start: usize, end: usize) -> std::ops::Range<usize> {
+    let first = tokens.partition_point(|t| t.end <= start);
+    let last = tokens.partition_point(|t| t.start < end);
+    first..last.max(first)
+}
+
 /// Tokenise `text` as spaCy's English tokenizer does. Concatenating each token's text plus
 /// " " where `ws` is true rebuilds `text` exactly (spaCy's `Doc(words, spaces)` convention).
 pub fn tokenize(text: &str) -> Vec<Token> {

@@ -13,6 +13,7 @@
 //! Marginalia ids, by `head_span`/`child_span`, or by `head`/`child` (the
 //! index of each span's last token), with or without `tokens`.
 
+use crate::record::inclusive_token_range;
 use super::json_fields::*;
 use super::{doc_id_of, new_record, tokens_of, Exported};
 use crate::label_schema::LabelSchema;
@@ -95,15 +96,7 @@ pub fn export(record: &Record) -> Exported {
     let ix = TextIndex::new(&record.text);
     let tokens = tokens_of(record);
     // Inclusive indices of the tokens a span touches (Prodigy's).
-    let token_range = |start: usize, end: usize| {
-        let first = tokens.partition_point(|t| t.end <= start);
-        let last = tokens.partition_point(|t| t.start < end);
-        if first < last {
-            (Some(first), Some(last - 1))
-        } else {
-            (None, None)
-        }
-    };
+    let token_range = |start: usize, end: usize| inclusive_token_range(&tokens, start, end);
     let end_of = |s: &RecordSpan| {
         let (token_start, token_end) = token_range(s.start, s.end);
         RelationEnd { start: s.start, end: s.end, token_start, token_end, label: s.label.clone() }
