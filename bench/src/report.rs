@@ -197,6 +197,24 @@ fn sizes_in(results: &Value) -> Vec<String> {
     out
 }
 
+/// The head of a table with a column per widget (`name{widget_suffix}`)
+/// and, with Marginalia measured, a ratio column per peer.
+fn widget_table_head(widgets: &[(String, String)], peers: &[&(String, String)], has_m: bool, widget_suffix: &str, ratio_suffix: &str) -> String {
+    let mut head = String::from("| workload | target |");
+    let mut sep = String::from("|---|---|");
+    for (_, name) in widgets {
+        let _ = write!(head, " {name}{widget_suffix} |");
+        sep.push_str("---|");
+    }
+    if has_m {
+        for (_, name) in peers {
+            let _ = write!(head, " ratio vs {}{ratio_suffix} |", short(name));
+            sep.push_str("---|");
+        }
+    }
+    format!("{head}\n{sep}\n")
+}
+
 fn size_label(c: &Value) -> String {
     format!(
         "{} words / {} spans",
@@ -291,19 +309,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         "Median ms, from navigation start / from the widget API call. Painted = the in-DOM moment, then \
          two `requestAnimationFrame`s and a `setTimeout(0)`. Ratio = Marginalia ÷ peer (below 1: Marginalia is faster).\n"
     );
-    let mut head = String::from("| workload | target |");
-    let mut sep = String::from("|---|---|");
-    for (_, name) in &widgets {
-        let _ = write!(head, " {name}: nav / API |");
-        sep.push_str("---|");
-    }
-    if has_m {
-        for (_, name) in &peers {
-            let _ = write!(head, " ratio vs {} (nav / API) |", short(name));
-            sep.push_str("---|");
-        }
-    }
-    let _ = writeln!(md, "{head}\n{sep}");
+    md.push_str(&widget_table_head(&widgets, &peers, has_m, ": nav / API", " (nav / API)"));
     for s in &sizes {
         let any = widgets.iter().find_map(|(w, _)| cell(results, w, s)).unwrap();
         let t = target(s).map(|t| format!("≤ {} ms", t.0)).unwrap_or_default();
@@ -455,19 +461,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
          plus the wasm linear memory (`window.marginalia.memoryBytes()`; the peers have none). \
          After load / after the 50 adds. MB = 10⁶ bytes.\n"
     );
-    let mut head = String::from("| workload | target |");
-    let mut sep = String::from("|---|---|");
-    for (_, name) in &widgets {
-        let _ = write!(head, " {name} |");
-        sep.push_str("---|");
-    }
-    if has_m {
-        for (_, name) in &peers {
-            let _ = write!(head, " ratio vs {} |", short(name));
-            sep.push_str("---|");
-        }
-    }
-    let _ = writeln!(md, "{head}\n{sep}");
+    md.push_str(&widget_table_head(&widgets, &peers, has_m, "", ""));
     for s in &sizes {
         let any = widgets.iter().find_map(|(w, _)| cell(results, w, s)).unwrap();
         let t = target(s).map(|t| format!("≤ {} MB", t.2)).unwrap_or_default();
