@@ -10,7 +10,7 @@
 //! one. The app warms them while the browser is idle.
 
 use crate::text_index::TextIndex;
-use crate::tokenize::{tokenize, Token};
+use crate::tokenize::{tokenize, Token, TokenizeInSteps};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::OnceLock;
@@ -85,6 +85,18 @@ impl Article {
     }
     pub fn tokens(&self) -> &[Token] {
         self.tokens.get_or_init(|| tokenize(&self.text))
+    }
+    /// Computes about `bytes` more of the tokens (see [`TokenizeInSteps`]);
+    /// true once they are all there. `progress` belongs to this article.
+    pub fn warm_tokens(&self, progress: &mut TokenizeInSteps, bytes: usize) -> bool {
+        if self.tokens.get().is_some() {
+            return true;
+        }
+        if progress.step(&self.text, bytes) {
+            let _ = self.tokens.set(std::mem::take(progress).into_tokens());
+            return true;
+        }
+        false
     }
     pub fn paragraphs(&self) -> &[Paragraph] {
         &self.paragraphs
@@ -199,6 +211,24 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_warmed_in_small_steps_are_the_tokens() {
+        for text in [
+            include_str!("../../../assets/articles/mali-russia-wagner.txt"),
+            include_str!("../../../assets/articles/unicode-stress.txt"),
+        ] {
+            let warmed = Article::new("t", "t", text).unwrap();
+            let mut progress = TokenizeInSteps::new();
+            let mut steps = 1;
+            while !warmed.warm_tokens(&mut progress, 64) {
+                steps += 1;
+            }
+            assert!(steps > 3, "the text was cut into pieces ({steps} steps)");
+            let fresh = Article::new("t", "t", text).unwrap();
+            assert_eq!(warmed.tokens(), fresh.tokens());
+        }
+    }
 
     #[test]
     fn paragraphs_are_visible_lines() {

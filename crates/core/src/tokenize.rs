@@ -109,6 +109,63 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     to_char_offsets(text, &spans)
 }
 
+/// Tokenises a text a piece at a time, with exactly [`tokenize`]'s result,
+/// so that a long article's tokens can be computed in idle moments, none of
+/// them long. Pieces end after a line break followed by a letter or digit,
+/// where the whitespace chunking always cuts: no token, special case or
+/// grapheme cluster spans a cut.
+#[derive(Debug, Default)]
+pub struct TokenizeInSteps {
+    byte: usize,
+    chars: usize,
+    tokens: Vec<Token>,
+}
+
+impl TokenizeInSteps {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tokenises at least `bytes` more of `text` (up to the next cut); true
+    /// once all of it is done. Every step must be given the same text.
+    pub fn step(&mut self, text: &str, bytes: usize) -> bool {
+        if self.byte < text.len() {
+            let end = piece_end(text, self.byte, bytes);
+            let piece = &text[self.byte..end];
+            let offset = self.chars;
+            self.tokens.extend(tokenize(piece).into_iter().map(|t| Token {
+                start: t.start + offset,
+                end: t.end + offset,
+                ws: t.ws,
+            }));
+            self.chars += piece.chars().count();
+            self.byte = end;
+        }
+        self.byte >= text.len()
+    }
+
+    pub fn into_tokens(self) -> Vec<Token> {
+        self.tokens
+    }
+}
+
+/// The first cut at or after `from + at_least`: just after a '\n' that a
+/// letter or digit follows, or the end of the text.
+fn piece_end(text: &str, from: usize, at_least: usize) -> usize {
+    let mut search = from + at_least.max(1);
+    while search < text.len() {
+        // '\n' is ASCII, so it is never inside a multi-byte character.
+        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else { break };
+        let cut = search + i + 1;
+        match text[cut..].chars().next() {
+            Some(c) if c.is_alphanumeric() => return cut,
+            Some(_) => search = cut,
+            None => break,
+        }
+    }
+    text.len()
+}
+
 /// A token as UTF-8 byte offsets into the text being tokenised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
@@ -1736,6 +1793,21 @@ mod tests {
         #[test]
         fn mixed_pieces_keep_the_invariants(pieces in prop::collection::vec(piece(), 0..40)) {
             assert_invariants(&pieces.concat());
+        }
+
+        #[test]
+        fn tokenizing_in_steps_equals_tokenizing_at_once(
+            pieces in prop::collection::vec(prop_oneof![3 => piece(), 1 => Just("\nA".to_string())], 0..60),
+            bytes in 1usize..12,
+        ) {
+            let text = pieces.concat();
+            let mut steps = TokenizeInSteps::new();
+            let mut n = 0;
+            while !steps.step(&text, bytes) {
+                n += 1;
+                prop_assert!(n <= text.len(), "no progress");
+            }
+            prop_assert_eq!(steps.into_tokens(), tokenize(&text));
         }
     }
 }
