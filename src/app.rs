@@ -30,13 +30,16 @@ use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use crate::idle::IdleWork;
 use crate::{clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::snap::Precision;
+use marginalia_core::tokenize::TokenizeInSteps;
 use std::sync::Arc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use gloo::events::EventListener;
@@ -122,8 +125,10 @@ fn init_state(host: &Host) -> AppState {
 /// How long after a change the work is written to local storage.
 const PERSIST_DELAY_MS: u32 = 250;
 
-/// How long after an article shows its tokens are computed.
-const TOKEN_WARM_DELAY_MS: u32 = 100;
+/// Tokens are computed in idle moments, in pieces of about this many bytes
+/// (about a millisecond each), while more than this much idle time is left.
+const TOKEN_WARM_PIECE_BYTES: usize = 4_096;
+const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
 
 /// Writes the work on the article open now. Besides the delayed write, call
 /// it before anything that replaces the article: the delayed write reads the
@@ -252,13 +257,20 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Tokens are computed on first use; compute them just after the first
-    // paint so the first selection does not wait for them.
+    // Tokens are computed on first use; compute them in idle moments once
+    // the article shows, a piece at a time, so that neither the first paint
+    // nor the first selection waits for them.
     {
         let article = state.article().clone();
         use_effect_with(article.sha256().to_string(), move |_| {
-            let warm = Timeout::new(TOKEN_WARM_DELAY_MS, move || {
-                article.tokens();
+            let mut progress = TokenizeInSteps::new();
+            let warm = IdleWork::start(move |time_left| loop {
+                if article.warm_tokens(&mut progress, TOKEN_WARM_PIECE_BYTES) {
+                    return true;
+                }
+                if time_left() < TOKEN_WARM_MARGIN_MS {
+                    return false;
+                }
             });
             move || drop(warm)
         });
@@ -266,16 +278,13 @@ pub fn App(props: &AppProps) -> Html {
 
     // The side panel sticks between the header and the status line, whose
     // heights change with notices, wrapping and the window's size.
-    {
-        let host = host.clone();
-        use_effect(move || measure_bars(&host));
-    }
+    // Measured when they resize (a ResizeObserver runs after layout), not
+    // after every render: that would force a layout in the middle of each edit.
     {
         let host = host.clone();
         use_effect_with((), move |_| {
-            let window = web_sys::window().expect("a browser window");
-            let resize = EventListener::new(&window, "resize", move |_| measure_bars(&host));
-            move || drop(resize)
+            let observer = bar_observer(&host);
+            move || drop(observer)
         });
     }
 
@@ -715,6 +724,36 @@ pub fn App(props: &AppProps) -> Html {
         </div>
         </ContextProvider<HostRef>>
     }
+}
+
+/// Watches the header and the status line; disconnects when dropped.
+struct BarObserver {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Drop for BarObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+fn bar_observer(host: &HostRef) -> Option<BarObserver> {
+    let callback = {
+        let host = host.clone();
+        Closure::<dyn FnMut()>::new(move || measure_bars(&host))
+    };
+    // Measured now, with the first render, so that the observer's first
+    // report (a frame later, perhaps after an article was opened) finds the
+    // values set and changes nothing: setting them restyles the whole widget.
+    measure_bars(host);
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    for part in [".mg-header", ".mg-status"] {
+        if let Some(el) = host.element.query_selector(part).ok().flatten() {
+            observer.observe(&el);
+        }
+    }
+    Some(BarObserver { observer, _callback: callback })
 }
 
 /// Keeps `--mg-header-h` and `--mg-footer-h` equal to the header's and the

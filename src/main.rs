@@ -17,6 +17,7 @@ mod frame_messages;
 mod gestures;
 mod host;
 mod html_import;
+mod idle;
 mod js_api;
 mod keymap;
 mod model_suggest;
