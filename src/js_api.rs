@@ -31,7 +31,6 @@ use marginalia_core::article::Article;
 use marginalia_core::command::Snapshot;
 use marginalia_core::record::{spans_from_record, Record, RecordSpan};
 use marginalia_core::span::SpanId;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::UseReducerHandle;
@@ -52,15 +51,37 @@ impl Drop for JsApi {
     }
 }
 
-#[derive(Deserialize)]
+/// `setDocument`'s argument. The text is read as a string as it is, not
+/// through JSON: on a long article, a JSON round trip of the text costs more
+/// than opening it.
 struct DocumentInput {
-    #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
     title: Option<String>,
     text: String,
-    #[serde(default)]
     spans: Vec<RecordSpan>,
+}
+
+impl DocumentInput {
+    fn read(input: &JsValue) -> Result<DocumentInput, JsValue> {
+        let field = |name: &str| js_sys::Reflect::get(input, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        let optional_string = |name: &str| {
+            let v = field(name);
+            match v.as_string() {
+                Some(s) => Ok(Some(s)),
+                None if v.is_undefined() || v.is_null() => Ok(None),
+                None => Err(js_error(format!("setDocument: \"{name}\" must be a string"))),
+            }
+        };
+        let text = field("text").as_string().ok_or_else(|| js_error("setDocument: \"text\" must be a string"))?;
+        let spans = field("spans");
+        let spans = if spans.is_undefined() || spans.is_null() {
+            Vec::new()
+        } else {
+            let json: String = js_sys::JSON::stringify(&spans)?.into();
+            serde_json::from_str(&json).map_err(|e| js_error(format!("setDocument: \"spans\": {e}")))?
+        };
+        Ok(DocumentInput { id: optional_string("id")?, title: optional_string("title")?, text, spans })
+    }
 }
 
 fn js_error(msg: impl std::fmt::Display) -> JsValue {
@@ -97,8 +118,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         "setDocument",
         Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
             let s = s.clone();
-            let json: String = js_sys::JSON::stringify(&input)?.into();
-            let doc: DocumentInput = serde_json::from_str(&json).map_err(js_error)?;
+            let doc = DocumentInput::read(&input)?;
             let id = doc.id.unwrap_or_else(|| marginalia_core::record::default_doc_id(&doc.text));
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
