@@ -17,10 +17,11 @@ pub struct ArticleViewProps {
 #[component]
 pub fn ArticleView(props: &ArticleViewProps) -> Html {
     let host = use_host();
+    let prefix = AttrValue::from(host.id_prefix.clone());
     html! {
         <main id={host.id("article")} class="mg-article" tabindex="0" aria-label={format!("Article: {}", props.title)}
             aria-describedby={host.id("help")}>
-            { for props.views.iter().enumerate().map(|(i, v)| html! { <Paragraph key={i} view={v.clone()} /> }) }
+            { for props.views.iter().enumerate().map(|(i, v)| html! { <Paragraph key={i} view={v.clone()} id_prefix={prefix.clone()} /> }) }
         </main>
     }
 }

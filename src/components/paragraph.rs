@@ -2,30 +2,41 @@
 //! the state keeps the same `Rc` for a paragraph that did not change, so an
 //! edit re-renders only the paragraphs it touches.
 
-use crate::host::use_host;
 use crate::style_classes;
-use crate::view_model::{ParagraphView, RunView, TagView, SuggestionTag};
+use crate::view_model::{ParagraphKey, ParagraphView, RunView, SuggestionTag, TagView};
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties)]
 pub struct ParagraphProps {
     pub view: Rc<ParagraphView>,
+    /// The instance's id prefix (for the tags' ids). A prop rather than the
+    /// host context: a context subscription per paragraph costs thousands of
+    /// subscriptions on a long article.
+    pub id_prefix: AttrValue,
 }
 
 impl PartialEq for ParagraphProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.view, &other.view)
+        Rc::ptr_eq(&self.view, &other.view) && self.id_prefix == other.id_prefix
     }
 }
 
 #[component]
 pub fn Paragraph(props: &ParagraphProps) -> Html {
-    let host = use_host();
     let view = &props.view;
+    // Most of a long article is plain text outside the decorated window:
+    // one run, nothing else (the cheapest markup Yew can build).
+    if let (ParagraphKey::Plain, [r]) = (&view.key, view.runs.as_slice()) {
+        return html! {
+            <p class="mg-par" data-start={view.start.to_string()}>
+                <span class="mg-run" data-s={r.start.to_string()} data-e={r.end.to_string()}>{ r.text.clone() }</span>
+            </p>
+        };
+    }
     html! {
         <p class="mg-par" data-start={view.start.to_string()}>
-            { for view.runs.iter().map(|r| run(r, &host.id_prefix)) }
+            { for view.runs.iter().map(|r| run(r, &props.id_prefix)) }
         </p>
     }
 }
