@@ -1,10 +1,16 @@
 //! The article: its paragraphs, focusable for keyboard labelling. Mouse and
 //! key gestures are read by the app's document-level listeners (one set for
 //! the whole article instead of one per run).
+//!
+//! Paragraphs in the decorated window are components of their own (an edit
+//! redraws only the ones it touches); the plain ones around it are drawn in
+//! groups ([`PlainParagraphs`]). Either way each paragraph is one `<p>`
+//! child of the article, in order, which the viewport's measuring relies on.
 
-use crate::host::use_host;
 use crate::components::paragraph::Paragraph;
-use crate::view_model::ParagraphView;
+use crate::components::plain_paragraphs::{PlainParagraphs, GROUP};
+use crate::host::use_host;
+use crate::view_model::{ParagraphKey, ParagraphView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -18,10 +24,33 @@ pub struct ArticleViewProps {
 pub fn ArticleView(props: &ArticleViewProps) -> Html {
     let host = use_host();
     let prefix = AttrValue::from(host.id_prefix.clone());
+    let mut children: Vec<Html> = Vec::new();
+    let mut plain: Vec<Rc<ParagraphView>> = Vec::new();
+    // A group holds consecutive plain paragraphs within one GROUP-aligned
+    // stretch, keyed by its first paragraph: when the window moves, only the
+    // groups at its edges change.
+    let flush = |plain: &mut Vec<Rc<ParagraphView>>, children: &mut Vec<Html>, next: usize| {
+        if !plain.is_empty() {
+            let first = next - plain.len();
+            children.push(html! { <PlainParagraphs key={first} views={std::mem::take(plain)} /> });
+        }
+    };
+    for (i, view) in props.views.iter().enumerate() {
+        if i % GROUP == 0 {
+            flush(&mut plain, &mut children, i);
+        }
+        if view.key == ParagraphKey::Plain {
+            plain.push(view.clone());
+        } else {
+            flush(&mut plain, &mut children, i);
+            children.push(html! { <Paragraph key={i} view={view.clone()} id_prefix={prefix.clone()} /> });
+        }
+    }
+    flush(&mut plain, &mut children, props.views.len());
     html! {
         <main id={host.id("article")} class="mg-article" tabindex="0" aria-label={format!("Article: {}", props.title)}
             aria-describedby={host.id("help")}>
-            { for props.views.iter().enumerate().map(|(i, v)| html! { <Paragraph key={i} view={v.clone()} id_prefix={prefix.clone()} /> }) }
+            { for children }
         </main>
     }
 }

@@ -11,6 +11,7 @@ pub mod label_bar;
 pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;
+pub mod plain_paragraphs;
 pub mod review_panel;
 pub mod save_conflict;
 pub mod side_panel;

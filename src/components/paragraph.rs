@@ -3,7 +3,7 @@
 //! edit re-renders only the paragraphs it touches.
 
 use crate::style_classes;
-use crate::view_model::{ParagraphKey, ParagraphView, RunView, SuggestionTag, TagView};
+use crate::view_model::{ParagraphView, RunView, SuggestionTag, TagView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -25,15 +25,6 @@ impl PartialEq for ParagraphProps {
 #[component]
 pub fn Paragraph(props: &ParagraphProps) -> Html {
     let view = &props.view;
-    // Most of a long article is plain text outside the decorated window:
-    // one run, nothing else (the cheapest markup Yew can build).
-    if let (ParagraphKey::Plain, [r]) = (&view.key, view.runs.as_slice()) {
-        return html! {
-            <p class="mg-par" data-start={view.start.to_string()}>
-                <span class="mg-run" data-s={r.start.to_string()} data-e={r.end.to_string()}>{ r.text.clone() }</span>
-            </p>
-        };
-    }
     html! {
         <p class="mg-par" data-start={view.start.to_string()}>
             { for view.runs.iter().map(|r| run(r, &props.id_prefix)) }
