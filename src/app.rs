@@ -31,7 +31,7 @@ use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
 use crate::idle::IdleWork;
-use crate::{clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
+use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -39,7 +39,6 @@ use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::snap::Precision;
 use marginalia_core::tokenize::TokenizeInSteps;
 use std::sync::Arc;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use gloo::events::EventListener;
@@ -278,13 +277,11 @@ pub fn App(props: &AppProps) -> Html {
 
     // The side panel sticks between the header and the status line, whose
     // heights change with notices, wrapping and the window's size.
-    // Measured when they resize (a ResizeObserver runs after layout), not
-    // after every render: that would force a layout in the middle of each edit.
     {
         let host = host.clone();
         use_effect_with((), move |_| {
-            let observer = bar_observer(&host);
-            move || drop(observer)
+            let bars = bar_heights::watch(&host);
+            move || drop(bars)
         });
     }
 
@@ -723,51 +720,6 @@ pub fn App(props: &AppProps) -> Html {
                 remote={remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind))} />
         </div>
         </ContextProvider<HostRef>>
-    }
-}
-
-/// Watches the header and the status line; disconnects when dropped.
-struct BarObserver {
-    observer: web_sys::ResizeObserver,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Drop for BarObserver {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
-}
-
-fn bar_observer(host: &HostRef) -> Option<BarObserver> {
-    let callback = {
-        let host = host.clone();
-        Closure::<dyn FnMut()>::new(move || measure_bars(&host))
-    };
-    // Measured now, with the first render, so that the observer's first
-    // report (a frame later, perhaps after an article was opened) finds the
-    // values set and changes nothing: setting them restyles the whole widget.
-    measure_bars(host);
-    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    for part in [".mg-header", ".mg-status"] {
-        if let Some(el) = host.element.query_selector(part).ok().flatten() {
-            observer.observe(&el);
-        }
-    }
-    Some(BarObserver { observer, _callback: callback })
-}
-
-/// Keeps `--mg-header-h` and `--mg-footer-h` equal to the header's and the
-/// status line's heights (the side panel fits between them).
-fn measure_bars(host: &Host) {
-    let app = host.element.query_selector(".mg-app").ok().flatten().and_then(|a| a.dyn_into::<HtmlElement>().ok());
-    let Some(app) = app else { return };
-    for (part, property) in [(".mg-header", "--mg-header-h"), (".mg-status", "--mg-footer-h")] {
-        if let Some(el) = app.query_selector(part).ok().flatten() {
-            let height = format!("{}px", el.get_bounding_client_rect().height().ceil());
-            if app.style().get_property_value(property).ok().as_deref() != Some(height.as_str()) {
-                let _ = app.style().set_property(property, &height);
-            }
-        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod adjudication_view;
 mod app;
+mod bar_heights;
 mod article_input;
 mod clock;
 mod components;

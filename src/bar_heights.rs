@@ -1,0 +1,68 @@
+//! Keeps `--mg-header-h` and `--mg-footer-h` equal to the heights of the
+//! header and the status line (the side panel fits between them; scrolled-to
+//! text lands clear of them). A ResizeObserver reports their sizes as
+//! layout computes them, so reading them forces no layout; setting the
+//! properties restyles the whole widget, so it happens only on a change.
+
+use crate::host::{Host, HostRef};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, ResizeObserver, ResizeObserverEntry, ResizeObserverSize};
+
+const BARS: [(&str, &str); 2] = [("mg-header", "--mg-header-h"), ("mg-status", "--mg-footer-h")];
+
+/// Watches the bars until dropped.
+pub struct BarHeights {
+    observer: ResizeObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for BarHeights {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Measures the bars now (with the first render, so the observer's first
+/// report finds the properties set and changes nothing), then on each resize.
+pub fn watch(host: &HostRef) -> Option<BarHeights> {
+    let app = app_element(host)?;
+    for (class, property) in BARS {
+        if let Some(bar) = app.query_selector(&format!(".{class}")).ok().flatten() {
+            set_height(&app, property, bar.get_bounding_client_rect().height());
+        }
+    }
+    let callback = {
+        let host = host.clone();
+        Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let Some(app) = app_element(&host) else { return };
+            for entry in entries.iter() {
+                let entry: ResizeObserverEntry = entry.unchecked_into();
+                let target = entry.target();
+                let Some((_, property)) = BARS.iter().find(|(class, _)| target.matches(&format!(".{class}")).unwrap_or(false)) else {
+                    continue;
+                };
+                let size: ResizeObserverSize = entry.border_box_size().get(0).unchecked_into();
+                set_height(&app, property, size.block_size());
+            }
+        })
+    };
+    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    for (class, _) in BARS {
+        if let Some(bar) = app.query_selector(&format!(".{class}")).ok().flatten() {
+            observer.observe(&bar);
+        }
+    }
+    Some(BarHeights { observer, _callback: callback })
+}
+
+fn app_element(host: &Host) -> Option<HtmlElement> {
+    host.element.query_selector(".mg-app").ok().flatten()?.dyn_into().ok()
+}
+
+fn set_height(app: &HtmlElement, property: &str, height: f64) {
+    let value = format!("{}px", height.ceil());
+    if app.style().get_property_value(property).ok().as_deref() != Some(value.as_str()) {
+        let _ = app.style().set_property(property, &value);
+    }
+}
