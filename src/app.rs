@@ -620,7 +620,7 @@ pub fn App(props: &AppProps) -> Html {
                     let (state, host) = (state.clone(), host.clone());
                     Callback::from(move |_: ()| {
                         // Measured at the click: the paragraphs on screen now.
-                        let Some((first, last)) = viewport::visible_paragraphs(&host) else { return };
+                        let Some((first, last)) = viewport::visible_paragraphs(&host, state.article()) else { return };
                         let paragraphs = state.article().paragraphs();
                         let (from, to) = (paragraphs[first].start, paragraphs[last.saturating_sub(1).max(first)].end);
                         let ids = state.suggestions.iter().enumerate().filter(|(_, s)| s.start < to && from < s.end).map(|(i, _)| i).collect();

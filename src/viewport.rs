@@ -10,6 +10,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use marginalia_core::article::Article;
 use web_sys::Element;
 use yew::UseReducerHandle;
 
@@ -17,15 +18,29 @@ pub struct Viewport {
     _listeners: Vec<EventListener>,
 }
 
-/// Paragraph indices `first..last` that intersect the window's height.
-pub fn visible_paragraphs(host: &Host) -> Option<(usize, usize)> {
+/// Paragraph indices `first..last` that intersect the window's height. The
+/// article's children are blocks: decorated paragraphs, and groups of plain
+/// paragraphs. The blocks on screen are found first (a group's box is known
+/// without laying out its paragraphs), then the paragraphs inside them.
+pub fn visible_paragraphs(host: &Host, article: &Article) -> Option<(usize, usize)> {
     let window = web_sys::window()?;
     let height = window.inner_height().ok()?.as_f64()?;
-    let article = host.find("article")?;
-    let paragraphs = article.children();
-    let n = paragraphs.length() as usize;
-    let rect = |i: usize| paragraphs.item(i as u32).map(|p: Element| p.get_bounding_client_rect());
-    // First paragraph whose bottom is below the top of the screen.
+    let blocks = host.find("article")?.children();
+    let (first_block, last_block) = on_screen(blocks.length() as usize, height, |i| blocks.item(i as u32))?;
+    let first = paragraph_index(article, &on_screen_paragraphs(&blocks.item(first_block as u32)?, height)?.0)?;
+    let last = paragraph_index(article, &on_screen_paragraphs(&blocks.item(last_block as u32 - 1)?, height)?.1)?;
+    let n = article.paragraphs().len();
+    Some((first, (last + 1).max(first + 1).min(n)))
+}
+
+/// Items `first..last` (of `n`, in order down the page) that intersect the
+/// window's height; at least one.
+fn on_screen(n: usize, height: f64, item: impl Fn(usize) -> Option<Element>) -> Option<(usize, usize)> {
+    if n == 0 {
+        return None;
+    }
+    let rect = |i: usize| item(i).map(|e| e.get_bounding_client_rect());
+    // First item whose bottom is below the top of the screen.
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = (lo + hi) / 2;
@@ -35,12 +50,30 @@ pub fn visible_paragraphs(host: &Host) -> Option<(usize, usize)> {
             hi = mid;
         }
     }
-    let first = lo;
-    let mut last = first;
+    let first = lo.min(n - 1);
+    let mut last = first + 1;
     while last < n && rect(last)?.top() < height {
         last += 1;
     }
-    Some((first, last.max(first + 1).min(n)))
+    Some((first, last))
+}
+
+/// The first and last paragraph elements of `block` on screen (a decorated
+/// paragraph is its own).
+fn on_screen_paragraphs(block: &Element, height: f64) -> Option<(Element, Element)> {
+    if block.matches(".mg-par").unwrap_or(false) {
+        return Some((block.clone(), block.clone()));
+    }
+    let paragraphs = block.children();
+    let (first, last) = on_screen(paragraphs.length() as usize, height, |i| paragraphs.item(i as u32))?;
+    Some((paragraphs.item(first as u32)?, paragraphs.item(last as u32 - 1)?))
+}
+
+/// A paragraph element's index in the article, from its first code point.
+fn paragraph_index(article: &Article, paragraph: &Element) -> Option<usize> {
+    let start: usize = paragraph.get_attribute("data-start")?.parse().ok()?;
+    let i = article.paragraphs().partition_point(|p| p.start < start);
+    (i < article.paragraphs().len()).then_some(i)
 }
 
 pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
@@ -53,7 +86,7 @@ pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
         Rc::new(Closure::<dyn Fn()>::new(move || {
             let state = state.clone();
             scheduled.set(false);
-            if let Some((first, last)) = visible_paragraphs(&host) {
+            if let Some((first, last)) = visible_paragraphs(&host, state.article()) {
                 let n = state.article().paragraphs().len();
                 if window_needs_moving(&state.decorated, first, last, n) {
                     state.dispatch(Action::ShowParagraphs { first, last });
