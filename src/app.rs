@@ -26,7 +26,7 @@ use crate::article_input::article_from;
 use crate::file_open::{annotations_for, open_bytes, open_pasted};
 use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
-use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
+use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
@@ -143,7 +143,7 @@ pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
 /// text) is re-anchored onto it, with a review.
 pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
-        Action::OpenArticle { article, restored: None } => {
+        Action::OpenArticle { article, restored: None, announce } => {
             let restored = storage::load_work(&article.id, article.sha256())
                 .and_then(|r| r.load(schema).ok())
                 .map(|loaded| loaded.snapshot())
@@ -154,7 +154,8 @@ pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
                     return Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true };
                 }
             }
-            Action::OpenArticle { article, restored }
+            let announce = if restored.is_some() { Announce::StoredWork } else { announce };
+            Action::OpenArticle { article, restored, announce }
         }
         other => other,
     }

@@ -4,7 +4,7 @@
 //! article open now) — or explain why it cannot.
 
 use crate::html_import::import_html;
-use crate::state::{Action, Notice, NoticeKind};
+use crate::state::{Action, Announce, Notice, NoticeKind};
 use marginalia_core::article::{decode_text_file, sha256_hex, Article};
 use marginalia_core::formats::detect::{detect, import_any};
 use marginalia_core::formats::stream::JsonPieces;
@@ -84,7 +84,7 @@ pub fn open_pasted(text: String) -> Action {
 
 fn open_article(id: String, title: String, text: String, what: &str) -> Action {
     match Article::new(id, title, text) {
-        Ok(article) => Action::OpenArticle { article, restored: None },
+        Ok(article) => Action::OpenArticle { article, restored: None, announce: Announce::Opened },
         Err(e) => error(format!("{what} was not opened: {e}. Your work is unchanged.")),
     }
 }

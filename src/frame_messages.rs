@@ -9,7 +9,7 @@
 use crate::article_input::article_from;
 use crate::file_open::annotations_for;
 use crate::host::{HostEvent, HostRef};
-use crate::state::{Action, AppState};
+use crate::state::{Action, Announce, AppState};
 use gloo::events::EventListener;
 use marginalia_core::embed::{origin_allowed, InboundMessage};
 use marginalia_core::label_schema::LabelSchema;
@@ -83,8 +83,8 @@ fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: margi
             }
             let _ = crate::app::persist(state);
             dispatch.dispatch(match given {
-                None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None }, &schema),
-                Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()) },
+                None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None, announce: Announce::Quiet }, &schema),
+                Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::Quiet },
                 Some((loaded, Some(review))) => {
                     Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: true }
                 }

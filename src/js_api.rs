@@ -23,7 +23,7 @@
 //! `gestures::install`: a long-lived handle would keep every state alive).
 
 use crate::host::Host;
-use crate::state::{Action, AppState};
+use crate::state::{Action, Announce, AppState};
 use marginalia_core::embed::ArticleInput;
 use marginalia_core::formats::stream::export_file;
 use marginalia_core::formats::Format;
@@ -124,7 +124,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
             let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
             let _ = crate::app::persist(&s);
-            s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)) });
+            s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)), announce: Announce::Quiet });
             Ok(())
         })
         .into_js_value(),
@@ -186,7 +186,8 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let input: ArticleInput = serde_json::from_str(&json).map_err(js_error)?;
             let article = crate::article_input::article_from(&input).map_err(js_error)?;
             let _ = crate::app::persist(&s);
-            s.dispatch(crate::app::with_stored_work(Action::OpenArticle { article, restored: None }, s.editor.schema()));
+            let open = Action::OpenArticle { article, restored: None, announce: Announce::Quiet };
+            s.dispatch(crate::app::with_stored_work(open, s.editor.schema()));
             Ok(())
         })
         .into_js_value(),

@@ -59,6 +59,18 @@ fn initial_window(article: &Article) -> Range<usize> {
     window_around(0, last, article.paragraphs().len())
 }
 
+/// What the page says when an article opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Announce {
+    /// The annotator opened it (a file, pasted text): "Opened …".
+    Opened,
+    /// Work stored on this device came back with it: says how much.
+    StoredWork,
+    /// The host page opened it (the API, a frame message) and knows: the
+    /// page says nothing (a notice would also grow the sticky header).
+    Quiet,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
     Error,
@@ -100,7 +112,7 @@ pub enum Action {
     Redo,
     Escape,
     TogglePrecision,
-    OpenArticle { article: Article, restored: Option<Snapshot> },
+    OpenArticle { article: Article, restored: Option<Snapshot>, announce: Announce },
     /// A save for the article open now: its spans replace the current ones
     /// (one undo step).
     ApplyRecord(Rc<LoadedRecord>),
@@ -538,14 +550,16 @@ impl Reducible for AppState {
                     Precision::Character => Precision::Token,
                 }
             }
-            Action::OpenArticle { article, restored } => {
+            Action::OpenArticle { article, restored, announce } => {
                 let n = restored.as_ref().map_or(0, |r| r.spans.len());
                 let title = article.title.clone();
                 s.open(article, restored);
-                if n > 0 {
-                    s.info(format!("Opened “{title}” with the {n} annotations saved earlier on this device."));
-                } else {
-                    s.info(format!("Opened “{title}”."));
+                match announce {
+                    Announce::StoredWork if n > 0 => {
+                        s.info(format!("Opened “{title}” with the {n} annotations saved earlier on this device."))
+                    }
+                    Announce::Opened | Announce::StoredWork => s.info(format!("Opened “{title}”.")),
+                    Announce::Quiet => s.notice = None,
                 }
             }
             Action::ApplyRecord(loaded) => match s.editor.replace_snapshot(loaded.snapshot()) {

@@ -380,3 +380,44 @@ async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_no
     assert!(report.is_clean(), "axe on the dark instance: {report:?}");
     b.close().await
 }
+
+/// `setDocument` opens the host's text with the host's spans (code points,
+/// emoji and ZWJ sequences included) without claiming they were saved on
+/// this device: the host opened it, so the page stays quiet. Opening a file
+/// says what was opened. A wrong argument is refused and changes nothing.
+#[tokio::test]
+async fn set_document_opens_the_hosts_spans_quietly() -> Result {
+    let b = open_app().await?;
+    open_file(&b, write_temp("annotator-pick.txt", "Chosen by the annotator.\n")).await?;
+    let opened = wait_notice(&b, "info").await?;
+    assert!(opened.starts_with("Opened"), "{opened:?}");
+
+    let text = "👩🏾‍🍳 Zoë Nguyễn met Al Jazeera (الجزيرة) in 東京.";
+    let zoe = range_of(text, "Zoë Nguyễn");
+    let tokyo = range_of(text, "東京");
+    b.execute(
+        "window.marginalia.setDocument({ id: 'host-doc', title: 'From the host', text: arguments[0],
+             spans: [{ start: arguments[1], end: arguments[2], label: 'PERSON' },
+                     { start: arguments[3], end: arguments[4], label: 'GPE' }] });",
+        vec![json!(text), json!(zoe.0), json!(zoe.1), json!(tokyo.0), json!(tokyo.1)],
+    )
+    .await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'host-doc';", WAIT).await?;
+    let want = vec![
+        (zoe.0 as u64, zoe.1 as u64, "PERSON".to_string(), "Zoë Nguyễn".to_string()),
+        (tokyo.0 as u64, tokyo.1 as u64, "GPE".to_string(), "東京".to_string()),
+    ];
+    assert_eq!(spans(&b).await?, want);
+    assert_eq!(notice(&b).await?, None, "the page announced the host's document");
+    assert_eq!(text_under_span(&b, "1").await?, "Zoë Nguyễn");
+
+    let refused = b
+        .execute(
+            "try { window.marginalia.setDocument({ id: 'bad', text: 42 }); return null; } catch (e) { return e.message; }",
+            vec![],
+        )
+        .await?;
+    assert!(refused.as_str().is_some_and(|m| m.contains("\"text\" must be a string")), "{refused}");
+    assert_eq!(spans(&b).await?, want, "a refused call changed the work");
+    b.close().await
+}
