@@ -262,7 +262,8 @@ pub fn App(props: &AppProps) -> Html {
     // nor the first selection waits for them.
     {
         let article = state.article().clone();
-        use_effect_with(article.sha256().to_string(), move |_| {
+        // Keyed by the article's allocation: its hash is computed on first use.
+        use_effect_with(Arc::as_ptr(&article) as usize, move |_| {
             let mut progress = TokenizeInSteps::new();
             let warm = IdleWork::start(move |time_left| loop {
                 if article.warm_tokens(&mut progress, TOKEN_WARM_PIECE_BYTES) {
