@@ -612,7 +612,7 @@ impl Reducible for AppState {
                     .map(|sp| (key(sp.start, sp.end, (0, sp.id.0)), Stop::Span(sp.id)))
                     .collect();
                 stops.extend(s.suggestions.iter().enumerate().map(|(i, x)| (key(x.start, x.end, (1, i as u32)), Stop::Suggestion(i))));
-                stops.sort_by(|a, b| a.0.cmp(&b.0));
+                marginalia_core::sorting::sort_by(&mut stops, |a, b| a.0.cmp(&b.0));
                 let here = match (s.focused_suggestion, s.selected.and_then(|id| s.editor.annotations().get(id)), s.pending) {
                     (Some(i), _, _) if i < s.suggestions.len() => Some(key(s.suggestions[i].start, s.suggestions[i].end, (1, i as u32))),
                     (_, Some(span), _) => Some(key(span.start, span.end, (0, span.id.0))),

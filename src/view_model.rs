@@ -250,7 +250,7 @@ fn run_style(editor: &Editor, layout: &ParagraphLayout, spans: &[SpanId]) -> Str
     }
     // The first shadow paints on top: the thinnest first, so each deeper
     // span shows as its own band.
-    entities.sort_by_key(|(t, _)| *t);
+    marginalia_core::sorting::sort_by_key(&mut entities, |(t, _)| *t);
     let mut style = String::new();
     if !entities.is_empty() {
         let shadows: Vec<String> = entities

@@ -296,7 +296,7 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     };
     // Everything as good as the best, within the margin.
     let mut best: Vec<&Candidate> = candidates.iter().filter(|c| c.fit.evidence() >= top - TIE_MARGIN).collect();
-    best.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut best, |a, b| {
         b.survived
             .cmp(&a.survived)
             .then(b.fit.evidence().total_cmp(&a.fit.evidence()))
@@ -397,7 +397,7 @@ fn new_record(old: &Record, article: &Article, placements: &[Placement], report:
         Some(RecordSpan { start, end, token_start, token_end, text: Some(article.slice(start, end).to_string()), ..span.clone() })
     };
     let mut spans: Vec<RecordSpan> = (0..old.spans.len()).filter_map(moved_span).collect();
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    crate::sorting::sort_by_key(&mut spans, |s| (s.start, std::cmp::Reverse(s.end)));
 
     let mut relations = Vec::new();
     for (index, relation) in old.relations.iter().enumerate() {

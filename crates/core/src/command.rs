@@ -115,7 +115,7 @@ impl Annotations {
     /// Spans in document order.
     pub fn in_document_order(&self) -> Vec<&Span> {
         let mut v: Vec<&Span> = self.spans.values().collect();
-        v.sort_by_key(|s| s.order_key());
+        crate::sorting::sort_by_key(&mut v, |s| s.order_key());
         v
     }
     pub fn relation(&self, id: RelationId) -> Option<&Relation> {

@@ -59,7 +59,7 @@ pub fn spans_by_paragraph<'a>(article: &Article, spans: impl IntoIterator<Item =
         }
     }
     for b in &mut buckets {
-        b.sort_by_key(|s| s.order_key());
+        crate::sorting::sort_by_key(b, |s| s.order_key());
     }
     buckets
 }
@@ -124,7 +124,7 @@ pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize,
             next += 1;
         }
         let mut covering: Vec<SpanId> = active.iter().map(|s| s.id).collect();
-        covering.sort_by_key(|id| track_of[id]);
+        crate::sorting::sort_by_key(&mut covering, |id| track_of[id]);
         let ending = active.iter().filter(|s| s.end == re).map(|s| s.id).collect();
         let marks = Marks {
             pending: pending.is_some_and(|(ps, pe)| ps <= rs && re <= pe),

@@ -26,6 +26,7 @@ pub mod patterns;
 pub mod relation;
 pub mod remote_sync;
 pub mod snap;
+pub mod sorting;
 pub mod span;
 pub mod text_index;
 pub mod suggestion;

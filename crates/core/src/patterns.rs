@@ -287,7 +287,7 @@ impl PatternSet {
 /// Exact ties (same tokens, different label or id) go to the earlier pattern
 /// in the file; spaCy's order there depends on Python set iteration.
 pub fn entity_ruler_filter(mut matches: Vec<PatternMatch>, token_count: usize) -> Vec<PatternMatch> {
-    matches.sort_by_key(|m| (std::cmp::Reverse(m.token_end - m.token_start), m.token_start, m.pattern));
+    crate::sorting::sort_by_key(&mut matches, |m| (std::cmp::Reverse(m.token_end - m.token_start), m.token_start, m.pattern));
     let mut taken = vec![false; token_count];
     let mut kept = Vec::new();
     for m in matches {
@@ -297,7 +297,7 @@ pub fn entity_ruler_filter(mut matches: Vec<PatternMatch>, token_count: usize) -
         taken[m.token_start..m.token_end].iter_mut().for_each(|t| *t = true);
         kept.push(m);
     }
-    kept.sort_by_key(|m| m.token_start);
+    crate::sorting::sort_by_key(&mut kept, |m| m.token_start);
     kept
 }
 

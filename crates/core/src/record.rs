@@ -225,9 +225,9 @@ impl LoadedRecord {
     /// as [`crate::command::Annotations::snapshot`] gives it).
     pub fn snapshot(&self) -> Snapshot {
         let mut spans = self.spans.clone();
-        spans.sort_by_key(|s| s.id);
+        crate::sorting::sort_by_key(&mut spans, |s| s.id);
         let mut relations = self.relations.clone();
-        relations.sort_by_key(|r| r.id);
+        crate::sorting::sort_by_key(&mut relations, |r| r.id);
         Snapshot { spans, relations, document: self.document.clone(), status: self.record.status.clone() }
     }
 }

@@ -44,7 +44,7 @@ impl Suggestion {
 /// offsets and label) and without duplicates, in document order.
 pub fn open_suggestions(mut proposed: Vec<Suggestion>, annotations: &Annotations) -> Vec<Suggestion> {
     proposed.retain(|s| !annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label));
-    proposed.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(b.start, std::cmp::Reverse(b.end), &b.label)));
+    crate::sorting::sort_by(&mut proposed, |a, b| (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(b.start, std::cmp::Reverse(b.end), &b.label)));
     proposed.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.label == b.label);
     proposed
 }

@@ -37,7 +37,7 @@ pub fn forbidden_overlaps(spans: &[RecordSpan], schema: &LabelSchema) -> Vec<Ove
     let mut found = Vec::new();
     for layer in schema.no_overlap_layers() {
         let mut order: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].layer == layer).collect();
-        order.sort_by_key(|&i| (spans[i].start, spans[i].end, i));
+        crate::sorting::sort_by_key(&mut order, |&i| (spans[i].start, spans[i].end, i));
         // The span seen so far that ends last: any later-starting span that
         // begins before its end overlaps it.
         let mut reach: Option<usize> = None;
@@ -52,7 +52,7 @@ pub fn forbidden_overlaps(spans: &[RecordSpan], schema: &LabelSchema) -> Vec<Ove
             }
         }
     }
-    found.sort_by_key(|o| (o.second, o.first));
+    crate::sorting::sort_by_key(&mut found, |o| (o.second, o.first));
     found
 }
 

@@ -200,7 +200,7 @@ pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
                 }
             }
             for v in &mut versions {
-                v.spans.sort_by(|a, b| (a.start, Reverse(a.end), &a.label).cmp(&(b.start, Reverse(b.end), &b.label)));
+                crate::sorting::sort_by(&mut v.spans, |a, b| (a.start, Reverse(a.end), &a.label).cmp(&(b.start, Reverse(b.end), &b.label)));
             }
             let all = versions.iter().flat_map(|v| &v.spans);
             let start = all.clone().map(|s| s.start).min().expect("an item has a span");
@@ -210,7 +210,7 @@ pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
             Item { id: 0, layer, start, end, kind, versions }
         })
         .collect();
-    items.sort_by(|a, b| (a.start, Reverse(a.end), &a.layer).cmp(&(b.start, Reverse(b.end), &b.layer)));
+    crate::sorting::sort_by(&mut items, |a, b| (a.start, Reverse(a.end), &a.layer).cmp(&(b.start, Reverse(b.end), &b.layer)));
     for (id, item) in items.iter_mut().enumerate() {
         item.id = id;
     }

@@ -374,7 +374,7 @@ impl Gold {
 
     fn spans_of(&self, state: &State) -> Vec<Span> {
         let mut spans: Vec<Span> = (0..state.items.len()).flat_map(|i| self.item_spans_in(state, i)).collect();
-        spans.sort_by(|a, b| SpanKey::of(a).cmp(&SpanKey::of(b)));
+        crate::sorting::sort_by(&mut spans, |a, b| SpanKey::of(a).cmp(&SpanKey::of(b)));
         spans
     }
 

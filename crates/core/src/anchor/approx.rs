@@ -98,7 +98,7 @@ pub fn search(text: &[char], pattern: &[char], max_errors: usize, limit: usize) 
         }
     });
     ends.extend(run_best);
-    ends.sort_by_key(|&(end, errors)| (errors, end));
+    crate::sorting::sort_by_key(&mut ends, |&(end, errors)| (errors, end));
     ends.truncate(limit);
     ends.into_iter()
         .map(|(end, errors)| {

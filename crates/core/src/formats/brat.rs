@@ -85,7 +85,7 @@ pub fn export(record: &Record) -> Exported {
     let chars: Vec<char> = record.text.chars().collect();
     let numbers = span_numbers(&record.spans);
     let mut order: Vec<usize> = (0..record.spans.len()).collect();
-    order.sort_by_key(|&i| {
+    crate::sorting::sort_by_key(&mut order, |&i| {
         let s = &record.spans[i];
         (s.start, std::cmp::Reverse(s.end), numbers[i])
     });
@@ -341,7 +341,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
         .collect();
     assign_relation_ids(&mut record.relations);
     let mut spans: Vec<RecordSpan> = spans.into_iter().map(|(_, s)| s).collect();
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.id));
+    crate::sorting::sort_by_key(&mut spans, |s| (s.start, std::cmp::Reverse(s.end), s.id));
     record.spans = spans;
     if !unmapped.is_empty() {
         unmapped.sort();

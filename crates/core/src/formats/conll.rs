@@ -69,7 +69,7 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
         candidates.push((first, last, s));
     }
     // Deterministic non-overlapping subset: earliest start, longest first.
-    candidates.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut candidates, |a, b| {
         (a.0, std::cmp::Reverse(a.1), a.2.start, a.2.end, &a.2.label).cmp(&(b.0, std::cmp::Reverse(b.1), b.2.start, b.2.end, &b.2.label))
     });
     let mut kept = Vec::new();

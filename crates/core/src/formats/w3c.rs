@@ -379,7 +379,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             next
         })));
     }
-    record.spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.id));
+    crate::sorting::sort_by_key(&mut record.spans, |s| (s.start, std::cmp::Reverse(s.end), s.id));
     Ok(record)
 }
 
