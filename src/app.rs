@@ -309,6 +309,23 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     let dispatch = state.dispatcher();
+    // Callbacks that only dispatch are made once: a fresh closure on every
+    // render would make the components they go to render again too.
+    let on_find = use_callback(dispatch.clone(), |(query, forward), d| d.dispatch(Action::Find { query, forward }));
+    let on_label = use_callback(dispatch.clone(), |label, d| d.dispatch(Action::ApplyLabel(label)));
+    let on_status = use_callback(dispatch.clone(), |status, d| d.dispatch(Action::SetStatus(status)));
+    let on_document_label =
+        use_callback(dispatch.clone(), |(key, value), d| d.dispatch(Action::SetDocumentLabel { key, value }));
+    let on_dismiss_notice = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::DismissNotice));
+    let on_undo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Undo));
+    let on_redo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Redo));
+    let on_precision = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePrecision));
+    let on_select_item = use_callback(dispatch.clone(), |id, d| d.dispatch(Action::SelectSpan { id, scroll: true }));
+    let on_delete_selected = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::DeleteSelected));
+    let on_propagate =
+        use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::LabelAllOccurrences { ignore_case: false }));
+    let on_visible =
+        use_callback(dispatch.clone(), |(labels, visible), d| d.dispatch(Action::SetLabelsVisible { labels, visible }));
     let act = |make: fn() -> Action| {
         let d = dispatch.clone();
         Callback::from(move |_: ()| d.dispatch(make()))
@@ -569,9 +586,9 @@ pub fn App(props: &AppProps) -> Html {
     let document_form = html! {
         <>
         <StatusForm status={editor.annotations().status().cloned()}
-            onchange={{ let d = dispatch.clone(); Callback::from(move |status| d.dispatch(Action::SetStatus(status))) }} />
+            onchange={on_status} />
         <DocumentForm fields={document_fields}
-            onchange={{ let d = dispatch.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetDocumentLabel { key, value })) }} />
+            onchange={on_document_label} />
         </>
     };
     let adjudication_panel = match &state.adjudication {
@@ -657,7 +674,7 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="mg-brand">
                     <h1>{ "Marginalia" }</h1>
                     <span class="mg-doc" title={state.article().title.clone()}>{ state.article().title.clone() }</span>
-                    <FindBox onfind={{ let d = dispatch.clone(); Callback::from(move |(query, forward)| d.dispatch(Action::Find { query, forward })) }} />
+                    <FindBox onfind={on_find} />
                 </div>
                 <Toolbar
                     can_undo={editor.history().can_undo()}
@@ -672,15 +689,15 @@ pub fn App(props: &AppProps) -> Html {
                     onmodel={ask_model}
                     onsave={save}
                     onexport={export}
-                    onundo={act(|| Action::Undo)}
-                    onredo={act(|| Action::Redo)}
-                    onprecision={act(|| Action::TogglePrecision)}
+                    onundo={on_undo}
+                    onredo={on_redo}
+                    onprecision={on_precision}
                     onpaste={{ let p = paste_open.clone(); Callback::from(move |_| p.set(!*p)) }}
                 />
-                <LabelBar schema={editor.schema().clone()} onlabel={{ let d = dispatch.clone(); Callback::from(move |l| d.dispatch(Action::ApplyLabel(l))) }} />
+                <LabelBar schema={editor.schema().clone()} onlabel={on_label} />
                 // In the sticky header: a message about a file opened while
                 // the article is scrolled must show where the user is looking.
-                <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={act(|| Action::DismissNotice)} />
+                <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={on_dismiss_notice} />
                 if let Some(r) = remote.as_ref().filter(|r| r.view.conflict) {
                     <SaveConflict pending={r.view.pending} onkeepmine={r.keep_mine.clone()} onloadtheirs={r.load_theirs.clone()} />
                 }
@@ -697,16 +714,16 @@ pub fn App(props: &AppProps) -> Html {
                     {groups}
                     total={editor.annotations().len()}
                     {selected}
-                    onselect={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: true })) }}
-                    ondelete={act(|| Action::DeleteSelected)}
+                    onselect={on_select_item}
+                    ondelete={on_delete_selected}
                     document={document_form}
                     claim={claim_form}
                     review={html! { <>{ adjudication_panel }{ review_panel }</> }}
                     suggestions={suggestion_panel}
-                    onpropagate={act(|| Action::LabelAllOccurrences { ignore_case: false })}
+                    onpropagate={on_propagate}
                     hidden={state.hidden.clone()}
                     {layers}
-                    onvisible={{ let d = dispatch.clone(); Callback::from(move |(labels, visible)| d.dispatch(Action::SetLabelsVisible { labels, visible })) }}
+                    onvisible={on_visible}
                 />
             </div>
             if let Some(chooser) = &state.chooser {
