@@ -4,10 +4,10 @@
 //! layout computes them, so reading them forces no layout; setting the
 //! properties restyles the whole widget, so it happens only on a change.
 
-use crate::host::{Host, HostRef};
+use crate::host::HostRef;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, ResizeObserver, ResizeObserverEntry, ResizeObserverSize};
+use web_sys::{Element, HtmlElement, ResizeObserver, ResizeObserverEntry, ResizeObserverSize};
 
 const BARS: [(&str, &str); 2] = [("mg-header", "--mg-header-h"), ("mg-status", "--mg-footer-h")];
 
@@ -25,39 +25,32 @@ impl Drop for BarHeights {
 
 /// Measures the bars now (with the first render, so the observer's first
 /// report finds the properties set and changes nothing), then on each resize.
+/// The app's element and its bars live as long as the instance does.
 pub fn watch(host: &HostRef) -> Option<BarHeights> {
-    let app = app_element(host)?;
-    for (class, property) in BARS {
-        if let Some(bar) = app.query_selector(&format!(".{class}")).ok().flatten() {
-            set_height(&app, property, bar.get_bounding_client_rect().height());
-        }
+    let app: HtmlElement = host.element.query_selector(".mg-app").ok().flatten()?.dyn_into().ok()?;
+    let bars: Vec<(Element, &'static str)> = BARS
+        .iter()
+        .filter_map(|(class, property)| Some((app.query_selector(&format!(".{class}")).ok().flatten()?, *property)))
+        .collect();
+    for (bar, property) in &bars {
+        set_height(&app, property, bar.get_bounding_client_rect().height());
     }
-    let callback = {
-        let host = host.clone();
-        Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let Some(app) = app_element(&host) else { return };
-            for entry in entries.iter() {
-                let entry: ResizeObserverEntry = entry.unchecked_into();
-                let target = entry.target();
-                let Some((_, property)) = BARS.iter().find(|(class, _)| target.matches(&format!(".{class}")).unwrap_or(false)) else {
-                    continue;
-                };
-                let size: ResizeObserverSize = entry.border_box_size().get(0).unchecked_into();
-                set_height(&app, property, size.block_size());
-            }
-        })
-    };
-    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    for (class, _) in BARS {
-        if let Some(bar) = app.query_selector(&format!(".{class}")).ok().flatten() {
-            observer.observe(&bar);
+    let observer_bars = bars.clone();
+    let observer_app = app.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        for entry in entries.iter() {
+            let entry: ResizeObserverEntry = entry.unchecked_into();
+            let target = entry.target();
+            let Some((_, property)) = observer_bars.iter().find(|(bar, _)| *bar == target) else { continue };
+            let size: ResizeObserverSize = entry.border_box_size().get(0).unchecked_into();
+            set_height(&observer_app, property, size.block_size());
         }
+    });
+    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    for (bar, _) in &bars {
+        observer.observe(bar);
     }
     Some(BarHeights { observer, _callback: callback })
-}
-
-fn app_element(host: &Host) -> Option<HtmlElement> {
-    host.element.query_selector(".mg-app").ok().flatten()?.dyn_into().ok()
 }
 
 fn set_height(app: &HtmlElement, property: &str, height: f64) {

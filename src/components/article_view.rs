@@ -4,8 +4,9 @@
 //!
 //! Paragraphs in the decorated window are components of their own (an edit
 //! redraws only the ones it touches); the plain ones around it are drawn in
-//! groups ([`PlainParagraphs`]). Either way each paragraph is one `<p>`
-//! child of the article, in order, which the viewport's measuring relies on.
+//! groups ([`PlainParagraphs`]). The article's children are these blocks, in
+//! order: a decorated `<p>` or a group's box of `<p>`s, which is what the
+//! viewport's measuring walks.
 
 use crate::components::paragraph::Paragraph;
 use crate::components::plain_paragraphs::{PlainParagraphs, GROUP};

@@ -11,8 +11,7 @@ use yew::prelude::*;
 pub struct ParagraphProps {
     pub view: Rc<ParagraphView>,
     /// The instance's id prefix (for the tags' ids). A prop rather than the
-    /// host context: a context subscription per paragraph costs thousands of
-    /// subscriptions on a long article.
+    /// host context, which would cost a subscription per paragraph.
     pub id_prefix: AttrValue,
 }
 
