@@ -308,6 +308,13 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Each article opens with a window sized for a common screen: measure
+    // the real one once it shows.
+    {
+        let (state, host) = (state.clone(), host.clone());
+        use_effect_with(Arc::as_ptr(state.article()) as usize, move |_| viewport::measure_next_frame(state, host));
+    }
+
     let dispatch = state.dispatcher();
     // Callbacks that only dispatch are made once: a fresh closure on every
     // render would make the components they go to render again too.

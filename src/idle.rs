@@ -2,6 +2,11 @@
 //! that none of it delays a frame the annotator is waiting for. Browsers
 //! without it (Safari) get short timer slices instead. Dropping the work
 //! cancels what is left.
+//!
+//! The work begins once the page has settled: in an idle period long enough
+//! to show that no frame is due (browsers grant up to 50 ms then, and only
+//! the time left before the next frame while one is). Between the frames of
+//! an article's first paint, a slice would push the second frame back.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,9 +14,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::IdleDeadline;
 
-/// How long a slice may run when the browser does not say (no idle
-/// callbacks): well under a frame.
-const TIMER_SLICE_MS: f64 = 8.0;
+/// How long a slice may run: well under a frame, so that a key pressed
+/// meanwhile waits little (idle periods can last 50 ms).
+const SLICE_MS: f64 = 8.0;
+
+/// An idle period at least this long means that no frame is due.
+const SETTLED_IDLE_MS: f64 = 30.0;
+
+/// Without idle callbacks: the first slice after this delay, the others at
+/// once.
+const SETTLE_TIMER_MS: i32 = 200;
 
 type Slice = Box<dyn FnMut(&dyn Fn() -> f64) -> bool>;
 
@@ -20,6 +32,8 @@ struct Inner {
     /// The pending callback: (idle, id) for an idle callback, or a timer.
     pending: Option<(bool, i32)>,
     callback: Option<Closure<dyn FnMut(JsValue)>>,
+    /// Whether a slice has run (the page had settled).
+    begun: bool,
 }
 
 pub struct IdleWork {
@@ -27,11 +41,11 @@ pub struct IdleWork {
 }
 
 impl IdleWork {
-    /// Calls `slice` in idle moments until it returns true (done). It is
-    /// given the milliseconds left in the moment and should stop soon after
-    /// they run out.
+    /// Calls `slice` in idle moments, once the page has settled, until it
+    /// returns true (done). It is given the milliseconds left in the moment
+    /// and should stop soon after they run out.
     pub fn start(slice: impl FnMut(&dyn Fn() -> f64) -> bool + 'static) -> IdleWork {
-        let inner = Rc::new(RefCell::new(Inner { slice: Box::new(slice), pending: None, callback: None }));
+        let inner = Rc::new(RefCell::new(Inner { slice: Box::new(slice), pending: None, callback: None, begun: false }));
         let weak = Rc::downgrade(&inner);
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |deadline: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
@@ -40,11 +54,20 @@ impl IdleWork {
                 inner.pending = None;
                 let started = now();
                 // A timer passes no deadline.
-                let left = move || match deadline.is_undefined() {
-                    false => deadline.unchecked_ref::<IdleDeadline>().time_remaining(),
-                    true => TIMER_SLICE_MS - (now() - started),
-                };
-                (inner.slice)(&left)
+                let idle = deadline.dyn_ref::<IdleDeadline>().map(|d| d.time_remaining());
+                if !inner.begun && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS) {
+                    false
+                } else {
+                    inner.begun = true;
+                    let left = move || {
+                        let slice = SLICE_MS - (now() - started);
+                        match deadline.dyn_ref::<IdleDeadline>() {
+                            Some(d) => d.time_remaining().min(slice),
+                            None => slice,
+                        }
+                    };
+                    (inner.slice)(&left)
+                }
             };
             if !done {
                 schedule(&inner);
@@ -57,7 +80,7 @@ impl IdleWork {
 }
 
 fn now() -> f64 {
-    js_sys::Date::now()
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 fn schedule(inner: &Rc<RefCell<Inner>>) {
@@ -69,7 +92,8 @@ fn schedule(inner: &Rc<RefCell<Inner>>) {
     let pending = if idle {
         window.request_idle_callback(function).ok().map(|id| (true, id as i32))
     } else {
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(function, 0).ok().map(|id| (false, id))
+        let delay = if inner.begun { 0 } else { SETTLE_TIMER_MS };
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay).ok().map(|id| (false, id))
     };
     inner.pending = pending;
 }

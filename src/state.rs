@@ -44,20 +44,23 @@ pub fn window_needs_moving(decorated: &Range<usize>, first: usize, last: usize, 
     !(low_ok && high_ok)
 }
 
-/// Before the viewport is measured: the paragraphs that fill about two
-/// screens (a screen shows some 1,500 to 2,000 characters), plus the margin.
-/// Each paragraph decorated here is drawn before the article first shows.
+/// Before the viewport is measured: the paragraphs that fill a common
+/// screen (some 2,000 characters), and half the margin below them, so that
+/// a first scroll finds the window to move before it shows plain text. Each
+/// paragraph decorated here is drawn before the article first shows; a
+/// taller screen is measured in the next frame.
 fn initial_window(article: &Article) -> Range<usize> {
+    let n = article.paragraphs().len();
     let mut chars = 0;
     let mut last = 0;
     for (i, p) in article.paragraphs().iter().enumerate() {
         chars += p.end - p.start;
         last = i + 1;
-        if chars > 3_000 {
+        if chars > 2_000 {
             break;
         }
     }
-    window_around(0, last, article.paragraphs().len())
+    0..(last + MARGIN / 2).min(n)
 }
 
 /// What the page says when an article opens.

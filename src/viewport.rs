@@ -76,22 +76,34 @@ fn paragraph_index(article: &Article, paragraph: &Element) -> Option<usize> {
     (i < article.paragraphs().len()).then_some(i)
 }
 
+/// Measures the viewport and moves the decorated window if the view has
+/// come near its edge.
+fn measure(state: &UseReducerHandle<AppState>, host: &Host) {
+    if let Some((first, last)) = visible_paragraphs(host, state.article()) {
+        let n = state.article().paragraphs().len();
+        if window_needs_moving(&state.decorated, first, last, n) {
+            state.dispatch(Action::ShowParagraphs { first, last });
+        }
+    }
+}
+
+/// Measures once in the next frame. An article opens with a window sized
+/// for a common screen; a taller one is then decorated to its bottom.
+pub fn measure_next_frame(state: UseReducerHandle<AppState>, host: HostRef) {
+    let Some(window) = web_sys::window() else { return };
+    let once = Closure::once_into_js(move || measure(&state.clone(), &host));
+    let _ = window.request_animation_frame(once.unchecked_ref());
+}
+
 pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
     let window = web_sys::window().expect("a browser window");
     let document = window.document().expect("a document");
     let scheduled = Rc::new(Cell::new(false));
     let measure = {
-        let state = state.clone();
         let scheduled = scheduled.clone();
         Rc::new(Closure::<dyn Fn()>::new(move || {
-            let state = state.clone();
             scheduled.set(false);
-            if let Some((first, last)) = visible_paragraphs(&host, state.article()) {
-                let n = state.article().paragraphs().len();
-                if window_needs_moving(&state.decorated, first, last, n) {
-                    state.dispatch(Action::ShowParagraphs { first, last });
-                }
-            }
+            measure(&state.clone(), &host);
         }))
     };
     let on_change = move |_: &web_sys::Event| {

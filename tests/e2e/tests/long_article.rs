@@ -92,6 +92,29 @@ async fn a_long_read_is_exact_safe_findable_and_labels_far_down() -> Result {
     b.close().await
 }
 
+/// An article opens with a window sized for a common screen; on a taller
+/// one, every paragraph on screen is drawn with its annotations once the
+/// page has measured it (none is left in a plain group).
+#[tokio::test]
+async fn a_tall_screen_is_decorated_to_its_bottom() -> Result {
+    let text = long_read();
+    let b = open_app().await?;
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1280, "height": 4000, "deviceScaleFactor": 1, "mobile": false }),
+    )
+    .await?;
+    open_long_read(&b, &text).await?;
+    let plain_on_screen = "const h = window.innerHeight;
+         return [...document.querySelectorAll('#mg-article .mg-plain > .mg-par')]
+             .filter((p) => { const r = p.getBoundingClientRect(); return r.bottom > 0 && r.top < h; }).length;";
+    b.wait_until(&format!("return (() => {{ {plain_on_screen} }})() === 0;"), WAIT).await?;
+    // The screen is full of text: the measure is what decorated it.
+    let decorated = b.count("#mg-article > .mg-par").await?;
+    assert!(decorated > 20, "only {decorated} paragraphs decorated on a 4,000 px screen");
+    b.close().await
+}
+
 /// Scrolls the paragraph starting at code point `start` to the middle of the
 /// screen, as a scroll bar drag would, and lets the page settle; returns
 /// its top on screen.
