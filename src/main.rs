@@ -21,6 +21,7 @@ mod html_import;
 mod idle;
 mod js_api;
 mod keymap;
+mod markup;
 mod model_suggest;
 mod mount;
 mod page_config;

@@ -6,6 +6,7 @@
 //! [`super::paragraph::Paragraph`] draws them, so selection mapping and
 //! find-in-page treat both alike.
 
+use crate::markup::escape_text;
 use crate::style_classes;
 use crate::view_model::ParagraphView;
 use std::fmt::Write;
@@ -73,19 +74,4 @@ fn plain_markup(views: &[Rc<ParagraphView>]) -> String {
         html.push_str("</p>");
     }
     html
-}
-
-/// Escapes text for an element's content. A carriage return is written as
-/// a character reference: the HTML parser would turn a literal one into a
-/// line feed and shift every offset after it.
-fn escape_text(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
 }

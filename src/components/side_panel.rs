@@ -4,7 +4,10 @@
 use std::collections::BTreeSet;
 use crate::style_classes;
 use crate::host::use_host;
+use crate::markup::escape_text;
 use crate::view_model::clip;
+use std::fmt::Write;
+use web_sys::Element;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::SpanId;
 use std::rc::Rc;
@@ -77,6 +80,21 @@ fn layer_title(layer: &str) -> String {
     }
 }
 
+/// A label's items as markup, parsed by the browser in one go: a list of
+/// hundreds of buttons built node by node was the costliest part of opening
+/// a document with many spans. Clicks reach the list's one listener; Enter
+/// and Space on a focused item click it, as on any button.
+fn items_markup(items: &[(SpanId, String)], selected: Option<SpanId>) -> String {
+    let mut html = String::with_capacity(items.iter().map(|(_, q)| q.len() + 90).sum());
+    for (id, quote) in items {
+        let current = if selected == Some(*id) { r#" aria-current="true""# } else { "" };
+        let _ = write!(html, r#"<li><button type="button" class="mg-item" data-span="{}"{current}>"#, id.0);
+        escape_text(&clip(quote), &mut html);
+        html.push_str("</button></li>");
+    }
+    html
+}
+
 /// Items listed per label before "Show all": thousands of list items would
 /// make every change re-render the panel, and nobody reads past a screenful.
 const SHOWN_PER_LABEL: usize = 30;
@@ -86,6 +104,17 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     let host = use_host();
     let expanded = use_state(std::collections::BTreeSet::<String>::new);
     let delete = props.ondelete.reform(|_: MouseEvent| ());
+    let selected = props.selected.as_ref().map(|(id, _, _)| *id);
+    // One listener per list: the items are markup (see `items_markup`).
+    let on_item = {
+        let onselect = props.onselect.clone();
+        Callback::from(move |e: MouseEvent| {
+            let item = e.target_dyn_into::<Element>().and_then(|t| t.closest("button.mg-item[data-span]").ok().flatten());
+            if let Some(id) = item.and_then(|b| b.get_attribute("data-span")).and_then(|n| n.parse().ok()) {
+                onselect.emit(SpanId(id));
+            }
+        })
+    };
     html! {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
             <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
@@ -152,18 +181,8 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                                 }
                             } }
                         </h3>
-                        <ul>
-                            { for g.items.iter().take(shown).map(|(id, quote)| {
-                                let id = *id;
-                                let onclick = props.onselect.reform(move |_: MouseEvent| id);
-                                let current = props.selected.as_ref().is_some_and(|(s, _, _)| *s == id);
-                                html! {
-                                    <li key={id.0}>
-                                        <button type="button" class="mg-item" data-span={id.0.to_string()}
-                                            aria-current={current.then_some("true")} {onclick}>{ clip(quote) }</button>
-                                    </li>
-                                }
-                            }) }
+                        <ul onclick={on_item.clone()}>
+                            { Html::from_html_unchecked(AttrValue::from(items_markup(&g.items[..shown], selected))) }
                         </ul>
                         if shown < n {
                             <button type="button" class="mg-button mg-show-all" onclick={show_all}>
