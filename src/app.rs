@@ -18,6 +18,7 @@ use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
@@ -561,10 +562,17 @@ pub fn App(props: &AppProps) -> Html {
     let selected = state.selected.and_then(|id| editor.annotations().get(id)).map(|s| {
         (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
     });
+    // Labels whose every item the annotator asked to see listed.
+    let show_all = use_state(BTreeSet::<String>::new);
     let groups = {
         let state = state.clone();
-        use_memo(state.revision, move |_| label_groups(&state.editor))
+        use_memo((state.revision, (*show_all).clone()), move |(_, show_all)| label_groups(&state.editor, show_all))
     };
+    let on_show_all = use_callback(show_all.clone(), |label: String, show_all| {
+        let mut labels = (**show_all).clone();
+        labels.insert(label);
+        show_all.set(labels);
+    });
     let document_fields: Vec<AttributeField> = editor
         .schema()
         .document_labels
@@ -731,6 +739,7 @@ pub fn App(props: &AppProps) -> Html {
                     hidden={state.hidden.clone()}
                     {layers}
                     onvisible={on_visible}
+                    onshowall={on_show_all}
                 />
             </div>
             if let Some(chooser) = &state.chooser {

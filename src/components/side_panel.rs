@@ -17,24 +17,35 @@ use yew::prelude::*;
 pub struct LabelGroup {
     pub label: String,
     pub color: String,
+    /// How many spans have the label.
+    pub total: usize,
+    /// The ones listed, in document order, with their text: the first
+    /// [`SHOWN_PER_LABEL`], or all once the annotator asked for all.
     pub items: Vec<(SpanId, String)>,
 }
 
 /// Groups in schema order, each in document order; empty labels left out.
-/// One pass over the spans, however many labels there are.
-pub fn label_groups(editor: &Editor) -> Vec<LabelGroup> {
+/// One pass over the spans, however many labels there are; only the
+/// listed spans' text is copied.
+pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>) -> Vec<LabelGroup> {
     let schema = editor.schema();
     let mut groups: Vec<LabelGroup> = schema
         .labels
         .iter()
-        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), items: Vec::new() })
+        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), total: 0, items: Vec::new() })
         .collect();
+    let limits: Vec<usize> =
+        groups.iter().map(|g| if show_all.contains(&g.label) { usize::MAX } else { SHOWN_PER_LABEL }).collect();
     for s in editor.annotations().in_document_order() {
         if let Some(i) = schema.labels.iter().position(|l| l.name == s.label) {
-            groups[i].items.push((s.id, editor.article().slice(s.start, s.end).to_string()));
+            let group = &mut groups[i];
+            group.total += 1;
+            if group.items.len() < limits[i] {
+                group.items.push((s.id, editor.article().slice(s.start, s.end).to_string()));
+            }
         }
     }
-    groups.retain(|g| !g.items.is_empty());
+    groups.retain(|g| g.total > 0);
     groups
 }
 
@@ -69,6 +80,9 @@ pub struct SidePanelProps {
     pub layers: Rc<Vec<(String, Vec<String>)>>,
     #[prop_or_default]
     pub onvisible: Callback<(Vec<String>, bool)>,
+    /// Asks for all of a label's items to be listed.
+    #[prop_or_default]
+    pub onshowall: Callback<String>,
 }
 
 /// "Entities", "Claims", or the layer's own name.
@@ -97,12 +111,11 @@ fn items_markup(items: &[(SpanId, String)], selected: Option<SpanId>) -> String 
 
 /// Items listed per label before "Show all": thousands of list items would
 /// make every change re-render the panel, and nobody reads past a screenful.
-const SHOWN_PER_LABEL: usize = 30;
+pub const SHOWN_PER_LABEL: usize = 30;
 
 #[component]
 pub fn SidePanel(props: &SidePanelProps) -> Html {
     let host = use_host();
-    let expanded = use_state(std::collections::BTreeSet::<String>::new);
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     let selected = props.selected.as_ref().map(|(id, _, _)| *id);
     // One listener per list: the items are markup (see `items_markup`).
@@ -151,16 +164,11 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                 <p class="mg-hint">{ "No annotations yet. Select text, then press a label's key or click the label." }</p>
             }
             { for props.groups.iter().map(|g| {
-                let n = g.items.len();
-                let all = expanded.contains(&g.label);
-                let shown = if all { n } else { n.min(SHOWN_PER_LABEL) };
+                let n = g.total;
+                let shown = g.items.len();
                 let show_all = {
-                    let (expanded, label) = (expanded.clone(), g.label.clone());
-                    Callback::from(move |_: MouseEvent| {
-                        let mut set = (*expanded).clone();
-                        set.insert(label.clone());
-                        expanded.set(set);
-                    })
+                    let label = g.label.clone();
+                    props.onshowall.reform(move |_: MouseEvent| label.clone())
                 };
                 html! {
                     <section class="mg-group" data-label={g.label.clone()} aria-label={format!("{}: {n}", g.label)}>
@@ -182,7 +190,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                             } }
                         </h3>
                         <ul onclick={on_item.clone()}>
-                            { Html::from_html_unchecked(AttrValue::from(items_markup(&g.items[..shown], selected))) }
+                            { Html::from_html_unchecked(AttrValue::from(items_markup(&g.items, selected))) }
                         </ul>
                         if shown < n {
                             <button type="button" class="mg-button mg-show-all" onclick={show_all}>

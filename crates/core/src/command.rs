@@ -11,6 +11,7 @@ use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -87,10 +88,12 @@ impl fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 /// The annotations of one document: spans keyed by id, relations, and
-/// document-level labels.
+/// document-level labels. Each span is shared (`Arc`): the app keeps every
+/// state it shows, so a change copies the map's nodes, not thousands of
+/// spans' strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Annotations {
-    spans: BTreeMap<SpanId, Span>,
+    spans: BTreeMap<SpanId, Arc<Span>>,
     relations: BTreeMap<RelationId, Relation>,
     document: Attributes,
     status: Option<DocumentStatus>,
@@ -100,7 +103,7 @@ pub struct Annotations {
 
 impl Annotations {
     pub fn get(&self, id: SpanId) -> Option<&Span> {
-        self.spans.get(&id)
+        self.spans.get(&id).map(|s| &**s)
     }
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -110,11 +113,11 @@ impl Annotations {
     }
     /// Spans in id order.
     pub fn iter(&self) -> impl Iterator<Item = &Span> {
-        self.spans.values()
+        self.spans.values().map(|s| &**s)
     }
     /// Spans in document order.
     pub fn in_document_order(&self) -> Vec<&Span> {
-        let mut v: Vec<&Span> = self.spans.values().collect();
+        let mut v: Vec<&Span> = self.iter().collect();
         crate::sorting::sort_by_key(&mut v, |s| s.order_key());
         v
     }
@@ -137,7 +140,7 @@ impl Annotations {
     }
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            spans: self.spans.values().cloned().collect(),
+            spans: self.iter().cloned().collect(),
             relations: self.relations.values().cloned().collect(),
             document: self.document.clone(),
             status: self.status.clone(),
@@ -165,7 +168,7 @@ impl Annotations {
                 self.check_new(&span, len, no_overlap)?;
                 let id = span.id;
                 self.next_id = self.next_id.max(id.0);
-                self.spans.insert(id, span);
+                self.spans.insert(id, Arc::new(span));
                 Ok(Command::RemoveSpan(id))
             }
             Command::RemoveSpan(id) => {
@@ -176,7 +179,7 @@ impl Annotations {
                     return Err(CommandError::HasRelations(id));
                 }
                 let span = self.spans.remove(&id).expect("checked above");
-                Ok(Command::AddSpan(span))
+                Ok(Command::AddSpan(Arc::unwrap_or_clone(span)))
             }
             Command::SetLabel { id, label } => {
                 let span = self.spans.get(&id).ok_or(CommandError::NoSuchSpan(id))?;
@@ -186,12 +189,12 @@ impl Annotations {
                 if clash {
                     return Err(CommandError::Duplicate { label });
                 }
-                let span = self.spans.get_mut(&id).expect("checked above");
+                let span = Arc::make_mut(self.spans.get_mut(&id).expect("checked above"));
                 let old = std::mem::replace(&mut span.label, label);
                 Ok(Command::SetLabel { id, label: old })
             }
             Command::SetAttribute { id, key, value } => {
-                let span = self.spans.get_mut(&id).ok_or(CommandError::NoSuchSpan(id))?;
+                let span = Arc::make_mut(self.spans.get_mut(&id).ok_or(CommandError::NoSuchSpan(id))?);
                 let old = match value {
                     Some(v) => span.attributes.insert(key.clone(), v),
                     None => span.attributes.remove(&key),
@@ -243,7 +246,7 @@ impl Annotations {
                 return Err(CommandError::DuplicateId(s.id));
             }
             fresh.next_id = fresh.next_id.max(s.id.0);
-            fresh.spans.insert(s.id, s);
+            fresh.spans.insert(s.id, Arc::new(s));
         }
         for r in snapshot.relations {
             fresh.check_relation(&r)?;
