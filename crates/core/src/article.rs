@@ -154,11 +154,24 @@ pub fn check_text(text: &str) -> Result<(), ArticleError> {
     if text.trim().is_empty() {
         return Err(ArticleError::Empty);
     }
-    let binary = text.chars().any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')));
-    if binary {
+    if has_binary_controls(text) {
         return Err(ArticleError::Binary);
     }
     Ok(())
+}
+
+/// Whether the text holds control characters other than line breaks, tabs
+/// and form feeds (the mark of a binary file). Control characters are C0
+/// and DEL (single bytes) and C1 (U+0080 to U+009F: 0xC2 then 0x80 to
+/// 0x9F), so the bytes tell without decoding each character.
+fn has_binary_controls(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' | b'\r' | b'\t' | 0x0C => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)),
+        _ => false,
+    })
 }
 
 /// Decodes uploaded bytes as UTF-8 text (with or without a BOM, which is
@@ -187,19 +200,29 @@ pub fn sha256_hex(text: &str) -> String {
 
 /// Lines with visible content; a paragraph excludes its line break.
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
+    // By bytes, counting code points as they start: only a non-ASCII
+    // character is decoded (to ask whether it is whitespace).
     let mut out = Vec::new();
     let mut start = 0;
     let mut visible = false;
     let mut cp = 0;
-    for c in text.chars() {
-        if c == '\n' {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if (b as i8) < -0x40 {
+            continue; // a continuation byte
+        }
+        if b == b'\n' {
             if visible {
                 out.push(Paragraph { start, end: cp });
             }
             start = cp + 1;
             visible = false;
-        } else if !c.is_whitespace() {
-            visible = true;
+        } else if !visible {
+            visible = if b.is_ascii() {
+                !b.is_ascii_whitespace() && b != 0x0B
+            } else {
+                text[i..].chars().next().is_some_and(|c| !c.is_whitespace())
+            };
         }
         cp += 1;
     }
@@ -212,6 +235,50 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Texts of characters the byte-level scans must tell apart: ASCII and
+    /// Unicode whitespace, line breaks, C0 / DEL / C1 controls and their
+    /// neighbours, multi-byte letters, emoji with a ZWJ, RTL, combining.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let chars = vec![
+            'a', 'Z', ' ', '\n', '\r', '\t', '\u{b}', '\u{c}', '\u{0}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}',
+            '\u{9f}', '\u{a0}', '\u{a1}', 'é', '\u{301}', '\u{1680}', '\u{2028}', '\u{3000}', '東', 'ع', '👩', '\u{200d}',
+            '🍳', '\u{1f3fe}',
+        ];
+        proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    /// The definitions the scans implement, character by character.
+    fn binary_by_chars(text: &str) -> bool {
+        text.chars().any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
+    }
+    fn paragraphs_by_chars(text: &str) -> Vec<Paragraph> {
+        let (mut out, mut start, mut visible) = (Vec::new(), 0, false);
+        for (cp, c) in text.chars().enumerate() {
+            if c == '\n' {
+                if visible {
+                    out.push(Paragraph { start, end: cp });
+                }
+                start = cp + 1;
+                visible = false;
+            } else if !c.is_whitespace() {
+                visible = true;
+            }
+        }
+        if visible {
+            out.push(Paragraph { start, end: text.chars().count() });
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn byte_scans_agree_with_the_character_definitions(text in tricky_text()) {
+            prop_assert_eq!(has_binary_controls(&text), binary_by_chars(&text));
+            prop_assert_eq!(split_paragraphs(&text), paragraphs_by_chars(&text));
+        }
+    }
 
     #[test]
     fn tokens_warmed_in_small_steps_are_the_tokens() {
