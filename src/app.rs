@@ -18,6 +18,7 @@ use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use crate::components::side_panel::{label_groups, SidePanel};
@@ -31,6 +32,7 @@ use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget}
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use crate::after_paint;
 use crate::idle::IdleWork;
 use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
@@ -302,10 +304,20 @@ pub fn App(props: &AppProps) -> Html {
         use_effect_with((), move |_| {
             let gestures = gestures::install(state.clone(), host.clone());
             let viewport = viewport::track(state.clone(), host.clone());
-            let api = js_api::expose(state.clone(), &host);
             let frame = frame_messages::listen(state.clone(), host.clone());
-            host.emit(HostEvent::Ready, &event_detail(&state));
-            move || drop((gestures, viewport, api, frame))
+            // The API and `ready` once the first frame is painted: the
+            // instance has then started, and a document the host opens at
+            // once is drawn at once (not after the rest of the start-up
+            // and a frame of the default article).
+            let api = Rc::new(RefCell::new(None::<js_api::JsApi>));
+            let ready = {
+                let api = api.clone();
+                after_paint::after_next_paint(move || {
+                    *api.borrow_mut() = Some(js_api::expose(state.clone(), &host));
+                    host.emit(HostEvent::Ready, &event_detail(&state));
+                })
+            };
+            move || drop((gestures, viewport, frame, ready, api))
         });
     }
 

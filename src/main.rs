@@ -6,6 +6,7 @@
 //! options)` for a host page that imports the module (see `mount.rs`).
 
 mod adjudication_view;
+mod after_paint;
 mod app;
 mod bar_heights;
 mod article_input;

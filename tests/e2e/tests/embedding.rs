@@ -208,7 +208,7 @@ async fn the_app_works_under_a_strict_content_security_policy() -> Result {
 
     let b = Browser::new().await?;
     b.goto(&server.url()).await?;
-    b.wait_until("return !!window.marginalia && !!document.querySelector('#mg-article .mg-run');", WAIT).await?;
+    b.wait_until("return typeof window.marginalia?.getAnnotations === 'function' && !!document.querySelector('#mg-article .mg-run');", WAIT).await?;
     let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
     b.drag_select(s, e).await?;
     assert_eq!(wait_pending(&b).await?, "Abdallah Diop");
@@ -307,7 +307,7 @@ async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -
     let app = b.app_url();
     // Same origin: the page's article text (no navigation, aside or footer).
     b.goto(&format!("{app}?article=/cms/article-42.html")).await?;
-    b.wait_until("return !!window.marginalia && window.marginalia.getAnnotations().meta.doc_id === 'article-42';", WAIT).await?;
+    b.wait_until("return typeof window.marginalia?.getAnnotations === 'function' && window.marginalia.getAnnotations().meta.doc_id === 'article-42';", WAIT).await?;
     let record = b.execute("return window.marginalia.getAnnotations();", vec![]).await?;
     let text = record["text"].as_str().unwrap_or_default();
     assert!(text.starts_with("Mali confirms military cooperation with Russia"), "{text}");
@@ -322,7 +322,7 @@ async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -
     // Another origin (localhost is not 127.0.0.1) is neither fetched nor used to save.
     let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
     b.goto(&format!("{app}?article=http://localhost:{port}/cms/article-42.html&save=http://localhost:{port}/api/annotations/x")).await?;
-    b.wait_until("return !!window.marginalia;", WAIT).await?;
+    b.wait_until("return typeof window.marginalia?.getAnnotations === 'function';", WAIT).await?;
     let message = wait_notice(&b, "error").await?;
     assert!(message.contains("The article was not opened") && message.contains("http://localhost"), "{message}");
     assert!(message.contains("Saving to the server is off"), "{message}");
