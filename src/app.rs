@@ -141,6 +141,20 @@ pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
     storage::save_work(&record).map_err(AttrValue::from)
 }
 
+/// [`persist`] before another article replaces this one, unless there is
+/// nothing to keep: no annotations, no document labels or status, and
+/// nothing done since it opened (a host that opens its document right
+/// after start-up should not wait for the default article to be written).
+pub(crate) fn persist_before_switch(state: &AppState) {
+    let editor = &state.editor;
+    let annotations = editor.annotations();
+    let untouched = !editor.history().can_undo() && !editor.history().can_redo();
+    let empty = annotations.is_empty() && annotations.document_labels().is_empty() && annotations.status().is_none();
+    if !(untouched && empty) {
+        let _ = persist(state);
+    }
+}
+
 /// Adds the work stored in this browser for an article about to open; work
 /// stored for an earlier version of the same document (same id, another
 /// text) is re-anchored onto it, with a review.

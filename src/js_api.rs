@@ -123,7 +123,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
             let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
-            let _ = crate::app::persist(&s);
+            crate::app::persist_before_switch(&s);
             s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)), announce: Announce::Quiet });
             Ok(())
         })
