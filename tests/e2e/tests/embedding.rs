@@ -188,22 +188,48 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
     b.close().await
 }
 
-#[tokio::test]
-async fn the_app_works_under_a_strict_content_security_policy() -> Result {
-    // The built app, with a policy that allows nothing inline and no eval:
-    // 'wasm-unsafe-eval' is the only allowance.
-    let dir = temp_dir("csp");
-    let dist = marginalia_e2e::dist_dir();
-    for entry in std::fs::read_dir(&dist)? {
+/// A copy of the built app whose page has `head` first in its `<head>`.
+fn dist_with_head(tag: &str, head: &str) -> Result<std::path::PathBuf> {
+    let dir = temp_dir(tag);
+    for entry in std::fs::read_dir(marginalia_e2e::dist_dir())? {
         let entry = entry?;
         if entry.file_type()?.is_file() {
             std::fs::copy(entry.path(), dir.join(entry.file_name()))?;
         }
     }
-    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
     let index = std::fs::read_to_string(dir.join("index.html"))?;
-    let index = index.replacen("<head>", &format!("<head>\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"), 1);
-    std::fs::write(dir.join("index.html"), index)?;
+    std::fs::write(dir.join("index.html"), index.replacen("<head>", &format!("<head>\n    {head}"), 1))?;
+    Ok(dir)
+}
+
+/// The API and `ready` wait for the first painted frame; a page that
+/// paints none (a tab opened in the background) still gets them, and the
+/// handle works.
+#[tokio::test]
+async fn the_api_comes_even_when_no_frame_is_painted() -> Result {
+    let dir = dist_with_head("no-frames", "<script>window.requestAnimationFrame = () => 0;</script>")?;
+    let server = Server::serve(&dir);
+    let b = Browser::new().await?;
+    b.goto(&server.url()).await?;
+    b.wait_until("return typeof window.marginalia?.setDocument === 'function';", WAIT).await?;
+    let text = "👩🏾‍🍳 Zoë met علي in 東京.";
+    let zoe = range_of(text, "Zoë");
+    b.execute(
+        "window.marginalia.setDocument({ id: 'no-frames', text: arguments[0], spans: [{ start: arguments[1], end: arguments[2], label: 'PERSON' }] });",
+        vec![json!(text), json!(zoe.0), json!(zoe.1)],
+    )
+    .await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'no-frames';", WAIT).await?;
+    assert_eq!(spans(&b).await?, vec![(zoe.0 as u64, zoe.1 as u64, "PERSON".to_string(), "Zoë".to_string())]);
+    b.close().await
+}
+
+#[tokio::test]
+async fn the_app_works_under_a_strict_content_security_policy() -> Result {
+    // The built app, with a policy that allows nothing inline and no eval:
+    // 'wasm-unsafe-eval' is the only allowance.
+    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+    let dir = dist_with_head("csp", &format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"))?;
     let server = Server::serve(&dir);
 
     let b = Browser::new().await?;
