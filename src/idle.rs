@@ -25,6 +25,10 @@ const SETTLED_IDLE_MS: f64 = 30.0;
 /// once.
 const SETTLE_TIMER_MS: i32 = 200;
 
+/// A page that never settles (a host animating all the time) gets the work
+/// anyway after this long, in whatever idle moments it has.
+const SETTLE_AT_MOST_MS: f64 = 1_000.0;
+
 type Slice = Box<dyn FnMut(&dyn Fn() -> f64) -> bool>;
 
 struct Inner {
@@ -34,6 +38,8 @@ struct Inner {
     callback: Option<Closure<dyn FnMut(JsValue)>>,
     /// Whether a slice has run (the page had settled).
     begun: bool,
+    /// When the work was started.
+    created: f64,
 }
 
 pub struct IdleWork {
@@ -45,7 +51,7 @@ impl IdleWork {
     /// returns true (done). It is given the milliseconds left in the moment
     /// and should stop soon after they run out.
     pub fn start(slice: impl FnMut(&dyn Fn() -> f64) -> bool + 'static) -> IdleWork {
-        let inner = Rc::new(RefCell::new(Inner { slice: Box::new(slice), pending: None, callback: None, begun: false }));
+        let inner = Rc::new(RefCell::new(Inner { slice: Box::new(slice), pending: None, callback: None, begun: false, created: now() }));
         let weak = Rc::downgrade(&inner);
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |deadline: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
@@ -55,7 +61,8 @@ impl IdleWork {
                 let started = now();
                 // A timer passes no deadline.
                 let idle = deadline.dyn_ref::<IdleDeadline>().map(|d| d.time_remaining());
-                if !inner.begun && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS) {
+                let waited = started - inner.created;
+                if !inner.begun && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS) && waited < SETTLE_AT_MOST_MS {
                     false
                 } else {
                     inner.begun = true;
