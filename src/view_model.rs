@@ -106,8 +106,17 @@ pub fn build_paragraph_views(
 ) -> Vec<Rc<ParagraphView>> {
     let article = editor.article();
     let schema = editor.schema();
-    // Labels the annotator filtered out are not drawn (they stay listed).
-    let buckets = spans_by_paragraph(article, editor.annotations().iter().filter(|s| !hidden.contains(&s.label)));
+    // Only the decorated paragraphs draw spans: the others need none, so
+    // spans outside the window are not sorted into paragraphs on every
+    // change. Labels the annotator filtered out are not drawn (they stay
+    // listed).
+    let paragraphs = article.paragraphs();
+    let window = match (paragraphs.get(decorated.start), decorated.end.checked_sub(1).and_then(|i| paragraphs.get(i))) {
+        (Some(first), Some(last)) if !decorated.is_empty() => first.start..last.end,
+        _ => 0..0,
+    };
+    let drawn = editor.annotations().iter().filter(|s| s.start < window.end && window.start < s.end && !hidden.contains(&s.label));
+    let buckets = spans_by_paragraph(article, drawn);
     let label_index = |label: &str| schema.labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
     article
         .paragraphs()
