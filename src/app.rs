@@ -132,19 +132,21 @@ const PERSIST_DELAY_MS: u32 = 250;
 const TOKEN_WARM_PIECE_BYTES: usize = 4_096;
 const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
 
-/// Writes the work on the article open now. Besides the delayed write, call
-/// it before anything that replaces the article: the delayed write reads the
-/// state when it fires, so a switch within the delay would otherwise drop the
-/// old article's last changes (a script's `addSpan` then `setDocument` does).
+/// Writes the work on the article open now: the delayed write after each
+/// change, and the flush when the page is hidden. Before anything replaces
+/// the article, [`persist_before_switch`] calls it.
 pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
     let record = Record::from_editor(&state.editor, &state.save_info, false);
     storage::save_work(&record).map_err(AttrValue::from)
 }
 
-/// [`persist`] before another article replaces this one, unless there is
-/// nothing to keep: no annotations, no document labels or status, and
-/// nothing done since it opened (a host that opens its document right
-/// after start-up should not wait for the default article to be written).
+/// [`persist`] before another article (or a review) replaces this one: the
+/// delayed write reads the state when it fires, so a switch within the delay
+/// would otherwise drop the old article's last changes (a script's `addSpan`
+/// then `setDocument` does). Skipped when there is nothing to keep: no
+/// annotations, no document labels or status, and nothing done since it
+/// opened (a host that opens its document right after start-up should not
+/// wait for the untouched default article to be written).
 pub(crate) fn persist_before_switch(state: &AppState) {
     let editor = &state.editor;
     let annotations = editor.annotations();
@@ -374,7 +376,7 @@ pub fn App(props: &AppProps) -> Html {
                 let name = file.name();
                 match file_read::read_bytes(&file).await {
                     Ok(bytes) => {
-                        let _ = persist(&state);
+                        persist_before_switch(&state);
                         // Read after the await: the article may have changed meanwhile.
                         let (article, schema) = (state.article().clone(), state.editor.schema().clone());
                         let action = open_bytes(&name, &bytes, &article, &schema);
@@ -486,7 +488,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 }
                 let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-                let _ = persist(&state);
+                persist_before_switch(&state);
                 match start_review(&read, state.editor.schema(), &reviewer) {
                     Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
                     Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
@@ -553,7 +555,7 @@ pub fn App(props: &AppProps) -> Html {
                 )));
                 return;
             }
-            let _ = persist(&state);
+            persist_before_switch(&state);
             let action = with_stored_work(open_pasted(text), state.editor.schema());
             if matches!(action, Action::OpenArticle { .. }) {
                 paste_open.set(false);
@@ -578,7 +580,7 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
-                let _ = persist(&state);
+                persist_before_switch(&state);
                 d.dispatch(Action::OpenRecord(loaded));
             }
         })

@@ -300,7 +300,7 @@ impl Saver {
                 }
             }
             Ok(loaded) => {
-                let _ = crate::app::persist(&app);
+                crate::app::persist_before_switch(&app);
                 app.dispatch(Action::OpenRecord(Rc::new(loaded)));
             }
             Err(e) => app.dispatch(Action::Notify(Notice {
