@@ -12,17 +12,12 @@ const NO_FRAME_MS: u32 = 200;
 
 type Job = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
 
-/// Dropping it cancels the job if it has not run.
+/// Dropping it cancels the job if it has not run: the frame request, the
+/// fallback timer and the timer the frame set are dropped with it.
 pub struct AfterPaint {
     _frame: AnimationFrame,
     _fallback: Timeout,
-    after_frame: Rc<RefCell<Option<Timeout>>>,
-}
-
-impl Drop for AfterPaint {
-    fn drop(&mut self) {
-        self.after_frame.borrow_mut().take();
-    }
+    _after_frame: Rc<RefCell<Option<Timeout>>>,
 }
 
 /// Runs `job` in the task after the next frame (so the frame is painted
@@ -43,5 +38,5 @@ pub fn after_next_paint(job: impl FnOnce() + 'static) -> AfterPaint {
         })
     };
     let fallback = Timeout::new(NO_FRAME_MS, move || run(&job));
-    AfterPaint { _frame: frame, _fallback: fallback, after_frame }
+    AfterPaint { _frame: frame, _fallback: fallback, _after_frame: after_frame }
 }

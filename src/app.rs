@@ -341,7 +341,10 @@ pub fn App(props: &AppProps) -> Html {
     // the real one once it shows.
     {
         let (state, host) = (state.clone(), host.clone());
-        use_effect_with(Arc::as_ptr(state.article()) as usize, move |_| viewport::measure_next_frame(state, host));
+        use_effect_with(Arc::as_ptr(state.article()) as usize, move |_| {
+            let frame = viewport::measure_next_frame(state, host);
+            move || drop(frame)
+        });
     }
 
     let dispatch = state.dispatcher();

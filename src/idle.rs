@@ -60,7 +60,8 @@ impl IdleWork {
                 inner.pending = None;
                 let started = now();
                 // A timer passes no deadline.
-                let idle = deadline.dyn_ref::<IdleDeadline>().map(|d| d.time_remaining());
+                let deadline = deadline.dyn_into::<IdleDeadline>().ok();
+                let idle = deadline.as_ref().map(|d| d.time_remaining());
                 let waited = started - inner.created;
                 if !inner.begun && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS) && waited < SETTLE_AT_MOST_MS {
                     false
@@ -68,10 +69,7 @@ impl IdleWork {
                     inner.begun = true;
                     let left = move || {
                         let slice = SLICE_MS - (now() - started);
-                        match deadline.dyn_ref::<IdleDeadline>() {
-                            Some(d) => d.time_remaining().min(slice),
-                            None => slice,
-                        }
+                        deadline.as_ref().map_or(slice, |d| d.time_remaining().min(slice))
                     };
                     (inner.slice)(&left)
                 }

@@ -118,8 +118,7 @@ pub fn build_paragraph_views(
     let drawn = editor.annotations().iter().filter(|s| s.start < window.end && window.start < s.end && !hidden.contains(&s.label));
     let buckets = spans_by_paragraph(article, drawn);
     let label_index = |label: &str| schema.labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
-    article
-        .paragraphs()
+    paragraphs
         .iter()
         .zip(buckets.iter())
         .enumerate()

@@ -6,6 +6,7 @@
 use crate::host::{Host, HostRef};
 use crate::state::{window_needs_moving, Action, AppState};
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -87,12 +88,11 @@ fn measure(state: &UseReducerHandle<AppState>, host: &Host) {
     }
 }
 
-/// Measures once in the next frame. An article opens with a window sized
-/// for a common screen; a taller one is then decorated to its bottom.
-pub fn measure_next_frame(state: UseReducerHandle<AppState>, host: HostRef) {
-    let Some(window) = web_sys::window() else { return };
-    let once = Closure::once_into_js(move || measure(&state.clone(), &host));
-    let _ = window.request_animation_frame(once.unchecked_ref());
+/// Measures once in the next frame (unless dropped before). An article
+/// opens with a window sized for a common screen; a taller one is then
+/// decorated to its bottom.
+pub fn measure_next_frame(state: UseReducerHandle<AppState>, host: HostRef) -> AnimationFrame {
+    request_animation_frame(move |_| measure(&state.clone(), &host))
 }
 
 pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
