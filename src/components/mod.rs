@@ -8,6 +8,7 @@ pub mod claim_form;
 pub mod document_form;
 pub mod find_box;
 pub mod label_bar;
+pub mod label_items;
 pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;

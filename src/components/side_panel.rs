@@ -2,12 +2,10 @@
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
 use std::collections::BTreeSet;
+use crate::components::label_items::LabelItems;
 use crate::style_classes;
 use crate::host::use_host;
-use crate::markup::escape_text;
 use crate::view_model::clip;
-use std::fmt::Write;
-use web_sys::Element;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::SpanId;
 use std::rc::Rc;
@@ -21,7 +19,7 @@ pub struct LabelGroup {
     pub total: usize,
     /// The ones listed, in document order, with their text: the first
     /// [`SHOWN_PER_LABEL`], or all once the annotator asked for all.
-    pub items: Vec<(SpanId, String)>,
+    pub items: Rc<Vec<(SpanId, String)>>,
 }
 
 /// Groups in schema order, each in document order; empty labels left out.
@@ -32,7 +30,7 @@ pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>) -> Vec<LabelGr
     let mut groups: Vec<LabelGroup> = schema
         .labels
         .iter()
-        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), total: 0, items: Vec::new() })
+        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), total: 0, items: Rc::default() })
         .collect();
     let limits: Vec<usize> =
         groups.iter().map(|g| if show_all.contains(&g.label) { usize::MAX } else { SHOWN_PER_LABEL }).collect();
@@ -41,7 +39,7 @@ pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>) -> Vec<LabelGr
             let group = &mut groups[i];
             group.total += 1;
             if group.items.len() < limits[i] {
-                group.items.push((s.id, editor.article().slice(s.start, s.end).to_string()));
+                Rc::make_mut(&mut group.items).push((s.id, editor.article().slice(s.start, s.end).to_string()));
             }
         }
     }
@@ -94,21 +92,6 @@ fn layer_title(layer: &str) -> String {
     }
 }
 
-/// A label's items as markup, parsed by the browser in one go: a list of
-/// hundreds of buttons built node by node was the costliest part of opening
-/// a document with many spans. Clicks reach the list's one listener; Enter
-/// and Space on a focused item click it, as on any button.
-fn items_markup(items: &[(SpanId, String)], selected: Option<SpanId>) -> String {
-    let mut html = String::with_capacity(items.iter().map(|(_, q)| q.len() + 90).sum());
-    for (id, quote) in items {
-        let current = if selected == Some(*id) { r#" aria-current="true""# } else { "" };
-        let _ = write!(html, r#"<li><button type="button" class="mg-item" data-span="{}"{current}>"#, id.0);
-        escape_text(&clip(quote), &mut html);
-        html.push_str("</button></li>");
-    }
-    html
-}
-
 /// Items listed per label before "Show all": thousands of list items would
 /// make every change re-render the panel, and nobody reads past a screenful.
 pub const SHOWN_PER_LABEL: usize = 30;
@@ -118,16 +101,6 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     let host = use_host();
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     let selected = props.selected.as_ref().map(|(id, _, _)| *id);
-    // One listener per list: the items are markup (see `items_markup`).
-    let on_item = {
-        let onselect = props.onselect.clone();
-        Callback::from(move |e: MouseEvent| {
-            let item = e.target_dyn_into::<Element>().and_then(|t| t.closest("button.mg-item[data-span]").ok().flatten());
-            if let Some(id) = item.and_then(|b| b.get_attribute("data-span")).and_then(|n| n.parse().ok()) {
-                onselect.emit(SpanId(id));
-            }
-        })
-    };
     html! {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
             <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
@@ -189,9 +162,8 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                                 }
                             } }
                         </h3>
-                        <ul onclick={on_item.clone()}>
-                            { Html::from_html_unchecked(AttrValue::from(items_markup(&g.items, selected))) }
-                        </ul>
+                        <LabelItems items={g.items.clone()} onselect={props.onselect.clone()}
+                            current={selected.filter(|id| g.items.iter().any(|(i, _)| i == id))} />
                         if shown < n {
                             <button type="button" class="mg-button mg-show-all" onclick={show_all}>
                                 { format!("Show all {n} {}", g.label) }
