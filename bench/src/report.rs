@@ -4,7 +4,9 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-pub use crate::markers::{kept_between, CORE_END, CORE_START, DATASETS_END, DATASETS_START};
+pub use crate::markers::{
+    kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, DATASETS_END, DATASETS_START,
+};
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
 const TARGETS: &[(&str, f64, f64, f64)] = &[
@@ -587,6 +589,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         );
     }
     let _ = writeln!(md);
+    md.push_str(&build_options_section(previous));
 
     // ---- failures
     let failed: Vec<&Value> = cells(results)
@@ -846,6 +849,15 @@ fn core_section(previous: &str) -> String {
             .to_string()
     });
     format!("## Core (host) benchmarks: `cargo bench -p marginalia-core`\n\n{CORE_START}{body}{CORE_END}\n")
+}
+
+/// What other compiler and optimiser settings would make of the same code:
+/// measured by hand (some need unstable flags), kept as it was.
+fn build_options_section(previous: &str) -> String {
+    let body = kept_between(previous, BUILD_OPTIONS_START, BUILD_OPTIONS_END).unwrap_or_else(|| {
+        "\n_Not measured yet: the shipped wasm rebuilt with other compiler and wasm-opt settings._\n".to_string()
+    });
+    format!("### What other build settings would make of the same code\n\n{BUILD_OPTIONS_START}{body}{BUILD_OPTIONS_END}\n\n")
 }
 
 /// The command-line throughput section (written by the `datasets` binary),
@@ -1141,6 +1153,13 @@ mod tests {
         assert!(core_section("").contains("Not run yet"));
         let open = format!("{CORE_START}\nkept to the end\n");
         assert!(core_section(&open).contains("kept to the end"));
+    }
+
+    #[test]
+    fn keeps_the_build_options_section() {
+        let prev = format!("x\n{BUILD_OPTIONS_START}\n| opt-level s | 580 KB |\n{BUILD_OPTIONS_END}\nrest");
+        assert!(build_options_section(&prev).contains("| opt-level s | 580 KB |"));
+        assert!(build_options_section("").contains("Not measured yet"));
     }
 
     #[test]
