@@ -595,9 +595,28 @@ pub fn App(props: &AppProps) -> Html {
     });
     // Labels whose every item the annotator asked to see listed.
     let show_all = use_state(BTreeSet::<String>::new);
+    // The side panel lists each label's items from the first idle moment
+    // after an article opens (its counts show at once): the article's own
+    // spans are what the annotator waits for, and a long list of items
+    // costs as much to lay out as a screenful of them.
+    let listed_for = use_state(|| 0usize);
+    let article_key = Arc::as_ptr(state.article()) as usize;
+    let listed = *listed_for == article_key;
+    {
+        let listed_for = listed_for.clone();
+        use_effect_with(article_key, move |&key| {
+            let list = IdleWork::start(move |_| {
+                listed_for.set(key);
+                true
+            });
+            move || drop(list)
+        });
+    }
     let groups = {
         let state = state.clone();
-        use_memo((state.revision, (*show_all).clone()), move |(_, show_all)| label_groups(&state.editor, show_all))
+        use_memo((state.revision, (*show_all).clone(), listed), move |(_, show_all, listed)| {
+            label_groups(&state.editor, show_all, *listed)
+        })
     };
     let on_show_all = use_callback(show_all.clone(), |label: String, show_all| {
         let mut labels = (**show_all).clone();
@@ -758,6 +777,7 @@ pub fn App(props: &AppProps) -> Html {
                 <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
                 <SidePanel
                     {groups}
+                    {listed}
                     total={editor.annotations().len()}
                     {selected}
                     onselect={on_select_item}

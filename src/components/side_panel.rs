@@ -24,17 +24,25 @@ pub struct LabelGroup {
 
 /// Groups in schema order, each in document order; empty labels left out.
 /// One pass over the spans, however many labels there are; only the
-/// listed spans' text is copied.
-pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>) -> Vec<LabelGroup> {
+/// listed spans' text is copied. Without `with_items`, only the counts
+/// (and no sorting).
+pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>, with_items: bool) -> Vec<LabelGroup> {
     let schema = editor.schema();
     let mut groups: Vec<LabelGroup> = schema
         .labels
         .iter()
         .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), total: 0, items: Rc::default() })
         .collect();
-    let limits: Vec<usize> =
-        groups.iter().map(|g| if show_all.contains(&g.label) { usize::MAX } else { SHOWN_PER_LABEL }).collect();
-    for s in editor.annotations().in_document_order() {
+    let limit = |label: &str| match (with_items, show_all.contains(label)) {
+        (false, _) => 0,
+        (true, true) => usize::MAX,
+        (true, false) => SHOWN_PER_LABEL,
+    };
+    let limits: Vec<usize> = groups.iter().map(|g| limit(&g.label)).collect();
+    let annotations = editor.annotations();
+    let spans: Vec<&marginalia_core::span::Span> =
+        if with_items { annotations.in_document_order() } else { annotations.iter().collect() };
+    for s in spans {
         if let Some(i) = schema.labels.iter().position(|l| l.name == s.label) {
             let group = &mut groups[i];
             group.total += 1;
@@ -51,6 +59,10 @@ pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>) -> Vec<LabelGr
 pub struct SidePanelProps {
     /// Shared and compared by pointer: rebuilt only when the annotations change.
     pub groups: Rc<Vec<LabelGroup>>,
+    /// Whether the groups list their items yet (see `App`: an article's
+    /// own spans are drawn first, the lists in the next idle moment).
+    #[prop_or(true)]
+    pub listed: bool,
     pub total: usize,
     pub selected: Option<(SpanId, String, String)>,
     pub onselect: Callback<SpanId>,
@@ -162,9 +174,11 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                                 }
                             } }
                         </h3>
-                        <LabelItems items={g.items.clone()} onselect={props.onselect.clone()}
-                            current={selected.filter(|id| g.items.iter().any(|(i, _)| i == id))} />
-                        if shown < n {
+                        if props.listed {
+                            <LabelItems items={g.items.clone()} onselect={props.onselect.clone()}
+                                current={selected.filter(|id| g.items.iter().any(|(i, _)| i == id))} />
+                        }
+                        if props.listed && shown < n {
                             <button type="button" class="mg-button mg-show-all" onclick={show_all}>
                                 { format!("Show all {n} {}", g.label) }
                             </button>
