@@ -1,7 +1,7 @@
 //! Markup written as one string for the browser to parse in one go, where
 //! building it node by node would cost a Yew node and several DOM calls per
-//! element (long stretches of plain paragraphs). Text
-//! in it is escaped: none of an article's text ever becomes an element.
+//! element (long stretches of plain paragraphs). Text in it is escaped:
+//! none of an article's text ever becomes an element.
 
 /// Escapes text for an element's content. A carriage return is written as
 /// a character reference: the HTML parser would turn a literal one into a

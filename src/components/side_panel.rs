@@ -7,7 +7,7 @@ use crate::style_classes;
 use crate::host::use_host;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
-use marginalia_core::span::SpanId;
+use marginalia_core::span::{Span, SpanId};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -40,8 +40,7 @@ pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>, with_items: bo
     };
     let limits: Vec<usize> = groups.iter().map(|g| limit(&g.label)).collect();
     let annotations = editor.annotations();
-    let spans: Vec<&marginalia_core::span::Span> =
-        if with_items { annotations.in_document_order() } else { annotations.iter().collect() };
+    let spans: Vec<&Span> = if with_items { annotations.in_document_order() } else { annotations.iter().collect() };
     for s in spans {
         if let Some(i) = schema.labels.iter().position(|l| l.name == s.label) {
             let group = &mut groups[i];
