@@ -633,6 +633,8 @@ async fn the_side_panel_lists_thirty_per_label_until_asked_for_all() -> Result {
 
     let group = r#"#mg-panel section.mg-group[data-label="PERSON"]"#;
     assert_eq!(b.text_of(&format!("{group} .mg-count")).await?, "36");
+    // The items follow the article's own spans, in the next idle moment.
+    b.wait_until(&format!("return document.querySelectorAll('{group} button.mg-item').length > 0;"), WAIT).await?;
     let listed = b.texts_of(&format!("{group} button.mg-item")).await?;
     assert_eq!(listed.len(), 30, "{listed:?}");
     assert_eq!(listed[0], "<b>Hostile</b>", "an item's markup must stay text");
