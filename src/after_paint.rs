@@ -1,42 +1,113 @@
-//! Runs something once the page has painted its next frame: what the
-//! instance does once it has started (its API, the `ready` event). A hidden
-//! tab paints no frames, so a timer stands in after a short while.
+//! Runs something once an instance's first frame is painted: what the
+//! instance does once it has started (its API, the `ready` event).
+//!
+//! The watch starts when the instance is created, before its first render,
+//! so that it sees the frame that render is painted in. Started from an
+//! effect, it would wait for a second frame whenever Yew runs the effects
+//! after that paint (it yields to the browser after 16 ms of rendering).
+//! A hidden tab paints no frames, so a timer stands in after a short while.
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 /// When no frame comes (a tab opened in the background).
 const NO_FRAME_MS: u32 = 200;
 
 type Job = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
 
-/// Dropping it cancels the job if it has not run: the frame request, the
-/// fallback timer and the timer the frame set are dropped with it.
-pub struct AfterPaint {
-    _frame: AnimationFrame,
-    _fallback: Timeout,
-    _after_frame: Rc<RefCell<Option<Timeout>>>,
+struct Inner {
+    painted: bool,
+    /// The jobs waiting for the paint.
+    jobs: Vec<Job>,
+    /// The timer the frame set (kept here: a timer must not be dropped
+    /// while its own callback runs).
+    after_frame: Option<Timeout>,
 }
 
-/// Runs `job` in the task after the next frame (so the frame is painted
-/// first), or after [`NO_FRAME_MS`] if no frame comes: whichever is first.
-pub fn after_next_paint(job: impl FnOnce() + 'static) -> AfterPaint {
-    let job: Job = Rc::new(RefCell::new(Some(Box::new(job))));
-    let run = |job: &Job| {
-        let job = job.borrow_mut().take();
-        if let Some(job) = job {
-            job();
+/// Whether the instance's first frame is painted, and what waits for it.
+pub struct FirstPaint {
+    inner: Rc<RefCell<Inner>>,
+    _frame: AnimationFrame,
+    _fallback: Timeout,
+}
+
+/// A job given to [`FirstPaint::then`]; dropping it cancels the job if it
+/// has not run.
+pub struct AfterPaint {
+    job: Job,
+    _timer: Option<Timeout>,
+}
+
+impl Drop for AfterPaint {
+    fn drop(&mut self) {
+        self.job.borrow_mut().take();
+    }
+}
+
+fn run(job: &Job) {
+    let job = job.borrow_mut().take();
+    if let Some(job) = job {
+        job();
+    }
+}
+
+/// Marks the paint and runs the jobs that waited for it.
+fn painted(inner: &Weak<RefCell<Inner>>) {
+    let Some(inner) = inner.upgrade() else { return };
+    let jobs = {
+        let mut inner = inner.borrow_mut();
+        if inner.painted {
+            return;
         }
+        inner.painted = true;
+        std::mem::take(&mut inner.jobs)
     };
-    let after_frame = Rc::new(RefCell::new(None));
-    let frame = {
-        let (job, after_frame) = (job.clone(), after_frame.clone());
-        request_animation_frame(move |_| {
-            *after_frame.borrow_mut() = Some(Timeout::new(0, move || run(&job)));
-        })
-    };
-    let fallback = Timeout::new(NO_FRAME_MS, move || run(&job));
-    AfterPaint { _frame: frame, _fallback: fallback, _after_frame: after_frame }
+    for job in &jobs {
+        run(job);
+    }
+}
+
+impl FirstPaint {
+    /// Starts watching for the next frame (the first render's).
+    pub fn start() -> FirstPaint {
+        let inner = Rc::new(RefCell::new(Inner { painted: false, jobs: Vec::new(), after_frame: None }));
+        let frame = {
+            let weak = Rc::downgrade(&inner);
+            request_animation_frame(move |_| {
+                // The task after the frame: it has been painted by then.
+                let after = {
+                    let weak = weak.clone();
+                    Timeout::new(0, move || painted(&weak))
+                };
+                if let Some(inner) = weak.upgrade() {
+                    inner.borrow_mut().after_frame = Some(after);
+                }
+            })
+        };
+        let fallback = {
+            let weak = Rc::downgrade(&inner);
+            Timeout::new(NO_FRAME_MS, move || painted(&weak))
+        };
+        FirstPaint { inner, _frame: frame, _fallback: fallback }
+    }
+
+    /// Runs `job` in the task after the first frame is painted (or after
+    /// [`NO_FRAME_MS`] if no frame comes): at once in a task of its own if
+    /// that has happened already.
+    pub fn then(&self, job: impl FnOnce() + 'static) -> AfterPaint {
+        let job: Job = Rc::new(RefCell::new(Some(Box::new(job))));
+        let mut inner = self.inner.borrow_mut();
+        if inner.painted {
+            let timer = {
+                let job = job.clone();
+                Timeout::new(0, move || run(&job))
+            };
+            AfterPaint { job, _timer: Some(timer) }
+        } else {
+            inner.jobs.push(job.clone());
+            AfterPaint { job, _timer: None }
+        }
+    }
 }

@@ -32,7 +32,6 @@ use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget}
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
-use crate::after_paint;
 use crate::idle::IdleWork;
 use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
@@ -326,13 +325,14 @@ pub fn App(props: &AppProps) -> Html {
             // once is drawn at once (not after the rest of the start-up
             // and a frame of the default article).
             let api = Rc::new(RefCell::new(None::<js_api::JsApi>));
-            let ready = {
-                let api = api.clone();
-                after_paint::after_next_paint(move || {
+            let start = {
+                let (api, state, host) = (api.clone(), state.clone(), host.clone());
+                move || {
                     *api.borrow_mut() = Some(js_api::expose(state.clone(), &host));
                     host.emit(HostEvent::Ready, &event_detail(&state));
-                })
+                }
             };
+            let ready = host.first_paint.then(start);
             move || drop((gestures, viewport, frame, ready, api))
         });
     }

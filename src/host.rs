@@ -7,6 +7,7 @@
 //! element ids (`mg-…` for the first, `mg2-…`, `mg3-…` for the next) and
 //! its own listeners, removed when it is destroyed.
 
+use crate::after_paint::FirstPaint;
 use marginalia_core::embed::EmbedOptions;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -60,6 +61,9 @@ pub struct Host {
     /// The parent frame's origin, when this page is embedded in an iframe
     /// by an allowed origin: events are posted there, and only there.
     pub post_to_parent: Option<String>,
+    /// The instance's first painted frame, watched from before its first
+    /// render (the API and `ready` wait for it).
+    pub first_paint: FirstPaint,
     callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
 }
 
@@ -88,6 +92,7 @@ impl Host {
             id_prefix,
             startup_error,
             post_to_parent,
+            first_paint: FirstPaint::start(),
             callbacks: RefCell::new(Vec::new()),
         })
     }
