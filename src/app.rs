@@ -275,13 +275,16 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // Effects for each opened article are keyed by its allocation (its hash
+    // is computed on first use).
+    let article_key = Arc::as_ptr(state.article()) as usize;
+
     // Tokens are computed on first use; compute them in idle moments once
     // the article shows, a piece at a time, so that neither the first paint
     // nor the first selection waits for them.
     {
         let article = state.article().clone();
-        // Keyed by the article's allocation: its hash is computed on first use.
-        use_effect_with(Arc::as_ptr(&article) as usize, move |_| {
+        use_effect_with(article_key, move |_| {
             let mut progress = TokenizeInSteps::new();
             let warm = IdleWork::start(move |time_left| loop {
                 if article.warm_tokens(&mut progress, TOKEN_WARM_PIECE_BYTES) {
@@ -341,7 +344,7 @@ pub fn App(props: &AppProps) -> Html {
     // the real one once it shows.
     {
         let (state, host) = (state.clone(), host.clone());
-        use_effect_with(Arc::as_ptr(state.article()) as usize, move |_| {
+        use_effect_with(article_key, move |_| {
             let frame = viewport::measure_next_frame(state, host);
             move || drop(frame)
         });
@@ -600,7 +603,6 @@ pub fn App(props: &AppProps) -> Html {
     // spans are what the annotator waits for, and a long list of items
     // costs as much to lay out as a screenful of them.
     let listed_for = use_state(|| 0usize);
-    let article_key = Arc::as_ptr(state.article()) as usize;
     let listed = *listed_for == article_key;
     {
         let listed_for = listed_for.clone();

@@ -6,7 +6,6 @@
 use crate::view_model::clip;
 use marginalia_core::span::SpanId;
 use std::rc::Rc;
-use web_sys::Element;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,25 +20,19 @@ pub struct LabelItemsProps {
 
 #[component]
 pub fn LabelItems(props: &LabelItemsProps) -> Html {
-    // One listener for the list: an item names its span in `data-span`.
-    let onclick = {
-        let onselect = props.onselect.clone();
-        Callback::from(move |e: MouseEvent| {
-            let item = e.target_dyn_into::<Element>().and_then(|t| t.closest("button.mg-item[data-span]").ok().flatten());
-            if let Some(id) = item.and_then(|b| b.get_attribute("data-span")).and_then(|n| n.parse().ok()) {
-                onselect.emit(SpanId(id));
-            }
-        })
-    };
     html! {
-        <ul {onclick}>
-            { for props.items.iter().map(|(id, quote)| html! {
-                <li key={id.0}>
-                    <button type="button" class="mg-item" data-span={id.0.to_string()}
-                        aria-current={(props.current == Some(*id)).then_some("true")}>
-                        { clip(quote) }
-                    </button>
-                </li>
+        <ul>
+            { for props.items.iter().map(|(id, quote)| {
+                let id = *id;
+                html! {
+                    <li key={id.0}>
+                        <button type="button" class="mg-item" data-span={id.0.to_string()}
+                            aria-current={(props.current == Some(id)).then_some("true")}
+                            onclick={props.onselect.reform(move |_: MouseEvent| id)}>
+                            { clip(quote) }
+                        </button>
+                    </li>
+                }
             }) }
         </ul>
     }

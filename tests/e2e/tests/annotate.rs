@@ -611,7 +611,7 @@ async fn the_side_panel_groups_counts_and_brings_a_span_into_view() -> Result {
 
 /// A label with many spans lists its first 30 until the annotator asks for
 /// all; the list stays whole as spans are added, an item far down selects
-/// its span, and an item's text stays text (the lists are markup).
+/// its span, and markup in an item's quote stays text.
 #[tokio::test]
 async fn the_side_panel_lists_thirty_per_label_until_asked_for_all() -> Result {
     let b = open_app().await?;
