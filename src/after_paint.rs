@@ -72,7 +72,11 @@ fn painted(inner: &Weak<RefCell<Inner>>) {
 impl FirstPaint {
     /// Starts watching for the next frame (the first render's).
     pub fn start() -> FirstPaint {
-        let inner = Rc::new(RefCell::new(Inner { painted: false, jobs: Vec::new(), after_frame: None }));
+        let inner = Rc::new(RefCell::new(Inner {
+            painted: false,
+            jobs: Vec::new(),
+            after_frame: None,
+        }));
         let frame = {
             let weak = Rc::downgrade(&inner);
             request_animation_frame(move |_| {
@@ -90,7 +94,11 @@ impl FirstPaint {
             let weak = Rc::downgrade(&inner);
             Timeout::new(NO_FRAME_MS, move || painted(&weak))
         };
-        FirstPaint { inner, _frame: frame, _fallback: fallback }
+        FirstPaint {
+            inner,
+            _frame: frame,
+            _fallback: fallback,
+        }
     }
 
     /// Runs `job` in the task after the first frame is painted (or after
@@ -104,7 +112,10 @@ impl FirstPaint {
                 let job = job.clone();
                 Timeout::new(0, move || run(&job))
             };
-            AfterPaint { job, _timer: Some(timer) }
+            AfterPaint {
+                job,
+                _timer: Some(timer),
+            }
         } else {
             inner.jobs.push(job.clone());
             AfterPaint { job, _timer: None }

@@ -25,7 +25,13 @@ pub fn SuggestionPanel(props: &SuggestionPanelProps) -> Html {
     labels.sort_unstable();
     labels.dedup();
     let of_label = |label: &str| -> Vec<usize> {
-        props.suggestions.iter().enumerate().filter(|(_, s)| s.label == label).map(|(i, _)| i).collect()
+        props
+            .suggestions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.label == label)
+            .map(|(i, _)| i)
+            .collect()
     };
     html! {
         <section class="mg-suggestions" aria-labelledby={host.id("suggestions-title")}>

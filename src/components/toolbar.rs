@@ -35,7 +35,13 @@ pub struct ToolbarProps {
 /// A visually hidden file input behind a real button, so the control is a
 /// named button in the tab order and the input still takes files
 /// (`multiple`: several at once).
-fn file_picker(id: String, label: &'static str, accept: &'static str, multiple: bool, on: Callback<Vec<File>>) -> Html {
+fn file_picker(
+    id: String,
+    label: &'static str,
+    accept: &'static str,
+    multiple: bool,
+    on: Callback<Vec<File>>,
+) -> Html {
     let input = NodeRef::default();
     let onclick = {
         let input = input.clone();
@@ -75,7 +81,10 @@ fn model_control(on: &Callback<f64>, host: &crate::host::Host) -> Html {
     let onclick = {
         let (on, input) = (on.clone(), input.clone());
         Callback::from(move |_: MouseEvent| {
-            let min = input.cast::<HtmlInputElement>().and_then(|i| i.value().parse::<f64>().ok()).unwrap_or(0.5);
+            let min = input
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().parse::<f64>().ok())
+                .unwrap_or(0.5);
             on.emit(min.clamp(0.0, 1.0));
         })
     };
@@ -94,7 +103,11 @@ fn export_control(on: &Callback<Format>, host: &crate::host::Host) -> Html {
     let select = NodeRef::default();
     let chosen = {
         let select = select.clone();
-        move || select.cast::<HtmlSelectElement>().and_then(|s| Format::from_name(&s.value()))
+        move || {
+            select
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| Format::from_name(&s.value()))
+        }
     };
     let onclick = {
         let (on, chosen) = (on.clone(), chosen.clone());

@@ -6,8 +6,18 @@
 //! functions sort a permutation of indices with a `dyn` comparison (one
 //! copy for the whole program) and then apply it, which costs an index per
 //! element and keeps the standard sort's stability and O(n log n).
+//!
+//! `collect()` into a `BTreeSet` or `BTreeMap` sorts a buffer first, with
+//! yet another copy of the sort per element type; `set_of` and `map_of`
+//! insert one by one instead.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Sorts `v` stably in its natural order, like `v.sort()`.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
 
 /// Sorts `v` stably by `compare`, like `v.sort_by(compare)`.
 pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -21,6 +31,21 @@ pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
 /// Sorts `v` stably by `key`, like `v.sort_by_key(key)`.
 pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+/// The items as a set, like `collect::<BTreeSet<_>>()`.
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// The pairs as a map (a later key replaces an earlier one), like
+/// `collect::<BTreeMap<_, _>>()`.
+pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(pairs);
+    map
 }
 
 /// The indices `0..n` in the order `compare` sorts them (stable).
@@ -62,6 +87,18 @@ mod tests {
             let mut std = v.clone();
             std.sort_by_key(|x| x.0);
             prop_assert_eq!(ours, std);
+        }
+
+        #[test]
+        fn sort_and_collections_match_the_standard_library(v in prop::collection::vec((0u8..6, any::<u16>()), 0..200)) {
+            let mut ours = v.clone();
+            sort(&mut ours);
+            let mut std = v.clone();
+            std.sort();
+            prop_assert_eq!(ours, std);
+            prop_assert_eq!(set_of(v.iter().copied()), v.iter().copied().collect::<BTreeSet<_>>());
+            // Keys repeat, so the last value for a key must win, as with collect.
+            prop_assert_eq!(map_of(v.iter().copied()), v.iter().copied().collect::<BTreeMap<_, _>>());
         }
 
         #[test]

@@ -133,11 +133,12 @@ impl TokenizeInSteps {
             let end = piece_end(text, self.byte, bytes);
             let piece = &text[self.byte..end];
             let offset = self.chars;
-            self.tokens.extend(tokenize(piece).into_iter().map(|t| Token {
-                start: t.start + offset,
-                end: t.end + offset,
-                ws: t.ws,
-            }));
+            self.tokens
+                .extend(tokenize(piece).into_iter().map(|t| Token {
+                    start: t.start + offset,
+                    end: t.end + offset,
+                    ws: t.ws,
+                }));
             self.chars += piece.chars().count();
             self.byte = end;
         }
@@ -155,7 +156,9 @@ fn piece_end(text: &str, from: usize, at_least: usize) -> usize {
     let mut search = from + at_least.max(1);
     while search < text.len() {
         // '\n' is ASCII, so it is never inside a multi-byte character.
-        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else { break };
+        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
         let cut = search + i + 1;
         match text[cut..].chars().next() {
             Some(c) if c.is_alphanumeric() => return cut,
@@ -1692,7 +1695,14 @@ mod tests {
     fn a_prepend_character_keeps_its_trailing_space() {
         // U+0600 ARABIC NUMBER SIGN prepends to what follows, even a space.
         let tokens = tokenize("\u{600} ");
-        assert_eq!(tokens, vec![Token { start: 0, end: 2, ws: false }]);
+        assert_eq!(
+            tokens,
+            vec![Token {
+                start: 0,
+                end: 2,
+                ws: false
+            }]
+        );
     }
 
     #[test]
