@@ -724,6 +724,7 @@ fn twiggy_top(prof_dist: &Path) -> Value {
         return Value::Null;
     };
     let mut by_crate: std::collections::HashMap<String, u64> = Default::default();
+    let mut by_module: std::collections::HashMap<String, u64> = Default::default();
     let mut total = 0u64;
     for item in items.as_array().into_iter().flatten() {
         let name = item["name"].as_str().unwrap_or("");
@@ -735,11 +736,17 @@ fn twiggy_top(prof_dist: &Path) -> Value {
         }
         total += size;
         *by_crate.entry(report::crate_of(name)).or_default() += size;
+        if let Some(module) = report::own_module_of(name) {
+            *by_module.entry(module).or_default() += size;
+        }
     }
+    let mut modules: Vec<(String, u64)> = by_module.into_iter().collect();
+    modules.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
     let mut v: Vec<(String, u64)> = by_crate.into_iter().collect();
     v.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
     json!({
         "total_bytes": total,
         "by_crate": v.into_iter().take(20).map(|(c, b)| json!({ "crate": c, "bytes": b })).collect::<Vec<_>>(),
+        "by_own_module": modules.into_iter().take(25).map(|(m, b)| json!({ "module": m, "bytes": b })).collect::<Vec<_>>(),
     })
 }

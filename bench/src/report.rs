@@ -777,6 +777,26 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             }
             let _ = writeln!(md);
         }
+        if let Some(modules) = p["twiggy"]["by_own_module"].as_array() {
+            let total = p["twiggy"]["total_bytes"].as_f64().unwrap_or(0.0);
+            let _ = writeln!(
+                md,
+                "Marginalia's own code by module (the same build; the library code generic over our types, \
+                 such as serde's and the standard collections', counts for its library above):\n"
+            );
+            let _ = writeln!(md, "| module | KB | share |\n|---|---|---|");
+            for m in modules {
+                let b = m["bytes"].as_f64().unwrap_or(0.0);
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {} | {:.1} % |",
+                    m["module"].as_str().unwrap_or(""),
+                    kb(b),
+                    100.0 * b / total.max(1.0)
+                );
+            }
+            let _ = writeln!(md);
+        }
     }
 
     md.push_str(HOW);
@@ -1043,6 +1063,28 @@ pub fn crate_of(name: &str) -> String {
     }
 }
 
+/// The module of Marginalia's own crates an item belongs to
+/// (`marginalia_core::formats`), or `None` for any other crate's item.
+/// Generic library code instantiated for our types counts for the library.
+pub fn own_module_of(name: &str) -> Option<String> {
+    let krate = crate_of(name);
+    if !krate.starts_with("marginalia_") {
+        return None;
+    }
+    let from = name.find(&krate)?;
+    let mut parts: Vec<&str> = name[from..].split("::").collect();
+    // Legacy symbol names end in the hash (`h` and 16 hex digits).
+    if parts.last().is_some_and(|h| h.len() == 17 && h.starts_with('h')) {
+        parts.pop();
+    }
+    // One path segment after the crate: an item at the crate root.
+    if parts.len() < 3 {
+        return Some(format!("{krate} (root)"));
+    }
+    let module = parts[1].split(['<', ' ', '>', '(', '{']).next().unwrap_or("");
+    Some(format!("{krate}::{module}"))
+}
+
 /// The top functions of a V8 CPU profile by self time (and by total time),
 /// idle time left out (it is reported apart).
 pub fn profile_top(profile: &Value, n: usize) -> Value {
@@ -1261,6 +1303,16 @@ mod tests {
             crate_of("data segment \".rodata\""),
             "data (strings, tables)"
         );
+        assert_eq!(
+            own_module_of("<marginalia_core::formats::Format as core::fmt::Display>::fmt::h0123456789abcdef").as_deref(),
+            Some("marginalia_core::formats")
+        );
+        assert_eq!(
+            own_module_of("marginalia_web::app::App::run::{{closure}}::h0123456789abcdef").as_deref(),
+            Some("marginalia_web::app")
+        );
+        assert_eq!(own_module_of("marginalia_web::main::h0123456789abcdef").as_deref(), Some("marginalia_web (root)"));
+        assert_eq!(own_module_of("core::slice::sort::stable::drift::sort::h0123456789abcdef"), None);
         assert_eq!(
             crate_of("__wbg_set_nodeValue_7e92"),
             "wasm-bindgen glue, imports, exports"
