@@ -63,7 +63,7 @@ fn is_ours(host: &Host, target: Option<&Element>) -> bool {
     match target {
         Some(t) => {
             host.element.contains(Some(t))
-                || (host.standalone && !t.closest(".mg-app").ok().flatten().is_some())
+                || (host.standalone && t.closest(".mg-app").ok().flatten().is_none())
         }
         None => host.standalone,
     }

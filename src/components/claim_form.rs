@@ -153,7 +153,7 @@ pub fn attribute_field(
                 let on = on.clone();
                 Callback::from(move |e: Event| {
                     let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-                    on.emit((name.clone(), (!v.is_empty()).then(|| Value::String(v))));
+                    on.emit((name.clone(), (!v.is_empty()).then_some(Value::String(v))));
                 })
             };
             html! {
@@ -181,7 +181,7 @@ pub fn attribute_field(
                     let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
                     on.emit((
                         name.clone(),
-                        (!v.trim().is_empty()).then(|| Value::String(v)),
+                        (!v.trim().is_empty()).then_some(Value::String(v)),
                     ));
                 })
             };

@@ -257,7 +257,7 @@ impl Context<'_> {
 
         let unique = exact.len() == 1
             && self
-                .exact_occurrences(&self.old_text, &selector.exact, 2)
+                .exact_occurrences(self.old_text, &selector.exact, 2)
                 .len()
                 == 1;
         let mut raw = exact;

@@ -352,7 +352,7 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
         .await?;
     b.wait_for_gone("#mg-panel section.mg-claim-form").await?;
     let (tags_related, _) = related(&b).await?;
-    assert_eq!(tags_related, [claim.clone()], "Mills's claim");
+    assert_eq!(tags_related, std::slice::from_ref(&claim), "Mills's claim");
     // So does the unrelated Kremlin: nothing.
     click_in_view(
         &b,

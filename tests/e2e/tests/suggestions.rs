@@ -30,7 +30,7 @@ fn token_occurrences(record: &Value, needle: &str) -> Vec<(u64, u64)> {
 }
 
 async fn open_suggestions(b: &marginalia_e2e::Browser) -> Result<usize> {
-    Ok(b.count("#mg-article .mg-suggestion-tag").await?)
+    b.count("#mg-article .mg-suggestion-tag").await
 }
 
 #[tokio::test]
