@@ -27,6 +27,7 @@ mod model_suggest;
 mod mount;
 mod page_config;
 mod panic_report;
+mod percent;
 mod reanchoring;
 mod remote_save;
 mod save_param;

@@ -3,6 +3,7 @@
 //! the annotator, with the spans they should look at listed for review —
 //! a span is never silently attached to different words.
 
+use crate::percent::percent;
 use marginalia_core::anchor::{reanchor, Doubt, Outcome};
 use marginalia_core::article::{sha256_hex, Article};
 use marginalia_core::label_schema::LabelSchema;
@@ -24,10 +25,6 @@ pub struct ReviewItem {
 pub struct AnchorReview {
     pub summary: String,
     pub items: Vec<ReviewItem>,
-}
-
-fn percent(confidence: f64) -> String {
-    format!("{:.0} %", confidence * 100.0)
 }
 
 /// Re-anchors `record` onto `article` and loads the result against `schema`.

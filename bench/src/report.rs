@@ -1074,14 +1074,20 @@ pub fn own_module_of(name: &str) -> Option<String> {
     let from = name.find(&krate)?;
     let mut parts: Vec<&str> = name[from..].split("::").collect();
     // Legacy symbol names end in the hash (`h` and 16 hex digits).
-    if parts.last().is_some_and(|h| h.len() == 17 && h.starts_with('h')) {
+    if parts
+        .last()
+        .is_some_and(|h| h.len() == 17 && h.starts_with('h'))
+    {
         parts.pop();
     }
     // One path segment after the crate: an item at the crate root.
     if parts.len() < 3 {
         return Some(format!("{krate} (root)"));
     }
-    let module = parts[1].split(['<', ' ', '>', '(', '{']).next().unwrap_or("");
+    let module = parts[1]
+        .split(['<', ' ', '>', '(', '{'])
+        .next()
+        .unwrap_or("");
     Some(format!("{krate}::{module}"))
 }
 
@@ -1304,15 +1310,25 @@ mod tests {
             "data (strings, tables)"
         );
         assert_eq!(
-            own_module_of("<marginalia_core::formats::Format as core::fmt::Display>::fmt::h0123456789abcdef").as_deref(),
+            own_module_of(
+                "<marginalia_core::formats::Format as core::fmt::Display>::fmt::h0123456789abcdef"
+            )
+            .as_deref(),
             Some("marginalia_core::formats")
         );
         assert_eq!(
-            own_module_of("marginalia_web::app::App::run::{{closure}}::h0123456789abcdef").as_deref(),
+            own_module_of("marginalia_web::app::App::run::{{closure}}::h0123456789abcdef")
+                .as_deref(),
             Some("marginalia_web::app")
         );
-        assert_eq!(own_module_of("marginalia_web::main::h0123456789abcdef").as_deref(), Some("marginalia_web (root)"));
-        assert_eq!(own_module_of("core::slice::sort::stable::drift::sort::h0123456789abcdef"), None);
+        assert_eq!(
+            own_module_of("marginalia_web::main::h0123456789abcdef").as_deref(),
+            Some("marginalia_web (root)")
+        );
+        assert_eq!(
+            own_module_of("core::slice::sort::stable::drift::sort::h0123456789abcdef"),
+            None
+        );
         assert_eq!(
             crate_of("__wbg_set_nodeValue_7e92"),
             "wasm-bindgen glue, imports, exports"

@@ -36,7 +36,7 @@ fn kind_text(kind: &ItemKind) -> String {
 }
 
 fn percent(x: Option<f64>) -> String {
-    x.map_or("–".into(), |v| format!("{:.0} %", v * 100.0))
+    x.map_or("–".into(), crate::percent::percent)
 }
 
 #[component]
