@@ -81,9 +81,13 @@ fn model_control(on: &Callback<f64>, host: &crate::host::Host) -> Html {
     let onclick = {
         let (on, input) = (on.clone(), input.clone());
         Callback::from(move |_: MouseEvent| {
+            // The browser's own number parsing (NaN when empty or invalid):
+            // `str::parse::<f64>` would add the standard float parser and
+            // its tables (some 15 KB of wasm) for this one field.
             let min = input
                 .cast::<HtmlInputElement>()
-                .and_then(|i| i.value().parse::<f64>().ok())
+                .map(|i| i.value_as_number())
+                .filter(|v| v.is_finite())
                 .unwrap_or(0.5);
             on.emit(min.clamp(0.0, 1.0));
         })
