@@ -22,7 +22,7 @@ pub fn SuggestionPanel(props: &SuggestionPanelProps) -> Html {
     let host = use_host();
     let all: Vec<usize> = (0..props.suggestions.len()).collect();
     let mut labels: Vec<&str> = props.suggestions.iter().map(|s| s.label.as_str()).collect();
-    labels.sort_unstable();
+    marginalia_core::sorting::sort(&mut labels);
     labels.dedup();
     let of_label = |label: &str| -> Vec<usize> {
         props

@@ -811,10 +811,19 @@ impl Rules {
         // `_filter_special_spans`: longest first, then leftmost. A span is
         // kept if neither its first nor its last token was covered by any
         // span looked at before it, kept or not (spaCy marks both).
-        found.sort_unstable_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+        // Sorted as (MAX - length, start) pairs, with the same sort instance
+        // as `kept` below (each sort costs the bundle a few KB).
+        let mut by_length: Vec<(usize, usize)> = found
+            .iter()
+            .map(|&(s, e)| (usize::MAX - (e - s), s))
+            .collect();
+        by_length.sort_unstable();
         let mut seen = vec![false; spans.len()];
         let mut kept = Vec::new();
-        for &(s, e) in &found {
+        for (s, e) in by_length
+            .into_iter()
+            .map(|(rest, s)| (s, s + (usize::MAX - rest)))
+        {
             if !seen[s] && !seen[e - 1] {
                 kept.push((s, e));
             }
