@@ -419,7 +419,10 @@ fn parse_spec(spec: &Value) -> Result<TokenSpec, String> {
     let mut tests = Vec::new();
     let mut op = Op::One;
     for (key, value) in obj {
-        let attr = key.to_uppercase();
+        // Attribute names are ASCII (spaCy upper-cases them with Python's
+        // str.upper()); full Unicode upper-casing would add its tables to the
+        // bundle for no valid key.
+        let attr = key.to_ascii_uppercase();
         let string_value = || {
             match value {
             Value::String(s) => Ok(s.clone()),
