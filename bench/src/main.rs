@@ -18,7 +18,8 @@
 //! - `--no-write`: leave BENCHMARKS.md alone (the JSON is still written);
 //! - `--no-profile`: skip the profile run (by default, one extra Marginalia
 //!   run at the largest size, of a build that keeps the wasm function names,
-//!   under the V8 sampling profiler, plus a by-crate size breakdown of the wasm);
+//!   under the V8 sampling profiler, plus a size breakdown of the wasm by
+//!   crate and by Marginalia's own modules);
 //! - `--report-only`: measure nothing, rewrite BENCHMARKS.md from
 //!   `target/bench-results.json` (add `--profile` to redo just the profile);
 //! - `--inspect PAGE`: debugging, open one page (e.g. `marginalia.html?size=2k`),
