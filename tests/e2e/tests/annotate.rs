@@ -534,6 +534,14 @@ async fn the_side_panel_groups_counts_and_brings_a_span_into_view() -> Result {
         2,
         "labels without spans must not be listed"
     );
+    // The items are listed from the first idle moment after the article
+    // opened, which a loaded machine may not have had yet (the counts
+    // above show at once).
+    b.wait_until(
+        r#"return document.querySelectorAll('#mg-panel section.mg-group[data-label="PERSON"] button.mg-item').length === 2;"#,
+        WAIT,
+    )
+    .await?;
     assert_eq!(
         b.texts_of(r#"#mg-panel section.mg-group[data-label="PERSON"] button.mg-item"#)
             .await?,
