@@ -18,8 +18,7 @@ pub struct Adjudication {
 
 impl PartialEq for Adjudication {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(self.gold.review(), other.gold.review())
-            && self.gold.decisions() == other.gold.decisions()
+        Arc::ptr_eq(self.gold.review(), other.gold.review()) && self.gold.decisions() == other.gold.decisions()
     }
 }
 
@@ -31,35 +30,19 @@ fn stem(name: &str) -> String {
 
 /// Opens `files` (name, contents) as one review; the items every annotator
 /// agrees on are accepted at once, so the reviewer sees what differs.
-pub fn start_review(
-    files: &[(String, String)],
-    schema: &LabelSchema,
-    reviewer: &str,
-) -> Result<Adjudication, String> {
+pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str) -> Result<Adjudication, String> {
     let mut saves = Vec::new();
     for (name, text) in files {
         let records = read_records(text, schema).map_err(|e| format!("“{name}”: {e}"))?;
         for record in records {
-            saves.push(Save {
-                record,
-                fallback_name: stem(name),
-            });
+            saves.push(Save { record, fallback_name: stem(name) });
         }
     }
     let review = Arc::new(Review::new(saves, schema).map_err(|e| e.to_string())?);
-    let reference = review
-        .annotators()
-        .first()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    let mut gold = Gold::new(review.clone(), Start::Empty, vec![reviewer.to_string()])
-        .map_err(|e| e.to_string())?;
+    let reference = review.annotators().first().map(|a| a.to_string()).unwrap_or_default();
+    let mut gold = Gold::new(review.clone(), Start::Empty, vec![reviewer.to_string()]).map_err(|e| e.to_string())?;
     for item in review.items().iter().filter(|i| i.kind == ItemKind::Agree) {
-        gold.apply(Decision::Accept {
-            item: item.id,
-            annotator: reference.clone(),
-        })
-        .map_err(|e| e.to_string())?;
+        gold.apply(Decision::Accept { item: item.id, annotator: reference.clone() }).map_err(|e| e.to_string())?;
     }
     Ok(Adjudication { gold })
 }
@@ -67,7 +50,5 @@ pub fn start_review(
 /// The gold now, as a record the editor shows (and saves).
 pub fn gold_record(gold: &Gold, info: &SaveInfo) -> Result<LoadedRecord, String> {
     let schema = gold.review().schema().clone();
-    gold.record(info)
-        .load(&schema)
-        .map_err(|e| format!("the gold version does not load: {e}"))
+    gold.record(info).load(&schema).map_err(|e| format!("the gold version does not load: {e}"))
 }

@@ -72,11 +72,7 @@ fn painted(inner: &Weak<RefCell<Inner>>) {
 impl FirstPaint {
     /// Starts watching for the next frame (the first render's).
     pub fn start() -> FirstPaint {
-        let inner = Rc::new(RefCell::new(Inner {
-            painted: false,
-            jobs: Vec::new(),
-            after_frame: None,
-        }));
+        let inner = Rc::new(RefCell::new(Inner { painted: false, jobs: Vec::new(), after_frame: None }));
         let frame = {
             let weak = Rc::downgrade(&inner);
             request_animation_frame(move |_| {
@@ -94,11 +90,7 @@ impl FirstPaint {
             let weak = Rc::downgrade(&inner);
             Timeout::new(NO_FRAME_MS, move || painted(&weak))
         };
-        FirstPaint {
-            inner,
-            _frame: frame,
-            _fallback: fallback,
-        }
+        FirstPaint { inner, _frame: frame, _fallback: fallback }
     }
 
     /// Runs `job` in the task after the first frame is painted (or after
@@ -112,10 +104,7 @@ impl FirstPaint {
                 let job = job.clone();
                 Timeout::new(0, move || run(&job))
             };
-            AfterPaint {
-                job,
-                _timer: Some(timer),
-            }
+            AfterPaint { job, _timer: Some(timer) }
         } else {
             inner.jobs.push(job.clone());
             AfterPaint { job, _timer: None }

@@ -2,57 +2,53 @@
 //! actions, and runs the side effects a change calls for (persisting,
 //! scrolling, downloading, reading files).
 
-use crate::adjudication_view::start_review;
-use crate::article_input::article_from;
-use crate::components::adjudication_panel::AdjudicationPanel;
 use crate::components::article_view::ArticleView;
 use crate::components::chooser::{chooser_items, ChooserMenu};
 use crate::components::claim_form::{claim_data, AttributeField, ClaimForm};
 use crate::components::document_form::DocumentForm;
-use crate::components::find_box::FindBox;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
+use crate::adjudication_view::start_review;
+use marginalia_core::adjudication::{Decision, EditedSpan};
+use crate::components::adjudication_panel::AdjudicationPanel;
+use crate::components::find_box::FindBox;
 use crate::components::review_panel::ReviewPanel;
-use crate::components::save_conflict::SaveConflict;
-use crate::components::side_panel::{label_groups, SidePanel};
-use crate::components::status_bar::StatusBar;
 use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
-use crate::components::toolbar::Toolbar;
-use crate::file_open::{annotations_for, open_bytes, open_pasted};
-use crate::gestures;
-use crate::host::{Host, HostEvent, HostRef};
-use crate::idle::IdleWork;
+use crate::components::save_conflict::SaveConflict;
 use crate::reanchoring::reanchor_onto;
-use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget};
-use crate::{
-    bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save,
-    save_param, storage, viewport,
-};
-use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
-use marginalia_core::adjudication::{Decision, EditedSpan};
-use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
-use marginalia_core::editor::Editor;
-use marginalia_core::formats::Format;
-use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::patterns::PatternSet;
-use marginalia_core::record::{Record, SaveInfo};
-use marginalia_core::snap::Precision;
-use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
-use marginalia_core::tokenize::TokenizeInSteps;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
+use crate::components::side_panel::{label_groups, SidePanel};
+use crate::components::status_bar::StatusBar;
+use crate::components::toolbar::Toolbar;
+use crate::article_input::article_from;
+use crate::file_open::{annotations_for, open_bytes, open_pasted};
+use crate::host::{Host, HostEvent, HostRef};
+use crate::gestures;
+use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget};
+use marginalia_core::formats::Format;
+use marginalia_core::patterns::PatternSet;
+use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use crate::idle::IdleWork;
+use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
+use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
+use marginalia_core::editor::Editor;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{Record, SaveInfo};
+use marginalia_core::snap::Precision;
+use marginalia_core::tokenize::TokenizeInSteps;
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DragEvent, File, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 const DEFAULT_ID: &str = "mali-russia-wagner";
-const DEFAULT_TITLE: &str =
-    "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
+const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
 const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.txt");
 
 /// The first state of an instance: the article its host gives (with the
@@ -63,9 +59,7 @@ fn init_state(host: &Host) -> AppState {
     let options = &host.options;
     let mut problems: Vec<String> = host.startup_error.iter().cloned().collect();
     let schema = match &options.schema {
-        Some(value) => LabelSchema::from_json(&value.to_string())
-            .map_err(|e| problems.push(format!("The label schema given was not used: {e}")))
-            .ok(),
+        Some(value) => LabelSchema::from_json(&value.to_string()).map_err(|e| problems.push(format!("The label schema given was not used: {e}"))).ok(),
         None if host.standalone => storage::load_schema(),
         None => None,
     };
@@ -79,15 +73,11 @@ fn init_state(host: &Host) -> AppState {
     if let Some(input) = &options.article {
         match article_from(input) {
             Ok(article) => {
-                let stored = storage::load_work(&article.id, article.sha256())
-                    .and_then(|r| r.load(&schema).ok())
-                    .filter(|l| !l.spans.is_empty());
+                let stored = storage::load_work(&article.id, article.sha256()).and_then(|r| r.load(&schema).ok()).filter(|l| !l.spans.is_empty());
                 let mut review = None;
                 let given = match (&stored, &options.annotations) {
                     (None, Some(value)) => annotations_for(&value.to_string(), &article, &schema)
-                        .map_err(|e| {
-                            problems.push(format!("The annotations given were not used: {e}"))
-                        })
+                        .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
                         .ok()
                         .map(|(loaded, r)| {
                             review = r;
@@ -103,11 +93,7 @@ fn init_state(host: &Host) -> AppState {
                 }
                 let mut s = AppState::new(editor, info(None));
                 if let Some(review) = review {
-                    s.notice = Some(Notice {
-                        kind: NoticeKind::Info,
-                        text: review.summary.clone(),
-                        offer: None,
-                    });
+                    s.notice = Some(Notice { kind: NoticeKind::Info, text: review.summary.clone(), offer: None });
                     s.review = (!review.items.is_empty()).then(|| std::rc::Rc::new(review));
                 }
                 state = Some(s);
@@ -127,17 +113,12 @@ fn init_state(host: &Host) -> AppState {
         }
     }
     let mut state = state.unwrap_or_else(|| {
-        let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT)
-            .expect("the default article is valid");
+        let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
         AppState::new(Editor::new(Arc::new(article), schema), info(None))
     });
     state.read_only = options.read_only;
     if !problems.is_empty() {
-        state.notice = Some(Notice {
-            kind: NoticeKind::Error,
-            text: problems.join(" "),
-            offer: None,
-        });
+        state.notice = Some(Notice { kind: NoticeKind::Error, text: problems.join(" "), offer: None });
     }
     state
 }
@@ -169,9 +150,7 @@ pub(crate) fn persist_before_switch(state: &AppState) {
     let editor = &state.editor;
     let annotations = editor.annotations();
     let untouched = !editor.history().can_undo() && !editor.history().can_redo();
-    let empty = annotations.is_empty()
-        && annotations.document_labels().is_empty()
-        && annotations.status().is_none();
+    let empty = annotations.is_empty() && annotations.document_labels().is_empty() && annotations.status().is_none();
     if !(untouched && empty) {
         let _ = persist(state);
     }
@@ -182,48 +161,26 @@ pub(crate) fn persist_before_switch(state: &AppState) {
 /// text) is re-anchored onto it, with a review.
 pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
-        Action::OpenArticle {
-            article,
-            restored: None,
-            announce,
-        } => {
+        Action::OpenArticle { article, restored: None, announce } => {
             let restored = storage::load_work(&article.id, article.sha256())
                 .and_then(|r| r.load(schema).ok())
                 .map(|loaded| loaded.snapshot())
                 .filter(|s| !s.spans.is_empty());
             if restored.is_none() {
                 let earlier = storage::load_latest(&article.id).filter(|r| !r.spans.is_empty());
-                if let Some(Ok((loaded, review))) =
-                    earlier.map(|r| reanchor_onto(&r, &article, schema))
-                {
-                    return Action::ApplyReanchored {
-                        loaded: Rc::new(loaded),
-                        review: Rc::new(review),
-                        open: true,
-                    };
+                if let Some(Ok((loaded, review))) = earlier.map(|r| reanchor_onto(&r, &article, schema)) {
+                    return Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true };
                 }
             }
-            let announce = if restored.is_some() {
-                Announce::StoredWork
-            } else {
-                announce
-            };
-            Action::OpenArticle {
-                article,
-                restored,
-                announce,
-            }
+            let announce = if restored.is_some() { Announce::StoredWork } else { announce };
+            Action::OpenArticle { article, restored, announce }
         }
         other => other,
     }
 }
 
 fn error(text: String) -> Action {
-    Action::Notify(Notice {
-        kind: NoticeKind::Error,
-        text,
-        offer: None,
-    })
+    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
 }
 
 #[derive(Properties, PartialEq)]
@@ -235,8 +192,7 @@ pub struct AppProps {
 /// tokens (they can be rebuilt from the text, and events fire often).
 fn event_detail(state: &AppState) -> JsValue {
     let record = Record::from_editor(&state.editor, &state.save_info, false);
-    js_sys::JSON::parse(&serde_json::to_string(&record).unwrap_or_default())
-        .unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&serde_json::to_string(&record).unwrap_or_default()).unwrap_or(JsValue::NULL)
 }
 
 #[component]
@@ -263,9 +219,7 @@ pub fn App(props: &AppProps) -> Html {
         let id = state.article().id.clone();
         use_memo((), move |_| id)
     };
-    let endpoint = (*save_endpoint)
-        .clone()
-        .filter(|_| state.article().id == *endpoint_doc);
+    let endpoint = (*save_endpoint).clone().filter(|_| state.article().id == *endpoint_doc);
     let remote = remote_save::use_remote_save(&state, endpoint, on_remote_saved);
 
     // Keep the work in this browser: a moment after each change (a burst of
@@ -292,16 +246,11 @@ pub fn App(props: &AppProps) -> Html {
     // Errors shown in the page are reported to the host too.
     {
         let host = host.clone();
-        let error = state
-            .notice
-            .as_ref()
-            .filter(|n| n.kind == NoticeKind::Error)
-            .map(|n| n.text.clone());
+        let error = state.notice.as_ref().filter(|n| n.kind == NoticeKind::Error).map(|n| n.text.clone());
         use_effect_with(error, move |error| {
             if let Some(message) = error {
                 let detail = js_sys::Object::new();
-                let _ =
-                    js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
+                let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
                 host.emit(HostEvent::Error, &detail);
             }
         });
@@ -363,9 +312,7 @@ pub fn App(props: &AppProps) -> Html {
     {
         let state = state.clone();
         let host = host.clone();
-        use_effect_with(state.scroll_seq, move |_| {
-            scroll_into_view(&host, state.scroll_to)
-        });
+        use_effect_with(state.scroll_seq, move |_| scroll_into_view(&host, state.scroll_to));
     }
 
     // Mouse, focus and keyboard gestures, for the app's lifetime.
@@ -406,38 +353,21 @@ pub fn App(props: &AppProps) -> Html {
     let dispatch = state.dispatcher();
     // Callbacks that only dispatch are made once: a fresh closure on every
     // render would make the components they go to render again too.
-    let on_find = use_callback(dispatch.clone(), |(query, forward), d| {
-        d.dispatch(Action::Find { query, forward })
-    });
-    let on_label = use_callback(dispatch.clone(), |label, d| {
-        d.dispatch(Action::ApplyLabel(label))
-    });
-    let on_status = use_callback(dispatch.clone(), |status, d| {
-        d.dispatch(Action::SetStatus(status))
-    });
-    let on_document_label = use_callback(dispatch.clone(), |(key, value), d| {
-        d.dispatch(Action::SetDocumentLabel { key, value })
-    });
-    let on_dismiss_notice = use_callback(dispatch.clone(), |_: (), d| {
-        d.dispatch(Action::DismissNotice)
-    });
+    let on_find = use_callback(dispatch.clone(), |(query, forward), d| d.dispatch(Action::Find { query, forward }));
+    let on_label = use_callback(dispatch.clone(), |label, d| d.dispatch(Action::ApplyLabel(label)));
+    let on_status = use_callback(dispatch.clone(), |status, d| d.dispatch(Action::SetStatus(status)));
+    let on_document_label =
+        use_callback(dispatch.clone(), |(key, value), d| d.dispatch(Action::SetDocumentLabel { key, value }));
+    let on_dismiss_notice = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::DismissNotice));
     let on_undo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Undo));
     let on_redo = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Redo));
-    let on_precision = use_callback(dispatch.clone(), |_: (), d| {
-        d.dispatch(Action::TogglePrecision)
-    });
-    let on_select_item = use_callback(dispatch.clone(), |id, d| {
-        d.dispatch(Action::SelectSpan { id, scroll: true })
-    });
-    let on_delete_selected = use_callback(dispatch.clone(), |_: (), d| {
-        d.dispatch(Action::DeleteSelected)
-    });
-    let on_propagate = use_callback(dispatch.clone(), |_: (), d| {
-        d.dispatch(Action::LabelAllOccurrences { ignore_case: false })
-    });
-    let on_visible = use_callback(dispatch.clone(), |(labels, visible), d| {
-        d.dispatch(Action::SetLabelsVisible { labels, visible })
-    });
+    let on_precision = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePrecision));
+    let on_select_item = use_callback(dispatch.clone(), |id, d| d.dispatch(Action::SelectSpan { id, scroll: true }));
+    let on_delete_selected = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::DeleteSelected));
+    let on_propagate =
+        use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::LabelAllOccurrences { ignore_case: false }));
+    let on_visible =
+        use_callback(dispatch.clone(), |(labels, visible), d| d.dispatch(Action::SetLabelsVisible { labels, visible }));
     let act = |make: fn() -> Action| {
         let d = dispatch.clone();
         Callback::from(move |_: ()| d.dispatch(make()))
@@ -454,8 +384,7 @@ pub fn App(props: &AppProps) -> Html {
                     Ok(bytes) => {
                         persist_before_switch(&state);
                         // Read after the await: the article may have changed meanwhile.
-                        let (article, schema) =
-                            (state.article().clone(), state.editor.schema().clone());
+                        let (article, schema) = (state.article().clone(), state.editor.schema().clone());
                         let action = open_bytes(&name, &bytes, &article, &schema);
                         d.dispatch(with_stored_work(action, &schema));
                     }
@@ -473,12 +402,8 @@ pub fn App(props: &AppProps) -> Html {
                 let name = file.name();
                 let parsed = file_read::read_bytes(&file)
                     .await
-                    .and_then(|b| {
-                        String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text"))
-                    })
-                    .and_then(|json| {
-                        LabelSchema::from_json(&json).map_err(|e| format!("“{name}”: {e}"))
-                    });
+                    .and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text")))
+                    .and_then(|json| LabelSchema::from_json(&json).map_err(|e| format!("“{name}”: {e}")));
                 match parsed {
                     Ok(schema) => {
                         let _ = storage::save_schema(&schema);
@@ -498,9 +423,9 @@ pub fn App(props: &AppProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 let d = state.dispatcher();
-                let read = file_read::read_bytes(&file).await.and_then(|b| {
-                    String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text"))
-                });
+                let read = file_read::read_bytes(&file)
+                    .await
+                    .and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text")));
                 let text = match read {
                     Ok(t) => t,
                     Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
@@ -508,28 +433,16 @@ pub fn App(props: &AppProps) -> Html {
                 match PatternSet::from_jsonl(&text) {
                     Ok(patterns) => {
                         let schema = state.editor.schema().clone();
-                        let (known, unknown): (Vec<_>, Vec<_>) = patterns
-                            .all_matches(state.article())
-                            .into_iter()
-                            .partition(|m| schema.label(&m.label).is_some());
+                        let (known, unknown): (Vec<_>, Vec<_>) =
+                            patterns.all_matches(state.article()).into_iter().partition(|m| schema.label(&m.label).is_some());
                         let items = known
                             .into_iter()
-                            .map(|m| Suggestion {
-                                start: m.start,
-                                end: m.end,
-                                label: m.label,
-                                source: Source::Pattern,
-                                score: None,
-                            })
+                            .map(|m| Suggestion { start: m.start, end: m.end, label: m.label, source: Source::Pattern, score: None })
                             .collect();
-                        d.dispatch(Action::Suggest {
-                            source: Source::Pattern,
-                            items,
-                        });
+                        d.dispatch(Action::Suggest { source: Source::Pattern, items });
                         // After the suggestions, so this message stays on screen.
                         if !unknown.is_empty() {
-                            let mut labels: Vec<_> =
-                                unknown.iter().map(|m| m.label.clone()).collect();
+                            let mut labels: Vec<_> = unknown.iter().map(|m| m.label.clone()).collect();
                             labels.dedup();
                             d.dispatch(error(format!(
                                 "“{name}”: {} match(es) with labels this schema does not have ({}) were left out.",
@@ -538,9 +451,7 @@ pub fn App(props: &AppProps) -> Html {
                             )));
                         }
                     }
-                    Err(e) => d.dispatch(error(format!(
-                        "“{name}” was not used: {e}. Nothing was suggested."
-                    ))),
+                    Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
                 }
             });
         })
@@ -557,15 +468,10 @@ pub fn App(props: &AppProps) -> Html {
                 let d = state.dispatcher();
                 let article = state.article().clone();
                 let answer = model_suggest::ask(&url, article.text(), &article.id).await;
-                match answer
-                    .and_then(|json| from_model_answer(&json, article.len_chars(), min_score))
-                {
+                match answer.and_then(|json| from_model_answer(&json, article.len_chars(), min_score)) {
                     // The article may have changed while the model thought.
                     Ok(_) if state.article().sha256() != article.sha256() => {}
-                    Ok(items) => d.dispatch(Action::Suggest {
-                        source: Source::Model,
-                        items,
-                    }),
+                    Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),
                     Err(e) => d.dispatch(error(format!("No model suggestions: {e}."))),
                 }
             });
@@ -582,30 +488,16 @@ pub fn App(props: &AppProps) -> Html {
                 let mut read = Vec::new();
                 for file in files {
                     let name = file.name();
-                    match file_read::read_bytes(&file).await.and_then(|b| {
-                        String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text"))
-                    }) {
+                    match file_read::read_bytes(&file).await.and_then(|b| String::from_utf8(b).map_err(|_| format!("“{name}” is not UTF-8 text"))) {
                         Ok(text) => read.push((name, text)),
-                        Err(e) => {
-                            return d.dispatch(error(format!(
-                                "{e}. No review was started; your work is unchanged."
-                            )))
-                        }
+                        Err(e) => return d.dispatch(error(format!("{e}. No review was started; your work is unchanged."))),
                     }
                 }
-                let reviewer = state
-                    .save_info
-                    .annotator
-                    .clone()
-                    .unwrap_or_else(|| "reviewer".into());
+                let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
                 persist_before_switch(&state);
                 match start_review(&read, state.editor.schema(), &reviewer) {
-                    Ok(adjudication) => {
-                        d.dispatch(Action::StartAdjudication(Rc::new(adjudication)))
-                    }
-                    Err(e) => d.dispatch(error(format!(
-                        "No review was started: {e}. Your work is unchanged."
-                    ))),
+                    Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
+                    Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
                 }
             });
         })
@@ -623,19 +515,14 @@ pub fn App(props: &AppProps) -> Html {
                 let record = adjudication.gold.record(&info);
                 let name = format!("{}.gold.marginalia.json", state.article().id);
                 if download::download_text(&name, "application/json", &record.to_json()).is_err() {
-                    d.dispatch(error(
-                        "The browser refused the download; the review is still open.".into(),
-                    ));
+                    d.dispatch(error("The browser refused the download; the review is still open.".into()));
                 }
                 return;
             }
             let record = Record::from_editor(&state.editor, &info, true);
             let name = format!("{}.marginalia.json", state.article().id);
             if download::download_text(&name, "application/json", &record.to_json()).is_err() {
-                d.dispatch(error(
-                    "The browser refused the download; your work is still kept in this browser."
-                        .into(),
-                ));
+                d.dispatch(error("The browser refused the download; your work is still kept in this browser.".into()));
             } else {
                 host.emit(HostEvent::Save, &event_detail(&state));
             }
@@ -653,16 +540,10 @@ pub fn App(props: &AppProps) -> Html {
                 Ok(losses) if losses.is_empty() => {}
                 Ok(losses) => d.dispatch(Action::Notify(Notice {
                     kind: NoticeKind::Info,
-                    text: format!(
-                        "Exported as {}, which cannot hold everything: {}.",
-                        format.title(),
-                        losses.join("; ")
-                    ),
+                    text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
                     offer: None,
                 })),
-                Err(e) => d.dispatch(error(format!(
-                    "{e}; your work is still kept in this browser."
-                ))),
+                Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
             }
         })
     };
@@ -693,11 +574,7 @@ pub fn App(props: &AppProps) -> Html {
         let open_file = open_file.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            if let Some(file) = e
-                .data_transfer()
-                .and_then(|t| t.files())
-                .and_then(|f| f.get(0))
-            {
+            if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
                 open_file.emit(file);
             }
         })
@@ -716,16 +593,9 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let editor = &state.editor;
-    let selected = state
-        .selected
-        .and_then(|id| editor.annotations().get(id))
-        .map(|s| {
-            (
-                s.id,
-                s.label.clone(),
-                editor.article().slice(s.start, s.end).to_string(),
-            )
-        });
+    let selected = state.selected.and_then(|id| editor.annotations().get(id)).map(|s| {
+        (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
+    });
     // Labels whose every item the annotator asked to see listed.
     let show_all = use_state(BTreeSet::<String>::new);
     // The side panel lists each label's items from the first idle moment
@@ -746,10 +616,9 @@ pub fn App(props: &AppProps) -> Html {
     }
     let groups = {
         let state = state.clone();
-        use_memo(
-            (state.revision, (*show_all).clone(), listed),
-            move |(_, show_all, listed)| label_groups(&state.editor, show_all, *listed),
-        )
+        use_memo((state.revision, (*show_all).clone(), listed), move |(_, show_all, listed)| {
+            label_groups(&state.editor, show_all, *listed)
+        })
     };
     let on_show_all = use_callback(show_all.clone(), |label: String, show_all| {
         let mut labels = (**show_all).clone();
@@ -760,14 +629,7 @@ pub fn App(props: &AppProps) -> Html {
         .schema()
         .document_labels
         .iter()
-        .map(|def| AttributeField {
-            def: def.clone(),
-            value: editor
-                .annotations()
-                .document_labels()
-                .get(&def.name)
-                .cloned(),
-        })
+        .map(|def| AttributeField { def: def.clone(), value: editor.annotations().document_labels().get(&def.name).cloned() })
         .collect();
     let claim = state.selected.and_then(|id| claim_data(editor, id));
     let claim_form = match claim {
@@ -866,14 +728,8 @@ pub fn App(props: &AppProps) -> Html {
             layers
         })
     };
-    let claims = editor
-        .annotations()
-        .iter()
-        .filter(|s| s.layer == marginalia_core::label_schema::CLAIM_LAYER)
-        .count();
-    let selection_text = state
-        .pending
-        .map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
+    let claims = editor.annotations().iter().filter(|s| s.layer == marginalia_core::label_schema::CLAIM_LAYER).count();
+    let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
         <ContextProvider<HostRef> context={host.clone()}>
@@ -964,10 +820,7 @@ fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
         }
         Some(ScrollTarget::Suggestion(i)) => {
             options.set_block(ScrollLogicalPosition::Center);
-            host.element
-                .query_selector(&format!(".mg-suggestion-tag[data-suggestion=\"{i}\"]"))
-                .ok()
-                .flatten()
+            host.element.query_selector(&format!(".mg-suggestion-tag[data-suggestion=\"{i}\"]")).ok().flatten()
         }
         Some(ScrollTarget::Pending) => {
             options.set_block(ScrollLogicalPosition::Nearest);
@@ -977,10 +830,7 @@ fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
     };
     if let Some(el) = element {
         el.scroll_into_view_with_scroll_into_view_options(&options);
-        if matches!(
-            target,
-            Some(ScrollTarget::Span(_) | ScrollTarget::Suggestion(_))
-        ) {
+        if matches!(target, Some(ScrollTarget::Span(_) | ScrollTarget::Suggestion(_))) {
             if let Some(h) = el.dyn_ref::<HtmlElement>() {
                 let _ = h.focus();
             }

@@ -9,10 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ResizeObserver, ResizeObserverEntry, ResizeObserverSize};
 
-const BARS: [(&str, &str); 2] = [
-    ("mg-header", "--mg-header-h"),
-    ("mg-status", "--mg-footer-h"),
-];
+const BARS: [(&str, &str); 2] = [("mg-header", "--mg-header-h"), ("mg-status", "--mg-footer-h")];
 
 /// Watches the bars until dropped.
 pub struct BarHeights {
@@ -30,21 +27,10 @@ impl Drop for BarHeights {
 /// report finds the properties set and changes nothing), then on each resize.
 /// The app's element and its bars live as long as the instance does.
 pub fn watch(host: &HostRef) -> Option<BarHeights> {
-    let app: HtmlElement = host
-        .element
-        .query_selector(".mg-app")
-        .ok()
-        .flatten()?
-        .dyn_into()
-        .ok()?;
+    let app: HtmlElement = host.element.query_selector(".mg-app").ok().flatten()?.dyn_into().ok()?;
     let bars: Vec<(Element, &'static str)> = BARS
         .iter()
-        .filter_map(|(class, property)| {
-            Some((
-                app.query_selector(&format!(".{class}")).ok().flatten()?,
-                *property,
-            ))
-        })
+        .filter_map(|(class, property)| Some((app.query_selector(&format!(".{class}")).ok().flatten()?, *property)))
         .collect();
     for (bar, property) in &bars {
         set_height(&app, property, bar.get_bounding_client_rect().height());
@@ -55,9 +41,7 @@ pub fn watch(host: &HostRef) -> Option<BarHeights> {
         for entry in entries.iter() {
             let entry: ResizeObserverEntry = entry.unchecked_into();
             let target = entry.target();
-            let Some((_, property)) = observer_bars.iter().find(|(bar, _)| *bar == target) else {
-                continue;
-            };
+            let Some((_, property)) = observer_bars.iter().find(|(bar, _)| *bar == target) else { continue };
             let size: ResizeObserverSize = entry.border_box_size().get(0).unchecked_into();
             set_height(&observer_app, property, size.block_size());
         }
@@ -66,10 +50,7 @@ pub fn watch(host: &HostRef) -> Option<BarHeights> {
     for (bar, _) in &bars {
         observer.observe(bar);
     }
-    Some(BarHeights {
-        observer,
-        _callback: callback,
-    })
+    Some(BarHeights { observer, _callback: callback })
 }
 
 fn set_height(app: &HtmlElement, property: &str, height: f64) {

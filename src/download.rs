@@ -14,9 +14,7 @@ pub fn download_text(file_name: &str, mime: &str, content: &str) -> Result<(), J
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     a.set_href(&url);
     a.set_download(file_name);
@@ -31,12 +29,7 @@ pub fn export(record: &Record, format: Format) -> Result<Vec<String>, String> {
     let refused = |_| "The browser refused the download".to_string();
     if format == Format::Marginalia {
         // The same pretty file as "Save JSON": one document reads best so.
-        download_text(
-            &format!("{id}.marginalia.json"),
-            "application/json",
-            &record.to_json(),
-        )
-        .map_err(refused)?;
+        download_text(&format!("{id}.marginalia.json"), "application/json", &record.to_json()).map_err(refused)?;
         return Ok(Vec::new());
     }
     let (content, losses) = export_file(format, record)?;

@@ -4,7 +4,6 @@
 //! article open now) — or explain why it cannot.
 
 use crate::html_import::import_html;
-use crate::reanchoring::{reanchor_onto, AnchorReview};
 use crate::state::{Action, Announce, Notice, NoticeKind};
 use marginalia_core::article::{decode_text_file, sha256_hex, Article};
 use marginalia_core::formats::detect::{detect, import_any};
@@ -12,6 +11,7 @@ use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::{brat, Format};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{default_doc_id, LoadedRecord, Record};
+use crate::reanchoring::{reanchor_onto, AnchorReview};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,20 +24,12 @@ enum Kind {
 
 fn kind_of(name: &str, text: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
-    let head = text
-        .trim_start()
-        .get(..64)
-        .unwrap_or(text.trim_start())
-        .to_ascii_lowercase();
+    let head = text.trim_start().get(..64).unwrap_or(text.trim_start()).to_ascii_lowercase();
     if lower.ends_with(".json") || lower.ends_with(".jsonl") || lower.ends_with(".jsonld") {
         Kind::Save
     } else if lower.ends_with(".ann") {
         Kind::BratAnnotations
-    } else if lower.ends_with(".html")
-        || lower.ends_with(".htm")
-        || head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-    {
+    } else if lower.ends_with(".html") || lower.ends_with(".htm") || head.starts_with("<!doctype html") || head.starts_with("<html") {
         Kind::Html
     } else {
         Kind::Text
@@ -45,26 +37,13 @@ fn kind_of(name: &str, text: &str) -> Kind {
 }
 
 fn error(text: String) -> Action {
-    Action::Notify(Notice {
-        kind: NoticeKind::Error,
-        text,
-        offer: None,
-    })
+    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
 }
 
 /// The document id of a file: its name without extension.
 fn id_from_name(name: &str) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let id: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
     if id.is_empty() {
         "document".into()
     } else {
@@ -78,11 +57,7 @@ fn id_from_name(name: &str) -> String {
 pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSchema) -> Action {
     let text = match decode_text_file(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            return error(format!(
-                "“{name}” was not opened: {e}. Your work is unchanged."
-            ))
-        }
+        Err(e) => return error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
     };
     match kind_of(name, &text) {
         Kind::Save => open_save(name, &text, current, schema),
@@ -109,14 +84,8 @@ pub fn open_pasted(text: String) -> Action {
 
 fn open_article(id: String, title: String, text: String, what: &str) -> Action {
     match Article::new(id, title, text) {
-        Ok(article) => Action::OpenArticle {
-            article,
-            restored: None,
-            announce: Announce::Opened,
-        },
-        Err(e) => error(format!(
-            "{what} was not opened: {e}. Your work is unchanged."
-        )),
+        Ok(article) => Action::OpenArticle { article, restored: None, announce: Announce::Opened },
+        Err(e) => error(format!("{what} was not opened: {e}. Your work is unchanged.")),
     }
 }
 
@@ -126,23 +95,14 @@ fn open_article(id: String, title: String, text: String, what: &str) -> Action {
 fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
     match read_records(json, schema) {
         Ok(records) => apply_records(name, records, current, schema),
-        Err(e) => error(format!(
-            "“{name}” was not opened: {e}. Your work is unchanged."
-        )),
+        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
     }
 }
 
 /// The documents of a JSON input in any format Marginalia reads.
 pub fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
-    let first = JsonPieces::new(json.as_bytes())
-        .next()
-        .and_then(Result::ok)
-        .and_then(|p| detect(&p.text));
-    let single = || {
-        Record::parse(json)
-            .map(|r| vec![r])
-            .map_err(|e| e.to_string())
-    };
+    let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
+    let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
     let many = || {
         import_any(json, schema)
             .map(|docs| docs.into_iter().map(|(_, r)| r).collect())
@@ -159,21 +119,10 @@ pub fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, Str
 /// `marginalia:load` message) for `current`, checked against it and the
 /// schema. Annotations made on another version of the text are re-anchored
 /// onto it, with the review the annotator should see.
-pub fn annotations_for(
-    json: &str,
-    current: &Article,
-    schema: &LabelSchema,
-) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
+pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
     let mut records = read_records(json, schema)?;
-    match records
-        .iter()
-        .position(|r| sha256_hex(&r.text) == current.sha256())
-    {
-        Some(i) => records
-            .swap_remove(i)
-            .load(schema)
-            .map(|l| (l, None))
-            .map_err(|e| e.to_string()),
+    match records.iter().position(|r| sha256_hex(&r.text) == current.sha256()) {
+        Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
         None => {
             let (loaded, review) = reanchor_onto(&records[0], current, schema)?;
             Ok((loaded, Some(review)))
@@ -183,40 +132,21 @@ pub fn annotations_for(
 
 /// Applies the document of `records` that annotates the article open now
 /// (or offers the first as a document of its own).
-fn apply_records(
-    name: &str,
-    mut records: Vec<Record>,
-    current: &Article,
-    schema: &LabelSchema,
-) -> Action {
-    let index = records
-        .iter()
-        .position(|r| sha256_hex(&r.text) == current.sha256())
-        .unwrap_or(0);
+fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Action {
+    let index = records.iter().position(|r| sha256_hex(&r.text) == current.sha256()).unwrap_or(0);
     // A save of this same document made before its text was edited: moved
     // onto the text open now, with a review, rather than refused.
-    let same_document = records[index].meta.doc_id == current.id
-        && sha256_hex(&records[index].text) != current.sha256();
+    let same_document = records[index].meta.doc_id == current.id && sha256_hex(&records[index].text) != current.sha256();
     if same_document {
         return match reanchor_onto(&records[index], current, schema) {
-            Ok((loaded, review)) => Action::ApplyReanchored {
-                loaded: Rc::new(loaded),
-                review: Rc::new(review),
-                open: false,
-            },
-            Err(e) => error(format!(
-                "“{name}” was not opened: {e}. Your work is unchanged."
-            )),
+            Ok((loaded, review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: false },
+            Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
         };
     }
     let loaded = records.swap_remove(index).load(schema);
     match loaded {
-        Err(e) => error(format!(
-            "“{name}” was not opened: {e}. Your work is unchanged."
-        )),
-        Ok(loaded) if loaded.article.sha256() == current.sha256() => {
-            Action::ApplyRecord(Rc::new(loaded))
-        }
+        Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
+        Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded)),
         Ok(loaded) => {
             let found = loaded.article.sha256().to_string();
             Action::Notify(Notice {

@@ -28,10 +28,7 @@ pub fn allowed_parent_origin() -> Option<String> {
     // `location.ancestorOrigins` (Chromium, WebKit) names the parent even
     // when no referrer is sent; web-sys does not bind it.
     let ancestors = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into()).ok();
-    if let Some(origin) = ancestors
-        .and_then(|a| a.dyn_into::<web_sys::DomStringList>().ok())
-        .and_then(|l| l.item(0))
-    {
+    if let Some(origin) = ancestors.and_then(|a| a.dyn_into::<web_sys::DomStringList>().ok()).and_then(|l| l.item(0)) {
         return Some(origin);
     }
     let referrer = window.document()?.referrer();
@@ -58,13 +55,7 @@ fn message(kind: &str, fields: &[(&str, &JsValue)]) -> JsValue {
 pub fn post_event(origin: &str, event: HostEvent, detail: &JsValue) {
     let kind = format!("marginalia:{}", event.name());
     let m = match event {
-        HostEvent::Error => message(
-            &kind,
-            &[(
-                "message",
-                &js_sys::Reflect::get(detail, &"message".into()).unwrap_or(JsValue::NULL),
-            )],
-        ),
+        HostEvent::Error => message(&kind, &[("message", &js_sys::Reflect::get(detail, &"message".into()).unwrap_or(JsValue::NULL))]),
         _ => message(&kind, &[("annotations", detail)]),
     };
     post(origin, &m);
@@ -75,15 +66,9 @@ pub struct FrameLink {
     _listener: EventListener,
 }
 
-fn apply(
-    state: &AppState,
-    dispatch: &UseReducerHandle<AppState>,
-    options: marginalia_core::embed::EmbedOptions,
-) -> Result<(), String> {
+fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: marginalia_core::embed::EmbedOptions) -> Result<(), String> {
     let schema = match &options.schema {
-        Some(v) => {
-            std::sync::Arc::new(LabelSchema::from_json(&v.to_string()).map_err(|e| e.to_string())?)
-        }
+        Some(v) => std::sync::Arc::new(LabelSchema::from_json(&v.to_string()).map_err(|e| e.to_string())?),
         None => state.editor.schema().clone(),
     };
     match &options.article {
@@ -98,24 +83,11 @@ fn apply(
             }
             crate::app::persist_before_switch(state);
             dispatch.dispatch(match given {
-                None => crate::app::with_stored_work(
-                    Action::OpenArticle {
-                        article,
-                        restored: None,
-                        announce: Announce::Quiet,
-                    },
-                    &schema,
-                ),
-                Some((loaded, None)) => Action::OpenArticle {
-                    article,
-                    restored: Some(loaded.snapshot()),
-                    announce: Announce::Quiet,
-                },
-                Some((loaded, Some(review))) => Action::ApplyReanchored {
-                    loaded: std::rc::Rc::new(loaded),
-                    review: std::rc::Rc::new(review),
-                    open: true,
-                },
+                None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None, announce: Announce::Quiet }, &schema),
+                Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::Quiet },
+                Some((loaded, Some(review))) => {
+                    Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: true }
+                }
             });
         }
         None => {
@@ -125,11 +97,7 @@ fn apply(
             if let Some(v) = &options.annotations {
                 let (loaded, review) = annotations_for(&v.to_string(), state.article(), &schema)?;
                 dispatch.dispatch(match review {
-                    Some(review) => Action::ApplyReanchored {
-                        loaded: std::rc::Rc::new(loaded),
-                        review: std::rc::Rc::new(review),
-                        open: false,
-                    },
+                    Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
                     None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
                 });
             }
@@ -138,6 +106,7 @@ fn apply(
     Ok(())
 }
 
+
 /// Listens to the parent frame, when there is an allowed one.
 pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameLink> {
     let parent_origin = host.post_to_parent.clone()?;
@@ -145,22 +114,12 @@ pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameL
     let listener = EventListener::new(&window, "message", move |e| {
         let e: &MessageEvent = e.unchecked_ref();
         let page = crate::url_params::page_origin();
-        let from_parent = e.source().is_some_and(|s| {
-            web_sys::window()
-                .and_then(|w| w.parent().ok().flatten())
-                .is_some_and(|p| JsValue::from(p) == JsValue::from(s))
-        });
-        if !from_parent
-            || e.origin() != parent_origin
-            || !origin_allowed(&e.origin(), &page, &host.options.allowed_origins)
-        {
+        let from_parent = e.source().is_some_and(|s| web_sys::window().and_then(|w| w.parent().ok().flatten()).is_some_and(|p| JsValue::from(p) == JsValue::from(s)));
+        if !from_parent || e.origin() != parent_origin || !origin_allowed(&e.origin(), &page, &host.options.allowed_origins) {
             return; // not our parent, or not allowed: ignored
         }
         let state = state.clone();
-        let json = js_sys::JSON::stringify(&e.data())
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
+        let json = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
         let reply_error = |message: String| post(&parent_origin, &message_error(&message));
         match serde_json::from_str::<InboundMessage>(&json) {
             Ok(InboundMessage::Load { options }) => {
@@ -181,9 +140,7 @@ pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameL
             Err(e) => reply_error(format!("the message was not understood: {e}")),
         }
     });
-    Some(FrameLink {
-        _listener: listener,
-    })
+    Some(FrameLink { _listener: listener })
 }
 
 fn message_error(text: &str) -> JsValue {

@@ -16,6 +16,7 @@ pub struct Gestures {
     _listeners: Vec<EventListener>,
 }
 
+
 fn target_element(e: &web_sys::Event) -> Option<Element> {
     let t = e.target()?;
     match t.dyn_ref::<Element>() {
@@ -26,11 +27,7 @@ fn target_element(e: &web_sys::Event) -> Option<Element> {
 
 /// The open suggestion whose tag `el` is (or is inside).
 fn suggestion_index(el: &Element) -> Option<usize> {
-    el.closest(".mg-suggestion-tag")
-        .ok()??
-        .get_attribute("data-suggestion")?
-        .parse()
-        .ok()
+    el.closest(".mg-suggestion-tag").ok()??.get_attribute("data-suggestion")?.parse().ok()
 }
 
 fn tag_span(el: &Element) -> Option<SpanId> {
@@ -61,18 +58,13 @@ fn focus_later(host: &HostRef, name: String) {
 /// pressed with nothing focused still labels the selection).
 fn is_ours(host: &Host, target: Option<&Element>) -> bool {
     match target {
-        Some(t) => {
-            host.element.contains(Some(t))
-                || (host.standalone && t.closest(".mg-app").ok().flatten().is_none())
-        }
+        Some(t) => host.element.contains(Some(t)) || (host.standalone && t.closest(".mg-app").ok().flatten().is_none()),
         None => host.standalone,
     }
 }
 
 pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let mut listeners = Vec::new();
 
     // Selecting text (a drag, a double-click) or clicking on a span.
@@ -81,23 +73,15 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
         let host = host.clone();
         listeners.push(EventListener::new(&document, "mouseup", move |e| {
             let state = state.clone();
-            let Some(root) = host.find("article") else {
-                return;
-            };
-            let Some(target) = target_element(e) else {
-                return;
-            };
+            let Some(root) = host.find("article") else { return };
+            let Some(target) = target_element(e) else { return };
             if !is_ours(&host, Some(&target)) {
                 return;
             }
             let mouse: &MouseEvent = e.unchecked_ref();
             let article = state.article().clone();
             if let Some((anchor, focus)) = selection_in(&root, article.index()) {
-                state.dispatch(Action::Select {
-                    anchor,
-                    focus,
-                    character: mouse.alt_key(),
-                });
+                state.dispatch(Action::Select { anchor, focus, character: mouse.alt_key() });
                 clear_selection();
                 return;
             }
@@ -109,18 +93,9 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
                 .ok()
                 .flatten()
                 .and_then(|run| run.get_attribute("data-spans"))
-                .map(|s| {
-                    s.split(' ')
-                        .filter_map(|n| n.parse().ok())
-                        .map(SpanId)
-                        .collect()
-                })
+                .map(|s| s.split(' ').filter_map(|n| n.parse().ok()).map(SpanId).collect())
                 .unwrap_or_default();
-            state.dispatch(Action::ClickSpans {
-                spans,
-                x: mouse.client_x(),
-                y: mouse.client_y(),
-            });
+            state.dispatch(Action::ClickSpans { spans, x: mouse.client_x(), y: mouse.client_y() });
         }));
     }
 
@@ -138,11 +113,7 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
             }
             if let Some(id) = target.as_ref().and_then(tag_span) {
                 let mouse: &MouseEvent = e.unchecked_ref();
-                state.dispatch(Action::ClickSpans {
-                    spans: vec![id],
-                    x: mouse.client_x(),
-                    y: mouse.client_y(),
-                });
+                state.dispatch(Action::ClickSpans { spans: vec![id], x: mouse.client_x(), y: mouse.client_y() });
             }
         }));
     }
@@ -161,94 +132,77 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
     // Keys. Not passive: a handled key must not also scroll or type.
     {
         let options = EventListenerOptions::enable_prevent_default();
-        listeners.push(EventListener::new_with_options(
-            &document,
-            "keydown",
-            options,
-            move |e| {
-                let state = state.clone();
-                let key: &KeyboardEvent = e.unchecked_ref();
-                if key.is_composing() {
-                    return;
-                }
-                let target = target_element(e);
-                if !is_ours(&host, target.as_ref()) {
-                    return;
-                }
-                // The claim form is reached from the claim's tag with Enter and
-                // left with Escape, back to the tag: Tab from a tag goes on to
-                // the next tag (and selects it), so it cannot lead into the form.
-                if let Some(t) = &target {
-                    // X on a suggestion's tag rejects it (Enter clicks the button: accepts).
-                    if matches!(key.key().as_str(), "x" | "X") && !key.ctrl_key() && !key.meta_key()
-                    {
-                        if let Some(i) = suggestion_index(t) {
-                            e.prevent_default();
-                            state.dispatch(Action::RejectSuggestions(vec![i]));
-                            return;
-                        }
-                    }
-                    if key.key() == "Enter" && t.matches(".mg-claim-tag").unwrap_or(false) {
-                        if let Some(id) = tag_span(t) {
-                            e.prevent_default();
-                            state.dispatch(Action::SelectSpan { id, scroll: false });
-                            focus_later(&host, "claim-form-first".into());
-                            return;
-                        }
-                    }
-                    // (Escape while a link is being picked cancels the picking.)
-                    if key.key() == "Escape"
-                        && state.linking.is_none()
-                        && t.closest(".mg-claim-form").ok().flatten().is_some()
-                    {
-                        if let Some(id) = state.selected {
-                            e.prevent_default();
-                            focus_later(&host, format!("tag-{}", id.0));
-                            return;
-                        }
+        listeners.push(EventListener::new_with_options(&document, "keydown", options, move |e| {
+            let state = state.clone();
+            let key: &KeyboardEvent = e.unchecked_ref();
+            if key.is_composing() {
+                return;
+            }
+            let target = target_element(e);
+            if !is_ours(&host, target.as_ref()) {
+                return;
+            }
+            // The claim form is reached from the claim's tag with Enter and
+            // left with Escape, back to the tag: Tab from a tag goes on to
+            // the next tag (and selects it), so it cannot lead into the form.
+            if let Some(t) = &target {
+                // X on a suggestion's tag rejects it (Enter clicks the button: accepts).
+                if matches!(key.key().as_str(), "x" | "X") && !key.ctrl_key() && !key.meta_key() {
+                    if let Some(i) = suggestion_index(t) {
+                        e.prevent_default();
+                        state.dispatch(Action::RejectSuggestions(vec![i]));
+                        return;
                     }
                 }
-                // A select or a checkbox chooses with keys but cannot undo; a
-                // text field types and has its own undo.
-                let in_choice_field =
-                    target
-                        .as_ref()
-                        .is_some_and(|t| match t.tag_name().as_str() {
-                            "SELECT" => true,
-                            "INPUT" => matches!(
-                                t.get_attribute("type").as_deref(),
-                                Some("checkbox" | "radio")
-                            ),
-                            _ => false,
-                        });
-                let in_text_field = !in_choice_field
-                    && target.as_ref().is_some_and(|t| {
-                        matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA")
-                            || t.dyn_ref::<HtmlElement>()
-                                .is_some_and(|h| h.is_content_editable())
-                    });
-                let in_article = target
-                    .as_ref()
-                    .is_some_and(|t| t.closest(".mg-article").ok().flatten().is_some());
-                let press = KeyPress {
-                    key: &key.key(),
-                    ctrl: key.ctrl_key(),
-                    meta: key.meta_key(),
-                    shift: key.shift_key(),
-                    alt: key.alt_key(),
-                    in_text_field,
-                    in_choice_field,
-                    in_article,
-                };
-                let schema = state.editor.schema().clone();
-                if let Some(action) = action_for(&press, &schema) {
-                    e.prevent_default();
-                    state.dispatch(action);
+                if key.key() == "Enter" && t.matches(".mg-claim-tag").unwrap_or(false) {
+                    if let Some(id) = tag_span(t) {
+                        e.prevent_default();
+                        state.dispatch(Action::SelectSpan { id, scroll: false });
+                        focus_later(&host, "claim-form-first".into());
+                        return;
+                    }
                 }
-            },
-        ));
+                // (Escape while a link is being picked cancels the picking.)
+                if key.key() == "Escape"
+                    && state.linking.is_none()
+                    && t.closest(".mg-claim-form").ok().flatten().is_some()
+                {
+                    if let Some(id) = state.selected {
+                        e.prevent_default();
+                        focus_later(&host, format!("tag-{}", id.0));
+                        return;
+                    }
+                }
+            }
+            // A select or a checkbox chooses with keys but cannot undo; a
+            // text field types and has its own undo.
+            let in_choice_field = target.as_ref().is_some_and(|t| match t.tag_name().as_str() {
+                "SELECT" => true,
+                "INPUT" => matches!(t.get_attribute("type").as_deref(), Some("checkbox" | "radio")),
+                _ => false,
+            });
+            let in_text_field = !in_choice_field
+                && target.as_ref().is_some_and(|t| {
+                    matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA")
+                        || t.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+                });
+            let in_article = target.as_ref().is_some_and(|t| t.closest(".mg-article").ok().flatten().is_some());
+            let press = KeyPress {
+                key: &key.key(),
+                ctrl: key.ctrl_key(),
+                meta: key.meta_key(),
+                shift: key.shift_key(),
+                alt: key.alt_key(),
+                in_text_field,
+                in_choice_field,
+                in_article,
+            };
+            let schema = state.editor.schema().clone();
+            if let Some(action) = action_for(&press, &schema) {
+                e.prevent_default();
+                state.dispatch(action);
+            }
+        }));
     }
-    Gestures {
-        _listeners: listeners,
-    }
+    Gestures { _listeners: listeners }
 }

@@ -28,12 +28,7 @@ pub enum HostEvent {
 }
 
 impl HostEvent {
-    pub const ALL: [HostEvent; 4] = [
-        HostEvent::Ready,
-        HostEvent::Change,
-        HostEvent::Save,
-        HostEvent::Error,
-    ];
+    pub const ALL: [HostEvent; 4] = [HostEvent::Ready, HostEvent::Change, HostEvent::Save, HostEvent::Error];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -78,33 +73,17 @@ thread_local! {
 }
 
 impl Host {
-    pub fn new(
-        element: Element,
-        options: EmbedOptions,
-        startup_error: Option<String>,
-        standalone: bool,
-    ) -> Rc<Host> {
+    pub fn new(element: Element, options: EmbedOptions, startup_error: Option<String>, standalone: bool) -> Rc<Host> {
         // An embedded standalone page talks to its parent frame, if the
         // parent's origin is allowed.
-        let post_to_parent = standalone
-            .then(crate::frame_messages::allowed_parent_origin)
-            .flatten()
-            .filter(|parent| {
-                marginalia_core::embed::origin_allowed(
-                    parent,
-                    &crate::url_params::page_origin(),
-                    &options.allowed_origins,
-                )
-            });
+        let post_to_parent = standalone.then(crate::frame_messages::allowed_parent_origin).flatten().filter(|parent| {
+            marginalia_core::embed::origin_allowed(parent, &crate::url_params::page_origin(), &options.allowed_origins)
+        });
         let n = INSTANCES.with(|c| {
             c.set(c.get() + 1);
             c.get()
         });
-        let id_prefix = if n == 1 {
-            "mg-".to_string()
-        } else {
-            format!("mg{n}-")
-        };
+        let id_prefix = if n == 1 { "mg-".to_string() } else { format!("mg{n}-") };
         Rc::new(Host {
             element,
             options,
@@ -131,10 +110,7 @@ impl Host {
     /// The element of this instance with id `name` (looked up inside the
     /// host element, so another instance's element is never found).
     pub fn find(&self, name: &str) -> Option<Element> {
-        self.element
-            .query_selector(&self.selector(name))
-            .ok()
-            .flatten()
+        self.element.query_selector(&self.selector(name)).ok().flatten()
     }
 
     pub fn on(&self, event: HostEvent, callback: js_sys::Function) {
@@ -142,37 +118,25 @@ impl Host {
     }
 
     pub fn off(&self, event: HostEvent, callback: &js_sys::Function) {
-        self.callbacks
-            .borrow_mut()
-            .retain(|(e, f)| !(*e == event && f == callback));
+        self.callbacks.borrow_mut().retain(|(e, f)| !(*e == event && f == callback));
     }
 
     /// Calls the callbacks registered for `event` and dispatches
     /// `marginalia:<event>` (bubbling, crossing shadow roots) on the host
     /// element, with `detail`. A throwing callback does not stop the others.
     pub fn emit(&self, event: HostEvent, detail: &JsValue) {
-        let callbacks: Vec<js_sys::Function> = self
-            .callbacks
-            .borrow()
-            .iter()
-            .filter(|(e, _)| *e == event)
-            .map(|(_, f)| f.clone())
-            .collect();
+        let callbacks: Vec<js_sys::Function> =
+            self.callbacks.borrow().iter().filter(|(e, _)| *e == event).map(|(_, f)| f.clone()).collect();
         for f in callbacks {
             if let Err(e) = f.call1(&JsValue::NULL, detail) {
-                web_sys::console::error_2(
-                    &JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())),
-                    &e,
-                );
+                web_sys::console::error_2(&JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())), &e);
             }
         }
         let init = CustomEventInit::new();
         init.set_detail(detail);
         init.set_bubbles(true);
         init.set_composed(true);
-        if let Ok(e) =
-            CustomEvent::new_with_event_init_dict(&format!("marginalia:{}", event.name()), &init)
-        {
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(&format!("marginalia:{}", event.name()), &init) {
             let _ = self.element.dispatch_event(&e);
         }
         if let Some(origin) = &self.post_to_parent {

@@ -19,75 +19,22 @@ pub struct ImportedHtml {
 
 /// Elements whose content is never article text.
 const DROP: &[&str] = &[
-    "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "SVG", "CANVAS", "NAV",
-    "ASIDE", "FOOTER", "FORM", "BUTTON", "SELECT", "INPUT", "TEXTAREA", "HEAD", "VIDEO", "AUDIO",
-    "MAP", "DIALOG",
+    "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "SVG", "CANVAS", "NAV", "ASIDE",
+    "FOOTER", "FORM", "BUTTON", "SELECT", "INPUT", "TEXTAREA", "HEAD", "VIDEO", "AUDIO", "MAP", "DIALOG",
 ];
 
 /// Elements that end a paragraph.
 const BLOCK: &[&str] = &[
-    "ADDRESS",
-    "ARTICLE",
-    "BLOCKQUOTE",
-    "DD",
-    "DIV",
-    "DL",
-    "DT",
-    "FIGCAPTION",
-    "FIGURE",
-    "H1",
-    "H2",
-    "H3",
-    "H4",
-    "H5",
-    "H6",
-    "HEADER",
-    "HR",
-    "LI",
-    "MAIN",
-    "OL",
-    "P",
-    "PRE",
-    "SECTION",
-    "TABLE",
-    "TR",
-    "TD",
-    "TH",
-    "CAPTION",
-    "UL",
-    "DETAILS",
-    "SUMMARY",
-    "BODY",
-    "BR",
+    "ADDRESS", "ARTICLE", "BLOCKQUOTE", "DD", "DIV", "DL", "DT", "FIGCAPTION", "FIGURE", "H1", "H2", "H3", "H4",
+    "H5", "H6", "HEADER", "HR", "LI", "MAIN", "OL", "P", "PRE", "SECTION", "TABLE", "TR", "TD", "TH", "CAPTION",
+    "UL", "DETAILS", "SUMMARY", "BODY", "BR",
 ];
 
 /// Class or id words that mark page furniture rather than the article.
 const FURNITURE: &[&str] = &[
-    "ad",
-    "ads",
-    "advert",
-    "advertisement",
-    "banner",
-    "promo",
-    "sponsor",
-    "sponsored",
-    "social",
-    "share",
-    "sharing",
-    "related",
-    "newsletter",
-    "cookie",
-    "cookies",
-    "subscribe",
-    "comments",
-    "breadcrumb",
-    "breadcrumbs",
-    "sidebar",
-    "menu",
-    "nav",
-    "outbrain",
-    "taboola",
-    "paywall",
+    "ad", "ads", "advert", "advertisement", "banner", "promo", "sponsor", "sponsored", "social", "share", "sharing",
+    "related", "newsletter", "cookie", "cookies", "subscribe", "comments", "breadcrumb", "breadcrumbs", "sidebar",
+    "menu", "nav", "outbrain", "taboola", "paywall",
 ];
 
 pub fn import_html(html: &str) -> Result<ImportedHtml, String> {
@@ -100,15 +47,8 @@ pub fn import_html(html: &str) -> Result<ImportedHtml, String> {
     let mut current = String::new();
     walk(root.as_ref(), &mut blocks, &mut current);
     flush(&mut blocks, &mut current);
-    let h1 = root
-        .query_selector("h1")
-        .ok()
-        .flatten()
-        .and_then(|h| h.text_content())
-        .map(|t| collapse(&t));
-    let title = h1
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| collapse(&doc.title()));
+    let h1 = root.query_selector("h1").ok().flatten().and_then(|h| h.text_content()).map(|t| collapse(&t));
+    let title = h1.filter(|t| !t.is_empty()).unwrap_or_else(|| collapse(&doc.title()));
     if blocks.is_empty() {
         return Err("the page holds no article text".into());
     }
@@ -116,10 +56,7 @@ pub fn import_html(html: &str) -> Result<ImportedHtml, String> {
     if !title.is_empty() && blocks.first() != Some(&title) {
         blocks.insert(0, title.clone());
     }
-    Ok(ImportedHtml {
-        title,
-        text: blocks.join("\n\n"),
-    })
+    Ok(ImportedHtml { title, text: blocks.join("\n\n") })
 }
 
 /// The article element if the page marks one, else the main content, else
@@ -158,10 +95,7 @@ fn walk(node: &Node, blocks: &mut Vec<String>, current: &mut String) {
 }
 
 fn is_dropped(el: &Element, tag: &str) -> bool {
-    if DROP.contains(&tag)
-        || el.has_attribute("hidden")
-        || el.get_attribute("aria-hidden").as_deref() == Some("true")
-    {
+    if DROP.contains(&tag) || el.has_attribute("hidden") || el.get_attribute("aria-hidden").as_deref() == Some("true") {
         return true;
     }
     // A page header holds navigation; a header inside the article holds
@@ -169,16 +103,11 @@ fn is_dropped(el: &Element, tag: &str) -> bool {
     if tag == "HEADER" && el.closest("article, main").ok().flatten().is_none() {
         return true;
     }
-    if matches!(
-        el.get_attribute("role").as_deref(),
-        Some("navigation" | "banner" | "complementary" | "contentinfo")
-    ) {
+    if matches!(el.get_attribute("role").as_deref(), Some("navigation" | "banner" | "complementary" | "contentinfo")) {
         return true;
     }
     let names = format!("{} {}", el.class_name(), el.id()).to_ascii_lowercase();
-    names
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| FURNITURE.contains(&w))
+    names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| FURNITURE.contains(&w))
 }
 
 fn flush(blocks: &mut Vec<String>, current: &mut String) {
@@ -192,8 +121,5 @@ fn flush(blocks: &mut Vec<String>, current: &mut String) {
 /// Collapses whitespace runs to one space, as HTML renders them. A no-break
 /// space is content, not layout, and is kept.
 fn collapse(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() && c != '\u{a0}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split(|c: char| c.is_whitespace() && c != '\u{a0}').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }

@@ -51,13 +51,7 @@ impl IdleWork {
     /// returns true (done). It is given the milliseconds left in the moment
     /// and should stop soon after they run out.
     pub fn start(slice: impl FnMut(&dyn Fn() -> f64) -> bool + 'static) -> IdleWork {
-        let inner = Rc::new(RefCell::new(Inner {
-            slice: Box::new(slice),
-            pending: None,
-            callback: None,
-            begun: false,
-            created: now(),
-        }));
+        let inner = Rc::new(RefCell::new(Inner { slice: Box::new(slice), pending: None, callback: None, begun: false, created: now() }));
         let weak = Rc::downgrade(&inner);
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |deadline: JsValue| {
             let Some(inner) = weak.upgrade() else { return };
@@ -69,18 +63,13 @@ impl IdleWork {
                 let deadline = deadline.dyn_into::<IdleDeadline>().ok();
                 let idle = deadline.as_ref().map(|d| d.time_remaining());
                 let waited = started - inner.created;
-                if !inner.begun
-                    && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS)
-                    && waited < SETTLE_AT_MOST_MS
-                {
+                if !inner.begun && idle.is_some_and(|ms| ms < SETTLED_IDLE_MS) && waited < SETTLE_AT_MOST_MS {
                     false
                 } else {
                     inner.begun = true;
                     let left = move || {
                         let slice = SLICE_MS - (now() - started);
-                        deadline
-                            .as_ref()
-                            .map_or(slice, |d| d.time_remaining().min(slice))
+                        deadline.as_ref().map_or(slice, |d| d.time_remaining().min(slice))
                     };
                     (inner.slice)(&left)
                 }
@@ -96,33 +85,20 @@ impl IdleWork {
 }
 
 fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 fn schedule(inner: &Rc<RefCell<Inner>>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
+    let Some(window) = web_sys::window() else { return };
     let mut inner = inner.borrow_mut();
-    let Some(callback) = inner.callback.as_ref() else {
-        return;
-    };
+    let Some(callback) = inner.callback.as_ref() else { return };
     let function = callback.as_ref().unchecked_ref();
-    let idle =
-        js_sys::Reflect::has(&window, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
+    let idle = js_sys::Reflect::has(&window, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
     let pending = if idle {
-        window
-            .request_idle_callback(function)
-            .ok()
-            .map(|id| (true, id as i32))
+        window.request_idle_callback(function).ok().map(|id| (true, id as i32))
     } else {
         let delay = if inner.begun { 0 } else { SETTLE_TIMER_MS };
-        window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(function, delay)
-            .ok()
-            .map(|id| (false, id))
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay).ok().map(|id| (false, id))
     };
     inner.pending = pending;
 }

@@ -24,11 +24,11 @@
 
 use crate::host::Host;
 use crate::state::{Action, Announce, AppState};
-use marginalia_core::article::Article;
-use marginalia_core::command::Snapshot;
 use marginalia_core::embed::ArticleInput;
 use marginalia_core::formats::stream::export_file;
 use marginalia_core::formats::Format;
+use marginalia_core::article::Article;
+use marginalia_core::command::Snapshot;
 use marginalia_core::record::{spans_from_record, Record, RecordSpan};
 use marginalia_core::span::SpanId;
 use wasm_bindgen::prelude::*;
@@ -63,36 +63,24 @@ struct DocumentInput {
 
 impl DocumentInput {
     fn read(input: &JsValue) -> Result<DocumentInput, JsValue> {
-        let field = |name: &str| {
-            js_sys::Reflect::get(input, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-        };
+        let field = |name: &str| js_sys::Reflect::get(input, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
         let optional_string = |name: &str| {
             let v = field(name);
             match v.as_string() {
                 Some(s) => Ok(Some(s)),
                 None if v.is_undefined() || v.is_null() => Ok(None),
-                None => Err(js_error(format!(
-                    "setDocument: \"{name}\" must be a string"
-                ))),
+                None => Err(js_error(format!("setDocument: \"{name}\" must be a string"))),
             }
         };
-        let text = field("text")
-            .as_string()
-            .ok_or_else(|| js_error("setDocument: \"text\" must be a string"))?;
+        let text = field("text").as_string().ok_or_else(|| js_error("setDocument: \"text\" must be a string"))?;
         let spans = field("spans");
         let spans = if spans.is_undefined() || spans.is_null() {
             Vec::new()
         } else {
             let json: String = js_sys::JSON::stringify(&spans)?.into();
-            serde_json::from_str(&json)
-                .map_err(|e| js_error(format!("setDocument: \"spans\": {e}")))?
+            serde_json::from_str(&json).map_err(|e| js_error(format!("setDocument: \"spans\": {e}")))?
         };
-        Ok(DocumentInput {
-            id: optional_string("id")?,
-            title: optional_string("title")?,
-            text,
-            spans,
-        })
+        Ok(DocumentInput { id: optional_string("id")?, title: optional_string("title")?, text, spans })
     }
 }
 
@@ -101,12 +89,7 @@ fn js_error(msg: impl std::fmt::Display) -> JsValue {
 }
 
 fn last_error(state: &AppState) -> JsValue {
-    js_error(
-        state
-            .notice
-            .as_ref()
-            .map_or("the action was refused".to_string(), |n| n.text.clone()),
-    )
+    js_error(state.notice.as_ref().map_or("the action was refused".to_string(), |n| n.text.clone()))
 }
 
 pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
@@ -136,19 +119,12 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         Closure::<dyn Fn(JsValue) -> Result<(), JsValue>>::new(move |input: JsValue| {
             let s = s.clone();
             let doc = DocumentInput::read(&input)?;
-            let id = doc
-                .id
-                .unwrap_or_else(|| marginalia_core::record::default_doc_id(&doc.text));
+            let id = doc.id.unwrap_or_else(|| marginalia_core::record::default_doc_id(&doc.text));
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
-            let spans =
-                spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
+            let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
             crate::app::persist_before_switch(&s);
-            s.dispatch(Action::OpenArticle {
-                article,
-                restored: Some(Snapshot::spans_only(spans)),
-                announce: Announce::Quiet,
-            });
+            s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)), announce: Announce::Quiet });
             Ok(())
         })
         .into_js_value(),
@@ -157,17 +133,15 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
     let s = state.clone();
     method(
         "addSpan",
-        Closure::<dyn Fn(usize, usize, String) -> Result<String, JsValue>>::new(
-            move |start, end, label| {
-                let s = s.clone();
-                let before = s.editor.annotations().len();
-                s.dispatch(Action::AddSpan { start, end, label });
-                match s.selected {
-                    Some(id) if s.editor.annotations().len() > before => Ok(id.to_string()),
-                    _ => Err(last_error(&s)),
-                }
-            },
-        )
+        Closure::<dyn Fn(usize, usize, String) -> Result<String, JsValue>>::new(move |start, end, label| {
+            let s = s.clone();
+            let before = s.editor.annotations().len();
+            s.dispatch(Action::AddSpan { start, end, label });
+            match s.selected {
+                Some(id) if s.editor.annotations().len() > before => Ok(id.to_string()),
+                _ => Err(last_error(&s)),
+            }
+        })
         .into_js_value(),
     );
 
@@ -176,8 +150,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         "removeSpan",
         Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |id: String| {
             let s = s.clone();
-            let id =
-                SpanId::parse(&id).ok_or_else(|| js_error(format!("{id:?} is not a span id")))?;
+            let id = SpanId::parse(&id).ok_or_else(|| js_error(format!("{id:?} is not a span id")))?;
             let before = s.editor.annotations().len();
             s.dispatch(Action::SelectSpan { id, scroll: false });
             s.dispatch(Action::DeleteSelected);
@@ -194,24 +167,15 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         "memoryBytes",
         Closure::<dyn Fn() -> f64>::new(|| {
             let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-            memory
-                .buffer()
-                .unchecked_into::<js_sys::ArrayBuffer>()
-                .byte_length() as f64
+            memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
         })
         .into_js_value(),
     );
 
     let s = state.clone();
-    method(
-        "undo",
-        Closure::<dyn Fn()>::new(move || s.dispatch(Action::Undo)).into_js_value(),
-    );
+    method("undo", Closure::<dyn Fn()>::new(move || s.dispatch(Action::Undo)).into_js_value());
     let s = state.clone();
-    method(
-        "redo",
-        Closure::<dyn Fn()>::new(move || s.dispatch(Action::Redo)).into_js_value(),
-    );
+    method("redo", Closure::<dyn Fn()>::new(move || s.dispatch(Action::Redo)).into_js_value());
 
     let s = state.clone();
     method(
@@ -222,11 +186,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let input: ArticleInput = serde_json::from_str(&json).map_err(js_error)?;
             let article = crate::article_input::article_from(&input).map_err(js_error)?;
             crate::app::persist_before_switch(&s);
-            let open = Action::OpenArticle {
-                article,
-                restored: None,
-                announce: Announce::Quiet,
-            };
+            let open = Action::OpenArticle { article, restored: None, announce: Announce::Quiet };
             s.dispatch(crate::app::with_stored_work(open, s.editor.schema()));
             Ok(())
         })
@@ -242,15 +202,9 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
                 Some(text) => text,
                 None => js_sys::JSON::stringify(&input)?.into(),
             };
-            let (loaded, review) =
-                crate::file_open::annotations_for(&json, s.article(), s.editor.schema())
-                    .map_err(js_error)?;
+            let (loaded, review) = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
             s.dispatch(match review {
-                Some(review) => Action::ApplyReanchored {
-                    loaded: std::rc::Rc::new(loaded),
-                    review: std::rc::Rc::new(review),
-                    open: false,
-                },
+                Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
                 None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
             });
             Ok(())
@@ -261,30 +215,22 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
     let s = state.clone();
     method(
         "review",
-        Closure::<dyn Fn(js_sys::Array) -> Result<(), JsValue>>::new(
-            move |saves: js_sys::Array| {
-                let s = s.clone();
-                let mut files = Vec::new();
-                for (i, save) in saves.iter().enumerate() {
-                    let text: String = match save.as_string() {
-                        Some(t) => t,
-                        None => js_sys::JSON::stringify(&save)?.into(),
-                    };
-                    files.push((format!("save-{}", i + 1), text));
-                }
-                let reviewer = s
-                    .save_info
-                    .annotator
-                    .clone()
-                    .unwrap_or_else(|| "reviewer".into());
-                let adjudication =
-                    crate::adjudication_view::start_review(&files, s.editor.schema(), &reviewer)
-                        .map_err(js_error)?;
-                crate::app::persist_before_switch(&s);
-                s.dispatch(Action::StartAdjudication(std::rc::Rc::new(adjudication)));
-                Ok(())
-            },
-        )
+        Closure::<dyn Fn(js_sys::Array) -> Result<(), JsValue>>::new(move |saves: js_sys::Array| {
+            let s = s.clone();
+            let mut files = Vec::new();
+            for (i, save) in saves.iter().enumerate() {
+                let text: String = match save.as_string() {
+                    Some(t) => t,
+                    None => js_sys::JSON::stringify(&save)?.into(),
+                };
+                files.push((format!("save-{}", i + 1), text));
+            }
+            let reviewer = s.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
+            let adjudication = crate::adjudication_view::start_review(&files, s.editor.schema(), &reviewer).map_err(js_error)?;
+            crate::app::persist_before_switch(&s);
+            s.dispatch(Action::StartAdjudication(std::rc::Rc::new(adjudication)));
+            Ok(())
+        })
         .into_js_value(),
     );
 
@@ -294,10 +240,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         Closure::<dyn Fn(String) -> Result<JsValue, JsValue>>::new(move |name: String| {
             let s = s.clone();
             let format = Format::from_name(&name).ok_or_else(|| {
-                js_error(format!(
-                    "no format {name:?}: use one of {}",
-                    Format::ALL.map(|f| f.name()).join(", ")
-                ))
+                js_error(format!("no format {name:?}: use one of {}", Format::ALL.map(|f| f.name()).join(", ")))
             })?;
             let record = Record::from_editor(&s.editor, &s.save_info, true);
             let (text, losses) = export_file(format, &record).map_err(js_error)?;
@@ -310,9 +253,5 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
         .into_js_value(),
     );
 
-    JsApi {
-        api,
-        names,
-        _closures: closures,
-    }
+    JsApi { api, names, _closures: closures }
 }

@@ -68,10 +68,7 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
             _ => None,
         };
         if let Some(motion) = motion {
-            return Some(Action::MoveCaret {
-                motion,
-                extend: k.shift,
-            });
+            return Some(Action::MoveCaret { motion, extend: k.shift });
         }
     }
     if k.key.chars().count() == 1 {

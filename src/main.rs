@@ -8,8 +8,8 @@
 mod adjudication_view;
 mod after_paint;
 mod app;
-mod article_input;
 mod bar_heights;
+mod article_input;
 mod clock;
 mod components;
 mod download;
@@ -42,10 +42,7 @@ mod viewport;
 fn main() {
     panic_report::install();
     // A host page that imports the module has no #mg-root: it calls `mount`.
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("mg-root"))
-    else {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
         return;
     };
     // The page's configuration, then what its URL asks for (fetched first).
@@ -56,10 +53,6 @@ fn main() {
         };
         let (options, url_error) = url_params::apply(options).await;
         let problems: Vec<String> = config_error.into_iter().chain(url_error).collect();
-        mount::standalone(
-            root,
-            options,
-            (!problems.is_empty()).then(|| problems.join(" ")),
-        );
+        mount::standalone(root, options, (!problems.is_empty()).then(|| problems.join(" ")));
     });
 }

@@ -39,13 +39,7 @@ pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<St
     if let Some(w) = web_sys::window() {
         set(&w, "marginalia", &host.api);
     }
-    let app = yew::Renderer::<App>::with_root_and_props(
-        root,
-        AppProps {
-            host: HostRef(host),
-        },
-    )
-    .render();
+    let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { host: HostRef(host) }).render();
     // The page never unmounts it.
     std::mem::forget(app);
 }
@@ -55,9 +49,7 @@ pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<St
 #[wasm_bindgen]
 pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsValue> {
     if element.has_attribute(MOUNTED_ATTR) {
-        return Err(js_error(
-            "this element already holds a Marginalia instance: destroy it first",
-        ));
+        return Err(js_error("this element already holds a Marginalia instance: destroy it first"));
     }
     let options = if options.is_undefined() || options.is_null() {
         EmbedOptions::default()
@@ -82,41 +74,27 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
 
     let on = {
         let host = host.clone();
-        Closure::<dyn Fn(String, js_sys::Function) -> Result<(), JsValue>>::new(
-            move |name: String, f| {
-                let event = HostEvent::from_name(&name).ok_or_else(|| {
-                    js_error(format!(
-                        "no event {name:?}: use ready, change, save or error"
-                    ))
-                })?;
-                host.on(event, f);
-                Ok(())
-            },
-        )
+        Closure::<dyn Fn(String, js_sys::Function) -> Result<(), JsValue>>::new(move |name: String, f| {
+            let event = HostEvent::from_name(&name).ok_or_else(|| js_error(format!("no event {name:?}: use ready, change, save or error")))?;
+            host.on(event, f);
+            Ok(())
+        })
         .into_js_value()
     };
     set(&api, "on", &on);
     let off = {
         let host = host.clone();
-        Closure::<dyn Fn(String, js_sys::Function)>::new(
-            move |name: String, f: js_sys::Function| {
-                if let Some(event) = HostEvent::from_name(&name) {
-                    host.off(event, &f);
-                }
-            },
-        )
+        Closure::<dyn Fn(String, js_sys::Function)>::new(move |name: String, f: js_sys::Function| {
+            if let Some(event) = HostEvent::from_name(&name) {
+                host.off(event, &f);
+            }
+        })
         .into_js_value()
     };
     set(&api, "off", &off);
 
     let app = Rc::new(RefCell::new(Some(
-        yew::Renderer::<App>::with_root_and_props(
-            element.clone(),
-            AppProps {
-                host: HostRef(host.clone()),
-            },
-        )
-        .render(),
+        yew::Renderer::<App>::with_root_and_props(element.clone(), AppProps { host: HostRef(host.clone()) }).render(),
     )));
     let destroy = {
         let (host, element) = (host.clone(), element.clone());

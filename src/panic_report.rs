@@ -9,19 +9,10 @@ use wasm_bindgen::JsCast;
 pub fn install() {
     panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Ok(banners) = doc.query_selector_all(".mg-crash") else {
-            return;
-        };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(banners) = doc.query_selector_all(".mg-crash") else { return };
         for i in 0..banners.length() {
-            let Some(banner) = banners
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
+            let Some(banner) = banners.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
             banner.set_text_content(Some(&format!(
                 "Marginalia hit a bug and stopped ({info}). Your work up to the last change is kept in this browser: reload the page to continue."
             )));

@@ -169,14 +169,11 @@ impl Saver {
         let wake = self.machine.borrow().next_wake();
         let timer = wake.map(|at| {
             let me = self.me.clone();
-            Timeout::new(
-                at.saturating_sub(now).min(u32::MAX as u64) as u32,
-                move || {
-                    if let Some(s) = me.upgrade() {
-                        s.pump();
-                    }
-                },
-            )
+            Timeout::new(at.saturating_sub(now).min(u32::MAX as u64) as u32, move || {
+                if let Some(s) = me.upgrade() {
+                    s.pump();
+                }
+            })
         });
         *self.timer.borrow_mut() = timer;
     }
@@ -184,9 +181,7 @@ impl Saver {
     fn store_snapshot(&self) {
         let snapshot = self.machine.borrow().snapshot();
         if let Err(e) = storage::save_remote_state(&self.endpoint, &snapshot) {
-            web_sys::console::warn_1(
-                &format!("Marginalia: the remote save state was not stored: {e}").into(),
-            );
+            web_sys::console::warn_1(&format!("Marginalia: the remote save state was not stored: {e}").into());
         }
     }
 
@@ -208,11 +203,7 @@ impl Saver {
                 let (outcome, body) = self.get().await;
                 (outcome, body.filter(|_| purpose != LoadPurpose::KeepMine))
             }
-            Request::Save {
-                precondition,
-                revision,
-                ..
-            } => (self.put(precondition, revision).await, None),
+            Request::Save { precondition, revision, .. } => (self.put(precondition, revision).await, None),
         };
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
         let acknowledged = matches!(outcome, Outcome::Saved { .. });
@@ -222,10 +213,7 @@ impl Saver {
         match (reaction, body) {
             (Reaction::AdoptServerCopy, Some(body)) => self.adopt(&body),
             // The CMS has nothing yet: give it the work already here.
-            _ if nothing_here
-                && self.machine.borrow().pending() == 0
-                && !self.app().editor.annotations().is_empty() =>
-            {
+            _ if nothing_here && self.machine.borrow().pending() == 0 && !self.app().editor.annotations().is_empty() => {
                 self.machine.borrow_mut().change(now);
             }
             _ => {}
@@ -268,10 +256,7 @@ impl Saver {
     async fn put(&self, precondition: Precondition, revision: u64) -> Outcome {
         let body = {
             let app = self.app();
-            let info = SaveInfo {
-                updated_at: Some(clock::now_iso()),
-                ..app.save_info.clone()
-            };
+            let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
             Record::from_editor(&app.editor, &info, false).to_json()
         };
         let headers = Headers::new().expect("Headers");
@@ -289,10 +274,7 @@ impl Saver {
             Ok(r) => r,
             Err(_) => return Outcome::NetworkError,
         };
-        match (
-            response.status(),
-            response.headers().get("ETag").ok().flatten(),
-        ) {
+        match (response.status(), response.headers().get("ETag").ok().flatten()) {
             (200..=299, Some(etag)) => Outcome::Saved { etag },
             (409 | 412, _) => Outcome::Conflict,
             (status, _) => Outcome::ServerError { status },
@@ -343,8 +325,7 @@ impl Saver {
             // Never drop the user's version unseen: no file, no switch.
             app.dispatch(Action::Notify(Notice {
                 kind: NoticeKind::Error,
-                text: "The browser refused to download your version, so theirs was not loaded."
-                    .into(),
+                text: "The browser refused to download your version, so theirs was not loaded.".into(),
                 offer: None,
             }));
             return;

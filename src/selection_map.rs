@@ -49,11 +49,7 @@ pub fn point_to_cp(node: &Node, offset: u32, index: &TextIndex) -> Option<usize>
     }
     let el: &Element = node.dyn_ref()?;
     if el.matches(RUN).unwrap_or(false) {
-        return if offset == 0 {
-            attr(el, "data-s")
-        } else {
-            attr(el, "data-e")
-        };
+        return if offset == 0 { attr(el, "data-s") } else { attr(el, "data-e") };
     }
     if let Some(run) = el.closest(RUN).ok().flatten() {
         return attr(&run, "data-e");
@@ -121,9 +117,7 @@ fn first_run_from(node: &Node) -> Option<Element> {
 
 fn last_run_in(el: &Element) -> Option<Element> {
     let runs = el.query_selector_all(RUN).ok()?;
-    runs.item(runs.length().checked_sub(1)?)?
-        .dyn_into::<Element>()
-        .ok()
+    runs.item(runs.length().checked_sub(1)?)?.dyn_into::<Element>().ok()
 }
 
 fn attr(el: &Element, name: &str) -> Option<usize> {

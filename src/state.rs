@@ -3,26 +3,26 @@
 //! effects (storage, scrolling, downloads) stay out of here: the app runs
 //! them after a change, from the state's `revision` and `scroll_to`.
 
-use crate::adjudication_view::{gold_record, Adjudication};
-use crate::reanchoring::AnchorReview;
 use crate::view_model::{build_paragraph_views, ParagraphView};
-use marginalia_core::adjudication::Decision;
 use marginalia_core::article::Article;
 use marginalia_core::caret::{Caret, Motion};
 use marginalia_core::command::Snapshot;
-use marginalia_core::document_status::DocumentStatus;
 use marginalia_core::editor::Editor;
-use marginalia_core::find::find_text;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::label_schema::CLAIM_LAYER;
-use marginalia_core::occurrences::{other_occurrences, CaseMatching};
 use marginalia_core::record::{LoadedRecord, SaveInfo};
-use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::snap::{snap, Precision};
+use marginalia_core::label_schema::CLAIM_LAYER;
+use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
+use marginalia_core::occurrences::{other_occurrences, CaseMatching};
 use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
 use std::collections::BTreeSet;
 use std::ops::Range;
+use crate::adjudication_view::{gold_record, Adjudication};
+use crate::reanchoring::AnchorReview;
+use marginalia_core::adjudication::Decision;
+use marginalia_core::document_status::DocumentStatus;
+use marginalia_core::find::find_text;
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -102,43 +102,21 @@ pub struct Chooser {
 pub enum Action {
     /// A mouse selection between two code points; `character` when Alt was
     /// held (character precision for this selection only).
-    Select {
-        anchor: usize,
-        focus: usize,
-        character: bool,
-    },
-    MoveCaret {
-        motion: Motion,
-        extend: bool,
-    },
+    Select { anchor: usize, focus: usize, character: bool },
+    MoveCaret { motion: Motion, extend: bool },
     /// Labels exactly `[start, end)` (code points), as a script asks.
-    AddSpan {
-        start: usize,
-        end: usize,
-        label: String,
-    },
+    AddSpan { start: usize, end: usize, label: String },
     /// Labels the pending selection, or relabels the selected span.
     ApplyLabel(String),
-    SelectSpan {
-        id: SpanId,
-        scroll: bool,
-    },
+    SelectSpan { id: SpanId, scroll: bool },
     /// A click on text covered by these spans.
-    ClickSpans {
-        spans: Vec<SpanId>,
-        x: i32,
-        y: i32,
-    },
+    ClickSpans { spans: Vec<SpanId>, x: i32, y: i32 },
     DeleteSelected,
     Undo,
     Redo,
     Escape,
     TogglePrecision,
-    OpenArticle {
-        article: Article,
-        restored: Option<Snapshot>,
-        announce: Announce,
-    },
+    OpenArticle { article: Article, restored: Option<Snapshot>, announce: Announce },
     /// A save for the article open now: its spans replace the current ones
     /// (one undo step).
     ApplyRecord(Rc<LoadedRecord>),
@@ -146,17 +124,10 @@ pub enum Action {
     OpenRecord(Rc<LoadedRecord>),
     SetSchema(LabelSchema),
     /// Paragraphs `first..last` are in the viewport (from scrolling).
-    ShowParagraphs {
-        first: usize,
-        last: usize,
-    },
+    ShowParagraphs { first: usize, last: usize },
     /// Annotations re-anchored from an earlier version of the text: applied
     /// to the article open now, or (`open`) opened with their article.
-    ApplyReanchored {
-        loaded: Rc<LoadedRecord>,
-        review: Rc<AnchorReview>,
-        open: bool,
-    },
+    ApplyReanchored { loaded: Rc<LoadedRecord>, review: Rc<AnchorReview>, open: bool },
     /// The annotator checked a re-anchored span and keeps it.
     KeepReanchored(SpanId),
     /// The annotator removes a re-anchored span (one undo step).
@@ -165,17 +136,12 @@ pub enum Action {
     DismissReview,
     /// Selects the next (or previous) drawn span in document order after
     /// the selection or the caret (J / K).
-    SelectAdjacent {
-        forward: bool,
-    },
+    SelectAdjacent { forward: bool },
     /// Marks the document done / skipped / flagged (with a note), or clears it.
     SetStatus(Option<DocumentStatus>),
     /// Finds `query` (ignoring case) after (or before) the selection and
     /// selects it, ready for a label key.
-    Find {
-        query: String,
-        forward: bool,
-    },
+    Find { query: String, forward: bool },
     /// Opens a review: the saves' text, showing the gold version.
     StartAdjudication(Rc<Adjudication>),
     /// The reviewer's decision on an item (accept a version, reject).
@@ -185,47 +151,26 @@ pub enum Action {
     /// Ends the review; the gold version stays open as a document.
     LeaveAdjudication,
     /// Offers suggestions from `source`, replacing that source's earlier ones.
-    Suggest {
-        source: Source,
-        items: Vec<Suggestion>,
-    },
+    Suggest { source: Source, items: Vec<Suggestion> },
     /// Accepts these open suggestions (indices) as spans: one undo step.
     AcceptSuggestions(Vec<usize>),
     /// Drops these open suggestions.
     RejectSuggestions(Vec<usize>),
     /// Suggests the selected span's label on every other occurrence of its
     /// text (whole tokens; same case unless `ignore_case`).
-    LabelAllOccurrences {
-        ignore_case: bool,
-    },
+    LabelAllOccurrences { ignore_case: bool },
     /// Shows or hides the spans of these labels in the article (a label,
     /// or every label of a layer).
-    SetLabelsVisible {
-        labels: Vec<String>,
-        visible: bool,
-    },
+    SetLabelsVisible { labels: Vec<String>, visible: bool },
     /// Sets (or clears) an attribute of a span (a claim's verdict…).
-    SetAttribute {
-        id: SpanId,
-        key: String,
-        value: Option<serde_json::Value>,
-    },
+    SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
     /// Links the selected claim to a span or free text.
-    AddRelation {
-        from: SpanId,
-        to: Target,
-        label: String,
-    },
+    AddRelation { from: SpanId, to: Target, label: String },
     RemoveRelation(RelationId),
-    SetDocumentLabel {
-        key: String,
-        value: Option<serde_json::Value>,
-    },
+    SetDocumentLabel { key: String, value: Option<serde_json::Value> },
     /// The next span clicked becomes the target of a `label` link from the
     /// selected span.
-    StartLinking {
-        label: String,
-    },
+    StartLinking { label: String },
     Notify(Notice),
     DismissNotice,
 }
@@ -336,19 +281,11 @@ impl AppState {
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            kind: NoticeKind::Error,
-            text: text.into(),
-            offer: None,
-        });
+        self.notice = Some(Notice { kind: NoticeKind::Error, text: text.into(), offer: None });
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            kind: NoticeKind::Info,
-            text: text.into(),
-            offer: None,
-        });
+        self.notice = Some(Notice { kind: NoticeKind::Info, text: text.into(), offer: None });
     }
 
     /// Re-derives paragraph views, keeping the old `Rc` of every paragraph
@@ -371,9 +308,7 @@ impl AppState {
     /// Spans linked to the selected span, highlighted with it (a claim's
     /// claimant and subjects, or the claims about an entity).
     pub fn related_spans(&self) -> Vec<SpanId> {
-        let Some(id) = self.selected else {
-            return Vec::new();
-        };
+        let Some(id) = self.selected else { return Vec::new() };
         let ann = self.editor.annotations();
         let mut out: Vec<SpanId> = ann
             .relations_of(id)
@@ -418,9 +353,7 @@ impl AppState {
     }
 
     fn label_pending(&mut self, label: &str) {
-        let Some((start, end)) = self.pending else {
-            return;
-        };
+        let Some((start, end)) = self.pending else { return };
         match self.editor.add_span(start, end, label) {
             Ok(id) => {
                 self.pending = None;
@@ -428,10 +361,7 @@ impl AppState {
                 self.selected = Some(id);
                 self.changed();
             }
-            Err(e) => self.error(format!(
-                "Could not label “{}”: {e}.",
-                self.article().slice(start, end)
-            )),
+            Err(e) => self.error(format!("Could not label “{}”: {e}.", self.article().slice(start, end))),
         }
     }
 
@@ -440,9 +370,7 @@ impl AppState {
         let mut editor = Editor::new(Arc::new(article), schema);
         if let Some(spans) = spans {
             if let Err(e) = editor.restore_snapshot(spans) {
-                self.error(format!(
-                    "The saved work for this text could not be restored: {e}."
-                ));
+                self.error(format!("The saved work for this text could not be restored: {e}."));
             }
         }
         self.editor = editor;
@@ -480,10 +408,7 @@ impl Reducible for AppState {
         }
         let mut s = (*self).clone();
         s.scroll_to = None;
-        if !matches!(
-            action,
-            Action::SelectAdjacent { .. } | Action::ShowParagraphs { .. }
-        ) {
+        if !matches!(action, Action::SelectAdjacent { .. } | Action::ShowParagraphs { .. }) {
             s.focused_suggestion = None;
         }
         match action {
@@ -852,11 +777,15 @@ impl Reducible for AppState {
                 s.info(format!("Opened the save of “{title}” with {n} annotations."));
             }
             Action::SetSchema(schema) => {
-                let missing: Vec<String> = marginalia_core::sorting::set_of(
-                    s.editor.annotations().iter().filter(|sp| schema.label(&sp.label).is_none()).map(|sp| sp.label.clone()),
-                )
-                .into_iter()
-                .collect();
+                let mut missing: Vec<String> = s
+                    .editor
+                    .annotations()
+                    .iter()
+                    .filter(|sp| schema.label(&sp.label).is_none())
+                    .map(|sp| sp.label.clone())
+                    .collect();
+                marginalia_core::sorting::sort(&mut missing);
+                missing.dedup();
                 if missing.is_empty() {
                     let article = s.article().clone();
                     let snapshot = s.editor.annotations().snapshot();

@@ -42,26 +42,14 @@ pub fn save_work(record: &Record) -> Result<(), String> {
     let storage = local()?;
     let sha = record.text_sha256.clone().unwrap_or_default();
     if storage.get_item(&text_key(&sha)).ok().flatten().is_none() {
-        storage
-            .set_item(&text_key(&sha), &record.text)
-            .map_err(|_| FULL.to_string())?;
+        storage.set_item(&text_key(&sha), &record.text).map_err(|_| FULL.to_string())?;
     }
-    let without_text = Record {
-        text: String::new(),
-        ..record.clone()
-    };
+    let without_text = Record { text: String::new(), ..record.clone() };
     let json = serde_json::to_string(&without_text).map_err(|e| e.to_string())?;
-    storage
-        .set_item(&doc_key(&record.meta.doc_id, &sha), &json)
-        .map_err(|_| FULL.to_string())?;
-    let current = serde_json::to_string(&CurrentDoc {
-        doc_id: record.meta.doc_id.clone(),
-        sha256: sha,
-    })
-    .map_err(|e| e.to_string())?;
-    storage
-        .set_item(&format!("{PREFIX}:current"), &current)
-        .map_err(|_| FULL.to_string())
+    storage.set_item(&doc_key(&record.meta.doc_id, &sha), &json).map_err(|_| FULL.to_string())?;
+    let current = serde_json::to_string(&CurrentDoc { doc_id: record.meta.doc_id.clone(), sha256: sha })
+        .map_err(|e| e.to_string())?;
+    storage.set_item(&format!("{PREFIX}:current"), &current).map_err(|_| FULL.to_string())
 }
 
 /// The stored record of a document, if any.
@@ -80,21 +68,10 @@ pub fn load_latest(doc_id: &str) -> Option<Record> {
     let prefix = format!("{PREFIX}:doc:{doc_id}:");
     let mut best: Option<Record> = None;
     for i in 0..storage.length().ok()? {
-        let Some(key) = storage.key(i).ok().flatten() else {
-            continue;
-        };
-        let Some(sha) = key.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(record) = load_work(doc_id, sha) else {
-            continue;
-        };
-        let stamp = |r: &Record| {
-            r.updated_at
-                .clone()
-                .or_else(|| r.created_at.clone())
-                .unwrap_or_default()
-        };
+        let Some(key) = storage.key(i).ok().flatten() else { continue };
+        let Some(sha) = key.strip_prefix(&prefix) else { continue };
+        let Some(record) = load_work(doc_id, sha) else { continue };
+        let stamp = |r: &Record| r.updated_at.clone().or_else(|| r.created_at.clone()).unwrap_or_default();
         if best.as_ref().is_none_or(|b| stamp(&record) > stamp(b)) {
             best = Some(record);
         }
@@ -104,19 +81,14 @@ pub fn load_latest(doc_id: &str) -> Option<Record> {
 
 /// The record of the document that was open last.
 pub fn load_current() -> Option<Record> {
-    let json = local()
-        .ok()?
-        .get_item(&format!("{PREFIX}:current"))
-        .ok()??;
+    let json = local().ok()?.get_item(&format!("{PREFIX}:current")).ok()??;
     let current: CurrentDoc = serde_json::from_str(&json).ok()?;
     load_work(&current.doc_id, &current.sha256)
 }
 
 pub fn save_schema(schema: &LabelSchema) -> Result<(), String> {
     let json = serde_json::to_string(schema).map_err(|e| e.to_string())?;
-    local()?
-        .set_item(&format!("{PREFIX}:schema"), &json)
-        .map_err(|_| FULL.to_string())
+    local()?.set_item(&format!("{PREFIX}:schema"), &json).map_err(|_| FULL.to_string())
 }
 
 pub fn load_schema() -> Option<LabelSchema> {
@@ -133,9 +105,7 @@ fn remote_key(endpoint: &str) -> String {
 /// a reload while the endpoint is down still sends it.
 pub fn save_remote_state(endpoint: &str, snapshot: &SyncSnapshot) -> Result<(), String> {
     let json = serde_json::to_string(snapshot).map_err(|e| e.to_string())?;
-    local()?
-        .set_item(&remote_key(endpoint), &json)
-        .map_err(|_| FULL.to_string())
+    local()?.set_item(&remote_key(endpoint), &json).map_err(|_| FULL.to_string())
 }
 
 pub fn load_remote_state(endpoint: &str) -> Option<SyncSnapshot> {

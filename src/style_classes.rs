@@ -36,13 +36,9 @@ pub fn class_for(declarations: &str) -> String {
     SHEET.with(|cell| {
         let mut cell = cell.borrow_mut();
         if cell.is_none() {
-            let sheet =
-                CssStyleSheet::new().expect("constructable stylesheets (every browser since 2023)");
+            let sheet = CssStyleSheet::new().expect("constructable stylesheets (every browser since 2023)");
             adopt(&sheet);
-            *cell = Some(Sheet {
-                sheet,
-                classes: HashMap::new(),
-            });
+            *cell = Some(Sheet { sheet, classes: HashMap::new() });
         }
         let sheet = cell.as_mut().expect("created above");
         if let Some(class) = sheet.classes.get(declarations) {
@@ -50,13 +46,8 @@ pub fn class_for(declarations: &str) -> String {
         }
         let class = format!("mg-st-{}", sheet.classes.len());
         let rule = format!(".{class}{{{declarations}}}");
-        let _ = sheet.sheet.insert_rule_with_index(
-            &rule,
-            sheet.sheet.css_rules().map(|r| r.length()).unwrap_or(0),
-        );
-        sheet
-            .classes
-            .insert(declarations.to_string(), class.clone());
+        let _ = sheet.sheet.insert_rule_with_index(&rule, sheet.sheet.css_rules().map(|r| r.length()).unwrap_or(0));
+        sheet.classes.insert(declarations.to_string(), class.clone());
         class
     })
 }

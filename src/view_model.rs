@@ -3,13 +3,13 @@
 //! built from, so an unchanged paragraph is recognised cheaply, keeps its
 //! `Rc`, and its memoised component does not render again.
 
+use std::collections::BTreeSet;
 use marginalia_core::article::Paragraph;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::layout::{layout_paragraph, spans_by_paragraph, ParagraphLayout};
 use marginalia_core::span::{Span, SpanId};
 use marginalia_core::suggestion::Suggestion;
-use std::collections::BTreeSet;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -111,46 +111,25 @@ pub fn build_paragraph_views(
     // change. Labels the annotator filtered out are not drawn (they stay
     // listed).
     let paragraphs = article.paragraphs();
-    let window = match (
-        paragraphs.get(decorated.start),
-        decorated.end.checked_sub(1).and_then(|i| paragraphs.get(i)),
-    ) {
+    let window = match (paragraphs.get(decorated.start), decorated.end.checked_sub(1).and_then(|i| paragraphs.get(i))) {
         (Some(first), Some(last)) if !decorated.is_empty() => first.start..last.end,
         _ => 0..0,
     };
-    let drawn = editor
-        .annotations()
-        .iter()
-        .filter(|s| s.start < window.end && window.start < s.end && !hidden.contains(&s.label));
+    let drawn = editor.annotations().iter().filter(|s| s.start < window.end && window.start < s.end && !hidden.contains(&s.label));
     let buckets = spans_by_paragraph(article, drawn);
-    let label_index = |label: &str| {
-        schema
-            .labels
-            .iter()
-            .position(|l| l.name == label)
-            .unwrap_or(usize::MAX)
-    };
+    let label_index = |label: &str| schema.labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
     paragraphs
         .iter()
         .zip(buckets.iter())
         .enumerate()
         .map(|(i, (par, spans))| {
             let key = if decorated.contains(&i) {
-                let clip = |(s, e): (usize, usize)| {
-                    (s < par.end && par.start < e).then_some((s.max(par.start), e.min(par.end)))
-                };
+                let clip = |(s, e): (usize, usize)| (s < par.end && par.start < e).then_some((s.max(par.start), e.min(par.end)));
                 ParagraphKey::Decorated {
-                    spans: spans
-                        .iter()
-                        .map(|s| (s.id, s.start, s.end, label_index(&s.label)))
-                        .collect(),
+                    spans: spans.iter().map(|s| (s.id, s.start, s.end, label_index(&s.label))).collect(),
                     pending: pending.and_then(clip),
                     selected: selected.filter(|id| spans.iter().any(|s| s.id == *id)),
-                    related: related
-                        .iter()
-                        .copied()
-                        .filter(|id| spans.iter().any(|s| s.id == *id))
-                        .collect(),
+                    related: related.iter().copied().filter(|id| spans.iter().any(|s| s.id == *id)).collect(),
                     suggested: suggestions
                         .iter()
                         .enumerate()
@@ -165,16 +144,7 @@ pub fn build_paragraph_views(
                 Some(o) if o.start == par.start && o.key == key => o.clone(),
                 _ => Rc::new(match key {
                     ParagraphKey::Plain => plain_view(editor, *par),
-                    key => decorated_view(
-                        editor,
-                        *par,
-                        spans,
-                        pending,
-                        selected,
-                        related,
-                        suggestions,
-                        key,
-                    ),
+                    key => decorated_view(editor, *par, spans, pending, selected, related, suggestions, key),
                 }),
             }
         })
@@ -195,11 +165,7 @@ fn plain_view(editor: &Editor, par: Paragraph) -> ParagraphView {
         suggested: false,
         suggestion_tags: Vec::new(),
     };
-    ParagraphView {
-        start: par.start,
-        key: ParagraphKey::Plain,
-        runs: vec![run],
-    }
+    ParagraphView { start: par.start, key: ParagraphKey::Plain, runs: vec![run] }
 }
 
 fn decorated_view(
@@ -214,16 +180,9 @@ fn decorated_view(
 ) -> ParagraphView {
     let article = editor.article();
     let schema = editor.schema();
-    let color_of = |label: &str| {
-        schema
-            .label(label)
-            .map_or("#4b5563".to_string(), |l| l.color.clone())
-    };
+    let color_of = |label: &str| schema.label(label).map_or("#4b5563".to_string(), |l| l.color.clone());
     let here: Vec<(usize, &Suggestion)> = match &key {
-        ParagraphKey::Decorated { suggested, .. } => suggested
-            .iter()
-            .map(|(i, ..)| (*i, &suggestions[*i]))
-            .collect(),
+        ParagraphKey::Decorated { suggested, .. } => suggested.iter().map(|(i, ..)| (*i, &suggestions[*i])).collect(),
         ParagraphKey::Plain => Vec::new(),
     };
     let ranges: Vec<(usize, usize)> = here.iter().map(|(_, s)| (s.start, s.end)).collect();
@@ -277,11 +236,7 @@ fn decorated_view(
             }
         })
         .collect();
-    ParagraphView {
-        start: par.start,
-        key,
-        runs,
-    }
+    ParagraphView { start: par.start, key, runs }
 }
 
 /// The inline style of a run: one underline per covering entity span,

@@ -7,11 +7,11 @@ use crate::host::{Host, HostRef};
 use crate::state::{window_needs_moving, Action, AppState};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
-use marginalia_core::article::Article;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use marginalia_core::article::Article;
 use web_sys::Element;
 use yew::UseReducerHandle;
 
@@ -27,27 +27,16 @@ pub fn visible_paragraphs(host: &Host, article: &Article) -> Option<(usize, usiz
     let window = web_sys::window()?;
     let height = window.inner_height().ok()?.as_f64()?;
     let blocks = host.find("article")?.children();
-    let (first_block, last_block) =
-        on_screen(blocks.length() as usize, height, |i| blocks.item(i as u32))?;
-    let first = paragraph_index(
-        article,
-        &on_screen_paragraphs(&blocks.item(first_block as u32)?, height)?.0,
-    )?;
-    let last = paragraph_index(
-        article,
-        &on_screen_paragraphs(&blocks.item(last_block as u32 - 1)?, height)?.1,
-    )?;
+    let (first_block, last_block) = on_screen(blocks.length() as usize, height, |i| blocks.item(i as u32))?;
+    let first = paragraph_index(article, &on_screen_paragraphs(&blocks.item(first_block as u32)?, height)?.0)?;
+    let last = paragraph_index(article, &on_screen_paragraphs(&blocks.item(last_block as u32 - 1)?, height)?.1)?;
     let n = article.paragraphs().len();
     Some((first, (last + 1).max(first + 1).min(n)))
 }
 
 /// Items `first..last` (of `n`, in order down the page) that intersect the
 /// window's height; at least one.
-fn on_screen(
-    n: usize,
-    height: f64,
-    item: impl Fn(usize) -> Option<Element>,
-) -> Option<(usize, usize)> {
+fn on_screen(n: usize, height: f64, item: impl Fn(usize) -> Option<Element>) -> Option<(usize, usize)> {
     if n == 0 {
         return None;
     }
@@ -77,13 +66,8 @@ fn on_screen_paragraphs(block: &Element, height: f64) -> Option<(Element, Elemen
         return Some((block.clone(), block.clone()));
     }
     let paragraphs = block.children();
-    let (first, last) = on_screen(paragraphs.length() as usize, height, |i| {
-        paragraphs.item(i as u32)
-    })?;
-    Some((
-        paragraphs.item(first as u32)?,
-        paragraphs.item(last as u32 - 1)?,
-    ))
+    let (first, last) = on_screen(paragraphs.length() as usize, height, |i| paragraphs.item(i as u32))?;
+    Some((paragraphs.item(first as u32)?, paragraphs.item(last as u32 - 1)?))
 }
 
 /// A paragraph element's index in the article, from its first code point.
@@ -134,20 +118,8 @@ pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
     // host page that scrolls the widget inside its own container counts too.
     let on_scroll = on_change.clone();
     let listeners = vec![
-        EventListener::new_with_options(
-            &document,
-            "scroll",
-            EventListenerOptions::run_in_capture_phase(),
-            move |e| on_scroll(e),
-        ),
-        EventListener::new_with_options(
-            &window,
-            "resize",
-            EventListenerOptions::default(),
-            move |e| on_change(e),
-        ),
+        EventListener::new_with_options(&document, "scroll", EventListenerOptions::run_in_capture_phase(), move |e| on_scroll(e)),
+        EventListener::new_with_options(&window, "resize", EventListenerOptions::default(), move |e| on_change(e)),
     ];
-    Viewport {
-        _listeners: listeners,
-    }
+    Viewport { _listeners: listeners }
 }

@@ -50,16 +50,8 @@ pub fn err(msg: impl Into<String>) -> Error {
 /// (id, name in the report, page)
 pub const WIDGETS: &[(&str, &str, &str)] = &[
     ("marginalia", "Marginalia", "marginalia.html"),
-    (
-        "recogito",
-        "@recogito/text-annotator 4.1.1",
-        "recogito.html",
-    ),
-    (
-        "labelstudio",
-        "Label Studio frontend 1.8.0",
-        "labelstudio.html",
-    ),
+    ("recogito", "@recogito/text-annotator 4.1.1", "recogito.html"),
+    ("labelstudio", "Label Studio frontend 1.8.0", "labelstudio.html"),
 ];
 
 struct Options {
@@ -117,9 +109,7 @@ fn parse_args() -> Result<Options> {
     }
     for w in &o.widgets {
         if !WIDGETS.iter().any(|x| x.0 == w) {
-            return Err(err(format!(
-                "unknown widget `{w}` (marginalia, recogito, labelstudio)"
-            )));
+            return Err(err(format!("unknown widget `{w}` (marginalia, recogito, labelstudio)")));
         }
     }
     Ok(o)
@@ -147,10 +137,7 @@ async fn main() {
     );
     let started = Instant::now();
     match run().await {
-        Ok(()) => eprintln!(
-            "marginalia-bench: done in {:.0} s",
-            started.elapsed().as_secs_f64()
-        ),
+        Ok(()) => eprintln!("marginalia-bench: done in {:.0} s", started.elapsed().as_secs_f64()),
         Err(e) => {
             eprintln!("marginalia-bench: error: {e}");
             std::process::exit(1);
@@ -182,8 +169,7 @@ async fn run() -> Result {
 
     let out = root.join("target/bench-results.json");
     let mut results = if o.report_only {
-        let text = fs::read_to_string(&out)
-            .map_err(|e| err(format!("--report-only needs {}: {e}", out.display())))?;
+        let text = fs::read_to_string(&out).map_err(|e| err(format!("--report-only needs {}: {e}", out.display())))?;
         serde_json::from_str::<Value>(&text)?
     } else {
         measure(&o, &site_dir, &base, &root).await?
@@ -277,11 +263,7 @@ async fn measure(o: &Options, site_dir: &Path, base: &str, root: &Path) -> Resul
                     }
                     Err(e) => {
                         let msg = e.to_string();
-                        eprintln!(
-                            "  {wid:<11} {size:>3} run {}/{}: FAILED: {msg}",
-                            i + 1,
-                            o.runs
-                        );
+                        eprintln!("  {wid:<11} {size:>3} run {}/{}: FAILED: {msg}", i + 1, o.runs);
                         failure = Some(msg);
                         // A size a widget cannot finish is not tried again.
                         break;
@@ -404,14 +386,12 @@ async fn heap(b: &Browser) -> Result<Value> {
 
 async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Result<Value> {
     let mut metrics: Vec<Value> = Vec::new();
-    tokio::time::timeout(timeout, b.goto(url))
-        .await
-        .map_err(|_| {
-            err(format!(
-                "not rendered in {} s: the page's main thread stayed busy (no load event)",
-                timeout.as_secs()
-            ))
-        })??;
+    tokio::time::timeout(timeout, b.goto(url)).await.map_err(|_| {
+        err(format!(
+            "not rendered in {} s: the page's main thread stayed busy (no load event)",
+            timeout.as_secs()
+        ))
+    })??;
     if profile {
         // The page holds before its API call until `go` is set.
         wait_status(b, &["holding"], timeout, "startup").await?;
@@ -421,12 +401,7 @@ async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Resu
         b.cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))
             .await?;
         b.cdp("Profiler.start", json!({})).await?;
-        exec(
-            b,
-            "window.__bench.go = true; return true;",
-            Duration::from_secs(30),
-        )
-        .await?;
+        exec(b, "window.__bench.go = true; return true;", Duration::from_secs(30)).await?;
     }
     wait_status(b, &["loaded"], timeout, "load").await?;
     let mut prof_load = Value::Null;
@@ -449,10 +424,7 @@ async fn drive(b: &Browser, url: &str, timeout: Duration, profile: bool) -> Resu
         metrics.push(b.cdp("Performance.getMetrics", json!({})).await?);
     }
     let heap_end = heap(b).await?;
-    let version = b
-        .cdp("Browser.getVersion", json!({}))
-        .await
-        .unwrap_or(Value::Null);
+    let version = b.cdp("Browser.getVersion", json!({})).await.unwrap_or(Value::Null);
     let page = exec(
         b,
         "const B = window.__bench;
@@ -529,10 +501,7 @@ fn bundle(site_dir: &Path, run: &Value) -> Result<Value> {
             .to_string_lossy()
             .into_owned();
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "js" | "wasm" | "css")
-            || name.starts_with("bench-")
-            || !seen.insert(name.clone())
-        {
+        if !matches!(ext, "js" | "wasm" | "css") || name.starts_with("bench-") || !seen.insert(name.clone()) {
             continue;
         }
         let raw = fs::metadata(&file)?.len();
@@ -564,16 +533,8 @@ async fn inspect(url: &str, timeout: Duration) -> Result {
     let r = wait_status(&b, &["loaded"], timeout, "load").await;
     eprintln!("  load: {r:?}");
     if r.is_ok() {
-        exec(
-            &b,
-            "window.__bench.proceed = true; return 1;",
-            Duration::from_secs(30),
-        )
-        .await?;
-        eprintln!(
-            "  adds: {:?}",
-            wait_status(&b, &["done"], timeout, "adds").await
-        );
+        exec(&b, "window.__bench.proceed = true; return 1;", Duration::from_secs(30)).await?;
+        eprintln!("  adds: {:?}", wait_status(&b, &["done"], timeout, "adds").await);
     }
     let state = exec(
         &b,
@@ -588,17 +549,9 @@ async fn inspect(url: &str, timeout: Duration) -> Result {
     .await;
     eprintln!(
         "  state: {}",
-        state
-            .map(|v| v.to_string())
-            .unwrap_or_else(|e| e.to_string())
+        state.map(|v| v.to_string()).unwrap_or_else(|e| e.to_string())
     );
-    for m in b
-        .console_messages()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .take(60)
-    {
+    for m in b.console_messages().await.unwrap_or_default().iter().take(60) {
         eprintln!("  console: {}", m.chars().take(400).collect::<String>());
     }
     let _ = b.close().await;
@@ -656,9 +609,7 @@ fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
         if p.extension().is_some_and(|e| e == "css") {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             fs::copy(&p, out.join(&name))?;
-            css_links.push_str(&format!(
-                "    <link rel=\"stylesheet\" href=\"/{name}\" />\n"
-            ));
+            css_links.push_str(&format!("    <link rel=\"stylesheet\" href=\"/{name}\" />\n"));
         }
     }
     fs::write(
@@ -730,9 +681,7 @@ fn twiggy_top(prof_dist: &Path) -> Value {
     for item in items.as_array().into_iter().flatten() {
         let name = item["name"].as_str().unwrap_or("");
         let size = item["shallow_size"].as_u64().unwrap_or(0);
-        if name.contains("\"function names\" subsection")
-            || name.contains("\"local names\" subsection")
-        {
+        if name.contains("\"function names\" subsection") || name.contains("\"local names\" subsection") {
             continue;
         }
         total += size;

@@ -30,10 +30,9 @@ pub fn ensure(root: &Path) -> Result<Peers> {
     let tools = tools_dir(root);
     fs::create_dir_all(&tools)?;
     let recogito_dist = tools.join("node_modules/@recogito/text-annotator/dist");
-    let installed =
-        fs::read_to_string(tools.join("node_modules/@recogito/text-annotator/package.json"))
-            .map(|p| p.contains(&format!("\"version\": \"{RECOGITO_VERSION}\"")))
-            .unwrap_or(false);
+    let installed = fs::read_to_string(tools.join("node_modules/@recogito/text-annotator/package.json"))
+        .map(|p| p.contains(&format!("\"version\": \"{RECOGITO_VERSION}\"")))
+        .unwrap_or(false);
     if installed && recogito_dist.join("text-annotator.umd.js").is_file() {
         eprintln!("  peers: @recogito/text-annotator {RECOGITO_VERSION} present");
     } else {
@@ -62,9 +61,7 @@ pub fn ensure(root: &Path) -> Result<Peers> {
         eprintln!("  peers: Label Studio frontend {LABEL_STUDIO_VERSION} present");
     } else {
         let wheels = tools.join("wheels");
-        let wheel = wheels.join(format!(
-            "label_studio-{LABEL_STUDIO_VERSION}-py3-none-any.whl"
-        ));
+        let wheel = wheels.join(format!("label_studio-{LABEL_STUDIO_VERSION}-py3-none-any.whl"));
         if !wheel.is_file() {
             eprintln!("  peers: pip download --no-deps label-studio=={LABEL_STUDIO_VERSION}");
             let pip = if which("pip3") { "pip3" } else { "pip" };
@@ -106,10 +103,7 @@ pub fn ensure(root: &Path) -> Result<Peers> {
         fs::rename(unpack.join("label_studio/frontend/dist/lsf"), &lsf)?;
         let _ = fs::remove_dir_all(&unpack);
         if !lsf.join("js/main.js").is_file() {
-            return Err(err(format!(
-                "the wheel held no {}",
-                lsf.join("js/main.js").display()
-            )));
+            return Err(err(format!("the wheel held no {}", lsf.join("js/main.js").display())));
         }
     }
     Ok(Peers { recogito_dist, lsf })
@@ -122,9 +116,7 @@ fn which(program: &str) -> bool {
 }
 
 fn run(cmd: &mut Command) -> Result {
-    let status = cmd
-        .status()
-        .map_err(|e| err(format!("cannot run {cmd:?}: {e}")))?;
+    let status = cmd.status().map_err(|e| err(format!("cannot run {cmd:?}: {e}")))?;
     if status.success() {
         Ok(())
     } else {

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub use crate::markers::{
-    kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, DATASETS_END,
-    DATASETS_START,
+    kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, DATASETS_END, DATASETS_START,
 };
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
@@ -45,10 +44,8 @@ pub fn machine_info(load_average: String) -> Value {
     let os = std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|s| {
-            s.lines().find_map(|l| {
-                l.strip_prefix("PRETTY_NAME=")
-                    .map(|v| v.trim_matches('"').to_string())
-            })
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string()))
         })
         .unwrap_or_default();
     json!({
@@ -84,9 +81,7 @@ pub fn add_samples(runs: &[Value], key: &str) -> Vec<f64> {
 }
 
 fn load_values(runs: &[Value], key: &str) -> Vec<f64> {
-    runs.iter()
-        .filter_map(|r| r["load"][key].as_f64())
-        .collect()
+    runs.iter().filter_map(|r| r["load"][key].as_f64()).collect()
 }
 
 /// JS heap (after GC, CDP) + wasm memory, bytes, per run.
@@ -206,13 +201,7 @@ fn sizes_in(results: &Value) -> Vec<String> {
 
 /// The head of a table with a column per widget (`name{widget_suffix}`)
 /// and, with Marginalia measured, a ratio column per peer.
-fn widget_table_head(
-    widgets: &[(String, String)],
-    peers: &[&(String, String)],
-    has_m: bool,
-    widget_suffix: &str,
-    ratio_suffix: &str,
-) -> String {
+fn widget_table_head(widgets: &[(String, String)], peers: &[&(String, String)], has_m: bool, widget_suffix: &str, ratio_suffix: &str) -> String {
     let mut head = String::from("| workload | target |");
     let mut sep = String::from("|---|---|");
     for (_, name) in widgets {
@@ -237,10 +226,7 @@ fn size_label(c: &Value) -> String {
 }
 
 fn target(size: &str) -> Option<(f64, f64, f64)> {
-    TARGETS
-        .iter()
-        .find(|t| t.0 == size)
-        .map(|t| (t.1, t.2, t.3))
+    TARGETS.iter().find(|t| t.0 == size).map(|t| (t.1, t.2, t.3))
 }
 
 pub fn print_summary(results: &Value) {
@@ -319,30 +305,16 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     }
 
     // ---- load
-    let _ = writeln!(
-        md,
-        "## Load: until every span (in view) is in the DOM and painted\n"
-    );
+    let _ = writeln!(md, "## Load: until every span (in view) is in the DOM and painted\n");
     let _ = writeln!(
         md,
         "Median ms, from navigation start / from the widget API call. Painted = the in-DOM moment, then \
          two `requestAnimationFrame`s and a `setTimeout(0)`. Ratio = Marginalia ÷ peer (below 1: Marginalia is faster).\n"
     );
-    md.push_str(&widget_table_head(
-        &widgets,
-        &peers,
-        has_m,
-        ": nav / API",
-        " (nav / API)",
-    ));
+    md.push_str(&widget_table_head(&widgets, &peers, has_m, ": nav / API", " (nav / API)"));
     for s in &sizes {
-        let any = widgets
-            .iter()
-            .find_map(|(w, _)| cell(results, w, s))
-            .unwrap();
-        let t = target(s)
-            .map(|t| format!("≤ {} ms", t.0))
-            .unwrap_or_default();
+        let any = widgets.iter().find_map(|(w, _)| cell(results, w, s)).unwrap();
+        let t = target(s).map(|t| format!("≤ {} ms", t.0)).unwrap_or_default();
         let mut row = format!("| {} | {t} |", size_label(any));
         let med = |w: &str, k: &str| {
             cell(results, w, s)
@@ -389,9 +361,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
     for (w, name) in &widgets {
         for s in &sizes {
-            let Some(c) = cell(results, w, s) else {
-                continue;
-            };
+            let Some(c) = cell(results, w, s) else { continue };
             let r = runs(c);
             if r.is_empty() {
                 continue;
@@ -410,10 +380,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
                     .as_u64()
                     .map(group)
                     .unwrap_or_else(|| "–".into()),
-                r[0]["load"]["verify"]
-                    .as_str()
-                    .unwrap_or("–")
-                    .replace('|', "\\|"),
+                r[0]["load"]["verify"].as_str().unwrap_or("–").replace('|', "\\|"),
             );
         }
     }
@@ -435,9 +402,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     let _ = writeln!(md, "|---|---|---|---|---|---|");
     for s in &sizes {
         for (w, name) in &widgets {
-            let Some(c) = cell(results, w, s) else {
-                continue;
-            };
+            let Some(c) = cell(results, w, s) else { continue };
             let r = runs(c);
             if r.is_empty() {
                 let _ = writeln!(
@@ -451,15 +416,9 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             }
             let pp = |k: &str| {
                 let v = add_samples(&r, k);
-                format!(
-                    "{} / {}",
-                    ms(percentile(&v, 50.0)),
-                    ms(percentile(&v, 95.0))
-                )
+                format!("{} / {}", ms(percentile(&v, 50.0)), ms(percentile(&v, 95.0)))
             };
-            let t = target(s)
-                .map(|t| format!("≤ {} ms", t.1))
-                .unwrap_or_default();
+            let t = target(s).map(|t| format!("≤ {} ms", t.1)).unwrap_or_default();
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -506,13 +465,8 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     );
     md.push_str(&widget_table_head(&widgets, &peers, has_m, "", ""));
     for s in &sizes {
-        let any = widgets
-            .iter()
-            .find_map(|(w, _)| cell(results, w, s))
-            .unwrap();
-        let t = target(s)
-            .map(|t| format!("≤ {} MB", t.2))
-            .unwrap_or_default();
+        let any = widgets.iter().find_map(|(w, _)| cell(results, w, s)).unwrap();
+        let t = target(s).map(|t| format!("≤ {} MB", t.2)).unwrap_or_default();
         let mut row = format!("| {} | {t} |", size_label(any));
         let total = |w: &str, when: &str| -> (f64, f64, f64) {
             let Some(c) = cell(results, w, s) else {
@@ -529,9 +483,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
                 let _ = write!(
                     row,
                     " {} |",
-                    cell(results, w, s)
-                        .and_then(failure_note)
-                        .unwrap_or_else(|| "–".into())
+                    cell(results, w, s).and_then(failure_note).unwrap_or_else(|| "–".into())
                 );
             } else if wasm > 0.0 {
                 let _ = write!(
@@ -548,11 +500,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         }
         if has_m {
             for (p, _) in &peers {
-                let _ = write!(
-                    row,
-                    " {} |",
-                    ratio(total("marginalia", "load").0, total(p, "load").0)
-                );
+                let _ = write!(row, " {} |", ratio(total("marginalia", "load").0, total(p, "load").0));
             }
         }
         let _ = writeln!(md, "{row}");
@@ -576,10 +524,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         let mut row = format!("| {s} |");
         for (w, _) in &widgets {
             let r = cell(results, w, s).map(runs).unwrap_or_default();
-            let el: Vec<f64> = r
-                .iter()
-                .filter_map(|r| r["load"]["dom_elements"].as_f64())
-                .collect();
+            let el: Vec<f64> = r.iter().filter_map(|r| r["load"]["dom_elements"].as_f64()).collect();
             let bl: Vec<f64> = r
                 .iter()
                 .filter_map(|r| r["memory_after_load"]["embedder_heap_used"].as_f64())
@@ -587,12 +532,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
             if el.is_empty() {
                 row.push_str(" – |");
             } else {
-                let _ = write!(
-                    row,
-                    " {} elements, {} |",
-                    group(median(&el) as u64),
-                    mb(median(&bl))
-                );
+                let _ = write!(row, " {} elements, {} |", group(median(&el) as u64), mb(median(&bl)));
             }
         }
         let _ = writeln!(md, "{row}");
@@ -605,10 +545,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         md,
         "Target for Marginalia: ≤ {BUNDLE_TARGET_KB} KB gzipped. (KB = 10³ bytes.)\n"
     );
-    let _ = writeln!(
-        md,
-        "| widget | gzip | raw | files (gzip) | ratio Marginalia ÷ widget |"
-    );
+    let _ = writeln!(md, "| widget | gzip | raw | files (gzip) | ratio Marginalia ÷ widget |");
     let _ = writeln!(md, "|---|---|---|---|---|");
     let bundle_of = |w: &str| {
         cells(results)
@@ -690,10 +627,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
         );
         let _ = writeln!(md, "| phase | main-thread tasks | script | style (recalcs) | layout (layouts) | long frames: total = script + rendering | DOM nodes after |");
         let _ = writeln!(md, "|---|---|---|---|---|---|---|");
-        for (phase, title) in [
-            ("load", "load (setDocument → painted)"),
-            ("adds", "50 adds"),
-        ] {
+        for (phase, title) in [("load", "load (setDocument → painted)"), ("adds", "50 adds")] {
             let m = &p[format!("metrics_{phase}")];
             let f = &p[format!("frames_{phase}")];
             let g = |v: &Value, k: &str| ms(v[k].as_f64().unwrap_or(f64::NAN));
@@ -888,9 +822,7 @@ fn short_fn(name: &str) -> String {
     while let Some(i) = rest.find('[') {
         out.push_str(&rest[..i]);
         match rest[i..].find(']') {
-            Some(j) if rest[i + 1..i + j].chars().all(|c| c.is_ascii_hexdigit()) => {
-                rest = &rest[i + j + 1..]
-            }
+            Some(j) if rest[i + 1..i + j].chars().all(|c| c.is_ascii_hexdigit()) => rest = &rest[i + j + 1..],
             _ => {
                 out.push('[');
                 rest = &rest[i + 1..];
@@ -901,10 +833,7 @@ fn short_fn(name: &str) -> String {
     let out = out.replace(" (marginalia-web_bg.wasm)", "");
     // `::h0123456789abcdef`
     let out = match out.rfind("::h") {
-        Some(i)
-            if out[i + 3..].len() >= 16
-                && out[i + 3..i + 19].chars().all(|c| c.is_ascii_hexdigit()) =>
-        {
+        Some(i) if out[i + 3..].len() >= 16 && out[i + 3..i + 19].chars().all(|c| c.is_ascii_hexdigit()) => {
             format!("{}{}", &out[..i], &out[i + 19..])
         }
         _ => out,
@@ -925,10 +854,7 @@ fn short(name: &str) -> &str {
 fn chromium_version(results: &Value) -> String {
     let ua = results["chromium"].as_str().unwrap_or("");
     ua.split_whitespace()
-        .find_map(|t| {
-            t.strip_prefix("HeadlessChrome/")
-                .or_else(|| t.strip_prefix("Chrome/"))
-        })
+        .find_map(|t| t.strip_prefix("HeadlessChrome/").or_else(|| t.strip_prefix("Chrome/")))
         .or_else(|| ua.strip_prefix("HeadlessChrome/"))
         .map(|v| format!("Chromium {v}"))
         .unwrap_or_else(|| ua.to_string())
@@ -1037,11 +963,7 @@ pub fn crate_of(name: &str) -> String {
     {
         return "wasm-bindgen glue, imports, exports".into();
     }
-    if name.starts_with("code[")
-        || name.starts_with("elem")
-        || name.starts_with("type[")
-        || name.starts_with("table")
-    {
+    if name.starts_with("code[") || name.starts_with("elem") || name.starts_with("type[") || name.starts_with("table") {
         return "unnamed items, types, tables".into();
     }
     let mut n = name
@@ -1074,20 +996,14 @@ pub fn own_module_of(name: &str) -> Option<String> {
     let from = name.find(&krate)?;
     let mut parts: Vec<&str> = name[from..].split("::").collect();
     // Legacy symbol names end in the hash (`h` and 16 hex digits).
-    if parts
-        .last()
-        .is_some_and(|h| h.len() == 17 && h.starts_with('h'))
-    {
+    if parts.last().is_some_and(|h| h.len() == 17 && h.starts_with('h')) {
         parts.pop();
     }
     // One path segment after the crate: an item at the crate root.
     if parts.len() < 3 {
         return Some(format!("{krate} (root)"));
     }
-    let module = parts[1]
-        .split(['<', ' ', '>', '(', '{'])
-        .next()
-        .unwrap_or("");
+    let module = parts[1].split(['<', ' ', '>', '(', '{']).next().unwrap_or("");
     Some(format!("{krate}::{module}"))
 }
 
@@ -1283,19 +1199,14 @@ mod tests {
 
     #[test]
     fn keeps_the_build_options_section() {
-        let prev = format!(
-            "x\n{BUILD_OPTIONS_START}\n| opt-level s | 580 KB |\n{BUILD_OPTIONS_END}\nrest"
-        );
+        let prev = format!("x\n{BUILD_OPTIONS_START}\n| opt-level s | 580 KB |\n{BUILD_OPTIONS_END}\nrest");
         assert!(build_options_section(&prev).contains("| opt-level s | 580 KB |"));
         assert!(build_options_section("").contains("Not measured yet"));
     }
 
     #[test]
     fn crates_of_wasm_items() {
-        assert_eq!(
-            crate_of("<yew::html::Foo as core::fmt::Debug>::fmt::h0123"),
-            "yew"
-        );
+        assert_eq!(crate_of("<yew::html::Foo as core::fmt::Debug>::fmt::h0123"), "yew");
         assert_eq!(
             crate_of("marginalia_core::tokenize::tokenize_chunk::habc"),
             "marginalia_core"
@@ -1305,30 +1216,17 @@ mod tests {
             crate_of("<T as alloc::slice::<impl [T]>::to_vec_in::ConvertVec>::to_vec::h1"),
             "alloc"
         );
+        assert_eq!(crate_of("data segment \".rodata\""), "data (strings, tables)");
         assert_eq!(
-            crate_of("data segment \".rodata\""),
-            "data (strings, tables)"
-        );
-        assert_eq!(
-            own_module_of(
-                "<marginalia_core::formats::Format as core::fmt::Display>::fmt::h0123456789abcdef"
-            )
-            .as_deref(),
+            own_module_of("<marginalia_core::formats::Format as core::fmt::Display>::fmt::h0123456789abcdef").as_deref(),
             Some("marginalia_core::formats")
         );
         assert_eq!(
-            own_module_of("marginalia_web::app::App::run::{{closure}}::h0123456789abcdef")
-                .as_deref(),
+            own_module_of("marginalia_web::app::App::run::{{closure}}::h0123456789abcdef").as_deref(),
             Some("marginalia_web::app")
         );
-        assert_eq!(
-            own_module_of("marginalia_web::main::h0123456789abcdef").as_deref(),
-            Some("marginalia_web (root)")
-        );
-        assert_eq!(
-            own_module_of("core::slice::sort::stable::drift::sort::h0123456789abcdef"),
-            None
-        );
+        assert_eq!(own_module_of("marginalia_web::main::h0123456789abcdef").as_deref(), Some("marginalia_web (root)"));
+        assert_eq!(own_module_of("core::slice::sort::stable::drift::sort::h0123456789abcdef"), None);
         assert_eq!(
             crate_of("__wbg_set_nodeValue_7e92"),
             "wasm-bindgen glue, imports, exports"

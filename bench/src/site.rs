@@ -13,19 +13,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// (name, words, spans)
-pub const SIZES: &[(&str, usize, usize)] = &[
-    ("2k", 2_000, 100),
-    ("20k", 20_000, 1_000),
-    ("50k", 50_000, 5_000),
-];
+pub const SIZES: &[(&str, usize, usize)] = &[("2k", 2_000, 100), ("20k", 20_000, 1_000), ("50k", 50_000, 5_000)];
 /// How many spans each run adds, one at a time.
 pub const ADDS: usize = 50;
 /// The added spans lie in the first this many code points: the first
 /// screenful of every widget at 1280×900 (about 25 lines of 80–90 characters).
 pub const FIRST_SCREEN_CPS: usize = 800;
-const LABELS: &[&str] = &[
-    "PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC",
-];
+const LABELS: &[&str] = &["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC"];
 
 const COMMON_JS: &str = include_str!("../pages/bench-common.js");
 const MARGINALIA_JS: &str = include_str!("../pages/bench-marginalia.js");
@@ -64,11 +58,7 @@ pub fn adds(w: &Workload) -> Vec<(usize, usize, &'static str)> {
             out.push((start, end, LABELS[out.len() % LABELS.len()]));
         }
     }
-    assert_eq!(
-        out.len(),
-        ADDS,
-        "not enough free words in the first screenful"
-    );
+    assert_eq!(out.len(), ADDS, "not enough free words in the first screenful");
     out
 }
 
@@ -89,10 +79,7 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     for &(name, words, spans) in SIZES {
         let w = generate(words, spans);
         let json = workload_json(name, words, &w);
-        fs::write(
-            site.join(format!("workloads/{name}.json")),
-            serde_json::to_vec(&json)?,
-        )?;
+        fs::write(site.join(format!("workloads/{name}.json")), serde_json::to_vec(&json)?)?;
     }
 
     // Marginalia: its dist at the root, index.html → marginalia.html with the harness.
@@ -181,8 +168,7 @@ mod tests {
             let w = generate(words, spans);
             let a = adds(&w);
             assert_eq!(a.len(), ADDS);
-            let existing: HashSet<(usize, usize)> =
-                w.spans.iter().map(|s| (s.start, s.end)).collect();
+            let existing: HashSet<(usize, usize)> = w.spans.iter().map(|s| (s.start, s.end)).collect();
             let mut seen = HashSet::new();
             for &(s, e, _) in &a {
                 assert!(e <= FIRST_SCREEN_CPS && s < e);

@@ -51,18 +51,9 @@ pub fn AdjudicationPanel(props: &AdjudicationPanelProps) -> Html {
             .versions
             .iter()
             .find(|v| v.annotator == annotator)
-            .map(|v| {
-                v.spans
-                    .iter()
-                    .map(|s| format!("{} “{}”", s.label, clip(article.slice(s.start, s.end))))
-                    .collect()
-            })
+            .map(|v| v.spans.iter().map(|s| format!("{} “{}”", s.label, clip(article.slice(s.start, s.end)))).collect())
             .unwrap_or_default();
-        if spans.is_empty() {
-            "nothing".into()
-        } else {
-            spans.join(", ")
-        }
+        if spans.is_empty() { "nothing".into() } else { spans.join(", ") }
     };
     html! {
         <section class="mg-adjudication" aria-labelledby={host.id("adjudication-title")}>

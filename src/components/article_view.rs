@@ -44,9 +44,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             plain.push(view.clone());
         } else {
             flush(&mut plain, &mut children, i);
-            children.push(
-                html! { <Paragraph key={i} view={view.clone()} id_prefix={prefix.clone()} /> },
-            );
+            children.push(html! { <Paragraph key={i} view={view.clone()} id_prefix={prefix.clone()} /> });
         }
     }
     flush(&mut plain, &mut children, props.views.len());

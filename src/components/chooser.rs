@@ -23,13 +23,7 @@ pub fn chooser_items(editor: &Editor, chooser: &Chooser) -> Vec<(SpanId, String,
         .spans
         .iter()
         .filter_map(|id| editor.annotations().get(*id))
-        .map(|s| {
-            (
-                s.id,
-                s.label.clone(),
-                editor.article().slice(s.start, s.end).to_string(),
-            )
-        })
+        .map(|s| (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string()))
         .collect()
 }
 

@@ -40,28 +40,17 @@ pub struct ClaimData {
 
 fn describe(editor: &Editor, id: SpanId) -> String {
     editor.annotations().get(id).map_or(id.to_string(), |s| {
-        format!(
-            "{} ({} {})",
-            editor.article().slice(s.start, s.end),
-            s.label,
-            s.id
-        )
+        format!("{} ({} {})", editor.article().slice(s.start, s.end), s.label, s.id)
     })
 }
 
 /// The form's data for span `id`, if it is a claim.
 pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
-    let span = editor
-        .annotations()
-        .get(id)
-        .filter(|s| s.layer == CLAIM_LAYER)?;
+    let span = editor.annotations().get(id).filter(|s| s.layer == CLAIM_LAYER)?;
     let schema = editor.schema();
     let attributes = schema
         .attributes_for(CLAIM_LAYER)
-        .map(|def| AttributeField {
-            def: def.clone(),
-            value: span.attributes.get(&def.name).cloned(),
-        })
+        .map(|def| AttributeField { def: def.clone(), value: span.attributes.get(&def.name).cloned() })
         .collect();
     let groups = schema
         .relations
@@ -69,11 +58,7 @@ pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
         .filter(|r| r.from.iter().any(|l| l == CLAIM_LAYER))
         .map(|r| LinkGroup {
             label: r.name.clone(),
-            title: if r.title.is_empty() {
-                r.name.clone()
-            } else {
-                r.title.clone()
-            },
+            title: if r.title.is_empty() { r.name.clone() } else { r.title.clone() },
             free_text: r.free_text,
             links: editor
                 .annotations()
@@ -96,12 +81,7 @@ pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
         .filter(|s| s.layer != CLAIM_LAYER)
         .map(|s| (s.id, describe(editor, s.id)))
         .collect();
-    Some(ClaimData {
-        id,
-        attributes,
-        groups,
-        candidates,
-    })
+    Some(ClaimData { id, attributes, groups, candidates })
 }
 
 #[derive(Properties, PartialEq)]
@@ -134,21 +114,12 @@ pub fn ClaimForm(props: &ClaimFormProps) -> Html {
 }
 
 /// One attribute as a labelled control: a select, a text area or a checkbox.
-pub fn attribute_field(
-    f: &AttributeField,
-    on: &Callback<(String, Option<Value>)>,
-    id: &str,
-) -> Html {
+pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)>, id: &str) -> Html {
     let name = f.def.name.clone();
     let title = f.def.display_title().to_string();
     match f.def.kind {
         AttributeKind::Choice => {
-            let current = f
-                .value
-                .as_ref()
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
             let onchange = {
                 let on = on.clone();
                 Callback::from(move |e: Event| {
@@ -169,20 +140,12 @@ pub fn attribute_field(
             }
         }
         AttributeKind::Text => {
-            let current = f
-                .value
-                .as_ref()
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
             let onchange = {
                 let on = on.clone();
                 Callback::from(move |e: Event| {
                     let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-                    on.emit((
-                        name.clone(),
-                        (!v.trim().is_empty()).then_some(Value::String(v)),
-                    ));
+                    on.emit((name.clone(), (!v.trim().is_empty()).then_some(Value::String(v))));
                 })
             };
             html! {
@@ -222,20 +185,14 @@ fn resolve_target(typed: &str, data: &ClaimData, free_text: bool) -> Result<Targ
         return Ok(Target::Span(*id));
     }
     // A bare quote that names exactly one entity span is that span.
-    let matching: Vec<_> = data
-        .candidates
-        .iter()
-        .filter(|(_, d)| d.starts_with(&format!("{typed} (")))
-        .collect();
+    let matching: Vec<_> = data.candidates.iter().filter(|(_, d)| d.starts_with(&format!("{typed} ("))).collect();
     if let [(id, _)] = matching.as_slice() {
         return Ok(Target::Span(*id));
     }
     if free_text {
         Ok(Target::Text(typed.to_string()))
     } else if matching.len() > 1 {
-        Err(format!(
-            "“{typed}” is labelled more than once: pick one from the list"
-        ))
+        Err(format!("“{typed}” is labelled more than once: pick one from the list"))
     } else {
         Err(format!("“{typed}” is not a labelled entity of this text"))
     }
@@ -251,9 +208,7 @@ fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps, prefix: &
         let (label, free_text) = (g.label.clone(), g.free_text);
         let (onlink, onerror) = (props.onlink.clone(), props.onerror.clone());
         Callback::from(move |()| {
-            let Some(el) = input.cast::<HtmlInputElement>() else {
-                return;
-            };
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
             match resolve_target(&el.value(), &data, free_text) {
                 Ok(target) => {
                     el.set_value("");
@@ -277,11 +232,7 @@ fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps, prefix: &
         Callback::from(move |_: MouseEvent| on.emit(label.clone()))
     };
     let picking = props.linking.as_deref() == Some(g.label.as_str());
-    let placeholder = if g.free_text {
-        "an entity, or a name not in the text"
-    } else {
-        "an entity of the text"
-    };
+    let placeholder = if g.free_text { "an entity, or a name not in the text" } else { "an entity of the text" };
     html! {
         <div class="mg-links" role="group" aria-labelledby={format!("{input_id}-title")}>
             <h4 id={format!("{input_id}-title")}>{ g.title.clone() }</h4>

@@ -1,8 +1,8 @@
 //! Document-level labels (section, check-worthy claims, reliability…), as
 //! the label schema defines them.
 
-use crate::components::claim_form::{attribute_field, AttributeField};
 use crate::host::use_host;
+use crate::components::claim_form::{attribute_field, AttributeField};
 use serde_json::Value;
 use yew::prelude::*;
 

@@ -16,7 +16,7 @@ pub mod plain_paragraphs;
 pub mod review_panel;
 pub mod save_conflict;
 pub mod side_panel;
+pub mod suggestion_panel;
 pub mod status_bar;
 pub mod status_form;
-pub mod suggestion_panel;
 pub mod toolbar;

@@ -41,13 +41,7 @@ fn run(r: &RunView, prefix: &str) -> Html {
         r.related.then_some("mg-related"),
         r.suggested.then_some("mg-suggested"),
     );
-    let spans = (!r.spans.is_empty()).then(|| {
-        r.spans
-            .iter()
-            .map(|id| id.0.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
+    let spans = (!r.spans.is_empty()).then(|| r.spans.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(" "));
     html! {
         <>
             <span {class} data-s={r.start.to_string()} data-e={r.end.to_string()} data-spans={spans}>
@@ -72,10 +66,7 @@ fn suggestion_tag(t: &SuggestionTag) -> Html {
 }
 
 fn tag(t: &TagView, prefix: &str) -> Html {
-    let colours = style_classes::class_for(&format!(
-        "background-color:{};color:{}",
-        t.color, t.text_color
-    ));
+    let colours = style_classes::class_for(&format!("background-color:{};color:{}", t.color, t.text_color));
     let name = if t.claim {
         format!("{}: {} (Enter edits the claim)", t.label, t.quote)
     } else {

@@ -25,12 +25,7 @@ pub struct PlainParagraphsProps {
 /// Views are shared with the state: the same pointers, the same group.
 impl PartialEq for PlainParagraphsProps {
     fn eq(&self, other: &Self) -> bool {
-        self.views.len() == other.views.len()
-            && self
-                .views
-                .iter()
-                .zip(&other.views)
-                .all(|(a, b)| Rc::ptr_eq(a, b))
+        self.views.len() == other.views.len() && self.views.iter().zip(&other.views).all(|(a, b)| Rc::ptr_eq(a, b))
     }
 }
 
@@ -40,10 +35,7 @@ impl PartialEq for PlainParagraphsProps {
 /// is first drawn is estimated from its text.
 #[component]
 pub fn PlainParagraphs(props: &PlainParagraphsProps) -> Html {
-    let size = style_classes::class_for(&format!(
-        "contain-intrinsic-size:auto {}em",
-        estimated_height_em(&props.views)
-    ));
+    let size = style_classes::class_for(&format!("contain-intrinsic-size:auto {}em", estimated_height_em(&props.views)));
     html! {
         <div class={classes!("mg-plain", size)}>
             { Html::from_html_unchecked(AttrValue::from(plain_markup(&props.views))) }
@@ -71,21 +63,11 @@ fn estimated_height_em(views: &[Rc<ParagraphView>]) -> u32 {
 /// `<p class="mg-par"><span class="mg-run">text</span></p>` for each view.
 /// The article's text is escaped, so no markup in it ever becomes an element.
 fn plain_markup(views: &[Rc<ParagraphView>]) -> String {
-    let mut html = String::with_capacity(
-        views
-            .iter()
-            .flat_map(|v| &v.runs)
-            .map(|r| r.text.len() + 80)
-            .sum(),
-    );
+    let mut html = String::with_capacity(views.iter().flat_map(|v| &v.runs).map(|r| r.text.len() + 80).sum());
     for view in views {
         let _ = write!(html, r#"<p class="mg-par" data-start="{}">"#, view.start);
         for run in &view.runs {
-            let _ = write!(
-                html,
-                r#"<span class="mg-run" data-s="{}" data-e="{}">"#,
-                run.start, run.end
-            );
+            let _ = write!(html, r#"<span class="mg-run" data-s="{}" data-e="{}">"#, run.start, run.end);
             escape_text(&run.text, &mut html);
             html.push_str("</span>");
         }

@@ -1,13 +1,13 @@
 //! The side panel: every annotation grouped by label, with counts, and the
 //! selected span's details. Clicking an item selects it and scrolls to it.
 
+use std::collections::BTreeSet;
 use crate::components::label_items::LabelItems;
-use crate::host::use_host;
 use crate::style_classes;
+use crate::host::use_host;
 use crate::view_model::clip;
 use marginalia_core::editor::Editor;
 use marginalia_core::span::{Span, SpanId};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -26,21 +26,12 @@ pub struct LabelGroup {
 /// One pass over the spans, however many labels there are; only the
 /// listed spans' text is copied. Without `with_items`, only the counts
 /// (and no sorting).
-pub fn label_groups(
-    editor: &Editor,
-    show_all: &BTreeSet<String>,
-    with_items: bool,
-) -> Vec<LabelGroup> {
+pub fn label_groups(editor: &Editor, show_all: &BTreeSet<String>, with_items: bool) -> Vec<LabelGroup> {
     let schema = editor.schema();
     let mut groups: Vec<LabelGroup> = schema
         .labels
         .iter()
-        .map(|l| LabelGroup {
-            label: l.name.clone(),
-            color: l.color.clone(),
-            total: 0,
-            items: Rc::default(),
-        })
+        .map(|l| LabelGroup { label: l.name.clone(), color: l.color.clone(), total: 0, items: Rc::default() })
         .collect();
     let limit = |label: &str| match (with_items, show_all.contains(label)) {
         (false, _) => 0,
@@ -49,18 +40,13 @@ pub fn label_groups(
     };
     let limits: Vec<usize> = groups.iter().map(|g| limit(&g.label)).collect();
     let annotations = editor.annotations();
-    let spans: Vec<&Span> = if with_items {
-        annotations.in_document_order()
-    } else {
-        annotations.iter().collect()
-    };
+    let spans: Vec<&Span> = if with_items { annotations.in_document_order() } else { annotations.iter().collect() };
     for s in spans {
         if let Some(i) = schema.labels.iter().position(|l| l.name == s.label) {
             let group = &mut groups[i];
             group.total += 1;
             if group.items.len() < limits[i] {
-                Rc::make_mut(&mut group.items)
-                    .push((s.id, editor.article().slice(s.start, s.end).to_string()));
+                Rc::make_mut(&mut group.items).push((s.id, editor.article().slice(s.start, s.end).to_string()));
             }
         }
     }

@@ -31,17 +31,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn progress(spans: usize, claims: usize, suggestions: usize) -> String {
     let mut line = plural(spans, "annotation", "annotations");
     if spans > 0 {
-        line.push_str(&format!(
-            ": {}, {}",
-            plural(spans - claims, "entity", "entities"),
-            plural(claims, "claim", "claims")
-        ));
+        line.push_str(&format!(": {}, {}", plural(spans - claims, "entity", "entities"), plural(claims, "claim", "claims")));
     }
     if suggestions > 0 {
-        line.push_str(&format!(
-            "; {} open",
-            plural(suggestions, "suggestion", "suggestions")
-        ));
+        line.push_str(&format!("; {} open", plural(suggestions, "suggestion", "suggestions")));
     }
     line
 }

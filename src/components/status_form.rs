@@ -15,20 +15,13 @@ pub struct StatusFormProps {
 #[component]
 pub fn StatusForm(props: &StatusFormProps) -> Html {
     let host = use_host();
-    let note = props
-        .status
-        .as_ref()
-        .map(|s| s.note.clone())
-        .unwrap_or_default();
+    let note = props.status.as_ref().map(|s| s.note.clone()).unwrap_or_default();
     let onstate = {
         let (on, note) = (props.onchange.clone(), note.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let state = StatusState::from_name(&select.value());
-            on.emit(state.map(|state| DocumentStatus {
-                state,
-                note: note.clone(),
-            }));
+            on.emit(state.map(|state| DocumentStatus { state, note: note.clone() }));
         })
     };
     let onnote = {

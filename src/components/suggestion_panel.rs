@@ -25,13 +25,7 @@ pub fn SuggestionPanel(props: &SuggestionPanelProps) -> Html {
     marginalia_core::sorting::sort(&mut labels);
     labels.dedup();
     let of_label = |label: &str| -> Vec<usize> {
-        props
-            .suggestions
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.label == label)
-            .map(|(i, _)| i)
-            .collect()
+        props.suggestions.iter().enumerate().filter(|(_, s)| s.label == label).map(|(i, _)| i).collect()
     };
     html! {
         <section class="mg-suggestions" aria-labelledby={host.id("suggestions-title")}>

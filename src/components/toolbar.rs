@@ -35,13 +35,7 @@ pub struct ToolbarProps {
 /// A visually hidden file input behind a real button, so the control is a
 /// named button in the tab order and the input still takes files
 /// (`multiple`: several at once).
-fn file_picker(
-    id: String,
-    label: &'static str,
-    accept: &'static str,
-    multiple: bool,
-    on: Callback<Vec<File>>,
-) -> Html {
+fn file_picker(id: String, label: &'static str, accept: &'static str, multiple: bool, on: Callback<Vec<File>>) -> Html {
     let input = NodeRef::default();
     let onclick = {
         let input = input.clone();
@@ -84,11 +78,7 @@ fn model_control(on: &Callback<f64>, host: &crate::host::Host) -> Html {
             // The browser's own number parsing (NaN when empty or invalid):
             // `str::parse::<f64>` would add the standard float parser and
             // its tables (some 15 KB of wasm) for this one field.
-            let min = input
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value_as_number())
-                .filter(|v| v.is_finite())
-                .unwrap_or(0.5);
+            let min = input.cast::<HtmlInputElement>().map(|i| i.value_as_number()).filter(|v| v.is_finite()).unwrap_or(0.5);
             on.emit(min.clamp(0.0, 1.0));
         })
     };
@@ -107,11 +97,7 @@ fn export_control(on: &Callback<Format>, host: &crate::host::Host) -> Html {
     let select = NodeRef::default();
     let chosen = {
         let select = select.clone();
-        move || {
-            select
-                .cast::<HtmlSelectElement>()
-                .and_then(|s| Format::from_name(&s.value()))
-        }
+        move || select.cast::<HtmlSelectElement>().and_then(|s| Format::from_name(&s.value()))
     };
     let onclick = {
         let (on, chosen) = (on.clone(), chosen.clone());

@@ -22,35 +22,18 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<(usize, &'a str)
 /// Rewrites `dist/index.html` and writes `start.js` and `marginalia.js`.
 pub fn finish(dist: &Path) -> Result<(), String> {
     let index_path = dist.join("index.html");
-    let index = fs::read_to_string(&index_path)
-        .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
-    let (at, loader) = between(&index, LOADER_OPEN, "</script>")
-        .ok_or("dist/index.html has no Trunk loader script")?;
+    let index = fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
+    let (at, loader) = between(&index, LOADER_OPEN, "</script>").ok_or("dist/index.html has no Trunk loader script")?;
     let loader = loader.to_string();
     let script = format!("{LOADER_OPEN}{loader}</script>");
-    let rewritten = index.replacen(
-        &script,
-        "<script type=\"module\" src=\"/start.js\"></script>",
-        1,
-    );
+    let rewritten = index.replacen(&script, "<script type=\"module\" src=\"/start.js\"></script>", 1);
     debug_assert!(at > 0);
     // The names Trunk gave the bindings, the wasm and the widget's styles.
-    let js = between(&loader, "from '/", "'")
-        .ok_or("the loader imports no bindings")?
-        .1
-        .to_string();
-    let wasm = between(&loader, "module_or_path: '/", "'")
-        .ok_or("the loader names no wasm file")?
-        .1
-        .to_string();
-    let css = between(&index, "href=\"/app", ".css\"")
-        .map(|(_, hash)| format!("app{hash}.css"))
-        .ok_or("index.html links no app*.css")?;
+    let js = between(&loader, "from '/", "'").ok_or("the loader imports no bindings")?.1.to_string();
+    let wasm = between(&loader, "module_or_path: '/", "'").ok_or("the loader names no wasm file")?.1.to_string();
+    let css = between(&index, "href=\"/app", ".css\"").map(|(_, hash)| format!("app{hash}.css")).ok_or("index.html links no app*.css")?;
 
-    let start = format!(
-        "// The standalone page's loader (written by `cargo xtask build` from Trunk's).\n{}\n",
-        loader.trim()
-    );
+    let start = format!("// The standalone page's loader (written by `cargo xtask build` from Trunk's).\n{}\n", loader.trim());
     let module = format!(
         r#"// Marginalia as an ES module (written by `cargo xtask build`):
 //   import {{ mount }} from "https://…/marginalia.js";
@@ -80,10 +63,8 @@ export async function mount(element, options) {{
 "#
     );
     fs::write(dist.join("start.js"), start).map_err(|e| format!("cannot write start.js: {e}"))?;
-    fs::write(dist.join("marginalia.js"), module)
-        .map_err(|e| format!("cannot write marginalia.js: {e}"))?;
-    fs::write(&index_path, rewritten)
-        .map_err(|e| format!("cannot write {}: {e}", index_path.display()))
+    fs::write(dist.join("marginalia.js"), module).map_err(|e| format!("cannot write marginalia.js: {e}"))?;
+    fs::write(&index_path, rewritten).map_err(|e| format!("cannot write {}: {e}", index_path.display()))
 }
 
 #[cfg(test)]
@@ -100,9 +81,7 @@ mod tests {
         let page = fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(!page.contains("<script type=\"module\">"), "{page}");
         assert!(page.contains("<script type=\"module\" src=\"/start.js\"></script>"));
-        assert!(fs::read_to_string(dir.join("start.js"))
-            .unwrap()
-            .contains("await init({ module_or_path: '/marginalia-web-abc_bg.wasm' });"));
+        assert!(fs::read_to_string(dir.join("start.js")).unwrap().contains("await init({ module_or_path: '/marginalia-web-abc_bg.wasm' });"));
         let module = fs::read_to_string(dir.join("marginalia.js")).unwrap();
         assert!(module.contains("from \"./marginalia-web-abc.js\""));
         assert!(module.contains("new URL(\"marginalia-web-abc_bg.wasm\", base)"));

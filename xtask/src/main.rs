@@ -299,10 +299,9 @@ fn serve(port: u16) -> Result {
     // And a reference suggestion endpoint (`?suggest=/api/suggest`).
     let endpoint = save_endpoint::SaveEndpoint::new();
     let saves = endpoint.handler();
-    let api: static_server::ApiHandler =
-        std::sync::Arc::new(move |req: &static_server::HttpRequest| {
-            saves(req).or_else(|| suggest_endpoint::handle(req))
-        });
+    let api: static_server::ApiHandler = std::sync::Arc::new(move |req: &static_server::HttpRequest| {
+        saves(req).or_else(|| suggest_endpoint::handle(req))
+    });
     let server = static_server::StaticServer::start_with_api(
         dist_dir(),
         &format!("127.0.0.1:{port}"),

@@ -84,10 +84,7 @@ impl SaveEndpoint {
     /// The stored document: its `ETag` and body.
     pub fn document(&self, doc: &str) -> Option<(String, String)> {
         let store = self.store.lock().unwrap();
-        store
-            .docs
-            .get(doc)
-            .map(|(v, body)| (etag(*v), body.clone()))
+        store.docs.get(doc).map(|(v, body)| (etag(*v), body.clone()))
     }
 
     /// Every `PUT` received, in order.
@@ -104,10 +101,7 @@ impl SaveEndpoint {
             return Some(text(404, "no such document"));
         }
         let mut store = self.store.lock().unwrap();
-        let fault = store
-            .faults
-            .iter_mut()
-            .find(|(d, _, _)| d.as_ref().is_none_or(|d| *d == doc));
+        let fault = store.faults.iter_mut().find(|(d, _, _)| d.as_ref().is_none_or(|d| *d == doc));
         let injected = fault.map(|(_, status, left)| {
             *left -= 1;
             *status
@@ -125,15 +119,8 @@ impl SaveEndpoint {
         };
         if req.method == "PUT" {
             let body = String::from_utf8_lossy(&req.body).into_owned();
-            let revision = req
-                .header("x-marginalia-revision")
-                .and_then(|r| r.parse().ok());
-            store.puts.push(PutLog {
-                doc,
-                body,
-                revision,
-                status: response.status,
-            });
+            let revision = req.header("x-marginalia-revision").and_then(|r| r.parse().ok());
+            store.puts.push(PutLog { doc, body, revision, status: response.status });
         }
         Some(response)
     }
@@ -143,11 +130,7 @@ impl SaveEndpoint {
             return text(400, "the body is not UTF-8");
         };
         let current = store.docs.get(doc).map(|(v, _)| etag(*v));
-        let allowed = match (
-            req.header("if-match"),
-            req.header("if-none-match"),
-            &current,
-        ) {
+        let allowed = match (req.header("if-match"), req.header("if-none-match"), &current) {
             (Some("*"), _, Some(_)) => true,
             (Some(tag), _, Some(cur)) => tag.split(',').any(|t| t.trim() == cur),
             (Some(_), _, None) => false,
@@ -165,11 +148,7 @@ impl SaveEndpoint {
         let version = store.last_version;
         let status = if current.is_some() { 204 } else { 201 };
         store.docs.insert(doc.to_string(), (version, body));
-        HttpResponse {
-            status,
-            headers: vec![("ETag".into(), etag(version))],
-            body: Vec::new(),
-        }
+        HttpResponse { status, headers: vec![("ETag".into(), etag(version))], body: Vec::new() }
     }
 
     fn control(&self, req: &HttpRequest) -> HttpResponse {
@@ -183,10 +162,7 @@ impl SaveEndpoint {
                 self.fail_next(req.query("doc"), status, count);
                 text(200, &format!("the next {count} requests answer {status}"))
             }
-            None => text(
-                400,
-                "usage: POST /api/annotations/__fail?status=500&count=3[&doc=<doc>]",
-            ),
+            None => text(400, "usage: POST /api/annotations/__fail?status=500&count=3[&doc=<doc>]"),
         }
     }
 }
@@ -199,20 +175,13 @@ mod tests {
         HttpRequest {
             method: method.into(),
             target: target.into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
+            headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
             body: body.as_bytes().to_vec(),
         }
     }
 
     fn etag_of(r: &HttpResponse) -> String {
-        r.headers
-            .iter()
-            .find(|(n, _)| n == "ETag")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        r.headers.iter().find(|(n, _)| n == "ETag").map(|(_, v)| v.clone()).unwrap_or_default()
     }
 
     #[test]
@@ -220,75 +189,32 @@ mod tests {
         let e = SaveEndpoint::new();
         let doc = "/api/annotations/d1";
         assert_eq!(e.handle(&req("GET", doc, &[], "")).unwrap().status, 404);
-        assert_eq!(
-            e.handle(&req("PUT", doc, &[], "{}")).unwrap().status,
-            428,
-            "no blind writes"
-        );
-        let created = e
-            .handle(&req("PUT", doc, &[("if-none-match", "*")], "{\"a\":1}"))
-            .unwrap();
+        assert_eq!(e.handle(&req("PUT", doc, &[], "{}")).unwrap().status, 428, "no blind writes");
+        let created = e.handle(&req("PUT", doc, &[("if-none-match", "*")], "{\"a\":1}")).unwrap();
         assert_eq!(created.status, 201);
         let first = etag_of(&created);
-        assert_eq!(
-            e.handle(&req("PUT", doc, &[("if-none-match", "*")], "{}"))
-                .unwrap()
-                .status,
-            412
-        );
-        let updated = e
-            .handle(&req("PUT", doc, &[("if-match", &first)], "{\"a\":2}"))
-            .unwrap();
+        assert_eq!(e.handle(&req("PUT", doc, &[("if-none-match", "*")], "{}")).unwrap().status, 412);
+        let updated = e.handle(&req("PUT", doc, &[("if-match", &first)], "{\"a\":2}")).unwrap();
         assert_eq!(updated.status, 204);
         assert_ne!(etag_of(&updated), first);
-        let stale = e
-            .handle(&req("PUT", doc, &[("if-match", &first)], "{\"a\":3}"))
-            .unwrap();
+        let stale = e.handle(&req("PUT", doc, &[("if-match", &first)], "{\"a\":3}")).unwrap();
         assert_eq!((stale.status, etag_of(&stale)), (412, etag_of(&updated)));
-        let got = e
-            .handle(&req("GET", &format!("{doc}?x=1"), &[], ""))
-            .unwrap();
-        assert_eq!(
-            (got.status, got.body.as_slice(), etag_of(&got)),
-            (200, &b"{\"a\":2}"[..], etag_of(&updated))
-        );
+        let got = e.handle(&req("GET", &format!("{doc}?x=1"), &[], "")).unwrap();
+        assert_eq!((got.status, got.body.as_slice(), etag_of(&got)), (200, &b"{\"a\":2}"[..], etag_of(&updated)));
         assert_eq!(e.puts().len(), 5);
-        assert!(
-            e.handle(&req("GET", "/index.html", &[], "")).is_none(),
-            "other paths are not ours"
-        );
+        assert!(e.handle(&req("GET", "/index.html", &[], "")).is_none(), "other paths are not ours");
     }
 
     #[test]
     fn injected_failures_run_out() {
         let e = SaveEndpoint::new();
-        let set = e
-            .handle(&req(
-                "POST",
-                "/api/annotations/__fail?status=503&count=2&doc=d1",
-                &[],
-                "",
-            ))
-            .unwrap();
+        let set = e.handle(&req("POST", "/api/annotations/__fail?status=503&count=2&doc=d1", &[], "")).unwrap();
         assert_eq!(set.status, 200);
         let put = |e: &SaveEndpoint, doc: &str| {
-            e.handle(&req(
-                "PUT",
-                &format!("{PREFIX}{doc}"),
-                &[("if-none-match", "*")],
-                "{}",
-            ))
-            .unwrap()
-            .status
+            e.handle(&req("PUT", &format!("{PREFIX}{doc}"), &[("if-none-match", "*")], "{}")).unwrap().status
         };
         assert_eq!(put(&e, "d2"), 201, "another document is not affected");
-        assert_eq!(
-            [put(&e, "d1"), put(&e, "d1"), put(&e, "d1")],
-            [503, 503, 201]
-        );
-        assert_eq!(
-            e.puts().iter().map(|p| p.status).collect::<Vec<_>>(),
-            [201, 503, 503, 201]
-        );
+        assert_eq!([put(&e, "d1"), put(&e, "d1"), put(&e, "d1")], [503, 503, 201]);
+        assert_eq!(e.puts().iter().map(|p| p.status).collect::<Vec<_>>(), [201, 503, 503, 201]);
     }
 }

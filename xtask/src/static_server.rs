@@ -40,10 +40,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn path(&self) -> &str {
@@ -53,9 +50,7 @@ impl HttpRequest {
     /// A query parameter's raw value.
     pub fn query(&self, name: &str) -> Option<&str> {
         let query = self.target.split_once('?')?.1;
-        query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        query.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
     }
 }
 
@@ -70,11 +65,7 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse {
-            status,
-            headers: vec![("Content-Type".into(), content_type.into())],
-            body: body.into(),
-        }
+        HttpResponse { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -266,20 +257,11 @@ fn handle(stream: TcpStream, root: &Path, log: bool, api: Option<&ApiHandler>) -
             .and_then(|(_, v)| v.parse::<usize>().ok())
             .unwrap_or(0);
         if length > MAX_BODY {
-            return respond(
-                &mut stream,
-                method,
-                &HttpResponse::new(413, "text/plain; charset=utf-8", "too large\n"),
-            );
+            return respond(&mut stream, method, &HttpResponse::new(413, "text/plain; charset=utf-8", "too large\n"));
         }
         let mut body = vec![0; length];
         reader.read_exact(&mut body)?;
-        let request = HttpRequest {
-            method: method.to_string(),
-            target: target.to_string(),
-            headers,
-            body,
-        };
+        let request = HttpRequest { method: method.to_string(), target: target.to_string(), headers, body };
         if let Some(response) = api(&request) {
             if log {
                 eprintln!("{method} {target} -> {}", response.status);
@@ -329,11 +311,7 @@ fn respond(stream: &mut TcpStream, method: &str, response: &HttpResponse) -> io:
         // A network failure: no response at all.
         return stream.shutdown(std::net::Shutdown::Both);
     }
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
+    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }

@@ -7,13 +7,8 @@
 use crate::static_server::{HttpRequest, HttpResponse};
 
 /// (word, label, score): whole-word, case-sensitive.
-const GAZETTEER: &[(&str, &str, f64)] = &[
-    ("Mali", "GPE", 0.92),
-    ("Russia", "GPE", 0.88),
-    ("Bamako", "GPE", 0.81),
-    ("Kremlin", "ORG", 0.64),
-    ("Wagner", "ORG", 0.35),
-];
+const GAZETTEER: &[(&str, &str, f64)] =
+    &[("Mali", "GPE", 0.92), ("Russia", "GPE", 0.88), ("Bamako", "GPE", 0.81), ("Kremlin", "ORG", 0.64), ("Wagner", "ORG", 0.35)];
 
 pub fn handle(req: &HttpRequest) -> Option<HttpResponse> {
     if req.path() != "/api/suggest" {
@@ -24,45 +19,28 @@ pub fn handle(req: &HttpRequest) -> Option<HttpResponse> {
     }
     let text = match std::str::from_utf8(&req.body).ok().and_then(text_of) {
         Some(t) => t,
-        None => {
-            return Some(HttpResponse::new(
-                400,
-                "text/plain",
-                "expected JSON {\"text\": \"…\"}",
-            ))
-        }
+        None => return Some(HttpResponse::new(400, "text/plain", "expected JSON {\"text\": \"…\"}")),
     };
     let mut spans = Vec::new();
     for (word, label, score) in GAZETTEER {
         for (byte, _) in text.match_indices(word) {
             let before = text[..byte].chars().next_back();
             let after = text[byte + word.len()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
-            {
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
                 continue;
             }
             let start = text[..byte].chars().count();
             let end = start + word.chars().count();
-            spans.push(format!(
-                "{{\"start\":{start},\"end\":{end},\"label\":\"{label}\",\"score\":{score}}}"
-            ));
+            spans.push(format!("{{\"start\":{start},\"end\":{end},\"label\":\"{label}\",\"score\":{score}}}"));
         }
     }
-    Some(HttpResponse::new(
-        200,
-        "application/json",
-        format!("{{\"spans\":[{}]}}", spans.join(",")),
-    ))
+    Some(HttpResponse::new(200, "application/json", format!("{{\"spans\":[{}]}}", spans.join(","))))
 }
 
 /// The `text` string of a JSON object, decoded (std only: escapes included).
 fn text_of(body: &str) -> Option<String> {
     let at = body.find("\"text\"")? + 6;
-    let rest = body[at..]
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
+    let rest = body[at..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
     let mut out = String::new();
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
@@ -103,12 +81,7 @@ mod tests {
     use super::*;
 
     fn post(body: &str) -> HttpResponse {
-        let req = HttpRequest {
-            method: "POST".into(),
-            target: "/api/suggest".into(),
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        };
+        let req = HttpRequest { method: "POST".into(), target: "/api/suggest".into(), headers: vec![], body: body.as_bytes().to_vec() };
         handle(&req).expect("handled")
     }
 
@@ -117,18 +90,9 @@ mod tests {
         let r = post(r#"{"text": "\ud83c\uddf2\ud83c\uddf1 Mali, Malian; \"Wagner\"\nRussia"}"#);
         let body = String::from_utf8(r.body).unwrap();
         // The flag is 2 code points: "Mali" starts at 3; "Malian" is not a match.
-        assert!(
-            body.contains(r#"{"start":3,"end":7,"label":"GPE","score":0.92}"#),
-            "{body}"
-        );
-        assert!(
-            body.contains(r#""start":18,"end":24,"label":"ORG","score":0.35"#),
-            "{body}"
-        );
-        assert!(
-            body.contains(r#""start":26,"end":32,"label":"GPE""#),
-            "{body}"
-        );
+        assert!(body.contains(r#"{"start":3,"end":7,"label":"GPE","score":0.92}"#), "{body}");
+        assert!(body.contains(r#""start":18,"end":24,"label":"ORG","score":0.35"#), "{body}");
+        assert!(body.contains(r#""start":26,"end":32,"label":"GPE""#), "{body}");
         assert_eq!(body.matches("\"start\"").count(), 3);
         assert_eq!(post("not json").status, 400);
     }

@@ -30,16 +30,9 @@ type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn run() -> Result {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mb: usize = args
-        .iter()
-        .position(|a| a == "--mb")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(200), |v| v.parse())?;
+    let mb: usize = args.iter().position(|a| a == "--mb").and_then(|i| args.get(i + 1)).map_or(Ok(200), |v| v.parse())?;
     let write = !args.iter().any(|a| a == "--no-write");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("bench/ is in the workspace")
-        .to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bench/ is in the workspace").to_path_buf();
     let cli = build_cli(&root)?;
     let dir = std::env::temp_dir().join(format!("marginalia-datasets-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -50,75 +43,28 @@ fn run() -> Result {
     let mut rows = Vec::new();
     let mut measure = |what: String, args: Vec<String>| -> Result {
         let m = measure(&cli, &args)?;
-        println!(
-            "{what:<28} {:>7.2} s {:>8.1} MB/s  peak {:>6.1} MB",
-            m.0.as_secs_f64(),
-            bytes as f64 / 1e6 / m.0.as_secs_f64(),
-            m.1 as f64 / 1e6
-        );
+        println!("{what:<28} {:>7.2} s {:>8.1} MB/s  peak {:>6.1} MB", m.0.as_secs_f64(), bytes as f64 / 1e6 / m.0.as_secs_f64(), m.1 as f64 / 1e6);
         rows.push((what, m.0, m.1));
         Ok(())
     };
     let corpus_arg = corpus.display().to_string();
-    measure(
-        "validate".into(),
-        vec!["validate".into(), corpus_arg.clone()],
-    )?;
-    for to in [
-        "marginalia",
-        "spacy",
-        "iob2",
-        "bilou",
-        "brat",
-        "w3c",
-        "label-studio",
-        "doccano",
-    ] {
+    measure("validate".into(), vec!["validate".into(), corpus_arg.clone()])?;
+    for to in ["marginalia", "spacy", "iob2", "bilou", "brat", "w3c", "label-studio", "doccano"] {
         let out = dir.join(format!("out-{to}"));
         measure(
             format!("convert → {to}"),
-            vec![
-                "convert".into(),
-                "--from".into(),
-                "marginalia".into(),
-                "--to".into(),
-                to.into(),
-                corpus_arg.clone(),
-                "-o".into(),
-                out.display().to_string(),
-            ],
+            vec!["convert".into(), "--from".into(), "marginalia".into(), "--to".into(), to.into(), corpus_arg.clone(), "-o".into(), out.display().to_string()],
         )?;
         let _ = std::fs::remove_dir_all(&out).or_else(|_| std::fs::remove_file(&out));
     }
     // Reading the other formats back, from the files they wrote.
     for from in ["spacy", "w3c", "label-studio", "doccano"] {
         let input = dir.join(format!("in-{from}"));
-        Command::new(&cli)
-            .args([
-                "convert",
-                "--from",
-                "marginalia",
-                "--to",
-                from,
-                &corpus_arg,
-                "-o",
-            ])
-            .arg(&input)
-            .stderr(Stdio::null())
-            .status()?;
+        Command::new(&cli).args(["convert", "--from", "marginalia", "--to", from, &corpus_arg, "-o"]).arg(&input).stderr(Stdio::null()).status()?;
         let out = dir.join("back.jsonl");
         measure(
             format!("convert {from} → marginalia"),
-            vec![
-                "convert".into(),
-                "--from".into(),
-                from.into(),
-                "--to".into(),
-                "marginalia".into(),
-                input.display().to_string(),
-                "-o".into(),
-                out.display().to_string(),
-            ],
+            vec!["convert".into(), "--from".into(), from.into(), "--to".into(), "marginalia".into(), input.display().to_string(), "-o".into(), out.display().to_string()],
         )?;
         let _ = std::fs::remove_file(&input);
     }
@@ -127,18 +73,9 @@ fn run() -> Result {
     let mut md = String::new();
     let _ = writeln!(md, "\n- **Date:** {} · **corpus:** {docs} generated documents of 2,000 words and 100 spans each (claims and overlaps included), {:.0} MB of JSON Lines, release build of `marginalia`", today(), bytes as f64 / 1e6);
     let _ = writeln!(md, "- MB/s is megabytes of the Marginalia corpus processed per second (the same input size for every row, so rows compare); peak memory is the process's high-water resident set. Formats that carry tokens (spaCy, CoNLL) run at the speed of the spaCy-compatible tokenizer, which every document without saved tokens goes through; memory stays flat because one document is in memory at a time.\n");
-    let _ = writeln!(
-        md,
-        "| command | time | throughput | peak memory |\n|---|---:|---:|---:|"
-    );
+    let _ = writeln!(md, "| command | time | throughput | peak memory |\n|---|---:|---:|---:|");
     for (what, t, peak) in &rows {
-        let _ = writeln!(
-            md,
-            "| `{what}` | {:.2} s | {:.1} MB/s | {:.1} MB |",
-            t.as_secs_f64(),
-            bytes as f64 / 1e6 / t.as_secs_f64(),
-            *peak as f64 / 1e6
-        );
+        let _ = writeln!(md, "| `{what}` | {:.2} s | {:.1} MB/s | {:.1} MB |", t.as_secs_f64(), bytes as f64 / 1e6 / t.as_secs_f64(), *peak as f64 / 1e6);
     }
     if write {
         let path = root.join("BENCHMARKS.md");
@@ -160,25 +97,13 @@ fn replace_section(doc: &str, body: &str) -> String {
 }
 
 fn today() -> String {
-    let out = Command::new("date")
-        .arg("-u")
-        .arg("+%Y-%m-%d")
-        .output()
-        .ok();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
+    let out = Command::new("date").arg("-u").arg("+%Y-%m-%d").output().ok();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
 }
 
 fn build_cli(root: &Path) -> Result<PathBuf> {
     let out = Command::new("cargo")
-        .args([
-            "build",
-            "--release",
-            "-q",
-            "-p",
-            "marginalia-cli",
-            "--message-format=json",
-        ])
+        .args(["build", "--release", "-q", "-p", "marginalia-cli", "--message-format=json"])
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()?;
@@ -219,16 +144,8 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
                     end,
                     token_start: None,
                     token_end: None,
-                    label: if claim {
-                        "CLAIM".into()
-                    } else {
-                        s.label.to_string()
-                    },
-                    layer: if claim {
-                        "claim".into()
-                    } else {
-                        "entity".into()
-                    },
+                    label: if claim { "CLAIM".into() } else { s.label.to_string() },
+                    layer: if claim { "claim".into() } else { "entity".into() },
                     text: Some(chars[start..end].iter().collect()),
                     attributes: Default::default(),
                     source: None,
@@ -241,11 +158,7 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
             tokens: Vec::new(),
             spans,
             relations: Vec::new(),
-            meta: RecordMeta {
-                doc_id: format!("doc-{docs}"),
-                title: String::new(),
-                extra: Default::default(),
-            },
+            meta: RecordMeta { doc_id: format!("doc-{docs}"), title: String::new(), extra: Default::default() },
             answer: "accept".into(),
             format_version: FORMAT_VERSION,
             annotator: Some(["ana", "ben"][docs % 2].into()),
@@ -268,20 +181,12 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
 /// Runs the CLI; returns wall time and peak resident memory (VmHWM, polled).
 fn measure(cli: &Path, args: &[String]) -> Result<(Duration, u64)> {
     let started = Instant::now();
-    let mut child = Command::new(cli)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
+    let mut child = Command::new(cli).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0u64;
     loop {
         if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
+            if let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
                 peak = peak.max(kb * 1024);
             }
         }

@@ -33,9 +33,7 @@ fn tokenising(c: &mut Criterion) {
     for &(words, _) in SIZES {
         let text = generate(words, 0).text;
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(words), &text, |b, t| {
-            b.iter(|| tokenize(black_box(t)))
-        });
+        g.bench_with_input(BenchmarkId::from_parameter(words), &text, |b, t| b.iter(|| tokenize(black_box(t))));
     }
     g.finish();
 }
@@ -54,47 +52,25 @@ fn article_load(c: &mut Criterion) {
 fn layout(c: &mut Criterion) {
     let mut g = c.benchmark_group("layout");
     // One paragraph of 2,000 characters under 200 spans, a third nested.
-    let par = Paragraph {
-        start: 0,
-        end: 2_000,
-    };
+    let par = Paragraph { start: 0, end: 2_000 };
     let spans: Vec<Span> = (0..200u32)
         .map(|i| {
             let start = (i as usize * 10) % 1_990;
             let end = start + if i % 3 == 0 { 40 } else { 6 };
-            Span {
-                id: SpanId(i + 1),
-                start,
-                end: end.min(2_000),
-                label: "X".into(),
-                layer: "entity".into(),
-                attributes: Attributes::new(),
-                source: None,
-            }
+            Span { id: SpanId(i + 1), start, end: end.min(2_000), label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
         })
         .collect();
     let mut refs: Vec<&Span> = spans.iter().collect();
     refs.sort_by_key(|s| s.order_key());
-    g.bench_function("paragraph_200_overlapping_spans", |b| {
-        b.iter(|| layout_paragraph(par, black_box(&refs), Some((100, 120)), &[]))
-    });
+    g.bench_function("paragraph_200_overlapping_spans", |b| b.iter(|| layout_paragraph(par, black_box(&refs), Some((100, 120)), &[])));
     for &(words, n) in SIZES {
         let e = editor(words, n);
-        g.bench_with_input(
-            BenchmarkId::new("whole_article", format!("{words}w_{n}s")),
-            &e,
-            |b, e| {
-                b.iter(|| {
-                    let buckets = spans_by_paragraph(e.article(), e.annotations().iter());
-                    e.article()
-                        .paragraphs()
-                        .iter()
-                        .zip(&buckets)
-                        .map(|(p, s)| layout_paragraph(*p, s, None, &[]).runs.len())
-                        .sum::<usize>()
-                })
-            },
-        );
+        g.bench_with_input(BenchmarkId::new("whole_article", format!("{words}w_{n}s")), &e, |b, e| {
+            b.iter(|| {
+                let buckets = spans_by_paragraph(e.article(), e.annotations().iter());
+                e.article().paragraphs().iter().zip(&buckets).map(|(p, s)| layout_paragraph(*p, s, None, &[]).runs.len()).sum::<usize>()
+            })
+        });
     }
     g.finish();
 }
@@ -105,17 +81,13 @@ fn save_load(c: &mut Criterion) {
     for &(words, n) in SIZES {
         let e = editor(words, n);
         let schema = LabelSchema::news_default();
-        g.bench_with_input(
-            BenchmarkId::new("save", format!("{words}w_{n}s")),
-            &e,
-            |b, e| b.iter(|| Record::from_editor(e, &SaveInfo::default(), true).to_json()),
-        );
+        g.bench_with_input(BenchmarkId::new("save", format!("{words}w_{n}s")), &e, |b, e| {
+            b.iter(|| Record::from_editor(e, &SaveInfo::default(), true).to_json())
+        });
         let json = Record::from_editor(&e, &SaveInfo::default(), true).to_json();
-        g.bench_with_input(
-            BenchmarkId::new("load", format!("{words}w_{n}s")),
-            &json,
-            |b, j| b.iter(|| Record::parse(black_box(j)).unwrap().load(&schema).unwrap()),
-        );
+        g.bench_with_input(BenchmarkId::new("load", format!("{words}w_{n}s")), &json, |b, j| {
+            b.iter(|| Record::parse(black_box(j)).unwrap().load(&schema).unwrap())
+        });
     }
     g.finish();
 }
@@ -137,22 +109,11 @@ fn add_span(c: &mut Criterion) {
 /// taken from the article's own word pairs (so they match), and `tokens`
 /// token patterns with LOWER, `?`, `+` and IS_TITLE.
 fn bench_patterns(article: &Article, phrases: usize, tokens: usize) -> PatternSet {
-    let mut jsonl =
-        include_str!("../../../tests/fixtures/patterns/news.patterns.jsonl").to_string();
-    let words: Vec<&str> = article
-        .text()
-        .split_whitespace()
-        .filter(|w| w.chars().all(char::is_alphabetic))
-        .collect();
+    let mut jsonl = include_str!("../../../tests/fixtures/patterns/news.patterns.jsonl").to_string();
+    let words: Vec<&str> = article.text().split_whitespace().filter(|w| w.chars().all(char::is_alphabetic)).collect();
     let mut seen = std::collections::HashSet::new();
-    for pair in words
-        .windows(2)
-        .filter(|p| seen.insert((p[0], p[1])))
-        .take(phrases)
-    {
-        jsonl +=
-            &serde_json::json!({"label": "PHRASE", "pattern": format!("{} {}", pair[0], pair[1])})
-                .to_string();
+    for pair in words.windows(2).filter(|p| seen.insert((p[0], p[1]))).take(phrases) {
+        jsonl += &serde_json::json!({"label": "PHRASE", "pattern": format!("{} {}", pair[0], pair[1])}).to_string();
         jsonl.push('\n');
     }
     for w in words.iter().step_by(7).take(tokens) {
@@ -170,49 +131,15 @@ fn suggestions(c: &mut Criterion) {
         let article = Article::new("a", "a", generate(words, 0).text).unwrap();
         article.tokens();
         let set = bench_patterns(&article, 400, 100);
-        g.bench_with_input(
-            BenchmarkId::new("all_matches_500_patterns", words),
-            &article,
-            |b, a| b.iter(|| set.all_matches(a).len()),
-        );
-        g.bench_with_input(
-            BenchmarkId::new("as_entity_ruler_500_patterns", words),
-            &article,
-            |b, a| b.iter(|| set.as_entity_ruler(a).len()),
-        );
-        let first = article
-            .tokens()
-            .iter()
-            .find(|t| article.slice(t.start, t.end) == "Mali")
-            .unwrap();
-        g.bench_with_input(
-            BenchmarkId::new("other_occurrences_of_mali", words),
-            &article,
-            |b, a| {
-                b.iter(|| {
-                    other_occurrences(
-                        a,
-                        first.start,
-                        first.end,
-                        "GPE",
-                        &[],
-                        CaseMatching::Insensitive,
-                    )
-                    .len()
-                })
-            },
-        );
+        g.bench_with_input(BenchmarkId::new("all_matches_500_patterns", words), &article, |b, a| b.iter(|| set.all_matches(a).len()));
+        g.bench_with_input(BenchmarkId::new("as_entity_ruler_500_patterns", words), &article, |b, a| b.iter(|| set.as_entity_ruler(a).len()));
+        let first = article.tokens().iter().find(|t| article.slice(t.start, t.end) == "Mali").unwrap();
+        g.bench_with_input(BenchmarkId::new("other_occurrences_of_mali", words), &article, |b, a| {
+            b.iter(|| other_occurrences(a, first.start, first.end, "GPE", &[], CaseMatching::Insensitive).len())
+        });
     }
     g.finish();
 }
 
-criterion_group!(
-    benches,
-    tokenising,
-    article_load,
-    layout,
-    save_load,
-    add_span,
-    suggestions
-);
+criterion_group!(benches, tokenising, article_load, layout, save_load, add_span, suggestions);
 criterion_main!(benches);

@@ -47,14 +47,7 @@ fn main() {
                 .iter()
                 .map(|t| {
                     let s = &text[byte_of[t.start]..byte_of[t.end]];
-                    Lexical {
-                        start: t.start,
-                        end: t.end,
-                        text: s,
-                        lower: python_lower(s),
-                        is_digit: python_isdigit(s),
-                        is_title: python_istitle(s),
-                    }
+                    Lexical { start: t.start, end: t.end, text: s, lower: python_lower(s), is_digit: python_isdigit(s), is_title: python_istitle(s) }
                 })
                 .collect();
             serde_json::to_writer(&mut out, &rows).expect("write");
@@ -67,11 +60,7 @@ fn main() {
             });
             let tokens = tokenize(&text);
             let all = set.matches_in(&text, &tokens);
-            let matches = if flags.is_empty() {
-                marginalia_core::patterns::entity_ruler_filter(all, tokens.len())
-            } else {
-                all
-            };
+            let matches = if flags.is_empty() { marginalia_core::patterns::entity_ruler_filter(all, tokens.len()) } else { all };
             serde_json::to_writer(&mut out, &matches).expect("write");
         }
         _ => {

@@ -19,10 +19,7 @@ fn main() {
     }
     let record = Record::from_editor(&editor, &SaveInfo::default(), false);
     let mut new = workload.text.clone();
-    for (i, at) in [1_000usize, 50_000, 120_000, 200_000]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, at) in [1_000usize, 50_000, 120_000, 200_000].into_iter().enumerate() {
         let byte = |text: &str, cp: usize| text.char_indices().nth(cp).unwrap().0;
         if i % 2 == 0 {
             new.insert_str(byte(&new, at), " inserted words here ");

@@ -47,22 +47,11 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReviewError {
     TooFewSaves(usize),
-    Unnamed {
-        index: usize,
-    },
+    Unnamed { index: usize },
     SameAnnotator(String),
-    OtherText {
-        annotator: String,
-        reference: String,
-    },
-    Unreadable {
-        annotator: String,
-        error: RecordError,
-    },
-    Inconsistent {
-        annotator: String,
-        error: CommandError,
-    },
+    OtherText { annotator: String, reference: String },
+    Unreadable { annotator: String, error: RecordError },
+    Inconsistent { annotator: String, error: CommandError },
 }
 
 impl fmt::Display for ReviewError {
@@ -99,15 +88,12 @@ pub struct Review {
 /// The annotator's name as `marginalia agree` takes it: the record's
 /// `annotator`, else the name given.
 fn annotator_of(save: &Save) -> Option<String> {
-    [
-        save.record.annotator.as_deref(),
-        Some(save.fallback_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .map(str::trim)
-    .find(|n| !n.is_empty())
-    .map(String::from)
+    [save.record.annotator.as_deref(), Some(save.fallback_name.as_str())]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|n| !n.is_empty())
+        .map(String::from)
 }
 
 impl Review {
@@ -129,31 +115,20 @@ impl Review {
             // The hash of the text itself, not the file's claim (load checks that claim).
             if let Some(first) = sources.first() {
                 if sha256_hex(&save.record.text) != sha256_hex(&first.record.text) {
-                    return Err(ReviewError::OtherText {
-                        annotator,
-                        reference: first.annotator.clone(),
-                    });
+                    return Err(ReviewError::OtherText { annotator, reference: first.annotator.clone() });
                 }
             }
-            let loaded =
-                save.record
-                    .clone()
-                    .load(&schema)
-                    .map_err(|error| ReviewError::Unreadable {
-                        annotator: annotator.clone(),
-                        error,
-                    })?;
+            let loaded = save
+                .record
+                .clone()
+                .load(&schema)
+                .map_err(|error| ReviewError::Unreadable { annotator: annotator.clone(), error })?;
             // The editor's own checks (duplicate spans, relation rules), so
             // that any mix of versions the gold takes is one it can open.
-            let shared = article
-                .get_or_insert_with(|| Arc::new(loaded.article.clone()))
-                .clone();
+            let shared = article.get_or_insert_with(|| Arc::new(loaded.article.clone())).clone();
             Editor::new(shared, schema.clone())
                 .replace_snapshot(loaded.snapshot())
-                .map_err(|error| ReviewError::Inconsistent {
-                    annotator: annotator.clone(),
-                    error,
-                })?;
+                .map_err(|error| ReviewError::Inconsistent { annotator: annotator.clone(), error })?;
             sources.push(Source {
                 annotator,
                 record: save.record,
@@ -164,13 +139,7 @@ impl Review {
         }
         let items = alignment::align_spans(&sources);
         let relations = alignment::align_relations(&sources);
-        Ok(Review {
-            article: article.expect("two or more saves"),
-            schema,
-            sources,
-            items,
-            relations,
-        })
+        Ok(Review { article: article.expect("two or more saves"), schema, sources, items, relations })
     }
 
     pub fn article(&self) -> &Arc<Article> {
@@ -204,11 +173,7 @@ impl Review {
     /// Per-label, token and attribute agreement between every pair of
     /// annotators: the very computation `marginalia agree` runs.
     pub fn agreement(&self) -> AgreementReport {
-        let text: Vec<(&str, &Record)> = self
-            .sources
-            .iter()
-            .map(|s| (s.annotator.as_str(), &s.record))
-            .collect();
+        let text: Vec<(&str, &Record)> = self.sources.iter().map(|s| (s.annotator.as_str(), &s.record)).collect();
         agreement(&[text])
     }
 }

@@ -104,12 +104,7 @@ pub fn cohen_kappa<S: AsRef<str>>(a: &[S], b: &[S]) -> Kappa {
     assert_eq!(a.len(), b.len(), "kappa compares labels of the same items");
     let n = a.len();
     if n == 0 {
-        return Kappa {
-            items: 0,
-            observed: None,
-            expected: None,
-            kappa: None,
-        };
+        return Kappa { items: 0, observed: None, expected: None, kappa: None };
     }
     let mut agree = 0usize;
     let mut count_a: HashMap<&str, usize> = HashMap::new();
@@ -122,23 +117,10 @@ pub fn cohen_kappa<S: AsRef<str>>(a: &[S], b: &[S]) -> Kappa {
     }
     let nf = n as f64;
     let observed = agree as f64 / nf;
-    let expected: f64 = count_a
-        .iter()
-        .map(|(label, ca)| *ca as f64 * *count_b.get(label).unwrap_or(&0) as f64)
-        .sum::<f64>()
-        / (nf * nf);
+    let expected: f64 = count_a.iter().map(|(label, ca)| *ca as f64 * *count_b.get(label).unwrap_or(&0) as f64).sum::<f64>() / (nf * nf);
     // Floating noise must not turn "all one label" into a huge or negative kappa.
-    let kappa = if (1.0 - expected).abs() < 1e-12 {
-        None
-    } else {
-        Some((observed - expected) / (1.0 - expected))
-    };
-    Kappa {
-        items: n,
-        observed: Some(observed),
-        expected: Some(expected),
-        kappa,
-    }
+    let kappa = if (1.0 - expected).abs() < 1e-12 { None } else { Some((observed - expected) / (1.0 - expected)) };
+    Kappa { items: n, observed: Some(observed), expected: Some(expected), kappa }
 }
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
@@ -183,26 +165,14 @@ impl Counts {
             layer: layer.to_string(),
             spans_a: self.spans_a,
             spans_b: self.spans_b,
-            exact: Scores {
-                precision: exact_p,
-                recall: exact_r,
-                f1: harmonic(exact_p, exact_r),
-            },
-            partial: Scores {
-                precision: partial_p,
-                recall: partial_r,
-                f1: harmonic(partial_p, partial_r),
-            },
+            exact: Scores { precision: exact_p, recall: exact_r, f1: harmonic(exact_p, exact_r) },
+            partial: Scores { precision: partial_p, recall: partial_r, f1: harmonic(partial_p, partial_r) },
         }
     }
 }
 
 fn spans_of<'r>(record: &'r Record, layer: &str, label: &str) -> Vec<&'r RecordSpan> {
-    record
-        .spans
-        .iter()
-        .filter(|s| s.layer == layer && s.label == label)
-        .collect()
+    record.spans.iter().filter(|s| s.layer == layer && s.label == label).collect()
 }
 
 /// Counts for one label in one text.
@@ -210,13 +180,8 @@ fn count_label(a: &[&RecordSpan], b: &[&RecordSpan]) -> Counts {
     let exact_keys: BTreeSet<(usize, usize)> = set_of(a.iter().map(|s| (s.start, s.end)));
     let mut b_keys: BTreeSet<(usize, usize)> = BTreeSet::new();
     // A span annotated twice at the same place by one person counts once as a match.
-    let exact = b
-        .iter()
-        .filter(|s| exact_keys.contains(&(s.start, s.end)) && b_keys.insert((s.start, s.end)))
-        .count();
-    let overlaps = |s: &RecordSpan, others: &[&RecordSpan]| {
-        others.iter().any(|o| o.start < s.end && s.start < o.end)
-    };
+    let exact = b.iter().filter(|s| exact_keys.contains(&(s.start, s.end)) && b_keys.insert((s.start, s.end))).count();
+    let overlaps = |s: &RecordSpan, others: &[&RecordSpan]| others.iter().any(|o| o.start < s.end && s.start < o.end);
     Counts {
         spans_a: a.len(),
         spans_b: b.len(),
@@ -236,9 +201,7 @@ pub fn token_labels<'r>(record: &'r Record, tokens: &[Token], layer: &str) -> Ve
             let better = match slot {
                 None => true,
                 Some(cur) => {
-                    let key = |s: &RecordSpan| {
-                        (std::cmp::Reverse(s.end - s.start), s.start, s.label.clone())
-                    };
+                    let key = |s: &RecordSpan| (std::cmp::Reverse(s.end - s.start), s.start, s.label.clone());
                     key(span) < key(cur)
                 }
             };
@@ -286,10 +249,7 @@ pub fn agreement(texts: &[TextAnnotations<'_>]) -> AgreementReport {
     }
     AgreementReport {
         texts: texts.len(),
-        shared_texts: texts
-            .iter()
-            .filter(|t| set_of(t.iter().map(|(a, _)| *a)).len() >= 2)
-            .count(),
+        shared_texts: texts.iter().filter(|t| set_of(t.iter().map(|(a, _)| *a)).len() >= 2).count(),
         annotators: annotators.iter().map(|a| a.to_string()).collect(),
         pairs,
     }
@@ -304,59 +264,35 @@ fn compare_pair(a: &str, b: &str, shared: &[(&Record, &Record)]) -> PairAgreemen
     let mut attrs_b: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
 
     for (ra, rb) in shared {
-        let keys: BTreeSet<(String, String)> = set_of(
-            ra.spans
-                .iter()
-                .chain(&rb.spans)
-                .map(|s| (s.layer.clone(), s.label.clone())),
-        );
+        let keys: BTreeSet<(String, String)> = set_of(ra.spans.iter().chain(&rb.spans).map(|s| (s.layer.clone(), s.label.clone())));
         for (layer, label) in &keys {
             let (sa, sb) = (spans_of(ra, layer, label), spans_of(rb, layer, label));
-            per_label
-                .entry((layer.clone(), label.clone()))
-                .or_default()
-                .add(count_label(&sa, &sb));
+            per_label.entry((layer.clone(), label.clone())).or_default().add(count_label(&sa, &sb));
         }
 
         // Both annotators label the same tokens: the text is the same, so
         // one tokenisation serves both.
         let tokens = tokens_of(ra);
-        let layers: BTreeSet<&str> =
-            set_of(ra.spans.iter().chain(&rb.spans).map(|s| s.layer.as_str()));
+        let layers: BTreeSet<&str> = set_of(ra.spans.iter().chain(&rb.spans).map(|s| s.layer.as_str()));
         for layer in layers {
             let la = token_labels(ra, &tokens, layer);
             let lb = token_labels(rb, &tokens, layer);
-            tokens_a
-                .entry(layer.to_string())
-                .or_default()
-                .extend(la.into_iter().map(String::from));
-            tokens_b
-                .entry(layer.to_string())
-                .or_default()
-                .extend(lb.into_iter().map(String::from));
+            tokens_a.entry(layer.to_string()).or_default().extend(la.into_iter().map(String::from));
+            tokens_b.entry(layer.to_string()).or_default().extend(lb.into_iter().map(String::from));
         }
 
         // Spans at the same offsets in the same layer, paired in order.
         let mut unmatched_b: Vec<&RecordSpan> = rb.spans.iter().collect();
         for sa in &ra.spans {
-            let Some(pos) = unmatched_b
-                .iter()
-                .position(|sb| sb.start == sa.start && sb.end == sa.end && sb.layer == sa.layer)
-            else {
+            let Some(pos) = unmatched_b.iter().position(|sb| sb.start == sa.start && sb.end == sa.end && sb.layer == sa.layer) else {
                 continue;
             };
             let sb = unmatched_b.remove(pos);
             let names: BTreeSet<&String> = set_of(sa.attributes.keys().chain(sb.attributes.keys()));
             for name in names {
                 let key = (sa.layer.clone(), name.clone());
-                attrs_a
-                    .entry(key.clone())
-                    .or_default()
-                    .push(attribute_value(sa, name));
-                attrs_b
-                    .entry(key)
-                    .or_default()
-                    .push(attribute_value(sb, name));
+                attrs_a.entry(key.clone()).or_default().push(attribute_value(sa, name));
+                attrs_b.entry(key).or_default().push(attribute_value(sb, name));
             }
         }
     }
@@ -377,10 +313,7 @@ fn compare_pair(a: &str, b: &str, shared: &[(&Record, &Record)]) -> PairAgreemen
         labels,
         token_kappa: tokens_a
             .iter()
-            .map(|(layer, la)| TokenAgreement {
-                layer: layer.clone(),
-                kappa: cohen_kappa(la, &tokens_b[layer]),
-            })
+            .map(|(layer, la)| TokenAgreement { layer: layer.clone(), kappa: cohen_kappa(la, &tokens_b[layer]) })
             .collect(),
         attributes: attrs_a
             .iter()
@@ -409,12 +342,7 @@ mod tests {
         // po = 35/50 = 0.7; pe = (25·30 + 25·20)/2500 = 0.5; kappa = 0.4.
         let mut a = Vec::new();
         let mut b = Vec::new();
-        for (x, y, n) in [
-            ("yes", "yes", 20),
-            ("yes", "no", 5),
-            ("no", "yes", 10),
-            ("no", "no", 15),
-        ] {
+        for (x, y, n) in [("yes", "yes", 20), ("yes", "no", 5), ("no", "yes", 10), ("no", "no", 15)] {
             for _ in 0..n {
                 a.push(x);
                 b.push(y);
@@ -422,10 +350,7 @@ mod tests {
         }
         let k = cohen_kappa(&a, &b);
         assert_eq!(k.items, 50);
-        assert!(
-            close(k.observed, 0.7) && close(k.expected, 0.5) && close(k.kappa, 0.4),
-            "{k:?}"
-        );
+        assert!(close(k.observed, 0.7) && close(k.expected, 0.5) && close(k.kappa, 0.4), "{k:?}");
         // One label throughout on both sides: chance agreement is 1, kappa undefined.
         assert_eq!(cohen_kappa(&["O", "O"], &["O", "O"]).kappa, None);
         assert_eq!(cohen_kappa::<&str>(&[], &[]).observed, None);
@@ -435,10 +360,7 @@ mod tests {
         let schema = LabelSchema::news_default();
         let chars: Vec<char> = text.chars().collect();
         let mut r = new_record(text.to_string(), "d".into());
-        r.spans = annotations
-            .iter()
-            .map(|&(s, e, l)| new_span(&chars, s, e, l, &schema).unwrap())
-            .collect();
+        r.spans = annotations.iter().map(|&(s, e, l)| new_span(&chars, s, e, l, &schema).unwrap()).collect();
         r
     }
 
@@ -448,14 +370,8 @@ mod tests {
         //          0123456789012345678901234567
         let text = "Ann Lee met Bob in Paris now";
         // Tokens: Ann Lee met Bob in Paris now (7 tokens).
-        let a = record(
-            text,
-            &[(0, 7, "PERSON"), (12, 15, "PERSON"), (19, 24, "GPE")],
-        );
-        let b = record(
-            text,
-            &[(0, 3, "PERSON"), (12, 15, "PERSON"), (19, 24, "LOC")],
-        );
+        let a = record(text, &[(0, 7, "PERSON"), (12, 15, "PERSON"), (19, 24, "GPE")]);
+        let b = record(text, &[(0, 3, "PERSON"), (12, 15, "PERSON"), (19, 24, "LOC")]);
         let texts = vec![vec![("ann1", &a), ("ann2", &b)]];
         let report = agreement(&texts);
         assert_eq!((report.texts, report.shared_texts), (1, 1));
@@ -465,22 +381,11 @@ mod tests {
         // PERSON: a has {0-7, 12-15}, b has {0-3, 12-15}. Exact: 1 match → P = 1/2, R = 1/2, F1 = 1/2.
         // Partial: both of b's overlap a's, both of a's overlap b's → 1, 1, 1.
         let person = row("PERSON");
-        assert!(
-            close(person.exact.precision, 0.5)
-                && close(person.exact.recall, 0.5)
-                && close(person.exact.f1, 0.5)
-        );
-        assert!(
-            close(person.partial.precision, 1.0)
-                && close(person.partial.recall, 1.0)
-                && close(person.partial.f1, 1.0)
-        );
+        assert!(close(person.exact.precision, 0.5) && close(person.exact.recall, 0.5) && close(person.exact.f1, 0.5));
+        assert!(close(person.partial.precision, 1.0) && close(person.partial.recall, 1.0) && close(person.partial.f1, 1.0));
         // GPE: a has one, b none → recall 0, precision undefined.
         let gpe = row("GPE");
-        assert_eq!(
-            (gpe.spans_a, gpe.spans_b, gpe.exact.precision, gpe.exact.f1),
-            (1, 0, None, None)
-        );
+        assert_eq!((gpe.spans_a, gpe.spans_b, gpe.exact.precision, gpe.exact.f1), (1, 0, None, None));
         assert!(close(gpe.exact.recall, 0.0));
         // All: a 3 spans, b 3 spans, 1 exact → 1/3 each.
         let all = row("(all)");
@@ -489,16 +394,9 @@ mod tests {
         // Agree on tokens 0, 2, 3, 4, 6 → po = 5/7.
         // a: PERSON 3, O 3, GPE 1; b: PERSON 2, O 4, LOC 1 → pe = (3·2 + 3·4)/49 = 18/49.
         // kappa = (5/7 − 18/49) / (1 − 18/49) = (35 − 18)/(49 − 18) = 17/31.
-        let entity = pair
-            .token_kappa
-            .iter()
-            .find(|t| t.layer == "entity")
-            .unwrap();
+        let entity = pair.token_kappa.iter().find(|t| t.layer == "entity").unwrap();
         assert_eq!(entity.kappa.items, 7);
-        assert!(
-            close(entity.kappa.observed, 5.0 / 7.0) && close(entity.kappa.kappa, 17.0 / 31.0),
-            "{entity:?}"
-        );
+        assert!(close(entity.kappa.observed, 5.0 / 7.0) && close(entity.kappa.kappa, 17.0 / 31.0), "{entity:?}");
     }
 
     #[test]
@@ -518,8 +416,7 @@ mod tests {
         let text = "Mills said Mali is safe. Diop said it is not.";
         let claim = |r: &mut Record, start: usize, end: usize, verdict: Option<&str>| {
             let chars: Vec<char> = text.chars().collect();
-            let mut s =
-                new_span(&chars, start, end, "CLAIM", &LabelSchema::news_default()).unwrap();
+            let mut s = new_span(&chars, start, end, "CLAIM", &LabelSchema::news_default()).unwrap();
             if let Some(v) = verdict {
                 s.attributes.insert("verdict".into(), serde_json::json!(v));
             }
@@ -537,20 +434,10 @@ mod tests {
         claim(&mut a, 30, 34, Some("true"));
         let report = agreement(&[vec![("a", &a), ("b", &b)]]);
         let verdict = &report.pairs[0].attributes[0];
-        assert_eq!(
-            (
-                verdict.layer.as_str(),
-                verdict.attribute.as_str(),
-                verdict.kappa.items
-            ),
-            ("claim", "verdict", 3)
-        );
+        assert_eq!((verdict.layer.as_str(), verdict.attribute.as_str(), verdict.kappa.items), ("claim", "verdict", 3));
         // a = false true true, b = false false (unset): po = 1/3;
         // pe = (a false 1 · b false 2)/9 = 2/9; kappa = (3/9 − 2/9)/(7/9) = 1/7.
-        assert!(
-            close(verdict.kappa.observed, 1.0 / 3.0) && close(verdict.kappa.kappa, 1.0 / 7.0),
-            "{verdict:?}"
-        );
+        assert!(close(verdict.kappa.observed, 1.0 / 3.0) && close(verdict.kappa.kappa, 1.0 / 7.0), "{verdict:?}");
     }
 
     #[test]

@@ -102,13 +102,7 @@ impl SpanAnchor {
     /// Whether the annotator should look at it before trusting it.
     pub fn needs_review(&self) -> bool {
         match self.outcome {
-            Outcome::Fuzzy { confidence } => {
-                confidence < REVIEW_BELOW
-                    || matches!(
-                        self.doubt,
-                        Some(Doubt::Ambiguous { .. } | Doubt::SharedTarget)
-                    )
-            }
+            Outcome::Fuzzy { confidence } => confidence < REVIEW_BELOW || matches!(self.doubt, Some(Doubt::Ambiguous { .. } | Doubt::SharedTarget)),
             Outcome::Orphaned => true,
             _ => false,
         }
@@ -150,29 +144,18 @@ pub struct Reanchored {
 /// Re-anchors every span of `record` (made on `record.text`) onto
 /// `new_text`. Fails only when `new_text` cannot be an article at all.
 pub fn reanchor(record: &Record, new_text: &str) -> Result<Reanchored, ArticleError> {
-    let article = Article::new(
-        record.meta.doc_id.clone(),
-        record.meta.title.clone(),
-        new_text,
-    )?;
+    let article = Article::new(record.meta.doc_id.clone(), record.meta.title.clone(), new_text)?;
     let old: Vec<char> = record.text.chars().collect();
     let new: Vec<char> = new_text.chars().collect();
     let context = Context {
         old_text: &record.text,
-        old_tokens: tokenize(&record.text)
-            .iter()
-            .map(|t| (t.start, t.end))
-            .collect(),
+        old_tokens: tokenize(&record.text).iter().map(|t| (t.start, t.end)).collect(),
         map: PositionMap::between(&old, &new),
         old,
         new,
         article: &article,
     };
-    let mut placements: Vec<Placement> = record
-        .spans
-        .iter()
-        .map(|s| context.place(s.start, s.end))
-        .collect();
+    let mut placements: Vec<Placement> = record.spans.iter().map(|s| context.place(s.start, s.end)).collect();
     demote_shared_targets(&mut placements);
     let mut report = report(record, &context, &placements);
     let record = new_record(record, &article, &placements, &mut report);
@@ -199,12 +182,7 @@ struct Placement {
     survived: bool,
 }
 
-const ORPHANED: Placement = Placement {
-    outcome: Outcome::Orphaned,
-    doubt: None,
-    range: None,
-    survived: false,
-};
+const ORPHANED: Placement = Placement { outcome: Outcome::Orphaned, doubt: None, range: None, survived: false };
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -221,61 +199,38 @@ impl Context<'_> {
         }
         let selector = QuoteSelector::of(&self.old, start, end);
         let needles = Needles::from(&selector);
-        let on_tokens = self
-            .old_tokens
-            .binary_search_by_key(&start, |t| t.0)
-            .is_ok()
+        let on_tokens = self.old_tokens.binary_search_by_key(&start, |t| t.0).is_ok()
             && self.old_tokens.binary_search_by_key(&end, |t| t.1).is_ok();
         let hint = self.map.new_offset(start);
         let survived = self.map.surviving(start, end);
         // Most spans of a lightly edited article end here: the diff kept
         // their characters and the context agrees.
-        let kept = self.candidates(
-            &Vec::from_iter(survived),
-            &needles,
-            on_tokens,
-            hint,
-            survived,
-        );
+        let kept = self.candidates(&Vec::from_iter(survived), &needles, on_tokens, hint, survived);
         let exact = self.exact_occurrences(self.article.text(), &selector.exact, usize::MAX);
-        if let Some(best_kept) = kept
-            .iter()
-            .filter(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports())
-            .map(|c| c.fit.evidence())
-            .reduce(f64::max)
-        {
+        if let Some(best_kept) = kept.iter().filter(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports()).map(|c| c.fit.evidence()).reduce(f64::max) {
             // Unless the same words elsewhere fit their old context as well:
             // a diff of a text that repeats itself can align a span with a
             // copy of its words, so that is a question for the annotator.
             let rivals = self.candidates(&exact, &needles, on_tokens, hint, survived);
-            if !rivals.iter().any(|r| {
-                !r.survived && r.fit.quote == 1.0 && r.fit.evidence() >= best_kept - TIE_MARGIN
-            }) {
+            if !rivals.iter().any(|r| !r.survived && r.fit.quote == 1.0 && r.fit.evidence() >= best_kept - TIE_MARGIN) {
                 return decide(&kept, (start, end), hint, false);
             }
         }
 
-        let unique = exact.len() == 1
-            && self
-                .exact_occurrences(self.old_text, &selector.exact, 2)
-                .len()
-                == 1;
+        let unique = exact.len() == 1 && self.exact_occurrences(self.old_text, &selector.exact, 2).len() == 1;
         let mut raw = exact;
         raw.extend(survived);
         // The span's first and last characters, with whatever was inserted
         // between them: the diff's own view of a span edited inside.
         raw.extend(self.map.ends(start, end));
         let mut candidates = self.candidates(&raw, &needles, on_tokens, hint, survived);
-        let convincing = candidates
-            .iter()
-            .any(|c| c.fit.quote == 1.0 && c.fit.confidence() >= REVIEW_BELOW);
+        let convincing = candidates.iter().any(|c| c.fit.quote == 1.0 && c.fit.confidence() >= REVIEW_BELOW);
         if !convincing {
             let max_errors = (needles.exact.len() / MAX_ERRORS_DIVISOR).min(256);
-            let fuzzy: Vec<(usize, usize)> =
-                approx::search(&self.new, &needles.exact, max_errors, FUZZY_CANDIDATES)
-                    .into_iter()
-                    .map(|m| (m.start, m.end))
-                    .collect();
+            let fuzzy: Vec<(usize, usize)> = approx::search(&self.new, &needles.exact, max_errors, FUZZY_CANDIDATES)
+                .into_iter()
+                .map(|m| (m.start, m.end))
+                .collect();
             candidates.extend(self.candidates(&fuzzy, &needles, on_tokens, hint, survived));
         }
         decide(&candidates, (start, end), hint, unique)
@@ -288,15 +243,10 @@ impl Context<'_> {
         let mut out = Vec::new();
         let (mut from, mut cp) = (0, 0);
         while out.len() < limit {
-            let Some(found) = text[from..].find(quote) else {
-                break;
-            };
+            let Some(found) = text[from..].find(quote) else { break };
             cp += text[from..from + found].chars().count();
             out.push((cp, cp + len));
-            let step = text[from + found..]
-                .chars()
-                .next()
-                .map_or(1, char::len_utf8);
+            let step = text[from + found..].chars().next().map_or(1, char::len_utf8);
             from += found + step;
             cp += 1;
         }
@@ -304,35 +254,17 @@ impl Context<'_> {
     }
 
     /// Snapped, deduplicated and scored.
-    fn candidates(
-        &self,
-        raw: &[(usize, usize)],
-        needles: &Needles,
-        on_tokens: bool,
-        hint: usize,
-        survived: Option<(usize, usize)>,
-    ) -> Vec<Candidate> {
+    fn candidates(&self, raw: &[(usize, usize)], needles: &Needles, on_tokens: bool, hint: usize, survived: Option<(usize, usize)>) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = Vec::new();
         for &(s, e) in raw {
-            let Some((s, e)) = snap_to_graphemes(self.article, s, e) else {
-                continue;
-            };
-            let snapped = if on_tokens {
-                snap_to_tokens(self.article, s, e)
-            } else {
-                Some((s, e))
-            };
+            let Some((s, e)) = snap_to_graphemes(self.article, s, e) else { continue };
+            let snapped = if on_tokens { snap_to_tokens(self.article, s, e) } else { Some((s, e)) };
             let Some((s, e)) = snapped else { continue };
             if out.iter().any(|c| (c.start, c.end) == (s, e)) {
                 continue;
             }
             let fit = Fit::measure(needles, &self.new, s, e, hint);
-            out.push(Candidate {
-                start: s,
-                end: e,
-                fit,
-                survived: survived == Some((s, e)),
-            });
+            out.push(Candidate { start: s, end: e, fit, survived: survived == Some((s, e)) });
         }
         out
     }
@@ -345,46 +277,25 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     // The diff kept the span's own characters, and what is around them
     // still looks like what was: that is where the span is.
     // (Unless another place fits as well: then it is a question, below.)
-    if let Some(kept) = candidates
-        .iter()
-        .find(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports())
-    {
+    if let Some(kept) = candidates.iter().find(|c| c.survived && c.fit.quote == 1.0 && c.fit.context_supports()) {
         // Only the same words elsewhere compete with the words the diff kept.
         let rival = candidates.iter().any(|c| {
-            c.fit.quote == 1.0
-                && (c.end <= kept.start || kept.end <= c.start)
-                && c.fit.evidence() >= kept.fit.evidence() - TIE_MARGIN
+            c.fit.quote == 1.0 && (c.end <= kept.start || kept.end <= c.start) && c.fit.evidence() >= kept.fit.evidence() - TIE_MARGIN
         });
         if !rival {
-            let outcome = if (kept.start, kept.end) == old {
-                Outcome::Unchanged
-            } else {
-                Outcome::Moved
-            };
-            return Placement {
-                outcome,
-                doubt: None,
-                range: Some((kept.start, kept.end)),
-                survived: true,
-            };
+            let outcome = if (kept.start, kept.end) == old { Outcome::Unchanged } else { Outcome::Moved };
+            return Placement { outcome, doubt: None, range: Some((kept.start, kept.end)), survived: true };
         }
     }
     // Exact matches first; the fuzzy ones only where the words are nowhere
     // as they were (as Hypothesis anchors).
-    let exact: Vec<Candidate> = candidates
-        .iter()
-        .filter(|c| c.fit.quote == 1.0)
-        .copied()
-        .collect();
+    let exact: Vec<Candidate> = candidates.iter().filter(|c| c.fit.quote == 1.0).copied().collect();
     let candidates: &[Candidate] = if exact.is_empty() { candidates } else { &exact };
     let Some(top) = candidates.iter().map(|c| c.fit.evidence()).reduce(f64::max) else {
         return ORPHANED;
     };
     // Everything as good as the best, within the margin.
-    let mut best: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.fit.evidence() >= top - TIE_MARGIN)
-        .collect();
+    let mut best: Vec<&Candidate> = candidates.iter().filter(|c| c.fit.evidence() >= top - TIE_MARGIN).collect();
     crate::sorting::sort_by(&mut best, |a, b| {
         b.survived
             .cmp(&a.survived)
@@ -394,12 +305,7 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     let chosen = best[0];
     let places = distinct_places(&best);
     let range = Some((chosen.start, chosen.end));
-    let placement = |outcome, doubt| Placement {
-        outcome,
-        doubt,
-        range,
-        survived: chosen.survived,
-    };
+    let placement = |outcome, doubt| Placement { outcome, doubt, range, survived: chosen.survived };
     let fit = chosen.fit;
     if fit.quote < MIN_QUOTE_SIMILARITY {
         return ORPHANED;
@@ -408,28 +314,17 @@ fn decide(candidates: &[Candidate], old: (usize, usize), hint: usize, unique: bo
     // position suggest (either would be a coin toss).
     if places > 1 {
         let confidence = (fit.confidence() / places as f64).min(ORPHAN_BELOW);
-        return placement(
-            Outcome::Fuzzy { confidence },
-            Some(Doubt::Ambiguous { places }),
-        );
+        return placement(Outcome::Fuzzy { confidence }, Some(Doubt::Ambiguous { places }));
     }
     if fit.quote == 1.0 && (chosen.survived || unique || fit.context_supports()) {
-        let outcome = if range == Some(old) {
-            Outcome::Unchanged
-        } else {
-            Outcome::Moved
-        };
+        let outcome = if range == Some(old) { Outcome::Unchanged } else { Outcome::Moved };
         return placement(outcome, None);
     }
     let confidence = fit.confidence().min(0.99);
     if confidence < ORPHAN_BELOW {
         return ORPHANED;
     }
-    let doubt = if fit.quote == 1.0 {
-        Doubt::ContextChanged
-    } else {
-        Doubt::QuoteEdited
-    };
+    let doubt = if fit.quote == 1.0 { Doubt::ContextChanged } else { Doubt::QuoteEdited };
     placement(Outcome::Fuzzy { confidence }, Some(doubt))
 }
 
@@ -449,13 +344,8 @@ fn distinct_places(candidates: &[&Candidate]) -> usize {
 /// demoted to a fuzzy match for review.
 fn demote_shared_targets(placements: &mut [Placement]) {
     for i in 0..placements.len() {
-        let Some(range) = placements[i].range else {
-            continue;
-        };
-        let shared = placements
-            .iter()
-            .enumerate()
-            .any(|(j, p)| j != i && p.range == Some(range));
+        let Some(range) = placements[i].range else { continue };
+        let shared = placements.iter().enumerate().any(|(j, p)| j != i && p.range == Some(range));
         if !shared || placements[i].survived {
             continue;
         }
@@ -463,9 +353,7 @@ fn demote_shared_targets(placements: &mut [Placement]) {
             Outcome::Fuzzy { confidence } => confidence,
             _ => 1.0,
         };
-        placements[i].outcome = Outcome::Fuzzy {
-            confidence: confidence.min(ORPHAN_BELOW),
-        };
+        placements[i].outcome = Outcome::Fuzzy { confidence: confidence.min(ORPHAN_BELOW) };
         placements[i].doubt = Some(Doubt::SharedTarget);
     }
 }
@@ -473,12 +361,7 @@ fn demote_shared_targets(placements: &mut [Placement]) {
 fn report(record: &Record, context: &Context, placements: &[Placement]) -> AnchorReport {
     let mut report = AnchorReport::default();
     for (index, (span, p)) in record.spans.iter().zip(placements).enumerate() {
-        let (start, end) = (
-            span.start.min(context.old.len()),
-            span.end
-                .min(context.old.len())
-                .max(span.start.min(context.old.len())),
-        );
+        let (start, end) = (span.start.min(context.old.len()), span.end.min(context.old.len()).max(span.start.min(context.old.len())));
         let entry = SpanAnchor {
             index,
             id: span.id,
@@ -488,9 +371,7 @@ fn report(record: &Record, context: &Context, placements: &[Placement]) -> Ancho
             doubt: p.doubt,
             new_start: p.range.map(|r| r.0),
             new_end: p.range.map(|r| r.1),
-            new_text: p
-                .range
-                .map(|(s, e)| context.article.slice(s, e).to_string()),
+            new_text: p.range.map(|(s, e)| context.article.slice(s, e).to_string()),
         };
         match p.outcome {
             Outcome::Unchanged => report.unchanged += 1,
@@ -504,12 +385,7 @@ fn report(record: &Record, context: &Context, placements: &[Placement]) -> Ancho
     report
 }
 
-fn new_record(
-    old: &Record,
-    article: &Article,
-    placements: &[Placement],
-    report: &mut AnchorReport,
-) -> Record {
+fn new_record(old: &Record, article: &Article, placements: &[Placement], report: &mut AnchorReport) -> Record {
     let moved_span = |index: usize| -> Option<RecordSpan> {
         let span = &old.spans[index];
         let (start, end) = placements[index].range?;
@@ -518,14 +394,7 @@ fn new_record(
         } else {
             (None, None)
         };
-        Some(RecordSpan {
-            start,
-            end,
-            token_start,
-            token_end,
-            text: Some(article.slice(start, end).to_string()),
-            ..span.clone()
-        })
+        Some(RecordSpan { start, end, token_start, token_end, text: Some(article.slice(start, end).to_string()), ..span.clone() })
     };
     let mut spans: Vec<RecordSpan> = (0..old.spans.len()).filter_map(moved_span).collect();
     crate::sorting::sort_by_key(&mut spans, |s| (s.start, std::cmp::Reverse(s.end)));
@@ -533,37 +402,18 @@ fn new_record(
     let mut relations = Vec::new();
     for (index, relation) in old.relations.iter().enumerate() {
         let from = span_index(old, relation.from, &relation.head_span);
-        let to = if relation.to_text.is_some() {
-            None
-        } else {
-            Some(span_index(old, relation.to, &relation.child_span))
-        };
+        let to = if relation.to_text.is_some() { None } else { Some(span_index(old, relation.to, &relation.child_span)) };
         let ends: Vec<Option<usize>> = std::iter::once(from).chain(to).collect();
-        let orphaned: Vec<usize> = ends
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|&i| placements[i].range.is_none())
-            .collect();
+        let orphaned: Vec<usize> = ends.iter().flatten().copied().filter(|&i| placements[i].range.is_none()).collect();
         if ends.iter().any(Option::is_none) || !orphaned.is_empty() {
-            report.dropped_relations.push(DroppedRelation {
-                index,
-                relation: relation.clone(),
-                orphaned_spans: orphaned,
-            });
+            report.dropped_relations.push(DroppedRelation { index, relation: relation.clone(), orphaned_spans: orphaned });
             continue;
         }
         let end_of = |i: Option<usize>, had: &Option<RelationEnd>| -> Option<RelationEnd> {
             let span = moved_span(i?)?;
             had.as_ref()?;
             let (token_start, token_end) = token_range(article, span.start, span.end);
-            Some(RelationEnd {
-                start: span.start,
-                end: span.end,
-                token_start,
-                token_end,
-                label: span.label,
-            })
+            Some(RelationEnd { start: span.start, end: span.end, token_start, token_end, label: span.label })
         };
         let last_token = |i: Option<usize>, had: Option<usize>| -> Option<usize> {
             had?;
@@ -585,13 +435,7 @@ fn new_record(
             .tokens()
             .iter()
             .enumerate()
-            .map(|(id, t)| RecordToken {
-                text: article.slice(t.start, t.end).to_string(),
-                start: t.start,
-                end: t.end,
-                id,
-                ws: t.ws,
-            })
+            .map(|(id, t)| RecordToken { text: article.slice(t.start, t.end).to_string(), start: t.start, end: t.end, id, ws: t.ws })
             .collect()
     };
     Record {
@@ -610,10 +454,7 @@ fn span_index(record: &Record, id: Option<SpanId>, end: &Option<RelationEnd>) ->
         Some(id) => record.spans.iter().position(|s| s.id == Some(id)),
         None => {
             let end = end.as_ref()?;
-            record
-                .spans
-                .iter()
-                .position(|s| s.start == end.start && s.end == end.end && s.label == end.label)
+            record.spans.iter().position(|s| s.start == end.start && s.end == end.end && s.label == end.label)
         }
     }
 }
@@ -634,11 +475,7 @@ mod tests {
     /// Code-point range of the `nth` occurrence of `needle`, found by the
     /// standard library (not by the code under test).
     fn nth(text: &str, needle: &str, n: usize) -> (usize, usize) {
-        let byte = text
-            .match_indices(needle)
-            .nth(n)
-            .unwrap_or_else(|| panic!("{needle:?} #{n} not in text"))
-            .0;
+        let byte = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} not in text")).0;
         let start = text[..byte].chars().count();
         (start, start + needle.chars().count())
     }
@@ -648,10 +485,7 @@ mod tests {
     }
 
     fn editor(text: &str) -> Editor {
-        Editor::new(
-            Arc::new(Article::new("doc", "Doc", text).unwrap()),
-            Arc::new(LabelSchema::news_default()),
-        )
+        Editor::new(Arc::new(Article::new("doc", "Doc", text).unwrap()), Arc::new(LabelSchema::news_default()))
     }
 
     fn save(e: &Editor) -> Record {
@@ -660,11 +494,7 @@ mod tests {
 
     /// The entry of the span whose old quote is `quote`.
     fn entry<'r>(report: &'r AnchorReport, quote: &str) -> &'r SpanAnchor {
-        report
-            .spans
-            .iter()
-            .find(|s| s.selector.exact == quote)
-            .unwrap_or_else(|| panic!("no span {quote:?}"))
+        report.spans.iter().find(|s| s.selector.exact == quote).unwrap_or_else(|| panic!("no span {quote:?}"))
     }
 
     fn range(s: &SpanAnchor) -> (usize, usize) {
@@ -674,14 +504,8 @@ mod tests {
     /// The re-anchored record must open like any save: offsets inside the
     /// text, quotes equal to it, hash right, relations resolvable.
     fn assert_loads(out: &Reanchored, new_text: &str) {
-        assert_eq!(
-            out.record.text_sha256.as_deref(),
-            Some(sha256_hex(new_text).as_str())
-        );
-        out.record
-            .clone()
-            .load(&LabelSchema::news_default())
-            .expect("the re-anchored record loads");
+        assert_eq!(out.record.text_sha256.as_deref(), Some(sha256_hex(new_text).as_str()));
+        out.record.clone().load(&LabelSchema::news_default()).expect("the re-anchored record loads");
     }
 
     #[test]
@@ -689,12 +513,7 @@ mod tests {
         let old = "Mali’s foreign minister, Abdallah Diop, on Friday defended the cooperation with Russia. Guterres listened.";
         let new = "BAMAKO — Mali’s foreign minister, Abdallah Diop, on Friday defended the military cooperation with Russia and France. Guterres listened.";
         let mut e = editor(old);
-        for (needle, label) in [
-            ("Mali", "GPE"),
-            ("Abdallah Diop", "PERSON"),
-            ("Russia", "GPE"),
-            ("defended the cooperation with Russia", "CLAIM"),
-        ] {
+        for (needle, label) in [("Mali", "GPE"), ("Abdallah Diop", "PERSON"), ("Russia", "GPE"), ("defended the cooperation with Russia", "CLAIM")] {
             let (s, t) = cp(old, needle);
             e.add_span(s, t, label).unwrap();
         }
@@ -709,15 +528,9 @@ mod tests {
             assert!(!span.needs_review());
         }
         let claim = entry(r, "defended the cooperation with Russia");
-        assert!(
-            matches!(claim.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0),
-            "{claim:?}"
-        );
+        assert!(matches!(claim.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0), "{claim:?}");
         assert_eq!(claim.doubt, Some(Doubt::QuoteEdited));
-        assert_eq!(
-            range(claim),
-            cp(new, "defended the military cooperation with Russia")
-        );
+        assert_eq!(range(claim), cp(new, "defended the military cooperation with Russia"));
         assert_eq!((r.unchanged, r.moved, r.fuzzy, r.orphaned), (0, 4, 1, 0));
         assert_loads(&out, new);
 
@@ -725,11 +538,7 @@ mod tests {
         let appended = format!("{old} He left on Saturday.");
         let out = reanchor(&save(&e), &appended).unwrap();
         assert_eq!(out.report.unchanged, 5);
-        assert!(out.record.spans.iter().zip(&save(&e).spans).all(|(a, b)| (
-            a.start, a.end, &a.text
-        ) == (
-            b.start, b.end, &b.text
-        )));
+        assert!(out.record.spans.iter().zip(&save(&e).spans).all(|(a, b)| (a.start, a.end, &a.text) == (b.start, b.end, &b.text)));
     }
 
     #[test]
@@ -743,10 +552,8 @@ mod tests {
         let wagner = e.add_span(s, t, "ORG").unwrap();
         let (s, t) = cp(old, "He described Wagner as “a criminal organization”");
         let claim = e.add_span(s, t, "CLAIM").unwrap();
-        e.add_relation(claim, Target::Span(mills), "claimed_by")
-            .unwrap();
-        e.add_relation(claim, Target::Span(wagner), "about")
-            .unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
         let out = reanchor(&save(&e), new).unwrap();
         let r = &out.report;
         assert_eq!(entry(r, "Richard Mills").outcome, Outcome::Orphaned);
@@ -758,10 +565,7 @@ mod tests {
         assert_eq!(out.record.relations.len(), 1);
         let about = &out.record.relations[0];
         assert_eq!((about.from, about.to), (Some(claim), Some(wagner)));
-        assert_eq!(
-            about.child_span.as_ref().map(|c| (c.start, c.end)),
-            Some(cp(new, "Wagner"))
-        );
+        assert_eq!(about.child_span.as_ref().map(|c| (c.start, c.end)), Some(cp(new, "Wagner")));
         assert_loads(&out, new);
     }
 
@@ -778,69 +582,23 @@ mod tests {
         let span = &out.report.spans[0];
         assert_eq!(span.outcome, Outcome::Moved);
         assert_eq!(range(span), nth(new, "Wagner", 0));
-        assert_eq!(
-            &new[new.find("Mills").unwrap()..]
-                .chars()
-                .take(20)
-                .collect::<String>(),
-            "Mills called Wagner "
-        );
+        assert_eq!(&new[new.find("Mills").unwrap()..].chars().take(20).collect::<String>(), "Mills called Wagner ");
     }
 
     #[test]
     fn equally_good_places_are_a_question_not_a_coin_toss() {
-        let fit = Fit {
-            quote: 1.0,
-            prefix: 1.0,
-            suffix: 1.0,
-            position: 0.5,
-        };
-        let a = Candidate {
-            start: 10,
-            end: 14,
-            fit,
-            survived: false,
-        };
-        let b = Candidate {
-            start: 40,
-            end: 44,
-            fit: Fit {
-                position: 0.9,
-                ..fit
-            },
-            survived: false,
-        };
+        let fit = Fit { quote: 1.0, prefix: 1.0, suffix: 1.0, position: 0.5 };
+        let a = Candidate { start: 10, end: 14, fit, survived: false };
+        let b = Candidate { start: 40, end: 44, fit: Fit { position: 0.9, ..fit }, survived: false };
         let p = decide(&[a, b], (0, 4), 38, false);
         assert_eq!(p.doubt, Some(Doubt::Ambiguous { places: 2 }));
         assert!(matches!(p.outcome, Outcome::Fuzzy { confidence } if confidence <= ORPHAN_BELOW));
         // Even where the diff kept one of them: a text that repeats itself
         // can fool a diff.
-        let p = decide(
-            &[
-                a,
-                Candidate {
-                    survived: true,
-                    ..b
-                },
-            ],
-            (0, 4),
-            38,
-            false,
-        );
+        let p = decide(&[a, Candidate { survived: true, ..b }], (0, 4), 38, false);
         assert_eq!(p.doubt, Some(Doubt::Ambiguous { places: 2 }));
         // And so does a context that fits better than the margin.
-        let p = decide(
-            &[
-                a,
-                Candidate {
-                    fit: Fit { prefix: 0.5, ..fit },
-                    ..b
-                },
-            ],
-            (0, 4),
-            38,
-            false,
-        );
+        let p = decide(&[a, Candidate { fit: Fit { prefix: 0.5, ..fit }, ..b }], (0, 4), 38, false);
         assert_eq!((p.outcome, p.range), (Outcome::Moved, Some((10, 14))));
     }
 
@@ -857,13 +615,8 @@ mod tests {
         let span = entry(&out.report, "Yevgeny Prigozhin");
         assert_eq!(range(span), cp(new, "Yevgeniy Prigojin"));
         assert_eq!(span.doubt, Some(Doubt::QuoteEdited));
-        let Outcome::Fuzzy { confidence } = span.outcome else {
-            panic!("{span:?}")
-        };
-        assert!(
-            confidence > ORPHAN_BELOW && confidence < REVIEW_BELOW,
-            "{confidence}"
-        );
+        let Outcome::Fuzzy { confidence } = span.outcome else { panic!("{span:?}") };
+        assert!(confidence > ORPHAN_BELOW && confidence < REVIEW_BELOW, "{confidence}");
         assert!(span.needs_review());
         assert_eq!(entry(&out.report, "Kremlin").outcome, Outcome::Unchanged);
         assert_eq!(out.report.needs_review, 1);
@@ -885,20 +638,12 @@ mod tests {
         let old = "Café owners in Bamako 🇲🇱 and the family 👨‍👩‍👧‍👦 met the agency 国際協力機構 and Al Jazeera (الجزيرة) at the cafe today.";
         let new = "Update 👩🏾‍🍳: Café owners in Bamako 🇫🇷 🇲🇱 and the big family 👨‍👩‍👧‍👦 met the agency 国際協力機構 and Al Jazeera (الجزيرة) at the cafe\u{301} today.";
         let mut e = editor(old);
-        for (needle, label) in [
-            ("🇲🇱", "GPE"),
-            ("👨‍👩‍👧‍👦", "MISC"),
-            ("国際協力機構", "ORG"),
-            ("الجزيرة", "ORG"),
-            ("Bamako", "GPE"),
-            ("cafe", "MISC"),
-        ] {
+        for (needle, label) in [("🇲🇱", "GPE"), ("👨‍👩‍👧‍👦", "MISC"), ("国際協力機構", "ORG"), ("الجزيرة", "ORG"), ("Bamako", "GPE"), ("cafe", "MISC")] {
             let (s, t) = cp(old, needle);
             e.add_span(s, t, label).unwrap();
         }
         let out = reanchor(&save(&e), new).unwrap();
-        for needle in ["🇲🇱", "👨‍👩‍👧‍👦", "国際協力機構", "الجزيرة", "Bamako"]
-        {
+        for needle in ["🇲🇱", "👨‍👩‍👧‍👦", "国際協力機構", "الجزيرة", "Bamako"] {
             let span = entry(&out.report, needle);
             assert_eq!(span.outcome, Outcome::Moved, "{needle}");
             assert_eq!(range(span), cp(new, needle), "{needle}");
@@ -910,10 +655,7 @@ mod tests {
         assert!(matches!(cafe.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0));
         let boundaries = cluster_boundaries(new);
         for s in &out.record.spans {
-            assert!(
-                boundaries.contains(&s.start) && boundaries.contains(&s.end),
-                "{s:?}"
-            );
+            assert!(boundaries.contains(&s.start) && boundaries.contains(&s.end), "{s:?}");
         }
         assert_loads(&out, new);
     }
@@ -946,8 +688,7 @@ mod tests {
         add("Nathalie Broadhurst", 0, "PERSON");
         let claim = add("a criminal organization that commits widespread atrocities and human rights violations in Mali and elsewhere", 0, "CLAIM");
         add("Exit mobile version", 0, "MISC");
-        e.add_relation(claim, Target::Span(mills), "claimed_by")
-            .unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
         let _ = diop;
         let new = MALI
             .replace("Home World The foreign minister of Mali confirms the continuation of military cooperation with...\n\n", "")
@@ -958,20 +699,9 @@ mod tests {
         assert_ne!(new, MALI);
         let out = reanchor(&save(&e), &new).unwrap();
         let r = &out.report;
-        for (quote, n) in [
-            ("Abdallah Diop", 0),
-            ("Wagner Group", 0),
-            ("Wagner Group", 1),
-            ("Richard Mills", 0),
-            ("Yevgeny Prigozhin", 0),
-            ("Nathalie Broadhurst", 0),
-        ] {
+        for (quote, n) in [("Abdallah Diop", 0), ("Wagner Group", 0), ("Wagner Group", 1), ("Richard Mills", 0), ("Yevgeny Prigozhin", 0), ("Nathalie Broadhurst", 0)] {
             let old_range = nth(MALI, quote, n);
-            let span = r
-                .spans
-                .iter()
-                .find(|s| (s.selector.start, s.selector.end) == old_range)
-                .unwrap();
+            let span = r.spans.iter().find(|s| (s.selector.start, s.selector.end) == old_range).unwrap();
             assert_eq!(span.outcome, Outcome::Moved, "{quote} #{n}");
             assert_eq!(range(span), nth(&new, quote, n), "{quote} #{n}");
         }
@@ -980,11 +710,7 @@ mod tests {
         assert!(matches!(claim.outcome, Outcome::Fuzzy { confidence } if confidence < 1.0));
         assert_eq!(entry(r, "Exit mobile version").outcome, Outcome::Orphaned);
         assert_eq!((r.moved, r.fuzzy, r.orphaned), (6, 1, 1));
-        assert_eq!(
-            out.record.relations.len(),
-            1,
-            "the claim and Mills both survive"
-        );
+        assert_eq!(out.record.relations.len(), 1, "the claim and Mills both survive");
         assert_loads(&out, &new);
     }
 

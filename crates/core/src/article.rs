@@ -44,10 +44,7 @@ impl fmt::Display for ArticleError {
                 megabytes(MAX_TEXT_BYTES)
             ),
             ArticleError::Binary => {
-                write!(
-                    f,
-                    "this looks like a binary file, not text (it contains NUL or control bytes)"
-                )
+                write!(f, "this looks like a binary file, not text (it contains NUL or control bytes)")
             }
         }
     }
@@ -72,25 +69,13 @@ pub struct Article {
 impl Article {
     /// Loads `text` exactly as given (no normalisation: offsets must match
     /// the source byte for byte).
-    pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Result<Self, ArticleError> {
+    pub fn new(id: impl Into<String>, title: impl Into<String>, text: impl Into<String>) -> Result<Self, ArticleError> {
         let text = text.into();
         check_text(&text)?;
         let index = TextIndex::new(&text);
         let tokens = OnceLock::new();
         let paragraphs = split_paragraphs(&text);
-        Ok(Self {
-            id: id.into(),
-            title: title.into(),
-            text,
-            index,
-            tokens,
-            paragraphs,
-            sha256: OnceLock::new(),
-        })
+        Ok(Self { id: id.into(), title: title.into(), text, index, tokens, paragraphs, sha256: OnceLock::new() })
     }
 
     pub fn text(&self) -> &str {
@@ -184,9 +169,7 @@ fn has_binary_controls(text: &str) -> bool {
     bytes.iter().enumerate().any(|(i, &b)| match b {
         b'\n' | b'\r' | b'\t' | 0x0C => false,
         0x00..=0x1F | 0x7F => true,
-        0xC2 => bytes
-            .get(i + 1)
-            .is_some_and(|next| (0x80..=0x9F).contains(next)),
+        0xC2 => bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)),
         _ => false,
     })
 }
@@ -198,9 +181,7 @@ pub fn decode_text_file(bytes: &[u8]) -> Result<String, ArticleError> {
         return Err(ArticleError::TooLarge { bytes: bytes.len() });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ArticleError::Binary)?
-        .to_string();
+    let text = std::str::from_utf8(bytes).map_err(|_| ArticleError::Binary)?.to_string();
     check_text(&text)?;
     Ok(text)
 }
@@ -261,42 +242,16 @@ mod tests {
     /// neighbours, multi-byte letters, emoji with a ZWJ, RTL, combining.
     fn tricky_text() -> impl Strategy<Value = String> {
         let chars = vec![
-            'a',
-            'Z',
-            ' ',
-            '\n',
-            '\r',
-            '\t',
-            '\u{b}',
-            '\u{c}',
-            '\u{0}',
-            '\u{1f}',
-            '\u{7f}',
-            '\u{80}',
-            '\u{85}',
-            '\u{9f}',
-            '\u{a0}',
-            '\u{a1}',
-            'é',
-            '\u{301}',
-            '\u{1680}',
-            '\u{2028}',
-            '\u{3000}',
-            '東',
-            'ع',
-            '👩',
-            '\u{200d}',
-            '🍳',
-            '\u{1f3fe}',
+            'a', 'Z', ' ', '\n', '\r', '\t', '\u{b}', '\u{c}', '\u{0}', '\u{1f}', '\u{7f}', '\u{80}', '\u{85}',
+            '\u{9f}', '\u{a0}', '\u{a1}', 'é', '\u{301}', '\u{1680}', '\u{2028}', '\u{3000}', '東', 'ع', '👩', '\u{200d}',
+            '🍳', '\u{1f3fe}',
         ];
-        proptest::collection::vec(proptest::sample::select(chars), 0..40)
-            .prop_map(|v| v.into_iter().collect())
+        proptest::collection::vec(proptest::sample::select(chars), 0..40).prop_map(|v| v.into_iter().collect())
     }
 
     /// The definitions the scans implement, character by character.
     fn binary_by_chars(text: &str) -> bool {
-        text.chars()
-            .any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
+        text.chars().any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
     }
     fn paragraphs_by_chars(text: &str) -> Vec<Paragraph> {
         let (mut out, mut start, mut visible) = (Vec::new(), 0, false);
@@ -312,10 +267,7 @@ mod tests {
             }
         }
         if visible {
-            out.push(Paragraph {
-                start,
-                end: text.chars().count(),
-            });
+            out.push(Paragraph { start, end: text.chars().count() });
         }
         out
     }
@@ -349,46 +301,23 @@ mod tests {
     #[test]
     fn paragraphs_are_visible_lines() {
         let a = Article::new("t", "t", "Title\n\nFirst para.\n  \nSecond\n").unwrap();
-        let texts: Vec<_> = a
-            .paragraphs()
-            .iter()
-            .map(|p| a.slice(p.start, p.end))
-            .collect();
+        let texts: Vec<_> = a.paragraphs().iter().map(|p| a.slice(p.start, p.end)).collect();
         assert_eq!(texts, ["Title", "First para.", "Second"]);
-        assert_eq!(
-            a.paragraph_at(6),
-            Some(1),
-            "a blank line belongs to the next paragraph"
-        );
+        assert_eq!(a.paragraph_at(6), Some(1), "a blank line belongs to the next paragraph");
     }
 
     #[test]
     fn hash_is_sha256_of_the_utf8_text() {
-        assert_eq!(
-            sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]
     fn rejects_empty_binary_and_huge_input() {
-        assert_eq!(
-            Article::new("a", "a", " \n ").unwrap_err(),
-            ArticleError::Empty
-        );
-        assert_eq!(
-            decode_text_file(b"PK\x03\x04\x00\x00").unwrap_err(),
-            ArticleError::Binary
-        );
-        assert_eq!(
-            decode_text_file(&[0xff, 0xfe, 0x41]).unwrap_err(),
-            ArticleError::Binary
-        );
+        assert_eq!(Article::new("a", "a", " \n ").unwrap_err(), ArticleError::Empty);
+        assert_eq!(decode_text_file(b"PK\x03\x04\x00\x00").unwrap_err(), ArticleError::Binary);
+        assert_eq!(decode_text_file(&[0xff, 0xfe, 0x41]).unwrap_err(), ArticleError::Binary);
         let huge = "a".repeat(MAX_TEXT_BYTES + 1);
-        assert!(matches!(
-            Article::new("a", "a", huge).unwrap_err(),
-            ArticleError::TooLarge { .. }
-        ));
+        assert!(matches!(Article::new("a", "a", huge).unwrap_err(), ArticleError::TooLarge { .. }));
         assert_eq!(decode_text_file(b"\xEF\xBB\xBFhi").unwrap(), "hi");
     }
 
@@ -404,10 +333,6 @@ mod tests {
         let a = Article::new("t", "t", "Mali’s minister").unwrap();
         let t = a.token_at(1).unwrap();
         assert_eq!(a.slice(a.tokens()[t].start, a.tokens()[t].end), "Mali");
-        assert_eq!(
-            a.token_at(6),
-            None,
-            "the space after a token belongs to none"
-        );
+        assert_eq!(a.token_at(6), None, "the space after a token belongs to none");
     }
 }

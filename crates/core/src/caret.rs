@@ -30,10 +30,7 @@ impl Caret {
         while i < tokens.len() && article.is_space_token(i) {
             i += 1;
         }
-        (i < tokens.len()).then_some(Caret {
-            anchor: i,
-            focus: i,
-        })
+        (i < tokens.len()).then_some(Caret { anchor: i, focus: i })
     }
 
     /// The code-point range from the first to the last selected token.
@@ -46,10 +43,7 @@ impl Caret {
     /// Moves the focus; with `extend` the anchor stays, else it follows.
     pub fn moved(self, article: &Article, motion: Motion, extend: bool) -> Caret {
         let focus = target(article, self.focus, motion).unwrap_or(self.focus);
-        Caret {
-            anchor: if extend { self.anchor } else { focus },
-            focus,
-        }
+        Caret { anchor: if extend { self.anchor } else { focus }, focus }
     }
 }
 
@@ -75,10 +69,7 @@ fn target(article: &Article, from: usize, motion: Motion) -> Option<usize> {
         }
         Motion::LineEnd => {
             let par = article.paragraphs()[par_of(from)?];
-            (0..n)
-                .rev()
-                .filter(word)
-                .find(|&i| article.tokens()[i].end <= par.end)
+            (0..n).rev().filter(word).find(|&i| article.tokens()[i].end <= par.end)
         }
     }
 }
@@ -101,11 +92,7 @@ mod tests {
         c = c.moved(&a, Motion::NextParagraph, false);
         assert_eq!(a.slice(c.range(&a).0, c.range(&a).1), "Diop");
         c = c.moved(&a, Motion::PrevToken, false);
-        assert_eq!(
-            a.slice(c.range(&a).0, c.range(&a).1),
-            ".",
-            "the line break token is skipped"
-        );
+        assert_eq!(a.slice(c.range(&a).0, c.range(&a).1), ".", "the line break token is skipped");
         c = c.moved(&a, Motion::LineStart, false);
         assert_eq!(a.slice(c.range(&a).0, c.range(&a).1), "Mali");
     }

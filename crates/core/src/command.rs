@@ -17,23 +17,13 @@ use std::sync::Arc;
 pub enum Command {
     AddSpan(Span),
     RemoveSpan(SpanId),
-    SetLabel {
-        id: SpanId,
-        label: String,
-    },
+    SetLabel { id: SpanId, label: String },
     /// Sets (`Some`) or clears (`None`) one attribute of a span.
-    SetAttribute {
-        id: SpanId,
-        key: String,
-        value: Option<serde_json::Value>,
-    },
+    SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
     AddRelation(Relation),
     RemoveRelation(RelationId),
     /// Sets or clears one document-level label.
-    SetDocumentLabel {
-        key: String,
-        value: Option<serde_json::Value>,
-    },
+    SetDocumentLabel { key: String, value: Option<serde_json::Value> },
     /// Marks the document done / skipped / flagged (with a note), or clears it.
     SetStatus(Option<DocumentStatus>),
     /// Replaces everything at once (opening a saved file).
@@ -51,10 +41,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn spans_only(spans: Vec<Span>) -> Self {
-        Snapshot {
-            spans,
-            ..Default::default()
-        }
+        Snapshot { spans, ..Default::default() }
     }
 }
 
@@ -80,32 +67,20 @@ impl fmt::Display for CommandError {
         match self {
             CommandError::EmptyRange => write!(f, "select some text first"),
             CommandError::OutOfBounds { end, len } => {
-                write!(
-                    f,
-                    "the range ends at {end}, past the end of the text ({len} characters)"
-                )
+                write!(f, "the range ends at {end}, past the end of the text ({len} characters)")
             }
             CommandError::DuplicateId(id) => write!(f, "span id {id} is already in use"),
             CommandError::Duplicate { label } => write!(f, "this text is already labelled {label}"),
             CommandError::NoSuchSpan(id) => write!(f, "span {id} does not exist"),
             CommandError::UnknownLabel(l) => write!(f, "the label schema has no label {l:?}"),
             CommandError::Overlap { layer } => {
-                write!(
-                    f,
-                    "spans in the {layer} layer may not overlap, and this one overlaps another"
-                )
+                write!(f, "spans in the {layer} layer may not overlap, and this one overlaps another")
             }
             CommandError::HasRelations(id) => write!(f, "span {id} still has relations"),
             CommandError::NoSuchRelation(id) => write!(f, "relation {id} does not exist"),
-            CommandError::DuplicateRelation { label } => {
-                write!(f, "this {label} link exists already")
-            }
-            CommandError::DuplicateRelationId(id) => {
-                write!(f, "relation id {id} is already in use")
-            }
-            CommandError::InvalidRelation(why) | CommandError::InvalidAttribute(why) => {
-                write!(f, "{why}")
-            }
+            CommandError::DuplicateRelation { label } => write!(f, "this {label} link exists already"),
+            CommandError::DuplicateRelationId(id) => write!(f, "relation id {id} is already in use"),
+            CommandError::InvalidRelation(why) | CommandError::InvalidAttribute(why) => write!(f, "{why}"),
         }
     }
 }
@@ -174,31 +149,20 @@ impl Annotations {
 
     /// A fresh span id, never handed out before in this document.
     pub fn allocate_id(&mut self) -> SpanId {
-        self.next_id = self
-            .next_id
-            .max(self.spans.keys().next_back().map_or(0, |id| id.0))
-            + 1;
+        self.next_id = self.next_id.max(self.spans.keys().next_back().map_or(0, |id| id.0)) + 1;
         SpanId(self.next_id)
     }
 
     /// A fresh relation id, never handed out before in this document.
     pub fn allocate_relation_id(&mut self) -> RelationId {
-        self.next_relation = self
-            .next_relation
-            .max(self.relations.keys().next_back().map_or(0, |id| id.0))
-            + 1;
+        self.next_relation = self.next_relation.max(self.relations.keys().next_back().map_or(0, |id| id.0)) + 1;
         RelationId(self.next_relation)
     }
 
     /// Applies `cmd` for a text of `len` code points and returns its inverse.
     /// `no_overlap` names the layers whose spans may not overlap. A failing
     /// command changes nothing.
-    pub fn apply(
-        &mut self,
-        cmd: Command,
-        len: usize,
-        no_overlap: &[String],
-    ) -> Result<Command, CommandError> {
+    pub fn apply(&mut self, cmd: Command, len: usize, no_overlap: &[String]) -> Result<Command, CommandError> {
         match cmd {
             Command::AddSpan(span) => {
                 self.check_new(&span, len, no_overlap)?;
@@ -220,11 +184,7 @@ impl Annotations {
             Command::SetLabel { id, label } => {
                 let span = self.spans.get(&id).ok_or(CommandError::NoSuchSpan(id))?;
                 let clash = self.spans.values().any(|s| {
-                    s.id != id
-                        && s.start == span.start
-                        && s.end == span.end
-                        && s.layer == span.layer
-                        && s.label == label
+                    s.id != id && s.start == span.start && s.end == span.end && s.layer == span.layer && s.label == label
                 });
                 if clash {
                     return Err(CommandError::Duplicate { label });
@@ -234,20 +194,12 @@ impl Annotations {
                 Ok(Command::SetLabel { id, label: old })
             }
             Command::SetAttribute { id, key, value } => {
-                let span = Arc::make_mut(
-                    self.spans
-                        .get_mut(&id)
-                        .ok_or(CommandError::NoSuchSpan(id))?,
-                );
+                let span = Arc::make_mut(self.spans.get_mut(&id).ok_or(CommandError::NoSuchSpan(id))?);
                 let old = match value {
                     Some(v) => span.attributes.insert(key.clone(), v),
                     None => span.attributes.remove(&key),
                 };
-                Ok(Command::SetAttribute {
-                    id,
-                    key,
-                    value: old,
-                })
+                Ok(Command::SetAttribute { id, key, value: old })
             }
             Command::AddRelation(rel) => {
                 self.check_relation(&rel)?;
@@ -257,10 +209,7 @@ impl Annotations {
                 Ok(Command::RemoveRelation(id))
             }
             Command::RemoveRelation(id) => {
-                let rel = self
-                    .relations
-                    .remove(&id)
-                    .ok_or(CommandError::NoSuchRelation(id))?;
+                let rel = self.relations.remove(&id).ok_or(CommandError::NoSuchRelation(id))?;
                 Ok(Command::AddRelation(rel))
             }
             Command::SetDocumentLabel { key, value } => {
@@ -270,13 +219,9 @@ impl Annotations {
                 };
                 Ok(Command::SetDocumentLabel { key, value: old })
             }
-            Command::SetStatus(status) => Ok(Command::SetStatus(std::mem::replace(
-                &mut self.status,
-                status,
-            ))),
+            Command::SetStatus(status) => Ok(Command::SetStatus(std::mem::replace(&mut self.status, status))),
             Command::ReplaceAll(snapshot) => {
-                let fresh =
-                    Annotations::from_snapshot(snapshot, len, self.next_id, self.next_relation)?;
+                let fresh = Annotations::from_snapshot(snapshot, len, self.next_id, self.next_relation)?;
                 let old = std::mem::replace(self, fresh);
                 // Ids stay unique across the replacement and its undo.
                 self.next_id = self.next_id.max(old.next_id);
@@ -289,19 +234,8 @@ impl Annotations {
     /// Builds annotations from a snapshot in one pass with sets (restoring
     /// thousands of spans must stay linear), checking what `apply` checks
     /// except overlap, which a loaded file was already checked for.
-    fn from_snapshot(
-        snapshot: Snapshot,
-        len: usize,
-        next_id: u32,
-        next_relation: u32,
-    ) -> Result<Self, CommandError> {
-        let mut fresh = Annotations {
-            next_id,
-            next_relation,
-            document: snapshot.document,
-            status: snapshot.status,
-            ..Default::default()
-        };
+    fn from_snapshot(snapshot: Snapshot, len: usize, next_id: u32, next_relation: u32) -> Result<Self, CommandError> {
+        let mut fresh = Annotations { next_id, next_relation, document: snapshot.document, status: snapshot.status, ..Default::default() };
         let mut seen = HashSet::with_capacity(snapshot.spans.len());
         for s in snapshot.spans {
             check_range(&s, len)?;
@@ -322,36 +256,21 @@ impl Annotations {
         Ok(fresh)
     }
 
-    fn check_new(
-        &self,
-        span: &Span,
-        len: usize,
-        no_overlap: &[String],
-    ) -> Result<(), CommandError> {
+    fn check_new(&self, span: &Span, len: usize, no_overlap: &[String]) -> Result<(), CommandError> {
         check_range(span, len)?;
         if self.spans.contains_key(&span.id) {
             return Err(CommandError::DuplicateId(span.id));
         }
         let same = self.spans.values().any(|s| {
-            s.start == span.start
-                && s.end == span.end
-                && s.layer == span.layer
-                && s.label == span.label
+            s.start == span.start && s.end == span.end && s.layer == span.layer && s.label == span.label
         });
         if same {
-            return Err(CommandError::Duplicate {
-                label: span.label.clone(),
-            });
+            return Err(CommandError::Duplicate { label: span.label.clone() });
         }
         if no_overlap.contains(&span.layer)
-            && self
-                .spans
-                .values()
-                .any(|s| s.layer == span.layer && s.overlaps(span.start, span.end))
+            && self.spans.values().any(|s| s.layer == span.layer && s.overlaps(span.start, span.end))
         {
-            return Err(CommandError::Overlap {
-                layer: span.layer.clone(),
-            });
+            return Err(CommandError::Overlap { layer: span.layer.clone() });
         }
         Ok(())
     }
@@ -364,29 +283,17 @@ impl Annotations {
             return Err(CommandError::NoSuchSpan(rel.from));
         }
         match &rel.to {
-            Target::Span(to) if !self.spans.contains_key(to) => {
-                return Err(CommandError::NoSuchSpan(*to))
-            }
+            Target::Span(to) if !self.spans.contains_key(to) => return Err(CommandError::NoSuchSpan(*to)),
             Target::Span(to) if *to == rel.from => {
-                return Err(CommandError::InvalidRelation(
-                    "a span cannot be linked to itself".into(),
-                ))
+                return Err(CommandError::InvalidRelation("a span cannot be linked to itself".into()))
             }
             Target::Text(t) if t.trim().is_empty() => {
-                return Err(CommandError::InvalidRelation(
-                    "a free-text target must not be empty".into(),
-                ))
+                return Err(CommandError::InvalidRelation("a free-text target must not be empty".into()))
             }
             _ => {}
         }
-        if self
-            .relations
-            .values()
-            .any(|r| r.from == rel.from && r.to == rel.to && r.label == rel.label)
-        {
-            return Err(CommandError::DuplicateRelation {
-                label: rel.label.clone(),
-            });
+        if self.relations.values().any(|r| r.from == rel.from && r.to == rel.to && r.label == rel.label) {
+            return Err(CommandError::DuplicateRelation { label: rel.label.clone() });
         }
         Ok(())
     }

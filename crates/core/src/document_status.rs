@@ -16,11 +16,7 @@ pub enum StatusState {
 }
 
 impl StatusState {
-    pub const ALL: [StatusState; 3] = [
-        StatusState::Done,
-        StatusState::Skipped,
-        StatusState::Flagged,
-    ];
+    pub const ALL: [StatusState; 3] = [StatusState::Done, StatusState::Skipped, StatusState::Flagged];
 
     pub fn name(self) -> &'static str {
         match self {

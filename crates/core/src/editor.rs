@@ -2,9 +2,9 @@
 //! history. Every user action goes through [`Editor::execute`] as one
 //! transaction, which either applies whole or not at all.
 
+use crate::document_status::DocumentStatus;
 use crate::article::Article;
 use crate::command::{Annotations, Command, CommandError, Snapshot};
-use crate::document_status::DocumentStatus;
 use crate::history::History;
 use crate::label_schema::LabelSchema;
 use crate::relation::{Relation, RelationId, Target};
@@ -33,13 +33,7 @@ pub struct Editor {
 
 impl Editor {
     pub fn new(article: Arc<Article>, schema: Arc<LabelSchema>) -> Self {
-        Self {
-            article,
-            schema,
-            annotations: Annotations::default(),
-            history: History::default(),
-            revision: 0,
-        }
+        Self { article, schema, annotations: Annotations::default(), history: History::default(), revision: 0 }
     }
 
     pub fn article(&self) -> &Arc<Article> {
@@ -67,18 +61,8 @@ impl Editor {
 
     /// Labels `[start, end)` with `label`; the layer comes from the schema,
     /// and the layer's attributes start at their defaults.
-    pub fn add_span(
-        &mut self,
-        start: usize,
-        end: usize,
-        label: &str,
-    ) -> Result<SpanId, CommandError> {
-        let ids = self.add_spans(&[NewSpan {
-            start,
-            end,
-            label,
-            source: None,
-        }])?;
+    pub fn add_span(&mut self, start: usize, end: usize, label: &str) -> Result<SpanId, CommandError> {
+        let ids = self.add_spans(&[NewSpan { start, end, label, source: None }])?;
         Ok(ids[0])
     }
 
@@ -88,26 +72,13 @@ impl Editor {
         let mut commands = Vec::with_capacity(spans.len());
         let mut ids = Vec::with_capacity(spans.len());
         for n in spans {
-            let def = self
-                .schema
-                .label(n.label)
-                .ok_or_else(|| CommandError::UnknownLabel(n.label.to_string()))?;
+            let def = self.schema.label(n.label).ok_or_else(|| CommandError::UnknownLabel(n.label.to_string()))?;
             let layer = def.layer.clone();
             let attributes: Attributes = crate::sorting::map_of(
-                self.schema
-                    .attributes_for(&layer)
-                    .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))),
+                self.schema.attributes_for(&layer).filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))),
             );
             let id = self.annotations.allocate_id();
-            let span = Span {
-                id,
-                start: n.start,
-                end: n.end,
-                label: n.label.to_string(),
-                layer,
-                attributes,
-                source: n.source.map(str::to_string),
-            };
+            let span = Span { id, start: n.start, end: n.end, label: n.label.to_string(), layer, attributes, source: n.source.map(str::to_string) };
             commands.push(Command::AddSpan(span));
             ids.push(id);
         }
@@ -117,20 +88,9 @@ impl Editor {
 
     /// Links span `from` to a span or free text with relation `label`,
     /// checking the endpoints' layers against the schema.
-    pub fn add_relation(
-        &mut self,
-        from: SpanId,
-        to: Target,
-        label: &str,
-    ) -> Result<RelationId, CommandError> {
-        let def = self
-            .schema
-            .relation(label)
-            .ok_or_else(|| CommandError::UnknownLabel(label.to_string()))?;
-        let from_span = self
-            .annotations
-            .get(from)
-            .ok_or(CommandError::NoSuchSpan(from))?;
+    pub fn add_relation(&mut self, from: SpanId, to: Target, label: &str) -> Result<RelationId, CommandError> {
+        let def = self.schema.relation(label).ok_or_else(|| CommandError::UnknownLabel(label.to_string()))?;
+        let from_span = self.annotations.get(from).ok_or(CommandError::NoSuchSpan(from))?;
         if !def.from.contains(&from_span.layer) {
             return Err(CommandError::InvalidRelation(format!(
                 "a {label} link starts from a span in {}, not {}",
@@ -140,10 +100,7 @@ impl Editor {
         }
         match &to {
             Target::Span(id) => {
-                let to_span = self
-                    .annotations
-                    .get(*id)
-                    .ok_or(CommandError::NoSuchSpan(*id))?;
+                let to_span = self.annotations.get(*id).ok_or(CommandError::NoSuchSpan(*id))?;
                 if !def.to.contains(&to_span.layer) {
                     return Err(CommandError::InvalidRelation(format!(
                         "a {label} link ends at a span in {}, not {}",
@@ -153,19 +110,12 @@ impl Editor {
                 }
             }
             Target::Text(_) if !def.free_text => {
-                return Err(CommandError::InvalidRelation(format!(
-                    "a {label} link must end at a span of the text"
-                )))
+                return Err(CommandError::InvalidRelation(format!("a {label} link must end at a span of the text")))
             }
             Target::Text(_) => {}
         }
         let id = self.annotations.allocate_relation_id();
-        self.execute(vec![Command::AddRelation(Relation {
-            id,
-            from,
-            to,
-            label: label.to_string(),
-        })])?;
+        self.execute(vec![Command::AddRelation(Relation { id, from, to, label: label.to_string() })])?;
         Ok(id)
     }
 
@@ -175,52 +125,29 @@ impl Editor {
 
     /// Sets (or with `None` clears) an attribute the schema defines for the
     /// span's layer.
-    pub fn set_attribute(
-        &mut self,
-        id: SpanId,
-        key: &str,
-        value: Option<serde_json::Value>,
-    ) -> Result<(), CommandError> {
-        let span = self
-            .annotations
-            .get(id)
-            .ok_or(CommandError::NoSuchSpan(id))?;
+    pub fn set_attribute(&mut self, id: SpanId, key: &str, value: Option<serde_json::Value>) -> Result<(), CommandError> {
+        let span = self.annotations.get(id).ok_or(CommandError::NoSuchSpan(id))?;
         let def = self
             .schema
             .attributes_for(&span.layer)
             .find(|a| a.name == key)
-            .ok_or_else(|| {
-                CommandError::InvalidAttribute(format!(
-                    "spans in {} have no attribute {key:?}",
-                    span.layer
-                ))
-            })?;
+            .ok_or_else(|| CommandError::InvalidAttribute(format!("spans in {} have no attribute {key:?}", span.layer)))?;
         if let Some(v) = &value {
             def.check(v).map_err(CommandError::InvalidAttribute)?;
         }
-        self.execute(vec![Command::SetAttribute {
-            id,
-            key: key.to_string(),
-            value,
-        }])
+        self.execute(vec![Command::SetAttribute { id, key: key.to_string(), value }])
     }
 
     /// Sets (or clears) a document-level label the schema defines.
-    pub fn set_document_label(
-        &mut self,
-        key: &str,
-        value: Option<serde_json::Value>,
-    ) -> Result<(), CommandError> {
-        let def = self.schema.document_label(key).ok_or_else(|| {
-            CommandError::InvalidAttribute(format!("the schema has no document label {key:?}"))
-        })?;
+    pub fn set_document_label(&mut self, key: &str, value: Option<serde_json::Value>) -> Result<(), CommandError> {
+        let def = self
+            .schema
+            .document_label(key)
+            .ok_or_else(|| CommandError::InvalidAttribute(format!("the schema has no document label {key:?}")))?;
         if let Some(v) = &value {
             def.check(v).map_err(CommandError::InvalidAttribute)?;
         }
-        self.execute(vec![Command::SetDocumentLabel {
-            key: key.to_string(),
-            value,
-        }])
+        self.execute(vec![Command::SetDocumentLabel { key: key.to_string(), value }])
     }
 
     /// Marks the document done / skipped / flagged with a note, or clears
@@ -236,20 +163,14 @@ impl Editor {
         if self.schema.label(label).is_none() {
             return Err(CommandError::UnknownLabel(label.to_string()));
         }
-        self.execute(vec![Command::SetLabel {
-            id,
-            label: label.to_string(),
-        }])
+        self.execute(vec![Command::SetLabel { id, label: label.to_string() }])
     }
 
     /// Removes a span together with the relations from or to it, as one
     /// undoable step.
     pub fn remove_span(&mut self, id: SpanId) -> Result<(), CommandError> {
-        let mut commands: Vec<Command> = self
-            .annotations
-            .relations_of(id)
-            .map(|r| Command::RemoveRelation(r.id))
-            .collect();
+        let mut commands: Vec<Command> =
+            self.annotations.relations_of(id).map(|r| Command::RemoveRelation(r.id)).collect();
         commands.push(Command::RemoveSpan(id));
         self.execute(commands)
     }
@@ -271,14 +192,11 @@ impl Editor {
 
     /// Restores all annotations without an undo step.
     pub fn restore_snapshot(&mut self, snapshot: Snapshot) -> Result<(), CommandError> {
-        self.apply_all(vec![Command::ReplaceAll(snapshot)])
-            .map(|_| ())
+        self.apply_all(vec![Command::ReplaceAll(snapshot)]).map(|_| ())
     }
 
     pub fn undo(&mut self) -> bool {
-        let Some(t) = self.history.pop_undo() else {
-            return false;
-        };
+        let Some(t) = self.history.pop_undo() else { return false };
         match self.apply_all(t.iter().rev().cloned().collect()) {
             Ok(redo) => {
                 self.history.push_redo(redo);
@@ -292,9 +210,7 @@ impl Editor {
     }
 
     pub fn redo(&mut self) -> bool {
-        let Some(t) = self.history.pop_redo() else {
-            return false;
-        };
+        let Some(t) = self.history.pop_redo() else { return false };
         match self.apply_all(t.iter().rev().cloned().collect()) {
             Ok(undo) => {
                 self.history.push_undo(undo);
@@ -318,9 +234,7 @@ impl Editor {
                 Ok(inv) => inverses.push(inv),
                 Err(e) => {
                     for inv in inverses.into_iter().rev() {
-                        self.annotations
-                            .apply(inv, len, &[])
-                            .expect("an inverse always applies");
+                        self.annotations.apply(inv, len, &[]).expect("an inverse always applies");
                     }
                     return Err(e);
                 }
@@ -347,32 +261,16 @@ mod tests {
     fn the_document_status_is_undoable_and_saved() {
         use crate::document_status::{DocumentStatus, StatusState};
         let mut e = editor("Wagner in Mali.");
-        let flagged = DocumentStatus {
-            state: StatusState::Flagged,
-            note: "Quote unsourced — ask the desk".into(),
-        };
+        let flagged = DocumentStatus { state: StatusState::Flagged, note: "Quote unsourced — ask the desk".into() };
         e.set_status(Some(flagged.clone())).unwrap();
         assert_eq!(e.annotations().status(), Some(&flagged));
         let json = crate::record::Record::from_editor(&e, &Default::default(), false).to_json();
-        assert!(
-            json.contains("\"status\": {") && json.contains("\"state\": \"flagged\""),
-            "{json}"
-        );
-        let back = crate::record::Record::parse(&json)
-            .unwrap()
-            .load(e.schema())
-            .unwrap();
+        assert!(json.contains("\"status\": {") && json.contains("\"state\": \"flagged\""), "{json}");
+        let back = crate::record::Record::parse(&json).unwrap().load(e.schema()).unwrap();
         assert_eq!(back.snapshot().status, Some(flagged));
-        e.set_status(Some(DocumentStatus {
-            state: StatusState::Done,
-            note: String::new(),
-        }))
-        .unwrap();
+        e.set_status(Some(DocumentStatus { state: StatusState::Done, note: String::new() })).unwrap();
         assert!(e.undo());
-        assert_eq!(
-            e.annotations().status().map(|s| s.state),
-            Some(StatusState::Flagged)
-        );
+        assert_eq!(e.annotations().status().map(|s| s.state), Some(StatusState::Flagged));
         assert!(e.undo());
         assert_eq!(e.annotations().status(), None);
     }
@@ -383,58 +281,22 @@ mod tests {
         let mut e = editor(text);
         let mine = e.add_span(0, 6, "ORG").unwrap();
         let batch = [
-            NewSpan {
-                start: 16,
-                end: 22,
-                label: "ORG",
-                source: Some("propagated"),
-            },
-            NewSpan {
-                start: 10,
-                end: 14,
-                label: "GPE",
-                source: Some("pattern"),
-            },
+            NewSpan { start: 16, end: 22, label: "ORG", source: Some("propagated") },
+            NewSpan { start: 10, end: 14, label: "GPE", source: Some("pattern") },
         ];
         let ids = e.add_spans(&batch).unwrap();
         assert_eq!(e.annotations().len(), 3);
         assert_eq!(e.annotations().get(mine).unwrap().source, None);
-        assert_eq!(
-            e.annotations().get(ids[0]).unwrap().source.as_deref(),
-            Some("propagated")
-        );
+        assert_eq!(e.annotations().get(ids[0]).unwrap().source.as_deref(), Some("propagated"));
         // Saved and read back, the source stays.
         let record = crate::record::Record::from_editor(&e, &Default::default(), false);
-        let back = crate::record::Record::parse(&record.to_json())
-            .unwrap()
-            .load(e.schema())
-            .unwrap();
+        let back = crate::record::Record::parse(&record.to_json()).unwrap().load(e.schema()).unwrap();
         let sources: Vec<_> = back.spans.iter().map(|s| s.source.clone()).collect();
-        assert_eq!(
-            sources,
-            [
-                None,
-                Some("pattern".to_string()),
-                Some("propagated".to_string())
-            ]
-        );
+        assert_eq!(sources, [None, Some("pattern".to_string()), Some("propagated".to_string())]);
         // One undo takes the whole batch back; a failing batch adds nothing.
         assert!(e.undo());
         assert_eq!(e.annotations().len(), 1);
-        let bad = [
-            NewSpan {
-                start: 16,
-                end: 22,
-                label: "ORG",
-                source: None,
-            },
-            NewSpan {
-                start: 0,
-                end: 3,
-                label: "NOPE",
-                source: None,
-            },
-        ];
+        let bad = [NewSpan { start: 16, end: 22, label: "ORG", source: None }, NewSpan { start: 0, end: 3, label: "NOPE", source: None }];
         assert!(e.add_spans(&bad).is_err());
         assert_eq!(e.annotations().len(), 1);
     }
@@ -458,25 +320,12 @@ mod tests {
     #[test]
     fn rejects_unknown_label_duplicates_and_bad_ranges() {
         let mut e = editor("Mali and Russia");
-        assert_eq!(
-            e.add_span(0, 4, "FOO"),
-            Err(CommandError::UnknownLabel("FOO".into()))
-        );
+        assert_eq!(e.add_span(0, 4, "FOO"), Err(CommandError::UnknownLabel("FOO".into())));
         e.add_span(0, 4, "GPE").unwrap();
-        assert!(matches!(
-            e.add_span(0, 4, "GPE"),
-            Err(CommandError::Duplicate { .. })
-        ));
+        assert!(matches!(e.add_span(0, 4, "GPE"), Err(CommandError::Duplicate { .. })));
         assert_eq!(e.add_span(3, 3, "GPE"), Err(CommandError::EmptyRange));
-        assert!(matches!(
-            e.add_span(0, 99, "GPE"),
-            Err(CommandError::OutOfBounds { .. })
-        ));
-        assert_eq!(
-            e.history().undo_depth(),
-            1,
-            "failed commands leave no history"
-        );
+        assert!(matches!(e.add_span(0, 99, "GPE"), Err(CommandError::OutOfBounds { .. })));
+        assert_eq!(e.history().undo_depth(), 1, "failed commands leave no history");
     }
 
     #[test]
@@ -585,63 +434,33 @@ mod tests {
         let span = e.annotations().get(claim).unwrap();
         assert_eq!(span.layer, "claim");
         assert_eq!(span.attributes["verdict"], "unverified");
-        assert!(
-            !span.attributes.contains_key("note"),
-            "no default, no value"
-        );
+        assert!(!span.attributes.contains_key("note"), "no default, no value");
         let mills = e.add_span(56, 69, "PERSON").unwrap();
         let wagner = e.add_span(13, 19, "ORG").unwrap();
-        e.add_relation(claim, Target::Span(mills), "claimed_by")
-            .unwrap();
-        e.add_relation(claim, Target::Span(wagner), "about")
-            .unwrap();
-        assert!(matches!(
-            e.add_relation(mills, Target::Span(claim), "about"),
-            Err(CommandError::InvalidRelation(_))
-        ));
-        assert!(matches!(
-            e.add_relation(claim, Target::Text("x".into()), "about"),
-            Err(CommandError::InvalidRelation(_))
-        ));
-        e.set_attribute(claim, "verdict", Some(serde_json::json!("misleading")))
-            .unwrap();
-        assert!(e
-            .set_attribute(claim, "verdict", Some(serde_json::json!("maybe")))
-            .is_err());
-        assert!(
-            e.set_attribute(mills, "verdict", Some(serde_json::json!("true")))
-                .is_err(),
-            "entities have no verdict"
-        );
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
+        assert!(matches!(e.add_relation(mills, Target::Span(claim), "about"), Err(CommandError::InvalidRelation(_))));
+        assert!(matches!(e.add_relation(claim, Target::Text("x".into()), "about"), Err(CommandError::InvalidRelation(_))));
+        e.set_attribute(claim, "verdict", Some(serde_json::json!("misleading"))).unwrap();
+        assert!(e.set_attribute(claim, "verdict", Some(serde_json::json!("maybe"))).is_err());
+        assert!(e.set_attribute(mills, "verdict", Some(serde_json::json!("true"))).is_err(), "entities have no verdict");
         let depth = e.history().undo_depth();
         e.remove_span(claim).unwrap();
         assert_eq!(e.annotations().relations().count(), 0);
         assert_eq!(e.history().undo_depth(), depth + 1, "one undo step");
         assert!(e.undo());
         assert_eq!(e.annotations().relations().count(), 2);
-        assert_eq!(
-            e.annotations().get(claim).unwrap().attributes["verdict"],
-            "misleading"
-        );
+        assert_eq!(e.annotations().get(claim).unwrap().attributes["verdict"], "misleading");
     }
 
     #[test]
     fn a_layer_can_forbid_overlap() {
         let mut schema = LabelSchema::news_default();
-        schema
-            .layers
-            .iter_mut()
-            .find(|l| l.name == "claim")
-            .unwrap()
-            .overlap = false;
+        schema.layers.iter_mut().find(|l| l.name == "claim").unwrap().overlap = false;
         let article = Arc::new(Article::new("t", "t", "one two three four").unwrap());
         let mut e = Editor::new(article, Arc::new(schema));
         e.add_span(0, 7, "CLAIM").unwrap();
-        assert!(matches!(
-            e.add_span(4, 13, "CLAIM"),
-            Err(CommandError::Overlap { .. })
-        ));
-        e.add_span(4, 13, "MISC")
-            .expect("other layers may still overlap");
+        assert!(matches!(e.add_span(4, 13, "CLAIM"), Err(CommandError::Overlap { .. })));
+        e.add_span(4, 13, "MISC").expect("other layers may still overlap");
     }
 }

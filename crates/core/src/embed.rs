@@ -162,48 +162,19 @@ mod tests {
     #[test]
     fn only_the_page_and_listed_origins_are_allowed() {
         let allowed = vec!["https://cms.example/".to_string()];
-        assert!(origin_allowed(
-            "https://app.example",
-            "https://app.example",
-            &[]
-        ));
-        assert!(origin_allowed(
-            "https://cms.example",
-            "https://app.example",
-            &allowed
-        ));
-        assert!(!origin_allowed(
-            "https://cms.example.evil",
-            "https://app.example",
-            &allowed
-        ));
-        assert!(!origin_allowed(
-            "http://cms.example",
-            "https://app.example",
-            &allowed
-        ));
+        assert!(origin_allowed("https://app.example", "https://app.example", &[]));
+        assert!(origin_allowed("https://cms.example", "https://app.example", &allowed));
+        assert!(!origin_allowed("https://cms.example.evil", "https://app.example", &allowed));
+        assert!(!origin_allowed("http://cms.example", "https://app.example", &allowed));
         assert!(!origin_allowed("null", "null", &allowed));
     }
 
     #[test]
     fn messages_are_tagged_by_type() {
-        let m: InboundMessage =
-            serde_json::from_str(r#"{"type":"marginalia:get-annotations","request_id":"7"}"#)
-                .unwrap();
-        assert_eq!(
-            m,
-            InboundMessage::GetAnnotations {
-                request_id: Some("7".into())
-            }
-        );
-        let out = serde_json::to_value(OutboundMessage::Error {
-            message: "x".into(),
-        })
-        .unwrap();
-        assert_eq!(
-            out,
-            serde_json::json!({"type": "marginalia:error", "message": "x"})
-        );
+        let m: InboundMessage = serde_json::from_str(r#"{"type":"marginalia:get-annotations","request_id":"7"}"#).unwrap();
+        assert_eq!(m, InboundMessage::GetAnnotations { request_id: Some("7".into()) });
+        let out = serde_json::to_value(OutboundMessage::Error { message: "x".into() }).unwrap();
+        assert_eq!(out, serde_json::json!({"type": "marginalia:error", "message": "x"}));
         assert!(serde_json::from_str::<InboundMessage>(r#"{"type":"other"}"#).is_err());
     }
 }

@@ -14,12 +14,7 @@ fn folded(s: &str) -> Vec<char> {
 /// `[start, end)` of the next occurrence of `query` at or after `from`
 /// (`forward`) or ending at or before it, wrapping around; `None` when the
 /// query is blank or absent.
-pub fn find_text(
-    article: &Article,
-    query: &str,
-    from: usize,
-    forward: bool,
-) -> Option<(usize, usize)> {
+pub fn find_text(article: &Article, query: &str, from: usize, forward: bool) -> Option<(usize, usize)> {
     let query = query.trim();
     if query.is_empty() {
         return None;
@@ -38,10 +33,7 @@ pub fn find_text(
     let needle = folded(query);
     let boundaries: std::collections::HashSet<usize> = {
         let index = article.index();
-        text.grapheme_indices(true)
-            .map(|(b, _)| index.cp_of_byte(b))
-            .chain([article.len_chars()])
-            .collect()
+        text.grapheme_indices(true).map(|(b, _)| index.cp_of_byte(b)).chain([article.len_chars()]).collect()
     };
     let mut matches = Vec::new();
     if needle.len() <= hay.len() {
@@ -49,28 +41,16 @@ pub fn find_text(
             if hay[i..i + needle.len()] == needle[..] {
                 let start = origin[i];
                 let end = origin[i + needle.len() - 1] + 1;
-                if boundaries.contains(&start)
-                    && boundaries.contains(&end)
-                    && matches.last() != Some(&(start, end))
-                {
+                if boundaries.contains(&start) && boundaries.contains(&end) && matches.last() != Some(&(start, end)) {
                     matches.push((start, end));
                 }
             }
         }
     }
     if forward {
-        matches
-            .iter()
-            .find(|m| m.0 >= from)
-            .or(matches.first())
-            .copied()
+        matches.iter().find(|m| m.0 >= from).or(matches.first()).copied()
     } else {
-        matches
-            .iter()
-            .rev()
-            .find(|m| m.1 <= from)
-            .or(matches.last())
-            .copied()
+        matches.iter().rev().find(|m| m.1 <= from).or(matches.last()).copied()
     }
 }
 
@@ -85,10 +65,7 @@ mod tests {
         let a = Article::new("t", "t", text).unwrap();
         // Every "mali" by plain search on the lower-cased text (ASCII here, so offsets carry over).
         let lower = text.to_lowercase();
-        let all: Vec<(usize, usize)> = lower
-            .match_indices("mali")
-            .map(|(b, _)| (b, b + 4))
-            .collect();
+        let all: Vec<(usize, usize)> = lower.match_indices("mali").map(|(b, _)| (b, b + 4)).collect();
         assert_eq!(all.len(), 4);
         assert_eq!(find_text(&a, "mali", 0, true), Some(all[0]));
         assert_eq!(find_text(&a, "MaLi", all[0].1, true), Some(all[1]));
@@ -106,15 +83,9 @@ mod tests {
         let a = Article::new("t", "t", text).unwrap();
         // "Re" would end inside "e\u{301}": no match there.
         assert_eq!(find_text(&a, "re", 0, true), None);
-        assert_eq!(
-            find_text(&a, "re\u{301}union", 0, true),
-            Some(cp(text, "Re\u{301}union"))
-        );
+        assert_eq!(find_text(&a, "re\u{301}union", 0, true), Some(cp(text, "Re\u{301}union")));
         // 👨 alone matches the lone one, not the family's first person.
-        assert_eq!(
-            find_text(&a, "👨", 0, true),
-            Some(cp(text, "👨 alone").0).map(|s| (s, s + 1))
-        );
+        assert_eq!(find_text(&a, "👨", 0, true), Some(cp(text, "👨 alone").0).map(|s| (s, s + 1)));
         assert_eq!(find_text(&a, "協力", 0, true), Some(cp(text, "協力")));
         assert_eq!(find_text(&a, "الجزيرة", 0, true), Some(cp(text, "الجزيرة")));
     }

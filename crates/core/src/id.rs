@@ -52,13 +52,8 @@ mod tests {
         assert_eq!(SpanId::parse("s12"), Some(SpanId(12)));
         assert_eq!(RelationId::parse("r3"), Some(RelationId(3)));
         assert_eq!(SpanId::parse("r3"), None);
-        let e = serde_json::from_str::<SpanId>("\"x1\"")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("span id \"x1\" is not of the form s<number>"),
-            "{e}"
-        );
+        let e = serde_json::from_str::<SpanId>("\"x1\"").unwrap_err().to_string();
+        assert!(e.contains("span id \"x1\" is not of the form s<number>"), "{e}");
         assert_eq!(serde_json::to_string(&RelationId(7)).unwrap(), "\"r7\"");
     }
 }

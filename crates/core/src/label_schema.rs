@@ -140,12 +140,7 @@ impl LabelSchema {
     pub fn from_json(json: &str) -> Result<Self, SchemaError> {
         let schema: LabelSchema = serde_json::from_str(json).map_err(|e| SchemaError {
             field: String::new(),
-            message: format!(
-                "not a valid label schema (line {}, column {}): {}",
-                e.line(),
-                e.column(),
-                e
-            ),
+            message: format!("not a valid label schema (line {}, column {}): {}", e.line(), e.column(), e),
         })?;
         schema.validate()?;
         Ok(schema)
@@ -159,38 +154,21 @@ impl LabelSchema {
         for (i, label) in self.labels.iter().enumerate() {
             let at = |f: &str| format!("labels[{i}].{f}");
             if label.name.trim().is_empty() || label.name.chars().any(char::is_whitespace) {
-                return err(
-                    at("name"),
-                    format!(
-                        "{:?} must be non-empty and contain no whitespace",
-                        label.name
-                    ),
-                );
+                return err(at("name"), format!("{:?} must be non-empty and contain no whitespace", label.name));
             }
             if self.labels[..i].iter().any(|l| l.name == label.name) {
                 return err(at("name"), format!("{:?} is defined twice", label.name));
             }
             if parse_hex_color(&label.color).is_none() {
-                return err(
-                    at("color"),
-                    format!("{:?} is not a #rrggbb colour", label.color),
-                );
+                return err(at("color"), format!("{:?} is not a #rrggbb colour", label.color));
             }
             if let Some(key) = &label.hotkey {
                 if key.chars().count() != 1 || key.chars().any(char::is_whitespace) {
-                    return err(
-                        at("hotkey"),
-                        format!("{key:?} must be exactly one visible character"),
-                    );
+                    return err(at("hotkey"), format!("{key:?} must be exactly one visible character"));
                 }
-                let clash = self.labels[..i]
-                    .iter()
-                    .any(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)));
+                let clash = self.labels[..i].iter().any(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)));
                 if clash {
-                    return err(
-                        at("hotkey"),
-                        format!("{key:?} is already the hotkey of another label"),
-                    );
+                    return err(at("hotkey"), format!("{key:?} is already the hotkey of another label"));
                 }
             }
             if label.layer.trim().is_empty() {
@@ -201,44 +179,26 @@ impl LabelSchema {
         let known_layer = |l: &str| layers.contains(&l);
         for (i, layer) in self.layers.iter().enumerate() {
             if !known_layer(&layer.name) {
-                return err(
-                    format!("layers[{i}].name"),
-                    format!("no label is in layer {:?}", layer.name),
-                );
+                return err(format!("layers[{i}].name"), format!("no label is in layer {:?}", layer.name));
             }
         }
         for (i, a) in self.attributes.iter().enumerate() {
             let at = format!("attributes[{i}]");
             match &a.layer {
                 Some(l) if known_layer(l) => {}
-                Some(l) => {
-                    return err(format!("{at}.layer"), format!("no label is in layer {l:?}"))
-                }
-                None => {
-                    return err(
-                        format!("{at}.layer"),
-                        "a span attribute must name its layer".into(),
-                    )
-                }
+                Some(l) => return err(format!("{at}.layer"), format!("no label is in layer {l:?}")),
+                None => return err(format!("{at}.layer"), "a span attribute must name its layer".into()),
             }
-            let twin = self.attributes[..i]
-                .iter()
-                .any(|b| b.name == a.name && b.layer == a.layer);
+            let twin = self.attributes[..i].iter().any(|b| b.name == a.name && b.layer == a.layer);
             if twin {
-                return err(
-                    format!("{at}.name"),
-                    format!("{:?} is defined twice for this layer", a.name),
-                );
+                return err(format!("{at}.name"), format!("{:?} is defined twice for this layer", a.name));
             }
             check_attribute(a, &at)?;
         }
         for (i, a) in self.document_labels.iter().enumerate() {
             let at = format!("document_labels[{i}]");
             if self.document_labels[..i].iter().any(|b| b.name == a.name) {
-                return err(
-                    format!("{at}.name"),
-                    format!("{:?} is defined twice", a.name),
-                );
+                return err(format!("{at}.name"), format!("{:?} is defined twice", a.name));
             }
             check_attribute(a, &at)?;
         }
@@ -248,10 +208,7 @@ impl LabelSchema {
                 return err(format!("{at}.name"), "must not be empty".into());
             }
             if self.relations[..i].iter().any(|q| q.name == r.name) {
-                return err(
-                    format!("{at}.name"),
-                    format!("{:?} is defined twice", r.name),
-                );
+                return err(format!("{at}.name"), format!("{:?} is defined twice", r.name));
             }
             for (end, list) in [("from", &r.from), ("to", &r.to)] {
                 if list.is_empty() && !(end == "to" && r.free_text) {
@@ -267,21 +224,12 @@ impl LabelSchema {
 
     /// Layers whose spans may not overlap each other.
     pub fn no_overlap_layers(&self) -> Vec<String> {
-        self.layers
-            .iter()
-            .filter(|l| !l.overlap)
-            .map(|l| l.name.clone())
-            .collect()
+        self.layers.iter().filter(|l| !l.overlap).map(|l| l.name.clone()).collect()
     }
 
     /// The attributes that spans of `layer` carry.
-    pub fn attributes_for<'a>(
-        &'a self,
-        layer: &'a str,
-    ) -> impl Iterator<Item = &'a AttributeDef> + 'a {
-        self.attributes
-            .iter()
-            .filter(move |a| a.layer.as_deref() == Some(layer))
+    pub fn attributes_for<'a>(&'a self, layer: &'a str) -> impl Iterator<Item = &'a AttributeDef> + 'a {
+        self.attributes.iter().filter(move |a| a.layer.as_deref() == Some(layer))
     }
 
     pub fn relation(&self, name: &str) -> Option<&RelationDef> {
@@ -298,9 +246,7 @@ impl LabelSchema {
 
     /// The label whose hotkey is `key` (ASCII letters in either case).
     pub fn label_for_hotkey(&self, key: &str) -> Option<&LabelDef> {
-        self.labels
-            .iter()
-            .find(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)))
+        self.labels.iter().find(|l| l.hotkey.as_deref().is_some_and(|k| same_key(k, key)))
     }
 }
 
@@ -333,14 +279,10 @@ impl AttributeDef {
     /// Whether `value` is allowed for this attribute.
     pub fn check(&self, value: &serde_json::Value) -> Result<(), String> {
         match (self.kind, value) {
-            (AttributeKind::Choice, serde_json::Value::String(v)) if self.values.contains(v) => {
-                Ok(())
+            (AttributeKind::Choice, serde_json::Value::String(v)) if self.values.contains(v) => Ok(()),
+            (AttributeKind::Choice, v) => {
+                Err(format!("{}: {v} is not one of {}", self.name, self.values.join(", ")))
             }
-            (AttributeKind::Choice, v) => Err(format!(
-                "{}: {v} is not one of {}",
-                self.name,
-                self.values.join(", ")
-            )),
             (AttributeKind::Text, serde_json::Value::String(_)) => Ok(()),
             (AttributeKind::Boolean, serde_json::Value::Bool(_)) => Ok(()),
             (AttributeKind::Text, v) => Err(format!("{}: {v} is not text", self.name)),
@@ -350,12 +292,7 @@ impl AttributeDef {
 }
 
 fn check_attribute(a: &AttributeDef, at: &str) -> Result<(), SchemaError> {
-    let err = |field: &str, message: String| {
-        Err(SchemaError {
-            field: format!("{at}.{field}"),
-            message,
-        })
-    };
+    let err = |field: &str, message: String| Err(SchemaError { field: format!("{at}.{field}"), message });
     if a.name.trim().is_empty() {
         return err("name", "must not be empty".into());
     }
@@ -408,10 +345,7 @@ mod tests {
     fn news_default_has_the_eight_labels_with_hotkeys() {
         let s = LabelSchema::news_default();
         let names: Vec<_> = s.labels.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC", "CLAIM"]
-        );
+        assert_eq!(names, ["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC", "CLAIM"]);
         assert_eq!(s.label_for_hotkey("1").unwrap().name, "PERSON");
         assert!(s.labels[..8].iter().all(|l| l.layer == ENTITY_LAYER));
     }
@@ -421,11 +355,7 @@ mod tests {
         for l in LabelSchema::news_default().labels {
             let (r, g, b) = parse_hex_color(&l.color).unwrap();
             let lum = relative_luminance(r, g, b);
-            let ratio = if l.text_color() == "#ffffff" {
-                1.05 / (lum + 0.05)
-            } else {
-                (lum + 0.05) / 0.05
-            };
+            let ratio = if l.text_color() == "#ffffff" { 1.05 / (lum + 0.05) } else { (lum + 0.05) / 0.05 };
             assert!(ratio >= 4.5, "{} text contrast {ratio:.2}", l.name);
         }
     }
@@ -437,10 +367,7 @@ mod tests {
         assert_eq!(claim.layer, "claim");
         assert_eq!(s.label_for_hotkey("C").unwrap().name, "CLAIM");
         let names: Vec<_> = s.attributes_for("claim").map(|a| a.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["claim_type", "stance", "check_worthy", "verdict", "note"]
-        );
+        assert_eq!(names, ["claim_type", "stance", "check_worthy", "verdict", "note"]);
         assert!(s.relation("claimed_by").unwrap().free_text);
         assert_eq!(s.relation("about").unwrap().from, ["claim"]);
         assert!(s.document_label("contains_check_worthy_claims").is_some());
@@ -457,52 +384,26 @@ mod tests {
             serde_json::from_str(include_str!("../../../schema/label-schema.schema.json")).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         let news: serde_json::Value = serde_json::from_str(NEWS_SCHEMA_JSON).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&news)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors: Vec<String> = validator.iter_errors(&news).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let mut broken = news;
         broken["labels"][0]["colour"] = serde_json::json!("#000000");
-        assert!(
-            !validator.is_valid(&broken),
-            "unknown fields are refused, as the loader refuses them"
-        );
+        assert!(!validator.is_valid(&broken), "unknown fields are refused, as the loader refuses them");
     }
 
     #[test]
     fn attribute_and_relation_errors_name_the_field() {
         let base = r##""name":"x","labels":[{"name":"A","color":"#000000"},{"name":"C","color":"#111111","layer":"claim"}]"##;
-        let bad_default = format!(
-            r#"{{{base},"attributes":[{{"name":"stance","layer":"claim","values":["pro","con"],"default":"maybe"}}]}}"#
-        );
-        assert_eq!(
-            LabelSchema::from_json(&bad_default).unwrap_err().field,
-            "attributes[0].default"
-        );
+        let bad_default = format!(r#"{{{base},"attributes":[{{"name":"stance","layer":"claim","values":["pro","con"],"default":"maybe"}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_default).unwrap_err().field, "attributes[0].default");
         let no_layer = format!(r#"{{{base},"attributes":[{{"name":"stance","values":["pro"]}}]}}"#);
-        assert_eq!(
-            LabelSchema::from_json(&no_layer).unwrap_err().field,
-            "attributes[0].layer"
-        );
-        let bad_rel =
-            format!(r#"{{{base},"relations":[{{"name":"by","from":["claim"],"to":["people"]}}]}}"#);
-        assert_eq!(
-            LabelSchema::from_json(&bad_rel).unwrap_err().field,
-            "relations[0].to"
-        );
-        let bad_doc = format!(
-            r#"{{{base},"document_labels":[{{"name":"ok","kind":"boolean","default":"yes"}}]}}"#
-        );
-        assert_eq!(
-            LabelSchema::from_json(&bad_doc).unwrap_err().field,
-            "document_labels[0].default"
-        );
+        assert_eq!(LabelSchema::from_json(&no_layer).unwrap_err().field, "attributes[0].layer");
+        let bad_rel = format!(r#"{{{base},"relations":[{{"name":"by","from":["claim"],"to":["people"]}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_rel).unwrap_err().field, "relations[0].to");
+        let bad_doc = format!(r#"{{{base},"document_labels":[{{"name":"ok","kind":"boolean","default":"yes"}}]}}"#);
+        assert_eq!(LabelSchema::from_json(&bad_doc).unwrap_err().field, "document_labels[0].default");
         let layers = format!(r#"{{{base},"layers":[{{"name":"claim","overlap":false}}]}}"#);
-        assert_eq!(
-            LabelSchema::from_json(&layers).unwrap().no_overlap_layers(),
-            ["claim"]
-        );
+        assert_eq!(LabelSchema::from_json(&layers).unwrap().no_overlap_layers(), ["claim"]);
     }
 
     #[test]
@@ -511,20 +412,9 @@ mod tests {
         let e = LabelSchema::from_json(bad).unwrap_err();
         assert_eq!(e.field, "labels[1].color");
         let dup = r##"{"name":"x","labels":[{"name":"A","color":"#000000","hotkey":"1"},{"name":"B","color":"#111111","hotkey":"1"}]}"##;
-        assert_eq!(
-            LabelSchema::from_json(dup).unwrap_err().field,
-            "labels[1].hotkey"
-        );
+        assert_eq!(LabelSchema::from_json(dup).unwrap_err().field, "labels[1].hotkey");
         let unknown = r##"{"name":"x","labels":[{"name":"A","colour":"#000000"}]}"##;
-        assert!(LabelSchema::from_json(unknown)
-            .unwrap_err()
-            .to_string()
-            .contains("colour"));
-        assert_eq!(
-            LabelSchema::from_json(r#"{"name":"x","labels":[]}"#)
-                .unwrap_err()
-                .field,
-            "labels"
-        );
+        assert!(LabelSchema::from_json(unknown).unwrap_err().to_string().contains("colour"));
+        assert_eq!(LabelSchema::from_json(r#"{"name":"x","labels":[]}"#).unwrap_err().field, "labels");
     }
 }

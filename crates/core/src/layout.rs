@@ -42,19 +42,13 @@ pub struct ParagraphLayout {
 
 impl ParagraphLayout {
     pub fn track(&self, id: SpanId) -> u8 {
-        self.tracks
-            .iter()
-            .find(|(s, _)| *s == id)
-            .map_or(0, |(_, t)| *t)
+        self.tracks.iter().find(|(s, _)| *s == id).map_or(0, |(_, t)| *t)
     }
 }
 
 /// Assigns each span of the article to the paragraphs it touches, in
 /// document order. O(S log P).
-pub fn spans_by_paragraph<'a>(
-    article: &Article,
-    spans: impl IntoIterator<Item = &'a Span>,
-) -> Vec<Vec<&'a Span>> {
+pub fn spans_by_paragraph<'a>(article: &Article, spans: impl IntoIterator<Item = &'a Span>) -> Vec<Vec<&'a Span>> {
     let paragraphs = article.paragraphs();
     let mut buckets: Vec<Vec<&Span>> = vec![Vec::new(); paragraphs.len()];
     for span in spans {
@@ -74,12 +68,7 @@ pub fn spans_by_paragraph<'a>(
 /// order (as [`spans_by_paragraph`] gives); `pending` is the selection range;
 /// `suggested` the ranges of open suggestions (cut at, and marked, like the
 /// selection: suggestions are not spans until accepted).
-pub fn layout_paragraph(
-    par: Paragraph,
-    spans: &[&Span],
-    pending: Option<(usize, usize)>,
-    suggested: &[(usize, usize)],
-) -> ParagraphLayout {
+pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize, usize)>, suggested: &[(usize, usize)]) -> ParagraphLayout {
     let clip = |s: usize, e: usize| (s.max(par.start), e.min(par.end));
 
     // Tracks: greedy interval colouring in document order, so a span nested
@@ -136,29 +125,14 @@ pub fn layout_paragraph(
         }
         let mut covering: Vec<SpanId> = active.iter().map(|s| s.id).collect();
         crate::sorting::sort_by_key(&mut covering, |id| track_of[id]);
-        let ending = active
-            .iter()
-            .filter(|s| s.end == re)
-            .map(|s| s.id)
-            .collect();
+        let ending = active.iter().filter(|s| s.end == re).map(|s| s.id).collect();
         let marks = Marks {
             pending: pending.is_some_and(|(ps, pe)| ps <= rs && re <= pe),
             suggested: suggested.iter().any(|&(ss, se)| ss <= rs && re <= se),
         };
-        runs.push(Run {
-            start: rs,
-            end: re,
-            spans: covering,
-            ending,
-            marks,
-        });
+        runs.push(Run { start: rs, end: re, spans: covering, ending, marks });
     }
-    ParagraphLayout {
-        start: par.start,
-        end: par.end,
-        runs,
-        tracks,
-    }
+    ParagraphLayout { start: par.start, end: par.end, runs, tracks }
 }
 
 #[cfg(test)]
@@ -167,15 +141,7 @@ mod tests {
     use crate::span::Attributes;
 
     fn span(id: u32, start: usize, end: usize) -> Span {
-        Span {
-            id: SpanId(id),
-            start,
-            end,
-            label: "X".into(),
-            layer: "entity".into(),
-            attributes: Attributes::new(),
-            source: None,
-        }
+        Span { id: SpanId(id), start, end, label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
     }
 
     #[test]
@@ -186,11 +152,7 @@ mod tests {
         let cross = span(3, 8, 14);
         let spans = vec![&outer, &inner, &cross];
         let l = layout_paragraph(par, &spans, None, &[]);
-        let cuts: Vec<_> = l
-            .runs
-            .iter()
-            .map(|r| (r.start, r.end, r.spans.clone()))
-            .collect();
+        let cuts: Vec<_> = l.runs.iter().map(|r| (r.start, r.end, r.spans.clone())).collect();
         assert_eq!(
             cuts,
             vec![
@@ -204,11 +166,7 @@ mod tests {
         );
         assert_eq!(l.track(SpanId(1)), 0);
         assert_eq!(l.track(SpanId(2)), 1);
-        assert_eq!(
-            l.track(SpanId(3)),
-            1,
-            "track 1 is free again after the inner span"
-        );
+        assert_eq!(l.track(SpanId(3)), 1, "track 1 is free again after the inner span");
         assert_eq!(l.runs[1].ending, vec![SpanId(2)]);
         assert_eq!(l.runs[3].ending, vec![SpanId(1)]);
     }
@@ -221,21 +179,10 @@ mod tests {
         assert_eq!(l.runs.first().unwrap().start, 10);
         assert_eq!(l.runs.last().unwrap().end, 20);
         assert!(l.runs.iter().all(|r| r.spans == vec![SpanId(1)]));
-        assert!(l
-            .runs
-            .iter()
-            .any(|r| r.marks.pending && r.start == 12 && r.end == 15));
-        let suggested: Vec<_> = l
-            .runs
-            .iter()
-            .filter(|r| r.marks.suggested)
-            .map(|r| (r.start, r.end))
-            .collect();
+        assert!(l.runs.iter().any(|r| r.marks.pending && r.start == 12 && r.end == 15));
+        let suggested: Vec<_> = l.runs.iter().filter(|r| r.marks.suggested).map(|r| (r.start, r.end)).collect();
         assert_eq!(suggested, [(16, 18)], "a suggestion is cut out and marked");
-        assert!(
-            l.runs.last().unwrap().ending.is_empty(),
-            "the span goes on past this paragraph"
-        );
+        assert!(l.runs.last().unwrap().ending.is_empty(), "the span goes on past this paragraph");
     }
 
     #[test]

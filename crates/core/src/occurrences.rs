@@ -54,19 +54,12 @@ pub fn other_occurrences<'s>(
         let Some(len) = match_len_at(&text[index.byte_of(token.start)..], &needle, case) else {
             continue;
         };
-        let occurrence = Occurrence {
-            start: token.start,
-            end: token.start + len,
-        };
-        let ends_on_token = tokens
-            .binary_search_by_key(&occurrence.end, |t| t.end)
-            .is_ok();
+        let occurrence = Occurrence { start: token.start, end: token.start + len };
+        let ends_on_token = tokens.binary_search_by_key(&occurrence.end, |t| t.end).is_ok();
         let overlaps = |a: usize, b: usize| occurrence.start < b && a < occurrence.end;
         if !ends_on_token
             || overlaps(start, end)
-            || out
-                .last()
-                .is_some_and(|prev| overlaps(prev.start, prev.end))
+            || out.last().is_some_and(|prev| overlaps(prev.start, prev.end))
             || covered.overlaps(occurrence.start, occurrence.end)
         {
             continue;
@@ -89,9 +82,7 @@ fn match_len_at(text: &str, needle: &[char], case: CaseMatching) -> Option<usize
     for (consumed, c) in text.chars().enumerate() {
         let same = match case {
             CaseMatching::Sensitive => expect(c, &mut matched),
-            CaseMatching::Insensitive => c
-                .to_lowercase()
-                .all(|l| expect(fold_sigma(l), &mut matched)),
+            CaseMatching::Insensitive => c.to_lowercase().all(|l| expect(fold_sigma(l), &mut matched)),
         };
         if !same {
             return None;
@@ -136,10 +127,7 @@ impl Covered {
             max_end
         });
         let max_end_so_far = max_end_so_far.collect();
-        Covered {
-            starts: ranges.iter().map(|r| r.0).collect(),
-            max_end_so_far,
-        }
+        Covered { starts: ranges.iter().map(|r| r.0).collect(), max_end_so_far }
     }
 
     fn overlaps(&self, a: usize, b: usize) -> bool {
@@ -159,15 +147,7 @@ mod tests {
     }
 
     fn span(id: u32, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id: SpanId(id),
-            start,
-            end,
-            label: label.into(),
-            layer: "entity".into(),
-            attributes: Attributes::new(),
-            source: None,
-        }
+        Span { id: SpanId(id), start, end, label: label.into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
     }
 
     fn at(v: &[Occurrence]) -> Vec<(usize, usize)> {
@@ -191,41 +171,17 @@ mod tests {
         // Wagner at 0, 17, 28.
         let existing = [span(1, 0, 12, "ORG"), span(2, 17, 23, "PER")];
         let got = other_occurrences(&a, 28, 34, "ORG", &existing, CaseMatching::Sensitive);
-        assert_eq!(
-            at(&got),
-            [(17, 23)],
-            "inside the ORG span is covered; a PER span is not the same label"
-        );
+        assert_eq!(at(&got), [(17, 23)], "inside the ORG span is covered; a PER span is not the same label");
     }
 
     #[test]
     fn multi_token_spans_and_overlapping_repeats() {
         let a = article("a b a b a b");
         // "a b" at 0, 4, 8 (the one at 2 would be "b a").
-        assert_eq!(
-            at(&other_occurrences(
-                &a,
-                4,
-                7,
-                "X",
-                &[],
-                CaseMatching::Sensitive
-            )),
-            [(0, 3), (8, 11)]
-        );
+        assert_eq!(at(&other_occurrences(&a, 4, 7, "X", &[], CaseMatching::Sensitive)), [(0, 3), (8, 11)]);
         let b = article("x x x x");
         // "x x" from 0: candidates at 2 (overlaps the span), 4; 6 runs off the end.
-        assert_eq!(
-            at(&other_occurrences(
-                &b,
-                0,
-                3,
-                "X",
-                &[],
-                CaseMatching::Sensitive
-            )),
-            [(4, 7)]
-        );
+        assert_eq!(at(&other_occurrences(&b, 0, 3, "X", &[], CaseMatching::Sensitive)), [(4, 7)]);
     }
 
     #[test]
@@ -233,58 +189,21 @@ mod tests {
         // 👩🏾‍🍳 = 4 code points, 🇲🇱 = 2, e + U+0301 = 2.
         let a = article("👩🏾‍🍳 🇲🇱 👩🏾‍🍳 👩 Zoe\u{301} Zoé 国際 国際協力 الجزيرة الجزيرة");
         let chef = other_occurrences(&a, 0, 4, "X", &[], CaseMatching::Sensitive);
-        assert_eq!(
-            at(&chef),
-            [(8, 12)],
-            "the lone 👩 at 13 is not the sequence"
-        );
+        assert_eq!(at(&chef), [(8, 12)], "the lone 👩 at 13 is not the sequence");
         let decomposed = other_occurrences(&a, 15, 19, "X", &[], CaseMatching::Insensitive);
-        assert!(
-            decomposed.is_empty(),
-            "Zoé precomposed is another text: {decomposed:?}"
-        );
+        assert!(decomposed.is_empty(), "Zoé precomposed is another text: {decomposed:?}");
         // 国際 at 24 (a token of its own), 国際協力 at 27 is one token: no match inside it.
         assert_eq!(a.slice(24, 26), "国際");
         assert!(other_occurrences(&a, 24, 26, "X", &[], CaseMatching::Sensitive).is_empty());
-        assert_eq!(
-            at(&other_occurrences(
-                &a,
-                32,
-                39,
-                "ORG",
-                &[],
-                CaseMatching::Sensitive
-            )),
-            [(40, 47)]
-        );
+        assert_eq!(at(&other_occurrences(&a, 32, 39, "ORG", &[], CaseMatching::Sensitive)), [(40, 47)]);
     }
 
     #[test]
     fn case_insensitive_handles_sigma_and_length_changes() {
         let a = article("ΟΔΟΣ οδος İstanbul i\u{307}stanbul");
-        assert_eq!(
-            at(&other_occurrences(
-                &a,
-                0,
-                4,
-                "X",
-                &[],
-                CaseMatching::Insensitive
-            )),
-            [(5, 9)]
-        );
+        assert_eq!(at(&other_occurrences(&a, 0, 4, "X", &[], CaseMatching::Insensitive)), [(5, 9)]);
         // İ lower-cases to i + U+0307: 8 code points match 9.
-        assert_eq!(
-            at(&other_occurrences(
-                &a,
-                10,
-                18,
-                "X",
-                &[],
-                CaseMatching::Insensitive
-            )),
-            [(19, 28)]
-        );
+        assert_eq!(at(&other_occurrences(&a, 10, 18, "X", &[], CaseMatching::Insensitive)), [(19, 28)]);
         assert!(other_occurrences(&a, 10, 18, "X", &[], CaseMatching::Sensitive).is_empty());
     }
 
@@ -295,28 +214,7 @@ mod tests {
         assert!(other_occurrences(&a, 1, 3, "X", &[], CaseMatching::Sensitive).is_empty());
     }
 
-    const PIECES: &[&str] = &[
-        "Mali",
-        "mali",
-        "MALI",
-        "Wagner",
-        "’s",
-        " ",
-        " ",
-        "\n",
-        ",",
-        "🇲🇱",
-        "👩🏾‍🍳",
-        "e\u{301}",
-        "é",
-        "国際",
-        "الجزيرة",
-        "Σ",
-        "ς",
-        "İ",
-        "-",
-        ".",
-    ];
+    const PIECES: &[&str] = &["Mali", "mali", "MALI", "Wagner", "’s", " ", " ", "\n", ",", "🇲🇱", "👩🏾‍🍳", "e\u{301}", "é", "国際", "الجزيرة", "Σ", "ς", "İ", "-", "."];
 
     proptest! {
         #[test]

@@ -13,15 +13,15 @@
 //! (offsets outside the text, span text that differs from the text, a hash
 //! that does not match the text, labels the schema does not know).
 
+use crate::tokenize::{tokens_touching, Token};
 use crate::article::{sha256_hex, Article};
 use crate::command::Snapshot;
 use crate::document_status::DocumentStatus;
+use crate::relation::{Relation, RelationId, Target};
 use crate::editor::Editor;
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
-use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use crate::text_index::TextIndex;
-use crate::tokenize::{tokens_touching, Token};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -168,26 +168,13 @@ pub struct SaveInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordError {
-    Malformed {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Malformed { line: usize, column: usize, message: String },
     NotARecord(String),
     NewerFormat(u32),
     HashMismatch,
-    OtherText {
-        expected: String,
-        found: String,
-    },
-    Span {
-        index: usize,
-        message: String,
-    },
-    Relation {
-        index: usize,
-        message: String,
-    },
+    OtherText { expected: String, found: String },
+    Span { index: usize, message: String },
+    Relation { index: usize, message: String },
     Document(String),
     Article(String),
 }
@@ -241,12 +228,7 @@ impl LoadedRecord {
         crate::sorting::sort_by_key(&mut spans, |s| s.id);
         let mut relations = self.relations.clone();
         crate::sorting::sort_by_key(&mut relations, |r| r.id);
-        Snapshot {
-            spans,
-            relations,
-            document: self.document.clone(),
-            status: self.record.status.clone(),
-        }
+        Snapshot { spans, relations, document: self.document.clone(), status: self.record.status.clone() }
     }
 }
 
@@ -295,16 +277,8 @@ impl Record {
             text: article.text().to_string(),
             tokens,
             spans,
-            relations: editor
-                .annotations()
-                .relations()
-                .map(|r| record_relation(editor, r))
-                .collect(),
-            meta: RecordMeta {
-                doc_id: article.id.clone(),
-                title: article.title.clone(),
-                extra: Default::default(),
-            },
+            relations: editor.annotations().relations().map(|r| record_relation(editor, r)).collect(),
+            meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: Default::default() },
             answer: accept(),
             format_version: FORMAT_VERSION,
             text_sha256: Some(article.sha256().to_string()),
@@ -327,24 +301,16 @@ impl Record {
         // the deserialising code shipped to the browser); only a failure is
         // looked at again, to say what is wrong.
         let error = match serde_json::from_str::<Record>(json) {
-            Ok(r) if r.format_version > FORMAT_VERSION => {
-                return Err(RecordError::NewerFormat(r.format_version))
-            }
+            Ok(r) if r.format_version > FORMAT_VERSION => return Err(RecordError::NewerFormat(r.format_version)),
             Ok(r) => return Ok(r),
             Err(e) => e,
         };
         // The record can fail on its data before the parser reaches broken
         // syntax further on (a truncated file whose first span has a numeric
         // id): report the syntax, which is what a person must fix first.
-        let error = serde_json::from_str::<serde::de::IgnoredAny>(json)
-            .err()
-            .unwrap_or(error);
+        let error = serde_json::from_str::<serde::de::IgnoredAny>(json).err().unwrap_or(error);
         if error.is_syntax() || error.is_eof() {
-            return Err(RecordError::Malformed {
-                line: error.line(),
-                column: error.column(),
-                message: error.to_string(),
-            });
+            return Err(RecordError::Malformed { line: error.line(), column: error.column(), message: error.to_string() });
         }
         // serde also reads a struct from an array (`[1, 2, 3]` would probe as
         // format version 3): only an object can be a record.
@@ -356,14 +322,9 @@ impl Record {
         if let Some(v) = probe.format_version.filter(|v| *v > FORMAT_VERSION as u64) {
             return Err(RecordError::NewerFormat(v as u32));
         }
-        for (field, present) in [
-            ("text", probe.text.is_some()),
-            ("spans", probe.spans.is_some()),
-        ] {
+        for (field, present) in [("text", probe.text.is_some()), ("spans", probe.spans.is_some())] {
             if !present {
-                return Err(RecordError::NotARecord(format!(
-                    "it has no {field:?} field"
-                )));
+                return Err(RecordError::NotARecord(format!("it has no {field:?} field")));
             }
         }
         Err(RecordError::NotARecord(error.to_string()))
@@ -377,40 +338,19 @@ impl Record {
                 return Err(RecordError::HashMismatch);
             }
         }
-        let id = if self.meta.doc_id.is_empty() {
-            default_doc_id(&self.text)
-        } else {
-            self.meta.doc_id.clone()
-        };
-        let title = if self.meta.title.is_empty() {
-            id.clone()
-        } else {
-            self.meta.title.clone()
-        };
-        let article = Article::new(id, title, self.text.clone())
-            .map_err(|e| RecordError::Article(e.to_string()))?;
+        let id = if self.meta.doc_id.is_empty() { default_doc_id(&self.text) } else { self.meta.doc_id.clone() };
+        let title = if self.meta.title.is_empty() { id.clone() } else { self.meta.title.clone() };
+        let article = Article::new(id, title, self.text.clone()).map_err(|e| RecordError::Article(e.to_string()))?;
         let spans = spans_from_record(&self.spans, &article, schema)?;
         let relations = relations_from_record(&self.relations, &spans, schema)?;
         let document = document_labels_from_record(&self.document_labels, schema)?;
-        Ok(LoadedRecord {
-            article,
-            spans,
-            relations,
-            document,
-            record: self,
-        })
+        Ok(LoadedRecord { article, spans, relations, document, record: self })
     }
 }
 
 fn relation_end(article: &Article, span: &Span) -> RelationEnd {
     let (token_start, token_end) = token_range(article, span.start, span.end);
-    RelationEnd {
-        start: span.start,
-        end: span.end,
-        token_start,
-        token_end,
-        label: span.label.clone(),
-    }
+    RelationEnd { start: span.start, end: span.end, token_start, token_end, label: span.label.clone() }
 }
 
 fn record_relation(editor: &Editor, r: &Relation) -> RecordRelation {
@@ -418,11 +358,7 @@ fn record_relation(editor: &Editor, r: &Relation) -> RecordRelation {
     let ann = editor.annotations();
     let head_span = ann.get(r.from).map(|s| relation_end(article, s));
     let (to, to_text, child_span) = match &r.to {
-        Target::Span(id) => (
-            Some(*id),
-            None,
-            ann.get(*id).map(|s| relation_end(article, s)),
-        ),
+        Target::Span(id) => (Some(*id), None, ann.get(*id).map(|s| relation_end(article, s))),
         Target::Text(t) => (None, Some(t.clone()), None),
     };
     RecordRelation {
@@ -441,67 +377,32 @@ fn record_relation(editor: &Editor, r: &Relation) -> RecordRelation {
 /// Checks record relations against the loaded spans and `schema`. A
 /// relation without Marginalia ids (a Prodigy task) is matched to spans by
 /// its `head_span`/`child_span` offsets and labels.
-pub fn relations_from_record(
-    relations: &[RecordRelation],
-    spans: &[Span],
-    schema: &LabelSchema,
-) -> Result<Vec<Relation>, RecordError> {
-    let mut next = relations
-        .iter()
-        .filter_map(|r| r.id)
-        .map(|id| id.0)
-        .max()
-        .unwrap_or(0);
+pub fn relations_from_record(relations: &[RecordRelation], spans: &[Span], schema: &LabelSchema) -> Result<Vec<Relation>, RecordError> {
+    let mut next = relations.iter().filter_map(|r| r.id).map(|id| id.0).max().unwrap_or(0);
     let mut ids = std::collections::HashSet::with_capacity(relations.len());
     let by_end = |end: &Option<RelationEnd>| {
-        end.as_ref().and_then(|e| {
-            spans
-                .iter()
-                .find(|s| s.start == e.start && s.end == e.end && s.label == e.label)
-        })
+        end.as_ref()
+            .and_then(|e| spans.iter().find(|s| s.start == e.start && s.end == e.end && s.label == e.label))
     };
     let mut out = Vec::with_capacity(relations.len());
     for (index, r) in relations.iter().enumerate() {
         let err = |message: String| RecordError::Relation { index, message };
-        let def = schema.relation(&r.label).ok_or_else(|| {
-            err(format!(
-                "label {:?} is not a relation of the label schema",
-                r.label
-            ))
-        })?;
+        let def = schema.relation(&r.label).ok_or_else(|| err(format!("label {:?} is not a relation of the label schema", r.label)))?;
         let find = |id: Option<SpanId>, end: &Option<RelationEnd>, which: &str| match id {
-            Some(id) => spans
-                .iter()
-                .find(|s| s.id == id)
-                .ok_or_else(|| err(format!("its {which} span {id} does not exist"))),
-            None => {
-                by_end(end).ok_or_else(|| err(format!("its {which} span is not among the spans")))
-            }
+            Some(id) => spans.iter().find(|s| s.id == id).ok_or_else(|| err(format!("its {which} span {id} does not exist"))),
+            None => by_end(end).ok_or_else(|| err(format!("its {which} span is not among the spans"))),
         };
         let from = find(r.from, &r.head_span, "from")?;
         if !def.from.contains(&from.layer) {
-            return Err(err(format!(
-                "a {} link cannot start from the {} layer",
-                r.label, from.layer
-            )));
+            return Err(err(format!("a {} link cannot start from the {} layer", r.label, from.layer)));
         }
         let to = match (&r.to_text, r.to, &r.child_span) {
-            (Some(text), None, None) if def.free_text && !text.trim().is_empty() => {
-                Target::Text(text.clone())
-            }
-            (Some(_), _, _) => {
-                return Err(err(format!(
-                    "a {} link cannot end at free text here",
-                    r.label
-                )))
-            }
+            (Some(text), None, None) if def.free_text && !text.trim().is_empty() => Target::Text(text.clone()),
+            (Some(_), _, _) => return Err(err(format!("a {} link cannot end at free text here", r.label))),
             (None, id, end) => {
                 let to = find(id, end, "to")?;
                 if !def.to.contains(&to.layer) {
-                    return Err(err(format!(
-                        "a {} link cannot end at the {} layer",
-                        r.label, to.layer
-                    )));
+                    return Err(err(format!("a {} link cannot end at the {} layer", r.label, to.layer)));
                 }
                 Target::Span(to.id)
             }
@@ -513,26 +414,16 @@ pub fn relations_from_record(
         if !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
         }
-        out.push(Relation {
-            id,
-            from: from.id,
-            to,
-            label: r.label.clone(),
-        });
+        out.push(Relation { id, from: from.id, to, label: r.label.clone() });
     }
     Ok(out)
 }
 
-fn document_labels_from_record(
-    labels: &Attributes,
-    schema: &LabelSchema,
-) -> Result<Attributes, RecordError> {
+fn document_labels_from_record(labels: &Attributes, schema: &LabelSchema) -> Result<Attributes, RecordError> {
     for (key, value) in labels {
-        let def = schema.document_label(key).ok_or_else(|| {
-            RecordError::Document(format!(
-                "{key:?} is not a document label of the label schema"
-            ))
-        })?;
+        let def = schema
+            .document_label(key)
+            .ok_or_else(|| RecordError::Document(format!("{key:?} is not a document label of the label schema")))?;
         def.check(value).map_err(RecordError::Document)?;
     }
     Ok(labels.clone())
@@ -540,49 +431,27 @@ fn document_labels_from_record(
 
 /// Checks record spans against `article` and `schema`; allocates ids for
 /// spans that have none (a plain Prodigy task).
-pub fn spans_from_record(
-    spans: &[RecordSpan],
-    article: &Article,
-    schema: &LabelSchema,
-) -> Result<Vec<Span>, RecordError> {
+pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &LabelSchema) -> Result<Vec<Span>, RecordError> {
     let len = article.len_chars();
-    let mut next = spans
-        .iter()
-        .filter_map(|s| s.id)
-        .map(|id| id.0)
-        .max()
-        .unwrap_or(0);
+    let mut next = spans.iter().filter_map(|s| s.id).map(|id| id.0).max().unwrap_or(0);
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut ids = std::collections::HashSet::with_capacity(spans.len());
     for (index, s) in spans.iter().enumerate() {
         let err = |message: String| RecordError::Span { index, message };
         if s.start >= s.end || s.end > len {
-            return Err(err(format!(
-                "offsets {}–{} are not a range inside the text ({len} characters)",
-                s.start, s.end
-            )));
+            return Err(err(format!("offsets {}–{} are not a range inside the text ({len} characters)", s.start, s.end)));
         }
         let actual = article.slice(s.start, s.end);
         if let Some(quoted) = &s.text {
             if quoted != actual {
-                return Err(err(format!(
-                    "its text {quoted:?} differs from the article's text at {}–{} ({actual:?})",
-                    s.start, s.end
-                )));
+                return Err(err(format!("its text {quoted:?} differs from the article's text at {}–{} ({actual:?})", s.start, s.end)));
             }
         }
         let Some(def) = schema.label(&s.label) else {
-            return Err(err(format!(
-                "label {:?} is not in the label schema ({})",
-                s.label,
-                label_names(schema)
-            )));
+            return Err(err(format!("label {:?} is not in the label schema ({})", s.label, label_names(schema))));
         };
         if def.layer != s.layer {
-            return Err(err(format!(
-                "label {:?} belongs to layer {:?}, not {:?}",
-                s.label, def.layer, s.layer
-            )));
+            return Err(err(format!("label {:?} belongs to layer {:?}, not {:?}", s.label, def.layer, s.layer)));
         }
         let id = s.id.unwrap_or_else(|| {
             next += 1;
@@ -595,14 +464,8 @@ pub fn spans_from_record(
             let def = schema
                 .attributes_for(&s.layer)
                 .find(|a| a.name == *key)
-                .ok_or_else(|| {
-                    err(format!(
-                        "attribute {key:?} is not defined for the {} layer",
-                        s.layer
-                    ))
-                })?;
-            def.check(value)
-                .map_err(|m| err(format!("attribute {m}")))?;
+                .ok_or_else(|| err(format!("attribute {key:?} is not defined for the {} layer", s.layer)))?;
+            def.check(value).map_err(|m| err(format!("attribute {m}")))?;
         }
         out.push(Span {
             id,
@@ -618,12 +481,7 @@ pub fn spans_from_record(
 }
 
 fn label_names(schema: &LabelSchema) -> String {
-    schema
-        .labels
-        .iter()
-        .map(|l| l.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    schema.labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Inclusive token indices of the tokens a span covers (Prodigy's
@@ -633,11 +491,7 @@ pub fn token_range(article: &Article, start: usize, end: usize) -> (Option<usize
 }
 
 /// [`token_range`] over a token list (a record's own tokens).
-pub fn inclusive_token_range(
-    tokens: &[Token],
-    start: usize,
-    end: usize,
-) -> (Option<usize>, Option<usize>) {
+pub fn inclusive_token_range(tokens: &[Token], start: usize, end: usize) -> (Option<usize>, Option<usize>) {
     let touched = tokens_touching(tokens, start, end);
     if touched.is_empty() {
         (None, None)
@@ -679,26 +533,14 @@ mod tests {
     #[test]
     fn save_then_load_is_identity_on_hard_unicode() {
         let mut e = editor(STRESS);
-        for (needle, label) in [
-            ("Aïssata Traoré", "PERSON"),
-            ("国際協力機構", "ORG"),
-            ("الجزيرة", "ORG"),
-            ("Zoë Nguyễn", "PERSON"),
-            ("🇲🇱", "GPE"),
-            ("👨‍👩‍👧‍👦", "MISC"),
-        ] {
+        for (needle, label) in [("Aïssata Traoré", "PERSON"), ("国際協力機構", "ORG"), ("الجزيرة", "ORG"), ("Zoë Nguyễn", "PERSON"), ("🇲🇱", "GPE"), ("👨‍👩‍👧‍👦", "MISC")] {
             let (s, t) = cp(STRESS, needle);
             e.add_span(s, t, label).unwrap();
         }
         let json = Record::from_editor(&e, &SaveInfo::default(), true).to_json();
         let loaded = Record::parse(&json).unwrap().load(e.schema()).unwrap();
         assert_eq!(loaded.article.sha256(), e.article().sha256());
-        let original: Vec<Span> = e
-            .annotations()
-            .in_document_order()
-            .into_iter()
-            .cloned()
-            .collect();
+        let original: Vec<Span> = e.annotations().in_document_order().into_iter().cloned().collect();
         assert_eq!(loaded.spans, original);
         for s in &loaded.record.spans {
             let chars: Vec<char> = STRESS.chars().collect();
@@ -713,11 +555,7 @@ mod tests {
         let (s, t) = cp(STRESS, "Choguel Kokalla Maïga");
         e.add_span(s, t, "PERSON").unwrap();
         let r = Record::from_editor(&e, &SaveInfo::default(), true);
-        let rebuilt: String = r
-            .tokens
-            .iter()
-            .map(|t| format!("{}{}", t.text, if t.ws { " " } else { "" }))
-            .collect();
+        let rebuilt: String = r.tokens.iter().map(|t| format!("{}{}", t.text, if t.ws { " " } else { "" })).collect();
         assert_eq!(rebuilt, STRESS);
         let span = &r.spans[0];
         assert_eq!(r.tokens[span.token_start.unwrap()].text, "Choguel");
@@ -727,59 +565,23 @@ mod tests {
     #[test]
     fn bad_input_gets_a_message_that_says_what_is_wrong() {
         let schema = LabelSchema::news_default();
-        assert!(matches!(
-            Record::parse("{\"text\": "),
-            Err(RecordError::Malformed { line: 1, .. })
-        ));
-        assert!(matches!(
-            Record::parse("[1,2]"),
-            Err(RecordError::NotARecord(_))
-        ));
-        assert_eq!(
-            Record::parse("[1, 2, 3]"),
-            Err(RecordError::NotARecord("it is not a JSON object".into()))
-        );
+        assert!(matches!(Record::parse("{\"text\": "), Err(RecordError::Malformed { line: 1, .. })));
+        assert!(matches!(Record::parse("[1,2]"), Err(RecordError::NotARecord(_))));
+        assert_eq!(Record::parse("[1, 2, 3]"), Err(RecordError::NotARecord("it is not a JSON object".into())));
         let truncated = r#"{"text":"Mali","spans":[{"id":1,"start":0,"end":4,"label":"GP"#;
-        assert!(
-            matches!(
-                Record::parse(truncated),
-                Err(RecordError::Malformed {
-                    line: 1,
-                    column: 61,
-                    ..
-                })
-            ),
-            "{:?}",
-            Record::parse(truncated)
-        );
-        assert!(matches!(
-            Record::parse("{\"text\":\"x\"}"),
-            Err(RecordError::NotARecord(_))
-        ));
+        assert!(matches!(Record::parse(truncated), Err(RecordError::Malformed { line: 1, column: 61, .. })), "{:?}", Record::parse(truncated));
+        assert!(matches!(Record::parse("{\"text\":\"x\"}"), Err(RecordError::NotARecord(_))));
         let newer = r#"{"text":"Mali","spans":[],"format_version":99}"#;
         assert_eq!(Record::parse(newer), Err(RecordError::NewerFormat(99)));
         let tampered = r#"{"text":"Mali","spans":[],"text_sha256":"00"}"#;
-        assert_eq!(
-            Record::parse(tampered).unwrap().load(&schema).unwrap_err(),
-            RecordError::HashMismatch
-        );
+        assert_eq!(Record::parse(tampered).unwrap().load(&schema).unwrap_err(), RecordError::HashMismatch);
         let unknown = r#"{"text":"Mali","spans":[{"start":0,"end":4,"label":"FOO"}]}"#;
         let e = Record::parse(unknown).unwrap().load(&schema).unwrap_err();
-        assert!(
-            e.to_string().contains("\"FOO\" is not in the label schema"),
-            "{e}"
-        );
-        let misquoted =
-            r#"{"text":"Mali","spans":[{"start":0,"end":3,"label":"GPE","text":"Mali"}]}"#;
-        assert!(matches!(
-            Record::parse(misquoted).unwrap().load(&schema),
-            Err(RecordError::Span { index: 0, .. })
-        ));
+        assert!(e.to_string().contains("\"FOO\" is not in the label schema"), "{e}");
+        let misquoted = r#"{"text":"Mali","spans":[{"start":0,"end":3,"label":"GPE","text":"Mali"}]}"#;
+        assert!(matches!(Record::parse(misquoted).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
         let outside = r#"{"text":"Mali","spans":[{"start":2,"end":9,"label":"GPE"}]}"#;
-        assert!(matches!(
-            Record::parse(outside).unwrap().load(&schema),
-            Err(RecordError::Span { index: 0, .. })
-        ));
+        assert!(matches!(Record::parse(outside).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
     }
 
     #[test]
@@ -792,31 +594,17 @@ mod tests {
         let wagner = e.add_span(s, t, "ORG").unwrap();
         let (s, t) = cp(text, "Wagner as “a criminal organization”");
         let claim = e.add_span(s, t, "CLAIM").unwrap();
-        e.set_attribute(claim, "check_worthy", Some(serde_json::json!("yes")))
-            .unwrap();
-        e.set_attribute(claim, "note", Some(serde_json::json!("sanctions context")))
-            .unwrap();
-        e.add_relation(claim, Target::Span(mills), "claimed_by")
-            .unwrap();
-        e.add_relation(claim, Target::Span(wagner), "about")
-            .unwrap();
-        e.add_relation(
-            claim,
-            Target::Text("the US government".into()),
-            "claimed_by",
-        )
-        .unwrap();
-        e.set_document_label("reliability", Some(serde_json::json!("medium")))
-            .unwrap();
+        e.set_attribute(claim, "check_worthy", Some(serde_json::json!("yes"))).unwrap();
+        e.set_attribute(claim, "note", Some(serde_json::json!("sanctions context"))).unwrap();
+        e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
+        e.add_relation(claim, Target::Span(wagner), "about").unwrap();
+        e.add_relation(claim, Target::Text("the US government".into()), "claimed_by").unwrap();
+        e.set_document_label("reliability", Some(serde_json::json!("medium"))).unwrap();
         let record = Record::from_editor(&e, &SaveInfo::default(), true);
         let by = &record.relations[0];
         let head = &record.tokens[by.head.unwrap()];
         let child = &record.tokens[by.child.unwrap()];
-        assert_eq!(
-            (head.text.as_str(), child.text.as_str()),
-            ("”", "Mills"),
-            "head/child are the spans' last tokens"
-        );
+        assert_eq!((head.text.as_str(), child.text.as_str()), ("”", "Mills"), "head/child are the spans' last tokens");
         assert_eq!(by.head_span.as_ref().unwrap().label, "CLAIM");
         assert!(record.relations[2].child.is_none() && record.relations[2].to_text.is_some());
         let json = record.to_json();
@@ -830,55 +618,28 @@ mod tests {
                 r.as_object_mut().unwrap().remove(key);
             }
         }
-        let loaded = Record::parse(&value.to_string())
-            .unwrap()
-            .load(e.schema())
-            .unwrap();
-        let links: Vec<_> = loaded
-            .relations
-            .iter()
-            .map(|r| (r.from, r.to.clone(), r.label.clone()))
-            .collect();
-        let expected: Vec<_> = e
-            .annotations()
-            .relations()
-            .map(|r| (r.from, r.to.clone(), r.label.clone()))
-            .collect();
+        let loaded = Record::parse(&value.to_string()).unwrap().load(e.schema()).unwrap();
+        let links: Vec<_> = loaded.relations.iter().map(|r| (r.from, r.to.clone(), r.label.clone())).collect();
+        let expected: Vec<_> = e.annotations().relations().map(|r| (r.from, r.to.clone(), r.label.clone())).collect();
         assert_eq!(links, expected);
     }
 
     #[test]
     fn bad_relations_attributes_and_document_labels_are_refused() {
         let schema = LabelSchema::news_default();
-        let base = |extra: &str| {
-            format!(
-                r#"{{"text":"Mills said Mali is fine","spans":[{{"id":"s1","start":0,"end":5,"label":"PERSON"}},{{"id":"s2","start":0,"end":23,"label":"CLAIM","layer":"claim"}}]{extra}}}"#
-            )
-        };
+        let base = |extra: &str| format!(r#"{{"text":"Mills said Mali is fine","spans":[{{"id":"s1","start":0,"end":5,"label":"PERSON"}},{{"id":"s2","start":0,"end":23,"label":"CLAIM","layer":"claim"}}]{extra}}}"#);
         let load = |json: String| Record::parse(&json).unwrap().load(&schema);
         assert!(load(base("")).is_ok());
         let dangling = base(r#","relations":[{"label":"about","from":"s2","to":"s9"}]"#);
-        assert!(matches!(
-            load(dangling),
-            Err(RecordError::Relation { index: 0, .. })
-        ));
+        assert!(matches!(load(dangling), Err(RecordError::Relation { index: 0, .. })));
         let backwards = base(r#","relations":[{"label":"about","from":"s1","to":"s2"}]"#);
-        assert!(load(backwards)
-            .unwrap_err()
-            .to_string()
-            .contains("cannot start from the entity layer"));
+        assert!(load(backwards).unwrap_err().to_string().contains("cannot start from the entity layer"));
         let unknown = base(r#","relations":[{"label":"likes","from":"s2","to":"s1"}]"#);
         assert!(matches!(load(unknown), Err(RecordError::Relation { .. })));
         let text_about = base(r#","relations":[{"label":"about","from":"s2","to_text":"x"}]"#);
-        assert!(matches!(
-            load(text_about),
-            Err(RecordError::Relation { .. })
-        ));
+        assert!(matches!(load(text_about), Err(RecordError::Relation { .. })));
         let bad_attr = r#"{"text":"Mills said so","spans":[{"start":0,"end":13,"label":"CLAIM","layer":"claim","attributes":{"verdict":"maybe"}}]}"#;
-        assert!(matches!(
-            load(bad_attr.into()),
-            Err(RecordError::Span { index: 0, .. })
-        ));
+        assert!(matches!(load(bad_attr.into()), Err(RecordError::Span { index: 0, .. })));
         let bad_doc = base(r#","document_labels":{"reliability":"great"}"#);
         assert!(matches!(load(bad_doc), Err(RecordError::Document(_))));
     }
@@ -886,10 +647,7 @@ mod tests {
     #[test]
     fn a_plain_prodigy_task_opens() {
         let task = r#"{"text":"Diop met Guterres","spans":[{"start":0,"end":4,"label":"PERSON","token_start":0,"token_end":0}]}"#;
-        let loaded = Record::parse(task)
-            .unwrap()
-            .load(&LabelSchema::news_default())
-            .unwrap();
+        let loaded = Record::parse(task).unwrap().load(&LabelSchema::news_default()).unwrap();
         assert_eq!(loaded.spans[0].id, SpanId(1));
         assert_eq!(loaded.spans[0].layer, "entity");
     }
@@ -904,32 +662,16 @@ mod tests {
         let bamako = e.add_span(s, t, "GPE").unwrap();
         let (s, t) = cp(STRESS, "“We cannot keep up,”");
         let claim = e.add_span(s, t, "CLAIM").unwrap();
-        e.add_relation(claim, Target::Span(bamako), "about")
-            .unwrap();
-        e.add_relation(claim, Target::Text("Aïssata Traoré".into()), "claimed_by")
-            .unwrap();
-        e.set_document_label(
-            "contains_check_worthy_claims",
-            Some(serde_json::json!(true)),
-        )
-        .unwrap();
-        let info = SaveInfo {
-            annotator: Some("ann1".into()),
-            created_at: Some("2026-11-27T00:00:00Z".into()),
-            updated_at: None,
-        };
+        e.add_relation(claim, Target::Span(bamako), "about").unwrap();
+        e.add_relation(claim, Target::Text("Aïssata Traoré".into()), "claimed_by").unwrap();
+        e.set_document_label("contains_check_worthy_claims", Some(serde_json::json!(true))).unwrap();
+        let info = SaveInfo { annotator: Some("ann1".into()), created_at: Some("2026-11-27T00:00:00Z".into()), updated_at: None };
         let value = serde_json::to_value(Record::from_editor(&e, &info, true)).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&value)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let mut broken = value.clone();
         broken["spans"][0]["start"] = serde_json::json!(-1);
-        assert!(
-            !validator.is_valid(&broken),
-            "the schema must reject a negative offset"
-        );
+        assert!(!validator.is_valid(&broken), "the schema must reject a negative offset");
         let mut broken = value;
         broken["text_sha256"] = serde_json::json!("not-a-hash");
         assert!(!validator.is_valid(&broken));

@@ -33,11 +33,7 @@ pub struct SyncConfig {
 
 impl Default for SyncConfig {
     fn default() -> Self {
-        SyncConfig {
-            debounce_ms: 600,
-            backoff_base_ms: 1_000,
-            backoff_cap_ms: 30_000,
-        }
+        SyncConfig { debounce_ms: 600, backoff_base_ms: 1_000, backoff_cap_ms: 30_000 }
     }
 }
 
@@ -75,16 +71,9 @@ pub enum Precondition {
 /// A request the glue must make now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Load {
-        id: RequestId,
-        purpose: LoadPurpose,
-    },
+    Load { id: RequestId, purpose: LoadPurpose },
     /// `PUT` the work as it is now, which is revision `revision`.
-    Save {
-        id: RequestId,
-        revision: u64,
-        precondition: Precondition,
-    },
+    Save { id: RequestId, revision: u64, precondition: Precondition },
 }
 
 impl Request {
@@ -137,21 +126,10 @@ pub enum SyncStatus {
     Connecting,
     Saved,
     /// Changes wait for the debounce, or a `PUT` is in flight.
-    Saving {
-        pending: u64,
-    },
-    Offline {
-        pending: u64,
-        retry_in_ms: u64,
-    },
-    Failed {
-        status: u16,
-        pending: u64,
-        retry_in_ms: u64,
-    },
-    Conflict {
-        pending: u64,
-    },
+    Saving { pending: u64 },
+    Offline { pending: u64, retry_in_ms: u64 },
+    Failed { status: u16, pending: u64, retry_in_ms: u64 },
+    Conflict { pending: u64 },
 }
 
 fn changes(n: u64) -> String {
@@ -177,36 +155,17 @@ impl fmt::Display for SyncStatus {
             SyncStatus::Connecting => write!(f, "Connecting to the CMS…"),
             SyncStatus::Saved => write!(f, "Saved"),
             SyncStatus::Saving { .. } => write!(f, "Saving…"),
-            SyncStatus::Offline {
-                pending: 0,
-                retry_in_ms,
-            } => {
+            SyncStatus::Offline { pending: 0, retry_in_ms } => {
                 write!(f, "Offline — {}", retrying(retry_in_ms))
             }
-            SyncStatus::Offline {
-                pending,
-                retry_in_ms,
-            } => {
-                write!(
-                    f,
-                    "Offline — {} waiting, {}",
-                    changes(pending),
-                    retrying(retry_in_ms)
-                )
+            SyncStatus::Offline { pending, retry_in_ms } => {
+                write!(f, "Offline — {} waiting, {}", changes(pending), retrying(retry_in_ms))
             }
-            SyncStatus::Failed {
-                status,
-                pending,
-                retry_in_ms,
-            } => write!(
+            SyncStatus::Failed { status, pending, retry_in_ms } => write!(
                 f,
                 "Save failed (HTTP {status}) — {}, {}",
                 retrying(retry_in_ms),
-                if pending == 0 {
-                    "nothing waiting".to_string()
-                } else {
-                    format!("{} waiting", changes(pending))
-                }
+                if pending == 0 { "nothing waiting".to_string() } else { format!("{} waiting", changes(pending)) }
             ),
             SyncStatus::Conflict { .. } => write!(f, "Conflict: someone else saved this document"),
         }
@@ -233,10 +192,7 @@ impl SyncStatus {
 /// `jitter` ∈ [0, 1] so that many clients do not retry in step.
 pub fn backoff_ms(config: &SyncConfig, failures: u32, jitter: f64) -> u64 {
     let doublings = failures.saturating_sub(1).min(32);
-    let exp = config
-        .backoff_base_ms
-        .saturating_mul(1u64 << doublings)
-        .min(config.backoff_cap_ms);
+    let exp = config.backoff_base_ms.saturating_mul(1u64 << doublings).min(config.backoff_cap_ms);
     let cut = (exp as f64 * jitter.clamp(0.0, 1.0) / 4.0) as u64;
     exp - cut
 }
@@ -287,11 +243,7 @@ impl RemoteSync {
     }
 
     pub fn snapshot(&self) -> SyncSnapshot {
-        SyncSnapshot {
-            local: self.local,
-            acked: self.acked,
-            etag: self.etag.clone(),
-        }
+        SyncSnapshot { local: self.local, acked: self.acked, etag: self.etag.clone() }
     }
 
     pub fn local(&self) -> u64 {
@@ -345,11 +297,7 @@ impl RemoteSync {
             Some(tag) => Precondition::IfMatch(tag.clone()),
             None => Precondition::IfNoneMatchAny,
         };
-        Some(Request::Save {
-            id,
-            revision: self.local,
-            precondition,
-        })
+        Some(Request::Save { id, revision: self.local, precondition })
     }
 
     /// When the glue should poll next (`None`: only after a change, a
@@ -412,11 +360,7 @@ impl RemoteSync {
             LoadPurpose::Start => {
                 let has_copy = etag.is_some();
                 self.etag = etag;
-                if has_copy {
-                    Reaction::AdoptServerCopy
-                } else {
-                    Reaction::Nothing
-                }
+                if has_copy { Reaction::AdoptServerCopy } else { Reaction::Nothing }
             }
             LoadPurpose::KeepMine => {
                 self.etag = etag;
@@ -430,11 +374,7 @@ impl RemoteSync {
                 self.conflict = false;
                 // Ours was set aside by the user's choice: nothing waits.
                 self.acked = self.local;
-                if has_copy {
-                    Reaction::AdoptServerCopy
-                } else {
-                    Reaction::Nothing
-                }
+                if has_copy { Reaction::AdoptServerCopy } else { Reaction::Nothing }
             }
         }
     }
@@ -474,28 +414,14 @@ impl RemoteSync {
             return SyncStatus::Conflict { pending };
         }
         match self.failure {
-            Some(Failure::Offline) => {
-                return SyncStatus::Offline {
-                    pending,
-                    retry_in_ms,
-                }
-            }
-            Some(Failure::Server(status)) => {
-                return SyncStatus::Failed {
-                    status,
-                    pending,
-                    retry_in_ms,
-                }
-            }
+            Some(Failure::Offline) => return SyncStatus::Offline { pending, retry_in_ms },
+            Some(Failure::Server(status)) => return SyncStatus::Failed { status, pending, retry_in_ms },
             None => {}
         }
         if self.need_load == Some(LoadPurpose::Start) && pending == 0 {
             return SyncStatus::Connecting;
         }
-        if pending > 0
-            || matches!(self.in_flight, Some(InFlight::Save(..)))
-            || self.need_load.is_some()
-        {
+        if pending > 0 || matches!(self.in_flight, Some(InFlight::Save(..))) || self.need_load.is_some() {
             SyncStatus::Saving { pending }
         } else {
             SyncStatus::Saved
@@ -508,41 +434,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const CFG: SyncConfig = SyncConfig {
-        debounce_ms: 500,
-        backoff_base_ms: 1_000,
-        backoff_cap_ms: 8_000,
-    };
+    const CFG: SyncConfig = SyncConfig { debounce_ms: 500, backoff_base_ms: 1_000, backoff_cap_ms: 8_000 };
 
     /// A machine whose start-up `GET` found `etag` on the server.
     fn started(etag: Option<&str>) -> RemoteSync {
         let mut m = RemoteSync::new(CFG);
         let r = m.poll(0).expect("a GET first");
-        assert!(matches!(
-            r,
-            Request::Load {
-                purpose: LoadPurpose::Start,
-                ..
-            }
-        ));
-        m.respond(
-            r.id(),
-            Outcome::Loaded {
-                etag: etag.map(str::to_string),
-            },
-            0,
-            0.0,
-        );
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::Start, .. }));
+        m.respond(r.id(), Outcome::Loaded { etag: etag.map(str::to_string) }, 0, 0.0);
         m
     }
 
     fn put(m: &mut RemoteSync, now: u64) -> (RequestId, u64, Precondition) {
         match m.poll(now) {
-            Some(Request::Save {
-                id,
-                revision,
-                precondition,
-            }) => (id, revision, precondition),
+            Some(Request::Save { id, revision, precondition }) => (id, revision, precondition),
             other => panic!("expected a PUT at {now}, got {other:?}"),
         }
     }
@@ -556,11 +461,7 @@ mod tests {
         let mut m = RemoteSync::new(CFG);
         assert_eq!(m.status(0), SyncStatus::Connecting);
         m.change(0);
-        assert_eq!(
-            m.poll(0).map(|r| matches!(r, Request::Load { .. })),
-            Some(true),
-            "GET before any PUT"
-        );
+        assert_eq!(m.poll(0).map(|r| matches!(r, Request::Load { .. })), Some(true), "GET before any PUT");
         assert_eq!(m.poll(0), None, "one request at a time");
 
         let mut fresh = started(None);
@@ -568,34 +469,18 @@ mod tests {
         assert_eq!(put(&mut fresh, 510).2, Precondition::IfNoneMatchAny);
         let mut existing = started(Some("\"v7\""));
         existing.change(10);
-        assert_eq!(
-            put(&mut existing, 510).2,
-            Precondition::IfMatch("\"v7\"".into())
-        );
+        assert_eq!(put(&mut existing, 510).2, Precondition::IfMatch("\"v7\"".into()));
     }
 
     #[test]
     fn a_start_with_nothing_waiting_adopts_the_server_copy() {
         let mut m = RemoteSync::new(CFG);
         let r = m.poll(0).unwrap();
-        assert_eq!(
-            m.respond(
-                r.id(),
-                Outcome::Loaded {
-                    etag: Some("e".into())
-                },
-                0,
-                0.0
-            ),
-            Reaction::AdoptServerCopy
-        );
+        assert_eq!(m.respond(r.id(), Outcome::Loaded { etag: Some("e".into()) }, 0, 0.0), Reaction::AdoptServerCopy);
         assert_eq!(m.status(0), SyncStatus::Saved);
         let mut empty = RemoteSync::new(CFG);
         let r = empty.poll(0).unwrap();
-        assert_eq!(
-            empty.respond(r.id(), Outcome::Loaded { etag: None }, 0, 0.0),
-            Reaction::Nothing
-        );
+        assert_eq!(empty.respond(r.id(), Outcome::Loaded { etag: None }, 0, 0.0), Reaction::Nothing);
     }
 
     #[test]
@@ -603,22 +488,14 @@ mod tests {
         let mut m = started(None);
         m.change(0);
         m.change(300);
-        assert_eq!(
-            m.poll(700),
-            None,
-            "500 ms after the last change, not the first"
-        );
+        assert_eq!(m.poll(700), None, "500 ms after the last change, not the first");
         assert_eq!(m.next_wake(), Some(800));
         assert_eq!(m.status(700), SyncStatus::Saving { pending: 2 });
         let (id, rev, _) = put(&mut m, 800);
         assert_eq!(rev, 2);
         m.respond(id, saved("e1"), 850, 0.0);
         assert_eq!(m.status(850), SyncStatus::Saved);
-        assert_eq!(
-            m.poll(10_000),
-            None,
-            "an acknowledged revision is never sent again"
-        );
+        assert_eq!(m.poll(10_000), None, "an acknowledged revision is never sent again");
     }
 
     #[test]
@@ -631,11 +508,7 @@ mod tests {
         assert_eq!((m.acked(), m.local()), (rev, 2));
         assert_eq!(m.status(700), SyncStatus::Saving { pending: 1 });
         let (_, rev2, pre) = put(&mut m, 1_100);
-        assert_eq!(
-            (rev2, pre),
-            (2, Precondition::IfMatch("e1".into())),
-            "the new ETag goes out"
-        );
+        assert_eq!((rev2, pre), (2, Precondition::IfMatch("e1".into())), "the new ETag goes out");
     }
 
     #[test]
@@ -643,18 +516,11 @@ mod tests {
         let mut m = started(Some("e0"));
         m.change(0);
         let (id, _, _) = put(&mut m, 500);
-        assert_eq!(
-            m.respond(RequestId(id.0 + 99), saved("x"), 600, 0.0),
-            Reaction::Nothing
-        );
+        assert_eq!(m.respond(RequestId(id.0 + 99), saved("x"), 600, 0.0), Reaction::Nothing);
         assert_eq!(m.acked(), 0);
         m.respond(id, saved("e1"), 600, 0.0);
         m.respond(id, saved("again"), 700, 0.0);
-        assert_eq!(
-            m.etag(),
-            Some("e1"),
-            "a second answer to the same request changes nothing"
-        );
+        assert_eq!(m.etag(), Some("e1"), "a second answer to the same request changes nothing");
     }
 
     #[test]
@@ -672,18 +538,8 @@ mod tests {
             now = wake;
         }
         assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
-        assert_eq!(
-            m.status(now - 3_000),
-            SyncStatus::Failed {
-                status: 500,
-                pending: 1,
-                retry_in_ms: 3_000
-            }
-        );
-        assert_eq!(
-            m.status(now - 3_000).to_string(),
-            "Save failed (HTTP 500) — retrying in 3 s, 1 change waiting"
-        );
+        assert_eq!(m.status(now - 3_000), SyncStatus::Failed { status: 500, pending: 1, retry_in_ms: 3_000 });
+        assert_eq!(m.status(now - 3_000).to_string(), "Save failed (HTTP 500) — retrying in 3 s, 1 change waiting");
         let (id, _, _) = put(&mut m, now);
         m.respond(id, saved("e1"), now, 0.0);
         assert_eq!(m.status(now), SyncStatus::Saved);
@@ -699,11 +555,7 @@ mod tests {
         assert_eq!(backoff_ms(&CFG, 1, 1.0), 750);
         assert_eq!(backoff_ms(&CFG, 3, 0.5), 3_500);
         assert_eq!(backoff_ms(&CFG, 200, 0.0), 8_000);
-        assert_eq!(
-            backoff_ms(&CFG, 200, 7.0),
-            6_000,
-            "jitter is clamped to [0, 1]"
-        );
+        assert_eq!(backoff_ms(&CFG, 200, 7.0), 6_000, "jitter is clamped to [0, 1]");
     }
 
     #[test]
@@ -714,15 +566,8 @@ mod tests {
         m.respond(id, Outcome::NetworkError, 500, 0.0);
         m.change(600);
         m.change(1_400);
-        assert_eq!(
-            m.next_wake(),
-            Some(1_500),
-            "a change does not push the retry back"
-        );
-        assert_eq!(
-            m.status(600).to_string(),
-            "Offline — 3 changes waiting, retrying in 1 s"
-        );
+        assert_eq!(m.next_wake(), Some(1_500), "a change does not push the retry back");
+        assert_eq!(m.status(600).to_string(), "Offline — 3 changes waiting, retrying in 1 s");
         let (_, rev, _) = put(&mut m, 1_500);
         assert_eq!(rev, 3, "the retry carries every change");
     }
@@ -734,13 +579,7 @@ mod tests {
         m.respond(r.id(), Outcome::NetworkError, 0, 0.0);
         m.change(10);
         assert_eq!(m.poll(999), None);
-        assert!(matches!(
-            m.poll(1_000),
-            Some(Request::Load {
-                purpose: LoadPurpose::Start,
-                ..
-            })
-        ));
+        assert!(matches!(m.poll(1_000), Some(Request::Load { purpose: LoadPurpose::Start, .. })));
     }
 
     #[test]
@@ -751,60 +590,26 @@ mod tests {
         let (id, _, _) = put(&mut m, 600);
         m.respond(id, Outcome::ServerError { status: 503 }, 600, 0.0);
         let snap = m.snapshot();
-        assert_eq!(
-            snap,
-            SyncSnapshot {
-                local: 2,
-                acked: 0,
-                etag: Some("e0".into())
-            }
-        );
+        assert_eq!(snap, SyncSnapshot { local: 2, acked: 0, etag: Some("e0".into()) });
 
         let mut again = RemoteSync::restore(CFG, snap);
         let r = again.poll(0).unwrap();
         // The server changed nothing: the same ETag comes back.
-        assert_eq!(
-            again.respond(
-                r.id(),
-                Outcome::Loaded {
-                    etag: Some("e0".into())
-                },
-                0,
-                0.0
-            ),
-            Reaction::Nothing
-        );
+        assert_eq!(again.respond(r.id(), Outcome::Loaded { etag: Some("e0".into()) }, 0, 0.0), Reaction::Nothing);
         let (_, rev, pre) = put(&mut again, 0);
         assert_eq!((rev, pre), (2, Precondition::IfMatch("e0".into())));
     }
 
     #[test]
     fn a_reload_after_someone_else_saved_keeps_the_old_etag_so_the_server_refuses() {
-        let snap = SyncSnapshot {
-            local: 3,
-            acked: 1,
-            etag: Some("e1".into()),
-        };
+        let snap = SyncSnapshot { local: 3, acked: 1, etag: Some("e1".into()) };
         let mut m = RemoteSync::restore(CFG, snap);
         let r = m.poll(0).unwrap();
-        assert_eq!(
-            m.respond(
-                r.id(),
-                Outcome::Loaded {
-                    etag: Some("theirs".into())
-                },
-                0,
-                0.0
-            ),
-            Reaction::Nothing
-        );
+        assert_eq!(m.respond(r.id(), Outcome::Loaded { etag: Some("theirs".into()) }, 0, 0.0), Reaction::Nothing);
         let (id, _, pre) = put(&mut m, 0);
         assert_eq!(pre, Precondition::IfMatch("e1".into()));
         m.respond(id, Outcome::Conflict, 10, 0.0);
-        assert_eq!(
-            m.status(10).to_string(),
-            "Conflict: someone else saved this document"
-        );
+        assert_eq!(m.status(10).to_string(), "Conflict: someone else saved this document");
     }
 
     #[test]
@@ -818,27 +623,10 @@ mod tests {
         assert_eq!(m.status(600), SyncStatus::Conflict { pending: 2 });
         m.keep_mine();
         let r = m.poll(60_000).unwrap();
-        assert!(matches!(
-            r,
-            Request::Load {
-                purpose: LoadPurpose::KeepMine,
-                ..
-            }
-        ));
-        m.respond(
-            r.id(),
-            Outcome::Loaded {
-                etag: Some("theirs".into()),
-            },
-            60_000,
-            0.0,
-        );
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::KeepMine, .. }));
+        m.respond(r.id(), Outcome::Loaded { etag: Some("theirs".into()) }, 60_000, 0.0);
         let (id, rev, pre) = put(&mut m, 60_000);
-        assert_eq!(
-            (rev, pre),
-            (2, Precondition::IfMatch("theirs".into())),
-            "overwrite at once, against their ETag"
-        );
+        assert_eq!((rev, pre), (2, Precondition::IfMatch("theirs".into())), "overwrite at once, against their ETag");
         m.respond(id, saved("mine"), 60_010, 0.0);
         assert_eq!(m.status(60_010), SyncStatus::Saved);
     }
@@ -851,24 +639,8 @@ mod tests {
         m.respond(id, Outcome::Conflict, 500, 0.0);
         m.load_theirs();
         let r = m.poll(500).unwrap();
-        assert!(matches!(
-            r,
-            Request::Load {
-                purpose: LoadPurpose::LoadTheirs,
-                ..
-            }
-        ));
-        assert_eq!(
-            m.respond(
-                r.id(),
-                Outcome::Loaded {
-                    etag: Some("theirs".into())
-                },
-                500,
-                0.0
-            ),
-            Reaction::AdoptServerCopy
-        );
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::LoadTheirs, .. }));
+        assert_eq!(m.respond(r.id(), Outcome::Loaded { etag: Some("theirs".into()) }, 500, 0.0), Reaction::AdoptServerCopy);
         assert_eq!((m.status(500), m.poll(5_000)), (SyncStatus::Saved, None));
         m.change(6_000);
         assert_eq!(put(&mut m, 6_500).2, Precondition::IfMatch("theirs".into()));
@@ -886,22 +658,8 @@ mod tests {
     fn status_wording() {
         assert_eq!(SyncStatus::Saved.to_string(), "Saved");
         assert_eq!(SyncStatus::Saving { pending: 1 }.to_string(), "Saving…");
-        assert_eq!(
-            SyncStatus::Offline {
-                pending: 1,
-                retry_in_ms: 7_001
-            }
-            .to_string(),
-            "Offline — 1 change waiting, retrying in 8 s"
-        );
-        assert_eq!(
-            SyncStatus::Offline {
-                pending: 0,
-                retry_in_ms: 0
-            }
-            .to_string(),
-            "Offline — retrying now"
-        );
+        assert_eq!(SyncStatus::Offline { pending: 1, retry_in_ms: 7_001 }.to_string(), "Offline — 1 change waiting, retrying in 8 s");
+        assert_eq!(SyncStatus::Offline { pending: 0, retry_in_ms: 0 }.to_string(), "Offline — retrying now");
     }
 
     #[derive(Debug, Clone)]
@@ -915,16 +673,10 @@ mod tests {
 
     fn outcome(kind: u8, n: u8) -> Outcome {
         match kind % 6 {
-            0 | 1 => Outcome::Saved {
-                etag: format!("e{n}"),
-            },
-            2 => Outcome::Loaded {
-                etag: (n % 2 == 0).then(|| format!("e{n}")),
-            },
+            0 | 1 => Outcome::Saved { etag: format!("e{n}") },
+            2 => Outcome::Loaded { etag: (n % 2 == 0).then(|| format!("e{n}")) },
             3 => Outcome::Conflict,
-            4 => Outcome::ServerError {
-                status: 500 + (n % 4) as u16,
-            },
+            4 => Outcome::ServerError { status: 500 + (n % 4) as u16 },
             _ => Outcome::NetworkError,
         }
     }

@@ -59,12 +59,8 @@ pub fn snap_to_graphemes(article: &Article, start: usize, end: usize) -> Option<
     // enough context to find the boundaries.
     let text = article.text();
     let index = article.index();
-    let line_start_byte = text[..index.byte_of(start)]
-        .rfind('\n')
-        .map_or(0, |b| b + 1);
-    let line_end_byte = text[index.byte_of(end)..]
-        .find('\n')
-        .map_or(text.len(), |b| index.byte_of(end) + b);
+    let line_start_byte = text[..index.byte_of(start)].rfind('\n').map_or(0, |b| b + 1);
+    let line_end_byte = text[index.byte_of(end)..].find('\n').map_or(text.len(), |b| index.byte_of(end) + b);
     let line_start = index.cp_of_byte(line_start_byte);
     let mut s = start;
     let mut e = end;
@@ -129,11 +125,7 @@ mod tests {
         assert_eq!(a.slice(s, e), "👩🏾‍🍳");
         let n = cp(text, "Nguy");
         let (s, e) = snap(&a, n, n + 5, Precision::Character).unwrap();
-        assert_eq!(
-            a.slice(s, e),
-            "Nguyễ",
-            "the combining mark stays with its letter"
-        );
+        assert_eq!(a.slice(s, e), "Nguyễ", "the combining mark stays with its letter");
         let (s, e) = snap(&a, n - 1, n + 2, Precision::Character).unwrap();
         assert_eq!(a.slice(s, e), "Ng", "leading whitespace is trimmed");
     }

@@ -36,33 +36,15 @@ pub struct Suggestion {
 
 impl Suggestion {
     pub fn as_new_span(&self) -> NewSpan<'_> {
-        NewSpan {
-            start: self.start,
-            end: self.end,
-            label: &self.label,
-            source: Some(self.source.name()),
-        }
+        NewSpan { start: self.start, end: self.end, label: &self.label, source: Some(self.source.name()) }
     }
 }
 
 /// `proposed` without what is already annotated (a span with the same
 /// offsets and label) and without duplicates, in document order.
-pub fn open_suggestions(
-    mut proposed: Vec<Suggestion>,
-    annotations: &Annotations,
-) -> Vec<Suggestion> {
-    proposed.retain(|s| {
-        !annotations
-            .iter()
-            .any(|a| a.start == s.start && a.end == s.end && a.label == s.label)
-    });
-    crate::sorting::sort_by(&mut proposed, |a, b| {
-        (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(
-            b.start,
-            std::cmp::Reverse(b.end),
-            &b.label,
-        ))
-    });
+pub fn open_suggestions(mut proposed: Vec<Suggestion>, annotations: &Annotations) -> Vec<Suggestion> {
+    proposed.retain(|s| !annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label));
+    crate::sorting::sort_by(&mut proposed, |a, b| (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(b.start, std::cmp::Reverse(b.end), &b.label)));
     proposed.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.label == b.label);
     proposed
 }
@@ -89,34 +71,19 @@ enum ModelAnswer {
 /// Reads a suggestion endpoint's answer for a text of `len` code points,
 /// keeping the spans scored at least `min_score` (spans without a score
 /// are kept). Offsets outside the text are an error, never clipped.
-pub fn from_model_answer(
-    json: &str,
-    len: usize,
-    min_score: f64,
-) -> Result<Vec<Suggestion>, String> {
+pub fn from_model_answer(json: &str, len: usize, min_score: f64) -> Result<Vec<Suggestion>, String> {
     let answer: ModelAnswer = serde_json::from_str(json)
         .map_err(|e| format!("the answer is not {{\"spans\": [...]}} or {{\"ents\": [...]}} with start, end and label: {e}"))?;
     let spans = match answer {
-        ModelAnswer::Spans { spans }
-        | ModelAnswer::Ents { ents: spans }
-        | ModelAnswer::List(spans) => spans,
+        ModelAnswer::Spans { spans } | ModelAnswer::Ents { ents: spans } | ModelAnswer::List(spans) => spans,
     };
     let mut out = Vec::with_capacity(spans.len());
     for (i, s) in spans.into_iter().enumerate() {
         if s.start >= s.end || s.end > len {
-            return Err(format!(
-                "span {i}: offsets {}–{} are not a range inside the text ({len} characters)",
-                s.start, s.end
-            ));
+            return Err(format!("span {i}: offsets {}–{} are not a range inside the text ({len} characters)", s.start, s.end));
         }
         if s.score.is_none_or(|score| score >= min_score) {
-            out.push(Suggestion {
-                start: s.start,
-                end: s.end,
-                label: s.label,
-                source: Source::Model,
-                score: s.score,
-            });
+            out.push(Suggestion { start: s.start, end: s.end, label: s.label, source: Source::Model, score: s.score });
         }
     }
     Ok(out)
@@ -131,67 +98,30 @@ mod tests {
     use std::sync::Arc;
 
     fn s(start: usize, end: usize, label: &str) -> Suggestion {
-        Suggestion {
-            start,
-            end,
-            label: label.into(),
-            source: Source::Pattern,
-            score: None,
-        }
+        Suggestion { start, end, label: label.into(), source: Source::Pattern, score: None }
     }
 
     #[test]
     fn a_model_answer_in_any_shape_is_filtered_by_score() {
         let spans = r#"{"spans": [{"start": 0, "end": 4, "label": "GPE", "score": 0.9}, {"start": 5, "end": 11, "label": "ORG", "score": 0.3}, {"start": 12, "end": 14, "label": "MISC"}]}"#;
         let got = from_model_answer(spans, 20, 0.5).unwrap();
-        assert_eq!(
-            got.iter()
-                .map(|s| (s.start, s.label.as_str()))
-                .collect::<Vec<_>>(),
-            [(0, "GPE"), (12, "MISC")]
-        );
+        assert_eq!(got.iter().map(|s| (s.start, s.label.as_str())).collect::<Vec<_>>(), [(0, "GPE"), (12, "MISC")]);
         assert!(got.iter().all(|s| s.source == Source::Model));
         let ents = r#"{"ents": [{"start": 5, "end": 11, "label": "ORG", "score": 0.3}]}"#;
         assert_eq!(from_model_answer(ents, 20, 0.2).unwrap().len(), 1);
-        assert_eq!(
-            from_model_answer(r#"[{"start": 1, "end": 2, "label": "X"}]"#, 20, 0.9)
-                .unwrap()
-                .len(),
-            1
-        );
-        let outside = from_model_answer(
-            r#"{"spans": [{"start": 18, "end": 25, "label": "X"}]}"#,
-            20,
-            0.0,
-        )
-        .unwrap_err();
-        assert!(
-            outside.contains("span 0") && outside.contains("18–25"),
-            "{outside}"
-        );
+        assert_eq!(from_model_answer(r#"[{"start": 1, "end": 2, "label": "X"}]"#, 20, 0.9).unwrap().len(), 1);
+        let outside = from_model_answer(r#"{"spans": [{"start": 18, "end": 25, "label": "X"}]}"#, 20, 0.0).unwrap_err();
+        assert!(outside.contains("span 0") && outside.contains("18–25"), "{outside}");
         assert!(from_model_answer("{\"labels\": []}", 20, 0.0).is_err());
     }
 
     #[test]
     fn what_is_annotated_or_repeated_is_not_suggested_again() {
-        let article =
-            Arc::new(Article::new("t", "t", "Wagner in Mali; Wagner in Bamako.").unwrap());
+        let article = Arc::new(Article::new("t", "t", "Wagner in Mali; Wagner in Bamako.").unwrap());
         let mut e = Editor::new(article, Arc::new(LabelSchema::news_default()));
         e.add_span(0, 6, "ORG").unwrap();
-        let open = open_suggestions(
-            vec![
-                s(16, 22, "ORG"),
-                s(0, 6, "ORG"),
-                s(0, 6, "MISC"),
-                s(16, 22, "ORG"),
-                s(10, 14, "GPE"),
-            ],
-            e.annotations(),
-        );
-        assert_eq!(
-            open,
-            vec![s(0, 6, "MISC"), s(10, 14, "GPE"), s(16, 22, "ORG")]
-        );
+        let open = open_suggestions(vec![s(16, 22, "ORG"), s(0, 6, "ORG"), s(0, 6, "MISC"), s(16, 22, "ORG"), s(10, 14, "GPE")], e.annotations());
+        assert_eq!(open, vec![s(0, 6, "MISC"), s(10, 14, "GPE"), s(16, 22, "ORG")]);
         assert_eq!(open[2].as_new_span().source, Some("pattern"));
     }
 }

@@ -133,12 +133,11 @@ impl TokenizeInSteps {
             let end = piece_end(text, self.byte, bytes);
             let piece = &text[self.byte..end];
             let offset = self.chars;
-            self.tokens
-                .extend(tokenize(piece).into_iter().map(|t| Token {
-                    start: t.start + offset,
-                    end: t.end + offset,
-                    ws: t.ws,
-                }));
+            self.tokens.extend(tokenize(piece).into_iter().map(|t| Token {
+                start: t.start + offset,
+                end: t.end + offset,
+                ws: t.ws,
+            }));
             self.chars += piece.chars().count();
             self.byte = end;
         }
@@ -156,9 +155,7 @@ fn piece_end(text: &str, from: usize, at_least: usize) -> usize {
     let mut search = from + at_least.max(1);
     while search < text.len() {
         // '\n' is ASCII, so it is never inside a multi-byte character.
-        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else {
-            break;
-        };
+        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else { break };
         let cut = search + i + 1;
         match text[cut..].chars().next() {
             Some(c) if c.is_alphanumeric() => return cut,
@@ -813,17 +810,11 @@ impl Rules {
         // span looked at before it, kept or not (spaCy marks both).
         // Sorted as (MAX - length, start) pairs, with the same sort instance
         // as `kept` below (each sort costs the bundle a few KB).
-        let mut by_length: Vec<(usize, usize)> = found
-            .iter()
-            .map(|&(s, e)| (usize::MAX - (e - s), s))
-            .collect();
+        let mut by_length: Vec<(usize, usize)> = found.iter().map(|&(s, e)| (usize::MAX - (e - s), s)).collect();
         by_length.sort_unstable();
         let mut seen = vec![false; spans.len()];
         let mut kept = Vec::new();
-        for (s, e) in by_length
-            .into_iter()
-            .map(|(rest, s)| (s, s + (usize::MAX - rest)))
-        {
+        for (s, e) in by_length.into_iter().map(|(rest, s)| (s, s + (usize::MAX - rest))) {
             if !seen[s] && !seen[e - 1] {
                 kept.push((s, e));
             }
@@ -1704,14 +1695,7 @@ mod tests {
     fn a_prepend_character_keeps_its_trailing_space() {
         // U+0600 ARABIC NUMBER SIGN prepends to what follows, even a space.
         let tokens = tokenize("\u{600} ");
-        assert_eq!(
-            tokens,
-            vec![Token {
-                start: 0,
-                end: 2,
-                ws: false
-            }]
-        );
+        assert_eq!(tokens, vec![Token { start: 0, end: 2, ws: false }]);
     }
 
     #[test]

@@ -36,9 +36,7 @@ impl Overlap {
 pub fn forbidden_overlaps(spans: &[RecordSpan], schema: &LabelSchema) -> Vec<Overlap> {
     let mut found = Vec::new();
     for layer in schema.no_overlap_layers() {
-        let mut order: Vec<usize> = (0..spans.len())
-            .filter(|&i| spans[i].layer == layer)
-            .collect();
+        let mut order: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].layer == layer).collect();
         crate::sorting::sort_by_key(&mut order, |&i| (spans[i].start, spans[i].end, i));
         // The span seen so far that ends last: any later-starting span that
         // begins before its end overlaps it.
@@ -46,11 +44,7 @@ pub fn forbidden_overlaps(spans: &[RecordSpan], schema: &LabelSchema) -> Vec<Ove
         for i in order {
             if let Some(r) = reach {
                 if spans[i].start < spans[r].end {
-                    found.push(Overlap {
-                        layer: layer.clone(),
-                        first: r,
-                        second: i,
-                    });
+                    found.push(Overlap { layer: layer.clone(), first: r, second: i });
                 }
             }
             if reach.is_none_or(|r| spans[i].end > spans[r].end) {
@@ -66,10 +60,8 @@ pub fn forbidden_overlaps(spans: &[RecordSpan], schema: &LabelSchema) -> Vec<Ove
 /// [`Record::load`] finds (hash, offsets, quoted text, labels, attributes,
 /// relations, document labels), then every forbidden overlap.
 pub fn check(record: Record, schema: &LabelSchema) -> Vec<String> {
-    let overlaps: Vec<String> = forbidden_overlaps(&record.spans, schema)
-        .iter()
-        .map(|o| o.describe(&record.spans))
-        .collect();
+    let overlaps: Vec<String> =
+        forbidden_overlaps(&record.spans, schema).iter().map(|o| o.describe(&record.spans)).collect();
     let mut problems = Vec::new();
     if let Err(e) = record.load(schema) {
         problems.push(e.to_string());
@@ -88,19 +80,11 @@ pub fn check_alignment(record: &Record) -> Result<(), String> {
         }
     }
     // Code point → byte offset, built once per document only if needed.
-    let boundaries: Vec<usize> = record
-        .text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain([record.text.len()])
-        .collect();
+    let boundaries: Vec<usize> = record.text.char_indices().map(|(b, _)| b).chain([record.text.len()]).collect();
     let len = boundaries.len() - 1;
     for (index, s) in record.spans.iter().enumerate() {
         if s.start >= s.end || s.end > len {
-            return Err(format!(
-                "spans[{index}]: offsets {}–{} are not a range inside the text ({len} characters)",
-                s.start, s.end
-            ));
+            return Err(format!("spans[{index}]: offsets {}–{} are not a range inside the text ({len} characters)", s.start, s.end));
         }
         if let Some(quoted) = &s.text {
             let actual = &record.text[boundaries[s.start]..boundaries[s.end]];
@@ -122,22 +106,14 @@ mod tests {
 
     fn schema_without_entity_overlap() -> LabelSchema {
         let mut schema = LabelSchema::news_default();
-        schema
-            .layers
-            .iter_mut()
-            .find(|l| l.name == "entity")
-            .unwrap()
-            .overlap = false;
+        schema.layers.iter_mut().find(|l| l.name == "entity").unwrap().overlap = false;
         schema
     }
 
     fn spans(text: &str, ranges: &[(usize, usize, &str)]) -> Vec<RecordSpan> {
         let chars: Vec<char> = text.chars().collect();
         let schema = LabelSchema::news_default();
-        ranges
-            .iter()
-            .map(|&(s, e, l)| new_span(&chars, s, e, l, &schema).unwrap())
-            .collect()
+        ranges.iter().map(|&(s, e, l)| new_span(&chars, s, e, l, &schema).unwrap()).collect()
     }
 
     #[test]
@@ -145,31 +121,20 @@ mod tests {
         let text = "Richard Mills of the US mission said so.";
         // 0: Richard Mills, 1: Mills of the US (overlaps 0), 2: US (inside 1),
         // 3: a claim over everything (claim layer allows overlap), 4: "said" (touches nothing).
-        let s = spans(
-            text,
-            &[(0, 13), (8, 23), (21, 23), (0, 40), (31, 35)].map(|(a, b)| (a, b, "ORG")),
-        );
+        let s = spans(text, &[(0, 13), (8, 23), (21, 23), (0, 40), (31, 35)].map(|(a, b)| (a, b, "ORG")));
         let mut s = s;
         s[3].layer = "claim".into();
         s[3].label = "CLAIM".into();
         let found = forbidden_overlaps(&s, &schema_without_entity_overlap());
         let pairs: Vec<(usize, usize)> = found.iter().map(|o| (o.first, o.second)).collect();
         assert_eq!(pairs, vec![(0, 1), (1, 2)]);
-        assert!(found[0]
-            .describe(&s)
-            .contains("spans[1] (ORG 8–23) overlaps spans[0] (ORG 0–13)"));
-        assert!(
-            forbidden_overlaps(&s, &LabelSchema::news_default()).is_empty(),
-            "the news schema allows overlaps"
-        );
+        assert!(found[0].describe(&s).contains("spans[1] (ORG 8–23) overlaps spans[0] (ORG 0–13)"));
+        assert!(forbidden_overlaps(&s, &LabelSchema::news_default()).is_empty(), "the news schema allows overlaps");
     }
 
     #[test]
     fn adjacent_spans_do_not_overlap_and_each_offender_is_reported_once() {
-        let s = spans(
-            "abcdefghij",
-            &[(0, 3, "ORG"), (3, 6, "ORG"), (0, 10, "ORG"), (6, 9, "ORG")],
-        );
+        let s = spans("abcdefghij", &[(0, 3, "ORG"), (3, 6, "ORG"), (0, 10, "ORG"), (6, 9, "ORG")]);
         let found = forbidden_overlaps(&s, &schema_without_entity_overlap());
         // Sorted by start then end: (0,3) (0,10) (3,6) (6,9); the long span
         // overlaps the first and then reaches over the rest.
@@ -197,9 +162,7 @@ mod tests {
         assert_eq!(check_alignment(&record), Ok(()));
         let mut bad = record.clone();
         bad.spans[1].end = 14;
-        assert!(check_alignment(&bad)
-            .unwrap_err()
-            .contains("not a range inside the text (13 characters)"));
+        assert!(check_alignment(&bad).unwrap_err().contains("not a range inside the text (13 characters)"));
         let mut bad = record.clone();
         bad.spans[0].text = Some("🇲".into());
         assert!(check_alignment(&bad).unwrap_err().contains("differs"));

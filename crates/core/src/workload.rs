@@ -8,9 +8,7 @@
 use crate::article::Article;
 
 const SOURCE: &str = include_str!("../../../assets/articles/mali-russia-wagner.txt");
-const LABELS: &[&str] = &[
-    "PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC",
-];
+const LABELS: &[&str] = &["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkloadSpan {
@@ -31,10 +29,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -63,11 +58,8 @@ pub fn generate(words: usize, spans: usize) -> Workload {
         count += take.len();
         i += 1;
     }
-    let article =
-        Article::new("workload", "workload", text.clone()).expect("generated text is valid");
-    let words: Vec<usize> = (0..article.tokens().len())
-        .filter(|&t| !article.is_space_token(t))
-        .collect();
+    let article = Article::new("workload", "workload", text.clone()).expect("generated text is valid");
+    let words: Vec<usize> = (0..article.tokens().len()).filter(|&t| !article.is_space_token(t)).collect();
     let mut rng = Lcg(0x5eed);
     let mut out: Vec<WorkloadSpan> = Vec::with_capacity(spans);
     let stride = (words.len() / spans.max(1)).max(1);
@@ -87,11 +79,7 @@ pub fn generate(words: usize, spans: usize) -> Workload {
         // Every eighth span gets a nested (or crossing) partner.
         if out.len() < spans && rng.below(8) == 0 {
             let t = words[(base + len).min(words.len() - 1)];
-            let partner = WorkloadSpan {
-                start: article.tokens()[last].start,
-                end: article.tokens()[t].end,
-                label: LABELS[rng.below(LABELS.len())],
-            };
+            let partner = WorkloadSpan { start: article.tokens()[last].start, end: article.tokens()[t].end, label: LABELS[rng.below(LABELS.len())] };
             if !out.contains(&partner) {
                 out.push(partner);
             }

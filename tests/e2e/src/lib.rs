@@ -191,11 +191,8 @@ impl Server {
         let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
         servers.entry(key.clone()).or_insert_with(|| {
             let saves = Self::save_endpoint().handler();
-            let api: Option<static_server::ApiHandler> = Some(std::sync::Arc::new(
-                move |req: &static_server::HttpRequest| {
-                    saves(req).or_else(|| suggest_endpoint::handle(req))
-                },
-            ));
+            let api: Option<static_server::ApiHandler> =
+                Some(std::sync::Arc::new(move |req: &static_server::HttpRequest| saves(req).or_else(|| suggest_endpoint::handle(req))));
             let server = StaticServer::start_with_api(&key, "127.0.0.1:0", false, api)
                 .unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
             Box::leak(Box::new(server))

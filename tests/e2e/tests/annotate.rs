@@ -628,84 +628,42 @@ async fn the_side_panel_lists_thirty_per_label_until_asked_for_all() -> Result {
     for name in &names {
         text.push_str(&format!("{name} met علي. "));
     }
-    let mut spans: Vec<_> = names
-        .iter()
-        .map(|n| range_of(&text, &format!("{n} ")))
-        .map(|(s, e)| json!({ "start": s, "end": e - 1, "label": "PERSON" }))
-        .collect();
+    let mut spans: Vec<_> =
+        names.iter().map(|n| range_of(&text, &format!("{n} "))).map(|(s, e)| json!({ "start": s, "end": e - 1, "label": "PERSON" })).collect();
     let hostile = range_of(&text, "<b>Hostile</b>");
-    spans.insert(
-        0,
-        json!({ "start": hostile.0, "end": hostile.1, "label": "PERSON" }),
-    );
+    spans.insert(0, json!({ "start": hostile.0, "end": hostile.1, "label": "PERSON" }));
     b.execute(
         "window.marginalia.setDocument({ id: 'many', title: 'Many', text: arguments[0], spans: arguments[1] });",
         vec![json!(text), json!(spans)],
     )
     .await?;
-    b.wait_until(
-        "return window.marginalia.getAnnotations().meta.doc_id === 'many';",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'many';", WAIT).await?;
 
     let group = r#"#mg-panel section.mg-group[data-label="PERSON"]"#;
     assert_eq!(b.text_of(&format!("{group} .mg-count")).await?, "36");
     // The items follow the article's own spans, in the next idle moment.
-    b.wait_until(
-        &format!("return document.querySelectorAll('{group} button.mg-item').length > 0;"),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('{group} button.mg-item').length > 0;"), WAIT).await?;
     let listed = b.texts_of(&format!("{group} button.mg-item")).await?;
     assert_eq!(listed.len(), 30, "{listed:?}");
-    assert_eq!(
-        listed[0], "<b>Hostile</b>",
-        "an item's markup must stay text"
-    );
+    assert_eq!(listed[0], "<b>Hostile</b>", "an item's markup must stay text");
     assert_eq!(b.count("#mg-panel b").await?, 0);
     assert_eq!(listed[1..], names[..29]);
 
     b.click(&format!("{group} button.mg-show-all")).await?;
-    b.wait_until(
-        &format!("return document.querySelectorAll('{group} button.mg-item').length === 36;"),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('{group} button.mg-item').length === 36;"), WAIT).await?;
     assert_eq!(b.count(&format!("{group} button.mg-show-all")).await?, 0);
 
     // An item past the first 30 selects its span.
     let last = names.last().unwrap();
     let n = span_number(&b, last, "PERSON").await?;
-    b.click(&format!(r#"{group} button.mg-item[data-span="{n}"]"#))
-        .await?;
-    b.wait_for(&format!(r#"#mg-tag-{n}[aria-pressed="true"]"#))
-        .await?;
-    assert_eq!(
-        b.attr(
-            &format!(r#"{group} button.mg-item[data-span="{n}"]"#),
-            "aria-current"
-        )
-        .await?
-        .as_deref(),
-        Some("true")
-    );
+    b.click(&format!(r#"{group} button.mg-item[data-span="{n}"]"#)).await?;
+    b.wait_for(&format!(r#"#mg-tag-{n}[aria-pressed="true"]"#)).await?;
+    assert_eq!(b.attr(&format!(r#"{group} button.mg-item[data-span="{n}"]"#), "aria-current").await?.as_deref(), Some("true"));
 
     // A new span of the label: the list stays whole.
     let (s, e) = range_of(&text, "👩🏾‍🍳");
-    b.execute(
-        "window.marginalia.addSpan(arguments[0], arguments[1], 'PERSON');",
-        vec![json!(s), json!(e)],
-    )
-    .await?;
-    b.wait_until(
-        &format!("return document.querySelectorAll('{group} button.mg-item').length === 37;"),
-        WAIT,
-    )
-    .await?;
-    assert_eq!(
-        b.texts_of(&format!("{group} button.mg-item")).await?[1],
-        "👩🏾‍🍳"
-    );
+    b.execute("window.marginalia.addSpan(arguments[0], arguments[1], 'PERSON');", vec![json!(s), json!(e)]).await?;
+    b.wait_until(&format!("return document.querySelectorAll('{group} button.mg-item').length === 37;"), WAIT).await?;
+    assert_eq!(b.texts_of(&format!("{group} button.mg-item")).await?[1], "👩🏾‍🍳");
     b.close().await
 }

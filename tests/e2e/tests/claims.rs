@@ -922,32 +922,16 @@ async fn enter_on_a_claim_tag_opens_its_form_and_escape_returns() -> Result {
     let (p, e) = range_of(DEFAULT_ARTICLE, "Yevgeny Prigozhin");
     label_by_drag(&b, p + 2, e - 2, "1").await?;
     tab_to(&b, &format!("mg-tag-{claim}"), 80).await?;
-    b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#))
-        .await?;
+    b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#)).await?;
     b.press("Enter").await?;
-    b.wait_until(
-        r#"return document.activeElement && document.activeElement.id === "mg-claim-form-first""#,
-        std::time::Duration::from_secs(5),
-    )
-    .await?;
+    b.wait_until(r#"return document.activeElement && document.activeElement.id === "mg-claim-form-first""#, std::time::Duration::from_secs(5)).await?;
     b.press("Tab").await?;
-    assert_eq!(
-        focused_id(&b).await?,
-        "mg-attr-claim_type",
-        "Tab goes on into the form's fields"
-    );
+    assert_eq!(focused_id(&b).await?, "mg-attr-claim_type", "Tab goes on into the form's fields");
     b.press("ArrowDown").await?;
     wait_attribute(&b, &format!("s{claim}"), "claim_type", json!("opinion")).await?;
     b.press("Escape").await?;
-    b.wait_until(
-        &format!(
-            r#"return document.activeElement && document.activeElement.id === "mg-tag-{claim}""#
-        ),
-        std::time::Duration::from_secs(5),
-    )
-    .await?;
-    b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#))
-        .await?;
+    b.wait_until(&format!(r#"return document.activeElement && document.activeElement.id === "mg-tag-{claim}""#), std::time::Duration::from_secs(5)).await?;
+    b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#)).await?;
     // Tab from the claim's tag selects the next tag, and the form goes.
     b.press("Tab").await?;
     b.wait_for_gone(".mg-claim-form").await?;

@@ -14,13 +14,9 @@ use support::*;
 async fn listener_counts(b: &Browser) -> Result<(usize, usize)> {
     let mut counts = [0; 2];
     for (i, target) in ["document", "window"].iter().enumerate() {
-        let obj = b
-            .cdp("Runtime.evaluate", json!({ "expression": target }))
-            .await?;
+        let obj = b.cdp("Runtime.evaluate", json!({ "expression": target })).await?;
         let id = obj["result"]["objectId"].clone();
-        let listeners = b
-            .cdp("DOMDebugger.getEventListeners", json!({ "objectId": id }))
-            .await?;
+        let listeners = b.cdp("DOMDebugger.getEventListeners", json!({ "objectId": id })).await?;
         counts[i] = listeners["listeners"].as_array().map_or(0, Vec::len);
     }
     Ok((counts[0], counts[1]))
@@ -37,11 +33,7 @@ async fn open_cms(b: &Browser, base: &str) -> Result {
 fn unique_doc() -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "cms-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("cms-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
 
 fn cp_range(text: &str, needle: &str) -> (usize, usize) {
@@ -77,16 +69,8 @@ async fn two_instances_keep_apart_report_events_and_leave_nothing_when_destroyed
         )
         .await?;
     assert_eq!(mounted, json!("second-doc"));
-    assert_eq!(
-        b.count("#mg-article").await?,
-        1,
-        "the first instance keeps the plain ids"
-    );
-    assert_eq!(
-        b.count("#second #mg2-article").await?,
-        1,
-        "the second has ids of its own"
-    );
+    assert_eq!(b.count("#mg-article").await?, 1, "the first instance keeps the plain ids");
+    assert_eq!(b.count("#second #mg2-article").await?, 1, "the second has ids of its own");
     let twice = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -94,111 +78,39 @@ async fn two_instances_keep_apart_report_events_and_leave_nothing_when_destroyed
             vec![],
         )
         .await?;
-    assert!(
-        twice.as_str().unwrap_or("").contains("already holds"),
-        "{twice}"
-    );
+    assert!(twice.as_str().unwrap_or("").contains("already holds"), "{twice}");
 
     // Label in the first instance with the mouse and a key.
-    let text = b
-        .execute("return document.getElementById('cms-body').value;", vec![])
-        .await?;
+    let text = b.execute("return document.getElementById('cms-body').value;", vec![]).await?;
     let text = text.as_str().unwrap_or_default().to_string();
     let (s, e) = cp_range(&text, "Abdallah Diop");
-    b.drag_select_in("#cms-annotator .mg-article", &[], s, e)
-        .await?;
-    b.wait_until(
-        "return !!document.querySelector('#cms-annotator .mg-pending');",
-        WAIT,
-    )
-    .await?;
+    b.drag_select_in("#cms-annotator .mg-article", &[], s, e).await?;
+    b.wait_until("return !!document.querySelector('#cms-annotator .mg-pending');", WAIT).await?;
     b.press("1").await?;
-    b.wait_until(
-        "return seen.dom.length > 0 && seen.callback.length > 0;",
-        WAIT,
-    )
-    .await?;
-    let last: Value = b
-        .execute("return seen.dom[seen.dom.length - 1];", vec![])
-        .await?;
-    assert_eq!(
-        last["spans"][0]["text"], "Abdallah Diop",
-        "the event carries the annotations: {last}"
-    );
+    b.wait_until("return seen.dom.length > 0 && seen.callback.length > 0;", WAIT).await?;
+    let last: Value = b.execute("return seen.dom[seen.dom.length - 1];", vec![]).await?;
+    assert_eq!(last["spans"][0]["text"], "Abdallah Diop", "the event carries the annotations: {last}");
     assert_eq!(last["spans"][0]["label"], "PERSON");
     assert_eq!(last["annotator"], "cms-editor");
-    let callback = b
-        .execute(
-            "return seen.callback[seen.callback.length - 1].spans.length;",
-            vec![],
-        )
-        .await?;
+    let callback = b.execute("return seen.callback[seen.callback.length - 1].spans.length;", vec![]).await?;
     assert_eq!(callback, json!(1));
-    assert_eq!(
-        b.execute(
-            "return window.second.getAnnotations().spans.length;",
-            vec![]
-        )
-        .await?,
-        json!(0)
-    );
-    assert_eq!(
-        b.execute("return window.secondChanges;", vec![]).await?,
-        json!(0),
-        "the second instance heard nothing"
-    );
+    assert_eq!(b.execute("return window.second.getAnnotations().spans.length;", vec![]).await?, json!(0));
+    assert_eq!(b.execute("return window.secondChanges;", vec![]).await?, json!(0), "the second instance heard nothing");
 
     // Keys in the second instance stay there: select its "Wagner" and press 2.
     b.drag_select_in("#second .mg-article", &[], 0, 6).await?;
-    b.wait_until(
-        "return !!document.querySelector('#second .mg-pending');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return !!document.querySelector('#second .mg-pending');", WAIT).await?;
     b.press("2").await?;
-    b.wait_until(
-        "return window.second.getAnnotations().spans.length === 1;",
-        WAIT,
-    )
-    .await?;
-    assert_eq!(
-        b.execute(
-            "return window.second.getAnnotations().spans[0].label;",
-            vec![]
-        )
-        .await?,
-        json!("ORG")
-    );
-    assert_eq!(
-        b.execute(
-            "return window.cmsHandle.getAnnotations().spans.length;",
-            vec![]
-        )
-        .await?,
-        json!(1)
-    );
+    b.wait_until("return window.second.getAnnotations().spans.length === 1;", WAIT).await?;
+    assert_eq!(b.execute("return window.second.getAnnotations().spans[0].label;", vec![]).await?, json!("ORG"));
+    assert_eq!(b.execute("return window.cmsHandle.getAnnotations().spans.length;", vec![]).await?, json!(1));
 
     // Destroyed: its element is empty, its handle reaches nothing, and every
     // listener it installed is gone.
     b.execute("window.second.destroy();", vec![]).await?;
-    assert_eq!(
-        b.execute(
-            "return document.getElementById('second').childElementCount;",
-            vec![]
-        )
-        .await?,
-        json!(0)
-    );
-    assert_eq!(
-        b.execute("return typeof window.second.getAnnotations;", vec![])
-            .await?,
-        json!("undefined")
-    );
-    assert_eq!(
-        listener_counts(&b).await?,
-        before,
-        "listeners on document and window after destroy"
-    );
+    assert_eq!(b.execute("return document.getElementById('second').childElementCount;", vec![]).await?, json!(0));
+    assert_eq!(b.execute("return typeof window.second.getAnnotations;", vec![]).await?, json!("undefined"));
+    assert_eq!(listener_counts(&b).await?, before, "listeners on document and window after destroy");
     b.close().await
 }
 
@@ -238,27 +150,12 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
             WAIT,
         )
         .await?;
-    assert!(
-        answer["annotations"]["meta"]["doc_id"]
-            .as_str()
-            .unwrap_or("")
-            .ends_with("-frame"),
-        "{answer}"
-    );
+    assert!(answer["annotations"]["meta"]["doc_id"].as_str().unwrap_or("").ends_with("-frame"), "{answer}");
 
     // Another origin (localhost is not 127.0.0.1): the frame posts nothing
     // to it and ignores what it sends.
-    let port = app
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    b.goto(&format!(
-        "http://localhost:{port}/cms/?doc={}",
-        unique_doc()
-    ))
-    .await?;
+    let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
+    b.goto(&format!("http://localhost:{port}/cms/?doc={}", unique_doc())).await?;
     b.wait_until("return !!window.cmsHandle;", WAIT).await?;
     b.execute(
         "window.foreign = [];
@@ -272,17 +169,8 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
     .await?;
     // Wait for the framed app to be up (it becomes focusable content), then talk to it.
     b.client().enter_frame(1).await?;
-    b.wait_until(
-        "return !!window.marginalia && !!window.marginalia.getAnnotations;",
-        WAIT,
-    )
-    .await?;
-    let doc_id = b
-        .execute(
-            "return window.marginalia.getAnnotations().meta.doc_id;",
-            vec![],
-        )
-        .await?;
+    b.wait_until("return !!window.marginalia && !!window.marginalia.getAnnotations;", WAIT).await?;
+    let doc_id = b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?;
     b.client().enter_parent_frame().await?;
     b.execute(
         "document.getElementById('foreign-frame').contentWindow.postMessage({ type: 'marginalia:load', options: { article: { id: 'foreign', text: 'Injected by a foreign page.' } } }, '*');
@@ -292,23 +180,11 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
     .await?;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     b.client().enter_frame(1).await?;
-    let after = b
-        .execute(
-            "return window.marginalia.getAnnotations().meta.doc_id;",
-            vec![],
-        )
-        .await?;
+    let after = b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?;
     b.client().enter_parent_frame().await?;
-    assert_eq!(
-        after, doc_id,
-        "a message from a foreign origin changed the document"
-    );
+    assert_eq!(after, doc_id, "a message from a foreign origin changed the document");
     assert_ne!(after, json!("foreign"));
-    assert_eq!(
-        b.execute("return window.foreign;", vec![]).await?,
-        json!([]),
-        "the frame posted to a foreign parent"
-    );
+    assert_eq!(b.execute("return window.foreign;", vec![]).await?, json!([]), "the frame posted to a foreign parent");
     b.close().await
 }
 
@@ -322,10 +198,7 @@ fn dist_with_head(tag: &str, head: &str) -> Result<std::path::PathBuf> {
         }
     }
     let index = std::fs::read_to_string(dir.join("index.html"))?;
-    std::fs::write(
-        dir.join("index.html"),
-        index.replacen("<head>", &format!("<head>\n    {head}"), 1),
-    )?;
+    std::fs::write(dir.join("index.html"), index.replacen("<head>", &format!("<head>\n    {head}"), 1))?;
     Ok(dir)
 }
 
@@ -334,18 +207,11 @@ fn dist_with_head(tag: &str, head: &str) -> Result<std::path::PathBuf> {
 /// handle works.
 #[tokio::test]
 async fn the_api_comes_even_when_no_frame_is_painted() -> Result {
-    let dir = dist_with_head(
-        "no-frames",
-        "<script>window.requestAnimationFrame = () => 0;</script>",
-    )?;
+    let dir = dist_with_head("no-frames", "<script>window.requestAnimationFrame = () => 0;</script>")?;
     let server = Server::serve(&dir);
     let b = Browser::new().await?;
     b.goto(&server.url()).await?;
-    b.wait_until(
-        "return typeof window.marginalia?.setDocument === 'function';",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return typeof window.marginalia?.setDocument === 'function';", WAIT).await?;
     let text = "👩🏾‍🍳 Zoë met علي in 東京.";
     let zoe = range_of(text, "Zoë");
     b.execute(
@@ -353,20 +219,8 @@ async fn the_api_comes_even_when_no_frame_is_painted() -> Result {
         vec![json!(text), json!(zoe.0), json!(zoe.1)],
     )
     .await?;
-    b.wait_until(
-        "return window.marginalia.getAnnotations().meta.doc_id === 'no-frames';",
-        WAIT,
-    )
-    .await?;
-    assert_eq!(
-        spans(&b).await?,
-        vec![(
-            zoe.0 as u64,
-            zoe.1 as u64,
-            "PERSON".to_string(),
-            "Zoë".to_string()
-        )]
-    );
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'no-frames';", WAIT).await?;
+    assert_eq!(spans(&b).await?, vec![(zoe.0 as u64, zoe.1 as u64, "PERSON".to_string(), "Zoë".to_string())]);
     b.close().await
 }
 
@@ -375,10 +229,7 @@ async fn the_app_works_under_a_strict_content_security_policy() -> Result {
     // The built app, with a policy that allows nothing inline and no eval:
     // 'wasm-unsafe-eval' is the only allowance.
     let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
-    let dir = dist_with_head(
-        "csp",
-        &format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"),
-    )?;
+    let dir = dist_with_head("csp", &format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"))?;
     let server = Server::serve(&dir);
 
     let b = Browser::new().await?;
@@ -396,33 +247,16 @@ async fn the_app_works_under_a_strict_content_security_policy() -> Result {
             vec![],
         )
         .await?;
-    assert!(
-        shadow[0].as_str().unwrap_or("").contains("mg-st-"),
-        "{shadow}"
-    );
-    assert_ne!(
-        shadow[1],
-        json!("none"),
-        "the span's underline is drawn under the policy: {shadow}"
-    );
-    let refused: Vec<String> = b
-        .console_messages()
-        .await?
-        .into_iter()
-        .filter(|m| m.contains("Content Security Policy"))
-        .collect();
-    assert!(
-        refused.is_empty(),
-        "the policy refused something: {refused:#?}"
-    );
+    assert!(shadow[0].as_str().unwrap_or("").contains("mg-st-"), "{shadow}");
+    assert_ne!(shadow[1], json!("none"), "the span's underline is drawn under the policy: {shadow}");
+    let refused: Vec<String> = b.console_messages().await?.into_iter().filter(|m| m.contains("Content Security Policy")).collect();
+    assert!(refused.is_empty(), "the policy refused something: {refused:#?}");
     b.close().await
 }
 
 /// Code points of `needle`'s first occurrence in `text`.
 fn find_cp(text: &str, needle: &str) -> (u64, u64) {
-    let b = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} is not in the text"));
+    let b = text.find(needle).unwrap_or_else(|| panic!("{needle:?} is not in the text"));
     let s = text[..b].chars().count();
     (s as u64, (s + needle.chars().count()) as u64)
 }
@@ -431,123 +265,59 @@ fn find_cp(text: &str, needle: &str) -> (u64, u64) {
 async fn annotations_re_anchor_when_the_cms_edits_the_article() -> Result {
     let b = Browser::new().await?;
     open_cms(&b, &b.app_url()).await?;
-    let text = b
-        .execute("return document.getElementById('cms-body').value;", vec![])
-        .await?;
+    let text = b.execute("return document.getElementById('cms-body').value;", vec![]).await?;
     let text = text.as_str().unwrap_or_default().to_string();
     // Label three names with the mouse and the keys.
     for (needle, key) in [("Abdallah Diop", "1"), ("Russia", "3"), ("Kremlin", "2")] {
         let (s, e) = range_of(&text, needle);
-        let before = b
-            .execute(
-                "return window.cmsHandle.getAnnotations().spans.length;",
-                vec![],
-            )
-            .await?;
-        b.drag_select_in("#cms-annotator .mg-article", &[], s, e)
-            .await?;
-        b.wait_until(
-            "return !!document.querySelector('#cms-annotator .mg-pending');",
-            WAIT,
-        )
-        .await?;
+        let before = b.execute("return window.cmsHandle.getAnnotations().spans.length;", vec![]).await?;
+        b.drag_select_in("#cms-annotator .mg-article", &[], s, e).await?;
+        b.wait_until("return !!document.querySelector('#cms-annotator .mg-pending');", WAIT).await?;
         b.press(key).await?;
         let n = before.as_u64().unwrap_or(0) + 1;
-        b.wait_until(
-            &format!("return window.cmsHandle.getAnnotations().spans.length === {n};"),
-            WAIT,
-        )
-        .await?;
+        b.wait_until(&format!("return window.cmsHandle.getAnnotations().spans.length === {n};"), WAIT).await?;
     }
 
     // The editor edits the article: words before every span, inside the
     // first one, after the last, and the third one's word replaced.
-    let edited = format!(
-        "BAMAKO (Reuters) — {}\n\nMore reporting by the Bamako bureau.",
-        text
-    )
-    .replacen("Abdallah Diop", "Abdallah Mamadou Diop", 1)
-    .replacen("Kremlin", "government in Moscow", 1);
-    b.execute(
-        "document.getElementById('cms-body').value = arguments[0];",
-        vec![json!(edited)],
-    )
-    .await?;
+    let edited = format!("BAMAKO (Reuters) — {}\n\nMore reporting by the Bamako bureau.", text)
+        .replacen("Abdallah Diop", "Abdallah Mamadou Diop", 1)
+        .replacen("Kremlin", "government in Moscow", 1);
+    b.execute("document.getElementById('cms-body').value = arguments[0];", vec![json!(edited)]).await?;
     b.click("#cms-send").await?;
-    b.wait_until(
-        "return window.cmsHandle.getAnnotations().text.startsWith('BAMAKO');",
-        WAIT,
-    )
-    .await?;
-    b.wait_until(
-        "return !!document.querySelector('#cms-annotator .mg-review');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return window.cmsHandle.getAnnotations().text.startsWith('BAMAKO');", WAIT).await?;
+    b.wait_until("return !!document.querySelector('#cms-annotator .mg-review');", WAIT).await?;
 
-    let record = b
-        .execute("return window.cmsHandle.getAnnotations();", vec![])
-        .await?;
+    let record = b.execute("return window.cmsHandle.getAnnotations();", vec![]).await?;
     assert_eq!(record["text"], json!(edited));
     let spans: Vec<(u64, u64, String, String)> = record["spans"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| {
-            (
-                s["start"].as_u64().unwrap(),
-                s["end"].as_u64().unwrap(),
-                s["label"].as_str().unwrap().into(),
-                s["text"].as_str().unwrap().into(),
-            )
-        })
+        .map(|s| (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), s["label"].as_str().unwrap().into(), s["text"].as_str().unwrap().into()))
         .collect();
     // "Russia" moved exactly, by the length of the inserted words.
     let (rs, re) = find_cp(&edited, "Russia");
-    assert!(
-        spans.contains(&(rs, re, "GPE".into(), "Russia".into())),
-        "{spans:?}"
-    );
+    assert!(spans.contains(&(rs, re, "GPE".into(), "Russia".into())), "{spans:?}");
     // Nothing sits on other words: "Kremlin" is gone, so its span is not attached elsewhere.
-    assert!(
-        spans
-            .iter()
-            .all(|(_, _, l, t)| !(l == "ORG" && t != "Kremlin")),
-        "the ORG span was attached to other words: {spans:?}"
-    );
+    assert!(spans.iter().all(|(_, _, l, t)| !(l == "ORG" && t != "Kremlin")), "the ORG span was attached to other words: {spans:?}");
     assert!(spans.iter().all(|(s, e, _, t)| {
-        let by_cp: String = edited
-            .chars()
-            .skip(*s as usize)
-            .take((*e - *s) as usize)
-            .collect();
+        let by_cp: String = edited.chars().skip(*s as usize).take((*e - *s) as usize).collect();
         by_cp == *t
     }));
 
     // The page says what happened, and the uncertain ones are listed.
     let notice = wait_notice(&b, "info").await?;
-    assert!(
-        notice.contains("re-anchored") && notice.contains("orphaned"),
-        "{notice}"
-    );
+    assert!(notice.contains("re-anchored") && notice.contains("orphaned"), "{notice}");
     let items = b.texts_of("#cms-annotator .mg-review-item p").await?;
-    assert!(
-        items
-            .iter()
-            .any(|i| i.contains("Kremlin") && i.contains("no longer in the text")),
-        "{items:?}"
-    );
+    assert!(items.iter().any(|i| i.contains("Kremlin") && i.contains("no longer in the text")), "{items:?}");
     let person = spans.iter().find(|(_, _, l, _)| l == "PERSON");
     if let Some((_, _, _, t)) = person {
         // Placed on the edited name: then it is listed for review, not trusted.
         assert!(t.contains("Diop"), "{spans:?}");
-        assert!(
-            items.iter().any(|i| i.contains("Abdallah Diop")),
-            "the edited name must be reviewed: {items:?}"
-        );
+        assert!(items.iter().any(|i| i.contains("Abdallah Diop")), "the edited name must be reviewed: {items:?}");
         // Keep it: it leaves the list.
-        b.click("#cms-annotator .mg-review-item button[aria-label^='Keep PERSON']")
-            .await?;
+        b.click("#cms-annotator .mg-review-item button[aria-label^='Keep PERSON']").await?;
         b.wait_until(
             "return ![...document.querySelectorAll('#cms-annotator .mg-review-item p')].some(p => p.textContent.includes('Abdallah Diop'));",
             WAIT,
@@ -562,23 +332,12 @@ async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -
     let b = Browser::new().await?;
     let app = b.app_url();
     // Same origin: the page's article text (no navigation, aside or footer).
-    b.goto(&format!("{app}?article=/cms/article-42.html"))
-        .await?;
+    b.goto(&format!("{app}?article=/cms/article-42.html")).await?;
     b.wait_until("return typeof window.marginalia?.getAnnotations === 'function' && window.marginalia.getAnnotations().meta.doc_id === 'article-42';", WAIT).await?;
-    let record = b
-        .execute("return window.marginalia.getAnnotations();", vec![])
-        .await?;
+    let record = b.execute("return window.marginalia.getAnnotations();", vec![]).await?;
     let text = record["text"].as_str().unwrap_or_default();
-    assert!(
-        text.starts_with("Mali confirms military cooperation with Russia"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Abdallah Diop")
-            && !text.contains("Most read")
-            && !text.contains("Daily Mock"),
-        "{text}"
-    );
+    assert!(text.starts_with("Mali confirms military cooperation with Russia"), "{text}");
+    assert!(text.contains("Abdallah Diop") && !text.contains("Most read") && !text.contains("Daily Mock"), "{text}");
     // It is annotated like any article, and the label keys work.
     let (s, e) = range_of(text, "Abdallah Diop");
     b.drag_select(s, e).await?;
@@ -587,38 +346,18 @@ async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -
     wait_span_count(&b, 1).await?;
 
     // Another origin (localhost is not 127.0.0.1) is neither fetched nor used to save.
-    let port = app
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
     b.goto(&format!("{app}?article=http://localhost:{port}/cms/article-42.html&save=http://localhost:{port}/api/annotations/x")).await?;
-    b.wait_until(
-        "return typeof window.marginalia?.getAnnotations === 'function';",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return typeof window.marginalia?.getAnnotations === 'function';", WAIT).await?;
     let message = wait_notice(&b, "error").await?;
-    assert!(
-        message.contains("The article was not opened") && message.contains("http://localhost"),
-        "{message}"
-    );
+    assert!(message.contains("The article was not opened") && message.contains("http://localhost"), "{message}");
     assert!(message.contains("Saving to the server is off"), "{message}");
-    assert_ne!(
-        b.execute(
-            "return window.marginalia.getAnnotations().meta.doc_id;",
-            vec![]
-        )
-        .await?,
-        json!("article-42-foreign")
-    );
+    assert_ne!(b.execute("return window.marginalia.getAnnotations().meta.doc_id;", vec![]).await?, json!("article-42-foreign"));
     b.close().await
 }
 
 #[tokio::test]
-async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_not_break_it(
-) -> Result {
+async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_not_break_it() -> Result {
     let b = Browser::new().await?;
     open_cms(&b, &b.app_url()).await?;
     // A host page with an aggressive CSS reset, and a dark, compact instance.
@@ -653,35 +392,17 @@ async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_no
             vec![],
         )
         .await?;
-    assert_eq!(
-        looks[0],
-        json!("rgb(13, 17, 23)"),
-        "the dark palette: {looks}"
-    );
-    assert_ne!(
-        looks[1],
-        json!("0px"),
-        "label buttons keep their border under the reset: {looks}"
-    );
+    assert_eq!(looks[0], json!("rgb(13, 17, 23)"), "the dark palette: {looks}");
+    assert_ne!(looks[1], json!("0px"), "label buttons keep their border under the reset: {looks}");
     assert_ne!(looks[2], json!("0px"), "and their padding: {looks}");
     assert_eq!(looks[3], json!("pointer"));
     // It still works: select "Wagner" with the mouse, click the ORG button.
     b.drag_select_in("#dark .mg-article", &[], 0, 6).await?;
-    b.wait_until(
-        "return !!document.querySelector('#dark .mg-pending');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return !!document.querySelector('#dark .mg-pending');", WAIT).await?;
     b.click("#dark .mg-label[data-label='ORG']").await?;
-    b.wait_until(
-        "return window.dark.getAnnotations().spans.length === 1;",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return window.dark.getAnnotations().spans.length === 1;", WAIT).await?;
     // The dark palette passes axe (colour contrast included) inside the instance.
-    let report = b
-        .run_axe_with(json!({ "context": { "include": [["#dark"]] } }))
-        .await?;
+    let report = b.run_axe_with(json!({ "context": { "include": [["#dark"]] } })).await?;
     assert!(report.is_clean(), "axe on the dark instance: {report:?}");
     b.close().await
 }
@@ -693,11 +414,7 @@ async fn a_dark_instance_passes_the_accessibility_check_and_a_host_reset_does_no
 #[tokio::test]
 async fn set_document_opens_the_hosts_spans_quietly() -> Result {
     let b = open_app().await?;
-    open_file(
-        &b,
-        write_temp("annotator-pick.txt", "Chosen by the annotator.\n"),
-    )
-    .await?;
+    open_file(&b, write_temp("annotator-pick.txt", "Chosen by the annotator.\n")).await?;
     let opened = wait_notice(&b, "info").await?;
     assert!(opened.starts_with("Opened"), "{opened:?}");
 
@@ -711,31 +428,13 @@ async fn set_document_opens_the_hosts_spans_quietly() -> Result {
         vec![json!(text), json!(zoe.0), json!(zoe.1), json!(tokyo.0), json!(tokyo.1)],
     )
     .await?;
-    b.wait_until(
-        "return window.marginalia.getAnnotations().meta.doc_id === 'host-doc';",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'host-doc';", WAIT).await?;
     let want = vec![
-        (
-            zoe.0 as u64,
-            zoe.1 as u64,
-            "PERSON".to_string(),
-            "Zoë Nguyễn".to_string(),
-        ),
-        (
-            tokyo.0 as u64,
-            tokyo.1 as u64,
-            "GPE".to_string(),
-            "東京".to_string(),
-        ),
+        (zoe.0 as u64, zoe.1 as u64, "PERSON".to_string(), "Zoë Nguyễn".to_string()),
+        (tokyo.0 as u64, tokyo.1 as u64, "GPE".to_string(), "東京".to_string()),
     ];
     assert_eq!(spans(&b).await?, want);
-    assert_eq!(
-        notice(&b).await?,
-        None,
-        "the page announced the host's document"
-    );
+    assert_eq!(notice(&b).await?, None, "the page announced the host's document");
     assert_eq!(text_under_span(&b, "1").await?, "Zoë Nguyễn");
 
     let refused = b
@@ -744,12 +443,7 @@ async fn set_document_opens_the_hosts_spans_quietly() -> Result {
             vec![],
         )
         .await?;
-    assert!(
-        refused
-            .as_str()
-            .is_some_and(|m| m.contains("\"text\" must be a string")),
-        "{refused}"
-    );
+    assert!(refused.as_str().is_some_and(|m| m.contains("\"text\" must be a string")), "{refused}");
     assert_eq!(spans(&b).await?, want, "a refused call changed the work");
     b.close().await
 }

@@ -14,34 +14,19 @@ const ARTICLE: &str = include_str!("../../../assets/articles/unicode-stress.txt"
 const FAMILY: &str = "👨‍👩‍👧‍👦";
 
 /// Entities, labelled with the mouse and the keys: (text, key, label).
-const ENTITIES: [(&str, &str, &str); 4] = [
-    ("Zoë Nguyễn", "1", "PERSON"),
-    ("国際協力機構", "2", "ORG"),
-    ("الجزيرة", "2", "ORG"),
-    (FAMILY, "8", "MISC"),
-];
+const ENTITIES: [(&str, &str, &str); 4] =
+    [("Zoë Nguyễn", "1", "PERSON"), ("国際協力機構", "2", "ORG"), ("الجزيرة", "2", "ORG"), (FAMILY, "8", "MISC")];
 
 async fn open_unicode_article() -> Result<Browser> {
     let b = open_app().await?;
-    open_file(
-        &b,
-        workspace_root().join("assets/articles/unicode-stress.txt"),
-    )
-    .await?;
-    b.wait_until(
-        "return window.marginalia.getAnnotations().meta.doc_id === 'unicode-stress';",
-        WAIT,
-    )
-    .await?;
+    open_file(&b, workspace_root().join("assets/articles/unicode-stress.txt")).await?;
+    b.wait_until("return window.marginalia.getAnnotations().meta.doc_id === 'unicode-stress';", WAIT).await?;
     Ok(b)
 }
 
 /// The first line of the article, which holds a flag and "Bamako".
 fn claim_text() -> &'static str {
-    ARTICLE
-        .lines()
-        .find(|l| l.contains("Zoë Nguyễn"))
-        .expect("the fixture names Zoë Nguyễn")
+    ARTICLE.lines().find(|l| l.contains("Zoë Nguyễn")).expect("the fixture names Zoë Nguyễn")
 }
 
 async fn annotate(b: &Browser) -> Result {
@@ -67,10 +52,7 @@ async fn annotate(b: &Browser) -> Result {
 /// value) and presses Export; returns the downloaded file.
 async fn export(b: &Browser, format: &str, file: &str) -> Result<std::path::PathBuf> {
     clear_downloads(b)?;
-    b.find("#mg-export-format")
-        .await?
-        .select_by_value(format)
-        .await?;
+    b.find("#mg-export-format").await?.select_by_value(format).await?;
     b.click("#mg-export").await?;
     Ok(b.downloaded_file(file, WAIT).await?.path)
 }
@@ -143,29 +125,15 @@ print(json.dumps(sorted(out), ensure_ascii=False))
 
 fn spans_in_file(format: &str, path: &Path) -> Result<Vec<(String, String)>> {
     let article = workspace_root().join("assets/articles/unicode-stress.txt");
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(PY_SPANS_OF)
-        .arg(format)
-        .arg(path)
-        .arg(&article)
-        .output()?;
+    let out = std::process::Command::new("python3").arg("-c").arg(PY_SPANS_OF).arg(format).arg(path).arg(&article).output()?;
     if !out.status.success() {
-        return Err(format!(
-            "python could not read the {format} export {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
+        return Err(format!("python could not read the {format} export {}: {}", path.display(), String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 fn expected(with_claim: bool) -> Vec<(String, String)> {
-    let mut want: Vec<(String, String)> = ENTITIES
-        .iter()
-        .map(|(t, _, l)| (t.to_string(), l.to_string()))
-        .collect();
+    let mut want: Vec<(String, String)> = ENTITIES.iter().map(|(t, _, l)| (t.to_string(), l.to_string())).collect();
     if with_claim {
         want.push((claim_text().to_string(), "CLAIM".into()));
     }
@@ -192,11 +160,7 @@ async fn every_format_exports_the_spans_at_their_offsets_and_reopens_to_them() -
     let mut files = Vec::new();
     for (format, file, with_claim) in formats {
         let path = export(&b, format, file).await?;
-        assert_eq!(
-            spans_in_file(format, &path)?,
-            expected(with_claim),
-            "{format}: the spans in {file}"
-        );
+        assert_eq!(spans_in_file(format, &path)?, expected(with_claim), "{format}: the spans in {file}");
         if format == "brat" {
             // brat keeps the text beside the annotations.
             let txt = b.downloaded_file("unicode-stress.txt", WAIT).await?;
@@ -209,35 +173,19 @@ async fn every_format_exports_the_spans_at_their_offsets_and_reopens_to_them() -
     }
     // Token tags cannot hold the claim: the page says so.
     let said = wait_notice(&b, "info").await?;
-    assert!(
-        said.contains("CoNLL IOB2") && said.contains("claim"),
-        "the CoNLL export must say the claim was left out: {said}"
-    );
+    assert!(said.contains("CoNLL IOB2") && said.contains("claim"), "the CoNLL export must say the claim was left out: {said}");
     b.close().await?;
 
     // Each readable file opens onto the bare article to the same spans.
     for (format, path) in files.into_iter().filter(|(f, _)| *f != "iob2") {
         let b = open_unicode_article().await?;
-        assert_eq!(
-            spans(&b).await?.len(),
-            0,
-            "a fresh page starts without spans"
-        );
+        assert_eq!(spans(&b).await?.len(), 0, "a fresh page starts without spans");
         open_file(&b, &path).await?;
         wait_span_count(&b, original.len()).await?;
-        assert_eq!(
-            spans(&b).await?,
-            original,
-            "{format}: the spans opened from {}",
-            path.display()
-        );
+        assert_eq!(spans(&b).await?, original, "{format}: the spans opened from {}", path.display());
         b.reload_app().await?;
         wait_span_count(&b, original.len()).await?;
-        assert_eq!(
-            spans(&b).await?,
-            original,
-            "{format}: the spans after a reload"
-        );
+        assert_eq!(spans(&b).await?, original, "{format}: the spans after a reload");
         b.close().await?;
     }
     Ok(())
@@ -253,29 +201,15 @@ async fn the_export_menu_is_named_and_works_from_the_keyboard() -> Result {
     clear_downloads(&b)?;
     // Tab to the menu, pick spaCy with the arrow key, export with Enter.
     tab_to(&b, "mg-export-format", 40).await?;
-    let name = b
-        .execute(
-            "return document.getElementById('mg-export-format').labels[0].textContent;",
-            vec![],
-        )
-        .await?;
+    let name = b.execute("return document.getElementById('mg-export-format').labels[0].textContent;", vec![]).await?;
     assert_eq!(name, json!("Export format"));
     let value = "return document.getElementById('mg-export-format').value;";
-    assert_eq!(
-        b.execute(value, vec![]).await?,
-        json!("marginalia"),
-        "the menu starts at Marginalia's own format"
-    );
+    assert_eq!(b.execute(value, vec![]).await?, json!("marginalia"), "the menu starts at Marginalia's own format");
     b.press("ArrowDown").await?;
     assert_eq!(b.execute(value, vec![]).await?, json!("spacy"));
     b.press("Enter").await?;
-    let file = b
-        .downloaded_file("unicode-stress.spacy.jsonl", WAIT)
-        .await?;
-    assert_eq!(
-        spans_in_file("spacy", &file.path)?,
-        vec![("Zoë Nguyễn".to_string(), "PERSON".to_string())]
-    );
+    let file = b.downloaded_file("unicode-stress.spacy.jsonl", WAIT).await?;
+    assert_eq!(spans_in_file("spacy", &file.path)?, vec![("Zoë Nguyễn".to_string(), "PERSON".to_string())]);
     let report = b.run_axe().await?;
     assert!(report.is_clean(), "axe: {report:?}");
     b.close().await

@@ -23,11 +23,7 @@ async fn selected_text(b: &marginalia_e2e::Browser) -> Result<String> {
 async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Result {
     let b = open_app().await?;
     // Three entities and a claim, with the mouse and the keys.
-    let items = [
-        ("Abdallah Diop", "1"),
-        ("Russia", "3"),
-        ("Security Council", "2"),
-    ];
+    let items = [("Abdallah Diop", "1"), ("Russia", "3"), ("Security Council", "2")];
     for (n, (needle, key)) in items.iter().enumerate() {
         let (s, e) = range_of(DEFAULT_ARTICLE, needle);
         label_by_drag(&b, s, e, key).await?;
@@ -39,10 +35,7 @@ async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Re
     wait_span_count(&b, 4).await?;
     b.press("Escape").await?;
     b.press("Escape").await?;
-    assert_eq!(
-        b.text_of(".mg-progress").await?,
-        "4 annotations: 3 entities, 1 claim"
-    );
+    assert_eq!(b.text_of(".mg-progress").await?, "4 annotations: 3 entities, 1 claim");
 
     // From the top of the article, in document order ("Russia" is first
     // named in the headline): J, J, K.
@@ -62,18 +55,9 @@ async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Re
     b.wait_until(&pressed("PERSON"), WAIT).await?;
 
     // Hide PERSON: its span is no longer drawn, and J / K go past it.
-    b.click("button.mg-visibility[aria-label='Show PERSON in the article']")
-        .await?;
+    b.click("button.mg-visibility[aria-label='Show PERSON in the article']").await?;
     b.wait_until("return ![...document.querySelectorAll('#mg-article .mg-run.mg-spanned')].some(r => r.textContent === 'Abdallah Diop');", WAIT).await?;
-    assert_eq!(
-        b.attr(
-            "button.mg-visibility[aria-label='Show PERSON in the article']",
-            "aria-pressed"
-        )
-        .await?
-        .as_deref(),
-        Some("false")
-    );
+    assert_eq!(b.attr("button.mg-visibility[aria-label='Show PERSON in the article']", "aria-pressed").await?.as_deref(), Some("false"));
     b.click("#mg-article").await?;
     b.press("Escape").await?;
     b.press("j").await?;
@@ -83,17 +67,9 @@ async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Re
 
     // Hide the claim layer, then show it again.
     b.click(".mg-filter button[data-layer='claim']").await?;
-    b.wait_until(
-        "return document.querySelectorAll('#mg-article .mg-claim-tag').length === 0;",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-claim-tag').length === 0;", WAIT).await?;
     b.click(".mg-filter button[data-layer='claim']").await?;
-    b.wait_until(
-        "return document.querySelectorAll('#mg-article .mg-claim-tag').length === 1;",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-claim-tag').length === 1;", WAIT).await?;
     // The annotations themselves are untouched by filtering.
     assert_eq!(spans(&b).await?.len(), 4);
     let report = b.run_axe().await?;
@@ -112,8 +88,7 @@ async fn a_document_is_marked_flagged_with_a_note_saved_and_kept_over_a_reload()
     b.wait_until("const r = window.marginalia.getAnnotations(); return !!r.status && r.status.state === 'flagged';", WAIT).await?;
     // The note, typed, kept when the field is left.
     b.click("#mg-doc-status-note").await?;
-    b.type_text("Quote unsourced — ask the desk (مصدر?)")
-        .await?;
+    b.type_text("Quote unsourced — ask the desk (مصدر?)").await?;
     b.press("Tab").await?;
     b.wait_until("const r = window.marginalia.getAnnotations(); return r.status.note === 'Quote unsourced — ask the desk (مصدر?)';", WAIT).await?;
     assert_eq!(b.text_of(".mg-doc-status").await?, "Document: Flagged");
@@ -132,10 +107,7 @@ async fn a_document_is_marked_flagged_with_a_note_saved_and_kept_over_a_reload()
     // Saved in the file, as the record's status.
     let saved = save(&b, DEFAULT_SAVE).await?.json()?;
     assert_eq!(saved["status"]["state"], "flagged");
-    assert_eq!(
-        saved["status"]["note"],
-        "Quote unsourced — ask the desk (مصدر?)"
-    );
+    assert_eq!(saved["status"]["note"], "Quote unsourced — ask the desk (مصدر?)");
     b.close().await
 }
 
@@ -161,19 +133,14 @@ async fn find_selects_each_match_for_a_label_key() -> Result {
     wait_span_count(&b, 1).await?;
     // Enter on "Find next": the next one; the key labels it too.
     b.press("Enter").await?;
-    b.wait_until(
-        "return !!document.querySelector('#mg-article .mg-pending');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return !!document.querySelector('#mg-article .mg-pending');", WAIT).await?;
     b.press("2").await?;
     wait_span_count(&b, 2).await?;
     let got: Vec<(u64, u64)> = spans(&b).await?.iter().map(|s| (s.0, s.1)).collect();
     assert_eq!(got, expected[..2].to_vec());
     // Not in the article: said, nothing selected.
     b.click("#mg-find").await?;
-    b.execute("document.getElementById('mg-find').value = '';", vec![])
-        .await?;
+    b.execute("document.getElementById('mg-find').value = '';", vec![]).await?;
     b.type_text("Bamako").await?;
     b.press("Enter").await?;
     let said = wait_notice(&b, "info").await?;

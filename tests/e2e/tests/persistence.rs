@@ -211,17 +211,10 @@ async fn a_reload_right_after_a_change_keeps_it() -> Result {
     label_by_drag(&b, a, e, "1").await?;
     // Relabel and reload at once: the write must not wait for a quiet moment.
     b.press("2").await?;
-    b.wait_until(
-        "return window.marginalia.getAnnotations().spans[0].label === 'ORG';",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return window.marginalia.getAnnotations().spans[0].label === 'ORG';", WAIT).await?;
     b.reload_app().await?;
     wait_span_count(&b, 1).await?;
-    assert_eq!(
-        spans(&b).await?,
-        vec![expect_span(text, "Abdallah Diop", 0, "ORG")]
-    );
+    assert_eq!(spans(&b).await?, vec![expect_span(text, "Abdallah Diop", 0, "ORG")]);
     assert_eq!(tag_labels(&b).await?, ["ORG"]);
     b.close().await
 }

@@ -20,17 +20,14 @@ fn endpoint() -> &'static SaveEndpoint {
 
 async fn open_with_save(doc: &str) -> Result<Browser> {
     let b = Browser::new().await?;
-    b.goto_app_path(&format!("?save=/api/annotations/{doc}"))
-        .await?;
+    b.goto_app_path(&format!("?save=/api/annotations/{doc}")).await?;
     b.wait_for_app().await?;
     Ok(b)
 }
 
 /// The document as the server holds it, parsed.
 fn server_record(doc: &str) -> Option<Value> {
-    endpoint()
-        .document(doc)
-        .map(|(_, body)| serde_json::from_str(&body).expect("the server holds JSON"))
+    endpoint().document(doc).map(|(_, body)| serde_json::from_str(&body).expect("the server holds JSON"))
 }
 
 /// Spans in document order (then by label), to compare as sets.
@@ -44,11 +41,7 @@ async fn wait_server_spans(doc: &str, want: &[SpanSummary]) -> Result {
     let want = sorted(want.to_vec());
     let deadline = Instant::now() + SYNC_WAIT;
     loop {
-        let got = sorted(
-            server_record(doc)
-                .map(|r| summarize(&r))
-                .unwrap_or_default(),
-        );
+        let got = sorted(server_record(doc).map(|r| summarize(&r)).unwrap_or_default());
         if got == want {
             return Ok(());
         }
@@ -77,41 +70,24 @@ async fn wait_remote(b: &Browser, state: &str) -> Result<String> {
 
 /// Every span's text is the article's code points `[start, end)`.
 fn assert_code_points(record: &Value) {
-    let text: Vec<char> = record["text"]
-        .as_str()
-        .expect("the record has its text")
-        .chars()
-        .collect();
+    let text: Vec<char> = record["text"].as_str().expect("the record has its text").chars().collect();
     for (start, end, label, quoted) in summarize(record) {
         let under: String = text[start as usize..end as usize].iter().collect();
-        assert_eq!(
-            under, quoted,
-            "span {label} at {start}..{end} (code points)"
-        );
+        assert_eq!(under, quoted, "span {label} at {start}..{end} (code points)");
     }
 }
 
 fn puts_for(doc: &str) -> Vec<PutLog> {
-    endpoint()
-        .puts()
-        .into_iter()
-        .filter(|p| p.doc == doc)
-        .collect()
+    endpoint().puts().into_iter().filter(|p| p.doc == doc).collect()
 }
 
 fn writes(doc: &str) -> Vec<PutLog> {
-    puts_for(doc)
-        .into_iter()
-        .filter(|p| (200..300).contains(&p.status))
-        .collect()
+    puts_for(doc).into_iter().filter(|p| (200..300).contains(&p.status)).collect()
 }
 
 /// One writer: no revision was written twice (nor out of order).
 fn assert_each_revision_written_once(doc: &str) {
-    let revisions: Vec<u64> = writes(doc)
-        .iter()
-        .map(|p| p.revision.expect("the app sends its revision"))
-        .collect();
+    let revisions: Vec<u64> = writes(doc).iter().map(|p| p.revision.expect("the app sends its revision")).collect();
     assert!(
         revisions.windows(2).all(|w| w[0] < w[1]),
         "revisions written {revisions:?}: one was written twice or went back"
@@ -121,15 +97,10 @@ fn assert_each_revision_written_once(doc: &str) {
 /// No two writes held the same spans.
 fn assert_no_duplicate_writes(doc: &str) {
     let written = writes(doc);
-    let contents: Vec<Vec<SpanSummary>> = written
-        .iter()
-        .map(|p| summarize(&serde_json::from_str(&p.body).unwrap()))
-        .collect();
+    let contents: Vec<Vec<SpanSummary>> =
+        written.iter().map(|p| summarize(&serde_json::from_str(&p.body).unwrap())).collect();
     for (i, c) in contents.iter().enumerate() {
-        assert!(
-            !contents[..i].contains(c),
-            "write {i} repeats an earlier one: {c:?}"
-        );
+        assert!(!contents[..i].contains(c), "write {i} repeats an earlier one: {c:?}");
     }
 }
 
@@ -160,10 +131,7 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     label_mali_with_keys(&b).await?;
     let (s, e) = range_of(text, "Abdallah Diop");
     label_by_drag(&b, s, e, "1").await?;
-    let mut want = vec![
-        expect_span(text, "Mali", 1, "GPE"),
-        expect_span(text, "Abdallah Diop", 0, "PERSON"),
-    ];
+    let mut want = vec![expect_span(text, "Mali", 1, "GPE"), expect_span(text, "Abdallah Diop", 0, "PERSON")];
     wait_server_spans(doc, &want).await?;
     assert_eq!(wait_remote(&b, "saved").await?, "CMS: Saved");
     assert_code_points(&server_record(doc).unwrap());
@@ -173,19 +141,13 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     let (s, e) = range_of(text, "Nathalie Broadhurst");
     label_by_drag(&b, s, e, "1").await?;
     let failing = wait_remote(&b, "failed").await?;
-    assert!(
-        failing.contains("Save failed (HTTP 500) — retrying"),
-        "{failing}"
-    );
+    assert!(failing.contains("Save failed (HTTP 500) — retrying"), "{failing}");
     assert!(failing.contains("1 change waiting"), "{failing}");
     want.push(expect_span(text, "Nathalie Broadhurst", 0, "PERSON"));
     wait_server_spans(doc, &want).await?;
     wait_remote(&b, "saved").await?;
     let statuses: Vec<u16> = puts_for(doc).iter().map(|p| p.status).collect();
-    assert!(
-        statuses.ends_with(&[500, 500, 500, 204]),
-        "PUT answers {statuses:?}"
-    );
+    assert!(statuses.ends_with(&[500, 500, 500, 204]), "PUT answers {statuses:?}");
 
     // Down until told otherwise, and a reload meanwhile: nothing is lost.
     endpoint().fail_next(Some(doc), 500, u32::MAX);
@@ -195,15 +157,8 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     b.reload_app().await?;
     wait_span_count(&b, 4).await?;
     let after_reload = wait_remote(&b, "failed").await?;
-    assert!(
-        after_reload.contains("1 change waiting"),
-        "the waiting change survives the reload: {after_reload}"
-    );
-    assert_eq!(
-        server_record(doc).map(|r| summarize(&r).len()),
-        Some(3),
-        "nothing got through while down"
-    );
+    assert!(after_reload.contains("1 change waiting"), "the waiting change survives the reload: {after_reload}");
+    assert_eq!(server_record(doc).map(|r| summarize(&r).len()), Some(3), "nothing got through while down");
     endpoint().fail_next(Some(doc), 500, 0);
     want.push(expect_span(text, "Yevgeny Prigozhin", 0, "PERSON"));
     wait_server_spans(doc, &want).await?;
@@ -215,11 +170,7 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     let writes = puts_for(doc).len();
     b.reload_app().await?;
     wait_remote(&b, "saved").await?;
-    assert_eq!(
-        puts_for(doc).len(),
-        writes,
-        "a reload with everything saved writes nothing"
-    );
+    assert_eq!(puts_for(doc).len(), writes, "a reload with everything saved writes nothing");
     assert_each_revision_written_once(doc);
     assert_no_duplicate_writes(doc);
     b.close().await
@@ -251,16 +202,10 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     let (s, e) = range_of(text, "Nathalie Broadhurst");
     label_by_drag(&mine, s, e, "1").await?;
     let nathalie = expect_span(text, "Nathalie Broadhurst", 0, "PERSON");
-    assert_eq!(
-        wait_remote(&mine, "conflict").await?,
-        "CMS: Conflict: someone else saved this document"
-    );
+    assert_eq!(wait_remote(&mine, "conflict").await?, "CMS: Conflict: someone else saved this document");
     mine.wait_for("#mg-conflict #mg-keep-mine").await?;
     mine.wait_for("#mg-conflict #mg-load-theirs").await?;
-    assert!(
-        puts_for(doc).iter().any(|p| p.status == 412),
-        "the server refused a stale write"
-    );
+    assert!(puts_for(doc).iter().any(|p| p.status == 412), "the server refused a stale write");
     wait_server_spans(doc, &theirs).await?;
 
     // "Keep mine": the server gets ours, over theirs.
@@ -277,30 +222,11 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     wait_remote(&other, "conflict").await?;
     let writes = puts_for(doc).len();
     other.click("#mg-load-theirs").await?;
-    let kept = other
-        .downloaded_file("*.mine.marginalia.json", WAIT)
-        .await?;
-    let other_work = vec![
-        diop.clone(),
-        kremlin,
-        expect_span(text, "Yevgeny Prigozhin", 0, "PERSON"),
-    ];
-    assert_eq!(
-        sorted(summarize(&kept.json()?)),
-        sorted(other_work),
-        "the file keeps the other annotator's version"
-    );
-    other
-        .wait_until(
-            "return window.marginalia.getAnnotations().spans.length === 2;",
-            SYNC_WAIT,
-        )
-        .await?;
-    assert_eq!(
-        sorted(summarize(&record(&other).await?)),
-        ours,
-        "the server's copy is open"
-    );
+    let kept = other.downloaded_file("*.mine.marginalia.json", WAIT).await?;
+    let other_work = vec![diop.clone(), kremlin, expect_span(text, "Yevgeny Prigozhin", 0, "PERSON")];
+    assert_eq!(sorted(summarize(&kept.json()?)), sorted(other_work), "the file keeps the other annotator's version");
+    other.wait_until("return window.marginalia.getAnnotations().spans.length === 2;", SYNC_WAIT).await?;
+    assert_eq!(sorted(summarize(&record(&other).await?)), ours, "the server's copy is open");
     wait_remote(&other, "saved").await?;
     other.wait_for_gone("#mg-conflict").await?;
     assert_eq!(puts_for(doc).len(), writes, "loading theirs writes nothing");

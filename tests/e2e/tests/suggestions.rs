@@ -13,10 +13,7 @@ use support::*;
 fn token_occurrences(record: &Value, needle: &str) -> Vec<(u64, u64)> {
     let text = record["text"].as_str().unwrap();
     let tokens = record["tokens"].as_array().unwrap();
-    let starts: Vec<u64> = tokens
-        .iter()
-        .map(|t| t["start"].as_u64().unwrap())
-        .collect();
+    let starts: Vec<u64> = tokens.iter().map(|t| t["start"].as_u64().unwrap()).collect();
     let ends: Vec<u64> = tokens.iter().map(|t| t["end"].as_u64().unwrap()).collect();
     let mut out = Vec::new();
     for (byte, _) in text.match_indices(needle) {
@@ -40,90 +37,46 @@ async fn label_all_occurrences_then_accept_reject_and_undo_as_one_step() -> Resu
     label_by_drag(&b, s, e, "2").await?;
     wait_span_count(&b, 1).await?;
     let expected = token_occurrences(&record(&b).await?, "Wagner");
-    assert!(
-        expected.len() >= 4,
-        "the article names Wagner often: {expected:?}"
-    );
+    assert!(expected.len() >= 4, "the article names Wagner often: {expected:?}");
 
     // A: the other occurrences are suggested, not annotated.
     b.press("a").await?;
     let n = expected.len() - 1;
-    b.wait_until(
-        &format!(
-            "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {n};"
-        ),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {n};"), WAIT).await?;
     assert_eq!(spans(&b).await?.len(), 1, "suggestions are not annotations");
-    assert!(b
-        .text_of(".mg-progress")
-        .await?
-        .ends_with(&format!("{n} suggestions open")));
+    assert!(b.text_of(".mg-progress").await?.ends_with(&format!("{n} suggestions open")));
     let dashed = b.execute("return [...document.querySelectorAll('#mg-article .mg-run.mg-suggested')].map(r => r.textContent);", vec![]).await?;
-    assert!(
-        dashed.as_array().unwrap().iter().all(|t| t == "Wagner"),
-        "{dashed}"
-    );
+    assert!(dashed.as_array().unwrap().iter().all(|t| t == "Wagner"), "{dashed}");
     let report = b.run_axe().await?;
     assert!(report.is_clean(), "axe with suggestions open: {report:?}");
 
     // J walks on from the labelled span to the first suggestion (its tag
     // takes the focus), K back to the span.
     b.press("j").await?;
-    b.wait_until(
-        "return document.activeElement.matches('.mg-suggestion-tag[data-suggestion=\"0\"]');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return document.activeElement.matches('.mg-suggestion-tag[data-suggestion=\"0\"]');", WAIT).await?;
     b.press("k").await?;
-    b.wait_until(
-        "return document.activeElement.matches('#mg-article .mg-tag[aria-pressed=\"true\"]');",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return document.activeElement.matches('#mg-article .mg-tag[aria-pressed=\"true\"]');", WAIT).await?;
 
     // A click accepts one; it becomes a span whose source is "propagated".
     b.click("#mg-article .mg-suggestion-tag").await?;
     wait_span_count(&b, 2).await?;
     assert_eq!(open_suggestions(&b).await?, n - 1);
-    let accepted = record(&b).await?["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["source"] == json!("propagated"))
-        .count();
+    let accepted = record(&b).await?["spans"].as_array().unwrap().iter().filter(|s| s["source"] == json!("propagated")).count();
     assert_eq!(accepted, 1);
 
     // From the keyboard: X on a suggestion's tag rejects it.
-    b.execute(
-        "document.querySelector('#mg-article .mg-suggestion-tag').focus();",
-        vec![],
-    )
-    .await?;
+    b.execute("document.querySelector('#mg-article .mg-suggestion-tag').focus();", vec![]).await?;
     b.press("x").await?;
-    b.wait_until(
-        &format!(
-            "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};",
-            n - 2
-        ),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", n - 2), WAIT).await?;
     assert_eq!(spans(&b).await?.len(), 2, "rejecting adds nothing");
     // Enter on one accepts it.
-    b.execute(
-        "document.querySelector('#mg-article .mg-suggestion-tag').focus();",
-        vec![],
-    )
-    .await?;
+    b.execute("document.querySelector('#mg-article .mg-suggestion-tag').focus();", vec![]).await?;
     b.press("Enter").await?;
     wait_span_count(&b, 3).await?;
 
     // Accept all ORG: the rest at once, and one undo takes them back together.
     let rest = n - 3;
-    b.click(&format!("button[aria-label='Accept all {rest} ORG']"))
-        .await?;
+    b.click(&format!("button[aria-label='Accept all {rest} ORG']")).await?;
     wait_span_count(&b, 3 + rest).await?;
     assert_eq!(open_suggestions(&b).await?, 0);
     ctrl(&b, "z").await?;
@@ -137,20 +90,8 @@ async fn label_all_occurrences_then_accept_reject_and_undo_as_one_step() -> Resu
     }
     b.reload_app().await?;
     wait_span_count(&b, 3).await?;
-    let sources: Vec<Value> = record(&b).await?["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["source"].clone())
-        .collect();
-    assert_eq!(
-        sources
-            .iter()
-            .filter(|s| **s == json!("propagated"))
-            .count(),
-        2,
-        "{sources:?}"
-    );
+    let sources: Vec<Value> = record(&b).await?["spans"].as_array().unwrap().iter().map(|s| s["source"].clone()).collect();
+    assert_eq!(sources.iter().filter(|s| **s == json!("propagated")).count(), 2, "{sources:?}");
     b.close().await
 }
 
@@ -170,64 +111,31 @@ async fn a_patterns_file_suggests_its_matches_and_a_bad_one_says_which_line() ->
     let mut expected: Vec<(u64, u64, &str)> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         if t["text"].as_str().unwrap().to_lowercase() == "mali" {
-            expected.push((
-                t["start"].as_u64().unwrap(),
-                t["end"].as_u64().unwrap(),
-                "GPE",
-            ));
+            expected.push((t["start"].as_u64().unwrap(), t["end"].as_u64().unwrap(), "GPE"));
         }
         if t["text"] == "Wagner" && tokens.get(i + 1).is_some_and(|n| n["text"] == "Group") {
-            expected.push((
-                t["start"].as_u64().unwrap(),
-                tokens[i + 1]["end"].as_u64().unwrap(),
-                "ORG",
-            ));
+            expected.push((t["start"].as_u64().unwrap(), tokens[i + 1]["end"].as_u64().unwrap(), "ORG"));
         }
     }
-    b.wait_until(
-        &format!(
-            "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};",
-            expected.len()
-        ),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", expected.len()), WAIT).await?;
     let message = wait_notice(&b, "error").await?;
-    assert!(
-        message.contains("VILLAIN") && message.contains("left out"),
-        "{message}"
-    );
-    assert_eq!(
-        spans(&b).await?.len(),
-        0,
-        "nothing is annotated before it is accepted"
-    );
+    assert!(message.contains("VILLAIN") && message.contains("left out"), "{message}");
+    assert_eq!(spans(&b).await?.len(), 0, "nothing is annotated before it is accepted");
 
     // Accept all GPE: exactly the "Mali" tokens, each with source "pattern".
     let gpe = expected.iter().filter(|e| e.2 == "GPE").count();
-    b.click(&format!("button[aria-label='Accept all {gpe} GPE']"))
-        .await?;
+    b.click(&format!("button[aria-label='Accept all {gpe} GPE']")).await?;
     wait_span_count(&b, gpe).await?;
     let rec = record(&b).await?;
     for s in rec["spans"].as_array().unwrap() {
         assert_eq!(s["source"], json!("pattern"));
-        assert!(
-            expected.contains(&(
-                s["start"].as_u64().unwrap(),
-                s["end"].as_u64().unwrap(),
-                "GPE"
-            )),
-            "{s}"
-        );
+        assert!(expected.contains(&(s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), "GPE")), "{s}");
     }
 
     // A broken patterns file changes nothing and names the line.
     open_patterns(&b, write_temp("bad.patterns.jsonl", "{\"label\": \"ORG\", \"pattern\": \"Wagner\"}\n{\"label\": \"ORG\", \"pattern\": [{\"SHAPE\": \"Xxxx\"}]}\n")).await?;
     let message = wait_notice(&b, "error").await?;
-    assert!(
-        message.contains("line 2") && message.contains("SHAPE"),
-        "{message}"
-    );
+    assert!(message.contains("line 2") && message.contains("SHAPE"), "{message}");
     assert_eq!(spans(&b).await?.len(), gpe);
     b.close().await
 }
@@ -243,11 +151,7 @@ async fn accept_all_in_view_takes_only_what_is_on_screen() -> Result {
     label_by_drag(&b, s, e, "3").await?;
     wait_span_count(&b, 1).await?;
     b.press("a").await?;
-    b.wait_until(
-        "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length > 2;",
-        WAIT,
-    )
-    .await?;
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length > 2;", WAIT).await?;
     // A short window, so that the article runs below the screen.
     b.client().set_window_size(1000, 500).await?;
     b.execute("window.scrollTo(0, 0);", vec![]).await?;
@@ -261,24 +165,17 @@ async fn accept_all_in_view_takes_only_what_is_on_screen() -> Result {
         .await?
         .as_u64()
         .unwrap() as usize;
-    assert!(
-        on_screen >= 1 && on_screen < before,
-        "some suggestions must be on screen and some below it ({on_screen} of {before})"
-    );
+    assert!(on_screen >= 1 && on_screen < before, "some suggestions must be on screen and some below it ({on_screen} of {before})");
     b.click("#mg-accept-in-view").await?;
     wait_span_count(&b, 1 + on_screen).await?;
-    assert_eq!(
-        b.count("#mg-article .mg-suggestion-tag").await?,
-        before - on_screen
-    );
+    assert_eq!(b.count("#mg-article .mg-suggestion-tag").await?, before - on_screen);
     b.close().await
 }
 
 #[tokio::test]
 async fn a_model_endpoint_suggests_spans_above_the_minimum_score() -> Result {
     let b = marginalia_e2e::Browser::new().await?;
-    b.goto(&format!("{}?suggest=/api/suggest", b.app_url()))
-        .await?;
+    b.goto(&format!("{}?suggest=/api/suggest", b.app_url())).await?;
     b.wait_for_app().await?;
     // What the service answers for this text, asked directly.
     let answer = b
@@ -289,62 +186,24 @@ async fn a_model_endpoint_suggests_spans_above_the_minimum_score() -> Result {
             vec![],
         )
         .await?;
-    let spans = answer["spans"]
-        .as_array()
-        .expect("the reference service answers spans")
-        .clone();
-    let above = |min: f64| {
-        spans
-            .iter()
-            .filter(|s| s["score"].as_f64().unwrap() >= min)
-            .count()
-    };
-    assert!(
-        above(0.5) > 0 && above(0.3) > above(0.5),
-        "the answer must have spans on both sides of 0.5: {answer}"
-    );
+    let spans = answer["spans"].as_array().expect("the reference service answers spans").clone();
+    let above = |min: f64| spans.iter().filter(|s| s["score"].as_f64().unwrap() >= min).count();
+    assert!(above(0.5) > 0 && above(0.3) > above(0.5), "the answer must have spans on both sides of 0.5: {answer}");
 
     b.click("#mg-ask-model").await?; // the minimum score starts at 0.5
-    b.wait_until(
-        &format!(
-            "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};",
-            above(0.5)
-        ),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", above(0.5)), WAIT).await?;
     let tags = b.execute("return [...document.querySelectorAll('#mg-article .mg-suggestion-tag')].map(t => t.getAttribute('aria-label'));", vec![]).await?;
-    assert!(
-        tags.as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t.as_str().unwrap().contains("(model)")),
-        "{tags}"
-    );
-    assert!(
-        !tags.to_string().contains("Suggested ORG (model): Wagner"),
-        "Wagner scores 0.35: {tags}"
-    );
+    assert!(tags.as_array().unwrap().iter().all(|t| t.as_str().unwrap().contains("(model)")), "{tags}");
+    assert!(!tags.to_string().contains("Suggested ORG (model): Wagner"), "Wagner scores 0.35: {tags}");
 
     // A lower minimum brings more; accepted spans say they came from the model.
     b.find("#mg-min-score").await?.clear().await?;
     b.send_keys("#mg-min-score", "0.3").await?;
     b.click("#mg-ask-model").await?;
-    b.wait_until(
-        &format!(
-            "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};",
-            above(0.3)
-        ),
-        WAIT,
-    )
-    .await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", above(0.3)), WAIT).await?;
     b.click("#mg-accept-all").await?;
     wait_span_count(&b, above(0.3)).await?;
     let rec = record(&b).await?;
-    assert!(rec["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["source"] == json!("model")));
+    assert!(rec["spans"].as_array().unwrap().iter().all(|s| s["source"] == json!("model")));
     b.close().await
 }

@@ -83,18 +83,10 @@ pub struct SpanKey {
 
 impl SpanKey {
     pub fn of(span: &Span) -> SpanKey {
-        SpanKey {
-            start: span.start,
-            end: span.end,
-            layer: span.layer.clone(),
-            label: span.label.clone(),
-        }
+        SpanKey { start: span.start, end: span.end, layer: span.layer.clone(), label: span.label.clone() }
     }
     pub fn matches(&self, span: &Span) -> bool {
-        span.start == self.start
-            && span.end == self.end
-            && span.layer == self.layer
-            && span.label == self.label
+        span.start == self.start && span.end == self.end && span.layer == self.layer && span.label == self.label
     }
     fn order(&self) -> (usize, Reverse<usize>, &str, &str) {
         (self.start, Reverse(self.end), &self.layer, &self.label)
@@ -140,23 +132,8 @@ fn presence_kind(names: &[&str], present: &[bool]) -> Option<ItemKind> {
     if present.iter().all(|p| *p) {
         return None;
     }
-    let pick = |want: bool| {
-        names
-            .iter()
-            .zip(present)
-            .filter(|(_, p)| **p == want)
-            .map(|(n, _)| n.to_string())
-            .collect()
-    };
-    Some(if present[0] {
-        ItemKind::Missing {
-            absent: pick(false),
-        }
-    } else {
-        ItemKind::Extra {
-            present: pick(true),
-        }
-    })
+    let pick = |want: bool| names.iter().zip(present).filter(|(_, p)| **p == want).map(|(n, _)| n.to_string()).collect();
+    Some(if present[0] { ItemKind::Missing { absent: pick(false) } } else { ItemKind::Extra { present: pick(true) } })
 }
 
 struct UnionFind(Vec<usize>);
@@ -186,17 +163,11 @@ pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
     let mut by_offsets: BTreeMap<(&str, usize, usize), OffsetGroup> = BTreeMap::new();
     for (who, source) in sources.iter().enumerate() {
         for span in &source.spans {
-            by_offsets
-                .entry((span.layer.as_str(), span.start, span.end))
-                .or_default()
-                .push((who, span));
+            by_offsets.entry((span.layer.as_str(), span.start, span.end)).or_default().push((who, span));
         }
     }
     let groups: Vec<((&str, usize, usize), OffsetGroup)> = by_offsets.into_iter().collect();
-    let annotators: Vec<BTreeSet<usize>> = groups
-        .iter()
-        .map(|(_, spans)| set_of(spans.iter().map(|(w, _)| *w)))
-        .collect();
+    let annotators: Vec<BTreeSet<usize>> = groups.iter().map(|(_, spans)| set_of(spans.iter().map(|(w, _)| *w))).collect();
 
     let mut components = UnionFind((0..groups.len()).collect());
     for i in 0..groups.len() {
@@ -207,8 +178,7 @@ pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
             if other_layer != layer || other_start >= end {
                 break;
             }
-            let complementary = !annotators[i].is_subset(&annotators[j])
-                && !annotators[j].is_subset(&annotators[i]);
+            let complementary = !annotators[i].is_subset(&annotators[j]) && !annotators[j].is_subset(&annotators[i]);
             if complementary {
                 components.join(i, j);
             }
@@ -223,45 +193,25 @@ pub(super) fn align_spans(sources: &[Source]) -> Vec<Item> {
     let mut items: Vec<Item> = members
         .into_values()
         .map(|group_ids| {
-            let mut versions: Vec<Version> = names
-                .iter()
-                .map(|n| Version {
-                    annotator: n.to_string(),
-                    spans: Vec::new(),
-                })
-                .collect();
+            let mut versions: Vec<Version> =
+                names.iter().map(|n| Version { annotator: n.to_string(), spans: Vec::new() }).collect();
             for &g in &group_ids {
                 for (who, span) in &groups[g].1 {
                     versions[*who].spans.push((*span).clone());
                 }
             }
             for v in &mut versions {
-                crate::sorting::sort_by(&mut v.spans, |a, b| {
-                    (a.start, Reverse(a.end), &a.label).cmp(&(b.start, Reverse(b.end), &b.label))
-                });
+                crate::sorting::sort_by(&mut v.spans, |a, b| (a.start, Reverse(a.end), &a.label).cmp(&(b.start, Reverse(b.end), &b.label)));
             }
             let all = versions.iter().flat_map(|v| &v.spans);
-            let start = all
-                .clone()
-                .map(|s| s.start)
-                .min()
-                .expect("an item has a span");
+            let start = all.clone().map(|s| s.start).min().expect("an item has a span");
             let end = all.map(|s| s.end).max().expect("an item has a span");
             let layer = groups[group_ids[0]].0 .0.to_string();
             let kind = classify(&names, &versions);
-            Item {
-                id: 0,
-                layer,
-                start,
-                end,
-                kind,
-                versions,
-            }
+            Item { id: 0, layer, start, end, kind, versions }
         })
         .collect();
-    crate::sorting::sort_by(&mut items, |a, b| {
-        (a.start, Reverse(a.end), &a.layer).cmp(&(b.start, Reverse(b.end), &b.layer))
-    });
+    crate::sorting::sort_by(&mut items, |a, b| (a.start, Reverse(a.end), &a.layer).cmp(&(b.start, Reverse(b.end), &b.layer)));
     for (id, item) in items.iter_mut().enumerate() {
         item.id = id;
     }
@@ -286,13 +236,10 @@ fn classify(names: &[&str], versions: &[Version]) -> ItemKind {
     // Same spans in the same order in every version: compare attributes position by position.
     let mut differences = Vec::new();
     for (i, span) in versions[0].spans.iter().enumerate() {
-        let keys: BTreeSet<&String> =
-            set_of(versions.iter().flat_map(|v| v.spans[i].attributes.keys()));
+        let keys: BTreeSet<&String> = set_of(versions.iter().flat_map(|v| v.spans[i].attributes.keys()));
         for key in keys {
-            let values: Vec<(String, Option<serde_json::Value>)> = versions
-                .iter()
-                .map(|v| (v.annotator.clone(), v.spans[i].attributes.get(key).cloned()))
-                .collect();
+            let values: Vec<(String, Option<serde_json::Value>)> =
+                versions.iter().map(|v| (v.annotator.clone(), v.spans[i].attributes.get(key).cloned())).collect();
             if values.iter().any(|(_, value)| *value != values[0].1) {
                 differences.push(AttributeDifference {
                     start: span.start,
@@ -314,30 +261,17 @@ fn classify(names: &[&str], versions: &[Version]) -> ItemKind {
 /// The distinct offsets of a version's spans (labels left blank).
 fn boundaries(v: &Version) -> Vec<(usize, usize, String)> {
     let set: BTreeSet<(usize, usize)> = set_of(v.spans.iter().map(|s| (s.start, s.end)));
-    set.into_iter()
-        .map(|(s, e)| (s, e, String::new()))
-        .collect()
+    set.into_iter().map(|(s, e)| (s, e, String::new())).collect()
 }
 
 /// A version's spans as offsets and labels, in its (document) order.
 fn labelled(v: &Version) -> Vec<(usize, usize, String)> {
-    v.spans
-        .iter()
-        .map(|s| (s.start, s.end, s.label.clone()))
-        .collect()
+    v.spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect()
 }
 
 /// The key that matches one source's relation to other sources' relations.
 pub(super) fn relation_key(source: &Source, relation: &Relation) -> (SpanKey, String, EndKey) {
-    let key_of = |id| {
-        SpanKey::of(
-            source
-                .spans
-                .iter()
-                .find(|s| s.id == id)
-                .expect("relations never dangle in a loaded record"),
-        )
-    };
+    let key_of = |id| SpanKey::of(source.spans.iter().find(|s| s.id == id).expect("relations never dangle in a loaded record"));
     let to = match &relation.to {
         Target::Span(id) => EndKey::Span(key_of(*id)),
         Target::Text(text) => EndKey::Text(text.clone()),
@@ -351,9 +285,7 @@ pub(super) fn align_relations(sources: &[Source]) -> Vec<RelationItem> {
     let mut by_key: BTreeMap<(SpanKey, String, EndKey), Vec<Option<Relation>>> = BTreeMap::new();
     for (who, source) in sources.iter().enumerate() {
         for relation in &source.relations {
-            let versions = by_key
-                .entry(relation_key(source, relation))
-                .or_insert_with(|| vec![None; sources.len()]);
+            let versions = by_key.entry(relation_key(source, relation)).or_insert_with(|| vec![None; sources.len()]);
             versions[who] = Some(relation.clone());
         }
     }

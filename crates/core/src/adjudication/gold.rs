@@ -9,8 +9,8 @@
 //! ends are not in the gold) is refused and changes nothing.
 
 use super::{EndKey, Review, SpanKey};
-use crate::command::Snapshot;
 use crate::editor::Editor;
+use crate::command::Snapshot;
 use crate::record::{Record, SaveInfo};
 use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
@@ -45,29 +45,15 @@ pub struct EditedSpan {
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Decision {
     /// The item becomes this annotator's version (nothing, if they have none).
-    Accept {
-        item: usize,
-        annotator: String,
-    },
+    Accept { item: usize, annotator: String },
     /// None of the versions: the item adds nothing to the gold.
-    Reject {
-        item: usize,
-    },
+    Reject { item: usize },
     /// The reviewer's own spans in place of the item's versions.
-    Edit {
-        item: usize,
-        spans: Vec<EditedSpan>,
-    },
-    AcceptRelation {
-        relation: usize,
-    },
-    RejectRelation {
-        relation: usize,
-    },
+    Edit { item: usize, spans: Vec<EditedSpan> },
+    AcceptRelation { relation: usize },
+    RejectRelation { relation: usize },
     /// The document labels of this annotator, or none.
-    DocumentLabels {
-        annotator: Option<String>,
-    },
+    DocumentLabels { annotator: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,28 +72,14 @@ impl fmt::Display for GoldError {
         match self {
             GoldError::NoSuchItem(i) => write!(f, "there is no item {i}"),
             GoldError::NoSuchRelation(i) => write!(f, "there is no relation {i}"),
-            GoldError::NoSuchAnnotator(a) => {
-                write!(f, "{a} is not one of the annotators under review")
-            }
-            GoldError::InvalidSpan { index, message } => {
-                write!(f, "edited span {}: {message}", index + 1)
-            }
+            GoldError::NoSuchAnnotator(a) => write!(f, "{a} is not one of the annotators under review"),
+            GoldError::InvalidSpan { index, message } => write!(f, "edited span {}: {message}", index + 1),
             GoldError::Duplicate(k) => {
-                write!(
-                    f,
-                    "the gold already has a {} span at {}–{}",
-                    k.label, k.start, k.end
-                )
+                write!(f, "the gold already has a {} span at {}–{}", k.label, k.start, k.end)
             }
-            GoldError::Overlap { layer } => write!(
-                f,
-                "spans in the {layer} layer may not overlap, and this would"
-            ),
+            GoldError::Overlap { layer } => write!(f, "spans in the {layer} layer may not overlap, and this would"),
             GoldError::RelationEndsMissing(i) => {
-                write!(
-                    f,
-                    "relation {i} links spans that are not in the gold: accept its ends first"
-                )
+                write!(f, "relation {i} links spans that are not in the gold: accept its ends first")
             }
         }
     }
@@ -147,11 +119,7 @@ pub struct Gold {
 }
 
 impl Gold {
-    pub fn new(
-        review: Arc<Review>,
-        start: Start,
-        reviewers: Vec<String>,
-    ) -> Result<Gold, GoldError> {
+    pub fn new(review: Arc<Review>, start: Start, reviewers: Vec<String>) -> Result<Gold, GoldError> {
         let base = match &start {
             Start::Empty => None,
             Start::From(name) => Some(annotator_index(&review, name)?),
@@ -161,14 +129,7 @@ impl Gold {
             relations: vec![None; review.relations().len()],
             document: None,
         };
-        Ok(Gold {
-            review,
-            reviewers,
-            start,
-            base,
-            decisions: Vec::new(),
-            state,
-        })
+        Ok(Gold { review, reviewers, start, base, decisions: Vec::new(), state })
     }
 
     /// Rebuilds a gold from a saved decision log; the error names the first
@@ -219,16 +180,10 @@ impl Gold {
                 if *relation >= self.review.relations().len() {
                     return Err(GoldError::NoSuchRelation(*relation));
                 }
-                next.relations[*relation] =
-                    Some(matches!(decision, Decision::AcceptRelation { .. }));
+                next.relations[*relation] = Some(matches!(decision, Decision::AcceptRelation { .. }));
             }
             Decision::DocumentLabels { annotator } => {
-                next.document = Some(
-                    annotator
-                        .as_deref()
-                        .map(|a| annotator_index(&self.review, a))
-                        .transpose()?,
-                );
+                next.document = Some(annotator.as_deref().map(|a| annotator_index(&self.review, a)).transpose()?);
             }
         }
         let spans = self.spans_of(&next);
@@ -245,27 +200,17 @@ impl Gold {
 
     /// Takes back the last decision; `false` when there is none.
     pub fn undo(&mut self) -> bool {
-        let Some(_) = self.decisions.pop() else {
-            return false;
-        };
+        let Some(_) = self.decisions.pop() else { return false };
         let log = std::mem::take(&mut self.decisions);
-        let fresh = Gold::replay(
-            self.review.clone(),
-            self.start.clone(),
-            self.reviewers.clone(),
-            &log,
-        )
-        .expect("a prefix of an applied log applies again");
+        let fresh = Gold::replay(self.review.clone(), self.start.clone(), self.reviewers.clone(), &log)
+            .expect("a prefix of an applied log applies again");
         *self = fresh;
         true
     }
 
     /// Whether the reviewer has decided item `item`.
     pub fn is_decided(&self, item: usize) -> bool {
-        self.state
-            .items
-            .get(item)
-            .is_some_and(|c| *c != Choice::Undecided)
+        self.state.items.get(item).is_some_and(|c| *c != Choice::Undecided)
     }
 
     /// The gold's spans for `item` now (ids as in their source, or 0 for edits).
@@ -288,9 +233,7 @@ impl Gold {
     /// they are left out of the record; the view should say so.
     pub fn relations_without_ends(&self) -> Vec<usize> {
         let spans = self.spans();
-        (0..self.review.relations().len())
-            .filter(|&r| self.relation_wanted(r) && !self.ends_present(r, &spans))
-            .collect()
+        (0..self.review.relations().len()).filter(|&r| self.relation_wanted(r) && !self.ends_present(r, &spans)).collect()
     }
 
     /// The gold as a training record: spans numbered `s1…` in document
@@ -314,23 +257,13 @@ impl Gold {
             };
             if let (Some(from), Some(to)) = (id_of(&item.from), to) {
                 let id = RelationId(relations.len() as u32 + 1);
-                relations.push(Relation {
-                    id,
-                    from,
-                    to,
-                    label: item.label.clone(),
-                });
+                relations.push(Relation { id, from, to, label: item.label.clone() });
             }
         }
         let document = self.document_labels();
         let mut editor = Editor::new(self.review.article().clone(), self.review.schema().clone());
         editor
-            .replace_snapshot(Snapshot {
-                spans,
-                relations,
-                document,
-                status: None,
-            })
+            .replace_snapshot(Snapshot { spans, relations, document, status: None })
             .expect("every decision was checked against the editor's rules");
 
         let mut info = info.clone();
@@ -348,21 +281,17 @@ impl Gold {
     /// `meta.adjudication`: reviewers, sources and decision counts.
     pub fn meta(&self) -> serde_json::Value {
         let names = self.review.annotators();
-        let mut accepted: BTreeMap<&str, usize> =
-            crate::sorting::map_of(names.iter().map(|n| (*n, 0)));
+        let mut accepted: BTreeMap<&str, usize> = crate::sorting::map_of(names.iter().map(|n| (*n, 0)));
         let (mut rejected, mut edited, mut undecided) = (0, 0, 0);
         for choice in &self.state.items {
             match choice {
-                Choice::Accepted(a) => {
-                    *accepted.get_mut(names[*a]).expect("a known annotator") += 1
-                }
+                Choice::Accepted(a) => *accepted.get_mut(names[*a]).expect("a known annotator") += 1,
                 Choice::Rejected => rejected += 1,
                 Choice::Edited(_) => edited += 1,
                 Choice::Undecided => undecided += 1,
             }
         }
-        let count =
-            |want: Option<bool>| self.state.relations.iter().filter(|r| **r == want).count();
+        let count = |want: Option<bool>| self.state.relations.iter().filter(|r| **r == want).count();
         let sources: Vec<serde_json::Value> = self
             .review
             .sources()
@@ -410,26 +339,15 @@ impl Gold {
             .map(|(index, e)| {
                 let err = |message: String| GoldError::InvalidSpan { index, message };
                 if e.start >= e.end || e.end > article.len_chars() {
-                    return Err(err(format!(
-                        "{}–{} is not a range inside the text",
-                        e.start, e.end
-                    )));
+                    return Err(err(format!("{}–{} is not a range inside the text", e.start, e.end)));
                 }
-                let def = schema
-                    .label(&e.label)
-                    .ok_or_else(|| err(format!("the label schema has no label {:?}", e.label)))?;
+                let def = schema.label(&e.label).ok_or_else(|| err(format!("the label schema has no label {:?}", e.label)))?;
                 for (key, value) in &e.attributes {
                     let attr = schema
                         .attributes_for(&def.layer)
                         .find(|a| a.name == *key)
-                        .ok_or_else(|| {
-                            err(format!(
-                                "attribute {key:?} is not defined for the {} layer",
-                                def.layer
-                            ))
-                        })?;
-                    attr.check(value)
-                        .map_err(|m| err(format!("attribute {m}")))?;
+                        .ok_or_else(|| err(format!("attribute {key:?} is not defined for the {} layer", def.layer)))?;
+                    attr.check(value).map_err(|m| err(format!("attribute {m}")))?;
                 }
                 Ok(Span {
                     id: SpanId(0),
@@ -455,9 +373,7 @@ impl Gold {
     }
 
     fn spans_of(&self, state: &State) -> Vec<Span> {
-        let mut spans: Vec<Span> = (0..state.items.len())
-            .flat_map(|i| self.item_spans_in(state, i))
-            .collect();
+        let mut spans: Vec<Span> = (0..state.items.len()).flat_map(|i| self.item_spans_in(state, i)).collect();
         crate::sorting::sort_by(&mut spans, |a, b| SpanKey::of(a).cmp(&SpanKey::of(b)));
         spans
     }
@@ -465,9 +381,7 @@ impl Gold {
     fn relation_wanted(&self, relation: usize) -> bool {
         match self.state.relations[relation] {
             Some(wanted) => wanted,
-            None => self
-                .base
-                .is_some_and(|who| self.review.relations()[relation].versions[who].1.is_some()),
+            None => self.base.is_some_and(|who| self.review.relations()[relation].versions[who].1.is_some()),
         }
     }
 
@@ -486,17 +400,12 @@ impl Gold {
             Some(who) => who,
             None => self.base,
         };
-        who.map(|w| self.review.sources()[w].document.clone())
-            .unwrap_or_default()
+        who.map(|w| self.review.sources()[w].document.clone()).unwrap_or_default()
     }
 }
 
 fn annotator_index(review: &Review, name: &str) -> Result<usize, GoldError> {
-    review
-        .annotators()
-        .iter()
-        .position(|a| *a == name)
-        .ok_or_else(|| GoldError::NoSuchAnnotator(name.to_string()))
+    review.annotators().iter().position(|a| *a == name).ok_or_else(|| GoldError::NoSuchAnnotator(name.to_string()))
 }
 
 /// The editor's rules for a set of spans: no span twice, no overlap in
@@ -513,9 +422,7 @@ fn check_spans(spans: &[Span], no_overlap: &[String]) -> Result<(), GoldError> {
         let mut reach = 0;
         for s in spans.iter().filter(|s| s.layer == *layer) {
             if s.start < reach {
-                return Err(GoldError::Overlap {
-                    layer: layer.clone(),
-                });
+                return Err(GoldError::Overlap { layer: layer.clone() });
             }
             reach = reach.max(s.end);
         }

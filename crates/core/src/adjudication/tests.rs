@@ -39,12 +39,7 @@ impl Hand {
         Hand { record }
     }
 
-    fn span(
-        mut self,
-        (start, end): (usize, usize),
-        label: &str,
-        attributes: serde_json::Value,
-    ) -> Hand {
+    fn span(mut self, (start, end): (usize, usize), label: &str, attributes: serde_json::Value) -> Hand {
         let chars: Vec<char> = self.record.text.chars().collect();
         let mut span = new_span(&chars, start, end, label, &LabelSchema::news_default()).unwrap();
         span.id = Some(SpanId(self.record.spans.len() as u32 + 1));
@@ -75,10 +70,7 @@ impl Hand {
     }
 
     fn save(self) -> Save {
-        Save {
-            record: self.record,
-            fallback_name: "unnamed.json".into(),
-        }
+        Save { record: self.record, fallback_name: "unnamed.json".into() }
     }
 }
 
@@ -87,24 +79,14 @@ fn none() -> serde_json::Value {
 }
 
 fn item_at(review: &Review, (start, end): (usize, usize)) -> &Item {
-    review
-        .items()
-        .iter()
-        .find(|i| i.start == start && i.end == end)
-        .unwrap_or_else(|| panic!("no item at {start}–{end}"))
+    review.items().iter().find(|i| i.start == start && i.end == end).unwrap_or_else(|| panic!("no item at {start}–{end}"))
 }
 
 /// What a span is, without its file's id (attributes as their JSON, which orders).
 type Content = (usize, usize, String, String, String);
 
 fn content(s: &Span) -> Content {
-    (
-        s.start,
-        s.end,
-        s.layer.clone(),
-        s.label.clone(),
-        serde_json::to_string(&s.attributes).unwrap(),
-    )
+    (s.start, s.end, s.layer.clone(), s.label.clone(), serde_json::to_string(&s.attributes).unwrap())
 }
 
 struct Wagner {
@@ -177,18 +159,8 @@ fn every_kind_of_difference_is_an_item_in_document_order() {
     assert_eq!(item_at(&review, w.diop).kind, ItemKind::Agree);
     assert_eq!(item_at(&review, w.mills).kind, ItemKind::Agree);
     assert_eq!(item_at(&review, w.wagner_group).kind, ItemKind::Agree);
-    assert_eq!(
-        item_at(&review, w.russia).kind,
-        ItemKind::Missing {
-            absent: vec!["ann2".into()]
-        }
-    );
-    assert_eq!(
-        item_at(&review, w.kremlin).kind,
-        ItemKind::Extra {
-            present: vec!["ann2".into()]
-        }
-    );
+    assert_eq!(item_at(&review, w.russia).kind, ItemKind::Missing { absent: vec!["ann2".into()] });
+    assert_eq!(item_at(&review, w.kremlin).kind, ItemKind::Extra { present: vec!["ann2".into()] });
     assert_eq!(item_at(&review, w.minusma).kind, ItemKind::DifferentLabel);
 
     let guterres = item_at(&review, w.antonio_guterres);
@@ -199,36 +171,16 @@ fn every_kind_of_difference_is_an_item_in_document_order() {
 
     let claim = item_at(&review, w.claim);
     assert_eq!(claim.layer, "claim");
-    let ItemKind::DifferentAttributes(differences) = &claim.kind else {
-        panic!("{:?}", claim.kind)
-    };
-    assert_eq!(
-        differences.len(),
-        1,
-        "check_worthy agrees, verdict does not"
-    );
-    assert_eq!(
-        (
-            differences[0].key.as_str(),
-            differences[0].start,
-            differences[0].end
-        ),
-        ("verdict", w.claim.0, w.claim.1)
-    );
+    let ItemKind::DifferentAttributes(differences) = &claim.kind else { panic!("{:?}", claim.kind) };
+    assert_eq!(differences.len(), 1, "check_worthy agrees, verdict does not");
+    assert_eq!((differences[0].key.as_str(), differences[0].start, differences[0].end), ("verdict", w.claim.0, w.claim.1));
     assert_eq!(
         differences[0].values,
-        vec![
-            ("ann1".to_string(), Some(json!("true"))),
-            ("ann2".to_string(), Some(json!("unverified")))
-        ]
+        vec![("ann1".to_string(), Some(json!("true"))), ("ann2".to_string(), Some(json!("unverified")))]
     );
 
     // Every item lists both annotators, and items run in document order.
-    assert!(review.items().iter().all(|i| i
-        .versions
-        .iter()
-        .map(|v| v.annotator.as_str())
-        .eq(["ann1", "ann2"])));
+    assert!(review.items().iter().all(|i| i.versions.iter().map(|v| v.annotator.as_str()).eq(["ann1", "ann2"])));
     let starts: Vec<usize> = review.items().iter().map(|i| i.start).collect();
     assert!(starts.windows(2).all(|p| p[0] <= p[1]), "{starts:?}");
     assert_eq!(review.items().len(), 8);
@@ -243,81 +195,34 @@ fn a_split_span_is_one_item_and_a_span_nested_in_an_agreed_one_is_its_own() {
     let surname = (guterres.0 + "Antonio ".chars().count(), guterres.1);
     let wagner_group = find(WAGNER, "Wagner Group");
     let wagner = (wagner_group.0, wagner_group.0 + "Wagner".chars().count());
-    let ann1 = Hand::new(WAGNER, "ann1")
-        .span(guterres, "PERSON", none())
-        .span(wagner_group, "ORG", none())
-        .span(wagner, "MISC", none())
-        .save();
-    let ann2 = Hand::new(WAGNER, "ann2")
-        .span(antonio, "PERSON", none())
-        .span(surname, "PERSON", none())
-        .span(wagner_group, "ORG", none())
-        .save();
+    let ann1 = Hand::new(WAGNER, "ann1").span(guterres, "PERSON", none()).span(wagner_group, "ORG", none()).span(wagner, "MISC", none()).save();
+    let ann2 = Hand::new(WAGNER, "ann2").span(antonio, "PERSON", none()).span(surname, "PERSON", none()).span(wagner_group, "ORG", none()).save();
     let review = Review::new(vec![ann1, ann2], &LabelSchema::news_default()).unwrap();
     assert_eq!(review.items().len(), 3);
     let split = item_at(&review, guterres);
     assert_eq!(split.kind, ItemKind::DifferentBoundaries);
-    assert_eq!(
-        (split.versions[0].spans.len(), split.versions[1].spans.len()),
-        (1, 2)
-    );
+    assert_eq!((split.versions[0].spans.len(), split.versions[1].spans.len()), (1, 2));
     assert_eq!(item_at(&review, wagner_group).kind, ItemKind::Agree);
-    assert_eq!(
-        item_at(&review, wagner).kind,
-        ItemKind::Missing {
-            absent: vec!["ann2".into()]
-        }
-    );
+    assert_eq!(item_at(&review, wagner).kind, ItemKind::Missing { absent: vec!["ann2".into()] });
 }
 
 #[test]
 fn relations_are_matched_by_their_ends_not_by_ids() {
     let w = wagner_offsets();
     let review = wagner_review();
-    let claim = SpanKey {
-        start: w.claim.0,
-        end: w.claim.1,
-        layer: "claim".into(),
-        label: "CLAIM".into(),
-    };
-    let kinds: Vec<(&str, &EndKey, &ItemKind)> = review
-        .relations()
-        .iter()
-        .map(|r| (r.label.as_str(), &r.to, &r.kind))
-        .collect();
+    let claim = SpanKey { start: w.claim.0, end: w.claim.1, layer: "claim".into(), label: "CLAIM".into() };
+    let kinds: Vec<(&str, &EndKey, &ItemKind)> = review.relations().iter().map(|r| (r.label.as_str(), &r.to, &r.kind)).collect();
     assert!(review.relations().iter().all(|r| r.from == claim));
-    let mills = EndKey::Span(SpanKey {
-        start: w.mills.0,
-        end: w.mills.1,
-        layer: "entity".into(),
-        label: "PERSON".into(),
-    });
-    let wagner = EndKey::Span(SpanKey {
-        start: w.wagner_group.0,
-        end: w.wagner_group.1,
-        layer: "entity".into(),
-        label: "ORG".into(),
-    });
+    let mills = EndKey::Span(SpanKey { start: w.mills.0, end: w.mills.1, layer: "entity".into(), label: "PERSON".into() });
+    let wagner = EndKey::Span(SpanKey { start: w.wagner_group.0, end: w.wagner_group.1, layer: "entity".into(), label: "ORG".into() });
     let government = EndKey::Text("the US government".into());
     // ann1's about is r2 and ann2's r1: still one relation both made.
     assert_eq!(
         kinds,
         vec![
             ("about", &wagner, &ItemKind::Agree),
-            (
-                "claimed_by",
-                &mills,
-                &ItemKind::Missing {
-                    absent: vec!["ann2".into()]
-                }
-            ),
-            (
-                "claimed_by",
-                &government,
-                &ItemKind::Extra {
-                    present: vec!["ann2".into()]
-                }
-            ),
+            ("claimed_by", &mills, &ItemKind::Missing { absent: vec!["ann2".into()] }),
+            ("claimed_by", &government, &ItemKind::Extra { present: vec!["ann2".into()] }),
         ]
     );
     let about = &review.relations()[0];
@@ -330,35 +235,18 @@ fn agreement_figures_are_those_of_the_agree_command() {
     let (a, b) = wagner_saves();
     let review = Review::new(vec![a.clone(), b.clone()], &LabelSchema::news_default()).unwrap();
     let report = review.agreement();
-    assert_eq!(
-        report,
-        crate::agreement::agreement(&[vec![("ann1", &a.record), ("ann2", &b.record)]])
-    );
+    assert_eq!(report, crate::agreement::agreement(&[vec![("ann1", &a.record), ("ann2", &b.record)]]));
     // PERSON: ann1 {Diop, Antonio Guterres, Mills}, ann2 {Diop, Guterres, Mills}: 2 exact of 3 each side.
-    let person = report.pairs[0]
-        .labels
-        .iter()
-        .find(|l| l.label == "PERSON")
-        .unwrap();
+    let person = report.pairs[0].labels.iter().find(|l| l.label == "PERSON").unwrap();
     assert_eq!((person.spans_a, person.spans_b), (3, 3));
     assert!((person.exact.f1.unwrap() - 2.0 / 3.0).abs() < 1e-12 && person.partial.f1 == Some(1.0));
-    let verdict = report.pairs[0]
-        .attributes
-        .iter()
-        .find(|a| a.attribute == "verdict")
-        .unwrap();
-    assert_eq!(
-        (verdict.kappa.items, verdict.kappa.observed),
-        (1, Some(0.0))
-    );
+    let verdict = report.pairs[0].attributes.iter().find(|a| a.attribute == "verdict").unwrap();
+    assert_eq!((verdict.kappa.items, verdict.kappa.observed), (1, Some(0.0)));
 }
 
 /// The gold's spans and relations, without ids.
 fn gold_contents(record: &Record) -> (BTreeSet<Content>, BTreeSet<(SpanKey, String, EndKey)>) {
-    let loaded = record
-        .clone()
-        .load(&LabelSchema::news_default())
-        .expect("the gold loads");
+    let loaded = record.clone().load(&LabelSchema::news_default()).expect("the gold loads");
     let spans = loaded.spans.iter().map(content).collect();
     let key = |id: SpanId| SpanKey::of(loaded.spans.iter().find(|s| s.id == id).unwrap());
     let relations = loaded
@@ -382,71 +270,29 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
     let id = |offsets| item_at(&review, offsets).id;
     let mut gold = Gold::new(review.clone(), Start::Empty, vec!["rev".into()]).unwrap();
     // A relation needs its ends in the gold first.
-    assert_eq!(
-        gold.apply(Decision::AcceptRelation { relation: 1 }),
-        Err(GoldError::RelationEndsMissing(1))
-    );
-    let edited = EditedSpan {
-        start: at(WAGNER, "But ", "Secretary-General").0,
-        end: w.antonio_guterres.1,
-        label: "PERSON".into(),
-        attributes: Attributes::new(),
-    };
+    assert_eq!(gold.apply(Decision::AcceptRelation { relation: 1 }), Err(GoldError::RelationEndsMissing(1)));
+    let edited = EditedSpan { start: at(WAGNER, "But ", "Secretary-General").0, end: w.antonio_guterres.1, label: "PERSON".into(), attributes: Attributes::new() };
     let decisions = vec![
-        Decision::Accept {
-            item: id(w.diop),
-            annotator: "ann1".into(),
-        },
+        Decision::Accept { item: id(w.diop), annotator: "ann1".into() },
         Decision::Reject { item: id(w.russia) },
-        Decision::Accept {
-            item: id(w.kremlin),
-            annotator: "ann2".into(),
-        },
-        Decision::Accept {
-            item: id(w.minusma),
-            annotator: "ann2".into(),
-        },
-        Decision::Edit {
-            item: id(w.antonio_guterres),
-            spans: vec![edited.clone()],
-        },
-        Decision::Accept {
-            item: id(w.mills),
-            annotator: "ann2".into(),
-        },
-        Decision::Accept {
-            item: id(w.wagner_group),
-            annotator: "ann1".into(),
-        },
-        Decision::Accept {
-            item: id(w.claim),
-            annotator: "ann2".into(),
-        },
+        Decision::Accept { item: id(w.kremlin), annotator: "ann2".into() },
+        Decision::Accept { item: id(w.minusma), annotator: "ann2".into() },
+        Decision::Edit { item: id(w.antonio_guterres), spans: vec![edited.clone()] },
+        Decision::Accept { item: id(w.mills), annotator: "ann2".into() },
+        Decision::Accept { item: id(w.wagner_group), annotator: "ann1".into() },
+        Decision::Accept { item: id(w.claim), annotator: "ann2".into() },
         Decision::AcceptRelation { relation: 0 },
         Decision::AcceptRelation { relation: 1 },
         Decision::RejectRelation { relation: 2 },
     ];
     for d in &decisions {
-        gold.apply(d.clone())
-            .unwrap_or_else(|e| panic!("{d:?}: {e}"));
+        gold.apply(d.clone()).unwrap_or_else(|e| panic!("{d:?}: {e}"));
     }
-    let info = SaveInfo {
-        annotator: None,
-        created_at: None,
-        updated_at: Some("2026-12-01T10:00:00Z".into()),
-    };
+    let info = SaveInfo { annotator: None, created_at: None, updated_at: Some("2026-12-01T10:00:00Z".into()) };
     let record = gold.record(&info);
     let (spans, relations) = gold_contents(&record);
 
-    let entity = |(s, e): (usize, usize), label: &str| {
-        (
-            s,
-            e,
-            "entity".to_string(),
-            label.to_string(),
-            "{}".to_string(),
-        )
-    };
+    let entity = |(s, e): (usize, usize), label: &str| (s, e, "entity".to_string(), label.to_string(), "{}".to_string());
     let claim_attributes = json!({"check_worthy": "yes", "verdict": "unverified"}).to_string();
     let expected: BTreeSet<_> = [
         entity(w.diop, "PERSON"),
@@ -455,36 +301,18 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
         entity((edited.start, edited.end), "PERSON"),
         entity(w.mills, "PERSON"),
         entity(w.wagner_group, "ORG"),
-        (
-            w.claim.0,
-            w.claim.1,
-            "claim".to_string(),
-            "CLAIM".to_string(),
-            claim_attributes,
-        ),
+        (w.claim.0, w.claim.1, "claim".to_string(), "CLAIM".to_string(), claim_attributes),
     ]
     .into();
     assert_eq!(spans, expected);
-    let relation_keys: Vec<(SpanKey, String, EndKey)> = review.relations()[..2]
-        .iter()
-        .map(|r| (r.from.clone(), r.label.clone(), r.to.clone()))
-        .collect();
+    let relation_keys: Vec<(SpanKey, String, EndKey)> =
+        review.relations()[..2].iter().map(|r| (r.from.clone(), r.label.clone(), r.to.clone())).collect();
     assert_eq!(relations, relation_keys.into_iter().collect());
 
     // A normal record: the text's hash, tokens, ids in document order, the reviewer as annotator.
-    assert_eq!(
-        record.text_sha256.as_deref(),
-        Some(review.article().sha256())
-    );
+    assert_eq!(record.text_sha256.as_deref(), Some(review.article().sha256()));
     assert!(!record.tokens.is_empty());
-    assert_eq!(
-        record
-            .spans
-            .iter()
-            .map(|s| s.id.unwrap().0)
-            .collect::<Vec<_>>(),
-        (1..=7).collect::<Vec<_>>()
-    );
+    assert_eq!(record.spans.iter().map(|s| s.id.unwrap().0).collect::<Vec<_>>(), (1..=7).collect::<Vec<_>>());
     assert_eq!(record.annotator.as_deref(), Some("rev"));
     assert_eq!(record.meta.doc_id, "fixture");
     assert_eq!(
@@ -508,10 +336,7 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
 
     // Decisions are data: their JSON replays to the same record.
     let log = serde_json::to_string(gold.decisions()).unwrap();
-    let diop = format!(
-        r#"{{"decision":"accept","item":{},"annotator":"ann1"}}"#,
-        id(w.diop)
-    );
+    let diop = format!(r#"{{"decision":"accept","item":{},"annotator":"ann1"}}"#, id(w.diop));
     assert!(log.contains(&diop), "{log}");
     let replayed: Vec<Decision> = serde_json::from_str(&log).unwrap();
     let again = Gold::replay(review.clone(), Start::Empty, vec!["rev".into()], &replayed).unwrap();
@@ -522,20 +347,11 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
 fn undo_is_the_replay_of_the_earlier_decisions() {
     let w = wagner_offsets();
     let review = wagner_review();
-    let mut gold = Gold::new(
-        review.clone(),
-        Start::From("ann1".into()),
-        vec!["rev".into()],
-    )
-    .unwrap();
+    let mut gold = Gold::new(review.clone(), Start::From("ann1".into()), vec!["rev".into()]).unwrap();
     let before = gold.record(&SaveInfo::default());
     let claim = item_at(&review, w.claim).id;
     let mills = item_at(&review, w.mills).id;
-    gold.apply(Decision::Accept {
-        item: claim,
-        annotator: "ann2".into(),
-    })
-    .unwrap();
+    gold.apply(Decision::Accept { item: claim, annotator: "ann2".into() }).unwrap();
     gold.apply(Decision::Reject { item: mills }).unwrap();
     // ann1's claimed_by → Mills stays wanted but its end is gone.
     assert_eq!(gold.relations_without_ends(), vec![1]);
@@ -549,22 +365,11 @@ fn undo_is_the_replay_of_the_earlier_decisions() {
 fn starting_from_an_annotator_without_decisions_gives_their_work() {
     let (a, b) = wagner_saves();
     let review = Arc::new(Review::new(vec![a.clone(), b], &LabelSchema::news_default()).unwrap());
-    let gold = Gold::new(
-        review.clone(),
-        Start::From("ann1".into()),
-        vec!["rev".into()],
-    )
-    .unwrap();
+    let gold = Gold::new(review.clone(), Start::From("ann1".into()), vec!["rev".into()]).unwrap();
     let record = gold.record(&SaveInfo::default());
     assert_eq!(gold_contents(&record), gold_contents(&a.record));
-    assert_eq!(
-        record.meta.extra["adjudication"]["started_from"],
-        json!("ann1")
-    );
-    assert_eq!(
-        record.meta.extra["adjudication"]["decisions"]["undecided"],
-        json!(8)
-    );
+    assert_eq!(record.meta.extra["adjudication"]["started_from"], json!("ann1"));
+    assert_eq!(record.meta.extra["adjudication"]["decisions"]["undecided"], json!(8));
 }
 
 #[test]
@@ -573,62 +378,19 @@ fn decisions_the_editor_would_refuse_are_refused_and_change_nothing() {
     let review = wagner_review();
     let mut gold = Gold::new(review.clone(), Start::From("ann1".into()), vec![]).unwrap();
     let russia = item_at(&review, w.russia).id;
-    let span = |(start, end): (usize, usize), label: &str| EditedSpan {
-        start,
-        end,
-        label: label.into(),
-        attributes: Attributes::new(),
-    };
+    let span = |(start, end): (usize, usize), label: &str| EditedSpan { start, end, label: label.into(), attributes: Attributes::new() };
     // Diop is already in the gold (item 0, from ann1): the same span again is refused.
-    let duplicate = Decision::Edit {
-        item: russia,
-        spans: vec![span(w.diop, "PERSON")],
-    };
-    assert!(matches!(
-        gold.apply(duplicate),
-        Err(GoldError::Duplicate(_))
-    ));
-    let unknown = Decision::Edit {
-        item: russia,
-        spans: vec![span(w.russia, "COUNTRY")],
-    };
-    assert!(matches!(
-        gold.apply(unknown),
-        Err(GoldError::InvalidSpan { index: 0, .. })
-    ));
-    let outside = Decision::Edit {
-        item: russia,
-        spans: vec![span((5, 5), "GPE")],
-    };
-    assert!(matches!(
-        gold.apply(outside),
-        Err(GoldError::InvalidSpan { .. })
-    ));
+    let duplicate = Decision::Edit { item: russia, spans: vec![span(w.diop, "PERSON")] };
+    assert!(matches!(gold.apply(duplicate), Err(GoldError::Duplicate(_))));
+    let unknown = Decision::Edit { item: russia, spans: vec![span(w.russia, "COUNTRY")] };
+    assert!(matches!(gold.apply(unknown), Err(GoldError::InvalidSpan { index: 0, .. })));
+    let outside = Decision::Edit { item: russia, spans: vec![span((5, 5), "GPE")] };
+    assert!(matches!(gold.apply(outside), Err(GoldError::InvalidSpan { .. })));
     let mut bad_attribute = span(w.claim, "CLAIM");
-    bad_attribute
-        .attributes
-        .insert("verdict".into(), json!("maybe"));
-    assert!(matches!(
-        gold.apply(Decision::Edit {
-            item: russia,
-            spans: vec![bad_attribute]
-        }),
-        Err(GoldError::InvalidSpan { .. })
-    ));
-    assert_eq!(
-        gold.apply(Decision::Accept {
-            item: 99,
-            annotator: "ann1".into()
-        }),
-        Err(GoldError::NoSuchItem(99))
-    );
-    assert_eq!(
-        gold.apply(Decision::Accept {
-            item: 0,
-            annotator: "ann9".into()
-        }),
-        Err(GoldError::NoSuchAnnotator("ann9".into()))
-    );
+    bad_attribute.attributes.insert("verdict".into(), json!("maybe"));
+    assert!(matches!(gold.apply(Decision::Edit { item: russia, spans: vec![bad_attribute] }), Err(GoldError::InvalidSpan { .. })));
+    assert_eq!(gold.apply(Decision::Accept { item: 99, annotator: "ann1".into() }), Err(GoldError::NoSuchItem(99)));
+    assert_eq!(gold.apply(Decision::Accept { item: 0, annotator: "ann9".into() }), Err(GoldError::NoSuchAnnotator("ann9".into())));
     assert!(gold.decisions().is_empty());
     assert!(Gold::new(review.clone(), Start::From("nobody".into()), vec![]).is_err());
 }
@@ -638,10 +400,7 @@ fn stress_review() -> (Review, [(usize, usize); 6]) {
     let flag = find(STRESS, "🇲🇱");
     let aissata = find(STRESS, "Aïssata Traoré");
     let jica = find(STRESS, "国際協力機構");
-    let jica_long = find(
-        STRESS,
-        "Japan International Cooperation Agency (国際協力機構)",
-    );
+    let jica_long = find(STRESS, "Japan International Cooperation Agency (国際協力機構)");
     let jazeera = find(STRESS, "الجزيرة");
     let quote = find(STRESS, "“We cannot keep up,”");
     let quote_type = |t: &str| json!({ "claim_type": t });
@@ -663,10 +422,7 @@ fn stress_review() -> (Review, [(usize, usize); 6]) {
     let mut ann2 = ann2;
     ann2.record.annotator = None;
     ann2.fallback_name = "ann2".into();
-    let ann3 = Hand::new(STRESS, "ann3")
-        .span(flag, "GPE", none())
-        .span(jica, "ORG", none())
-        .save();
+    let ann3 = Hand::new(STRESS, "ann3").span(flag, "GPE", none()).span(jica, "ORG", none()).save();
     let review = Review::new(vec![ann1, ann2, ann3], &LabelSchema::news_default()).unwrap();
     (review, [flag, aissata, jica, jica_long, jazeera, quote])
 }
@@ -674,124 +430,52 @@ fn stress_review() -> (Review, [(usize, usize); 6]) {
 #[test]
 fn items_on_hard_unicode_have_code_point_offsets_and_name_every_annotator() {
     let (review, [flag, aissata, jica, jica_long, jazeera, quote]) = stress_review();
-    assert_eq!(
-        review.annotators(),
-        vec!["ann1", "ann2", "ann3"],
-        "the fallback name stands in for a missing annotator"
-    );
+    assert_eq!(review.annotators(), vec!["ann1", "ann2", "ann3"], "the fallback name stands in for a missing annotator");
     let chars: Vec<char> = STRESS.chars().collect();
     for item in review.items() {
         for span in item.versions.iter().flat_map(|v| &v.spans) {
             assert!(span.start >= item.start && span.end <= item.end);
-            assert!(
-                chars[span.start..span.end]
-                    .iter()
-                    .collect::<String>()
-                    .chars()
-                    .count()
-                    == span.end - span.start
-            );
+            assert!(chars[span.start..span.end].iter().collect::<String>().chars().count() == span.end - span.start);
         }
     }
     assert_eq!(chars[flag.0..flag.1].iter().collect::<String>(), "🇲🇱");
     assert_eq!(item_at(&review, flag).kind, ItemKind::Agree);
     // ann3 labelled no person: the item is missing for ann3, whatever ann1 and ann2 disagree on.
-    assert_eq!(
-        item_at(&review, aissata).kind,
-        ItemKind::Missing {
-            absent: vec!["ann3".into()]
-        }
-    );
+    assert_eq!(item_at(&review, aissata).kind, ItemKind::Missing { absent: vec!["ann3".into()] });
     // ann1 and ann3 took the Japanese name, ann2 the English one with it in brackets.
     let agency = item_at(&review, jica_long);
     assert_eq!(agency.kind, ItemKind::DifferentBoundaries);
-    assert_eq!(
-        agency
-            .versions
-            .iter()
-            .map(|v| v.spans[0].start)
-            .collect::<Vec<_>>(),
-        vec![jica.0, jica_long.0, jica.0]
-    );
-    assert_eq!(
-        item_at(&review, jazeera).kind,
-        ItemKind::Missing {
-            absent: vec!["ann2".into(), "ann3".into()]
-        }
-    );
-    assert_eq!(
-        item_at(&review, quote).kind,
-        ItemKind::Missing {
-            absent: vec!["ann3".into()]
-        }
-    );
+    assert_eq!(agency.versions.iter().map(|v| v.spans[0].start).collect::<Vec<_>>(), vec![jica.0, jica_long.0, jica.0]);
+    assert_eq!(item_at(&review, jazeera).kind, ItemKind::Missing { absent: vec!["ann2".into(), "ann3".into()] });
+    assert_eq!(item_at(&review, quote).kind, ItemKind::Missing { absent: vec!["ann3".into()] });
 
     // Two annotators only: the quote's claim type and Aïssata's label differ.
     let two: Vec<Save> = review.sources()[..2]
         .iter()
-        .map(|s| Save {
-            record: s.record.clone(),
-            fallback_name: s.annotator.clone(),
-        })
+        .map(|s| Save { record: s.record.clone(), fallback_name: s.annotator.clone() })
         .collect();
     let pair = Arc::new(Review::new(two, &LabelSchema::news_default()).unwrap());
     assert_eq!(item_at(&pair, aissata).kind, ItemKind::DifferentLabel);
-    let ItemKind::DifferentAttributes(d) = &item_at(&pair, quote).kind else {
-        panic!()
-    };
+    let ItemKind::DifferentAttributes(d) = &item_at(&pair, quote).kind else { panic!() };
     assert_eq!(d[0].key, "claim_type");
-    assert_eq!(
-        d[0].values[1],
-        ("ann2".to_string(), Some(json!("factual_statement")))
-    );
+    assert_eq!(d[0].values[1], ("ann2".to_string(), Some(json!("factual_statement"))));
     // Their claimed_by relations point at spans with different labels: two relations.
     assert_eq!(pair.relations().len(), 2);
     assert!(pair.relations().iter().all(|r| r.kind != ItemKind::Agree));
     // A reviewer takes ann1's Aïssata and ann2's claim; both relations reach the gold only as far as their ends do.
-    let mut gold = Gold::new(
-        pair.clone(),
-        Start::Empty,
-        vec!["rev1".into(), "rev2".into()],
-    )
-    .unwrap();
-    gold.apply(Decision::Accept {
-        item: item_at(&pair, aissata).id,
-        annotator: "ann1".into(),
-    })
-    .unwrap();
-    gold.apply(Decision::Accept {
-        item: item_at(&pair, quote).id,
-        annotator: "ann2".into(),
-    })
-    .unwrap();
-    let ann1_relation = pair
-        .relations()
-        .iter()
-        .position(|r| r.versions[0].1.is_some())
-        .unwrap();
-    let ann2_relation = pair
-        .relations()
-        .iter()
-        .position(|r| r.versions[1].1.is_some())
-        .unwrap();
-    gold.apply(Decision::AcceptRelation {
-        relation: ann1_relation,
-    })
-    .unwrap();
-    assert_eq!(
-        gold.apply(Decision::AcceptRelation {
-            relation: ann2_relation
-        }),
-        Err(GoldError::RelationEndsMissing(ann2_relation))
-    );
+    let mut gold = Gold::new(pair.clone(), Start::Empty, vec!["rev1".into(), "rev2".into()]).unwrap();
+    gold.apply(Decision::Accept { item: item_at(&pair, aissata).id, annotator: "ann1".into() }).unwrap();
+    gold.apply(Decision::Accept { item: item_at(&pair, quote).id, annotator: "ann2".into() }).unwrap();
+    let ann1_relation = pair.relations().iter().position(|r| r.versions[0].1.is_some()).unwrap();
+    let ann2_relation = pair.relations().iter().position(|r| r.versions[1].1.is_some()).unwrap();
+    gold.apply(Decision::AcceptRelation { relation: ann1_relation }).unwrap();
+    assert_eq!(gold.apply(Decision::AcceptRelation { relation: ann2_relation }), Err(GoldError::RelationEndsMissing(ann2_relation)));
     let record = gold.record(&SaveInfo::default());
     let (spans, relations) = gold_contents(&record);
     assert_eq!(spans.len(), 2);
     assert_eq!(relations.len(), 1);
     assert_eq!(record.annotator.as_deref(), Some("rev1, rev2"));
-    let by_cp: String = chars[record.spans[0].start..record.spans[0].end]
-        .iter()
-        .collect();
+    let by_cp: String = chars[record.spans[0].start..record.spans[0].end].iter().collect();
     assert_eq!(record.spans[0].text.as_deref(), Some(by_cp.as_str()));
 }
 
@@ -799,43 +483,25 @@ fn items_on_hard_unicode_have_code_point_offsets_and_name_every_annotator() {
 fn saves_that_cannot_be_compared_are_refused_with_a_reason() {
     let schema = LabelSchema::news_default();
     let (a, b) = wagner_saves();
-    assert_eq!(
-        Review::new(vec![a.clone()], &schema).unwrap_err(),
-        ReviewError::TooFewSaves(1)
-    );
+    assert_eq!(Review::new(vec![a.clone()], &schema).unwrap_err(), ReviewError::TooFewSaves(1));
     let other = Hand::new(STRESS, "ann2").save();
     let e = Review::new(vec![a.clone(), other], &schema).unwrap_err();
-    assert_eq!(
-        e,
-        ReviewError::OtherText {
-            annotator: "ann2".into(),
-            reference: "ann1".into()
-        }
-    );
+    assert_eq!(e, ReviewError::OtherText { annotator: "ann2".into(), reference: "ann1".into() });
     assert!(e.to_string().contains("different text"), "{e}");
     let e = Review::new(vec![a.clone(), a.clone()], &schema).unwrap_err();
     assert_eq!(e, ReviewError::SameAnnotator("ann1".into()));
     let mut unnamed = b.clone();
     unnamed.record.annotator = Some("  ".into());
     unnamed.fallback_name = String::new();
-    assert_eq!(
-        Review::new(vec![a.clone(), unnamed], &schema).unwrap_err(),
-        ReviewError::Unnamed { index: 1 }
-    );
+    assert_eq!(Review::new(vec![a.clone(), unnamed], &schema).unwrap_err(), ReviewError::Unnamed { index: 1 });
     let mut tampered = b.clone();
     tampered.record.text_sha256 = Some("0".repeat(64));
-    assert!(matches!(
-        Review::new(vec![a.clone(), tampered], &schema),
-        Err(ReviewError::Unreadable { .. })
-    ));
+    assert!(matches!(Review::new(vec![a.clone(), tampered], &schema), Err(ReviewError::Unreadable { .. })));
     let mut twice = b;
     let mut copy = twice.record.spans[0].clone();
     copy.id = Some(SpanId(99));
     twice.record.spans.push(copy);
-    assert!(matches!(
-        Review::new(vec![a, twice], &schema),
-        Err(ReviewError::Inconsistent { .. })
-    ));
+    assert!(matches!(Review::new(vec![a, twice], &schema), Err(ReviewError::Inconsistent { .. })));
 }
 
 const LABELS: [&str; 4] = ["PERSON", "ORG", "GPE", "CLAIM"];
@@ -852,11 +518,7 @@ fn random_save(annotator: &str, picks: &[(usize, usize, usize, usize)]) -> Save 
         if !seen.insert((start, end, label)) {
             continue;
         }
-        let attributes = if label == "CLAIM" {
-            json!({ "verdict": VERDICTS[verdict % 2] })
-        } else {
-            none()
-        };
+        let attributes = if label == "CLAIM" { json!({ "verdict": VERDICTS[verdict % 2] }) } else { none() };
         hand = hand.span((start, end), label, attributes);
     }
     hand.save()

@@ -36,11 +36,7 @@ impl<'p> Pattern<'p> {
         for (i, &c) in chars.iter().enumerate() {
             masks.entry(c).or_insert_with(|| vec![0; blocks])[i / WORD] |= 1 << (i % WORD);
         }
-        Pattern {
-            chars,
-            masks,
-            blocks,
-        }
+        Pattern { chars, masks, blocks }
     }
 
     /// Calls `visit(end, errors)` for every end offset `1..=text.len()`, with
@@ -60,11 +56,7 @@ impl<'p> Pattern<'p> {
             // The top row costs nothing anywhere in the text (free start).
             let mut h_in: i8 = 0;
             for b in 0..self.blocks {
-                let row_bit = if b == last {
-                    last_row_bit
-                } else {
-                    1 << (WORD - 1)
-                };
+                let row_bit = if b == last { last_row_bit } else { 1 << (WORD - 1) };
                 let h_in_negative = (h_in < 0) as u64;
                 let eq = eq_row[b] | h_in_negative;
                 let (p, n) = (pv[b], mv[b]);
@@ -125,9 +117,7 @@ fn best_start(text: &[char], pattern: &[char], end: usize, max_errors: usize) ->
     let rev: Vec<char> = pattern.iter().rev().copied().collect();
     let last_row = edit_distance_row(&rev, &back);
     let m = pattern.len();
-    let taken = (0..=window)
-        .min_by_key(|&t| (last_row[t], t.abs_diff(m)))
-        .unwrap_or(0);
+    let taken = (0..=window).min_by_key(|&t| (last_row[t], t.abs_diff(m))).unwrap_or(0);
     end - taken
 }
 
@@ -186,9 +176,7 @@ mod tests {
         for c in text {
             let mut next = vec![0; pattern.len() + 1];
             for i in 1..=pattern.len() {
-                next[i] = (column[i - 1] + (pattern[i - 1] != *c) as usize)
-                    .min(column[i] + 1)
-                    .min(next[i - 1] + 1);
+                next[i] = (column[i - 1] + (pattern[i - 1] != *c) as usize).min(column[i] + 1).min(next[i - 1] + 1);
             }
             out.push(next[pattern.len()]);
             column = next;

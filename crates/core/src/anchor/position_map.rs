@@ -40,59 +40,25 @@ impl PositionMap {
         let old_keys: Vec<&[char]> = old_lines.iter().map(|&(s, e)| &old[s..e]).collect();
         let new_keys: Vec<&[char]> = new_lines.iter().map(|&(s, e)| &new[s..e]).collect();
         // Line `i` starts at `starts[i]`; one past the last line is the end.
-        let line_start =
-            |lines: &[(usize, usize)], len: usize, i: usize| lines.get(i).map_or(len, |l| l.0);
+        let line_start = |lines: &[(usize, usize)], len: usize, i: usize| lines.get(i).map_or(len, |l| l.0);
         let mut runs = Vec::new();
         for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
             let (o, n) = (op.old_range(), op.new_range());
-            let (o_start, o_end) = (
-                line_start(&old_lines, old.len(), o.start),
-                line_start(&old_lines, old.len(), o.end),
-            );
-            let (n_start, n_end) = (
-                line_start(&new_lines, new.len(), n.start),
-                line_start(&new_lines, new.len(), n.end),
-            );
+            let (o_start, o_end) = (line_start(&old_lines, old.len(), o.start), line_start(&old_lines, old.len(), o.end));
+            let (n_start, n_end) = (line_start(&new_lines, new.len(), n.start), line_start(&new_lines, new.len(), n.end));
             match op {
-                DiffOp::Equal { .. } => push(
-                    &mut runs,
-                    EqualRun {
-                        old: o_start,
-                        new: n_start,
-                        len: o_end - o_start,
-                    },
-                ),
+                DiffOp::Equal { .. } => push(&mut runs, EqualRun { old: o_start, new: n_start, len: o_end - o_start }),
                 _ if o_end - o_start <= CHAR_DIFF_LIMIT && n_end - n_start <= CHAR_DIFF_LIMIT => {
-                    for inner in capture_diff_slices(
-                        Algorithm::Myers,
-                        &old[o_start..o_end],
-                        &new[n_start..n_end],
-                    ) {
-                        if let DiffOp::Equal {
-                            old_index,
-                            new_index,
-                            len,
-                        } = inner
-                        {
-                            push(
-                                &mut runs,
-                                EqualRun {
-                                    old: o_start + old_index,
-                                    new: n_start + new_index,
-                                    len,
-                                },
-                            );
+                    for inner in capture_diff_slices(Algorithm::Myers, &old[o_start..o_end], &new[n_start..n_end]) {
+                        if let DiffOp::Equal { old_index, new_index, len } = inner {
+                            push(&mut runs, EqualRun { old: o_start + old_index, new: n_start + new_index, len });
                         }
                     }
                 }
                 _ => {}
             }
         }
-        PositionMap {
-            runs,
-            old_len: old.len(),
-            new_len: new.len(),
-        }
+        PositionMap { runs, old_len: old.len(), new_len: new.len() }
     }
 
     /// Where old offset `old` lands: exactly, inside an equal run; else in
@@ -104,10 +70,7 @@ impl PositionMap {
             Some(r) => (r.old + r.len, r.new + r.len),
             None => (0, 0),
         };
-        let (old_b, new_b) = self
-            .runs
-            .get(i)
-            .map_or((self.old_len, self.new_len), |r| (r.old, r.new));
+        let (old_b, new_b) = self.runs.get(i).map_or((self.old_len, self.new_len), |r| (r.old, r.new));
         if old_b <= old_a {
             return new_a.min(self.new_len);
         }
@@ -126,10 +89,7 @@ impl PositionMap {
     pub fn ends(&self, start: usize, end: usize) -> Option<(usize, usize)> {
         let first = self.run_containing(start)?;
         let last = self.run_containing(end.checked_sub(1)?)?;
-        let (s, e) = (
-            first.new + start - first.old,
-            last.new + end - 1 - last.old + 1,
-        );
+        let (s, e) = (first.new + start - first.old, last.new + end - 1 - last.old + 1);
         (s < e).then_some((s, e))
     }
 
@@ -145,9 +105,7 @@ fn push(runs: &mut Vec<EqualRun>, run: EqualRun) {
         return;
     }
     match runs.last_mut() {
-        Some(last) if last.old + last.len == run.old && last.new + last.len == run.new => {
-            last.len += run.len
-        }
+        Some(last) if last.old + last.len == run.old && last.new + last.len == run.new => last.len += run.len,
         _ => runs.push(run),
     }
 }
@@ -189,22 +147,11 @@ mod tests {
             let (s, e) = (cp(old, needle), cp(old, needle) + needle.chars().count());
             let expected = cp(new, needle);
             assert_eq!(map.new_offset(s), expected, "{needle}");
-            assert_eq!(
-                map.surviving(s, e),
-                Some((expected, expected + needle.chars().count())),
-                "{needle}"
-            );
+            assert_eq!(map.surviving(s, e), Some((expected, expected + needle.chars().count())), "{needle}");
         }
         let old_minister = cp(old, "minister");
-        assert_eq!(
-            map.ends(cp(old, "Mali’s"), old_minister + 8),
-            Some((cp(new, "Mali’s"), cp(new, "minister") + 8))
-        );
-        assert_eq!(
-            map.surviving(cp(old, "Mali’s"), old_minister + 8),
-            None,
-            "a word was inserted inside"
-        );
+        assert_eq!(map.ends(cp(old, "Mali’s"), old_minister + 8), Some((cp(new, "Mali’s"), cp(new, "minister") + 8)));
+        assert_eq!(map.surviving(cp(old, "Mali’s"), old_minister + 8), None, "a word was inserted inside");
     }
 
     #[test]
@@ -219,22 +166,13 @@ mod tests {
 
     #[test]
     fn a_rewrite_too_large_to_diff_by_character_still_maps_every_offset_inside_the_text() {
-        let old: String = (0..3000)
-            .map(|i| if i % 50 == 49 { '\n' } else { 'a' })
-            .collect::<String>()
-            + "\nend";
-        let new: String = (0..5000)
-            .map(|i| if i % 7 == 0 { ' ' } else { 'b' })
-            .collect::<String>()
-            + "\nend";
+        let old: String = (0..3000).map(|i| if i % 50 == 49 { '\n' } else { 'a' }).collect::<String>() + "\nend";
+        let new: String = (0..5000).map(|i| if i % 7 == 0 { ' ' } else { 'b' }).collect::<String>() + "\nend";
         let map = PositionMap::between(&chars(&old), &chars(&new));
         let new_len = new.chars().count();
         for x in (0..old.chars().count()).step_by(97) {
             assert!(map.new_offset(x) <= new_len);
         }
-        assert_eq!(
-            map.surviving(old.chars().count() - 3, old.chars().count()),
-            Some((new_len - 3, new_len))
-        );
+        assert_eq!(map.surviving(old.chars().count() - 3, old.chars().count()), Some((new_len - 3, new_len)));
     }
 }

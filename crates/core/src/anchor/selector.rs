@@ -55,11 +55,7 @@ pub(super) struct Needles {
 
 impl From<&QuoteSelector> for Needles {
     fn from(s: &QuoteSelector) -> Self {
-        Needles {
-            exact: s.exact.chars().collect(),
-            prefix: s.prefix.chars().collect(),
-            suffix: s.suffix.chars().collect(),
-        }
+        Needles { exact: s.exact.chars().collect(), prefix: s.prefix.chars().collect(), suffix: s.suffix.chars().collect() }
     }
 }
 
@@ -96,15 +92,12 @@ impl Fit {
     /// What the text says, position aside: candidates are compared on it,
     /// so that a position guess never settles a tie between equal texts.
     pub fn evidence(&self) -> f64 {
-        (QUOTE_WEIGHT * self.quote + CONTEXT_WEIGHT * (self.prefix + self.suffix))
-            / (QUOTE_WEIGHT + 2.0 * CONTEXT_WEIGHT)
+        (QUOTE_WEIGHT * self.quote + CONTEXT_WEIGHT * (self.prefix + self.suffix)) / (QUOTE_WEIGHT + 2.0 * CONTEXT_WEIGHT)
     }
 
     /// The confidence reported for a fuzzy match, 0..1.
     pub fn confidence(&self) -> f64 {
-        (QUOTE_WEIGHT * self.quote
-            + CONTEXT_WEIGHT * (self.prefix + self.suffix)
-            + POSITION_WEIGHT * self.position)
+        (QUOTE_WEIGHT * self.quote + CONTEXT_WEIGHT * (self.prefix + self.suffix) + POSITION_WEIGHT * self.position)
             / (QUOTE_WEIGHT + 2.0 * CONTEXT_WEIGHT + POSITION_WEIGHT)
     }
 

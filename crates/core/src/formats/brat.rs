@@ -24,40 +24,19 @@ pub const UNMAPPED_META_KEY: &str = "brat_unmapped";
 /// Characters that end a line for brat (Python reads `.ann` files with
 /// universal newlines) or for any Python reader using `str.splitlines`.
 pub(crate) fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r'
-            | '\u{0b}'
-            | '\u{0c}'
-            | '\u{1c}'
-            | '\u{1d}'
-            | '\u{1e}'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
+    matches!(c, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// The index in `record.spans` of a relation's start and end (by id, or by
 /// offsets and label for Prodigy-form relations). `None` where unresolved.
-pub(crate) fn relation_ends(
-    record: &Record,
-    rel: &RecordRelation,
-) -> (Option<usize>, Option<usize>) {
+pub(crate) fn relation_ends(record: &Record, rel: &RecordRelation) -> (Option<usize>, Option<usize>) {
     let find = |id: Option<SpanId>, end: &Option<crate::record::RelationEnd>| match id {
         Some(id) => record.spans.iter().position(|s| s.id == Some(id)),
-        None => end.as_ref().and_then(|e| {
-            record
-                .spans
-                .iter()
-                .position(|s| s.start == e.start && s.end == e.end && s.label == e.label)
-        }),
+        None => end
+            .as_ref()
+            .and_then(|e| record.spans.iter().position(|s| s.start == e.start && s.end == e.end && s.label == e.label)),
     };
-    let to = if rel.to_text.is_some() {
-        None
-    } else {
-        find(rel.to, &rel.child_span)
-    };
+    let to = if rel.to_text.is_some() { None } else { find(rel.to, &rel.child_span) };
     (find(rel.from, &rel.head_span), to)
 }
 
@@ -65,19 +44,14 @@ pub(crate) fn relation_ends(
 /// free number (so `s7` is `T7` and relations can be followed by eye).
 pub(crate) fn span_numbers(spans: &[RecordSpan]) -> Vec<u32> {
     let mut used = BTreeSet::new();
-    let mut numbers: Vec<Option<u32>> = spans
-        .iter()
-        .map(|s| s.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n)))
-        .collect();
+    let mut numbers: Vec<Option<u32>> =
+        spans.iter().map(|s| s.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n))).collect();
     let mut next = used.iter().next_back().copied().unwrap_or(0);
     for n in numbers.iter_mut().filter(|n| n.is_none()) {
         next += 1;
         *n = Some(next);
     }
-    numbers
-        .into_iter()
-        .map(|n| n.expect("assigned above"))
-        .collect()
+    numbers.into_iter().map(|n| n.expect("assigned above")).collect()
 }
 
 /// The fragments of `start..end` between line breaks, as `(start, end)`.
@@ -121,53 +95,30 @@ pub fn export(record: &Record) -> Exported {
     let mut bad_spans = Vec::new();
     let mut attributes = Vec::new();
     let mut notes = Vec::new();
-    let (mut false_flags, mut unwritable_values, mut flattened_notes) =
-        (Vec::new(), Vec::new(), 0usize);
+    let (mut false_flags, mut unwritable_values, mut flattened_notes) = (Vec::new(), Vec::new(), 0usize);
     for &i in &order {
         let s = &record.spans[i];
         let t = numbers[i];
         let label_ok = !s.label.is_empty() && !s.label.chars().any(char::is_whitespace);
-        let pieces = if s.start < s.end && s.end <= chars.len() {
-            fragments(&chars, s.start, s.end)
-        } else {
-            Vec::new()
-        };
+        let pieces = if s.start < s.end && s.end <= chars.len() { fragments(&chars, s.start, s.end) } else { Vec::new() };
         if !label_ok || pieces.is_empty() {
-            bad_spans.push(format!(
-                "{} '{}' at {}–{}",
-                s.label,
-                s.text.as_deref().unwrap_or(""),
-                s.start,
-                s.end
-            ));
+            bad_spans.push(format!("{} '{}' at {}–{}", s.label, s.text.as_deref().unwrap_or(""), s.start, s.end));
             continue;
         }
         written[i] = true;
         let offsets: Vec<String> = pieces.iter().map(|(a, b)| format!("{a} {b}")).collect();
         let quoted: Vec<String> = pieces.iter().map(|&(a, b)| quote(&chars, a, b)).collect();
-        ann.push_str(&format!(
-            "T{t}\t{} {}\t{}\n",
-            s.label,
-            offsets.join(";"),
-            quoted.join(" ")
-        ));
+        ann.push_str(&format!("T{t}\t{} {}\t{}\n", s.label, offsets.join(";"), quoted.join(" ")));
         for (name, value) in &s.attributes {
             match value {
                 serde_json::Value::String(note) if name == NOTE_ATTRIBUTE => {
-                    let one_line: String = note
-                        .chars()
-                        .map(|c| if is_line_break(c) { ' ' } else { c })
-                        .collect();
+                    let one_line: String = note.chars().map(|c| if is_line_break(c) { ' ' } else { c }).collect();
                     flattened_notes += usize::from(one_line != *note);
                     notes.push(format!("AnnotatorNotes T{t}\t{one_line}"));
                 }
                 serde_json::Value::Bool(true) => attributes.push(format!("{name} T{t}")),
                 serde_json::Value::Bool(false) => false_flags.push(format!("{name} of T{t}")),
-                serde_json::Value::String(v)
-                    if !v.is_empty()
-                        && !v.chars().any(char::is_whitespace)
-                        && !name.chars().any(char::is_whitespace) =>
-                {
+                serde_json::Value::String(v) if !v.is_empty() && !v.chars().any(char::is_whitespace) && !name.chars().any(char::is_whitespace) => {
                     attributes.push(format!("{name} T{t} {v}"))
                 }
                 other => unwritable_values.push(format!("{name}={other} of T{t}")),
@@ -189,17 +140,9 @@ pub fn export(record: &Record) -> Exported {
             continue;
         }
         match (from.filter(|&i| written[i]), to.filter(|&i| written[i])) {
-            (Some(a), Some(b))
-                if !rel.label.is_empty() && !rel.label.chars().any(char::is_whitespace) =>
-            {
-                let wanted = rel
-                    .id
-                    .map(|id| id.0)
-                    .filter(|n| *n > 0 && !used_r.contains(n));
-                relation_lines.push((
-                    wanted,
-                    format!("{} Arg1:T{} Arg2:T{}", rel.label, numbers[a], numbers[b]),
-                ));
+            (Some(a), Some(b)) if !rel.label.is_empty() && !rel.label.chars().any(char::is_whitespace) => {
+                let wanted = rel.id.map(|id| id.0).filter(|n| *n > 0 && !used_r.contains(n));
+                relation_lines.push((wanted, format!("{} Arg1:T{} Arg2:T{}", rel.label, numbers[a], numbers[b])));
                 if let Some(n) = wanted {
                     used_r.insert(n);
                 }
@@ -230,11 +173,7 @@ pub fn export(record: &Record) -> Exported {
     if !free_text.is_empty() {
         losses.push(format!(
             "{} (brat relations join two text-bound annotations): {}",
-            plural(
-                free_text.len(),
-                "relation to free text",
-                "relations to free text"
-            ),
+            plural(free_text.len(), "relation to free text", "relations to free text"),
             free_text.join(", ")
         ));
     }
@@ -254,11 +193,7 @@ pub fn export(record: &Record) -> Exported {
     if !unwritable_values.is_empty() {
         losses.push(format!(
             "{} that brat's A lines cannot hold (a value must be one word): {}",
-            plural(
-                unwritable_values.len(),
-                "attribute value",
-                "attribute values"
-            ),
+            plural(unwritable_values.len(), "attribute value", "attribute values"),
             unwritable_values.join(", ")
         ));
     }
@@ -269,11 +204,7 @@ pub fn export(record: &Record) -> Exported {
         ));
     }
     if !record.document_labels.is_empty() {
-        let labels: Vec<String> = record
-            .document_labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
+        let labels: Vec<String> = record.document_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         losses.push(format!(
             "{} (brat annotates text, not documents): {}",
             plural(labels.len(), "document label", "document labels"),
@@ -288,37 +219,17 @@ pub fn export(record: &Record) -> Exported {
         about.push(format!("title '{}'", record.meta.title));
     }
     if !about.is_empty() {
-        losses.push(format!(
-            "the document's {} (a brat .ann file has no header)",
-            about.join(" and ")
-        ));
+        losses.push(format!("the document's {} (a brat .ann file has no header)", about.join(" and ")));
     }
     Exported { text: ann, losses }
 }
 
 /// What one `.ann` line says, before ids are resolved.
 enum Line<'a> {
-    Text {
-        id: &'a str,
-        label: &'a str,
-        start: usize,
-        end: usize,
-    },
-    Attribute {
-        name: &'a str,
-        target: &'a str,
-        value: Option<&'a str>,
-    },
-    Relation {
-        id: &'a str,
-        label: &'a str,
-        from: &'a str,
-        to: &'a str,
-    },
-    Note {
-        target: &'a str,
-        text: &'a str,
-    },
+    Text { id: &'a str, label: &'a str, start: usize, end: usize },
+    Attribute { name: &'a str, target: &'a str, value: Option<&'a str> },
+    Relation { id: &'a str, label: &'a str, from: &'a str, to: &'a str },
+    Note { target: &'a str, text: &'a str },
     Unmapped,
 }
 
@@ -345,17 +256,11 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
             continue;
         }
         match parse_line(line, &chars).map_err(|e| format!("line {number}: {e}"))? {
-            Line::Text {
-                id,
-                label,
-                start,
-                end,
-            } => {
+            Line::Text { id, label, start, end } => {
                 if span_at.contains_key(id) {
                     return Err(format!("line {number}: {id} is defined twice"));
                 }
-                let span = new_span(&chars, start, end, label, schema)
-                    .map_err(|e| format!("line {number}: {id}: {e}"))?;
+                let span = new_span(&chars, start, end, label, schema).map_err(|e| format!("line {number}: {id}: {e}"))?;
                 span_at.insert(id.to_string(), spans.len());
                 spans.push((id.to_string(), span));
             }
@@ -371,25 +276,17 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
                 Some(&i) => Ok(Some(i)),
                 // Events and other annotations Marginalia does not hold.
                 None if id.starts_with(['E', 'N', '*']) => Ok(None),
-                None => Err(format!(
-                    "line {number}: {id} is not a T annotation of this file"
-                )),
+                None => Err(format!("line {number}: {id} is not a T annotation of this file")),
             }
         };
         match parsed {
-            Line::Attribute {
-                name,
-                target,
-                value,
-            } => {
+            Line::Attribute { name, target, value } => {
                 let Some(i) = target_of(target)? else {
                     unmapped.push((number, line.to_string()));
                     continue;
                 };
                 let span = &mut spans[i].1;
-                let boolean = schema
-                    .attributes_for(&span.layer)
-                    .any(|a| a.name == name && a.kind == AttributeKind::Boolean);
+                let boolean = schema.attributes_for(&span.layer).any(|a| a.name == name && a.kind == AttributeKind::Boolean);
                 let value = match value {
                     None => serde_json::Value::Bool(true),
                     Some("true") if boolean => serde_json::Value::Bool(true),
@@ -397,9 +294,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
                     Some(v) => serde_json::Value::String(v.to_string()),
                 };
                 if span.attributes.insert(name.to_string(), value).is_some() {
-                    return Err(format!(
-                        "line {number}: {target} already has attribute {name}"
-                    ));
+                    return Err(format!("line {number}: {target} already has attribute {name}"));
                 }
             }
             Line::Note { target, text: note } => {
@@ -415,12 +310,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
                 };
                 attrs.insert(NOTE_ATTRIBUTE.into(), joined.into());
             }
-            Line::Relation {
-                id,
-                label,
-                from,
-                to,
-            } => {
+            Line::Relation { id, label, from, to } => {
                 let (Some(a), Some(b)) = (target_of(from)?, target_of(to)?) else {
                     unmapped.push((number, line.to_string()));
                     continue;
@@ -428,10 +318,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
                 if !relation_ids.insert(id.to_string()) {
                     return Err(format!("line {number}: {id} is defined twice"));
                 }
-                let id = id
-                    .strip_prefix('R')
-                    .and_then(|n| n.parse().ok())
-                    .map(RelationId);
+                let id = id.strip_prefix('R').and_then(|n| n.parse().ok()).map(RelationId);
                 relations.push((id, label.to_string(), a, b));
             }
             Line::Text { .. } | Line::Unmapped => unreachable!("handled in the first pass"),
@@ -459,10 +346,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
     if !unmapped.is_empty() {
         crate::sorting::sort(&mut unmapped);
         let lines: Vec<String> = unmapped.into_iter().map(|(_, line)| line).collect();
-        record
-            .meta
-            .extra
-            .insert(UNMAPPED_META_KEY.into(), lines.into());
+        record.meta.extra.insert(UNMAPPED_META_KEY.into(), lines.into());
     }
     Ok(record)
 }
@@ -471,11 +355,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
 fn assign_ids(spans: &mut [(String, RecordSpan)]) {
     let mut used = BTreeSet::new();
     for (id, span) in spans.iter_mut() {
-        span.id = id
-            .strip_prefix('T')
-            .and_then(|n| n.parse::<u32>().ok())
-            .filter(|n| *n > 0 && used.insert(*n))
-            .map(SpanId);
+        span.id = id.strip_prefix('T').and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0 && used.insert(*n)).map(SpanId);
     }
     let mut next = used.iter().next_back().copied().unwrap_or(0);
     for (_, span) in spans.iter_mut().filter(|(_, s)| s.id.is_none()) {
@@ -497,41 +377,20 @@ fn assign_relation_ids(relations: &mut [RecordRelation]) {
 }
 
 fn parse_line<'a>(line: &'a str, chars: &[char]) -> Result<Line<'a>, String> {
-    let (id, rest) = line
-        .split_once('\t')
-        .ok_or("an annotation line is an id, a tab, then its data")?;
+    let (id, rest) = line.split_once('\t').ok_or("an annotation line is an id, a tab, then its data")?;
     match id.chars().next() {
         Some('T') => {
-            let (head, quoted) = rest
-                .split_once('\t')
-                .ok_or_else(|| format!("{id} has no tab before its text"))?;
-            let (label, offsets) = head
-                .split_once(' ')
-                .ok_or_else(|| format!("{id} needs a label and offsets, as 'LABEL start end'"))?;
+            let (head, quoted) = rest.split_once('\t').ok_or_else(|| format!("{id} has no tab before its text"))?;
+            let (label, offsets) = head.split_once(' ').ok_or_else(|| format!("{id} needs a label and offsets, as 'LABEL start end'"))?;
             let (start, end) = text_range(id, offsets, quoted, chars)?;
-            Ok(Line::Text {
-                id,
-                label,
-                start,
-                end,
-            })
+            Ok(Line::Text { id, label, start, end })
         }
         Some('A') | Some('M') => {
             let words: Vec<&str> = rest.split(' ').collect();
             match words.as_slice() {
-                [name, target] => Ok(Line::Attribute {
-                    name,
-                    target,
-                    value: None,
-                }),
-                [name, target, value] => Ok(Line::Attribute {
-                    name,
-                    target,
-                    value: Some(value),
-                }),
-                _ => Err(format!(
-                    "{id} should read 'name target' or 'name target value', not '{rest}'"
-                )),
+                [name, target] => Ok(Line::Attribute { name, target, value: None }),
+                [name, target, value] => Ok(Line::Attribute { name, target, value: Some(value) }),
+                _ => Err(format!("{id} should read 'name target' or 'name target value', not '{rest}'")),
             }
         }
         Some('R') => {
@@ -539,19 +398,10 @@ fn parse_line<'a>(line: &'a str, chars: &[char]) -> Result<Line<'a>, String> {
             let arg = |w: &'a str| w.split_once(':').map(|(_, t)| t);
             match words.as_slice() {
                 [label, a, b] => match (arg(a), arg(b)) {
-                    (Some(from), Some(to)) => Ok(Line::Relation {
-                        id,
-                        label,
-                        from,
-                        to,
-                    }),
-                    _ => Err(format!(
-                        "{id} should read 'label Arg1:T<a> Arg2:T<b>', not '{rest}'"
-                    )),
+                    (Some(from), Some(to)) => Ok(Line::Relation { id, label, from, to }),
+                    _ => Err(format!("{id} should read 'label Arg1:T<a> Arg2:T<b>', not '{rest}'")),
                 },
-                _ => Err(format!(
-                    "{id} should read 'label Arg1:T<a> Arg2:T<b>', not '{rest}'"
-                )),
+                _ => Err(format!("{id} should read 'label Arg1:T<a> Arg2:T<b>', not '{rest}'")),
             }
         }
         Some('#') => {
@@ -562,19 +412,12 @@ fn parse_line<'a>(line: &'a str, chars: &[char]) -> Result<Line<'a>, String> {
             }
         }
         Some('E') | Some('N') | Some('*') => Ok(Line::Unmapped),
-        _ => Err(format!(
-            "'{id}' is not a brat annotation id (T, R, A, M, E, N, # or *)"
-        )),
+        _ => Err(format!("'{id}' is not a brat annotation id (T, R, A, M, E, N, # or *)")),
     }
 }
 
 /// The span a `T` line's offsets cover, after checking its quoted text.
-fn text_range(
-    id: &str,
-    offsets: &str,
-    quoted: &str,
-    chars: &[char],
-) -> Result<(usize, usize), String> {
+fn text_range(id: &str, offsets: &str, quoted: &str, chars: &[char]) -> Result<(usize, usize), String> {
     let mut pieces = Vec::new();
     for piece in offsets.split(';') {
         let numbers: Vec<&str> = piece.split_whitespace().collect();
@@ -582,20 +425,13 @@ fn text_range(
             [a, b] => a.parse::<usize>().ok().zip(b.parse::<usize>().ok()),
             _ => None,
         };
-        let (start, end) = parsed.ok_or_else(|| {
-            format!("{id}'s offsets '{offsets}' are not 'start end' or 'start end;start end'")
-        })?;
+        let (start, end) = parsed.ok_or_else(|| format!("{id}'s offsets '{offsets}' are not 'start end' or 'start end;start end'"))?;
         if start >= end || end > chars.len() {
-            return Err(format!(
-                "{id}'s offsets {start}–{end} are not a range inside the text ({} characters)",
-                chars.len()
-            ));
+            return Err(format!("{id}'s offsets {start}–{end} are not a range inside the text ({} characters)", chars.len()));
         }
         if let Some(&(_, before)) = pieces.last() {
             if start < before {
-                return Err(format!(
-                    "{id}'s fragments are out of order or overlap at {start}"
-                ));
+                return Err(format!("{id}'s fragments are out of order or overlap at {start}"));
             }
         }
         pieces.push((start, end));
@@ -604,9 +440,7 @@ fn text_range(
     let expected = at.join(" ");
     if quoted != expected {
         let (first, last) = (pieces[0].0, pieces[pieces.len() - 1].1);
-        return Err(format!(
-            "{id} says '{quoted}' but the text at {first}–{last} is '{expected}'"
-        ));
+        return Err(format!("{id} says '{quoted}' but the text at {first}–{last} is '{expected}'"));
     }
     for pair in pieces.windows(2) {
         let (gap_start, gap_end) = (pair[0].1, pair[1].0);
@@ -623,16 +457,12 @@ fn text_range(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::RecordMeta;
     use crate::test_support::{cp as at, span_at as span};
+    use crate::record::RecordMeta;
 
-    fn relation(
-        id: u32,
-        label: &str,
-        from: u32,
-        to: Option<u32>,
-        to_text: Option<&str>,
-    ) -> RecordRelation {
+
+
+    fn relation(id: u32, label: &str, from: u32, to: Option<u32>, to_text: Option<&str>) -> RecordRelation {
         RecordRelation {
             id: Some(RelationId(id)),
             label: label.into(),
@@ -646,8 +476,7 @@ mod tests {
         }
     }
 
-    const HARD: &str =
-        "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構 and الجزيرة.\n“Wagner left,”\nsaid Goïta.";
+    const HARD: &str = "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構 and الجزيرة.\n“Wagner left,”\nsaid Goïta.";
 
     fn hard_record() -> Record {
         let mut r = new_record(HARD.into(), "hard".into());
@@ -659,12 +488,9 @@ mod tests {
         claim.attributes.insert("claim_type".into(), "quote".into());
         claim.attributes.insert("note".into(), "from AFP 👍🏽".into());
         r.spans.push(claim);
-        r.spans
-            .push(span(6, HARD, "e\u{301}cole", "MISC", "entity"));
-        r.relations
-            .push(relation(1, "claimed_by", 5, Some(4), None));
-        r.relations
-            .push(relation(2, "about", 5, None, Some("the junta")));
+        r.spans.push(span(6, HARD, "e\u{301}cole", "MISC", "entity"));
+        r.relations.push(relation(1, "claimed_by", 5, Some(4), None));
+        r.relations.push(relation(2, "about", 5, None, Some("the junta")));
         r.document_labels.insert("section".into(), "world".into());
         r
     }
@@ -687,14 +513,8 @@ mod tests {
         assert_eq!(lines[8], "#1\tAnnotatorNotes T5\tfrom AFP 👍🏽");
         assert_eq!(lines.len(), 9);
         assert_eq!(out.losses.len(), 2, "{:?}", out.losses);
-        assert!(
-            out.losses[0].starts_with("1 relation to free text")
-                && out.losses[0].contains("about → 'the junta'")
-        );
-        assert!(
-            out.losses[1].starts_with("1 document label")
-                && out.losses[1].contains("section=\"world\"")
-        );
+        assert!(out.losses[0].starts_with("1 relation to free text") && out.losses[0].contains("about → 'the junta'"));
+        assert!(out.losses[1].starts_with("1 document label") && out.losses[1].contains("section=\"world\""));
     }
 
     #[test]
@@ -704,19 +524,9 @@ mod tests {
         let mut expected = r.spans.clone();
         expected.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.id));
         assert_eq!(back.spans, expected);
-        assert_eq!(
-            back.relations,
-            vec![relation(1, "claimed_by", 5, Some(4), None)]
-        );
-        assert_eq!(
-            back.meta,
-            RecordMeta {
-                doc_id: "hard".into(),
-                ..Default::default()
-            }
-        );
-        back.load(&LabelSchema::news_default())
-            .expect("the import is a valid record");
+        assert_eq!(back.relations, vec![relation(1, "claimed_by", 5, Some(4), None)]);
+        assert_eq!(back.meta, RecordMeta { doc_id: "hard".into(), ..Default::default() });
+        back.load(&LabelSchema::news_default()).expect("the import is a valid record");
     }
 
     #[test]
@@ -734,30 +544,15 @@ mod tests {
         let ann = ann.replace("T7\tGPE 0 4;9 14\tMali Niger\n", "");
         let r = import(text, &ann, "d", &LabelSchema::news_default()).unwrap();
         let claim = r.spans.iter().find(|s| s.label == "CLAIM").unwrap();
-        assert_eq!(
-            (claim.start, claim.end, claim.id, claim.layer.as_str()),
-            (0, 22, Some(SpanId(2)), "claim")
-        );
+        assert_eq!((claim.start, claim.end, claim.id, claim.layer.as_str()), (0, 22, Some(SpanId(2)), "claim"));
         assert_eq!(claim.text.as_deref(), Some("Mali and\nNiger signed."));
         assert_eq!(claim.attributes["check_worthy"], "yes");
         assert_eq!(claim.attributes["note"], "first\nsecond");
         let mali = r.spans.iter().find(|s| s.label == "GPE").unwrap();
         assert_eq!(mali.attributes["Negated"], true);
         assert_eq!(r.relations, vec![relation(4, "about", 2, Some(1), None)]);
-        let unmapped: Vec<&str> = r.meta.extra[UNMAPPED_META_KEY]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        assert_eq!(
-            unmapped,
-            [
-                "E1\tSign:T2 Agent:T1",
-                "A3\tcheck_worthy E1 no",
-                "N1\tReference T1 Wikidata:Q912\tMali"
-            ]
-        );
+        let unmapped: Vec<&str> = r.meta.extra[UNMAPPED_META_KEY].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(unmapped, ["E1\tSign:T2 Agent:T1", "A3\tcheck_worthy E1 no", "N1\tReference T1 Wikidata:Q912\tMali"]);
     }
 
     #[test]
@@ -767,38 +562,14 @@ mod tests {
         let bad = |ann: &str| import(text, ann, "d", &schema).unwrap_err();
         // Wagner starts after "Assimi Goïta met " (17) plus the 2-code-point flag and a space.
         assert_eq!(at(text, "Wagner"), (20, 26));
-        assert_eq!(
-            bad("T1\tPERSON 0 6\tAssimi\n\n\n\n\n\nT3\tORG 19 25\tWagner\n"),
-            "line 7: T3 says 'Wagner' but the text at 19–25 is ' Wagne'"
-        );
-        assert_eq!(
-            bad("T1\tORG 20 99\tWagner\n"),
-            "line 1: T1's offsets 20–99 are not a range inside the text (27 characters)"
-        );
-        assert_eq!(
-            bad("T1\tORG 20 26\tWagner\nR1\tabout Arg1:T1 Arg2:T9\n"),
-            "line 2: T9 is not a T annotation of this file"
-        );
-        assert_eq!(
-            bad("T1\tORG 20 26\tWagner\nT1\tORG 20 26\tWagner\n"),
-            "line 2: T1 is defined twice"
-        );
-        assert_eq!(
-            bad("T1 ORG 20 26 Wagner\n"),
-            "line 1: an annotation line is an id, a tab, then its data"
-        );
-        assert_eq!(
-            bad("T1\tORG 20-26\tWagner\n"),
-            "line 1: T1's offsets '20-26' are not 'start end' or 'start end;start end'"
-        );
-        assert_eq!(
-            bad("X1\tfoo\n"),
-            "line 1: 'X1' is not a brat annotation id (T, R, A, M, E, N, # or *)"
-        );
-        assert_eq!(
-            bad("T1\tORG 20 26\tWagner\nA1\tx T1 a b\n"),
-            "line 2: A1 should read 'name target' or 'name target value', not 'x T1 a b'"
-        );
+        assert_eq!(bad("T1\tPERSON 0 6\tAssimi\n\n\n\n\n\nT3\tORG 19 25\tWagner\n"), "line 7: T3 says 'Wagner' but the text at 19–25 is ' Wagne'");
+        assert_eq!(bad("T1\tORG 20 99\tWagner\n"), "line 1: T1's offsets 20–99 are not a range inside the text (27 characters)");
+        assert_eq!(bad("T1\tORG 20 26\tWagner\nR1\tabout Arg1:T1 Arg2:T9\n"), "line 2: T9 is not a T annotation of this file");
+        assert_eq!(bad("T1\tORG 20 26\tWagner\nT1\tORG 20 26\tWagner\n"), "line 2: T1 is defined twice");
+        assert_eq!(bad("T1 ORG 20 26 Wagner\n"), "line 1: an annotation line is an id, a tab, then its data");
+        assert_eq!(bad("T1\tORG 20-26\tWagner\n"), "line 1: T1's offsets '20-26' are not 'start end' or 'start end;start end'");
+        assert_eq!(bad("X1\tfoo\n"), "line 1: 'X1' is not a brat annotation id (T, R, A, M, E, N, # or *)");
+        assert_eq!(bad("T1\tORG 20 26\tWagner\nA1\tx T1 a b\n"), "line 2: A1 should read 'name target' or 'name target value', not 'x T1 a b'");
     }
 
     #[test]
@@ -816,9 +587,6 @@ mod tests {
         assert_eq!(losses[0], "1 span not written (brat needs a label without spaces and a range inside the text): NEW LABEL 'Mills' at 0–5");
         assert!(losses[1].contains("flag of T1"));
         assert!(losses[2].contains("stance=\"not sure\" of T1"));
-        assert_eq!(
-            losses[3],
-            "the document's annotator 'ann1' (a brat .ann file has no header)"
-        );
+        assert_eq!(losses[3], "the document's annotator 'ann1' (a brat .ann file has no header)");
     }
 }

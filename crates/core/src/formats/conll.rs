@@ -27,10 +27,7 @@ pub const DOCSTART: &str = "-DOCSTART- -X- O O";
 pub const INNER_SPACE: char = '_';
 
 fn describe(s: &RecordSpan, chars: &[char]) -> String {
-    let quoted: String = chars
-        .get(s.start..s.end.min(chars.len()))
-        .map(|c| c.iter().collect())
-        .unwrap_or_default();
+    let quoted: String = chars.get(s.start..s.end.min(chars.len())).map(|c| c.iter().collect()).unwrap_or_default();
     format!("{} '{}' at {}–{}", s.label, quoted, s.start, s.end)
 }
 
@@ -43,9 +40,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     let chars: Vec<char> = record.text.chars().collect();
     let tokens = tokens_of(record);
-    let text_of = |start: usize, end: usize| -> &[char] {
-        &chars[start.min(chars.len())..end.min(chars.len())]
-    };
+    let text_of = |start: usize, end: usize| -> &[char] { &chars[start.min(chars.len())..end.min(chars.len())] };
     // Words are the tokens written; whitespace tokens only separate them.
     let words: Vec<(usize, usize)> = tokens
         .iter()
@@ -63,9 +58,7 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
             *other_layers.entry(&s.layer).or_default() += 1;
             continue;
         }
-        let touched: Vec<usize> = (0..words.len())
-            .filter(|&w| words[w].0 < s.end && s.start < words[w].1)
-            .collect();
+        let touched: Vec<usize> = (0..words.len()).filter(|&w| words[w].0 < s.end && s.start < words[w].1).collect();
         let (Some(&first), Some(&last)) = (touched.first(), touched.last()) else {
             no_word.push(describe(s, &chars));
             continue;
@@ -77,13 +70,7 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     }
     // Deterministic non-overlapping subset: earliest start, longest first.
     crate::sorting::sort_by(&mut candidates, |a, b| {
-        (a.0, std::cmp::Reverse(a.1), a.2.start, a.2.end, &a.2.label).cmp(&(
-            b.0,
-            std::cmp::Reverse(b.1),
-            b.2.start,
-            b.2.end,
-            &b.2.label,
-        ))
+        (a.0, std::cmp::Reverse(a.1), a.2.start, a.2.end, &a.2.label).cmp(&(b.0, std::cmp::Reverse(b.1), b.2.start, b.2.end, &b.2.label))
     });
     let mut kept = Vec::new();
     let mut overlapping = Vec::new();
@@ -98,11 +85,7 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     let mut inside_entity = vec![false; words.len()];
     let mut relabelled = 0usize;
     for &(first, last, s) in &kept {
-        let label: String = s
-            .label
-            .chars()
-            .map(|c| if c.is_whitespace() { INNER_SPACE } else { c })
-            .collect();
+        let label: String = s.label.chars().map(|c| if c.is_whitespace() { INNER_SPACE } else { c }).collect();
         relabelled += usize::from(label != s.label);
         for w in first..=last {
             let prefix = match (scheme, w == first, w == last) {
@@ -123,18 +106,10 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     for (w, &(start, end)) in words.iter().enumerate() {
         // A line break between two words ends the sentence, unless an entity
         // runs across it (its tags would be cut in two).
-        if w > 0
-            && !inside_entity[w - 1]
-            && text_of(words[w - 1].1, start)
-                .iter()
-                .any(|&c| super::brat::is_line_break(c))
-        {
+        if w > 0 && !inside_entity[w - 1] && text_of(words[w - 1].1, start).iter().any(|&c| super::brat::is_line_break(c)) {
             out.push('\n');
         }
-        let token: String = text_of(start, end)
-            .iter()
-            .map(|&c| if c.is_whitespace() { INNER_SPACE } else { c })
-            .collect();
+        let token: String = text_of(start, end).iter().map(|&c| if c.is_whitespace() { INNER_SPACE } else { c }).collect();
         glued += usize::from(text_of(start, end).iter().any(|c| c.is_whitespace()));
         out.push_str(&format!("{token} -X- _ {}\n", tags[w]));
     }
@@ -146,21 +121,13 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     for (layer, n) in other_layers {
         losses.push(format!(
             "{} (token tags hold only the {ENTITY_LAYER} layer)",
-            plural(
-                n,
-                &format!("span of the {layer} layer"),
-                &format!("spans of the {layer} layer")
-            )
+            plural(n, &format!("span of the {layer} layer"), &format!("spans of the {layer} layer"))
         ));
     }
     if !overlapping.is_empty() {
         losses.push(format!(
             "{} (token tags cannot hold overlaps): {}",
-            plural(
-                overlapping.len(),
-                "overlapping entity span",
-                "overlapping entity spans"
-            ),
+            plural(overlapping.len(), "overlapping entity span", "overlapping entity spans"),
             overlapping.join(", ")
         ));
     }
@@ -185,10 +152,7 @@ pub fn export(record: &Record, scheme: TagScheme) -> Exported {
         ));
     }
     if relabelled > 0 {
-        losses.push(format!(
-            "{} whitespace, written as '{INNER_SPACE}' in the tags",
-            plural(relabelled, "label has", "labels have")
-        ));
+        losses.push(format!("{} whitespace, written as '{INNER_SPACE}' in the tags", plural(relabelled, "label has", "labels have")));
     }
     Exported { text: out, losses }
 }
@@ -202,11 +166,7 @@ mod tests {
 
     /// Code-point offsets of the `nth` (0-based) occurrence of `needle`.
     fn at(text: &str, needle: &str, nth: usize) -> (usize, usize) {
-        let byte = text
-            .match_indices(needle)
-            .nth(nth)
-            .expect("needle in text")
-            .0;
+        let byte = text.match_indices(needle).nth(nth).expect("needle in text").0;
         let start = text[..byte].chars().count();
         (start, start + needle.chars().count())
     }
@@ -231,9 +191,7 @@ mod tests {
                 let cols: Vec<&str> = l.split_whitespace().collect();
                 match cols.as_slice() {
                     [] => None,
-                    [w, x, o1, o2] if *w == "-DOCSTART-" => {
-                        Some((format!("{w} {x} {o1} {o2}"), String::new()))
-                    }
+                    [w, x, o1, o2] if *w == "-DOCSTART-" => Some((format!("{w} {x} {o1} {o2}"), String::new())),
                     [w, pos, chunk, tag] => {
                         assert_eq!((*pos, *chunk), ("-X-", "_"), "{l}");
                         Some((w.to_string(), tag.to_string()))
@@ -252,14 +210,7 @@ mod tests {
 
     #[test]
     fn tags_words_and_ends_sentences_at_line_breaks() {
-        let r = record(
-            HARD,
-            &[
-                ("国際協力機構", 0, "ORG"),
-                ("🇲🇱 Bamako", 0, "GPE"),
-                ("الجزيرة", 0, "ORG"),
-            ],
-        );
+        let r = record(HARD, &[("国際協力機構", 0, "ORG"), ("🇲🇱 Bamako", 0, "GPE"), ("الجزيرة", 0, "ORG")]);
         let iob = export(&r, TagScheme::Iob2);
         assert!(iob.losses.is_empty(), "{:?}", iob.losses);
         let expected = vec![
@@ -282,21 +233,11 @@ mod tests {
             None,
         ];
         assert_eq!(rows(&iob.text), expected);
-        assert!(
-            iob.text.ends_with("\n. -X- _ O\n\n") && iob.text.starts_with("-DOCSTART- -X- O O\n\n")
-        );
+        assert!(iob.text.ends_with("\n. -X- _ O\n\n") && iob.text.starts_with("-DOCSTART- -X- O O\n\n"));
 
         let bilou = rows(&export(&r, TagScheme::Bilou).text);
-        let tags: Vec<&str> = bilou
-            .iter()
-            .flatten()
-            .skip(1)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        assert_eq!(
-            tags,
-            ["O", "O", "U-ORG", "O", "O", "B-GPE", "L-GPE", "O", "U-ORG", "O", "O", "O"]
-        );
+        let tags: Vec<&str> = bilou.iter().flatten().skip(1).map(|(_, t)| t.as_str()).collect();
+        assert_eq!(tags, ["O", "O", "U-ORG", "O", "O", "B-GPE", "L-GPE", "O", "U-ORG", "O", "O", "O"]);
     }
 
     #[test]
@@ -312,21 +253,10 @@ mod tests {
         let text = "Mills said Wagner Group left Mali.";
         let r = record(
             text,
-            &[
-                ("Wagner Group", 0, "ORG"),
-                ("Wagner", 0, "PERSON"),
-                ("Mills said Wagner Group left Mali", 0, "CLAIM"),
-                ("Mal", 0, "GPE"),
-                ("Mills", 0, "PERSON"),
-            ],
+            &[("Wagner Group", 0, "ORG"), ("Wagner", 0, "PERSON"), ("Mills said Wagner Group left Mali", 0, "CLAIM"), ("Mal", 0, "GPE"), ("Mills", 0, "PERSON")],
         );
         let out = export(&r, TagScheme::Iob2);
-        let tags: Vec<String> = rows(&out.text)
-            .into_iter()
-            .flatten()
-            .skip(1)
-            .map(|(_, t)| t)
-            .collect();
+        let tags: Vec<String> = rows(&out.text).into_iter().flatten().skip(1).map(|(_, t)| t).collect();
         assert_eq!(tags, ["B-PERSON", "O", "B-ORG", "I-ORG", "O", "B-GPE", "O"]);
         assert_eq!(
             out.losses,
@@ -347,10 +277,7 @@ mod tests {
         assert!(tokens.iter().any(|t| t.end - t.start == 4), "{tokens:?}");
         let out = export(&record(text, &[]), TagScheme::Iob2);
         assert!(out.text.contains("\na_\u{301}b -X- _ O\n"), "{}", out.text);
-        assert_eq!(
-            out.losses,
-            ["1 token has whitespace inside, written as '_' so the columns stay four"]
-        );
+        assert_eq!(out.losses, ["1 token has whitespace inside, written as '_' so the columns stay four"]);
         assert!(rows(&out.text).len() == 6);
     }
 }

@@ -50,29 +50,18 @@ pub fn import_any(input: &str, schema: &LabelSchema) -> Result<Vec<(Format, Reco
     let mut out = Vec::new();
     for piece in JsonPieces::new(input.as_bytes()) {
         let piece = piece?;
-        let fail = |message: String| FormatError {
-            line: piece.line,
-            message,
-        };
+        let fail = |message: String| FormatError { line: piece.line, message };
         if let Err(e) = serde_json::from_str::<IgnoredAny>(&piece.text) {
-            return Err(fail(format!(
-                "the file is not valid JSON (line {}, column {}): {e}",
-                piece.line + e.line() - 1,
-                e.column()
-            )));
+            return Err(fail(format!("the file is not valid JSON (line {}, column {}): {e}", piece.line + e.line() - 1, e.column())));
         }
         let format = detect(&piece.text).ok_or_else(|| {
             fail("this JSON is not a document of any format Marginalia reads (a Marginalia save, spaCy/Prodigy, Label Studio, doccano or W3C Web Annotation)".into())
         })?;
-        let record = import_document(format, &piece.text, schema)
-            .map_err(|m| fail(format!("{}: {m}", format.title())))?;
+        let record = import_document(format, &piece.text, schema).map_err(|m| fail(format!("{}: {m}", format.title())))?;
         out.push((format, record));
     }
     if out.is_empty() {
-        return Err(FormatError {
-            line: 1,
-            message: "the file holds no document".into(),
-        });
+        return Err(FormatError { line: 1, message: "the file holds no document".into() });
     }
     Ok(out)
 }
@@ -83,28 +72,11 @@ mod tests {
 
     #[test]
     fn each_format_is_told_by_its_keys() {
-        assert_eq!(
-            detect(r#"{"text":"a","spans":[],"format_version":1}"#),
-            Some(Format::Marginalia)
-        );
-        assert_eq!(
-            detect(r#"{"text":"a","spans":[],"tokens":[]}"#),
-            Some(Format::Spacy)
-        );
-        assert_eq!(
-            detect(r#"{"data":{"text":"a"},"annotations":[]}"#),
-            Some(Format::LabelStudio)
-        );
-        assert_eq!(
-            detect(r#"{"text":"a","label":[[0,1,"X"]]}"#),
-            Some(Format::Doccano)
-        );
-        assert_eq!(
-            detect(
-                r#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection"}"#
-            ),
-            Some(Format::W3c)
-        );
+        assert_eq!(detect(r#"{"text":"a","spans":[],"format_version":1}"#), Some(Format::Marginalia));
+        assert_eq!(detect(r#"{"text":"a","spans":[],"tokens":[]}"#), Some(Format::Spacy));
+        assert_eq!(detect(r#"{"data":{"text":"a"},"annotations":[]}"#), Some(Format::LabelStudio));
+        assert_eq!(detect(r#"{"text":"a","label":[[0,1,"X"]]}"#), Some(Format::Doccano));
+        assert_eq!(detect(r#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection"}"#), Some(Format::W3c));
         assert_eq!(detect(r#"{"text":"a"}"#), None);
         assert_eq!(detect("[1]"), None);
     }
@@ -113,31 +85,14 @@ mod tests {
     fn broken_and_foreign_files_say_what_is_wrong() {
         let schema = LabelSchema::news_default();
         let broken = import_any("{\"text\":\"a\",\n\"spans\":[}", &schema).unwrap_err();
-        assert_eq!(
-            broken.to_string(),
-            "2: the file is not valid JSON: `}` where `]` was expected"
-        );
+        assert_eq!(broken.to_string(), "2: the file is not valid JSON: `}` where `]` was expected");
         let bad_value = import_any("{\"text\":\"a\",\n\"spans\":[tru]}", &schema).unwrap_err();
-        assert!(
-            bad_value.message.contains("not valid JSON (line 2, column"),
-            "{bad_value}"
-        );
+        assert!(bad_value.message.contains("not valid JSON (line 2, column"), "{bad_value}");
         let foreign = import_any("{\"name\":\"x\"}", &schema).unwrap_err();
-        assert!(
-            foreign.message.contains("not a document of any format"),
-            "{foreign}"
-        );
-        assert_eq!(
-            import_any("  \n", &schema).unwrap_err().message,
-            "the file holds no document"
-        );
+        assert!(foreign.message.contains("not a document of any format"), "{foreign}");
+        assert_eq!(import_any("  \n", &schema).unwrap_err().message, "the file holds no document");
         let two = "{\"text\":\"Mali\",\"spans\":[],\"format_version\":1}\n{\"text\":\"Wagner\",\"spans\":[],\"format_version\":1}\n";
         let docs = import_any(two, &schema).unwrap();
-        assert_eq!(
-            docs.iter()
-                .map(|(_, r)| r.text.as_str())
-                .collect::<Vec<_>>(),
-            ["Mali", "Wagner"]
-        );
+        assert_eq!(docs.iter().map(|(_, r)| r.text.as_str()).collect::<Vec<_>>(), ["Mali", "Wagner"]);
     }
 }

@@ -26,19 +26,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// Top-level keys with a meaning here; any other key is the example's meta.
-const KNOWN: &[&str] = &[
-    "text",
-    "label",
-    "labels",
-    "entities",
-    "relations",
-    "id",
-    "doc_id",
-    "title",
-    "annotator",
-    "created_at",
-    "updated_at",
-];
+const KNOWN: &[&str] = &["text", "label", "labels", "entities", "relations", "id", "doc_id", "title", "annotator", "created_at", "updated_at"];
 
 pub fn export(record: &Record) -> Exported {
     let ix = TextIndex::new(&record.text);
@@ -52,11 +40,7 @@ pub fn export(record: &Record) -> Exported {
     if !record.meta.title.is_empty() {
         line.insert("title".into(), record.meta.title.clone().into());
     }
-    for (key, value) in [
-        ("annotator", &record.annotator),
-        ("created_at", &record.created_at),
-        ("updated_at", &record.updated_at),
-    ] {
+    for (key, value) in [("annotator", &record.annotator), ("created_at", &record.created_at), ("updated_at", &record.updated_at)] {
         if let Some(v) = value {
             line.insert(key.into(), v.clone().into());
         }
@@ -70,40 +54,20 @@ pub fn export(record: &Record) -> Exported {
     line.insert("label".into(), labels.into());
 
     let mut losses = Vec::new();
-    let with_attributes = record
-        .spans
-        .iter()
-        .filter(|s| !s.attributes.is_empty())
-        .count();
+    let with_attributes = record.spans.iter().filter(|s| !s.attributes.is_empty()).count();
     if with_attributes > 0 {
-        losses.push(format!(
-            "attributes of {}: doccano's sequence-labelling JSONL has no span attributes",
-            count(with_attributes, "span")
-        ));
+        losses.push(format!("attributes of {}: doccano's sequence-labelling JSONL has no span attributes", count(with_attributes, "span")));
     }
-    let to_text = record
-        .relations
-        .iter()
-        .filter(|r| r.to_text.is_some())
-        .count();
+    let to_text = record.relations.iter().filter(|r| r.to_text.is_some()).count();
     let between_spans = record.relations.len() - to_text;
     if between_spans > 0 {
-        losses.push(format!(
-            "{}: doccano's sequence-labelling JSONL has no relations",
-            count(between_spans, "relation")
-        ));
+        losses.push(format!("{}: doccano's sequence-labelling JSONL has no relations", count(between_spans, "relation")));
     }
     if to_text > 0 {
-        losses.push(format!(
-            "{} to free text: doccano has no relations, and no free-text targets",
-            count(to_text, "relation")
-        ));
+        losses.push(format!("{} to free text: doccano has no relations, and no free-text targets", count(to_text, "relation")));
     }
     if !record.document_labels.is_empty() {
-        losses.push(format!(
-            "{}: doccano's sequence-labelling JSONL has no document labels",
-            count(record.document_labels.len(), "document label")
-        ));
+        losses.push(format!("{}: doccano's sequence-labelling JSONL has no document labels", count(record.document_labels.len(), "document label")));
     }
     let mut layers: BTreeMap<&str, usize> = BTreeMap::new();
     for s in record.spans.iter().filter(|s| s.layer != ENTITY_LAYER) {
@@ -115,22 +79,11 @@ pub fn export(record: &Record) -> Exported {
             count(n, "span")
         ));
     }
-    let shadowed = record
-        .meta
-        .extra
-        .keys()
-        .filter(|k| KNOWN.contains(&k.as_str()))
-        .count();
+    let shadowed = record.meta.extra.keys().filter(|k| KNOWN.contains(&k.as_str())).count();
     if shadowed > 0 {
-        losses.push(format!(
-            "{}: its name is one doccano uses for something else",
-            count(shadowed, "meta field")
-        ));
+        losses.push(format!("{}: its name is one doccano uses for something else", count(shadowed, "meta field")));
     }
-    Exported {
-        text: serde_json::to_string(&line).expect("a line always serialises"),
-        losses,
-    }
+    Exported { text: serde_json::to_string(&line).expect("a line always serialises"), losses }
 }
 
 pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
@@ -145,11 +98,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     if let Some(v) = optional(&line, "title") {
         record.meta.title = string(v, "title")?.to_string();
     }
-    for (key, slot) in [
-        ("annotator", &mut record.annotator),
-        ("created_at", &mut record.created_at),
-        ("updated_at", &mut record.updated_at),
-    ] {
+    for (key, slot) in [("annotator", &mut record.annotator), ("created_at", &mut record.created_at), ("updated_at", &mut record.updated_at)] {
         if let Some(v) = optional(&line, key) {
             *slot = Some(string(v, key)?.to_string());
         }
@@ -163,23 +112,16 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     let chars: Vec<char> = text.chars().collect();
     let to_cp = |u: usize, at: &str| -> Result<usize, String> {
         if u > ix.len_utf16() {
-            return Err(format!(
-                "{at}: offset {u} is past the end of the text ({} UTF-16 units)",
-                ix.len_utf16()
-            ));
+            return Err(format!("{at}: offset {u} is past the end of the text ({} UTF-16 units)", ix.len_utf16()));
         }
         let cp = ix.cp_of_utf16(u);
         if ix.utf16_of(cp) != u {
-            return Err(format!(
-                "{at}: offset {u} falls between the two UTF-16 units of one character"
-            ));
+            return Err(format!("{at}: offset {u} falls between the two UTF-16 units of one character"));
         }
         Ok(cp)
     };
 
-    let list = ["label", "labels"]
-        .into_iter()
-        .find_map(|k| optional(&line, k).map(|v| (k, v)));
+    let list = ["label", "labels"].into_iter().find_map(|k| optional(&line, k).map(|v| (k, v)));
     if let Some((key, v)) = list {
         for (i, item) in array(v, key)?.iter().enumerate() {
             let at = format!("{key}[{i}]");
@@ -193,9 +135,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             let start = to_cp(index(&triple[0], &format!("{at}[0]"))?, &format!("{at}[0]"))?;
             let end = to_cp(index(&triple[1], &format!("{at}[1]"))?, &format!("{at}[1]"))?;
             let label = string(&triple[2], &format!("{at}[2]"))?;
-            record
-                .spans
-                .push(span_at(&chars, start, end, label, None, None, schema, &at)?);
+            record.spans.push(span_at(&chars, start, end, label, None, None, schema, &at)?);
         }
         assign_span_ids(&mut record.spans, key)?;
     }
@@ -203,31 +143,17 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     let mut by_entity: HashMap<String, usize> = HashMap::new();
     if let Some(v) = optional(&line, "entities") {
         if list.is_some() {
-            return Err(format!(
-                "{} and entities: a doccano example has one or the other",
-                list.map(|(k, _)| k).unwrap_or("label")
-            ));
+            return Err(format!("{} and entities: a doccano example has one or the other", list.map(|(k, _)| k).unwrap_or("label")));
         }
         let mut ids = Vec::new();
         for (i, e) in array(v, "entities")?.iter().enumerate() {
             let at = format!("entities[{i}]");
             let e = object(e, &at)?;
-            let start = to_cp(
-                index(
-                    required(e, &at, "start_offset")?,
-                    &join(&at, "start_offset"),
-                )?,
-                &join(&at, "start_offset"),
-            )?;
-            let end = to_cp(
-                index(required(e, &at, "end_offset")?, &join(&at, "end_offset"))?,
-                &join(&at, "end_offset"),
-            )?;
+            let start = to_cp(index(required(e, &at, "start_offset")?, &join(&at, "start_offset"))?, &join(&at, "start_offset"))?;
+            let end = to_cp(index(required(e, &at, "end_offset")?, &join(&at, "end_offset"))?, &join(&at, "end_offset"))?;
             let label = string(required(e, &at, "label")?, &join(&at, "label"))?;
             let mut span = span_at(&chars, start, end, label, None, None, schema, &at)?;
-            let id = optional(e, "id")
-                .map(|v| id_text(v, &join(&at, "id")))
-                .transpose()?;
+            let id = optional(e, "id").map(|v| id_text(v, &join(&at, "id"))).transpose()?;
             span.id = id.as_deref().and_then(SpanId::parse);
             record.spans.push(span);
             ids.push(id);
@@ -250,9 +176,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
                 by_entity
                     .get(&id)
                     .and_then(|&k| record.spans[k].id)
-                    .ok_or_else(|| {
-                        format!("{}: entity {id} is not among the entities", join(&at, key))
-                    })
+                    .ok_or_else(|| format!("{}: entity {id} is not among the entities", join(&at, key)))
             };
             let (from, to) = (end("from_id")?, end("to_id")?);
             let label = string(required(r, &at, "type")?, &join(&at, "type"))?;
@@ -291,35 +215,14 @@ mod tests {
         let chars: Vec<char> = HARD.chars().collect();
         let mut r = new_record(HARD.into(), "d1".into());
         // Code points: family 0–7, flag 12–14, 国際協力機構 28–34, claim 36–47, الجزيرة 48–55.
-        for (i, (s, e, label)) in [
-            (0, 7, "MISC"),
-            (12, 14, "GPE"),
-            (28, 34, "ORG"),
-            (36, 47, "CLAIM"),
-            (48, 55, "ORG"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (i, (s, e, label)) in [(0, 7, "MISC"), (12, 14, "GPE"), (28, 34, "ORG"), (36, 47, "CLAIM"), (48, 55, "ORG")].into_iter().enumerate() {
             let mut span = new_span(&chars, s, e, label, &schema).unwrap();
             span.id = Some(SpanId(i as u32 + 1));
             r.spans.push(span);
         }
-        r.spans[3]
-            .attributes
-            .insert("claim_type".into(), "quote".into());
-        r.relations.push(relation(
-            Some(RelationId(1)),
-            "about",
-            SpanId(4),
-            Ok(SpanId(3)),
-        ));
-        r.relations.push(relation(
-            Some(RelationId(2)),
-            "claimed_by",
-            SpanId(4),
-            Err("A spokesman".into()),
-        ));
+        r.spans[3].attributes.insert("claim_type".into(), "quote".into());
+        r.relations.push(relation(Some(RelationId(1)), "about", SpanId(4), Ok(SpanId(3))));
+        r.relations.push(relation(Some(RelationId(2)), "claimed_by", SpanId(4), Err("A spokesman".into())));
         r.document_labels.insert("section".into(), "world".into());
         r
     }
@@ -363,20 +266,7 @@ mod tests {
         let schema = LabelSchema::news_default();
         let r = record();
         let back = import(&export(&r).text, &schema).unwrap();
-        let strip = |r: &Record| {
-            r.spans
-                .iter()
-                .map(|s| {
-                    (
-                        s.start,
-                        s.end,
-                        s.label.clone(),
-                        s.layer.clone(),
-                        s.text.clone(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
+        let strip = |r: &Record| r.spans.iter().map(|s| (s.start, s.end, s.label.clone(), s.layer.clone(), s.text.clone())).collect::<Vec<_>>();
         assert_eq!(strip(&back), strip(&r));
         assert_eq!(back.meta.doc_id, "d1");
         back.load(&schema).unwrap();
@@ -394,19 +284,11 @@ mod tests {
         assert_eq!(r.spans[0].text.as_deref(), Some("Mali"));
         assert_eq!((r.spans[0].start, r.spans[0].end), (3, 7));
         assert_eq!(r.spans[1].layer, "claim");
-        assert_eq!(
-            (r.relations[0].from, r.relations[0].to),
-            (Some(SpanId(2)), Some(SpanId(1)))
-        );
+        assert_eq!((r.relations[0].from, r.relations[0].to), (Some(SpanId(2)), Some(SpanId(1))));
         assert_eq!(r.meta.extra["Comments"], json!([]));
         r.load(&schema).unwrap();
         let labels = json!({"text": "🇲🇱 Mali", "labels": [[5, 9, "GPE"]]});
-        assert_eq!(
-            import(&labels.to_string(), &schema).unwrap().spans[0]
-                .text
-                .as_deref(),
-            Some("Mali")
-        );
+        assert_eq!(import(&labels.to_string(), &schema).unwrap().spans[0].text.as_deref(), Some("Mali"));
     }
 
     #[test]
@@ -414,27 +296,13 @@ mod tests {
         let schema = LabelSchema::news_default();
         let bad = |v: Value| import(&v.to_string(), &schema).unwrap_err();
         assert_eq!(bad(json!({"label": []})), "text: is missing");
-        assert_eq!(
-            bad(json!({"text": "🇲🇱", "label": [[1, 4, "GPE"]]})),
-            "label[0][0]: offset 1 falls between the two UTF-16 units of one character"
-        );
-        assert_eq!(
-            bad(json!({"text": "Mali", "label": [[0, 5, "GPE"]]})),
-            "label[0][1]: offset 5 is past the end of the text (4 UTF-16 units)"
-        );
+        assert_eq!(bad(json!({"text": "🇲🇱", "label": [[1, 4, "GPE"]]})), "label[0][0]: offset 1 falls between the two UTF-16 units of one character");
+        assert_eq!(bad(json!({"text": "Mali", "label": [[0, 5, "GPE"]]})), "label[0][1]: offset 5 is past the end of the text (4 UTF-16 units)");
         assert_eq!(bad(json!({"text": "Mali", "label": ["GPE"]})), "label[0]: expected [start, end, label], found a string (a text-classification export, which has no spans)");
+        assert_eq!(bad(json!({"text": "Mali", "label": [[0, 4]]})), "label[0]: expected [start, end, label], found an array of 2");
+        assert_eq!(bad(json!({"text": "Mali", "label": [[2, 2, "GPE"]]})), "label[0]: offsets 2–2 are not a range inside the text (4 characters)");
         assert_eq!(
-            bad(json!({"text": "Mali", "label": [[0, 4]]})),
-            "label[0]: expected [start, end, label], found an array of 2"
-        );
-        assert_eq!(
-            bad(json!({"text": "Mali", "label": [[2, 2, "GPE"]]})),
-            "label[0]: offsets 2–2 are not a range inside the text (4 characters)"
-        );
-        assert_eq!(
-            bad(
-                json!({"text": "Mali", "entities": [{"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 4}], "relations": [{"from_id": 1, "to_id": 2, "type": "about"}]})
-            ),
+            bad(json!({"text": "Mali", "entities": [{"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 4}], "relations": [{"from_id": 1, "to_id": 2, "type": "about"}]})),
             "relations[0].to_id: entity 2 is not among the entities"
         );
     }

@@ -25,15 +25,8 @@ pub(super) fn join(at: &str, key: &str) -> String {
 pub(super) fn parse_object(piece: &str) -> Result<Object, String> {
     match serde_json::from_str::<Value>(piece) {
         Ok(Value::Object(o)) => Ok(o),
-        Ok(other) => Err(format!(
-            "expected a JSON object (a document), found {}",
-            kind(&other)
-        )),
-        Err(e) => Err(format!(
-            "not valid JSON (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        )),
+        Ok(other) => Err(format!("expected a JSON object (a document), found {}", kind(&other))),
+        Err(e) => Err(format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())),
     }
 }
 
@@ -49,8 +42,7 @@ pub(super) fn kind(v: &Value) -> &'static str {
 }
 
 pub(super) fn required<'a>(obj: &'a Object, at: &str, key: &str) -> Result<&'a Value, String> {
-    obj.get(key)
-        .ok_or_else(|| format!("{}: is missing", join(at, key)))
+    obj.get(key).ok_or_else(|| format!("{}: is missing", join(at, key)))
 }
 
 /// A present, non-null field.
@@ -65,18 +57,15 @@ pub(super) fn index(v: &Value, at: &str) -> Result<usize, String> {
 }
 
 pub(super) fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, String> {
-    v.as_str()
-        .ok_or_else(|| format!("{at}: expected a string, found {}", kind(v)))
+    v.as_str().ok_or_else(|| format!("{at}: expected a string, found {}", kind(v)))
 }
 
 pub(super) fn array<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, String> {
-    v.as_array()
-        .ok_or_else(|| format!("{at}: expected an array, found {}", kind(v)))
+    v.as_array().ok_or_else(|| format!("{at}: expected an array, found {}", kind(v)))
 }
 
 pub(super) fn object<'a>(v: &'a Value, at: &str) -> Result<&'a Object, String> {
-    v.as_object()
-        .ok_or_else(|| format!("{at}: expected an object, found {}", kind(v)))
+    v.as_object().ok_or_else(|| format!("{at}: expected an object, found {}", kind(v)))
 }
 
 /// An id written as a string or a number (doccano, Label Studio), as text.
@@ -84,10 +73,7 @@ pub(super) fn id_text(v: &Value, at: &str) -> Result<String, String> {
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),
-        _ => Err(format!(
-            "{at}: expected an id (a string or a number), found {}",
-            kind(v)
-        )),
+        _ => Err(format!("{at}: expected an id (a string or a number), found {}", kind(v))),
     }
 }
 
@@ -97,12 +83,7 @@ pub(super) fn span_id(obj: &Object, at: &str, key: &str) -> Result<Option<SpanId
         None => Ok(None),
         Some(v) => {
             let s = string(v, &join(at, key))?;
-            SpanId::parse(s).map(Some).ok_or_else(|| {
-                format!(
-                    "{}: {s:?} is not a span id of the form s<number>",
-                    join(at, key)
-                )
-            })
+            SpanId::parse(s).map(Some).ok_or_else(|| format!("{}: {s:?} is not a span id of the form s<number>", join(at, key)))
         }
     }
 }
@@ -112,12 +93,7 @@ pub(super) fn relation_id(obj: &Object, at: &str, key: &str) -> Result<Option<Re
         None => Ok(None),
         Some(v) => {
             let s = string(v, &join(at, key))?;
-            RelationId::parse(s).map(Some).ok_or_else(|| {
-                format!(
-                    "{}: {s:?} is not a relation id of the form r<number>",
-                    join(at, key)
-                )
-            })
+            RelationId::parse(s).map(Some).ok_or_else(|| format!("{}: {s:?} is not a relation id of the form r<number>", join(at, key)))
         }
     }
 }
@@ -134,12 +110,7 @@ pub(super) fn assign_span_ids(spans: &mut [RecordSpan], at: &str) -> Result<(), 
             }
         }
     }
-    let mut next = spans
-        .iter()
-        .filter_map(|s| s.id)
-        .map(|id| id.0)
-        .max()
-        .unwrap_or(0);
+    let mut next = spans.iter().filter_map(|s| s.id).map(|id| id.0).max().unwrap_or(0);
     for s in spans.iter_mut().filter(|s| s.id.is_none()) {
         next += 1;
         s.id = Some(SpanId(next));
@@ -148,10 +119,7 @@ pub(super) fn assign_span_ids(spans: &mut [RecordSpan], at: &str) -> Result<(), 
 }
 
 /// The same for relations.
-pub(super) fn assign_relation_ids(
-    relations: &mut [RecordRelation],
-    at: &str,
-) -> Result<(), String> {
+pub(super) fn assign_relation_ids(relations: &mut [RecordRelation], at: &str) -> Result<(), String> {
     let mut seen = HashSet::new();
     for (i, r) in relations.iter().enumerate() {
         if let Some(id) = r.id {
@@ -160,12 +128,7 @@ pub(super) fn assign_relation_ids(
             }
         }
     }
-    let mut next = relations
-        .iter()
-        .filter_map(|r| r.id)
-        .map(|id| id.0)
-        .max()
-        .unwrap_or(0);
+    let mut next = relations.iter().filter_map(|r| r.id).map(|id| id.0).max().unwrap_or(0);
     for r in relations.iter_mut().filter(|r| r.id.is_none()) {
         next += 1;
         r.id = Some(RelationId(next));
@@ -174,27 +137,12 @@ pub(super) fn assign_relation_ids(
 }
 
 /// A relation by Marginalia's ids, without Prodigy's form.
-pub(super) fn relation(
-    id: Option<RelationId>,
-    label: &str,
-    from: SpanId,
-    to: Result<SpanId, String>,
-) -> RecordRelation {
+pub(super) fn relation(id: Option<RelationId>, label: &str, from: SpanId, to: Result<SpanId, String>) -> RecordRelation {
     let (to, to_text) = match to {
         Ok(id) => (Some(id), None),
         Err(text) => (None, Some(text)),
     };
-    RecordRelation {
-        id,
-        label: label.to_string(),
-        from: Some(from),
-        to,
-        to_text,
-        head: None,
-        child: None,
-        head_span: None,
-        child_span: None,
-    }
+    RecordRelation { id, label: label.to_string(), from: Some(from), to, to_text, head: None, child: None, head_span: None, child_span: None }
 }
 
 /// "1 relation" / "3 relations".
@@ -224,9 +172,7 @@ pub(super) fn span_at(
     let mut span = new_span(chars, start, end, label, schema).map_err(|e| format!("{at}: {e}"))?;
     if let (Some(quoted), Some(actual)) = (quoted, span.text.as_deref()) {
         if quoted != actual {
-            return Err(format!(
-                "{at}.text: {quoted:?} differs from the text at {start}–{end} ({actual:?})"
-            ));
+            return Err(format!("{at}.text: {quoted:?} differs from the text at {start}–{end} ({actual:?})"));
         }
     }
     if schema.label(label).is_none() {

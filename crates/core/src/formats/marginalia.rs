@@ -7,10 +7,7 @@ use crate::record::Record;
 
 /// One record on one line.
 pub fn export(record: &Record) -> Exported {
-    Exported {
-        text: serde_json::to_string(record).expect("a record always serialises"),
-        losses: Vec::new(),
-    }
+    Exported { text: serde_json::to_string(record).expect("a record always serialises"), losses: Vec::new() }
 }
 
 /// Reads one record; its label schema is not consulted here — checking a

@@ -168,11 +168,7 @@ pub fn export_document(format: Format, record: &Record) -> Exported {
 
 /// Reads one document's piece. brat needs its `.txt` as well: use
 /// [`brat::import`].
-pub fn import_document(
-    format: Format,
-    piece: &str,
-    schema: &LabelSchema,
-) -> Result<Record, String> {
+pub fn import_document(format: Format, piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     match format {
         Format::Marginalia => marginalia::import(piece, schema),
         Format::Spacy => spacy::import(piece, schema),
@@ -193,11 +189,7 @@ pub fn new_record(text: String, doc_id: String) -> Record {
         tokens: Vec::new(),
         spans: Vec::new(),
         relations: Vec::new(),
-        meta: RecordMeta {
-            doc_id,
-            title: String::new(),
-            extra: Default::default(),
-        },
+        meta: RecordMeta { doc_id, title: String::new(), extra: Default::default() },
         answer: "accept".into(),
         format_version: FORMAT_VERSION,
         text_sha256: Some(sha),
@@ -213,18 +205,9 @@ pub fn new_record(text: String, doc_id: String) -> Record {
 /// A span as importers make it: `text` quoted from `chars` (the record's
 /// text as code points), the layer the schema gives the label (the entity
 /// layer for a label it does not know).
-pub fn new_span(
-    chars: &[char],
-    start: usize,
-    end: usize,
-    label: &str,
-    schema: &LabelSchema,
-) -> Result<RecordSpan, String> {
+pub fn new_span(chars: &[char], start: usize, end: usize, label: &str, schema: &LabelSchema) -> Result<RecordSpan, String> {
     if start >= end || end > chars.len() {
-        return Err(format!(
-            "offsets {start}–{end} are not a range inside the text ({} characters)",
-            chars.len()
-        ));
+        return Err(format!("offsets {start}–{end} are not a range inside the text ({} characters)", chars.len()));
     }
     Ok(RecordSpan {
         id: None,
@@ -242,10 +225,7 @@ pub fn new_span(
 
 /// The layer `schema` puts `label` in; the entity layer for unknown labels.
 pub fn layer_of(label: &str, schema: &LabelSchema) -> String {
-    schema
-        .label(label)
-        .map(|d| d.layer.clone())
-        .unwrap_or_else(|| ENTITY_LAYER.to_string())
+    schema.label(label).map(|d| d.layer.clone()).unwrap_or_else(|| ENTITY_LAYER.to_string())
 }
 
 /// The record's tokens, or spaCy-compatible tokens of its text when the
@@ -254,15 +234,7 @@ pub fn tokens_of(record: &Record) -> Vec<Token> {
     if record.tokens.is_empty() {
         tokenize(&record.text)
     } else {
-        record
-            .tokens
-            .iter()
-            .map(|t: &RecordToken| Token {
-                start: t.start,
-                end: t.end,
-                ws: t.ws,
-            })
-            .collect()
+        record.tokens.iter().map(|t: &RecordToken| Token { start: t.start, end: t.end, ws: t.ws }).collect()
     }
 }
 

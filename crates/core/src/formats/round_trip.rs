@@ -12,29 +12,8 @@ use std::collections::BTreeSet;
 
 /// Words a generated document is made of: every script the fixtures hold.
 const WORDS: &[&str] = &[
-    "Mali",
-    "Wagner",
-    "Assimi",
-    "Goïta",
-    "Zoë",
-    "Nguyễn",
-    "e\u{301}cole",
-    "国際協力機構",
-    "北京",
-    "الجزيرة",
-    "מאלי",
-    "👨‍👩‍👧‍👦",
-    "🇲🇱",
-    "👍🏽",
-    "said",
-    "“quoted”",
-    "U.S.",
-    "don't",
-    "1,000",
-    "—",
-    "(AP)",
-    "Bamako,",
-    "e-mail",
+    "Mali", "Wagner", "Assimi", "Goïta", "Zoë", "Nguyễn", "e\u{301}cole", "国際協力機構", "北京", "الجزيرة", "מאלי",
+    "👨‍👩‍👧‍👦", "🇲🇱", "👍🏽", "said", "“quoted”", "U.S.", "don't", "1,000", "—", "(AP)", "Bamako,", "e-mail",
 ];
 
 /// A span as formats can compare it: where, what, and its attributes.
@@ -49,13 +28,7 @@ pub(super) struct Comparable {
 }
 
 fn key(s: &RecordSpan) -> SpanKey {
-    (
-        s.start,
-        s.end,
-        s.label.clone(),
-        s.layer.clone(),
-        serde_json::to_string(&s.attributes).unwrap(),
-    )
+    (s.start, s.end, s.label.clone(), s.layer.clone(), serde_json::to_string(&s.attributes).unwrap())
 }
 
 /// Resolves relation ends by id, or by offsets and label (Prodigy form).
@@ -63,11 +36,7 @@ pub(super) fn comparable(r: &Record) -> Comparable {
     let by_id = |id: Option<SpanId>, end: &Option<RelationEnd>| -> Option<SpanKey> {
         let found = match id {
             Some(id) => r.spans.iter().find(|s| s.id == Some(id)),
-            None => end.as_ref().and_then(|e| {
-                r.spans
-                    .iter()
-                    .find(|s| s.start == e.start && s.end == e.end && s.label == e.label)
-            }),
+            None => end.as_ref().and_then(|e| r.spans.iter().find(|s| s.start == e.start && s.end == e.end && s.label == e.label)),
         };
         found.map(key)
     };
@@ -100,11 +69,7 @@ fn held(format: Format, mut c: Comparable) -> Comparable {
             c
         }
         Format::Doccano => {
-            c.spans = c
-                .spans
-                .into_iter()
-                .map(|(s, e, l, layer, _)| (s, e, l, layer, "{}".into()))
-                .collect();
+            c.spans = c.spans.into_iter().map(|(s, e, l, layer, _)| (s, e, l, layer, "{}".into())).collect();
             c.relations.clear();
             c.document_labels = "{}".into();
             c
@@ -118,13 +83,9 @@ fn reimport(format: Format, record: &Record, schema: &LabelSchema) -> Record {
     if format == Format::Brat {
         return brat::import(&record.text, &file, &doc_id_of(record), schema).unwrap();
     }
-    let mut docs: Vec<_> = stream::read_documents(format, file.as_bytes(), schema)
-        .unwrap()
-        .collect();
+    let mut docs: Vec<_> = stream::read_documents(format, file.as_bytes(), schema).unwrap().collect();
     assert_eq!(docs.len(), 1, "{format}: one document in, one out");
-    docs.pop()
-        .unwrap()
-        .unwrap_or_else(|e| panic!("{format}: {e}\n{file}"))
+    docs.pop().unwrap().unwrap_or_else(|e| panic!("{format}: {e}\n{file}"))
 }
 
 prop_compose! {
@@ -146,16 +107,7 @@ fn annotate(text: String, picks: &[(usize, usize, usize)]) -> Record {
     let schema = LabelSchema::news_default();
     let mut record = new_record(text, "generated".into());
     let tokens = tokenize(&record.text);
-    let words: Vec<_> = tokens
-        .iter()
-        .filter(|t| {
-            !record.text[..]
-                .chars()
-                .skip(t.start)
-                .take(t.end - t.start)
-                .all(char::is_whitespace)
-        })
-        .collect();
+    let words: Vec<_> = tokens.iter().filter(|t| !record.text[..].chars().skip(t.start).take(t.end - t.start).all(char::is_whitespace)).collect();
     let chars: Vec<char> = record.text.chars().collect();
     let labels = ["PERSON", "ORG", "GPE", "CLAIM", "DATE"];
     let mut seen = BTreeSet::new();
@@ -176,70 +128,31 @@ fn annotate(text: String, picks: &[(usize, usize, usize)]) -> Record {
             attrs.insert("claim_type".into(), ["opinion", "quote"][a % 2].into());
             attrs.insert("check_worthy".into(), "yes".into());
             if len % 2 == 0 {
-                attrs.insert(
-                    "note".into(),
-                    "Checked against “العربية” 👍🏽, e\u{301}".into(),
-                );
+                attrs.insert("note".into(), "Checked against “العربية” 👍🏽, e\u{301}".into());
             }
             span.attributes = attrs;
         }
         record.spans.push(span);
     }
-    let claims: Vec<_> = record
-        .spans
-        .iter()
-        .filter(|s| s.layer == "claim")
-        .map(|s| s.id)
-        .collect();
-    let entities: Vec<_> = record
-        .spans
-        .iter()
-        .filter(|s| s.layer == "entity")
-        .map(|s| s.id)
-        .collect();
+    let claims: Vec<_> = record.spans.iter().filter(|s| s.layer == "claim").map(|s| s.id).collect();
+    let entities: Vec<_> = record.spans.iter().filter(|s| s.layer == "entity").map(|s| s.id).collect();
     for (i, claim) in claims.iter().enumerate() {
         let id = Some(RelationId(record.relations.len() as u32 + 1));
         let rel = match entities.get(i) {
-            Some(e) => RecordRelation {
-                id,
-                label: ["claimed_by", "about"][i % 2].into(),
-                from: *claim,
-                to: *e,
-                ..empty_relation()
-            },
-            None => RecordRelation {
-                id,
-                label: "claimed_by".into(),
-                from: *claim,
-                to_text: Some("A spokesman, 北京".into()),
-                ..empty_relation()
-            },
+            Some(e) => RecordRelation { id, label: ["claimed_by", "about"][i % 2].into(), from: *claim, to: *e, ..empty_relation() },
+            None => RecordRelation { id, label: "claimed_by".into(), from: *claim, to_text: Some("A spokesman, 北京".into()), ..empty_relation() },
         };
         record.relations.push(rel);
     }
     if picks.len() % 2 == 1 {
-        record
-            .document_labels
-            .insert("section".into(), "world".into());
-        record
-            .document_labels
-            .insert("contains_check_worthy_claims".into(), true.into());
+        record.document_labels.insert("section".into(), "world".into());
+        record.document_labels.insert("contains_check_worthy_claims".into(), true.into());
     }
     record
 }
 
 fn empty_relation() -> RecordRelation {
-    RecordRelation {
-        id: None,
-        label: String::new(),
-        from: None,
-        to: None,
-        to_text: None,
-        head: None,
-        child: None,
-        head_span: None,
-        child_span: None,
-    }
+    RecordRelation { id: None, label: String::new(), from: None, to: None, to_text: None, head: None, child: None, head_span: None, child_span: None }
 }
 
 /// Every format Marginalia reads back.

@@ -13,10 +13,10 @@
 //! Marginalia ids, by `head_span`/`child_span`, or by `head`/`child` (the
 //! index of each span's last token), with or without `tokens`.
 
+use crate::record::inclusive_token_range;
 use super::json_fields::*;
 use super::{doc_id_of, new_record, tokens_of, Exported};
 use crate::label_schema::LabelSchema;
-use crate::record::inclusive_token_range;
 use crate::record::{Record, RecordSpan, RelationEnd};
 use crate::relation::RelationId;
 use crate::span::{Attributes, SpanId};
@@ -99,22 +99,11 @@ pub fn export(record: &Record) -> Exported {
     let token_range = |start: usize, end: usize| inclusive_token_range(&tokens, start, end);
     let end_of = |s: &RecordSpan| {
         let (token_start, token_end) = token_range(s.start, s.end);
-        RelationEnd {
-            start: s.start,
-            end: s.end,
-            token_start,
-            token_end,
-            label: s.label.clone(),
-        }
+        RelationEnd { start: s.start, end: s.end, token_start, token_end, label: s.label.clone() }
     };
     let find = |id: Option<SpanId>, end: &Option<RelationEnd>| match id {
         Some(id) => record.spans.iter().find(|s| s.id == Some(id)),
-        None => end.as_ref().and_then(|e| {
-            record
-                .spans
-                .iter()
-                .find(|s| s.start == e.start && s.end == e.end && s.label == e.label)
-        }),
+        None => end.as_ref().and_then(|e| record.spans.iter().find(|s| s.start == e.start && s.end == e.end && s.label == e.label)),
     };
     let spans = record
         .spans
@@ -142,13 +131,7 @@ pub fn export(record: &Record) -> Exported {
         };
         let head_span = end_of(from);
         if let Some(text) = &r.to_text {
-            to_text.push(TextRelation {
-                id: r.id,
-                label: &r.label,
-                from: from.id,
-                head_span,
-                to_text: text,
-            });
+            to_text.push(TextRelation { id: r.id, label: &r.label, from: from.id, head_span, to_text: text });
             continue;
         }
         let Some(to) = find(r.to, &r.child_span) else {
@@ -170,39 +153,23 @@ pub fn export(record: &Record) -> Exported {
     let mut meta = record.meta.extra.clone();
     meta.insert("doc_id".into(), doc_id_of(record).into());
     meta.insert("title".into(), record.meta.title.clone().into());
-    for (key, value) in [
-        ("annotator", &record.annotator),
-        ("created_at", &record.created_at),
-        ("updated_at", &record.updated_at),
-    ] {
+    for (key, value) in [("annotator", &record.annotator), ("created_at", &record.created_at), ("updated_at", &record.updated_at)] {
         if let Some(v) = value {
             meta.insert(key.into(), v.clone().into());
         }
     }
     if !record.document_labels.is_empty() {
-        meta.insert(
-            "document_labels".into(),
-            serde_json::to_value(&record.document_labels).expect("attributes are JSON"),
-        );
+        meta.insert("document_labels".into(), serde_json::to_value(&record.document_labels).expect("attributes are JSON"));
     }
     if !to_text.is_empty() {
-        meta.insert(
-            RELATIONS_TO_TEXT.into(),
-            serde_json::to_value(&to_text).expect("relations are JSON"),
-        );
+        meta.insert(RELATIONS_TO_TEXT.into(), serde_json::to_value(&to_text).expect("relations are JSON"));
     }
     let task = Task {
         text: &record.text,
         tokens: tokens
             .iter()
             .enumerate()
-            .map(|(id, t)| Token {
-                text: ix.slice(&record.text, t.start, t.end),
-                start: t.start,
-                end: t.end,
-                id,
-                ws: t.ws,
-            })
+            .map(|(id, t)| Token { text: ix.slice(&record.text, t.start, t.end), start: t.start, end: t.end, id, ws: t.ws })
             .collect(),
         spans,
         relations,
@@ -211,15 +178,9 @@ pub fn export(record: &Record) -> Exported {
     };
     let mut losses = Vec::new();
     if dangling > 0 {
-        losses.push(format!(
-            "{}: an end is not among the spans, so it cannot be written",
-            count(dangling, "relation")
-        ));
+        losses.push(format!("{}: an end is not among the spans, so it cannot be written", count(dangling, "relation")));
     }
-    Exported {
-        text: serde_json::to_string(&task).expect("a task always serialises"),
-        losses,
-    }
+    Exported { text: serde_json::to_string(&task).expect("a task always serialises"), losses }
 }
 
 pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
@@ -238,18 +199,13 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     if let Some(v) = meta.remove("title").filter(|v| !v.is_null()) {
         record.meta.title = string(&v, "meta.title")?.to_string();
     }
-    for (key, slot) in [
-        ("annotator", &mut record.annotator),
-        ("created_at", &mut record.created_at),
-        ("updated_at", &mut record.updated_at),
-    ] {
+    for (key, slot) in [("annotator", &mut record.annotator), ("created_at", &mut record.created_at), ("updated_at", &mut record.updated_at)] {
         if let Some(v) = meta.remove(key).filter(|v| !v.is_null()) {
             *slot = Some(string(&v, &format!("meta.{key}"))?.to_string());
         }
     }
     if let Some(v) = meta.remove("document_labels").filter(|v| !v.is_null()) {
-        record.document_labels =
-            crate::sorting::map_of(object(&v, "meta.document_labels")?.clone());
+        record.document_labels = crate::sorting::map_of(object(&v, "meta.document_labels")?.clone());
     }
     let to_text = meta.remove(RELATIONS_TO_TEXT);
     record.meta.extra = meta;
@@ -259,9 +215,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
 
     if let Some(v) = optional(&task, "spans") {
         for (i, s) in array(v, "spans")?.iter().enumerate() {
-            record
-                .spans
-                .push(read_span(s, &format!("spans[{i}]"), &chars, schema)?);
+            record.spans.push(read_span(s, &format!("spans[{i}]"), &chars, schema)?);
         }
     }
     assign_span_ids(&mut record.spans, "spans")?;
@@ -272,69 +226,32 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             let at = format!("relations[{i}]");
             let r = object(r, &at)?;
             let label = string(required(r, &at, "label")?, &join(&at, "label"))?;
-            let from = resolve(
-                r,
-                &at,
-                ["from", "head_span", "head"],
-                &record.spans,
-                &last_tokens,
-            )?;
-            let to = resolve(
-                r,
-                &at,
-                ["to", "child_span", "child"],
-                &record.spans,
-                &last_tokens,
-            )?;
-            record
-                .relations
-                .push(relation(relation_id(r, &at, "id")?, label, from, Ok(to)));
+            let from = resolve(r, &at, ["from", "head_span", "head"], &record.spans, &last_tokens)?;
+            let to = resolve(r, &at, ["to", "child_span", "child"], &record.spans, &last_tokens)?;
+            record.relations.push(relation(relation_id(r, &at, "id")?, label, from, Ok(to)));
         }
     }
     if let Some(v) = to_text {
-        for (i, r) in array(&v, &format!("meta.{RELATIONS_TO_TEXT}"))?
-            .iter()
-            .enumerate()
-        {
+        for (i, r) in array(&v, &format!("meta.{RELATIONS_TO_TEXT}"))?.iter().enumerate() {
             let at = format!("meta.{RELATIONS_TO_TEXT}[{i}]");
             let r = object(r, &at)?;
             let label = string(required(r, &at, "label")?, &join(&at, "label"))?;
-            let from = resolve(
-                r,
-                &at,
-                ["from", "head_span", "head"],
-                &record.spans,
-                &last_tokens,
-            )?;
+            let from = resolve(r, &at, ["from", "head_span", "head"], &record.spans, &last_tokens)?;
             let target = string(required(r, &at, "to_text")?, &join(&at, "to_text"))?;
-            record.relations.push(relation(
-                relation_id(r, &at, "id")?,
-                label,
-                from,
-                Err(target.to_string()),
-            ));
+            record.relations.push(relation(relation_id(r, &at, "id")?, label, from, Err(target.to_string())));
         }
     }
     assign_relation_ids(&mut record.relations, "relations")?;
     Ok(record)
 }
 
-fn read_span(
-    v: &Value,
-    at: &str,
-    chars: &[char],
-    schema: &LabelSchema,
-) -> Result<RecordSpan, String> {
+fn read_span(v: &Value, at: &str, chars: &[char], schema: &LabelSchema) -> Result<RecordSpan, String> {
     let s = object(v, at)?;
     let start = index(required(s, at, "start")?, &join(at, "start"))?;
     let end = index(required(s, at, "end")?, &join(at, "end"))?;
     let label = string(required(s, at, "label")?, &join(at, "label"))?;
-    let quoted = optional(s, "text")
-        .map(|v| string(v, &join(at, "text")))
-        .transpose()?;
-    let layer = optional(s, "layer")
-        .map(|v| string(v, &join(at, "layer")))
-        .transpose()?;
+    let quoted = optional(s, "text").map(|v| string(v, &join(at, "text"))).transpose()?;
+    let layer = optional(s, "layer").map(|v| string(v, &join(at, "layer"))).transpose()?;
     let mut span = span_at(chars, start, end, label, quoted, layer, schema, at)?;
     span.id = span_id(s, at, "id")?;
     if let Some(v) = optional(s, "attributes") {
@@ -345,11 +262,7 @@ fn read_span(
 
 /// The index of each span's last token, in the task's tokens (or spaCy's
 /// tokens of the text when the task has none): what `head`/`child` name.
-fn last_tokens(
-    task: &Object,
-    spans: &[RecordSpan],
-    text: &str,
-) -> Result<Vec<Option<usize>>, String> {
+fn last_tokens(task: &Object, spans: &[RecordSpan], text: &str) -> Result<Vec<Option<usize>>, String> {
     let ends: Vec<(usize, usize)> = match optional(task, "tokens") {
         Some(v) => array(v, "tokens")?
             .iter()
@@ -357,10 +270,7 @@ fn last_tokens(
             .map(|(i, t)| {
                 let at = format!("tokens[{i}]");
                 let t = object(t, &at)?;
-                Ok((
-                    index(required(t, &at, "start")?, &join(&at, "start"))?,
-                    index(required(t, &at, "end")?, &join(&at, "end"))?,
-                ))
+                Ok((index(required(t, &at, "start")?, &join(&at, "start"))?, index(required(t, &at, "end")?, &join(&at, "end"))?))
             })
             .collect::<Result<_, String>>()?,
         None => tokenize(text).iter().map(|t| (t.start, t.end)).collect(),
@@ -376,13 +286,7 @@ fn last_tokens(
 
 /// One end of a relation: by Marginalia id, else by Prodigy's span, else by
 /// Prodigy's token index.
-fn resolve(
-    r: &Object,
-    at: &str,
-    [id_key, span_key, token_key]: [&str; 3],
-    spans: &[RecordSpan],
-    last_tokens: &[Option<usize>],
-) -> Result<SpanId, String> {
+fn resolve(r: &Object, at: &str, [id_key, span_key, token_key]: [&str; 3], spans: &[RecordSpan], last_tokens: &[Option<usize>]) -> Result<SpanId, String> {
     if let Some(id) = span_id(r, at, id_key)? {
         return spans
             .iter()
@@ -405,32 +309,23 @@ fn resolve(
     if let Some(v) = optional(r, token_key) {
         let at = join(at, token_key);
         let token = index(v, &at)?;
-        let found: Vec<&RecordSpan> = spans
-            .iter()
-            .zip(last_tokens)
-            .filter(|(_, t)| **t == Some(token))
-            .map(|(s, _)| s)
-            .collect();
+        let found: Vec<&RecordSpan> = spans.iter().zip(last_tokens).filter(|(_, t)| **t == Some(token)).map(|(s, _)| s).collect();
         return match found.as_slice() {
             [one] => Ok(one.id.expect("ids are assigned before relations")),
             [] => Err(format!("{at}: no span ends at token {token}")),
-            _ => Err(format!(
-                "{at}: {} spans end at token {token}; add {span_key} to say which",
-                found.len()
-            )),
+            _ => Err(format!("{at}: {} spans end at token {token}; add {span_key} to say which", found.len())),
         };
     }
-    Err(format!(
-        "{at}: names none of its ends' {id_key}, {span_key} or {token_key}"
-    ))
+    Err(format!("{at}: names none of its ends' {id_key}, {span_key} or {token_key}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{cp};
     use crate::label_schema::LabelSchema;
-    use crate::test_support::cp;
     use serde_json::json;
+
 
     fn record_with(text: &str, spans: &[(&str, &str)]) -> Record {
         let schema = LabelSchema::news_default();
@@ -449,24 +344,9 @@ mod tests {
 
     #[test]
     fn offsets_are_code_points_and_token_indices_are_inclusive() {
-        let mut r = record_with(
-            HARD,
-            &[
-                ("国際協力機構", "ORG"),
-                ("e\u{301}cole said", "CLAIM"),
-                ("الجزيرة", "ORG"),
-                ("🇲🇱", "GPE"),
-            ],
-        );
-        r.spans[1]
-            .attributes
-            .insert("claim_type".into(), "quote".into());
-        r.relations.push(relation(
-            Some(RelationId(1)),
-            "claimed_by",
-            SpanId(2),
-            Ok(SpanId(3)),
-        ));
+        let mut r = record_with(HARD, &[("国際協力機構", "ORG"), ("e\u{301}cole said", "CLAIM"), ("الجزيرة", "ORG"), ("🇲🇱", "GPE")]);
+        r.spans[1].attributes.insert("claim_type".into(), "quote".into());
+        r.relations.push(relation(Some(RelationId(1)), "claimed_by", SpanId(2), Ok(SpanId(3))));
         let out = export(&r);
         assert!(out.losses.is_empty(), "{:?}", out.losses);
         assert!(!out.text.contains('\n'), "one line");
@@ -479,33 +359,15 @@ mod tests {
         assert_eq!(v["spans"][3]["start"], 12);
         assert_eq!(v["spans"][3]["end"], 14);
         // Tokens: 👨‍👩‍👧‍👦(0) met(1) 🇲🇱(2) officials(3) at(4) 国際協力機構(5) ,(6) e\u{301}cole(7) said(8) الجزيرة(9) .(10)
-        assert_eq!(
-            (
-                v["spans"][0]["token_start"].clone(),
-                v["spans"][0]["token_end"].clone()
-            ),
-            (json!(5), json!(5))
-        );
-        assert_eq!(
-            (
-                v["spans"][1]["token_start"].clone(),
-                v["spans"][1]["token_end"].clone()
-            ),
-            (json!(7), json!(8))
-        );
+        assert_eq!((v["spans"][0]["token_start"].clone(), v["spans"][0]["token_end"].clone()), (json!(5), json!(5)));
+        assert_eq!((v["spans"][1]["token_start"].clone(), v["spans"][1]["token_end"].clone()), (json!(7), json!(8)));
         assert_eq!(v["tokens"][7]["text"], "e\u{301}cole");
         assert_eq!(v["spans"][1]["attributes"]["claim_type"], "quote");
         assert_eq!(v["spans"][1]["layer"], "claim");
         let rel = &v["relations"][0];
-        assert_eq!(
-            (rel["head"].clone(), rel["child"].clone()),
-            (json!(8), json!(9))
-        );
+        assert_eq!((rel["head"].clone(), rel["child"].clone()), (json!(8), json!(9)));
         // ", " 34–35, e+U+0301+cole 36–41 (6 code points), " said " 42–47.
-        assert_eq!(
-            rel["child_span"],
-            json!({"start": 48, "end": 55, "token_start": 9, "token_end": 9, "label": "ORG"})
-        );
+        assert_eq!(rel["child_span"], json!({"start": 48, "end": 55, "token_start": 9, "token_end": 9, "label": "ORG"}));
         assert_eq!(v["answer"], "accept");
         assert_eq!(v["meta"]["doc_id"], "d1");
     }
@@ -513,26 +375,14 @@ mod tests {
     #[test]
     fn free_text_relations_and_document_labels_survive_in_meta() {
         let mut r = record_with(HARD, &[("e\u{301}cole said", "CLAIM")]);
-        r.relations.push(relation(
-            Some(RelationId(4)),
-            "claimed_by",
-            SpanId(1),
-            Err("A spokesman, 北京".into()),
-        ));
+        r.relations.push(relation(Some(RelationId(4)), "claimed_by", SpanId(1), Err("A spokesman, 北京".into())));
         r.document_labels.insert("section".into(), "world".into());
         r.annotator = Some("ann1".into());
         let out = export(&r);
         assert!(out.losses.is_empty());
         let v: Value = serde_json::from_str(&out.text).unwrap();
-        assert_eq!(
-            v["relations"],
-            json!([]),
-            "no Prodigy relation without a child"
-        );
-        assert_eq!(
-            v["meta"][RELATIONS_TO_TEXT][0]["to_text"],
-            "A spokesman, 北京"
-        );
+        assert_eq!(v["relations"], json!([]), "no Prodigy relation without a child");
+        assert_eq!(v["meta"][RELATIONS_TO_TEXT][0]["to_text"], "A spokesman, 北京");
         assert_eq!(v["meta"]["document_labels"]["section"], "world");
         let back = import(&out.text, &LabelSchema::news_default()).unwrap();
         assert_eq!(back.relations, r.relations);
@@ -549,9 +399,7 @@ mod tests {
         // Tokens: Mali(0) hired(1) Wagner(2) 🇲🇱(3) .(4)
         let task = |head: Value| {
             let mut rel = json!({"child": 0, "label": "about"});
-            rel.as_object_mut()
-                .unwrap()
-                .extend(head.as_object().unwrap().clone());
+            rel.as_object_mut().unwrap().extend(head.as_object().unwrap().clone());
             json!({
                 "text": "Mali hired Wagner 🇲🇱.",
                 "spans": [
@@ -566,36 +414,15 @@ mod tests {
             .to_string()
         };
         let err = import(&task(json!({"head": 1})), &schema).unwrap_err();
-        assert_eq!(
-            err,
-            "relations[0].head: 2 spans end at token 1; add head_span to say which"
-        );
-        let r = import(
-            &task(json!({"head": 1, "head_span": {"start": 0, "end": 10, "label": "CLAIM"}})),
-            &schema,
-        )
-        .unwrap();
-        assert_eq!(
-            r.spans.iter().map(|s| s.id.unwrap().0).collect::<Vec<_>>(),
-            vec![1, 2, 3, 4, 5]
-        );
+        assert_eq!(err, "relations[0].head: 2 spans end at token 1; add head_span to say which");
+        let r = import(&task(json!({"head": 1, "head_span": {"start": 0, "end": 10, "label": "CLAIM"}})), &schema).unwrap();
+        assert_eq!(r.spans.iter().map(|s| s.id.unwrap().0).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
         assert_eq!(r.spans[2].layer, "claim", "the schema decides the layer");
-        assert_eq!(
-            (r.relations[0].from, r.relations[0].to),
-            (Some(SpanId(3)), Some(SpanId(1)))
-        );
+        assert_eq!((r.relations[0].from, r.relations[0].to), (Some(SpanId(3)), Some(SpanId(1))));
         assert_eq!(r.relations[0].id, Some(RelationId(1)));
-        r.load(&schema)
-            .expect("an imported task opens in the editor");
+        r.load(&schema).expect("an imported task opens in the editor");
         // The flag is one token: a relation can name it by index.
-        let r = import(
-            &task(json!({"head": 3})).replace(
-                "\"label\":\"about\"",
-                "\"label\":\"about\",\"head_span\":null",
-            ),
-            &schema,
-        )
-        .unwrap();
+        let r = import(&task(json!({"head": 3})).replace("\"label\":\"about\"", "\"label\":\"about\",\"head_span\":null"), &schema).unwrap();
         assert_eq!(r.relations[0].from, Some(SpanId(5)));
     }
 
@@ -604,38 +431,18 @@ mod tests {
         let schema = LabelSchema::news_default();
         let bad = |v: Value| import(&v.to_string(), &schema).unwrap_err();
         assert_eq!(bad(json!({"spans": []})), "text: is missing");
+        assert_eq!(bad(json!({"text": "Mali", "spans": [{"start": 0, "end": 5, "label": "GPE"}]})), "spans[0]: offsets 0–5 are not a range inside the text (4 characters)");
         assert_eq!(
-            bad(json!({"text": "Mali", "spans": [{"start": 0, "end": 5, "label": "GPE"}]})),
-            "spans[0]: offsets 0–5 are not a range inside the text (4 characters)"
-        );
-        assert_eq!(
-            bad(
-                json!({"text": "🇲🇱 Mali", "spans": [{"start": 2, "end": 6, "label": "GPE", "text": "Mal"}]})
-            ),
+            bad(json!({"text": "🇲🇱 Mali", "spans": [{"start": 2, "end": 6, "label": "GPE", "text": "Mal"}]})),
             "spans[0].text: \"Mal\" differs from the text at 2–6 (\" Mal\")"
         );
+        assert_eq!(bad(json!({"text": "Mali", "spans": [{"start": -1, "end": 4, "label": "GPE"}]})), "spans[0].start: expected a non-negative integer, found -1");
+        assert_eq!(bad(json!({"text": "Mali", "spans": [{"start": 0, "end": 4, "label": "GPE", "id": "x"}]})), "spans[0].id: \"x\" is not a span id of the form s<number>");
         assert_eq!(
-            bad(json!({"text": "Mali", "spans": [{"start": -1, "end": 4, "label": "GPE"}]})),
-            "spans[0].start: expected a non-negative integer, found -1"
-        );
-        assert_eq!(
-            bad(
-                json!({"text": "Mali", "spans": [{"start": 0, "end": 4, "label": "GPE", "id": "x"}]})
-            ),
-            "spans[0].id: \"x\" is not a span id of the form s<number>"
-        );
-        assert_eq!(
-            bad(
-                json!({"text": "Mali", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "relations": [{"label": "about", "head_span": {"start": 0, "end": 3, "label": "GPE"}, "child": 0}]})
-            ),
+            bad(json!({"text": "Mali", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "relations": [{"label": "about", "head_span": {"start": 0, "end": 3, "label": "GPE"}, "child": 0}]})),
             "relations[0].head_span: no span at 0–3 is labelled \"GPE\""
         );
-        assert!(import("{\"text\": ", &schema)
-            .unwrap_err()
-            .starts_with("not valid JSON (line 1"));
-        assert_eq!(
-            import("[1]", &schema).unwrap_err(),
-            "expected a JSON object (a document), found an array"
-        );
+        assert!(import("{\"text\": ", &schema).unwrap_err().starts_with("not valid JSON (line 1"));
+        assert_eq!(import("[1]", &schema).unwrap_err(), "expected a JSON object (a document), found an array");
     }
 }

@@ -45,12 +45,7 @@ impl<W: Write> StreamWriter<W> {
         if format == Format::Brat {
             return Err("brat standoff keeps each document in its own .txt and .ann files: write to a directory".into());
         }
-        Ok(Self {
-            format,
-            out,
-            written: 0,
-            losses: Vec::new(),
-        })
+        Ok(Self { format, out, written: 0, losses: Vec::new() })
     }
 
     pub fn written(&self) -> usize {
@@ -61,13 +56,11 @@ impl<W: Write> StreamWriter<W> {
         let piece = super::export_document(self.format, record);
         if !piece.losses.is_empty() {
             let id = super::doc_id_of(record);
-            self.losses
-                .extend(piece.losses.into_iter().map(|l| (id.clone(), l)));
+            self.losses.extend(piece.losses.into_iter().map(|l| (id.clone(), l)));
         }
         match self.format {
             Format::LabelStudio => {
-                self.out
-                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
                 self.out.write_all(piece.text.as_bytes())?;
             }
             Format::Iob2 | Format::Bilou => self.out.write_all(piece.text.as_bytes())?,
@@ -83,8 +76,7 @@ impl<W: Write> StreamWriter<W> {
     /// Closes the framing (the JSON array) and hands the output back.
     pub fn finish(mut self) -> io::Result<W> {
         if self.format == Format::LabelStudio {
-            self.out
-                .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+            self.out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
         self.out.flush()?;
         Ok(self.out)
@@ -126,14 +118,7 @@ pub struct JsonPieces<R: BufRead> {
 
 impl<R: BufRead> JsonPieces<R> {
     pub fn new(input: R) -> Self {
-        Self {
-            input,
-            line: 1,
-            in_array: false,
-            started: false,
-            done: false,
-            pending: None,
-        }
+        Self { input, line: 1, in_array: false, started: false, done: false, pending: None }
     }
 
     fn next_byte(&mut self) -> io::Result<Option<u8>> {
@@ -141,9 +126,7 @@ impl<R: BufRead> JsonPieces<R> {
             return Ok(Some(b));
         }
         let buf = self.input.fill_buf()?;
-        let Some(&b) = buf.first() else {
-            return Ok(None);
-        };
+        let Some(&b) = buf.first() else { return Ok(None) };
         self.input.consume(1);
         if b == b'\n' {
             self.line += 1;
@@ -151,16 +134,9 @@ impl<R: BufRead> JsonPieces<R> {
         Ok(Some(b))
     }
 
-    fn fail(
-        &mut self,
-        line: usize,
-        message: impl Into<String>,
-    ) -> Option<Result<Piece, FormatError>> {
+    fn fail(&mut self, line: usize, message: impl Into<String>) -> Option<Result<Piece, FormatError>> {
         self.done = true;
-        Some(Err(FormatError {
-            line,
-            message: message.into(),
-        }))
+        Some(Err(FormatError { line, message: message.into() }))
     }
 }
 
@@ -175,12 +151,7 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
         let first = loop {
             match self.next_byte() {
                 Err(e) => return self.fail(self.line, format!("cannot read the input: {e}")),
-                Ok(None) if self.in_array => {
-                    return self.fail(
-                        self.line,
-                        "the JSON array of documents is not closed (missing `]`)",
-                    )
-                }
+                Ok(None) if self.in_array => return self.fail(self.line, "the JSON array of documents is not closed (missing `]`)"),
                 Ok(None) => {
                     self.done = true;
                     return None;
@@ -205,13 +176,7 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
         self.started = true;
         let line = self.line;
         if first != b'{' {
-            return self.fail(
-                line,
-                format!(
-                    "expected a JSON object (a document), found `{}`",
-                    first as char
-                ),
-            );
+            return self.fail(line, format!("expected a JSON object (a document), found `{}`", first as char));
         }
         let mut bytes = vec![first];
         // The closers owed, innermost last: a wrong one is broken JSON, and
@@ -221,9 +186,7 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
         while !owed.is_empty() {
             let b = match self.next_byte() {
                 Err(e) => return self.fail(self.line, format!("cannot read the input: {e}")),
-                Ok(None) => {
-                    return self.fail(line, "the document is cut short: the file ends inside it")
-                }
+                Ok(None) => return self.fail(line, "the document is cut short: the file ends inside it"),
                 Ok(Some(b)) => b,
             };
             bytes.push(b);
@@ -244,13 +207,7 @@ impl<R: BufRead> Iterator for JsonPieces<R> {
                     }
                     b'}' | b']' => {
                         let expected = *owed.last().expect("inside a value") as char;
-                        return self.fail(
-                            self.line,
-                            format!(
-                                "the file is not valid JSON: `{}` where `{expected}` was expected",
-                                b as char
-                            ),
-                        );
+                        return self.fail(self.line, format!("the file is not valid JSON: `{}` where `{expected}` was expected", b as char));
                     }
                     _ => {}
                 }
@@ -277,10 +234,7 @@ pub fn read_documents<'s, R: BufRead + 's>(
     }
     Ok(JsonPieces::new(input).map(move |piece| {
         let piece = piece?;
-        import_document(format, &piece.text, schema).map_err(|message| FormatError {
-            line: piece.line,
-            message,
-        })
+        import_document(format, &piece.text, schema).map_err(|message| FormatError { line: piece.line, message })
     }))
 }
 
@@ -289,50 +243,28 @@ mod tests {
     use super::*;
 
     fn pieces(input: &str) -> Vec<Result<(usize, String), FormatError>> {
-        JsonPieces::new(input.as_bytes())
-            .map(|p| p.map(|p| (p.line, p.text)))
-            .collect()
+        JsonPieces::new(input.as_bytes()).map(|p| p.map(|p| (p.line, p.text))).collect()
     }
 
     #[test]
     fn splits_lines_pretty_values_and_arrays_alike() {
         let lines = "{\"a\":1}\n{\"b\":\"}{\\\"\"}\n\n";
-        assert_eq!(
-            pieces(lines),
-            vec![
-                Ok((1, "{\"a\":1}".into())),
-                Ok((2, "{\"b\":\"}{\\\"\"}".into()))
-            ]
-        );
+        assert_eq!(pieces(lines), vec![Ok((1, "{\"a\":1}".into())), Ok((2, "{\"b\":\"}{\\\"\"}".into()))]);
         let pretty = "{\n  \"a\": [1, {\"c\": 2}]\n}\n{\n \"b\": 2\n}";
         let got = pieces(pretty);
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].as_ref().unwrap().0, 4);
         let array = "[\n {\"a\": 1},\n {\"b\": [2]}\n]\n";
-        assert_eq!(
-            pieces(array),
-            vec![Ok((2, "{\"a\": 1}".into())), Ok((3, "{\"b\": [2]}".into()))]
-        );
+        assert_eq!(pieces(array), vec![Ok((2, "{\"a\": 1}".into())), Ok((3, "{\"b\": [2]}".into()))]);
         assert_eq!(pieces("[]"), vec![]);
     }
 
     #[test]
     fn cut_and_foreign_input_is_reported_with_its_line() {
         let cut = pieces("{\"a\":1}\n{\"b\": \"x");
-        assert_eq!(
-            cut[1],
-            Err(FormatError {
-                line: 2,
-                message: "the document is cut short: the file ends inside it".into()
-            })
-        );
+        assert_eq!(cut[1], Err(FormatError { line: 2, message: "the document is cut short: the file ends inside it".into() }));
         assert_eq!(cut.len(), 2, "no piece after an error");
-        assert!(matches!(
-            &pieces("\n\n42")[0],
-            Err(FormatError { line: 3, .. })
-        ));
-        assert!(
-            matches!(&pieces("[{\"a\":1}")[1], Err(FormatError { message, .. }) if message.contains("not closed"))
-        );
+        assert!(matches!(&pieces("\n\n42")[0], Err(FormatError { line: 3, .. })));
+        assert!(matches!(&pieces("[{\"a\":1}")[1], Err(FormatError { message, .. }) if message.contains("not closed")));
     }
 }

@@ -90,20 +90,13 @@ fn value_body(purpose: &str, name: &str, value: &Value) -> Value {
     let mut body = json!({ "type": "TextualBody", "purpose": purpose, "attribute": name });
     // A TextualBody's value is text; numbers and booleans are JSON-LD
     // literals of their own; anything else is kept as a JSON literal.
-    let key = if matches!(value, Value::String(_) | Value::Bool(_) | Value::Number(_)) {
-        "value"
-    } else {
-        "jsonValue"
-    };
+    let key = if matches!(value, Value::String(_) | Value::Bool(_) | Value::Number(_)) { "value" } else { "jsonValue" };
     body[key] = value.clone();
     body
 }
 
 fn creator(record: &Record) -> Option<Value> {
-    record
-        .annotator
-        .as_ref()
-        .map(|a| json!({ "type": "Person", "name": a }))
+    record.annotator.as_ref().map(|a| json!({ "type": "Person", "name": a }))
 }
 
 fn span_target(source: &str, chars: &[char], s: &RecordSpan) -> Value {
@@ -146,14 +139,8 @@ pub fn export(record: &Record) -> Exported {
             continue;
         }
         written[i] = true;
-        let mut bodies = vec![
-            json!({ "type": "TextualBody", "purpose": "tagging", "value": s.label, "layer": s.layer }),
-        ];
-        bodies.extend(
-            s.attributes
-                .iter()
-                .map(|(name, value)| value_body("classifying", name, value)),
-        );
+        let mut bodies = vec![json!({ "type": "TextualBody", "purpose": "tagging", "value": s.label, "layer": s.layer })];
+        bodies.extend(s.attributes.iter().map(|(name, value)| value_body("classifying", name, value)));
         items.push(with_creator(json!({
             "id": span_iri(i),
             "type": "Annotation",
@@ -164,22 +151,15 @@ pub fn export(record: &Record) -> Exported {
     }
 
     let mut used = BTreeSet::new();
-    let wanted: Vec<Option<u32>> = record
-        .relations
-        .iter()
-        .map(|r| r.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n)))
-        .collect();
+    let wanted: Vec<Option<u32>> =
+        record.relations.iter().map(|r| r.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n))).collect();
     let mut next = used.iter().next_back().copied().unwrap_or(0);
     let mut unresolved = Vec::new();
     for (rel, wanted) in record.relations.iter().zip(wanted) {
         let (from, to) = relation_ends(record, rel);
         let link = match (&rel.to_text, to.filter(|&i| written[i])) {
-            (Some(text), _) => {
-                json!({ "type": "TextualBody", "purpose": "linking", "value": text })
-            }
-            (None, Some(to)) => {
-                json!({ "type": "SpecificResource", "purpose": "linking", "source": span_iri(to) })
-            }
+            (Some(text), _) => json!({ "type": "TextualBody", "purpose": "linking", "value": text }),
+            (None, Some(to)) => json!({ "type": "SpecificResource", "purpose": "linking", "source": span_iri(to) }),
             (None, None) => {
                 unresolved.push(rel.label.clone());
                 continue;
@@ -203,11 +183,7 @@ pub fn export(record: &Record) -> Exported {
     }
 
     if !record.document_labels.is_empty() {
-        let bodies: Vec<Value> = record
-            .document_labels
-            .iter()
-            .map(|(k, v)| value_body("classifying", k, v))
-            .collect();
+        let bodies: Vec<Value> = record.document_labels.iter().map(|(k, v)| value_body("classifying", k, v)).collect();
         items.push(with_creator(json!({
             "id": format!("{source}:document-labels"),
             "type": "Annotation",
@@ -217,8 +193,7 @@ pub fn export(record: &Record) -> Exported {
         })));
     }
 
-    let mut document =
-        json!({ "id": source, "type": "Text", "format": "text/plain", "value": record.text });
+    let mut document = json!({ "id": source, "type": "Text", "format": "text/plain", "value": record.text });
     if !record.meta.title.is_empty() {
         document["label"] = record.meta.title.clone().into();
     }
@@ -251,11 +226,7 @@ pub fn export(record: &Record) -> Exported {
 
     let mut losses = Vec::new();
     if !outside.is_empty() {
-        losses.push(format!(
-            "{} spans outside the text, not written: {}",
-            outside.len(),
-            outside.join(", ")
-        ));
+        losses.push(format!("{} spans outside the text, not written: {}", outside.len(), outside.join(", ")));
     }
     if !unresolved.is_empty() {
         losses.push(format!(
@@ -264,10 +235,7 @@ pub fn export(record: &Record) -> Exported {
             unresolved.join(", ")
         ));
     }
-    Exported {
-        text: serde_json::to_string(&collection).expect("JSON values serialise"),
-        losses,
-    }
+    Exported { text: serde_json::to_string(&collection).expect("JSON values serialise"), losses }
 }
 
 /// A value or an array of values, as JSON-LD allows for any property.
@@ -280,9 +248,7 @@ fn many(v: Option<&Value>) -> Vec<&Value> {
 }
 
 fn has_type(v: &Value, wanted: &str) -> bool {
-    many(v.get("type"))
-        .iter()
-        .any(|t| t.as_str() == Some(wanted))
+    many(v.get("type")).iter().any(|t| t.as_str() == Some(wanted))
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -291,9 +257,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 /// An IRI given as a string or as an object with `id` (or `source`).
 fn iri_of(v: &Value) -> Option<&str> {
-    v.as_str()
-        .or_else(|| str_of(v, "id"))
-        .or_else(|| str_of(v, "source"))
+    v.as_str().or_else(|| str_of(v, "id")).or_else(|| str_of(v, "source"))
 }
 
 fn attribute_value(body: &Value) -> Option<Value> {
@@ -308,24 +272,16 @@ fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
 /// Reads one collection back. Errors name the annotation (`items[i]` and
 /// its id) and what is wrong.
 pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
-    let root: Value = serde_json::from_str(piece)
-        .map_err(|e| format!("the W3C annotation file is not valid JSON: {e}"))?;
+    let root: Value = serde_json::from_str(piece).map_err(|e| format!("the W3C annotation file is not valid JSON: {e}"))?;
     if !has_type(&root, "AnnotationCollection") {
-        return Err(
-            "this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)"
-                .into(),
-        );
+        return Err("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)".into());
     }
     let document = root.get("document").filter(|d| d.is_object()).ok_or(
         "the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record",
     )?;
-    let text = str_of(document, "value")
-        .ok_or("the collection's \"document\" has no \"value\" (its text)")?;
+    let text = str_of(document, "value").ok_or("the collection's \"document\" has no \"value\" (its text)")?;
     let source = str_of(document, "id").unwrap_or_default().to_string();
-    let doc_id = source
-        .strip_prefix(DOC_IRI_PREFIX)
-        .and_then(decode)
-        .unwrap_or_else(|| source.clone());
+    let doc_id = source.strip_prefix(DOC_IRI_PREFIX).and_then(decode).unwrap_or_else(|| source.clone());
     let mut record = new_record(text.to_string(), doc_id);
     if let Some(title) = str_of(document, "label") {
         record.meta.title = title.to_string();
@@ -333,10 +289,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     if let Some(Value::Object(meta)) = document.get("meta") {
         record.meta.extra = meta.clone();
     }
-    record.annotator = root
-        .get("creator")
-        .and_then(|c| str_of(c, "name"))
-        .map(Into::into);
+    record.annotator = root.get("creator").and_then(|c| str_of(c, "name")).map(Into::into);
     record.created_at = str_of(&root, "created").map(Into::into);
     record.updated_at = str_of(&root, "modified").map(Into::into);
 
@@ -344,9 +297,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     let mut page = root.get("first");
     while let Some(p) = page {
         if !p.is_object() {
-            return Err(
-                "the collection's pages must be embedded (\"first\" is only a link)".into(),
-            );
+            return Err("the collection's pages must be embedded (\"first\" is only a link)".into());
         }
         items.extend(many(p.get("items")));
         page = p.get("next").filter(|n| n.is_object());
@@ -359,26 +310,19 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
         let name = format!("items[{n}] ({})", str_of(item, "id").unwrap_or("no id"));
         let fail = |what: String| format!("{name}: {what}");
         let motivations = many(item.get("motivation"));
-        let target = item
-            .get("target")
-            .ok_or_else(|| fail("it has no target".into()))?;
+        let target = item.get("target").ok_or_else(|| fail("it has no target".into()))?;
         if motivations.iter().any(|m| m.as_str() == Some("linking")) {
             links.push((name, item));
         } else if iri_of(target) == Some(source.as_str()) && target.get("selector").is_none() {
             for body in many(item.get("body")) {
-                let attribute = str_of(body, "attribute")
-                    .ok_or_else(|| fail("a document body names no \"attribute\"".into()))?;
-                let value = attribute_value(body)
-                    .ok_or_else(|| fail(format!("document label {attribute} has no value")))?;
+                let attribute = str_of(body, "attribute").ok_or_else(|| fail("a document body names no \"attribute\"".into()))?;
+                let value = attribute_value(body).ok_or_else(|| fail(format!("document label {attribute} has no value")))?;
                 record.document_labels.insert(attribute.into(), value);
             }
         } else {
             let span = read_span(item, target, &chars, &source, schema).map_err(fail)?;
             if let Some(id) = str_of(item, "id") {
-                if span_index
-                    .insert(id.to_string(), record.spans.len())
-                    .is_some()
-                {
+                if span_index.insert(id.to_string(), record.spans.len()).is_some() {
                     return Err(format!("{name}: the id is used twice"));
                 }
             }
@@ -404,15 +348,9 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             } else if has_type(body, "TextualBody") {
                 to_text = str_of(body, "value").map(String::from);
             } else {
-                let iri = iri_of(body).ok_or_else(|| {
-                    fail("a linking body is neither a span annotation nor a TextualBody")
-                })?;
+                let iri = iri_of(body).ok_or_else(|| fail("a linking body is neither a span annotation nor a TextualBody"))?;
                 let found = span_index.get(iri);
-                to = Some(*found.ok_or_else(|| {
-                    fail(&format!(
-                        "it links to {iri}, which is not a span annotation of this collection"
-                    ))
-                })?);
+                to = Some(*found.ok_or_else(|| fail(&format!("it links to {iri}, which is not a span annotation of this collection")))?);
             }
         }
         let label = label.ok_or_else(|| fail("it has no tagging body naming the relation"))?;
@@ -433,10 +371,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
         });
     }
     let mut used = BTreeSet::new();
-    let ids: Vec<Option<u32>> = relation_ids
-        .into_iter()
-        .map(|id| id.map(|i| i.0).filter(|n| *n > 0 && used.insert(*n)))
-        .collect();
+    let ids: Vec<Option<u32>> = relation_ids.into_iter().map(|id| id.map(|i| i.0).filter(|n| *n > 0 && used.insert(*n))).collect();
     let mut next = used.iter().next_back().copied().unwrap_or(0);
     for (rel, id) in record.relations.iter_mut().zip(ids) {
         rel.id = Some(RelationId(id.unwrap_or_else(|| {
@@ -444,9 +379,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             next
         })));
     }
-    crate::sorting::sort_by_key(&mut record.spans, |s| {
-        (s.start, std::cmp::Reverse(s.end), s.id)
-    });
+    crate::sorting::sort_by_key(&mut record.spans, |s| (s.start, std::cmp::Reverse(s.end), s.id));
     Ok(record)
 }
 
@@ -463,24 +396,14 @@ fn assign_span_ids(spans: &mut [RecordSpan]) {
     }
 }
 
-fn read_span(
-    item: &Value,
-    target: &Value,
-    chars: &[char],
-    source: &str,
-    schema: &LabelSchema,
-) -> Result<RecordSpan, String> {
+fn read_span(item: &Value, target: &Value, chars: &[char], source: &str, schema: &LabelSchema) -> Result<RecordSpan, String> {
     let target_source = iri_of(target).unwrap_or_default();
     if target_source != source {
-        return Err(format!(
-            "its target is {target_source:?}, not the collection's document {source:?}"
-        ));
+        return Err(format!("its target is {target_source:?}, not the collection's document {source:?}"));
     }
     let selectors = many(target.get("selector"));
     let quote = selectors.iter().find(|s| has_type(s, "TextQuoteSelector"));
-    let position = selectors
-        .iter()
-        .find(|s| has_type(s, "TextPositionSelector"));
+    let position = selectors.iter().find(|s| has_type(s, "TextPositionSelector"));
     let exact = quote.and_then(|q| str_of(q, "exact"));
     let (start, end) = match position {
         Some(p) => {
@@ -494,22 +417,14 @@ fn read_span(
             (start, end)
         }
         None => {
-            let q = quote
-                .ok_or("its target has neither a TextPositionSelector nor a TextQuoteSelector")?;
-            locate_quote(
-                chars,
-                exact.unwrap_or_default(),
-                str_of(q, "prefix").unwrap_or_default(),
-                str_of(q, "suffix").unwrap_or_default(),
-            )?
+            let q = quote.ok_or("its target has neither a TextPositionSelector nor a TextQuoteSelector")?;
+            locate_quote(chars, exact.unwrap_or_default(), str_of(q, "prefix").unwrap_or_default(), str_of(q, "suffix").unwrap_or_default())?
         }
     };
     let at: String = chars[start..end].iter().collect();
     if let Some(exact) = exact {
         if exact != at {
-            return Err(format!(
-                "its TextQuoteSelector says '{exact}' but the text at {start}–{end} is '{at}'"
-            ));
+            return Err(format!("its TextQuoteSelector says '{exact}' but the text at {start}–{end} is '{at}'"));
         }
     }
     let mut label = None;
@@ -542,9 +457,7 @@ fn read_span(
         token_start: None,
         token_end: None,
         label: label.to_string(),
-        layer: layer
-            .map(String::from)
-            .unwrap_or_else(|| layer_of(label, schema)),
+        layer: layer.map(String::from).unwrap_or_else(|| layer_of(label, schema)),
         text: Some(at),
         attributes,
         source: None,
@@ -553,51 +466,32 @@ fn read_span(
 
 /// Where a quote without positions is: the one occurrence of `exact` whose
 /// surroundings end with `prefix` and start with `suffix`.
-fn locate_quote(
-    chars: &[char],
-    exact: &str,
-    prefix: &str,
-    suffix: &str,
-) -> Result<(usize, usize), String> {
+fn locate_quote(chars: &[char], exact: &str, prefix: &str, suffix: &str) -> Result<(usize, usize), String> {
     let exact: Vec<char> = exact.chars().collect();
-    let (prefix, suffix): (Vec<char>, Vec<char>) =
-        (prefix.chars().collect(), suffix.chars().collect());
+    let (prefix, suffix): (Vec<char>, Vec<char>) = (prefix.chars().collect(), suffix.chars().collect());
     if exact.is_empty() || exact.len() > chars.len() {
         return Err("its TextQuoteSelector has no exact text inside the document".into());
     }
     let found: Vec<usize> = (0..=chars.len() - exact.len())
-        .filter(|&i| {
-            chars[i..].starts_with(&exact)
-                && chars[..i].ends_with(&prefix)
-                && chars[i + exact.len()..].starts_with(&suffix)
-        })
+        .filter(|&i| chars[i..].starts_with(&exact) && chars[..i].ends_with(&prefix) && chars[i + exact.len()..].starts_with(&suffix))
         .collect();
     let quoted: String = exact.iter().collect();
     match found.as_slice() {
         [one] => Ok((*one, one + exact.len())),
-        [] => Err(format!(
-            "its TextQuoteSelector '{quoted}' is not in the text"
-        )),
-        _ => Err(format!(
-            "its TextQuoteSelector '{quoted}' occurs {} times; add a TextPositionSelector",
-            found.len()
-        )),
+        [] => Err(format!("its TextQuoteSelector '{quoted}' is not in the text")),
+        _ => Err(format!("its TextQuoteSelector '{quoted}' occurs {} times; add a TextPositionSelector", found.len())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::span_at as span;
+    use crate::test_support::{span_at as span};
     use serde_json::Map;
 
-    fn relation(
-        id: u32,
-        label: &str,
-        from: u32,
-        to: Option<u32>,
-        to_text: Option<&str>,
-    ) -> RecordRelation {
+
+
+    fn relation(id: u32, label: &str, from: u32, to: Option<u32>, to_text: Option<&str>) -> RecordRelation {
         RecordRelation {
             id: Some(RelationId(id)),
             label: label.into(),
@@ -617,10 +511,7 @@ mod tests {
     fn hard_record() -> Record {
         let mut r = new_record(HARD.into(), "wire/2024 #1".into());
         r.meta.title = "Ecole".into();
-        r.meta.extra.insert(
-            "url".into(),
-            json!({"href": "https://example.org/a", "tags": ["x"]}),
-        );
+        r.meta.extra.insert("url".into(), json!({"href": "https://example.org/a", "tags": ["x"]}));
         r.annotator = Some("ann1".into());
         r.spans.push(span(1, HARD, "Mali", "GPE", "entity"));
         r.spans.push(span(2, HARD, "国際協力機構", "ORG", "entity"));
@@ -629,13 +520,10 @@ mod tests {
         claim.attributes.insert("claim_type".into(), "quote".into());
         claim.attributes.insert("note".into(), "from AFP 👍🏽".into());
         r.spans.push(claim);
-        r.relations
-            .push(relation(1, "claimed_by", 4, Some(3), None));
-        r.relations
-            .push(relation(2, "about", 4, None, Some("the junta")));
+        r.relations.push(relation(1, "claimed_by", 4, Some(3), None));
+        r.relations.push(relation(2, "about", 4, None, Some("the junta")));
         r.document_labels.insert("section".into(), "world".into());
-        r.document_labels
-            .insert("contains_check_worthy_claims".into(), true.into());
+        r.document_labels.insert("contains_check_worthy_claims".into(), true.into());
         r
     }
 
@@ -654,45 +542,24 @@ mod tests {
         assert_eq!(mali["id"], format!("{SOURCE}:s1"));
         assert_eq!(mali["target"]["source"], SOURCE);
         // 👨‍👩‍👧‍👦 is 7 code points (4 people, 3 joiners), a space, 🇲🇱 is 2, a space.
-        assert_eq!(
-            mali["target"]["selector"][1],
-            json!({"type": "TextPositionSelector", "start": 11, "end": 15})
-        );
+        assert_eq!(mali["target"]["selector"][1], json!({"type": "TextPositionSelector", "start": 11, "end": 15}));
         let quote = &mali["target"]["selector"][0];
         assert_eq!(quote["exact"], "Mali");
         assert_eq!(quote["prefix"], "👨‍👩‍👧‍👦 🇲🇱 ");
         // 32 code points after "Mali": ": " (2) + "e\u{301}cole" (6) + " of " (4) + 6 CJK + ", said " (7) + 7 Arabic.
-        assert_eq!(
-            quote["suffix"],
-            ": e\u{301}cole of 国際協力機構, said الجزيرة"
-        );
+        assert_eq!(quote["suffix"], ": e\u{301}cole of 国際協力機構, said الجزيرة");
         let arabic = &items[2]["target"]["selector"][1];
-        assert_eq!(
-            (arabic["start"].as_u64(), arabic["end"].as_u64()),
-            (Some(40), Some(47))
-        );
+        assert_eq!((arabic["start"].as_u64(), arabic["end"].as_u64()), (Some(40), Some(47)));
         let claim = &items[3];
-        assert_eq!(
-            claim["body"][0],
-            json!({"type": "TextualBody", "purpose": "tagging", "value": "CLAIM", "layer": "claim"})
-        );
-        assert_eq!(
-            claim["body"][1],
-            json!({"type": "TextualBody", "purpose": "classifying", "attribute": "claim_type", "value": "quote"})
-        );
+        assert_eq!(claim["body"][0], json!({"type": "TextualBody", "purpose": "tagging", "value": "CLAIM", "layer": "claim"}));
+        assert_eq!(claim["body"][1], json!({"type": "TextualBody", "purpose": "classifying", "attribute": "claim_type", "value": "quote"}));
         assert_eq!(claim["creator"], json!({"type": "Person", "name": "ann1"}));
-        assert!(
-            claim["target"]["selector"][0].get("suffix").is_none(),
-            "nothing follows the claim"
-        );
+        assert!(claim["target"]["selector"][0].get("suffix").is_none(), "nothing follows the claim");
         let by = &items[4];
         assert_eq!(by["motivation"], "linking");
         assert_eq!(by["target"], format!("{SOURCE}:s4"));
         assert_eq!(by["body"][0]["source"], format!("{SOURCE}:s3"));
-        assert_eq!(
-            items[5]["body"][0],
-            json!({"type": "TextualBody", "purpose": "linking", "value": "the junta"})
-        );
+        assert_eq!(items[5]["body"][0], json!({"type": "TextualBody", "purpose": "linking", "value": "the junta"}));
         assert_eq!(items[6]["target"], SOURCE);
         assert_eq!(items[6]["body"][0]["value"], true);
         assert_eq!(v["document"]["value"], HARD);
@@ -713,13 +580,7 @@ mod tests {
 
     /// Every key of `v` is a JSON-LD keyword or a term of `terms`; JSON
     /// literals (`@json` terms) are data, not terms, and are not walked.
-    fn undefined_keys(
-        v: &Value,
-        terms: &BTreeSet<String>,
-        json_terms: &BTreeSet<String>,
-        path: &str,
-        out: &mut Vec<String>,
-    ) {
+    fn undefined_keys(v: &Value, terms: &BTreeSet<String>, json_terms: &BTreeSet<String>, path: &str, out: &mut Vec<String>) {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
@@ -732,9 +593,7 @@ mod tests {
                     undefined_keys(child, terms, json_terms, &format!("{path}.{k}"), out);
                 }
             }
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| {
-                undefined_keys(c, terms, json_terms, &format!("{path}[{i}]"), out)
-            }),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| undefined_keys(c, terms, json_terms, &format!("{path}[{i}]"), out)),
             _ => {}
         }
     }
@@ -752,54 +611,35 @@ mod tests {
 
     #[test]
     fn every_key_and_vocabulary_value_is_defined_by_the_contexts() {
-        let w3c: Value =
-            serde_json::from_str(include_str!("../../../../assets/w3c/anno.jsonld")).unwrap();
+        let w3c: Value = serde_json::from_str(include_str!("../../../../assets/w3c/anno.jsonld")).unwrap();
         let inline = inline_context();
         let w3c_terms: &Map<String, Value> = w3c["@context"].as_object().unwrap();
         let inline_terms = inline.as_object().unwrap();
-        let terms: BTreeSet<String> = w3c_terms
-            .keys()
-            .chain(inline_terms.keys())
-            .cloned()
-            .collect();
-        let json_terms: BTreeSet<String> = inline_terms
-            .iter()
-            .filter(|(_, d)| d["@type"] == "@json")
-            .map(|(k, _)| k.clone())
-            .collect();
+        let terms: BTreeSet<String> = w3c_terms.keys().chain(inline_terms.keys()).cloned().collect();
+        let json_terms: BTreeSet<String> =
+            inline_terms.iter().filter(|(_, d)| d["@type"] == "@json").map(|(k, _)| k.clone()).collect();
         let v = exported();
         assert_eq!(v["@context"], json!([W3C_CONTEXT, inline]));
         let mut missing = Vec::new();
         undefined_keys(&v, &terms, &json_terms, "$", &mut missing);
-        assert!(
-            missing.is_empty(),
-            "keys a JSON-LD processor would drop: {missing:?}"
-        );
+        assert!(missing.is_empty(), "keys a JSON-LD processor would drop: {missing:?}");
         // Values read as vocabulary terms (`type`, `motivation`, `purpose`)
         // must be terms too, and ids absolute IRIs.
         let mut checked = 0;
         walk(&v, &mut |k, c| match (k, c) {
             ("type" | "motivation" | "purpose", Value::String(s)) => {
-                assert!(
-                    w3c_terms.contains_key(s),
-                    "{k}: {s} is not a term of the W3C context"
-                );
+                assert!(w3c_terms.contains_key(s), "{k}: {s} is not a term of the W3C context");
                 checked += 1;
             }
             ("id" | "source" | "target" | "partOf", Value::String(s)) => {
-                assert!(
-                    s.starts_with(DOC_IRI_PREFIX) && !s.contains(' '),
-                    "{k}: {s} is not an absolute IRI"
-                );
+                assert!(s.starts_with(DOC_IRI_PREFIX) && !s.contains(' '), "{k}: {s} is not an absolute IRI");
                 checked += 1;
             }
             _ => {}
         });
         assert!(checked > 20);
         // The inline context does not redefine a W3C term.
-        assert!(inline_terms
-            .keys()
-            .all(|k| k.starts_with('@') || !w3c_terms.contains_key(k)));
+        assert!(inline_terms.keys().all(|k| k.starts_with('@') || !w3c_terms.contains_key(k)));
     }
 
     #[test]
@@ -836,13 +676,8 @@ mod tests {
             fails(&|v| v["first"]["items"][1]["body"][0]["purpose"] = json!("bookmarking")),
             format!("items[1] ({SOURCE}:s2): a body with purpose Some(\"bookmarking\") has no Marginalia meaning (tagging, classifying or commenting)")
         );
-        assert_eq!(
-            fails(&|v| v["type"] = json!("Annotation")),
-            "this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)"
-        );
-        assert!(import("{", &LabelSchema::news_default())
-            .unwrap_err()
-            .starts_with("the W3C annotation file is not valid JSON"));
+        assert_eq!(fails(&|v| v["type"] = json!("Annotation")), "this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)");
+        assert!(import("{", &LabelSchema::news_default()).unwrap_err().starts_with("the W3C annotation file is not valid JSON"));
     }
 
     #[test]
@@ -850,10 +685,7 @@ mod tests {
         let mut v = exported();
         let items = v["first"]["items"].as_array_mut().unwrap();
         for item in items.iter_mut().take(4) {
-            item["target"]["selector"]
-                .as_array_mut()
-                .unwrap()
-                .truncate(1);
+            item["target"]["selector"].as_array_mut().unwrap().truncate(1);
         }
         let back = import(&v.to_string(), &LabelSchema::news_default()).unwrap();
         assert_eq!(back.spans, hard_record().spans);
@@ -862,9 +694,7 @@ mod tests {
         let mut r = new_record(text.into(), "d".into());
         r.spans.push(span(1, text, "Mali", "GPE", "entity"));
         let mut v: Value = serde_json::from_str(&export(&r).text).unwrap();
-        let selectors = v["first"]["items"][0]["target"]["selector"]
-            .as_array_mut()
-            .unwrap();
+        let selectors = v["first"]["items"][0]["target"]["selector"].as_array_mut().unwrap();
         selectors.truncate(1);
         selectors[0].as_object_mut().unwrap().remove("suffix");
         let err = import(&v.to_string(), &LabelSchema::news_default()).unwrap_err();
