@@ -121,7 +121,7 @@ pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameL
         let state = state.clone();
         let json = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
         let reply_error = |message: String| post(&parent_origin, &message_error(&message));
-        match serde_json::from_str::<InboundMessage>(&json) {
+        match InboundMessage::from_json(&json) {
             Ok(InboundMessage::Load { options }) => {
                 if let Err(e) = apply(&state, &state, options) {
                     reply_error(format!("marginalia:load was not applied: {e}"));

@@ -106,8 +106,8 @@ pub fn origin_allowed(origin: &str, page_origin: &str, allowed: &[String]) -> bo
 
 /// The messages of the iframe protocol (see `docs/EMBEDDING.md`). Every
 /// message is a JSON object with a `type`; Marginalia's own start with
-/// `marginalia:`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `marginalia:`. Read with [`InboundMessage::from_json`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type")]
 pub enum InboundMessage {
     /// Open an article (with annotations, a schema, an annotator…): the
@@ -120,6 +120,31 @@ pub enum InboundMessage {
         #[serde(default)]
         request_id: Option<String>,
     },
+}
+
+impl InboundMessage {
+    /// Reads a message from the parent frame. Not derived: serde reads an
+    /// internally tagged enum by buffering the whole message first (its
+    /// private `Content` type), and that path, compiled for the options, was
+    /// most of the 13 KB of gzipped wasm that `Content` cost (see
+    /// `docs/ARCHITECTURE.md`, "Keeping the bundle small").
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(default)]
+            options: Option<EmbedOptions>,
+            #[serde(default)]
+            request_id: Option<String>,
+        }
+        let m: Envelope = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        match m.kind.as_str() {
+            "marginalia:load" => m.options.map(|options| InboundMessage::Load { options }).ok_or_else(|| "missing field `options`".to_string()),
+            "marginalia:get-annotations" => Ok(InboundMessage::GetAnnotations { request_id: m.request_id }),
+            other => Err(format!("unknown message type `{other}`, expected `marginalia:load` or `marginalia:get-annotations`")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,10 +196,22 @@ mod tests {
 
     #[test]
     fn messages_are_tagged_by_type() {
-        let m: InboundMessage = serde_json::from_str(r#"{"type":"marginalia:get-annotations","request_id":"7"}"#).unwrap();
+        let m = InboundMessage::from_json(r#"{"type":"marginalia:get-annotations","request_id":"7"}"#).unwrap();
         assert_eq!(m, InboundMessage::GetAnnotations { request_id: Some("7".into()) });
+        let load = InboundMessage::from_json(r#"{"type":"marginalia:load","options":{"annotator":"ana","readOnly":true}}"#).unwrap();
+        let InboundMessage::Load { options } = load else { panic!("{load:?}") };
+        assert_eq!((options.annotator.as_deref(), options.read_only), (Some("ana"), true));
+        // What was sent serialises back to what is read.
+        let sent = serde_json::to_string(&InboundMessage::Load { options: options.clone() }).unwrap();
+        assert_eq!(InboundMessage::from_json(&sent).unwrap(), InboundMessage::Load { options });
         let out = serde_json::to_value(OutboundMessage::Error { message: "x".into() }).unwrap();
         assert_eq!(out, serde_json::json!({"type": "marginalia:error", "message": "x"}));
-        assert!(serde_json::from_str::<InboundMessage>(r#"{"type":"other"}"#).is_err());
+        let other = InboundMessage::from_json(r#"{"type":"other"}"#).unwrap_err();
+        assert!(other.contains("`other`"), "{other}");
+        let no_options = InboundMessage::from_json(r#"{"type":"marginalia:load"}"#).unwrap_err();
+        assert!(no_options.contains("options"), "{no_options}");
+        let bad_key = InboundMessage::from_json(r#"{"type":"marginalia:load","options":{"readonly":true}}"#).unwrap_err();
+        assert!(bad_key.contains("unknown field `readonly`"), "{bad_key}");
+        assert!(InboundMessage::from_json(r#"{"kind":"marginalia:load"}"#).is_err());
     }
 }

@@ -146,15 +146,44 @@ fn entity_layer() -> String {
     ENTITY_LAYER.into()
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `doc_id` and `title` (both may be missing), and anything else a host or
+/// another tool put in `meta`, kept as is in `extra`.
+///
+/// Read and written by hand rather than with `#[serde(flatten)]`, which
+/// buffers every key through serde's private `Content` type first; that
+/// path costs the bundle a few KB.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordMeta {
-    #[serde(default)]
     pub doc_id: String,
-    #[serde(default)]
     pub title: String,
-    /// Anything else a host or another tool put here is kept as is.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for RecordMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2 + self.extra.len()))?;
+        map.serialize_entry("doc_id", &self.doc_id)?;
+        map.serialize_entry("title", &self.title)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut extra = serde_json::Map::deserialize(deserializer)?;
+        let mut text = |key: &str| match extra.remove(key) {
+            None => Ok(String::new()),
+            Some(serde_json::Value::String(s)) => Ok(s),
+            Some(other) => Err(serde::de::Error::custom(format_args!("`meta.{key}` must be a string, not {other}"))),
+        };
+        let doc_id = text("doc_id")?;
+        let title = text("title")?;
+        Ok(RecordMeta { doc_id, title, extra })
+    }
 }
 
 /// Who saved and when; time comes from the caller (there is no clock in
@@ -547,6 +576,19 @@ mod tests {
             let by_cp: String = chars[s.start..s.end].iter().collect();
             assert_eq!(Some(by_cp), s.text.clone());
         }
+    }
+
+    #[test]
+    fn meta_keeps_what_other_tools_put_there_and_wants_its_ids_as_strings() {
+        let json = r#"{"text":"Mali","meta":{"source":"cms","doc_id":"a1","rev":{"n":3}},"spans":[]}"#;
+        let record = Record::parse(json).unwrap();
+        assert_eq!((record.meta.doc_id.as_str(), record.meta.title.as_str()), ("a1", ""));
+        assert_eq!(record.meta.extra.keys().collect::<Vec<_>>(), ["rev", "source"]);
+        let written: serde_json::Value = serde_json::from_str(&record.to_json()).unwrap();
+        assert_eq!(written["meta"], serde_json::json!({"doc_id": "a1", "title": "", "source": "cms", "rev": {"n": 3}}));
+        assert_eq!(Record::parse(&record.to_json()).unwrap().meta, record.meta);
+        let err = Record::parse(r#"{"text":"Mali","meta":{"doc_id":7},"spans":[]}"#).unwrap_err();
+        assert!(err.to_string().contains("`meta.doc_id` must be a string, not 7"), "{err}");
     }
 
     #[test]

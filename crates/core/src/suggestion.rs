@@ -60,22 +60,28 @@ struct ModelSpan {
     score: Option<f64>,
 }
 
+/// `{"spans": [...]}` or `{"ents": [...]}` (`spans` wins when both are
+/// there); a bare list is read apart. Not an untagged enum: serde reads those
+/// by buffering the whole answer first (its private `Content` type), which
+/// costs the bundle a few KB.
 #[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum ModelAnswer {
-    Spans { spans: Vec<ModelSpan> },
-    Ents { ents: Vec<ModelSpan> },
-    List(Vec<ModelSpan>),
+struct ModelAnswer {
+    #[serde(default)]
+    spans: Option<Vec<ModelSpan>>,
+    #[serde(default)]
+    ents: Option<Vec<ModelSpan>>,
 }
 
 /// Reads a suggestion endpoint's answer for a text of `len` code points,
 /// keeping the spans scored at least `min_score` (spans without a score
 /// are kept). Offsets outside the text are an error, never clipped.
 pub fn from_model_answer(json: &str, len: usize, min_score: f64) -> Result<Vec<Suggestion>, String> {
-    let answer: ModelAnswer = serde_json::from_str(json)
-        .map_err(|e| format!("the answer is not {{\"spans\": [...]}} or {{\"ents\": [...]}} with start, end and label: {e}"))?;
-    let spans = match answer {
-        ModelAnswer::Spans { spans } | ModelAnswer::Ents { ents: spans } | ModelAnswer::List(spans) => spans,
+    let shape = |e: &dyn std::fmt::Display| format!("the answer is not {{\"spans\": [...]}} or {{\"ents\": [...]}} with start, end and label: {e}");
+    let spans = if json.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<ModelSpan>>(json).map_err(|e| shape(&e))?
+    } else {
+        let answer: ModelAnswer = serde_json::from_str(json).map_err(|e| shape(&e))?;
+        answer.spans.or(answer.ents).ok_or_else(|| shape(&"it has neither"))?
     };
     let mut out = Vec::with_capacity(spans.len());
     for (i, s) in spans.into_iter().enumerate() {
