@@ -898,100 +898,46 @@ fn english_exceptions() -> HashMap<String, Vec<String>> {
         base.add(&["°", u, "."]);
     }
 
-    // English
+    // English. The contractions are tables of pieces after the word, looped
+    // over, rather than one call per case: as straight-line code they cost
+    // the bundle several KB.
+    const M: &[&[&str]] = &[&["'m"], &["m"], &["'m", "a"], &["m", "a"]];
+    const LL_D: &[&[&str]] = &[&["'ll"], &["ll"], &["'ll", "'ve"], &["ll", "ve"], &["'d"], &["d"], &["'d", "'ve"], &["d", "ve"]];
+    const VE: &[&[&str]] = &[&["'ve"], &["ve"]];
+    const RE: &[&[&str]] = &[&["'re"], &["re"]];
+    const S: &[&[&str]] = &[&["'s"], &["s"]];
+    const NT_VE: &[&[&str]] = &[&["n't"], &["nt"], &["n't", "'ve"], &["nt", "ve"]];
+    const NT: &[&[&str]] = &[&["n't"], &["nt"]];
     let mut en = Exc::default();
-    for orth in both("i") {
-        let o = orth.as_str();
-        en.add(&[o, "'m"]);
-        en.add(&[o, "m"]);
-        en.add(&[o, "'m", "a"]);
-        en.add(&[o, "m", "a"]);
-    }
-    for pron in ["i", "you", "he", "she", "it", "we", "they"] {
-        for orth in both(pron) {
-            let o = orth.as_str();
-            en.add(&[o, "'ll"]);
-            en.add(&[o, "ll"]);
-            en.add(&[o, "'ll", "'ve"]);
-            en.add(&[o, "ll", "ve"]);
-            en.add(&[o, "'d"]);
-            en.add(&[o, "d"]);
-            en.add(&[o, "'d", "'ve"]);
-            en.add(&[o, "d", "ve"]);
+    let mut add_after = |words: &[&str], tails: &[&[&str]]| {
+        for word in words {
+            for orth in both(word) {
+                for tail in tails {
+                    let mut pieces = vec![orth.as_str()];
+                    pieces.extend_from_slice(tail);
+                    en.add(&pieces);
+                }
+            }
         }
-    }
-    for pron in ["i", "you", "we", "they"] {
-        for orth in both(pron) {
-            en.add(&[&orth, "'ve"]);
-            en.add(&[&orth, "ve"]);
-        }
-    }
-    for pron in ["you", "we", "they"] {
-        for orth in both(pron) {
-            en.add(&[&orth, "'re"]);
-            en.add(&[&orth, "re"]);
-        }
-    }
-    for pron in ["he", "she", "it"] {
-        for orth in both(pron) {
-            en.add(&[&orth, "'s"]);
-            en.add(&[&orth, "s"]);
-        }
-    }
+    };
+    add_after(&["i"], M);
+    add_after(&["i", "you", "he", "she", "it", "we", "they"], LL_D);
+    add_after(&["i", "you", "we", "they"], VE);
+    add_after(&["you", "we", "they"], RE);
+    add_after(&["he", "she", "it"], S);
     // W-words etc.; "these"/"those" (plural) get no 's, "that"/"this"
-    // (singular) no 're/'ve.
-    for word in [
-        "who", "what", "when", "where", "why", "how", "there", "that", "this", "these", "those",
-    ] {
-        let plural = matches!(word, "these" | "those");
-        let singular = matches!(word, "that" | "this");
-        for orth in both(word) {
-            let o = orth.as_str();
-            if !plural {
-                en.add(&[o, "'s"]);
-                en.add(&[o, "s"]);
-            }
-            en.add(&[o, "'ll"]);
-            en.add(&[o, "ll"]);
-            en.add(&[o, "'ll", "'ve"]);
-            en.add(&[o, "ll", "ve"]);
-            if !singular {
-                en.add(&[o, "'re"]);
-                en.add(&[o, "re"]);
-                en.add(&[o, "'ve"]);
-                en.add(&[o, "ve"]);
-            }
-            en.add(&[o, "'d"]);
-            en.add(&[o, "d"]);
-            en.add(&[o, "'d", "'ve"]);
-            en.add(&[o, "d", "ve"]);
-        }
-    }
-    let verbs_nt = [
-        "ca", "could", "do", "does", "did", "had", "may", "might", "must", "need", "ought", "sha",
-        "should", "wo", "would",
-    ];
-    for verb in verbs_nt {
-        for orth in both(verb) {
-            let o = orth.as_str();
-            en.add(&[o, "n't"]);
-            en.add(&[o, "nt"]);
-            en.add(&[o, "n't", "'ve"]);
-            en.add(&[o, "nt", "ve"]);
-        }
-    }
-    for verb in ["could", "might", "must", "should", "would"] {
-        for orth in both(verb) {
-            en.add(&[&orth, "'ve"]);
-            en.add(&[&orth, "ve"]);
-        }
-    }
-    for verb in ["ai", "are", "is", "was", "were", "have", "has", "dare"] {
-        for orth in both(verb) {
-            en.add(&[&orth, "n't"]);
-            en.add(&[&orth, "nt"]);
-        }
-    }
+    // (singular) no 're/'ve. Grouped by tail rather than by word as in the
+    // Python; no key is made twice, so the map is the same.
+    add_after(&["who", "what", "when", "where", "why", "how", "there", "that", "this"], S);
+    add_after(&["who", "what", "when", "where", "why", "how", "there", "that", "this", "these", "those"], LL_D);
+    add_after(&["who", "what", "when", "where", "why", "how", "there", "these", "those"], RE);
+    add_after(&["who", "what", "when", "where", "why", "how", "there", "these", "those"], VE);
+    add_after(
+        &["ca", "could", "do", "does", "did", "had", "may", "might", "must", "need", "ought", "sha", "should", "wo", "would"],
+        NT_VE,
+    );
+    add_after(&["could", "might", "must", "should", "would"], VE);
+    add_after(&["ai", "are", "is", "was", "were", "have", "has", "dare"], NT);
     for word in ["doin", "goin", "nothin", "nuthin", "ol", "somethin"] {
         for orth in both(word) {
             en.add(&[&orth]);
