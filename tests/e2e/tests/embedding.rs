@@ -152,6 +152,28 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
         .await?;
     assert!(answer["annotations"]["meta"]["doc_id"].as_str().unwrap_or("").ends_with("-frame"), "{answer}");
 
+    // Messages it cannot read are answered with `marginalia:error`, naming
+    // what is wrong, and change nothing.
+    b.execute(
+        "const f = document.getElementById('cms-iframe');
+         f.contentWindow.postMessage({ type: 'marginalia:load', options: { article: { text: 'Replaced' }, readonly: true } }, new URL(f.src).origin);
+         f.contentWindow.postMessage({ type: 'marginalia:reload' }, new URL(f.src).origin);",
+        vec![],
+    )
+    .await?;
+    let errors = b
+        .wait_until(
+            "const e = (window.cmsFrameMessages || []).filter(m => m.type === 'marginalia:error').map(m => m.message);
+             return e.length >= 2 ? e : false;",
+            WAIT,
+        )
+        .await?;
+    let errors: Vec<&str> = errors.as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+    assert!(errors.iter().any(|m| m.contains("unknown field `readonly`")), "{errors:?}");
+    assert!(errors.iter().any(|m| m.contains("`marginalia:reload`")), "{errors:?}");
+    let text = b.execute("return document.getElementById('cms-iframe').contentWindow.marginalia.getAnnotations().text;", vec![]).await?;
+    assert_ne!(text, json!("Replaced"), "a refused message changed the document");
+
     // Another origin (localhost is not 127.0.0.1): the frame posts nothing
     // to it and ignores what it sends.
     let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
