@@ -55,7 +55,7 @@ pub fn watch(host: &HostRef) -> Option<BarHeights> {
 
 fn set_height(app: &HtmlElement, property: &str, height: f64) {
     // Whole pixels, formatted as an integer (float formatting costs the
-    // bundle some 10 KB for nothing here).
+    // bundle about 7 KB for nothing here).
     let value = format!("{}px", height.ceil() as i64);
     if app.style().get_property_value(property).ok().as_deref() != Some(value.as_str()) {
         let _ = app.style().set_property(property, &value);

@@ -926,12 +926,17 @@ fn english_exceptions() -> HashMap<String, Vec<String>> {
     add_after(&["you", "we", "they"], RE);
     add_after(&["he", "she", "it"], S);
     // W-words etc.; "these"/"those" (plural) get no 's, "that"/"this"
-    // (singular) no 're/'ve. Grouped by tail rather than by word as in the
-    // Python; no key is made twice, so the map is the same.
-    add_after(&["who", "what", "when", "where", "why", "how", "there", "that", "this"], S);
-    add_after(&["who", "what", "when", "where", "why", "how", "there", "that", "this", "these", "those"], LL_D);
-    add_after(&["who", "what", "when", "where", "why", "how", "there", "these", "those"], RE);
-    add_after(&["who", "what", "when", "where", "why", "how", "there", "these", "those"], VE);
+    // (singular) no 're/'ve.
+    for word in ["who", "what", "when", "where", "why", "how", "there", "that", "this", "these", "those"] {
+        add_after(&[word], LL_D);
+        if !matches!(word, "these" | "those") {
+            add_after(&[word], S);
+        }
+        if !matches!(word, "that" | "this") {
+            add_after(&[word], RE);
+            add_after(&[word], VE);
+        }
+    }
     add_after(
         &["ca", "could", "do", "does", "did", "had", "may", "might", "must", "need", "ought", "sha", "should", "wo", "would"],
         NT_VE,
