@@ -7,6 +7,7 @@
 //! editor removes its relations first, in the same transaction).
 
 use crate::document_status::DocumentStatus;
+use crate::id::IdCounter;
 use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
 use std::collections::{BTreeMap, HashSet};
@@ -60,6 +61,8 @@ pub enum CommandError {
     DuplicateRelationId(RelationId),
     InvalidRelation(String),
     InvalidAttribute(String),
+    /// Every id from 1 to `u32::MAX` is in use (the counter's only refusal).
+    NoFreeId,
 }
 
 impl fmt::Display for CommandError {
@@ -81,6 +84,7 @@ impl fmt::Display for CommandError {
             CommandError::DuplicateRelation { label } => write!(f, "this {label} link exists already"),
             CommandError::DuplicateRelationId(id) => write!(f, "relation id {id} is already in use"),
             CommandError::InvalidRelation(why) | CommandError::InvalidAttribute(why) => write!(f, "{why}"),
+            CommandError::NoFreeId => write!(f, "every id from 1 to {} is in use", u32::MAX),
         }
     }
 }
@@ -97,8 +101,9 @@ pub struct Annotations {
     relations: BTreeMap<RelationId, Relation>,
     document: Attributes,
     status: Option<DocumentStatus>,
-    next_id: u32,
-    next_relation: u32,
+    /// New ids: above every id this document has used, never wrapping.
+    span_ids: IdCounter,
+    relation_ids: IdCounter,
 }
 
 impl Annotations {
@@ -147,16 +152,17 @@ impl Annotations {
         }
     }
 
-    /// A fresh span id, never handed out before in this document.
-    pub fn allocate_id(&mut self) -> SpanId {
-        self.next_id = self.next_id.max(self.spans.keys().next_back().map_or(0, |id| id.0)) + 1;
-        SpanId(self.next_id)
+    /// A fresh span id: never handed out before in this document while the
+    /// range lasts, and never one in use (see [`IdCounter`]).
+    pub fn allocate_id(&mut self) -> Result<SpanId, CommandError> {
+        let spans = &self.spans;
+        self.span_ids.next(|n| spans.contains_key(&SpanId(n))).map(SpanId).ok_or(CommandError::NoFreeId)
     }
 
-    /// A fresh relation id, never handed out before in this document.
-    pub fn allocate_relation_id(&mut self) -> RelationId {
-        self.next_relation = self.next_relation.max(self.relations.keys().next_back().map_or(0, |id| id.0)) + 1;
-        RelationId(self.next_relation)
+    /// A fresh relation id, as [`Annotations::allocate_id`].
+    pub fn allocate_relation_id(&mut self) -> Result<RelationId, CommandError> {
+        let relations = &self.relations;
+        self.relation_ids.next(|n| relations.contains_key(&RelationId(n))).map(RelationId).ok_or(CommandError::NoFreeId)
     }
 
     /// Applies `cmd` for a text of `len` code points and returns its inverse.
@@ -167,7 +173,7 @@ impl Annotations {
             Command::AddSpan(span) => {
                 self.check_new(&span, len, no_overlap)?;
                 let id = span.id;
-                self.next_id = self.next_id.max(id.0);
+                self.span_ids.saw(id.0);
                 self.spans.insert(id, Arc::new(span));
                 Ok(Command::RemoveSpan(id))
             }
@@ -204,7 +210,7 @@ impl Annotations {
             Command::AddRelation(rel) => {
                 self.check_relation(&rel)?;
                 let id = rel.id;
-                self.next_relation = self.next_relation.max(id.0);
+                self.relation_ids.saw(id.0);
                 self.relations.insert(id, rel);
                 Ok(Command::RemoveRelation(id))
             }
@@ -221,11 +227,8 @@ impl Annotations {
             }
             Command::SetStatus(status) => Ok(Command::SetStatus(std::mem::replace(&mut self.status, status))),
             Command::ReplaceAll(snapshot) => {
-                let fresh = Annotations::from_snapshot(snapshot, len, self.next_id, self.next_relation)?;
+                let fresh = Annotations::from_snapshot(snapshot, len, self.span_ids, self.relation_ids)?;
                 let old = std::mem::replace(self, fresh);
-                // Ids stay unique across the replacement and its undo.
-                self.next_id = self.next_id.max(old.next_id);
-                self.next_relation = self.next_relation.max(old.next_relation);
                 Ok(Command::ReplaceAll(old.snapshot()))
             }
         }
@@ -234,8 +237,10 @@ impl Annotations {
     /// Builds annotations from a snapshot in one pass with sets (restoring
     /// thousands of spans must stay linear), checking what `apply` checks
     /// except overlap, which a loaded file was already checked for.
-    fn from_snapshot(snapshot: Snapshot, len: usize, next_id: u32, next_relation: u32) -> Result<Self, CommandError> {
-        let mut fresh = Annotations { next_id, next_relation, document: snapshot.document, status: snapshot.status, ..Default::default() };
+    /// The counters carry on from `span_ids`/`relation_ids`, so ids stay
+    /// unique across the replacement and its undo.
+    fn from_snapshot(snapshot: Snapshot, len: usize, span_ids: IdCounter, relation_ids: IdCounter) -> Result<Self, CommandError> {
+        let mut fresh = Annotations { span_ids, relation_ids, document: snapshot.document, status: snapshot.status, ..Default::default() };
         let mut seen = HashSet::with_capacity(snapshot.spans.len());
         for s in snapshot.spans {
             check_range(&s, len)?;
@@ -245,12 +250,12 @@ impl Annotations {
             if fresh.spans.contains_key(&s.id) {
                 return Err(CommandError::DuplicateId(s.id));
             }
-            fresh.next_id = fresh.next_id.max(s.id.0);
+            fresh.span_ids.saw(s.id.0);
             fresh.spans.insert(s.id, Arc::new(s));
         }
         for r in snapshot.relations {
             fresh.check_relation(&r)?;
-            fresh.next_relation = fresh.next_relation.max(r.id.0);
+            fresh.relation_ids.saw(r.id.0);
             fresh.relations.insert(r.id, r);
         }
         Ok(fresh)

@@ -77,7 +77,7 @@ impl Editor {
             let attributes: Attributes = crate::sorting::map_of(
                 self.schema.attributes_for(&layer).filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))),
             );
-            let id = self.annotations.allocate_id();
+            let id = self.annotations.allocate_id()?;
             let span = Span { id, start: n.start, end: n.end, label: n.label.to_string(), layer, attributes, source: n.source.map(str::to_string) };
             commands.push(Command::AddSpan(span));
             ids.push(id);
@@ -114,7 +114,7 @@ impl Editor {
             }
             Target::Text(_) => {}
         }
-        let id = self.annotations.allocate_relation_id();
+        let id = self.annotations.allocate_relation_id()?;
         self.execute(vec![Command::AddRelation(Relation { id, from, to, label: label.to_string() })])?;
         Ok(id)
     }

@@ -19,6 +19,7 @@ use crate::command::Snapshot;
 use crate::document_status::DocumentStatus;
 use crate::relation::{Relation, RelationId, Target};
 use crate::editor::Editor;
+use crate::id::IdCounter;
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
 use crate::span::{Attributes, Span, SpanId};
 use crate::text_index::TextIndex;
@@ -407,7 +408,8 @@ fn record_relation(editor: &Editor, r: &Relation) -> RecordRelation {
 /// relation without Marginalia ids (a Prodigy task) is matched to spans by
 /// its `head_span`/`child_span` offsets and labels.
 pub fn relations_from_record(relations: &[RecordRelation], spans: &[Span], schema: &LabelSchema) -> Result<Vec<Relation>, RecordError> {
-    let mut next = relations.iter().filter_map(|r| r.id).map(|id| id.0).max().unwrap_or(0);
+    let given: std::collections::HashSet<u32> = relations.iter().filter_map(|r| r.id).map(|id| id.0).collect();
+    let mut counter = IdCounter::above(given.iter().copied());
     let mut ids = std::collections::HashSet::with_capacity(relations.len());
     let by_end = |end: &Option<RelationEnd>| {
         end.as_ref()
@@ -436,10 +438,10 @@ pub fn relations_from_record(relations: &[RecordRelation], spans: &[Span], schem
                 Target::Span(to.id)
             }
         };
-        let id = r.id.unwrap_or_else(|| {
-            next += 1;
-            RelationId(next)
-        });
+        let id = match r.id {
+            Some(id) => id,
+            None => RelationId(counter.next(|n| given.contains(&n)).ok_or_else(|| err("no relation id is left for it".into()))?),
+        };
         if !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
         }
@@ -462,7 +464,8 @@ fn document_labels_from_record(labels: &Attributes, schema: &LabelSchema) -> Res
 /// spans that have none (a plain Prodigy task).
 pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &LabelSchema) -> Result<Vec<Span>, RecordError> {
     let len = article.len_chars();
-    let mut next = spans.iter().filter_map(|s| s.id).map(|id| id.0).max().unwrap_or(0);
+    let given: std::collections::HashSet<u32> = spans.iter().filter_map(|s| s.id).map(|id| id.0).collect();
+    let mut counter = IdCounter::above(given.iter().copied());
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut ids = std::collections::HashSet::with_capacity(spans.len());
     for (index, s) in spans.iter().enumerate() {
@@ -482,10 +485,10 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
         if def.layer != s.layer {
             return Err(err(format!("label {:?} belongs to layer {:?}, not {:?}", s.label, def.layer, s.layer)));
         }
-        let id = s.id.unwrap_or_else(|| {
-            next += 1;
-            SpanId(next)
-        });
+        let id = match s.id {
+            Some(id) => id,
+            None => SpanId(counter.next(|n| given.contains(&n)).ok_or_else(|| err("no span id is left for it".into()))?),
+        };
         if !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
         }
@@ -717,6 +720,43 @@ mod tests {
         let mut broken = value;
         broken["text_sha256"] = serde_json::json!("not-a-hash");
         assert!(!validator.is_valid(&broken));
+    }
+
+    #[test]
+    fn ids_at_the_top_of_the_range_neither_wrap_nor_block_new_work() {
+        // Issue 16, case 4: after `s4294967295` the next id wrapped to s0
+        // and every later span was refused (a debug build overflowed).
+        let schema = Arc::new(LabelSchema::news_default());
+        let text = "Mills met Diop in Bamako on Monday";
+        let json = format!(
+            r#"{{"text":"{text}","spans":[{{"id":"s4294967295","start":0,"end":5,"label":"PERSON"}},{{"start":10,"end":14,"label":"PERSON"}},{{"id":"s7","start":0,"end":34,"label":"CLAIM","layer":"claim"}}],
+            "relations":[{{"id":"r4294967295","label":"about","from":"s7","to":"s4294967295"}},{{"label":"claimed_by","from":"s7","to_text":"a spokesman"}}]}}"#
+        );
+        let loaded = Record::parse(&json).unwrap().load(&schema).unwrap();
+        let span_ids: std::collections::HashSet<SpanId> = loaded.spans.iter().map(|s| s.id).collect();
+        assert_eq!(span_ids.len(), 3, "{:?}", loaded.spans);
+        assert_ne!(loaded.relations[0].id, loaded.relations[1].id);
+        let mut e = Editor::new(Arc::new(loaded.article.clone()), schema.clone());
+        e.restore_snapshot(loaded.snapshot()).unwrap();
+        let (s, t) = cp(text, "Bamako");
+        let bamako = e.add_span(s, t, "GPE").unwrap();
+        let (s, t) = cp(text, "Monday");
+        let (m, n) = cp(text, "in");
+        let batch = e.add_spans(&[
+            crate::editor::NewSpan { start: s, end: t, label: "DATE", source: None },
+            crate::editor::NewSpan { start: m, end: n, label: "MISC", source: None },
+        ]).unwrap();
+        let ids: std::collections::HashSet<SpanId> = e.annotations().iter().map(|s| s.id).collect();
+        assert_eq!(ids.len(), 6, "every span kept its own id");
+        assert!(ids.contains(&bamako) && batch.iter().all(|id| ids.contains(id)));
+        let link = e.add_relation(SpanId(7), Target::Span(bamako), "about").unwrap();
+        assert_eq!(e.annotations().relations().count(), 3);
+        assert!(e.annotations().relation(link).is_some());
+        // Undo and redo keep every id apart; the save reads back.
+        assert!(e.undo() && e.undo() && e.redo() && e.redo());
+        let json = Record::from_editor(&e, &SaveInfo::default(), true).to_json();
+        let back = Record::parse(&json).unwrap().load(&schema).unwrap();
+        assert_eq!(back.snapshot(), e.annotations().snapshot());
     }
 
     proptest! {

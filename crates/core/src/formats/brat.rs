@@ -8,6 +8,7 @@
 //! whitespace become one span again.
 
 use super::{new_record, new_span, Exported};
+use crate::id::{number_items, parse_number};
 use crate::label_schema::{AttributeKind, LabelSchema};
 use crate::record::{Record, RecordRelation, RecordSpan};
 use crate::relation::RelationId;
@@ -42,16 +43,15 @@ pub(crate) fn relation_ends(record: &Record, rel: &RecordRelation) -> (Option<us
 
 /// Each span's number, from its id where it has a unique one, else the next
 /// free number (so `s7` is `T7` and relations can be followed by eye).
-pub(crate) fn span_numbers(spans: &[RecordSpan]) -> Vec<u32> {
-    let mut used = BTreeSet::new();
-    let mut numbers: Vec<Option<u32>> =
-        spans.iter().map(|s| s.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n))).collect();
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
-    for n in numbers.iter_mut().filter(|n| n.is_none()) {
-        next += 1;
-        *n = Some(next);
-    }
-    numbers.into_iter().map(|n| n.expect("assigned above")).collect()
+/// `None` only for more spans than numbers (see [`number_items`]).
+pub(crate) fn span_numbers(spans: &[RecordSpan]) -> Option<Vec<u32>> {
+    number_items(&spans.iter().map(|s| s.id.map(|id| id.0)).collect::<Vec<_>>())
+}
+
+/// What an export says when [`number_items`] has no answer: nothing is
+/// written (a record cannot hold that many items in memory anyway).
+pub(crate) fn too_many(what: &str, n: usize) -> Exported {
+    Exported { text: String::new(), losses: vec![format!("the whole document: its {n} {what} are more than there are numbers")] }
 }
 
 /// The fragments of `start..end` between line breaks, as `(start, end)`.
@@ -83,7 +83,9 @@ fn quote(chars: &[char], start: usize, end: usize) -> String {
 /// The `.ann` file of the record (its `.txt` is the record's text, as is).
 pub fn export(record: &Record) -> Exported {
     let chars: Vec<char> = record.text.chars().collect();
-    let numbers = span_numbers(&record.spans);
+    let Some(numbers) = span_numbers(&record.spans) else {
+        return too_many("spans", record.spans.len());
+    };
     let mut order: Vec<usize> = (0..record.spans.len()).collect();
     crate::sorting::sort_by_key(&mut order, |&i| {
         let s = &record.spans[i];
@@ -131,7 +133,6 @@ pub fn export(record: &Record) -> Exported {
 
     let mut free_text = Vec::new();
     let mut dangling = 0usize;
-    let mut used_r = BTreeSet::new();
     let mut relation_lines = Vec::new();
     for rel in &record.relations {
         let (from, to) = relation_ends(record, rel);
@@ -141,21 +142,16 @@ pub fn export(record: &Record) -> Exported {
         }
         match (from.filter(|&i| written[i]), to.filter(|&i| written[i])) {
             (Some(a), Some(b)) if !rel.label.is_empty() && !rel.label.chars().any(char::is_whitespace) => {
-                let wanted = rel.id.map(|id| id.0).filter(|n| *n > 0 && !used_r.contains(n));
-                relation_lines.push((wanted, format!("{} Arg1:T{} Arg2:T{}", rel.label, numbers[a], numbers[b])));
-                if let Some(n) = wanted {
-                    used_r.insert(n);
-                }
+                relation_lines.push((rel.id.map(|id| id.0), format!("{} Arg1:T{} Arg2:T{}", rel.label, numbers[a], numbers[b])));
             }
             _ => dangling += 1,
         }
     }
-    let mut next_r = used_r.iter().next_back().copied().unwrap_or(0);
-    for (wanted, line) in relation_lines {
-        let n = wanted.unwrap_or_else(|| {
-            next_r += 1;
-            next_r
-        });
+    let wanted: Vec<Option<u32>> = relation_lines.iter().map(|(n, _)| *n).collect();
+    let Some(relation_numbers) = number_items(&wanted) else {
+        return too_many("relations", wanted.len());
+    };
+    for (n, (_, line)) in relation_numbers.into_iter().zip(relation_lines) {
         ann.push_str(&format!("R{n}\t{line}\n"));
     }
     for (n, note) in notes.iter().enumerate() {
@@ -318,13 +314,13 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
                 if !relation_ids.insert(id.to_string()) {
                     return Err(format!("line {number}: {id} is defined twice"));
                 }
-                let id = id.strip_prefix('R').and_then(|n| n.parse().ok()).map(RelationId);
+                let id = id.strip_prefix('R').and_then(parse_number).map(RelationId);
                 relations.push((id, label.to_string(), a, b));
             }
             Line::Text { .. } | Line::Unmapped => unreachable!("handled in the first pass"),
         }
     }
-    assign_ids(&mut spans);
+    assign_ids(&mut spans)?;
     record.relations = relations
         .into_iter()
         .map(|(id, label, a, b)| RecordRelation {
@@ -339,7 +335,7 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
             child_span: None,
         })
         .collect();
-    assign_relation_ids(&mut record.relations);
+    assign_relation_ids(&mut record.relations)?;
     let mut spans: Vec<RecordSpan> = spans.into_iter().map(|(_, s)| s).collect();
     crate::sorting::sort_by_key(&mut spans, |s| (s.start, std::cmp::Reverse(s.end), s.id));
     record.spans = spans;
@@ -352,28 +348,22 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
 }
 
 /// `T<n>` keeps its number as the span's id; other ids get the next free one.
-fn assign_ids(spans: &mut [(String, RecordSpan)]) {
-    let mut used = BTreeSet::new();
-    for (id, span) in spans.iter_mut() {
-        span.id = id.strip_prefix('T').and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0 && used.insert(*n)).map(SpanId);
+fn assign_ids(spans: &mut [(String, RecordSpan)]) -> Result<(), String> {
+    let wanted: Vec<Option<u32>> = spans.iter().map(|(id, _)| id.strip_prefix('T').and_then(parse_number)).collect();
+    let numbers = number_items(&wanted).ok_or("more T annotations than span numbers")?;
+    for ((_, span), n) in spans.iter_mut().zip(numbers) {
+        span.id = Some(SpanId(n));
     }
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
-    for (_, span) in spans.iter_mut().filter(|(_, s)| s.id.is_none()) {
-        next += 1;
-        span.id = Some(SpanId(next));
-    }
+    Ok(())
 }
 
-fn assign_relation_ids(relations: &mut [RecordRelation]) {
-    let mut used = BTreeSet::new();
-    for r in relations.iter_mut() {
-        r.id = r.id.filter(|id| id.0 > 0 && used.insert(id.0));
+fn assign_relation_ids(relations: &mut [RecordRelation]) -> Result<(), String> {
+    let wanted: Vec<Option<u32>> = relations.iter().map(|r| r.id.map(|id| id.0)).collect();
+    let numbers = number_items(&wanted).ok_or("more R annotations than relation numbers")?;
+    for (r, n) in relations.iter_mut().zip(numbers) {
+        r.id = Some(RelationId(n));
     }
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
-    for r in relations.iter_mut().filter(|r| r.id.is_none()) {
-        next += 1;
-        r.id = Some(RelationId(next));
-    }
+    Ok(())
 }
 
 fn parse_line<'a>(line: &'a str, chars: &[char]) -> Result<Line<'a>, String> {
@@ -588,5 +578,22 @@ mod tests {
         assert!(losses[1].contains("flag of T1"));
         assert!(losses[2].contains("stance=\"not sure\" of T1"));
         assert_eq!(losses[3], "the document's annotator 'ann1' (a brat .ann file has no header)");
+    }
+
+    #[test]
+    fn ids_at_the_top_of_the_range_neither_wrap_nor_collide() {
+        // Issue 16, case 4: T4294967295 kept its number and T0 got the next,
+        // which wrapped (an overflow in a debug build).
+        let text = "Mills met Diop.";
+        let ann = "T4294967295\tPERSON 0 5\tMills\nT0\tPERSON 10 14\tDiop\nR4294967295\tabout Arg1:T0 Arg2:T4294967295\nR0\tabout Arg1:T4294967295 Arg2:T0\n";
+        let r = import(text, ann, "d", &LabelSchema::news_default()).unwrap();
+        let ids: Vec<SpanId> = r.spans.iter().map(|s| s.id.unwrap()).collect();
+        assert_eq!(ids[0], SpanId(u32::MAX));
+        assert_ne!(ids[1], ids[0]);
+        assert_ne!(ids[1], SpanId(0));
+        let rel: Vec<RelationId> = r.relations.iter().map(|r| r.id.unwrap()).collect();
+        assert_eq!(rel[0], RelationId(u32::MAX));
+        assert!(rel[1] != rel[0] && rel[1] != RelationId(0));
+        assert_eq!((r.relations[0].from, r.relations[0].to), (Some(ids[1]), Some(ids[0])));
     }
 }

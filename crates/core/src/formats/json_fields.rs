@@ -3,6 +3,7 @@
 //! imported spans and relations the ids the editor needs.
 
 use super::new_span;
+use crate::id::IdCounter;
 use crate::label_schema::LabelSchema;
 use crate::record::{RecordRelation, RecordSpan};
 use crate::relation::RelationId;
@@ -110,10 +111,11 @@ pub(super) fn assign_span_ids(spans: &mut [RecordSpan], at: &str) -> Result<(), 
             }
         }
     }
-    let mut next = spans.iter().filter_map(|s| s.id).map(|id| id.0).max().unwrap_or(0);
-    for s in spans.iter_mut().filter(|s| s.id.is_none()) {
-        next += 1;
-        s.id = Some(SpanId(next));
+    let taken: HashSet<u32> = seen.iter().map(|id| id.0).collect();
+    let mut counter = IdCounter::above(taken.iter().copied());
+    for (i, s) in spans.iter_mut().enumerate().filter(|(_, s)| s.id.is_none()) {
+        let n = counter.next(|n| taken.contains(&n)).ok_or_else(|| format!("{at}[{i}]: no span id is left for it"))?;
+        s.id = Some(SpanId(n));
     }
     Ok(())
 }
@@ -128,10 +130,11 @@ pub(super) fn assign_relation_ids(relations: &mut [RecordRelation], at: &str) ->
             }
         }
     }
-    let mut next = relations.iter().filter_map(|r| r.id).map(|id| id.0).max().unwrap_or(0);
-    for r in relations.iter_mut().filter(|r| r.id.is_none()) {
-        next += 1;
-        r.id = Some(RelationId(next));
+    let taken: HashSet<u32> = seen.iter().map(|id| id.0).collect();
+    let mut counter = IdCounter::above(taken.iter().copied());
+    for (i, r) in relations.iter_mut().enumerate().filter(|(_, r)| r.id.is_none()) {
+        let n = counter.next(|n| taken.contains(&n)).ok_or_else(|| format!("{at}[{i}]: no relation id is left for it"))?;
+        r.id = Some(RelationId(n));
     }
     Ok(())
 }
@@ -181,4 +184,26 @@ pub(super) fn span_at(
         }
     }
     Ok(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_at_the_top_of_the_range_neither_wrap_nor_collide() {
+        // Issue 16, case 4: a span without an id after s4294967295 got the
+        // next number, which wrapped (an overflow in a debug build).
+        let chars: Vec<char> = "Mali and Niger".chars().collect();
+        let schema = LabelSchema::news_default();
+        let mut spans = vec![new_span(&chars, 0, 4, "GPE", &schema).unwrap(), new_span(&chars, 9, 14, "GPE", &schema).unwrap()];
+        spans[0].id = Some(SpanId(u32::MAX));
+        assign_span_ids(&mut spans, "spans").unwrap();
+        assert_eq!(spans[0].id, Some(SpanId(u32::MAX)));
+        assert!(spans[1].id.is_some() && spans[1].id != spans[0].id);
+        let (a, b) = (spans[0].id.unwrap(), spans[1].id.unwrap());
+        let mut relations = vec![relation(Some(RelationId(u32::MAX)), "about", a, Ok(b)), relation(None, "about", b, Ok(a))];
+        assign_relation_ids(&mut relations, "relations").unwrap();
+        assert!(relations[1].id.is_some() && relations[1].id != relations[0].id);
+    }
 }

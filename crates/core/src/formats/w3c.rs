@@ -19,7 +19,7 @@ use crate::record::{Record, RecordRelation, RecordSpan};
 use crate::relation::RelationId;
 use crate::span::{Attributes, SpanId};
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The W3C context, by its published address (vendored in `assets/w3c`).
 pub const W3C_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -121,7 +121,9 @@ pub fn export(record: &Record) -> Exported {
     let chars: Vec<char> = record.text.chars().collect();
     let doc_id = doc_id_of(record);
     let source = document_iri(&doc_id);
-    let numbers = super::brat::span_numbers(&record.spans);
+    let Some(numbers) = super::brat::span_numbers(&record.spans) else {
+        return super::brat::too_many("spans", record.spans.len());
+    };
     let span_iri = |i: usize| format!("{source}:s{}", numbers[i]);
     let with_creator = |mut annotation: Value| {
         if let Some(c) = creator(record) {
@@ -150,12 +152,12 @@ pub fn export(record: &Record) -> Exported {
         })));
     }
 
-    let mut used = BTreeSet::new();
-    let wanted: Vec<Option<u32>> =
-        record.relations.iter().map(|r| r.id.map(|id| id.0).filter(|n| *n > 0 && used.insert(*n))).collect();
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
+    let wanted: Vec<Option<u32>> = record.relations.iter().map(|r| r.id.map(|id| id.0)).collect();
+    let Some(relation_numbers) = crate::id::number_items(&wanted) else {
+        return super::brat::too_many("relations", wanted.len());
+    };
     let mut unresolved = Vec::new();
-    for (rel, wanted) in record.relations.iter().zip(wanted) {
+    for (rel, n) in record.relations.iter().zip(relation_numbers) {
         let (from, to) = relation_ends(record, rel);
         let link = match (&rel.to_text, to.filter(|&i| written[i])) {
             (Some(text), _) => json!({ "type": "TextualBody", "purpose": "linking", "value": text }),
@@ -169,10 +171,6 @@ pub fn export(record: &Record) -> Exported {
             unresolved.push(rel.label.clone());
             continue;
         };
-        let n = wanted.unwrap_or_else(|| {
-            next += 1;
-            next
-        });
         items.push(with_creator(json!({
             "id": format!("{source}:r{n}"),
             "type": "Annotation",
@@ -329,7 +327,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             record.spans.push(span);
         }
     }
-    assign_span_ids(&mut record.spans);
+    assign_span_ids(&mut record.spans)?;
 
     let mut relation_ids = Vec::new();
     for (name, item) in links {
@@ -370,30 +368,23 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
             child_span: None,
         });
     }
-    let mut used = BTreeSet::new();
-    let ids: Vec<Option<u32>> = relation_ids.into_iter().map(|id| id.map(|i| i.0).filter(|n| *n > 0 && used.insert(*n))).collect();
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
-    for (rel, id) in record.relations.iter_mut().zip(ids) {
-        rel.id = Some(RelationId(id.unwrap_or_else(|| {
-            next += 1;
-            next
-        })));
+    let wanted: Vec<Option<u32>> = relation_ids.into_iter().map(|id| id.map(|i| i.0)).collect();
+    let numbers = crate::id::number_items(&wanted).ok_or("more relation annotations than relation numbers")?;
+    for (rel, n) in record.relations.iter_mut().zip(numbers) {
+        rel.id = Some(RelationId(n));
     }
     crate::sorting::sort_by_key(&mut record.spans, |s| (s.start, std::cmp::Reverse(s.end), s.id));
     Ok(record)
 }
 
 /// Span ids come from the annotations' ids (`…:s7`); others get the next free.
-fn assign_span_ids(spans: &mut [RecordSpan]) {
-    let mut used = BTreeSet::new();
-    for s in spans.iter_mut() {
-        s.id = s.id.filter(|id| id.0 > 0 && used.insert(id.0));
+fn assign_span_ids(spans: &mut [RecordSpan]) -> Result<(), String> {
+    let wanted: Vec<Option<u32>> = spans.iter().map(|s| s.id.map(|id| id.0)).collect();
+    let numbers = crate::id::number_items(&wanted).ok_or("more span annotations than span numbers")?;
+    for (s, n) in spans.iter_mut().zip(numbers) {
+        s.id = Some(SpanId(n));
     }
-    let mut next = used.iter().next_back().copied().unwrap_or(0);
-    for s in spans.iter_mut().filter(|s| s.id.is_none()) {
-        next += 1;
-        s.id = Some(SpanId(next));
-    }
+    Ok(())
 }
 
 fn read_span(item: &Value, target: &Value, chars: &[char], source: &str, schema: &LabelSchema) -> Result<RecordSpan, String> {
@@ -488,6 +479,7 @@ mod tests {
     use super::*;
     use crate::test_support::{span_at as span};
     use serde_json::Map;
+    use std::collections::BTreeSet;
 
 
 
@@ -699,5 +691,23 @@ mod tests {
         selectors[0].as_object_mut().unwrap().remove("suffix");
         let err = import(&v.to_string(), &LabelSchema::news_default()).unwrap_err();
         assert_eq!(err, "items[0] (urn:marginalia:doc:d:s1): its TextQuoteSelector 'Mali' occurs 2 times; add a TextPositionSelector");
+    }
+
+    #[test]
+    fn ids_at_the_top_of_the_range_neither_wrap_nor_collide() {
+        // Issue 16, case 4: the next id after s4294967295 wrapped (an
+        // overflow in a debug build); ids 0 are refused and renumbered.
+        let mut r = hard_record();
+        r.spans[0].id = Some(SpanId(u32::MAX));
+        r.spans[1].id = Some(SpanId(0));
+        r.relations[0].id = Some(RelationId(u32::MAX));
+        r.relations[1].id = Some(RelationId(0));
+        let back = import(&export(&r).text, &LabelSchema::news_default()).unwrap();
+        let spans: std::collections::HashSet<_> = back.spans.iter().map(|s| s.id.unwrap()).collect();
+        assert_eq!(spans.len(), 4, "{:?}", back.spans);
+        assert!(spans.contains(&SpanId(u32::MAX)) && !spans.contains(&SpanId(0)));
+        let relations: std::collections::HashSet<_> = back.relations.iter().map(|r| r.id.unwrap()).collect();
+        assert_eq!(relations.len(), 2);
+        assert!(relations.contains(&RelationId(u32::MAX)) && !relations.contains(&RelationId(0)));
     }
 }
