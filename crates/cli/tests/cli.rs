@@ -736,3 +736,88 @@ fn stats_counts_labels_annotators_and_claim_values() {
     assert_eq!(s["relations_by_label"]["claimed_by"], 4);
     assert_eq!(s["document_labels"]["section"]["world"], 2);
 }
+
+/// Issue 16, case 5: records whose tokens or spans do not fit their text.
+/// Each mutation names the field that should be reported for it.
+fn misfit_records(base: &Record) -> Vec<(&'static str, Record)> {
+    let len = base.text.chars().count();
+    let n = base.tokens.len();
+    let mut past_end = base.clone();
+    past_end.tokens[n - 1].end = len + 3;
+    let mut out_of_order = base.clone();
+    out_of_order.tokens.swap(1, 2);
+    out_of_order.tokens[1].id = 1;
+    out_of_order.tokens[2].id = 2;
+    let mut start_after_end = base.clone();
+    start_after_end.tokens[1].start = start_after_end.tokens[1].end + 1;
+    let mut overlapping = base.clone();
+    overlapping.tokens[2].start = overlapping.tokens[1].start;
+    overlapping.tokens[2].text = base.text.chars().skip(overlapping.tokens[2].start).take(overlapping.tokens[2].end - overlapping.tokens[2].start).collect();
+    let mut reversed_span = base.clone();
+    let s = &mut reversed_span.spans[0];
+    (s.start, s.end) = (s.end, s.start);
+    s.text = None;
+    let mut token_index = base.clone();
+    token_index.spans[0].token_end = Some(n + 40);
+    vec![
+        ("tokens[", past_end),
+        ("tokens[2]", out_of_order),
+        ("tokens[1]", start_after_end),
+        ("tokens[2]", overlapping),
+        ("spans[0]", reversed_span),
+        ("spans[0]", token_index),
+    ]
+}
+
+#[test]
+fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Zoë met 🇲🇱 officials in Bamako on Monday, said الجزيرة.";
+    let good = save("d", text, Some("ann"), None, &[("Bamako", "GPE"), ("Zoë", "PERSON")]);
+    let bad = misfit_records(&good);
+    // Line 1 is good; lines 2.. are the misfits, in order.
+    let all: Vec<Record> = std::iter::once(good.clone()).chain(bad.iter().map(|(_, r)| r.clone())).collect();
+    write(dir.path(), "all.jsonl", &jsonl(&all));
+
+    // `validate` names file, line and field of each, and only those.
+    let out = marginalia(dir.path(), &["validate", "all.jsonl"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}{}", stderr(&out));
+    for (i, (field, _)) in bad.iter().enumerate() {
+        let prefix = format!("all.jsonl:{}: {field}", i + 2);
+        assert!(report.lines().any(|l| l.starts_with(&prefix)), "{prefix} in:\n{report}");
+    }
+    assert!(!report.contains("all.jsonl:1:"), "{report}");
+
+    // Every export skips them with the same message, converts the good one.
+    for to in ["iob2", "bilou", "spacy", "marginalia", "w3c", "doccano", "label-studio"] {
+        let out = marginalia(dir.path(), &["convert", "--to", to, "all.jsonl", "-o", "out"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{to}: {err}");
+        assert!(!err.contains("internal error"), "{to}: {err}");
+        for (i, (field, _)) in bad.iter().enumerate() {
+            let prefix = format!("all.jsonl:{}: skipped: {field}", i + 2);
+            assert!(err.lines().any(|l| l.starts_with(&prefix)), "{to}: {prefix} in:\n{err}");
+        }
+        assert!(err.contains("converted 1 document(s)"), "{to}: {err}");
+    }
+
+    // `agree`, `stats`, `merge` and `split` leave them out and say so.
+    let other = save("d", text, Some("bea"), None, &[("Bamako", "GPE")]);
+    write(dir.path(), "bea.jsonl", &jsonl(&[other]));
+    for args in [
+        vec!["agree", "all.jsonl", "bea.jsonl"],
+        vec!["stats", "all.jsonl"],
+        vec!["merge", "all.jsonl", "bea.jsonl", "-o", "merged.jsonl"],
+        vec!["split", "all.jsonl", "-o", "splits"],
+    ] {
+        let out = marginalia(dir.path(), &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(!err.contains("internal error"), "{args:?}: {err}");
+        for (i, (field, _)) in bad.iter().enumerate() {
+            let place = format!("all.jsonl:{}: ", i + 2);
+            assert!(err.lines().any(|l| l.starts_with(&place) && l.contains(field)), "{args:?}: {place}{field} in:\n{err}");
+        }
+    }
+}

@@ -200,9 +200,10 @@ pub struct SaveInfo {
 pub enum RecordError {
     Malformed { line: usize, column: usize, message: String },
     NotARecord(String),
-    NewerFormat(u32),
+    NewerFormat(u64),
     HashMismatch,
     OtherText { expected: String, found: String },
+    Token { index: usize, message: String },
     Span { index: usize, message: String },
     Relation { index: usize, message: String },
     Document(String),
@@ -230,6 +231,7 @@ impl fmt::Display for RecordError {
                 &found[..found.len().min(12)],
                 &expected[..expected.len().min(12)]
             ),
+            RecordError::Token { index, message } => write!(f, "tokens[{index}]: {message}"),
             RecordError::Span { index, message } => write!(f, "spans[{index}]: {message}"),
             RecordError::Relation { index, message } => write!(f, "relations[{index}]: {message}"),
             RecordError::Document(message) => write!(f, "document_labels: {message}"),
@@ -331,8 +333,8 @@ impl Record {
         // the deserialising code shipped to the browser); only a failure is
         // looked at again, to say what is wrong.
         let error = match serde_json::from_str::<Record>(json) {
-            Ok(r) if r.format_version > FORMAT_VERSION => return Err(RecordError::NewerFormat(r.format_version)),
-            Ok(r) => return Ok(r),
+            Ok(r) if r.format_version > FORMAT_VERSION => return Err(RecordError::NewerFormat(r.format_version.into())),
+            Ok(r) => return r.check_offsets().map(|()| r),
             Err(e) => e,
         };
         // The record can fail on its data before the parser reaches broken
@@ -350,7 +352,7 @@ impl Record {
         let probe = serde_json::from_str::<Probe>(json)
             .map_err(|_| RecordError::NotARecord("it is not a JSON object".into()))?;
         if let Some(v) = probe.format_version.filter(|v| *v > FORMAT_VERSION as u64) {
-            return Err(RecordError::NewerFormat(v as u32));
+            return Err(RecordError::NewerFormat(v));
         }
         for (field, present) in [("text", probe.text.is_some()), ("spans", probe.spans.is_some())] {
             if !present {
@@ -358,6 +360,50 @@ impl Record {
             }
         }
         Err(RecordError::NotARecord(error.to_string()))
+    }
+
+    /// Checks every number the record holds against its text, so that no
+    /// later step can slice or index out of range: tokens (each a range
+    /// inside the text, in order, not overlapping, `id` its index, `text`
+    /// the text there), spans (a range inside the text; `token_start` ≤
+    /// `token_end`, both token indices) and relations (`head`, `child` and
+    /// the ends in `head_span`/`child_span` likewise). [`Record::parse`]
+    /// runs it; what needs the schema is [`Record::load`]'s.
+    pub fn check_offsets(&self) -> Result<(), RecordError> {
+        let text = TextIndex::new(&self.text);
+        let len = text.len_chars();
+        check_token_ranges(self.tokens.iter().map(|t| (t.start, t.end)), len)
+            .map_err(|(index, message)| RecordError::Token { index, message })?;
+        for (index, t) in self.tokens.iter().enumerate() {
+            let err = |message: String| RecordError::Token { index, message };
+            if t.id != index {
+                return Err(err(format!("its id is {}, but a token's id is its index ({index})", t.id)));
+            }
+            let actual = text.slice(&self.text, t.start, t.end);
+            if t.text != actual {
+                return Err(err(format!("its text {:?} differs from the text at {}–{} ({actual:?})", t.text, t.start, t.end)));
+            }
+        }
+        // Without tokens, indices name spaCy's tokens of the text: there are
+        // never more of those than characters.
+        let tokens = TokenBound { count: if self.tokens.is_empty() { len } else { self.tokens.len() }, derived: self.tokens.is_empty() };
+        for (index, s) in self.spans.iter().enumerate() {
+            check_end(s.start, s.end, s.token_start, s.token_end, len, tokens).map_err(|message| RecordError::Span { index, message })?;
+        }
+        for (index, r) in self.relations.iter().enumerate() {
+            let err = |message: String| RecordError::Relation { index, message };
+            for (key, token) in [("head", r.head), ("child", r.child)] {
+                if let Some(t) = token.filter(|t| *t >= tokens.count) {
+                    return Err(err(format!("{key} {t} is not a token index ({tokens})")));
+                }
+            }
+            for (key, end) in [("head_span", &r.head_span), ("child_span", &r.child_span)] {
+                if let Some(e) = end {
+                    check_end(e.start, e.end, e.token_start, e.token_end, len, tokens).map_err(|m| err(format!("{key}: {m}")))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks the record against its own text and `schema`, and turns it
@@ -512,6 +558,61 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
     Ok(out)
 }
 
+/// Where a list of token ranges (code points) does not fit a text of
+/// `len` characters: the first token that is empty, reaches past the end,
+/// or does not start at or after the end of the token before it — as its
+/// index and what is wrong.
+pub fn check_token_ranges(tokens: impl IntoIterator<Item = (usize, usize)>, len: usize) -> Result<(), (usize, String)> {
+    let mut previous_end = 0;
+    for (index, (start, end)) in tokens.into_iter().enumerate() {
+        if start >= end || end > len {
+            return Err((index, format!("offsets {start}–{end} are not a range inside the text ({len} characters)")));
+        }
+        if start < previous_end {
+            return Err((index, format!("it starts at {start}, before the token before it ends ({previous_end}): tokens must be in order and must not overlap")));
+        }
+        previous_end = end;
+    }
+    Ok(())
+}
+
+/// How many tokens a record's token indices may name: its own tokens, or,
+/// when it has none (they are derived from the text), its characters.
+#[derive(Clone, Copy)]
+struct TokenBound {
+    count: usize,
+    derived: bool,
+}
+
+impl fmt::Display for TokenBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.derived {
+            write!(f, "the text has {} characters, so fewer tokens", self.count)
+        } else {
+            write!(f, "the record has {} tokens", self.count)
+        }
+    }
+}
+
+/// A span, or one end of a relation: a range inside the text, its token
+/// indices in order and below `tokens`.
+fn check_end(start: usize, end: usize, token_start: Option<usize>, token_end: Option<usize>, len: usize, tokens: TokenBound) -> Result<(), String> {
+    if start >= end || end > len {
+        return Err(format!("offsets {start}–{end} are not a range inside the text ({len} characters)"));
+    }
+    for (key, token) in [("token_start", token_start), ("token_end", token_end)] {
+        if let Some(t) = token.filter(|t| *t >= tokens.count) {
+            return Err(format!("{key} {t} is not a token index ({tokens})"));
+        }
+    }
+    if let (Some(a), Some(b)) = (token_start, token_end) {
+        if a > b {
+            return Err(format!("token_start {a} is after token_end {b}"));
+        }
+    }
+    Ok(())
+}
+
 fn label_names(schema: &LabelSchema) -> String {
     schema.labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
 }
@@ -618,6 +719,9 @@ mod tests {
         assert!(matches!(Record::parse("{\"text\":\"x\"}"), Err(RecordError::NotARecord(_))));
         let newer = r#"{"text":"Mali","spans":[],"format_version":99}"#;
         assert_eq!(Record::parse(newer), Err(RecordError::NewerFormat(99)));
+        // Beyond u32: said as written, not cut to its low 32 bits ("version 1").
+        let huge = r#"{"text":"Mali","spans":[],"format_version":4294967297}"#;
+        assert_eq!(Record::parse(huge), Err(RecordError::NewerFormat(4_294_967_297)));
         let tampered = r#"{"text":"Mali","spans":[],"text_sha256":"00"}"#;
         assert_eq!(Record::parse(tampered).unwrap().load(&schema).unwrap_err(), RecordError::HashMismatch);
         let unknown = r#"{"text":"Mali","spans":[{"start":0,"end":4,"label":"FOO"}]}"#;
@@ -626,7 +730,50 @@ mod tests {
         let misquoted = r#"{"text":"Mali","spans":[{"start":0,"end":3,"label":"GPE","text":"Mali"}]}"#;
         assert!(matches!(Record::parse(misquoted).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
         let outside = r#"{"text":"Mali","spans":[{"start":2,"end":9,"label":"GPE"}]}"#;
-        assert!(matches!(Record::parse(outside).unwrap().load(&schema), Err(RecordError::Span { index: 0, .. })));
+        assert!(matches!(Record::parse(outside), Err(RecordError::Span { index: 0, .. })), "refused as it is read");
+    }
+
+    #[test]
+    fn numbers_that_do_not_fit_the_text_are_refused_as_the_record_is_read() {
+        // Issue 16, case 5: tokens and token indices were never checked, and
+        // crashed `agree`, the CoNLL and spaCy exports (and re-anchoring).
+        let mut e = editor("Zoë met 🇲🇱 officials in Bamako.");
+        let (s, t) = cp("Zoë met 🇲🇱 officials in Bamako.", "Bamako");
+        let bamako = e.add_span(s, t, "GPE").unwrap();
+        let claim = e.add_span(0, 7, "CLAIM").unwrap();
+        e.add_relation(claim, Target::Span(bamako), "about").unwrap();
+        let good = serde_json::to_value(Record::from_editor(&e, &SaveInfo::default(), true)).unwrap();
+        let n = good["tokens"].as_array().unwrap().len();
+        let refused = |change: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = good.clone();
+            change(&mut v);
+            Record::parse(&v.to_string()).unwrap_err().to_string()
+        };
+        assert!(Record::parse(&good.to_string()).is_ok());
+        let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+            ("tokens[6]: offsets 30–33 are not a range inside the text (31 characters)", Box::new(|v| v["tokens"][6]["end"] = 33.into())),
+            ("tokens[1]: offsets 8–7 are not a range", Box::new(|v| v["tokens"][1]["start"] = 8.into())),
+            ("tokens[2]: it starts at 4, before the token before it ends (7): tokens must be in order", Box::new(|v| v["tokens"][2]["start"] = 4.into())),
+            ("tokens[1]: it starts at 0, before the token before it ends (7)", Box::new(|v| v["tokens"].as_array_mut().unwrap().swap(0, 1))),
+            ("tokens[3]: its id is 9, but a token's id is its index (3)", Box::new(|v| v["tokens"][3]["id"] = 9.into())),
+            ("tokens[0]: its text \"Zoe\" differs from the text at 0–3 (\"Zoë\")", Box::new(|v| v["tokens"][0]["text"] = "Zoe".into())),
+            ("spans[0]: offsets 7–0 are not a range inside the text", Box::new(|v| { v["spans"][0]["start"] = 7.into(); v["spans"][0]["end"] = 0.into(); })),
+            ("spans[1]: token_end 99 is not a token index (the record has 7 tokens)", Box::new(|v| v["spans"][1]["token_end"] = 99.into())),
+            ("spans[1]: token_start 6 is after token_end 5", Box::new(|v| { v["spans"][1]["token_start"] = 6.into(); v["spans"][1]["token_end"] = 5.into(); })),
+            ("relations[0]: child 7 is not a token index (the record has 7 tokens)", Box::new(|v| v["relations"][0]["child"] = 7.into())),
+            ("relations[0]: head_span: offsets 0–40 are not a range", Box::new(|v| v["relations"][0]["head_span"]["end"] = 40.into())),
+        ];
+        assert_eq!(n, 7, "{:?}", good["tokens"]);
+        for (expected, change) in &cases {
+            let message = refused(change.as_ref());
+            assert!(message.starts_with(expected), "{message}\n  expected {expected}");
+        }
+        // Without tokens, indices are bounded by the text's length.
+        let message = refused(&|v| {
+            v["tokens"] = serde_json::json!([]);
+            v["spans"][0]["token_start"] = 31.into();
+        });
+        assert!(message.starts_with("spans[0]: token_start 31 is not a token index (the text has 31 characters, so fewer tokens)"), "{message}");
     }
 
     #[test]

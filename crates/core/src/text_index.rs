@@ -64,7 +64,9 @@ impl TextIndex {
     /// rounds down to the start of its code point, so a DOM caret can never
     /// produce half an emoji.
     pub fn cp_of_utf16(&self, u: usize) -> usize {
-        match self.utf16.binary_search(&(u as u32)) {
+        // An offset beyond u32 is past any text: it must not wrap to a small one.
+        let Ok(u) = u32::try_from(u) else { return self.len_chars() };
+        match self.utf16.binary_search(&u) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -72,7 +74,8 @@ impl TextIndex {
 
     /// Code point at byte offset `b` (rounds down inside a multi-byte char).
     pub fn cp_of_byte(&self, b: usize) -> usize {
-        match self.bytes.binary_search(&(b as u32)) {
+        let Ok(b) = u32::try_from(b) else { return self.len_chars() };
+        match self.bytes.binary_search(&b) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -102,6 +105,13 @@ mod tests {
         assert_eq!(ix.slice(text, 1, 3), "🇲🇱");
         assert_eq!(ix.slice(text, 3, 5), "e\u{301}");
         assert_eq!(ix.byte_of(99), text.len());
+    }
+
+    #[test]
+    fn offsets_beyond_u32_are_past_the_end_not_wrapped() {
+        let ix = TextIndex::new("a🇲🇱e");
+        let huge = (u32::MAX as usize) + 2;
+        assert_eq!((ix.cp_of_utf16(huge), ix.cp_of_byte(huge)), (4, 4), "not 1, as a wrapped offset would give");
     }
 
     #[test]

@@ -275,6 +275,8 @@ fn last_tokens(task: &Object, spans: &[RecordSpan], text: &str) -> Result<Vec<Op
             .collect::<Result<_, String>>()?,
         None => tokenize(text).iter().map(|t| (t.start, t.end)).collect(),
     };
+    // `head`/`child` are found by searching these in order.
+    crate::record::check_token_ranges(ends.iter().copied(), text.chars().count()).map_err(|(i, e)| format!("tokens[{i}]: {e}"))?;
     Ok(spans
         .iter()
         .map(|s| {
@@ -444,5 +446,20 @@ mod tests {
         );
         assert!(import("{\"text\": ", &schema).unwrap_err().starts_with("not valid JSON (line 1"));
         assert_eq!(import("[1]", &schema).unwrap_err(), "expected a JSON object (a document), found an array");
+    }
+
+    #[test]
+    fn task_tokens_that_do_not_fit_the_text_are_refused() {
+        // Issue 16, case 5: `head`/`child` are looked up in the task's tokens.
+        let task = |tokens: Value| {
+            json!({"text": "Mali hired Wagner.", "tokens": tokens, "spans": [{"start": 0, "end": 4, "label": "GPE"}]}).to_string()
+        };
+        let schema = LabelSchema::news_default();
+        let ok = json!([{"start": 0, "end": 4}, {"start": 5, "end": 10}, {"start": 11, "end": 17}, {"start": 17, "end": 18}]);
+        assert!(import(&task(ok), &schema).is_ok());
+        let err = import(&task(json!([{"start": 5, "end": 10}, {"start": 0, "end": 4}])), &schema).unwrap_err();
+        assert!(err.starts_with("tokens[1]: it starts at 0, before the token before it ends (10)"), "{err}");
+        let err = import(&task(json!([{"start": 0, "end": 40}])), &schema).unwrap_err();
+        assert!(err.starts_with("tokens[0]: offsets 0–40 are not a range inside the text (18 characters)"), "{err}");
     }
 }

@@ -398,7 +398,7 @@ fn read_span(item: &Value, target: &Value, chars: &[char], source: &str, schema:
     let exact = quote.and_then(|q| str_of(q, "exact"));
     let (start, end) = match position {
         Some(p) => {
-            let offset = |k: &str| p.get(k).and_then(Value::as_u64).map(|n| n as usize);
+            let offset = |k: &str| p.get(k).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
             let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
                 return Err("its TextPositionSelector needs whole-number start and end".into());
             };
