@@ -569,7 +569,9 @@ fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
         .current_dir(root)
         .args([
             "build",
-            "--release",
+            // The web app's release profile (see the workspace Cargo.toml).
+            "--profile",
+            "wasm-release",
             "--target",
             "wasm32-unknown-unknown",
             "-p",
@@ -580,7 +582,7 @@ fn profiling_dist(root: &Path, dist: &Path) -> Result<PathBuf> {
     if !status.success() {
         return Err(err("cargo build of marginalia-web for wasm32 failed"));
     }
-    let wasm = target_dir.join("wasm32-unknown-unknown/release/marginalia-web.wasm");
+    let wasm = target_dir.join("wasm32-unknown-unknown/wasm-release/marginalia-web.wasm");
     let out = root.join("target/bench-profile-dist");
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out)?;

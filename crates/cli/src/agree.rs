@@ -46,7 +46,7 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode, Failure> {
         let mut out = output::open(path)?;
         let json = serde_json::to_string_pretty(&report).expect("the report always serialises");
         writeln!(out, "{json}")
-            .and_then(|()| out.flush())
+            .and_then(|()| out.commit())
             .map_err(|e| output::write_error(path, e))?;
     }
     if unreadable > 0 {

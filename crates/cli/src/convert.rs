@@ -1,7 +1,9 @@
 //! `marginalia convert`: any readable format to any format, one document in
 //! memory at a time. Documents that cannot be read, or whose offsets do not
-//! fit their text, are reported with `file:line` and skipped (exit 1); what
-//! the target format cannot hold is counted per kind on standard error.
+//! fit their text, are reported with `file:line` and skipped (exit 1), and
+//! so is a document an exporter fails on (a bug: exit 101); what the target
+//! format cannot hold is counted per kind on standard error. The output
+//! file appears only once complete, and only if a document was converted.
 
 use crate::input::{self, for_each_document, io_message};
 use crate::losses::LossTally;
@@ -14,7 +16,6 @@ use marginalia_core::formats::{doc_id_of, export_document, Format};
 use marginalia_core::record::Record;
 use marginalia_core::validate::check_alignment;
 use std::collections::HashSet;
-use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,7 +40,7 @@ pub struct ConvertArgs {
 
 /// Where converted documents go: one stream, or a brat directory.
 enum Sink {
-    Stream(StreamWriter<Box<dyn Write>>),
+    Stream(StreamWriter<output::Output>),
     Brat(BratDirectory),
 }
 
@@ -73,17 +74,34 @@ pub fn run(mut args: ConvertArgs) -> Result<ExitCode, Failure> {
                 return Ok(());
             }
         };
-        write(&mut sink, &record, args.to, &args.output, &mut losses)
-            .map_err(|e| format!("{place}: {e}"))?;
+        if let Err(e) = write(&mut sink, &record, args.to, &args.output, &mut losses)
+            .map_err(|e| format!("{place}: {e}"))?
+        {
+            eprintln!("{place}: skipped: {e}");
+            skipped += 1;
+            return Ok(());
+        }
         written += 1;
         progress.tick(written, doc.bytes_read);
         Ok(())
     })?;
     progress.finish();
+    if written == 0 {
+        // An empty output would pass for a conversion of nothing.
+        if let Sink::Brat(dir) = sink {
+            dir.remove_if_created();
+        }
+        eprintln!(
+            "no document was converted: {} not written",
+            args.output.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     match sink {
         Sink::Stream(writer) => {
             writer
                 .finish()
+                .and_then(output::Output::commit)
                 .map_err(|e| output::write_error(&args.output, e))?;
         }
         Sink::Brat(_) => {}
@@ -110,17 +128,21 @@ pub fn run(mut args: ConvertArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes one document. The outer error stops the run (the output cannot
+/// be written); the inner one skips this document: an exporter that
+/// panics is a bug in it, reported (by the panic hook, then here) as this
+/// document's failure. Exporters build the whole piece before writing, so
+/// a failed document leaves nothing of itself in the output.
 fn write(
     sink: &mut Sink,
     record: &Record,
     to: Format,
     out: &Path,
     losses: &mut LossTally,
-) -> Result<(), Failure> {
-    // An exporter that panics is a bug in it; report it as this document's
-    // failure and stop, rather than abort without saying where.
+) -> Result<Result<(), String>, Failure> {
     let result = catch_unwind(AssertUnwindSafe(|| match sink {
         Sink::Stream(writer) => {
+            crate::fault::inject("writing", &record.text);
             let written = writer
                 .write(record)
                 .map_err(|e| output::write_error(out, e));
@@ -130,6 +152,7 @@ fn write(
             written
         }
         Sink::Brat(dir) => {
+            crate::fault::inject("writing", &record.text);
             let piece = export_document(Format::Brat, record);
             let id = doc_id_of(record);
             for loss in &piece.losses {
@@ -138,23 +161,27 @@ fn write(
             dir.write(&id, &record.text, &piece.text)
         }
     }));
-    result.unwrap_or_else(|_| {
-        Err(format!(
+    match result {
+        Ok(written) => written.map(Ok),
+        Err(_) => Ok(Err(format!(
             "the {to} exporter failed on this document (an internal error, reported above)"
-        ))
-    })
+        ))),
+    }
 }
 
 /// A brat output directory: `<doc_id>.txt` and `<doc_id>.ann` per
 /// document, with ids made safe as file names and kept unique.
 struct BratDirectory {
     dir: PathBuf,
+    /// Whether this run created the directory (then it may remove it).
+    created: bool,
     /// Lowercased stems already written (case-insensitive file systems).
     used: HashSet<String>,
 }
 
 impl BratDirectory {
     fn create(dir: &Path) -> Result<Self, Failure> {
+        let created = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| {
             format!(
                 "{}: cannot create the directory: {}",
@@ -164,8 +191,16 @@ impl BratDirectory {
         })?;
         Ok(BratDirectory {
             dir: dir.to_path_buf(),
+            created,
             used: HashSet::new(),
         })
+    }
+
+    /// Takes back a directory this run created and left empty.
+    fn remove_if_created(self) {
+        if self.created {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
     }
 
     fn write(&mut self, doc_id: &str, text: &str, ann: &str) -> Result<(), Failure> {

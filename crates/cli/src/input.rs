@@ -127,7 +127,7 @@ pub fn for_each_document(
                 }
             };
             for ann in anns {
-                let record = read_brat(&ann, schema, &count);
+                let record = guarded(|| read_brat(&ann, schema, &count));
                 visit(Document {
                     file: ann.display().to_string(),
                     line: 0,
@@ -174,8 +174,9 @@ pub fn for_each_document(
                     Ok(_) if line.trim().is_empty() => continue,
                     Ok(_) => {
                         any = true;
-                        let record =
-                            import_document(format, line.trim_start_matches('\u{feff}'), schema);
+                        let record = guarded(|| {
+                            import_document(format, line.trim_start_matches('\u{feff}'), schema)
+                        });
                         visit(Document {
                             file: name.clone(),
                             line: number,
@@ -205,7 +206,10 @@ pub fn for_each_document(
             for piece in JsonPieces::new(reader) {
                 any = true;
                 let (line, record) = match piece {
-                    Ok(piece) => (piece.line, import_document(format, &piece.text, schema)),
+                    Ok(piece) => (
+                        piece.line,
+                        guarded(|| import_document(format, &piece.text, schema)),
+                    ),
                     Err(e) => (e.line, Err(e.message)),
                 };
                 visit(Document {
@@ -221,6 +225,20 @@ pub fn for_each_document(
         }
     }
     Ok(())
+}
+
+/// Runs a reader on one document; a panic in it (a bug, reported by the
+/// panic hook, which also makes the exit code 101) becomes this document's
+/// error, so every other document is still read.
+fn guarded(read: impl FnOnce() -> Result<Record, String>) -> Result<Record, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let record = read()?;
+        crate::fault::inject("reading", &record.text);
+        Ok(record)
+    }))
+    .unwrap_or_else(|_| {
+        Err("internal error while reading this document (reported above); it was left out".into())
+    })
 }
 
 /// The `.ann` files a brat input names: the file itself, or every `.ann`

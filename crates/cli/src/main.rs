@@ -3,10 +3,13 @@
 //! module, and every rule and format lives in `marginalia-core`.
 //!
 //! Exit codes: 0 success; 1 the data has problems or a file could not be
-//! read or written; 2 the command line is wrong (clap's own code).
+//! read or written; 2 the command line is wrong (clap's own code); 101 an
+//! internal error (a panic: the release build unwinds, so the document at
+//! fault is reported and skipped, and the run goes on to the end).
 
 mod agree;
 mod convert;
+mod fault;
 mod grouping;
 mod input;
 mod losses;
@@ -21,6 +24,13 @@ use clap::{Args, Parser, Subcommand};
 use marginalia_core::formats::Format;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by the panic hook: the run ends with exit 101 whatever else happened.
+static INTERNAL_ERROR: AtomicBool = AtomicBool::new(false);
+
+/// The documented exit code of an internal error (Rust's own for a panic).
+const INTERNAL_ERROR_CODE: u8 = 101;
 
 #[derive(Parser)]
 #[command(
@@ -108,6 +118,7 @@ fn main() -> ExitCode {
     // A panic is a bug, never an answer to bad input: say so in one line
     // instead of a backtrace hint, and keep the exit code distinct (101).
     std::panic::set_hook(Box::new(|info| {
+        INTERNAL_ERROR.store(true, Ordering::SeqCst);
         eprintln!("marginalia: internal error (please report it): {info}");
     }));
     let cli = Cli::parse();
@@ -119,11 +130,15 @@ fn main() -> ExitCode {
         Command::Split(args) => split::run(args),
         Command::Stats(args) => stats::run(args),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("marginalia: error: {message}");
             ExitCode::FAILURE
         }
+    };
+    if INTERNAL_ERROR.load(Ordering::SeqCst) {
+        return ExitCode::from(INTERNAL_ERROR_CODE);
     }
+    code
 }

@@ -35,8 +35,14 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, Failure> {
                 .map_err(|e| output::write_error(&args.output, e))?;
         }
     }
+    if groups.saves() == 0 {
+        // An empty file would look like a merge that found nothing wrong.
+        eprintln!("no save could be read: {} not written", args.output.display());
+        return Ok(ExitCode::FAILURE);
+    }
     writer
         .finish()
+        .and_then(output::Output::commit)
         .map_err(|e| output::write_error(&args.output, e))?;
     eprintln!(
         "merged {} save(s) of {} text(s) by {} annotator(s) into {}; {} older duplicate(s) dropped",

@@ -138,8 +138,15 @@ pub fn run(args: SplitArgs) -> Result<ExitCode, Failure> {
         Ok(())
     })?;
     progress.finish();
+    if documents.iter().sum::<usize>() == 0 {
+        eprintln!("no document could be read: nothing written to {}", args.output.display());
+        return Ok(ExitCode::FAILURE);
+    }
     for (writer, path) in writers.into_iter().zip(&paths) {
-        writer.finish().map_err(|e| output::write_error(path, e))?;
+        writer
+            .finish()
+            .and_then(output::Output::commit)
+            .map_err(|e| output::write_error(path, e))?;
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -821,3 +821,119 @@ fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
         }
     }
 }
+
+/// The binary with extra environment variables.
+fn marginalia_with(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Files in `dir` whose name starts with a dot: a temporary output left behind.
+fn hidden_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn every_documented_exit_code_means_what_the_docs_say() {
+    // docs/CLI.md: 0 done; 1 data problems (everything readable still
+    // processed); 2 wrong command line; 101 an internal error.
+    let dir = tempfile::tempdir().unwrap();
+    let good = save("d", "Mali and Niger", Some("ann"), None, &[("Mali", "GPE")]);
+    write(dir.path(), "good.jsonl", &jsonl(&[good.clone()]));
+    write(
+        dir.path(),
+        "mixed.jsonl",
+        &format!("{}not json\n", jsonl(&[good.clone()])),
+    );
+    let code = |args: &[&str]| marginalia(dir.path(), args).status.code();
+    assert_eq!(code(&["validate", "good.jsonl"]), Some(0));
+    assert_eq!(code(&["convert", "--to", "spacy", "good.jsonl", "-o", "a.jsonl"]), Some(0));
+    assert_eq!(code(&["validate", "mixed.jsonl"]), Some(1));
+    assert_eq!(code(&["convert", "--to", "spacy", "mixed.jsonl", "-o", "b.jsonl"]), Some(1));
+    assert_eq!(code(&["stats", "missing.jsonl"]), Some(1), "a file that cannot be read");
+    assert_eq!(code(&["validate", "--format", "nonsense", "good.jsonl"]), Some(2));
+    assert_eq!(code(&["convert", "--from", "iob2", "--to", "spacy", "good.jsonl", "-o", "c"]), Some(2));
+    assert_eq!(code(&["frobnicate"]), Some(2));
+    // 101: a bug, injected (debug builds only) into the reader of one document.
+    let out = marginalia_with(
+        dir.path(),
+        &[("MARGINALIA_TEST_PANIC", "reading:Niger")],
+        &["stats", "good.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(stderr(&out).contains("internal error"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_document_that_hits_a_bug_is_reported_and_skipped_and_the_rest_converted() {
+    // Issue 16: with `panic = "abort"` the CLI died with SIGABRT (134) at the
+    // first such document, and left a 0-byte output behind.
+    let dir = tempfile::tempdir().unwrap();
+    let docs = [
+        save("a", "Mali and Niger", Some("ann"), None, &[("Mali", "GPE")]),
+        save("b", "Zoë met Diop in Dakar", Some("ann"), None, &[("Dakar", "GPE")]),
+        save("c", "Bamako is a city", Some("ann"), None, &[("Bamako", "GPE")]),
+    ];
+    write(dir.path(), "in.jsonl", &jsonl(&docs));
+    for (stage, to) in [("writing", "spacy"), ("reading", "marginalia"), ("writing", "brat")] {
+        let fault = format!("{stage}:Dakar");
+        let out = marginalia_with(
+            dir.path(),
+            &[("MARGINALIA_TEST_PANIC", &fault)],
+            &["convert", "--to", to, "in.jsonl", "-o", &format!("out-{to}")],
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(101), "{stage} {to}: {err}");
+        assert!(err.contains("in.jsonl:2: skipped:") && err.contains("internal error"), "{err}");
+        assert!(err.contains("converted 2 document(s)"), "{err}");
+        let written = dir.path().join(format!("out-{to}"));
+        if to == "brat" {
+            let mut names: Vec<String> = std::fs::read_dir(&written).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            names.sort();
+            assert_eq!(names, ["a.ann", "a.txt", "c.ann", "c.txt"]);
+        } else {
+            let lines = std::fs::read_to_string(&written).unwrap();
+            let texts: Vec<String> = lines.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string()).collect();
+            assert_eq!(texts, [docs[0].text.clone(), docs[2].text.clone()]);
+        }
+    }
+    assert!(hidden_files(dir.path()).is_empty(), "{:?}", hidden_files(dir.path()));
+}
+
+#[test]
+fn a_run_that_converts_nothing_leaves_no_output_file_and_keeps_an_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad.jsonl", "{\"text\": \"Mali\", \"spans\": [{\"start\": 3, \"end\": 1, \"label\": \"GPE\"}]}\n");
+    for (args, path) in [
+        (vec!["convert", "--to", "iob2", "bad.jsonl", "-o", "out.conll"], "out.conll"),
+        (vec!["convert", "--to", "brat", "bad.jsonl", "-o", "brat-out"], "brat-out"),
+        (vec!["merge", "bad.jsonl", "-o", "merged.jsonl"], "merged.jsonl"),
+        (vec!["split", "bad.jsonl", "-o", "splits"], "splits/train.jsonl"),
+    ] {
+        let out = marginalia(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not written") || stderr(&out).contains("nothing written"), "{args:?}: {}", stderr(&out));
+        assert!(!dir.path().join(path).exists(), "{args:?} left {path} behind");
+    }
+    // A failed run never replaces an earlier output.
+    write(dir.path(), "out.jsonl", "earlier\n");
+    let out = marginalia(dir.path(), &["convert", "--to", "spacy", "bad.jsonl", "-o", "out.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(), "earlier\n");
+    // A panic mid-run (exit 101) takes its temporary file with it.
+    let good = save("d", "Mali and Niger", Some("ann"), None, &[("Mali", "GPE")]);
+    write(dir.path(), "one.jsonl", &jsonl(&[good]));
+    let out = marginalia_with(dir.path(), &[("MARGINALIA_TEST_PANIC", "writing:Niger")], &["convert", "--to", "doccano", "one.jsonl", "-o", "d.jsonl"]);
+    assert_eq!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!dir.path().join("d.jsonl").exists());
+    assert!(hidden_files(dir.path()).is_empty(), "{:?}", hidden_files(dir.path()));
+}
