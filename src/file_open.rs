@@ -52,6 +52,8 @@ fn id_from_name(name: &str) -> String {
 }
 
 /// What to do with the bytes of file `name`, given the article open now.
+/// The bytes may be UTF-8 (a byte-order mark is dropped) or UTF-16 with a
+/// mark (`decode_text_file`): a text or a save from any Windows tool opens.
 /// Articles come back without restored spans; the app adds any work stored
 /// for them.
 pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSchema) -> Action {

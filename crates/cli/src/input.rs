@@ -3,7 +3,9 @@
 //! the core's generic format API — so a format works here as soon as its
 //! core module does.
 
+use crate::decoding::Decoding;
 use crate::{Failure, InputArgs};
+use marginalia_core::text_encoding::decode;
 use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::{brat, import_document, Format};
 use marginalia_core::label_schema::LabelSchema;
@@ -152,12 +154,13 @@ pub fn for_each_document(
                 }
             }
         };
+        // Progress counts the bytes of the file; the readers get UTF-8.
         let mut reader = BufReader::with_capacity(
             256 * 1024,
-            Counting {
+            Decoding::new(Counting {
                 inner: reader,
                 count: count.clone(),
-            },
+            }),
         );
         let mut any = false;
         if is_json_lines(path) {
@@ -187,7 +190,10 @@ pub fn for_each_document(
                     Err(e) => {
                         any = true;
                         let message = if e.kind() == io::ErrorKind::InvalidData {
-                            "is not valid UTF-8".to_string()
+                            // A UTF-16 file's decoding error says where; a
+                            // UTF-8 one comes from read_line, without a cause.
+                            e.get_ref()
+                                .map_or("is not valid UTF-8".to_string(), |cause| cause.to_string())
                         } else {
                             format!("cannot read: {e}")
                         };
@@ -272,8 +278,7 @@ fn brat_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 /// One brat document: the `.ann` and its sibling `.txt`; the id is the file stem.
 fn read_brat(ann_path: &Path, schema: &LabelSchema, count: &Cell<u64>) -> Result<Record, String> {
     let txt_path = ann_path.with_extension("txt");
-    let ann = std::fs::read_to_string(ann_path)
-        .map_err(|e| format!("cannot read: {}", io_message(&e)))?;
+    let ann = std::fs::read(ann_path).map_err(|e| format!("cannot read: {}", io_message(&e)))?;
     let text = std::fs::read(&txt_path).map_err(|e| {
         format!(
             "cannot read its text {}: {}",
@@ -282,16 +287,15 @@ fn read_brat(ann_path: &Path, schema: &LabelSchema, count: &Cell<u64>) -> Result
         )
     })?;
     count.set(count.get() + (ann.len() + text.len()) as u64);
-    let text = String::from_utf8(text)
-        .map_err(|_| format!("its text {} is not UTF-8", txt_path.display()))?;
     // brat offsets count from the first character of the file as saved; a
     // byte order mark is not a character of the text.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let ann = decode(&ann).map_err(|e| format!("{e}"))?;
+    let text = decode(&text).map_err(|e| format!("its text {}: {e}", txt_path.display()))?;
     let doc_id = ann_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    brat::import(text, &ann, &doc_id, schema)
+    brat::import(&text, &ann, &doc_id, schema)
 }
 
 /// An I/O error without Rust's `(os error 2)` tail.

@@ -9,6 +9,7 @@
 
 mod agree;
 mod convert;
+mod decoding;
 mod fault;
 mod grouping;
 mod input;

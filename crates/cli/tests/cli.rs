@@ -937,3 +937,49 @@ fn a_run_that_converts_nothing_leaves_no_output_file_and_keeps_an_old_one() {
     assert!(!dir.path().join("d.jsonl").exists());
     assert!(hidden_files(dir.path()).is_empty(), "{:?}", hidden_files(dir.path()));
 }
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mark: [u8; 2] = if big_endian { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+    mark.into_iter()
+        .chain(text.encode_utf16().flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }))
+        .collect()
+}
+
+#[test]
+fn utf16_and_utf8_files_with_a_mark_read_like_any_other() {
+    // Issue 16, case 7: UTF-16 files were refused ("is not valid UTF-8").
+    let dir = tempfile::tempdir().unwrap();
+    let stress = article(STRESS);
+    let a = save("stress", &stress, Some("ann"), None, &[("Aïssata Traoré", "PERSON"), ("🇲🇱", "GPE"), ("国際協力機構", "ORG")]);
+    let b = save("d", "Zoë met Diop in Dakar", Some("ann"), None, &[("Dakar", "GPE")]);
+    let lines = jsonl(&[a.clone(), b.clone()]);
+    std::fs::write(dir.path().join("le.jsonl"), utf16(&lines, false)).unwrap();
+    let array = format!("[{},\n{}]", a.to_json(), b.to_json());
+    std::fs::write(dir.path().join("be.json"), utf16(&array, true)).unwrap();
+    std::fs::write(dir.path().join("bom.json"), [b"\xEF\xBB\xBF".as_slice(), array.as_bytes()].concat()).unwrap();
+    for input in ["le.jsonl", "be.json", "bom.json"] {
+        let out = marginalia(dir.path(), &["validate", input]);
+        assert_eq!(out.status.code(), Some(0), "{input}: {}{}", stdout(&out), stderr(&out));
+        let out = marginalia(dir.path(), &["convert", "--to", "marginalia", input, "-o", "out.jsonl"]);
+        assert_eq!(out.status.code(), Some(0), "{input}: {}", stderr(&out));
+        assert_eq!(read_records(&dir.path().join("out.jsonl")), vec![a.clone(), b.clone()], "{input}");
+    }
+    // brat: the .txt and the .ann in UTF-16; offsets count from after the mark.
+    let brat = dir.path().join("brat");
+    std::fs::create_dir(&brat).unwrap();
+    let (s, e) = find(&stress, "国際協力機構");
+    std::fs::write(brat.join("doc.txt"), utf16(&stress, false)).unwrap();
+    std::fs::write(brat.join("doc.ann"), utf16(&format!("T1\tORG {s} {e}\t国際協力機構\n"), true)).unwrap();
+    let out = marginalia(dir.path(), &["convert", "--to", "marginalia", "brat", "-o", "brat.jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let back = read_records(&dir.path().join("brat.jsonl"));
+    assert_eq!(back[0].text, stress);
+    assert_eq!((back[0].spans[0].start, back[0].spans[0].end, back[0].spans[0].text.as_deref()), (s, e, Some("国際協力機構")));
+    // A file that claims UTF-16 and is not: said, with the byte.
+    let mut broken = utf16(&lines, false);
+    broken.extend([0x3D, 0xD8]);
+    std::fs::write(dir.path().join("broken.jsonl"), broken).unwrap();
+    let out = marginalia(dir.path(), &["stats", "broken.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is not valid UTF-16LE text (at byte"), "{}", stderr(&out));
+}

@@ -31,6 +31,8 @@ pub enum ArticleError {
     Empty,
     TooLarge { bytes: usize },
     Binary,
+    /// A UTF-16 byte-order mark, then bytes that are not UTF-16.
+    Encoding(crate::text_encoding::DecodeError),
 }
 
 impl fmt::Display for ArticleError {
@@ -46,6 +48,7 @@ impl fmt::Display for ArticleError {
             ArticleError::Binary => {
                 write!(f, "this looks like a binary file, not text (it contains NUL or control bytes)")
             }
+            ArticleError::Encoding(e) => write!(f, "this file starts with a UTF-16 byte-order mark, but {e}"),
         }
     }
 }
@@ -174,14 +177,22 @@ fn has_binary_controls(text: &str) -> bool {
     })
 }
 
-/// Decodes uploaded bytes as UTF-8 text (with or without a BOM, which is
-/// dropped), telling binary files apart from text.
+/// Decodes uploaded bytes as text — UTF-8 with or without a byte-order
+/// mark, or UTF-16 with one (see [`crate::text_encoding`]); the mark is
+/// dropped — telling binary files apart from text.
 pub fn decode_text_file(bytes: &[u8]) -> Result<String, ArticleError> {
-    if bytes.len() > MAX_TEXT_BYTES {
+    use crate::text_encoding::{decode, sniff, Encoding};
+    let (encoding, _) = sniff(bytes);
+    // Refused before decoding when even the most compact text would be too
+    // large: UTF-16 takes at least two bytes for each byte of UTF-8 ASCII.
+    let most = if encoding == Encoding::Utf8 { MAX_TEXT_BYTES + 3 } else { 2 * MAX_TEXT_BYTES + 2 };
+    if bytes.len() > most {
         return Err(ArticleError::TooLarge { bytes: bytes.len() });
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| ArticleError::Binary)?.to_string();
+    let text = decode(bytes).map_err(|e| match e.encoding {
+        Encoding::Utf8 => ArticleError::Binary,
+        Encoding::Utf16Le | Encoding::Utf16Be => ArticleError::Encoding(e),
+    })?;
     check_text(&text)?;
     Ok(text)
 }
@@ -315,10 +326,33 @@ mod tests {
     fn rejects_empty_binary_and_huge_input() {
         assert_eq!(Article::new("a", "a", " \n ").unwrap_err(), ArticleError::Empty);
         assert_eq!(decode_text_file(b"PK\x03\x04\x00\x00").unwrap_err(), ArticleError::Binary);
-        assert_eq!(decode_text_file(&[0xff, 0xfe, 0x41]).unwrap_err(), ArticleError::Binary);
+        assert!(matches!(decode_text_file(&[0xff, 0xfe, 0x41]).unwrap_err(), ArticleError::Encoding(_)), "a UTF-16 mark, then half a unit");
         let huge = "a".repeat(MAX_TEXT_BYTES + 1);
         assert!(matches!(Article::new("a", "a", huge).unwrap_err(), ArticleError::TooLarge { .. }));
         assert_eq!(decode_text_file(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+    }
+
+    #[test]
+    fn utf16_and_utf8_files_with_a_mark_open_like_any_text() {
+        // Issue 16, case 7: UTF-16 files (what Windows saves as "Unicode")
+        // were refused as binary. The mark is not text: offsets start after it.
+        let text = "Zoë met 🇲🇱 officials; e\u{301}cole 国際 الجزيرة 👨‍👩‍👧‍👦.\r\nEnd";
+        let utf16 = |big: bool| -> Vec<u8> {
+            let mark: [u8; 2] = if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+            mark.into_iter().chain(text.encode_utf16().flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })).collect()
+        };
+        assert_eq!(decode_text_file(&utf16(false)).unwrap(), text);
+        assert_eq!(decode_text_file(&utf16(true)).unwrap(), text);
+        assert_eq!(decode_text_file(&[b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()).unwrap(), text);
+        // The limit is on the text, not on the file: UTF-16 takes up to twice the bytes.
+        let long = "a".repeat(MAX_TEXT_BYTES - 1);
+        let bytes: Vec<u8> = [0xFF, 0xFE].into_iter().chain(long.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode_text_file(&bytes).map(|t| t.len()), Ok(MAX_TEXT_BYTES - 1));
+        let bytes: Vec<u8> = [0xFF, 0xFE].into_iter().chain("aa".repeat(MAX_TEXT_BYTES).encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert!(matches!(decode_text_file(&bytes), Err(ArticleError::TooLarge { .. })));
+        // A file that claims UTF-16 but is not says so, with where.
+        let e = decode_text_file(&[0xFF, 0xFE, b'a', 0, 0x3D, 0xD8, b'b', 0]).unwrap_err();
+        assert_eq!(e.to_string(), "this file starts with a UTF-16 byte-order mark, but it is not valid UTF-16LE text (at byte 4)");
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod remote_sync;
 pub mod snap;
 pub mod sorting;
 pub mod span;
+pub mod text_encoding;
 pub mod text_index;
 pub mod suggestion;
 pub mod tokenize;

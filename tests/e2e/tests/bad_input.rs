@@ -525,3 +525,34 @@ async fn furniture_inside_the_article_is_left_out() -> Result {
     assert_nothing_ran(&b, &styles).await?;
     b.close().await
 }
+
+#[tokio::test]
+async fn utf16_text_files_open_like_any_other_and_offsets_count_from_after_the_mark() -> Result {
+    // Issue 16, case 7: a UTF-16 text file (what Windows saves as
+    // "Unicode") was refused as binary.
+    let (b, _) = app_with_work().await?;
+    let river = std::fs::read_to_string(fixture("niger-river.txt"))?;
+    let text = format!("{river}\nZoë Traoré met 🇲🇱 officials of 国際協力機構 and الجزيرة 👨‍👩‍👧‍👦 in Mopti.");
+    let dir = std::env::temp_dir().join(format!("marginalia-e2e-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for (name, big_endian) in [("river-le.txt", false), ("river-be.txt", true)] {
+        let mark: [u8; 2] = if big_endian { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+        let bytes: Vec<u8> = mark
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }))
+            .collect();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)?;
+        open_file(&b, &path).await?;
+        let id = name.trim_end_matches(".txt");
+        b.wait_until(&format!("return window.marginalia.getAnnotations().meta.doc_id === '{id}';"), WAIT).await?;
+        assert!(wait_notice(&b, "info").await?.contains(name));
+        assert_eq!(record(&b).await?["text"].as_str(), Some(text.as_str()), "{name}: the text, without its mark");
+        // Offsets are unaffected by the mark: a drag over the CJK name labels it.
+        let (s, e) = range_of(&text, "国際協力機構");
+        label_by_drag(&b, s, e, "2").await?;
+        assert_eq!(spans(&b).await?, vec![expect_span(&text, "国際協力機構", 0, "ORG")], "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    b.close().await
+}
