@@ -569,6 +569,39 @@ mod tests {
         assert_loads(&out, new);
     }
 
+    /// Issue 16, case 1: the sentence holding the first "Mali" is cut, and
+    /// both "Mali" GPE spans find the one "Mali" left. The editor refuses a
+    /// snapshot with the same words labelled alike twice, so re-anchoring
+    /// must settle it: the span whose words the diff kept is placed, the
+    /// other is orphaned for review — and the result applies.
+    #[test]
+    fn two_spans_landing_on_the_same_words_with_one_label_place_one_and_orphan_the_other() {
+        let old = "Mali said yes on Monday. Later that week, Mali said no.";
+        let new = "Later that week, Mali said no.";
+        let mut e = editor(old);
+        let (s, t) = nth(old, "Mali", 0);
+        let first = e.add_span(s, t, "GPE").unwrap();
+        let (s, t) = nth(old, "Mali", 1);
+        let second = e.add_span(s, t, "GPE").unwrap();
+        let (s, t) = cp(old, "on Monday");
+        e.add_span(s, t, "DATE").unwrap();
+        let out = reanchor(&save(&e), new).unwrap();
+        let r = &out.report;
+        let of = |id: SpanId| r.spans.iter().find(|s| s.id == Some(id)).unwrap();
+        assert_eq!(of(second).outcome, Outcome::Moved);
+        assert_eq!(range(of(second)), cp(new, "Mali"));
+        assert_eq!(of(first).outcome, Outcome::Orphaned, "{:?}", of(first));
+        assert!(of(first).needs_review());
+        assert_eq!(entry(r, "on Monday").outcome, Outcome::Orphaned);
+        assert_eq!((r.moved, r.fuzzy, r.orphaned, r.needs_review), (1, 0, 2, 2));
+        assert_eq!(out.record.spans.len(), 1);
+        assert_loads(&out, new);
+        let loaded = out.record.clone().load(&LabelSchema::news_default()).unwrap();
+        let mut applied = editor(new);
+        applied.replace_snapshot(loaded.snapshot()).expect("the editor takes the re-anchored annotations");
+        assert_eq!(applied.annotations().iter().map(|s| (s.id, s.start, s.end)).collect::<Vec<_>>(), [(second, 17, 21)]);
+    }
+
     #[test]
     fn a_repeated_quote_is_told_apart_by_its_context() {
         let old = "Diop met Wagner officials. Mills called Wagner criminal. France left because of Wagner.";
