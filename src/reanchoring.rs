@@ -103,7 +103,7 @@ impl AnchorReview {
             let collided = report.spans.iter().filter(|s| matches!(s.orphan_reason, Some(OrphanReason::Duplicate { .. } | OrphanReason::Overlap { .. }))).count();
             let gone = report.spans.iter().filter(|s| s.orphan_reason == Some(OrphanReason::NotFound)).count();
             let refused = report.orphaned - collided - gone;
-            let why: Vec<String> = [(gone, "words gone"), (collided, "landed where another annotation was kept"), (refused, "refused")]
+            let why: Vec<String> = [(gone, "whose words are gone"), (collided, "that landed where a better-anchored annotation was kept"), (refused, "refused")]
                 .iter()
                 .filter(|(n, _)| *n > 0)
                 .map(|(n, what)| format!("{n} {what}"))

@@ -147,9 +147,8 @@ pub struct AnchorReport {
 impl AnchorReport {
     /// Counts the entries of `spans` again (after an entry changed).
     fn recount(&mut self) {
-        let spans = std::mem::take(&mut self.spans);
-        *self = AnchorReport { spans: Vec::new(), dropped_relations: std::mem::take(&mut self.dropped_relations), dropped_document_labels: std::mem::take(&mut self.dropped_document_labels), ..AnchorReport::default() };
-        for entry in &spans {
+        (self.unchanged, self.moved, self.fuzzy, self.orphaned, self.needs_review) = (0, 0, 0, 0, 0);
+        for entry in &self.spans {
             match entry.outcome {
                 Outcome::Unchanged => self.unchanged += 1,
                 Outcome::Moved => self.moved += 1,
@@ -158,7 +157,6 @@ impl AnchorReport {
             }
             self.needs_review += entry.needs_review() as usize;
         }
-        self.spans = spans;
     }
 }
 
