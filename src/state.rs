@@ -584,7 +584,7 @@ impl Reducible for AppState {
                 // refuses comes back orphaned in the report, and the message
                 // is written from the report as applied.
                 let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
-                let review = if report == review.report { review } else { Rc::new(AnchorReview::of(report)) };
+                let review = Rc::new(AnchorReview::of(report));
                 s.selected = None;
                 s.changed();
                 if review.refused {

@@ -13,7 +13,7 @@ use crate::command::{Annotations, Command, Snapshot};
 use crate::editor::Editor;
 use crate::record::LoadedRecord;
 use crate::span::SpanId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Replaces the editor's annotations with `loaded` (re-anchored onto the
 /// editor's text, as [`super::reanchor_for`] returns it once loaded) as one
@@ -46,15 +46,22 @@ pub fn apply(editor: &mut Editor, loaded: &LoadedRecord, mut report: AnchorRepor
 }
 
 /// For each span of `loaded` (by position), its entry in the report: the
-/// entry placed at the same offsets with the same label, taken in order.
+/// entry placed at the same offsets with the same label, each taken once.
+/// (A scan: this runs only when the editor refused the whole.)
 fn entries_of(loaded: &LoadedRecord, entries: &[SpanAnchor]) -> Vec<Option<usize>> {
-    let mut by_place: HashMap<(usize, usize, &str), Vec<usize>> = HashMap::new();
-    for (i, e) in entries.iter().enumerate().rev() {
-        if let (Some(s), Some(t)) = (e.new_start, e.new_end) {
-            by_place.entry((s, t, e.label.as_str())).or_default().push(i);
-        }
-    }
-    loaded.spans.iter().map(|s| by_place.get_mut(&(s.start, s.end, s.label.as_str())).and_then(Vec::pop)).collect()
+    let mut taken = vec![false; entries.len()];
+    loaded
+        .spans
+        .iter()
+        .map(|s| {
+            let i = (0..entries.len()).find(|&i| {
+                let e = &entries[i];
+                !taken[i] && (e.new_start, e.new_end) == (Some(s.start), Some(s.end)) && e.label == s.label
+            })?;
+            taken[i] = true;
+            Some(i)
+        })
+        .collect()
 }
 
 /// The spans the editor takes one by one, best anchored first; and the

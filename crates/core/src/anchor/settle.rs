@@ -18,7 +18,7 @@ use crate::label_schema::LabelSchema;
 use crate::record::{spans_from_record, RecordError, RecordSpan};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Why a span was left out of the re-anchored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,29 +48,33 @@ pub(super) fn settle(placements: &mut [Placement], spans: &[RecordSpan], article
     let mut order: Vec<usize> = (0..placements.len()).filter(|&i| placements[i].range.is_some()).collect();
     crate::sorting::sort_by(&mut order, |&a, &b| better(&placements[a], &placements[b]).then(a.cmp(&b)));
     let no_overlap = schema.map(LabelSchema::no_overlap_layers).unwrap_or_default();
-    let mut placed: HashMap<(usize, usize, &str, &str), usize> = HashMap::new();
-    // Per layer that forbids overlaps: start → (end, index) of the placed
-    // spans, which are disjoint, so only the last one starting before an
-    // end can overlap.
-    let mut disjoint: HashMap<&str, BTreeMap<usize, (usize, usize)>> = HashMap::new();
+    // What the editor compares (the same set type, compiled once).
+    let mut placed: HashSet<(usize, usize, String, String)> = HashSet::with_capacity(order.len());
+    // Per layer that forbids overlaps (few): start → (end, index) of the
+    // placed spans, which are disjoint, so only the last one starting
+    // before an end can overlap.
+    let mut disjoint: Vec<(&str, BTreeMap<usize, (usize, usize)>)> = no_overlap.iter().map(|l| (l.as_str(), BTreeMap::new())).collect();
+    let mut kept: Vec<usize> = Vec::with_capacity(order.len());
     for i in order {
         let Some((start, end)) = placements[i].range else { continue };
         let span = &spans[i];
-        if let Some(&of) = placed.get(&(start, end, span.layer.as_str(), span.label.as_str())) {
-            orphan(&mut placements[i], OrphanReason::Duplicate { of });
+        if !placed.insert((start, end, span.layer.clone(), span.label.clone())) {
+            // Rare: find the span that holds these words.
+            let of = kept.iter().copied().find(|&j| placements[j].range == Some((start, end)) && spans[j].layer == span.layer && spans[j].label == span.label);
+            orphan(&mut placements[i], OrphanReason::Duplicate { of: of.unwrap_or(i) });
             continue;
         }
-        if no_overlap.contains(&span.layer) {
-            let layer = disjoint.entry(span.layer.as_str()).or_default();
+        if let Some((_, layer)) = disjoint.iter_mut().find(|(l, _)| *l == span.layer) {
             if let Some((_, &(other_end, of))) = layer.range(..end).next_back() {
                 if other_end > start {
+                    placed.remove(&(start, end, span.layer.clone(), span.label.clone()));
                     orphan(&mut placements[i], OrphanReason::Overlap { of, layer: span.layer.clone() });
                     continue;
                 }
             }
             layer.insert(start, (end, i));
         }
-        placed.insert((start, end, span.layer.as_str(), span.label.as_str()), i);
+        kept.push(i);
     }
 }
 
