@@ -17,7 +17,7 @@ use crate::components::review_panel::ReviewPanel;
 use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
-use crate::reanchoring::reanchor_onto;
+use crate::reanchoring::{reanchor_onto, AnchorReview};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -86,14 +86,22 @@ fn init_state(host: &Host) -> AppState {
                     _ => None,
                 };
                 let mut editor = Editor::new(Arc::new(article), schema.clone());
-                if let Some(loaded) = stored.or(given) {
-                    if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
-                        problems.push(format!("The annotations given were not used: {e}"));
+                match (stored.or(given), review.take()) {
+                    // Re-anchored: placed as one step, what the editor refuses listed.
+                    (Some(loaded), Some(r)) => {
+                        review = Some(AnchorReview::of(marginalia_core::anchor::apply(&mut editor, &loaded, r.report)));
                     }
+                    (Some(loaded), None) => {
+                        if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
+                            problems.push(format!("The annotations given were not used: {e}"));
+                        }
+                    }
+                    (None, _) => {}
                 }
                 let mut s = AppState::new(editor, info(None));
                 if let Some(review) = review {
-                    s.notice = Some(Notice { kind: NoticeKind::Info, text: review.summary.clone(), offer: None });
+                    let kind = if review.refused { NoticeKind::Error } else { NoticeKind::Info };
+                    s.notice = Some(Notice { kind, text: review.summary.clone(), offer: None });
                     s.review = (!review.items.is_empty()).then(|| std::rc::Rc::new(review));
                 }
                 state = Some(s);

@@ -4,7 +4,7 @@
 //! a span is never silently attached to different words.
 
 use crate::percent::percent;
-use marginalia_core::anchor::{reanchor, Doubt, Outcome};
+use marginalia_core::anchor::{reanchor_for, AnchorReport, Doubt, OrphanReason, Outcome, SpanAnchor};
 use marginalia_core::article::{sha256_hex, Article};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record, RecordError};
@@ -23,57 +23,116 @@ pub struct ReviewItem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnchorReview {
+    /// What the core reported, from which the rest is written.
+    pub report: AnchorReport,
     pub summary: String,
+    /// Something was refused by the label schema or the editor (the spans
+    /// are listed as orphaned): the summary is shown as an error.
+    pub refused: bool,
     pub items: Vec<ReviewItem>,
 }
 
 /// Re-anchors `record` onto `article` and loads the result against `schema`.
 /// A record whose text does not match its own `text_sha256` was edited or
 /// damaged: its offsets cannot be trusted, so it is refused, not moved.
+/// Everything else is placed or listed: spans that would collide, or that
+/// the schema refuses, come back orphaned in the review with the reason.
 pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String> {
     if record.text_sha256.as_ref().is_some_and(|h| *h != sha256_hex(&record.text)) {
         return Err(RecordError::HashMismatch.to_string());
     }
-    let moved = reanchor(record, article.text()).map_err(|e| e.to_string())?;
+    let moved = reanchor_for(record, article.text(), schema).map_err(|e| e.to_string())?;
     let mut new = moved.record;
     new.meta.doc_id = article.id.clone();
     new.meta.title = article.title.clone();
     let loaded = new.load(schema).map_err(|e| format!("the re-anchored annotations do not load: {e}"))?;
-    let report = moved.report;
-    let items = report
-        .spans
-        .iter()
-        .filter(|s| s.needs_review())
-        .map(|s| {
-            let reason = match (s.outcome, s.doubt) {
-                (Outcome::Orphaned, _) => "its words are no longer in the text: it was left out".to_string(),
-                (_, Some(Doubt::QuoteEdited)) => format!(
-                    "its words were edited: now “{}” ({} sure)",
-                    s.new_text.clone().unwrap_or_default(),
-                    percent(s.confidence())
-                ),
-                (_, Some(Doubt::ContextChanged)) => format!("the text around it changed ({} sure)", percent(s.confidence())),
-                (_, Some(Doubt::Ambiguous { places })) => format!("its words fit {places} places equally well"),
-                (_, Some(Doubt::SharedTarget)) => "another annotation landed on the same words".to_string(),
-                _ => format!("re-anchored with {} confidence", percent(s.confidence())),
-            };
-            let placed = !matches!(s.outcome, Outcome::Orphaned);
-            ReviewItem { id: s.id.filter(|_| placed), label: s.label.clone(), quote: s.selector.exact.clone(), reason }
-        })
-        .collect::<Vec<_>>();
-    let mut parts = vec![format!("{} unchanged", report.unchanged), format!("{} moved", report.moved)];
-    if report.fuzzy > 0 {
-        parts.push(format!("{} re-anchored with less than full confidence", report.fuzzy));
+    Ok((loaded, AnchorReview::of(moved.report)))
+}
+
+/// Why a span is listed, in words.
+fn reason(s: &SpanAnchor, report: &AnchorReport) -> String {
+    let other = |of: usize| report.spans.get(of).map_or_else(String::new, |o| format!("{} “{}”", o.label, crate::view_model::clip(&o.selector.exact)));
+    match (&s.orphan_reason, s.doubt) {
+        (Some(OrphanReason::Duplicate { of }), _) => {
+            format!("it landed on the same words as {}, which fits them better: it was left out", other(*of))
+        }
+        (Some(OrphanReason::Overlap { of, layer }), _) => {
+            format!("it landed overlapping {}, and spans in the {layer} layer may not overlap: it was left out", other(*of))
+        }
+        (Some(OrphanReason::Refused { message }), _) => format!("it could not be placed ({message}): it was left out"),
+        (Some(OrphanReason::NotFound), _) => "its words are no longer in the text: it was left out".to_string(),
+        (None, Some(Doubt::QuoteEdited)) => format!(
+            "its words were edited: now “{}” ({} sure)",
+            s.new_text.clone().unwrap_or_default(),
+            percent(s.confidence())
+        ),
+        (None, Some(Doubt::ContextChanged)) => format!("the text around it changed ({} sure)", percent(s.confidence())),
+        (None, Some(Doubt::Ambiguous { places })) => format!("its words fit {places} places equally well"),
+        (None, Some(Doubt::SharedTarget)) => "another annotation landed on the same words".to_string(),
+        _ => format!("re-anchored with {} confidence", percent(s.confidence())),
     }
-    if report.orphaned > 0 {
-        parts.push(format!("{} orphaned", report.orphaned));
+}
+
+impl AnchorReview {
+    /// The summary and the list to review, from the core's report.
+    pub fn of(report: AnchorReport) -> AnchorReview {
+        let items = report
+            .spans
+            .iter()
+            .filter(|s| s.needs_review())
+            .map(|s| {
+                let placed = !matches!(s.outcome, Outcome::Orphaned);
+                ReviewItem { id: s.id.filter(|_| placed), label: s.label.clone(), quote: s.selector.exact.clone(), reason: reason(s, &report) }
+            })
+            .collect::<Vec<_>>();
+        let refusals: Vec<&str> = report
+            .spans
+            .iter()
+            .filter_map(|s| match &s.orphan_reason {
+                Some(OrphanReason::Refused { message }) => Some(message.as_str()),
+                _ => None,
+            })
+            .chain(report.dropped_relations.iter().filter_map(|d| d.refused.as_deref()))
+            .chain(report.dropped_document_labels.iter().map(String::as_str))
+            .collect();
+        let mut parts = vec![format!("{} unchanged", report.unchanged), format!("{} moved", report.moved)];
+        if report.fuzzy > 0 {
+            parts.push(format!("{} re-anchored with less than full confidence", report.fuzzy));
+        }
+        if report.orphaned > 0 {
+            let collided = report.spans.iter().filter(|s| matches!(s.orphan_reason, Some(OrphanReason::Duplicate { .. } | OrphanReason::Overlap { .. }))).count();
+            let gone = report.spans.iter().filter(|s| s.orphan_reason == Some(OrphanReason::NotFound)).count();
+            let refused = report.orphaned - collided - gone;
+            let why: Vec<String> = [(gone, "whose words are gone"), (collided, "that landed where a better-anchored annotation was kept"), (refused, "refused")]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+            parts.push(format!("{} orphaned ({})", report.orphaned, why.join(", ")));
+        }
+        let mut summary = if refusals.is_empty() {
+            format!("The article changed since these annotations were made; they were re-anchored: {}.", parts.join(", "))
+        } else {
+            let mut distinct: Vec<&str> = Vec::new();
+            for r in &refusals {
+                if !distinct.contains(r) {
+                    distinct.push(r);
+                }
+            }
+            format!(
+                "The article changed since these annotations were made. Not everything could be placed again: {} ({}). Re-anchored: {}.",
+                distinct.join("; "),
+                if refusals.len() == 1 { "1 item left out".to_string() } else { format!("{} items left out", refusals.len()) },
+                parts.join(", ")
+            )
+        };
+        let lost_links = report.dropped_relations.iter().filter(|d| d.refused.is_none()).count();
+        if lost_links > 0 {
+            summary.push_str(&format!(" {lost_links} link(s) to orphaned annotations were left out."));
+        }
+        if !items.is_empty() {
+            summary.push_str(&format!(" {} to review in the side panel.", items.len()));
+        }
+        AnchorReview { refused: !refusals.is_empty(), report, summary, items }
     }
-    let mut summary = format!("The article changed since these annotations were made; they were re-anchored: {}.", parts.join(", "));
-    if !report.dropped_relations.is_empty() {
-        summary.push_str(&format!(" {} link(s) to orphaned annotations were left out.", report.dropped_relations.len()));
-    }
-    if !items.is_empty() {
-        summary.push_str(&format!(" {} to review in the side panel.", items.len()));
-    }
-    Ok((loaded, AnchorReview { summary, items }))
 }

@@ -126,7 +126,8 @@ pub enum Action {
     /// Paragraphs `first..last` are in the viewport (from scrolling).
     ShowParagraphs { first: usize, last: usize },
     /// Annotations re-anchored from an earlier version of the text: applied
-    /// to the article open now, or (`open`) opened with their article.
+    /// to the article open now, or (`open`) to their article opened empty;
+    /// either way one undo step.
     ApplyReanchored { loaded: Rc<LoadedRecord>, review: Rc<AnchorReview>, open: bool },
     /// The annotator checked a re-anchored span and keeps it.
     KeepReanchored(SpanId),
@@ -577,15 +578,20 @@ impl Reducible for AppState {
             },
             Action::ApplyReanchored { loaded, review, open } => {
                 if open {
-                    s.open(loaded.article.clone(), Some(loaded.snapshot()));
-                } else if let Err(e) = s.editor.replace_snapshot(loaded.snapshot()) {
-                    s.error(format!("The re-anchored annotations could not be applied: {e}. Your work is unchanged."));
-                    return Rc::new(s);
-                } else {
-                    s.selected = None;
-                    s.changed();
+                    s.open(loaded.article.clone(), None);
                 }
-                s.info(review.summary.clone());
+                // One undo step, never refused as a whole: what the editor
+                // refuses comes back orphaned in the report, and the message
+                // is written from the report as applied.
+                let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
+                let review = Rc::new(AnchorReview::of(report));
+                s.selected = None;
+                s.changed();
+                if review.refused {
+                    s.error(review.summary.clone());
+                } else {
+                    s.info(review.summary.clone());
+                }
                 s.review = (!review.items.is_empty()).then_some(review);
             }
             Action::KeepReanchored(id) => s.reviewed(id),

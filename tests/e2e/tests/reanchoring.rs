@@ -1,0 +1,92 @@
+//! Re-anchoring in the page: the host edits the article after the annotator
+//! labelled it, and no span is lost — each is placed again or listed for
+//! review with why, the page says what happened, undo and a reload agree
+//! with what is shown (issue 16, case 1).
+
+mod support;
+
+use marginalia_e2e::{json, Browser, Result};
+use support::*;
+
+const OLD: &str = "Mali said yes on Monday. Later that week, Mali said no.";
+const NEW: &str = "Later that week, Mali said no.";
+
+/// Opens `text` as document `id` through the handle, as a host page does,
+/// and waits until it is drawn.
+async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
+    b.execute("window.marginalia.setArticle({ id: arguments[0], title: 'D', text: arguments[1] });", vec![json!(id), json!(text)]).await?;
+    let drawn = format!(
+        "return window.marginalia.getAnnotations().text === {text}
+             && Array.from(document.querySelectorAll('#mg-article .mg-par .mg-run')).map(r => r.textContent).join('') === {text};",
+        text = json!(text)
+    );
+    b.wait_until(&drawn, WAIT).await?;
+    Ok(())
+}
+
+/// The review list's items, as the annotator reads them.
+async fn review_items(b: &Browser) -> Result<Vec<String>> {
+    b.texts_of(".mg-review .mg-review-item p").await
+}
+
+#[tokio::test]
+async fn edit_after_label_with_duplicate_words() -> Result {
+    let b = open_app().await?;
+    let doc = format!("d-{}", std::process::id());
+    set_article(&b, &doc, OLD).await?;
+
+    // Both "Mali" GPE (key 3), "on Monday" DATE (key 6), with the mouse.
+    for (n, needle, key) in [(0, "Mali", "3"), (1, "Mali", "3"), (0, "on Monday", "6")] {
+        let (s, e) = range_of_nth(OLD, needle, n);
+        label_by_drag(&b, s, e, key).await?;
+    }
+    assert_eq!(
+        spans(&b).await?,
+        vec![expect_span(OLD, "Mali", 0, "GPE"), expect_span(OLD, "on Monday", 0, "DATE"), expect_span(OLD, "Mali", 1, "GPE")]
+    );
+    let ids: Vec<String> = record(&b).await?["spans"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap_or("").to_string()).collect();
+    let kept_id = ids[2].clone(); // the second "Mali", whose sentence is kept
+
+    // The CMS cuts the first sentence.
+    set_article(&b, &doc, NEW).await?;
+    b.wait_for(".mg-review").await?;
+
+    // The "Mali" whose words the edit kept is placed; nothing else sits on
+    // the text, and it is drawn there.
+    let placed = expect_span(NEW, "Mali", 0, "GPE");
+    assert_eq!(spans(&b).await?, vec![placed.clone()]);
+    let now = record(&b).await?;
+    assert_eq!(now["spans"][0]["id"], json!(kept_id));
+    assert_eq!(text_under_span(&b, kept_id.trim_start_matches('s')).await?, "Mali");
+
+    // The page says what happened — and it is not an error.
+    let message = wait_notice(&b, "info").await?;
+    for part in ["re-anchored", "1 moved", "2 orphaned (1 whose words are gone, 1 that landed where a better-anchored annotation was kept)", "2 to review"] {
+        assert!(message.contains(part), "{part:?} missing from {message:?}");
+    }
+    assert!(!message.contains("less than full confidence"), "{message:?}");
+
+    // Both others are listed, each with why; neither can be "shown" (it has no place).
+    let items = review_items(&b).await?;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().any(|i| i.starts_with("GPE") && i.contains("“Mali”") && i.contains("same words as GPE “Mali”")), "{items:?}");
+    assert!(items.iter().any(|i| i.starts_with("DATE") && i.contains("“on Monday”") && i.contains("no longer in the text")), "{items:?}");
+    assert_eq!(b.count(".mg-review-item button").await?, 0, "orphaned spans have nothing to show, keep or delete");
+
+    // Undo takes the re-anchored work off this version; redo brings it back.
+    ctrl(&b, "z").await?;
+    wait_span_count(&b, 0).await?;
+    ctrl(&b, "y").await?;
+    wait_span_count(&b, 1).await?;
+    assert_eq!(spans(&b).await?, vec![placed.clone()]);
+
+    // A reload shows what was stored: the same span, same id, on the new text.
+    b.reload_app().await?;
+    wait_span_count(&b, 1).await?;
+    let reloaded = record(&b).await?;
+    assert_eq!(reloaded["text"], json!(NEW));
+    assert_eq!(summarize(&reloaded), vec![placed]);
+    assert_eq!(reloaded["spans"][0]["id"], json!(kept_id));
+    assert_eq!(text_under_span(&b, kept_id.trim_start_matches('s')).await?, "Mali");
+    b.close().await
+}
