@@ -35,6 +35,13 @@ fn tokenising(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(words), &text, |b, t| b.iter(|| tokenize(black_box(t))));
     }
+    // Unbroken runs that would expose a quadratic affix or infix loop (the
+    // tests check their tokens; their speed is measured here, not asserted).
+    for (name, unit) in [("parens", "("), ("dots", "."), ("infix_hyphens", "a-"), ("at_signs", "a@"), ("combining", "\u{301}")] {
+        let text = unit.repeat(200_000 / unit.len());
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("unbroken_200k", name), &text, |b, t| b.iter(|| tokenize(black_box(t))));
+    }
     g.finish();
 }
 

@@ -1706,17 +1706,14 @@ mod tests {
     }
 
     #[test]
-    fn long_inputs_stay_linear() {
+    fn long_unbroken_inputs_keep_the_invariants() {
         // Affix loops, dot runs, '@'-heavy URL candidates and unbroken infix
-        // chains on one 200 000-character chunk each; quadratic behaviour
-        // would take minutes here.
+        // chains on one 200 000-character chunk each. Their speed is a
+        // benchmark row (benches/core.rs), never a timed assertion: a loaded
+        // machine would fail it for no fault of the code.
         let n = 200_000;
         for unit in ["(", ")", ".", "…", "a-", "a@", "x.", "'s", "\u{301}", "🇲"] {
-            let text = unit.repeat(n / unit.len());
-            let t = std::time::Instant::now();
-            let tokens = tokenize(&text);
-            assert!(!tokens.is_empty());
-            assert!(t.elapsed().as_secs() < 5, "{unit:?} took {:?}", t.elapsed());
+            assert_invariants(&unit.repeat(n / unit.len()));
         }
     }
 
