@@ -57,7 +57,7 @@ pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
     let storage = local().ok()?;
     let json = storage.get_item(&doc_key(doc_id, sha256)).ok()??;
     let text = storage.get_item(&text_key(sha256)).ok()??;
-    Record::parse(&json).ok().map(|r| Record { text, ..r })
+    Record::parse_stored(&json, text).ok()
 }
 
 /// The newest work stored for document `doc_id` on any version of its text

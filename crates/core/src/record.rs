@@ -327,14 +327,31 @@ impl Record {
         serde_json::to_string_pretty(self).expect("a record always serialises")
     }
 
-    /// Parses JSON into a record, with messages that say what is wrong.
+    /// Parses JSON into a record, with messages that say what is wrong,
+    /// and checks every number in it against its text
+    /// ([`Record::check_offsets`]).
     pub fn parse(json: &str) -> Result<Record, RecordError> {
+        let record = Record::parse_unchecked(json)?;
+        record.check_offsets()?;
+        Ok(record)
+    }
+
+    /// A record stored without its text (the browser keeps a text once,
+    /// under its hash, apart from the work on it): parsed, given `text`,
+    /// then checked as [`Record::parse`] checks.
+    pub fn parse_stored(json: &str, text: String) -> Result<Record, RecordError> {
+        let record = Record { text, ..Record::parse_unchecked(json)? };
+        record.check_offsets()?;
+        Ok(record)
+    }
+
+    fn parse_unchecked(json: &str) -> Result<Record, RecordError> {
         // Straight into the record (no intermediate `Value`: it would double
         // the deserialising code shipped to the browser); only a failure is
         // looked at again, to say what is wrong.
         let error = match serde_json::from_str::<Record>(json) {
             Ok(r) if r.format_version > FORMAT_VERSION => return Err(RecordError::NewerFormat(r.format_version.into())),
-            Ok(r) => return r.check_offsets().map(|()| r),
+            Ok(r) => return Ok(r),
             Err(e) => e,
         };
         // The record can fail on its data before the parser reaches broken
@@ -369,7 +386,18 @@ impl Record {
     /// `token_end`, both token indices) and relations (`head`, `child` and
     /// the ends in `head_span`/`child_span` likewise). [`Record::parse`]
     /// runs it; what needs the schema is [`Record::load`]'s.
+    ///
+    /// When a number does not fit and the text does not match the record's
+    /// `text_sha256`, the text was edited after the save: that is the
+    /// problem to report (the hash is only computed then).
     pub fn check_offsets(&self) -> Result<(), RecordError> {
+        self.check_numbers().map_err(|e| match &self.text_sha256 {
+            Some(hash) if *hash != sha256_hex(&self.text) => RecordError::HashMismatch,
+            _ => e,
+        })
+    }
+
+    fn check_numbers(&self) -> Result<(), RecordError> {
         let text = TextIndex::new(&self.text);
         let len = text.len_chars();
         check_token_ranges(self.tokens.iter().map(|t| (t.start, t.end)), len)
@@ -734,6 +762,19 @@ mod tests {
     }
 
     #[test]
+    fn a_record_stored_apart_from_its_text_is_checked_against_that_text() {
+        let mut e = editor("Zoë met Diop in Bamako.");
+        e.add_span(16, 22, "GPE").unwrap();
+        let record = Record::from_editor(&e, &SaveInfo::default(), false);
+        let stored = Record { text: String::new(), ..record.clone() }.to_json();
+        assert_eq!(Record::parse_stored(&stored, record.text.clone()), Ok(record.clone()));
+        assert_eq!(Record::parse_stored(&stored, "Zoë".into()), Err(RecordError::HashMismatch));
+        let unhashed = Record { text: String::new(), text_sha256: None, ..record }.to_json();
+        let err = Record::parse_stored(&unhashed, "Zoë".into()).unwrap_err();
+        assert!(err.to_string().starts_with("spans[0]: offsets 16–22 are not a range inside the text (3 characters)"), "{err}");
+    }
+
+    #[test]
     fn numbers_that_do_not_fit_the_text_are_refused_as_the_record_is_read() {
         // Issue 16, case 5: tokens and token indices were never checked, and
         // crashed `agree`, the CoNLL and spaCy exports (and re-anchoring).
@@ -750,6 +791,10 @@ mod tests {
             Record::parse(&v.to_string()).unwrap_err().to_string()
         };
         assert!(Record::parse(&good.to_string()).is_ok());
+        // A text edited after the save: its hash, not a token, is the news.
+        let mut edited = good.clone();
+        edited["text"] = "Zoe met 🇲🇱 officials in Bamako.".into();
+        assert_eq!(Record::parse(&edited.to_string()), Err(RecordError::HashMismatch));
         let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
             ("tokens[6]: offsets 30–33 are not a range inside the text (31 characters)", Box::new(|v| v["tokens"][6]["end"] = 33.into())),
             ("tokens[1]: offsets 8–7 are not a range", Box::new(|v| v["tokens"][1]["start"] = 8.into())),

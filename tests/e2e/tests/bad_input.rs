@@ -556,3 +556,37 @@ async fn utf16_text_files_open_like_any_other_and_offsets_count_from_after_the_m
     let _ = std::fs::remove_dir_all(&dir);
     b.close().await
 }
+
+#[tokio::test]
+async fn a_save_with_an_id_at_the_top_of_the_range_takes_new_spans() -> Result {
+    // Issue 16, case 4: after `s4294967295` the next id wrapped to s0 and
+    // every later span was refused ("span id s0 is already in use").
+    let (b, mut save) = app_with_work().await?;
+    save["spans"][0]["id"] = json!("s4294967295");
+    let dir = std::env::temp_dir().join(format!("marginalia-e2e-ids-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("top-id.marginalia.json");
+    std::fs::write(&path, save.to_string())?;
+    open_file(&b, &path).await?;
+    b.wait_until(
+        "return window.marginalia.getAnnotations().spans.some(s => s.id === 's4294967295');",
+        WAIT,
+    )
+    .await?;
+    let text = DEFAULT_ARTICLE;
+    for (needle, key) in [("Russia", "3"), ("Security Council", "2"), ("Friday", "6")] {
+        let (s, e) = range_of(text, needle);
+        label_by_drag(&b, s, e, key).await?;
+    }
+    let now = record(&b).await?;
+    let ids: Vec<&str> = now["spans"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let distinct: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!((ids.len(), distinct.len()), (5, 5), "{ids:?}");
+    assert!(ids.contains(&"s4294967295"));
+    // The work survives a reload with every id intact.
+    b.reload_app().await?;
+    wait_span_count(&b, 5).await?;
+    assert_eq!(record(&b).await?["spans"], now["spans"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    b.close().await
+}
