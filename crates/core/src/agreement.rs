@@ -201,7 +201,7 @@ pub fn token_labels<'r>(record: &'r Record, tokens: &[Token], layer: &str) -> Ve
             let better = match slot {
                 None => true,
                 Some(cur) => {
-                    let key = |s: &RecordSpan| (std::cmp::Reverse(s.end - s.start), s.start, s.label.clone());
+                    let key = |s: &RecordSpan| (std::cmp::Reverse(s.end.saturating_sub(s.start)), s.start, s.label.clone());
                     key(span) < key(cur)
                 }
             };
@@ -449,5 +449,18 @@ mod tests {
         assert_eq!((report.texts, report.shared_texts), (2, 0));
         assert!(report.pairs.is_empty());
         assert_eq!(report.annotators, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn a_reversed_span_built_in_code_does_not_overflow() {
+        // Readers refuse it (issue 16, case 5: `agree` overflowed on one);
+        // the figures must still not panic on a record built in code.
+        let text = "Ann Lee met Bob in Paris";
+        let a = record(text, &[(0, 7, "PERSON")]);
+        // Reversed inside "Lee" (4–7), so it touches that token.
+        let mut b = record(text, &[(0, 7, "PERSON"), (5, 6, "PERSON")]);
+        (b.spans[1].start, b.spans[1].end) = (6, 5);
+        let report = std::panic::catch_unwind(|| agreement(&[vec![("a", &a), ("b", &b)]]));
+        assert!(report.is_ok_and(|r| r.pairs.len() == 1));
     }
 }

@@ -81,9 +81,11 @@ impl TextIndex {
         }
     }
 
-    /// The substring `[start, end)` in code points.
+    /// The substring `[start, end)` in code points; empty when `end` is
+    /// before `start` (offsets from input are checked where they enter, but
+    /// a slice must never be the place a bad one panics).
     pub fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> &'t str {
-        &text[self.byte_of(start)..self.byte_of(end)]
+        &text[self.byte_of(start)..self.byte_of(end.max(start))]
     }
 }
 

@@ -40,7 +40,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn export(record: &Record, scheme: TagScheme) -> Exported {
     let chars: Vec<char> = record.text.chars().collect();
     let tokens = tokens_of(record);
-    let text_of = |start: usize, end: usize| -> &[char] { &chars[start.min(chars.len())..end.min(chars.len())] };
+    // Clamped, so that even a record that skipped `Record::check_offsets`
+    // (built in code) cannot make the export slice out of range.
+    let text_of = |start: usize, end: usize| -> &[char] {
+        let start = start.min(chars.len());
+        &chars[start..end.clamp(start, chars.len())]
+    };
     // Words are the tokens written; whitespace tokens only separate them.
     let words: Vec<(usize, usize)> = tokens
         .iter()

@@ -238,3 +238,25 @@ proptest! {
         }
     }
 }
+
+/// Readers check every number (`Record::check_offsets`), but a record built
+/// in code never went through one: no exporter may panic on it either.
+#[test]
+fn no_export_panics_on_numbers_no_reader_would_let_through() {
+    let text = "Zoë met 🇲🇱 officials in Bamako.";
+    let mut r = new_record(text.into(), "d".into());
+    let token = |start, end, id| RecordToken { text: String::new(), start, end, id, ws: true };
+    // Out of order, overlapping, reversed, past the end.
+    r.tokens = vec![token(4, 7, 0), token(0, 3, 1), token(2, 9, 2), token(20, 11, 3), token(24, 90, 4)];
+    let mut span = new_span(&text.chars().collect::<Vec<_>>(), 24, 30, "GPE", &crate::label_schema::LabelSchema::news_default()).unwrap();
+    span.id = Some(SpanId(1));
+    let mut reversed = span.clone();
+    (reversed.start, reversed.end, reversed.id) = (30, 24, Some(SpanId(2)));
+    let mut past = span.clone();
+    (past.start, past.end, past.id) = (28, 99, Some(SpanId(3)));
+    r.spans = vec![span, reversed, past];
+    for format in Format::ALL {
+        let exported = std::panic::catch_unwind(|| export_document(format, &r));
+        assert!(exported.is_ok(), "the {format} export panicked");
+    }
+}
