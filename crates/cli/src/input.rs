@@ -24,6 +24,9 @@ pub struct Document {
     pub record: Result<Record, String>,
     /// Input bytes read so far, over all files (for progress).
     pub bytes_read: u64,
+    /// A problem with a whole file (cannot open, holds no document), not
+    /// one document of it.
+    pub whole_file: bool,
 }
 
 impl Document {
@@ -119,6 +122,7 @@ pub fn for_each_document(
             line: 0,
             record: Err(message),
             bytes_read: count.get(),
+            whole_file: true,
         };
         if format == Format::Brat {
             let anns = match brat_files(path) {
@@ -135,6 +139,7 @@ pub fn for_each_document(
                     line: 0,
                     record,
                     bytes_read: count.get(),
+                    whole_file: false,
                 })?;
             }
             continue;
@@ -185,6 +190,7 @@ pub fn for_each_document(
                             line: number,
                             record,
                             bytes_read: count.get(),
+                            whole_file: false,
                         })?;
                     }
                     Err(e) => {
@@ -202,6 +208,7 @@ pub fn for_each_document(
                             line: number,
                             record: Err(message),
                             bytes_read: count.get(),
+                            whole_file: false,
                         })?;
                         break;
                     }
@@ -223,6 +230,7 @@ pub fn for_each_document(
                     line,
                     record,
                     bytes_read: count.get(),
+                    whole_file: false,
                 })?;
             }
         }

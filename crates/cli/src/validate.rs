@@ -33,10 +33,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
 
     for_each_document(&args.input, &import_schema, |doc| {
         let place = doc.place();
+        // A document that could not be read is one of the documents too.
+        documents += usize::from(!doc.whole_file);
         let found: Vec<String> = match doc.record {
             Err(e) => vec![e],
             Ok(record) => {
-                documents += 1;
                 // The schema the record is checked against: --schema, else its own, else the news default.
                 let own = match (&explicit, &record.label_schema) {
                     (Some(_), _) | (None, None) => Ok(None),

@@ -788,6 +788,11 @@ fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
         assert!(report.lines().any(|l| l.starts_with(&prefix)), "{prefix} in:\n{report}");
     }
     assert!(!report.contains("all.jsonl:1:"), "{report}");
+    assert_eq!(
+        report.lines().last(),
+        Some("7 documents in 1 file(s): 6 problem(s) in 6 document(s), in 1 file(s)"),
+        "a document refused as it is read still counts as a document"
+    );
 
     // Every export skips them with the same message, converts the good one.
     for to in ["iob2", "bilou", "spacy", "marginalia", "w3c", "doccano", "label-studio"] {
