@@ -479,13 +479,17 @@ fn new_record(old: &Record, article: &Article, placements: &[Placement], schema:
     let relations = refuse_relations(relations, &spans, article, schema, report);
     let mut document_labels = old.document_labels.clone();
     if let Some(schema) = schema {
-        document_labels.retain(|key, value| {
-            let Some(def) = schema.document_label(key) else {
-                report.dropped_document_labels.push(format!("{key:?} is not a document label of the label schema"));
-                return false;
+        // (`remove`, not `retain`: the app compiles `remove` already.)
+        for (key, value) in &old.document_labels {
+            let refused = match schema.document_label(key) {
+                None => Some(format!("{key:?} is not a document label of the label schema")),
+                Some(def) => def.check(value).err().map(|e| format!("{key:?}: {e}")),
             };
-            def.check(value).map_err(|e| report.dropped_document_labels.push(format!("{key:?}: {e}"))).is_ok()
-        });
+            if let Some(why) = refused {
+                document_labels.remove(key);
+                report.dropped_document_labels.push(why);
+            }
+        }
     }
     let tokens = if old.tokens.is_empty() {
         Vec::new()
