@@ -106,3 +106,34 @@ async fn edit_after_label_with_duplicate_words_in_hard_unicode() -> Result {
     let new = "Later that week, الجزيرة reported 東京 said no.";
     edit_after_label(old, new, "東京", "月曜日", &format!("d-unicode-{}", std::process::id())).await
 }
+
+/// Annotations the host hands over for an earlier version of the open text
+/// (`setAnnotations`) replace the work as one step: the colliding span is
+/// listed, and undo returns to exactly the work there was before.
+#[tokio::test]
+async fn annotations_of_an_earlier_version_apply_as_one_step_and_undo_returns_to_before() -> Result {
+    let b = open_app().await?;
+    set_article(&b, &format!("d-given-{}", std::process::id()), NEW).await?;
+    let (s, e) = range_of(NEW, "Later that week");
+    label_by_drag(&b, s, e, "6").await?;
+    let before = raw_spans(&b).await?;
+    assert_eq!(spans(&b).await?, vec![expect_span(NEW, "Later that week", 0, "DATE")]);
+
+    let (m0, m1, monday) = (range_of_nth(OLD, "Mali", 0), range_of_nth(OLD, "Mali", 1), range_of(OLD, "on Monday"));
+    let given = json!({ "text": OLD, "spans": [
+        { "start": m0.0, "end": m0.1, "label": "GPE" },
+        { "start": monday.0, "end": monday.1, "label": "DATE" },
+        { "start": m1.0, "end": m1.1, "label": "GPE" },
+    ] });
+    b.execute("window.marginalia.setAnnotations(arguments[0]);", vec![given]).await?;
+    b.wait_for(".mg-review").await?;
+    assert_eq!(spans(&b).await?, vec![expect_span(NEW, "Mali", 0, "GPE")]);
+    let message = wait_notice(&b, "info").await?;
+    assert!(message.contains("2 orphaned (1 whose words are gone, 1 that landed where a better-anchored annotation was kept)"), "{message:?}");
+    assert_eq!(review_items(&b).await?.len(), 2);
+
+    ctrl(&b, "z").await?;
+    wait_span_count(&b, 1).await?;
+    assert_eq!(raw_spans(&b).await?, before, "undo returns to the work before the annotations were applied");
+    b.close().await
+}
