@@ -18,7 +18,7 @@ use crate::label_schema::LabelSchema;
 use crate::record::{spans_from_record, RecordError, RecordSpan};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// Why a span was left out of the re-anchored record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,10 +50,12 @@ pub(super) fn settle(placements: &mut [Placement], spans: &[RecordSpan], article
     let no_overlap = schema.map(LabelSchema::no_overlap_layers).unwrap_or_default();
     // What the editor compares (the same set type, compiled once).
     let mut placed: HashSet<(usize, usize, String, String)> = HashSet::with_capacity(order.len());
-    // Per layer that forbids overlaps (few): start → (end, index) of the
-    // placed spans, which are disjoint, so only the last one starting
-    // before an end can overlap.
-    let mut disjoint: Vec<(&str, BTreeMap<usize, (usize, usize)>)> = no_overlap.iter().map(|l| (l.as_str(), BTreeMap::new())).collect();
+    // Per layer that forbids overlaps (few): `(start, end, index)` of the
+    // placed spans by start; they are disjoint, so only the last one
+    // starting before an end can overlap. (A sorted list rather than a
+    // B-tree: one more map type would cost the bundle more than the
+    // insertions cost here.)
+    let mut disjoint: Vec<(&str, Vec<(usize, usize, usize)>)> = no_overlap.iter().map(|l| (l.as_str(), Vec::new())).collect();
     let mut kept: Vec<usize> = Vec::with_capacity(order.len());
     for i in order {
         let Some((start, end)) = placements[i].range else { continue };
@@ -65,14 +67,15 @@ pub(super) fn settle(placements: &mut [Placement], spans: &[RecordSpan], article
             continue;
         }
         if let Some((_, layer)) = disjoint.iter_mut().find(|(l, _)| *l == span.layer) {
-            if let Some((_, &(other_end, of))) = layer.range(..end).next_back() {
+            let at = layer.partition_point(|&(s, _, _)| s < end);
+            if let Some(&(_, other_end, of)) = at.checked_sub(1).map(|k| &layer[k]) {
                 if other_end > start {
                     placed.remove(&(start, end, span.layer.clone(), span.label.clone()));
                     orphan(&mut placements[i], OrphanReason::Overlap { of, layer: span.layer.clone() });
                     continue;
                 }
             }
-            layer.insert(start, (end, i));
+            layer.insert(at, (start, end, i));
         }
         kept.push(i);
     }
