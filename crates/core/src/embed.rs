@@ -84,6 +84,15 @@ impl Timeouts {
     }
 }
 
+/// A deadline as people say it: "15 s", "1.5 s" (integers only: float
+/// formatting would cost the wasm bundle).
+pub fn duration_text(ms: u64) -> String {
+    match (ms / 1000, ms % 1000 / 100) {
+        (s, 0) => format!("{s} s"),
+        (s, tenths) => format!("{s}.{tenths} s"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
@@ -243,6 +252,7 @@ mod tests {
         assert!(e.contains("unknown field `saveMs`"), "{e}");
         assert!(EmbedOptions::from_json(r#"{"timeouts":{"save":-1}}"#).is_err(), "a negative deadline is refused");
         assert_eq!(Timeouts::all(1_500).load_ms(), 1_500);
+        assert_eq!((duration_text(15_000), duration_text(1_500), duration_text(999)), ("15 s".into(), "1.5 s".into(), "0.9 s".into()));
     }
 
     #[test]

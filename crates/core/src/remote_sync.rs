@@ -166,15 +166,6 @@ fn seconds(ms: u64) -> u64 {
     ms.div_ceil(1000)
 }
 
-/// A deadline as people say it: "15 s", "1.5 s" (integers only: float
-/// formatting would cost the wasm bundle).
-fn duration(ms: u64) -> String {
-    match (ms / 1000, ms % 1000 / 100) {
-        (s, 0) => format!("{s} s"),
-        (s, tenths) => format!("{s}.{tenths} s"),
-    }
-}
-
 fn waiting(pending: u64) -> String {
     if pending == 0 { "nothing waiting".to_string() } else { format!("{} waiting", changes(pending)) }
 }
@@ -203,7 +194,7 @@ impl fmt::Display for SyncStatus {
                 write!(f, "Save failed (HTTP {status}) — {}, {}", retrying(retry_in_ms), waiting(pending))
             }
             SyncStatus::TimedOut { after_ms, pending, retry_in_ms } => {
-                write!(f, "No answer after {} — {}, {}", duration(after_ms), retrying(retry_in_ms), waiting(pending))
+                write!(f, "No answer after {} — {}, {}", crate::embed::duration_text(after_ms), retrying(retry_in_ms), waiting(pending))
             }
             SyncStatus::Conflict { .. } => write!(f, "Conflict: someone else saved this document"),
         }
