@@ -154,6 +154,16 @@ impl SaveEndpoint {
         }
     }
 
+    /// Stores `body` as `doc`'s new version, as another writer's `PUT`
+    /// would; returns its `ETag`.
+    pub fn replace(&self, doc: &str, body: &str) -> String {
+        let mut store = self.store.lock().unwrap();
+        store.last_version += 1;
+        let version = store.last_version;
+        store.docs.insert(doc.to_string(), (version, body.to_string()));
+        etag(version)
+    }
+
     /// The stored document: its `ETag` and body.
     pub fn document(&self, doc: &str) -> Option<(String, String)> {
         let store = self.store.lock().unwrap();
