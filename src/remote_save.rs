@@ -4,7 +4,9 @@
 //! JSON with `If-Match`), wakes it with `gloo` timers, and shows its status.
 //! Each request has a deadline (`deadline.rs`, the `timeouts.save` option):
 //! without an answer by then it is aborted and reported as timed out; it is
-//! aborted too when the instance goes.
+//! aborted too when the instance goes. When another article is opened the
+//! saver retires: a request in flight still ends (within its deadline) and
+//! what it acknowledged is stored, but nothing more is sent.
 //!
 //! A `PUT` that timed out may have been applied; the bodies of such `PUT`s
 //! are kept until a `PUT` is answered, so that when the machine asks to
@@ -67,20 +69,29 @@ pub fn use_remote_save(
 ) -> Option<RemoteSave> {
     let view = use_state_eq(|| None::<RemoteView>);
     let saver = use_mut_ref(|| None::<Rc<Saver>>);
+    let in_flight = use_mut_ref(|| None::<AbortController>);
     {
-        let (state, view, saver) = (state.clone(), view.setter(), saver.clone());
+        let (state, view, saver, in_flight) = (state.clone(), view.setter(), saver.clone(), in_flight.clone());
         use_effect_with(endpoint, move |endpoint| {
             if let Some(endpoint) = endpoint {
-                let s = Saver::start(endpoint.clone(), timeout_ms, state, view, on_saved);
+                let s = Saver::start(endpoint.clone(), timeout_ms, in_flight, state, view, on_saved);
                 *saver.borrow_mut() = Some(s);
             }
             move || {
                 if let Some(s) = saver.borrow_mut().take() {
-                    s.stop();
+                    s.retire();
                 }
             }
         });
     }
+    // The instance goes: abort what is in flight.
+    use_effect_with((), move |_| {
+        move || {
+            if let Some(request) = in_flight.take() {
+                request.abort();
+            }
+        }
+    });
     {
         // Every change of the work: count it, and (re)arm the debounce.
         let saver = saver.clone();
@@ -114,10 +125,11 @@ struct Saver {
     /// every load; the machine's own revisions persist).
     seen_revision: Cell<u64>,
     timer: RefCell<Option<Timeout>>,
-    /// Aborts the request in flight.
-    request: RefCell<Option<AbortController>>,
-    /// The instance went (or the endpoint changed): answers are dropped.
-    stopped: Cell<bool>,
+    /// Aborts the request in flight (shared with the hook, which aborts it
+    /// when the instance goes).
+    request: Rc<RefCell<Option<AbortController>>>,
+    /// Another article is open, or the instance went: no more requests.
+    retired: Cell<bool>,
     /// (revision, body) of the `PUT`s that timed out since one was answered.
     unanswered: RefCell<Vec<(u64, String)>>,
     show: UseStateSetter<Option<RemoteView>>,
@@ -133,6 +145,7 @@ impl Saver {
     fn start(
         endpoint: String,
         timeout_ms: u32,
+        request: Rc<RefCell<Option<AbortController>>>,
         state: UseReducerHandle<AppState>,
         show: UseStateSetter<Option<RemoteView>>,
         on_saved: Callback<()>,
@@ -147,8 +160,8 @@ impl Saver {
             machine: RefCell::new(machine),
             seen_revision: Cell::new(seen),
             timer: RefCell::new(None),
-            request: RefCell::new(None),
-            stopped: Cell::new(false),
+            request,
+            retired: Cell::new(false),
             unanswered: RefCell::new(Vec::new()),
             show,
             on_saved,
@@ -158,13 +171,11 @@ impl Saver {
         saver
     }
 
-    /// Stops for good: no more timers, the request in flight aborted.
-    fn stop(&self) {
-        self.stopped.set(true);
+    /// Stops for good: no more timers or requests; the one in flight ends
+    /// within its deadline, and what it acknowledged is stored.
+    fn retire(&self) {
+        self.retired.set(true);
         self.timer.take();
-        if let Some(request) = self.request.take() {
-            request.abort();
-        }
     }
 
     /// The app's state now (a fresh handle: a long-lived one keeps every
@@ -256,14 +267,15 @@ impl Saver {
                 (outcome, None)
             }
         };
-        if self.stopped.get() {
-            return;
-        }
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
         let acknowledged = matches!(outcome, Outcome::Saved { .. });
         let now = now_ms();
         let jitter = js_sys::Math::random();
         let reaction = self.machine.borrow_mut().respond(id, outcome, now, jitter);
+        if self.retired.get() {
+            self.store_snapshot();
+            return;
+        }
         match (reaction, body) {
             (Reaction::AdoptServerCopy, Some(body)) => self.adopt(&body),
             // The CMS has nothing yet: give it the work already here.
@@ -347,10 +359,13 @@ impl Saver {
         *self.request.borrow_mut() = Some(controller.clone());
         let limit = self.machine.borrow().request_timeout_ms().min(u32::MAX.into()) as u32;
         let answer = deadline::fetch(&self.endpoint, init, limit, &controller).await;
-        self.request.take();
+        let ours = self.request.borrow().as_ref() == Some(&controller);
+        if ours {
+            self.request.take();
+        }
         answer.map_err(|failure| match failure {
             Failure::TimedOut => Outcome::TimedOut,
-            // Cancelled: `run` drops the answer of a stopped saver.
+            // Cancelled: the instance went; its saver is retired.
             Failure::Cancelled | Failure::Network => Outcome::NetworkError,
         })
     }
