@@ -3,7 +3,8 @@
 //! (held open with no answer): a save endpoint that never answers is given
 //! up, retried and said so, and the work flows again once it answers; a save
 //! the server applied but never answered is neither lost nor a false
-//! conflict; a model that never answers leaves the work as it was. The page
+//! conflict; a model, or an `?annotations=` link, that never answers leaves
+//! the work as it was. The page
 //! runs with `?timeout=1500` (every deadline 1.5 s) rather than the default
 //! 15 s; nothing here measures time. Each test uses its own document path.
 
@@ -244,5 +245,26 @@ async fn a_suggestion_endpoint_that_never_answers() -> Result {
     assert_eq!(b.execute_async(&hang("off"), vec![]).await?, Value::from(200));
     b.click("#mg-ask-model").await?;
     b.wait_until("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length > 0;", WAIT).await?;
+    b.close().await
+}
+
+/// An "annotate this" link whose annotations never come: the page opens
+/// after the deadline, says why, and the work kept in this browser is there.
+#[tokio::test]
+async fn a_link_whose_annotations_never_come() -> Result {
+    let doc = "hang4";
+    let b = Browser::new().await?;
+    b.goto_app().await?;
+    label_mali_with_keys(&b).await?;
+    let before = record(&b).await?;
+    endpoint().hang(Some(doc), Hang::Hold);
+    b.goto_app_path(&format!("?annotations=/api/annotations/{doc}&timeout=1500")).await?;
+    b.wait_for_app().await?;
+    let message = wait_notice(&b, "error").await?;
+    assert!(message.contains("The annotations were not used"), "{message}");
+    assert!(message.contains(&format!("/api/annotations/{doc} did not answer within 1.5 s")), "{message}");
+    wait_span_count(&b, 1).await?;
+    assert_eq!(record(&b).await?["spans"], before["spans"], "the work is as it was");
+    endpoint().hang(Some(doc), Hang::Off);
     b.close().await
 }
