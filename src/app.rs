@@ -228,7 +228,7 @@ pub fn App(props: &AppProps) -> Html {
         use_memo((), move |_| id)
     };
     let endpoint = (*save_endpoint).clone().filter(|_| state.article().id == *endpoint_doc);
-    let remote = remote_save::use_remote_save(&state, endpoint, on_remote_saved);
+    let remote = remote_save::use_remote_save(&state, endpoint, host.options.timeouts.save_ms(), on_remote_saved);
 
     // Keep the work in this browser: a moment after each change (a burst of
     // labels is written once, off the path of the next frame) and at once
@@ -467,15 +467,17 @@ pub fn App(props: &AppProps) -> Html {
 
     // A model's suggestions, from the configured endpoint.
     let suggest_endpoint = host.options.endpoints.suggest.clone();
+    let model_calls = model_suggest::use_model_calls();
     let ask_model = {
         let (state, endpoint) = (state.clone(), suggest_endpoint.clone());
+        let limit_ms = host.options.timeouts.suggest_ms();
         Callback::from(move |min_score: f64| {
-            let (state, endpoint) = (state.clone(), endpoint.clone());
+            let (state, endpoint, calls) = (state.clone(), endpoint.clone(), model_calls.clone());
             let Some(url) = endpoint else { return };
             wasm_bindgen_futures::spawn_local(async move {
                 let d = state.dispatcher();
                 let article = state.article().clone();
-                let answer = model_suggest::ask(&url, article.text(), &article.id).await;
+                let Some(answer) = calls.ask(&url, article.text(), &article.id, limit_ms).await else { return };
                 match answer.and_then(|json| from_model_answer(&json, article.len_chars(), min_score)) {
                     // The article may have changed while the model thought.
                     Ok(_) if state.article().sha256() != article.sha256() => {}

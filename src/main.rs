@@ -11,6 +11,7 @@ mod app;
 mod bar_heights;
 mod article_input;
 mod clock;
+mod deadline;
 mod components;
 mod download;
 mod file_open;

@@ -1,28 +1,70 @@
 //! Asks a suggestion endpoint (a model server) for spans: `POST` the
 //! article as `{"text", "doc_id"}`, read the answer as text for the core
-//! (`suggestion::from_model_answer`) to check.
+//! (`suggestion::from_model_answer`) to check. A call has a deadline (the
+//! `timeouts.suggest` option); asking again replaces the call in flight, and
+//! the instance going away aborts it.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestInit, Response};
+use crate::deadline::{self, Failure};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use web_sys::{AbortController, Headers, RequestInit};
+use yew::prelude::*;
 
-pub async fn ask(url: &str, text: &str, doc_id: &str) -> Result<String, String> {
-    let body = serde_json::json!({ "text": text, "doc_id": doc_id }).to_string();
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body.into());
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| format!("{url} is not a URL"))?;
-    request.headers().set("Content-Type", "application/json").map_err(|_| "cannot set a header".to_string())?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| format!("the suggestion service at {url} cannot be reached"))?;
-    let response: Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("the suggestion service answered {} {}", response.status(), response.status_text()));
+/// One instance's model calls: at most one in flight.
+#[derive(Clone, Default)]
+pub struct ModelCalls {
+    live: Rc<RefCell<Option<AbortController>>>,
+    gone: Rc<Cell<bool>>,
+}
+
+/// The instance's [`ModelCalls`], aborted when it unmounts.
+#[hook]
+pub fn use_model_calls() -> ModelCalls {
+    let calls = (*use_memo((), |_| ModelCalls::default())).clone();
+    {
+        let calls = calls.clone();
+        use_effect_with((), move |_| {
+            move || {
+                calls.gone.set(true);
+                if let Some(call) = calls.live.take() {
+                    call.abort();
+                }
+            }
+        });
     }
-    let text = JsFuture::from(response.text().map_err(|_| "no body".to_string())?)
-        .await
-        .map_err(|_| "the suggestion service's answer could not be read".to_string())?;
-    Ok(text.as_string().unwrap_or_default())
+    calls
+}
+
+impl ModelCalls {
+    /// The model's answer, or why there is none; `None` when the call was
+    /// replaced by a newer one or the instance went (nothing to say).
+    pub async fn ask(&self, url: &str, text: &str, doc_id: &str, limit_ms: u32) -> Option<Result<String, String>> {
+        let controller = AbortController::new().ok()?;
+        if let Some(previous) = self.live.replace(Some(controller.clone())) {
+            previous.abort();
+        }
+        let body = serde_json::json!({ "text": text, "doc_id": doc_id }).to_string();
+        let headers = Headers::new().ok()?;
+        headers.set("Content-Type", "application/json").ok()?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&body.into());
+        let answer = deadline::fetch(url, &init, limit_ms, &controller).await;
+        let current = self.live.borrow().as_ref() == Some(&controller);
+        if current {
+            self.live.take();
+        }
+        let answer = match answer {
+            Ok(answer) if answer.ok() => Ok(answer.body),
+            Ok(answer) => Err(format!("the suggestion service answered {} {}", answer.status, answer.status_text)),
+            Err(Failure::TimedOut) => Err(format!(
+                "the suggestion service at {url} did not answer within {}; your work is unchanged",
+                marginalia_core::embed::duration_text(limit_ms.into())
+            )),
+            Err(Failure::Cancelled) => return None,
+            Err(Failure::Network) => Err(format!("the suggestion service at {url} cannot be reached")),
+        };
+        (current && !self.gone.get()).then_some(answer)
+    }
 }

@@ -2,6 +2,15 @@
 //! It feeds the state machine the app's changes and the clock, makes the
 //! requests it asks for with `fetch` (`GET` on start, `PUT` of the record
 //! JSON with `If-Match`), wakes it with `gloo` timers, and shows its status.
+//! Each request has a deadline (`deadline.rs`, the `timeouts.save` option):
+//! without an answer by then it is aborted and reported as timed out; it is
+//! aborted too when the instance goes. When another article is opened the
+//! saver retires: a request in flight still ends (within its deadline) and
+//! what it acknowledged is stored, but nothing more is sent.
+//!
+//! A `PUT` that timed out may have been applied; the bodies of such `PUT`s
+//! are kept until a `PUT` is answered, so that when the machine asks to
+//! verify a 412 the server's copy can be compared with them.
 //!
 //! Local persistence stays first: the work itself is in `storage.rs`; the
 //! machine's snapshot (revisions not yet acknowledged, the ETag) is stored
@@ -12,6 +21,7 @@
 //! its current ETag, then a `PUT`); "Load theirs" first downloads ours as a
 //! file, then opens theirs (one undo step when it is the same text).
 
+use crate::deadline::{self, Answer, Failure};
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::{clock, download, storage};
 use gloo::timers::callback::Timeout;
@@ -21,10 +31,13 @@ use marginalia_core::remote_sync::{
 };
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCache, RequestInit, Response};
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, Headers, RequestCache, RequestInit};
 use yew::prelude::*;
+
+/// The unanswered `PUT`s kept for a later check (the most recent ones: an
+/// older one the server holds ends as a conflict, which loses nothing).
+const UNANSWERED_KEPT: usize = 4;
 
 /// What the page shows of the remote save.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,30 +57,41 @@ pub struct RemoteSave {
     pub load_theirs: Callback<()>,
 }
 
-/// Saves to `endpoint` (when given) for the app's lifetime; `on_saved` hears
-/// of every write the server acknowledged.
+/// Saves to `endpoint` (when given) for the app's lifetime, giving each
+/// request `timeout_ms`; `on_saved` hears of every write the server
+/// acknowledged.
 #[hook]
 pub fn use_remote_save(
     state: &UseReducerHandle<AppState>,
     endpoint: Option<String>,
+    timeout_ms: u32,
     on_saved: Callback<()>,
 ) -> Option<RemoteSave> {
     let view = use_state_eq(|| None::<RemoteView>);
     let saver = use_mut_ref(|| None::<Rc<Saver>>);
+    let in_flight = use_mut_ref(|| None::<AbortController>);
     {
-        let (state, view, saver) = (state.clone(), view.setter(), saver.clone());
+        let (state, view, saver, in_flight) = (state.clone(), view.setter(), saver.clone(), in_flight.clone());
         use_effect_with(endpoint, move |endpoint| {
             if let Some(endpoint) = endpoint {
-                let s = Saver::start(endpoint.clone(), state, view, on_saved);
+                let s = Saver::start(endpoint.clone(), timeout_ms, in_flight, state, view, on_saved);
                 *saver.borrow_mut() = Some(s);
             }
             move || {
                 if let Some(s) = saver.borrow_mut().take() {
-                    s.timer.take();
+                    s.retire();
                 }
             }
         });
     }
+    // The instance goes: abort what is in flight.
+    use_effect_with((), move |_| {
+        move || {
+            if let Some(request) = in_flight.take() {
+                request.abort();
+            }
+        }
+    });
     {
         // Every change of the work: count it, and (re)arm the debounce.
         let saver = saver.clone();
@@ -101,6 +125,13 @@ struct Saver {
     /// every load; the machine's own revisions persist).
     seen_revision: Cell<u64>,
     timer: RefCell<Option<Timeout>>,
+    /// Aborts the request in flight (shared with the hook, which aborts it
+    /// when the instance goes).
+    request: Rc<RefCell<Option<AbortController>>>,
+    /// Another article is open, or the instance went: no more requests.
+    retired: Cell<bool>,
+    /// (revision, body) of the `PUT`s that timed out since one was answered.
+    unanswered: RefCell<Vec<(u64, String)>>,
     show: UseStateSetter<Option<RemoteView>>,
     on_saved: Callback<()>,
     me: Weak<Saver>,
@@ -113,12 +144,15 @@ fn now_ms() -> u64 {
 impl Saver {
     fn start(
         endpoint: String,
+        timeout_ms: u32,
+        request: Rc<RefCell<Option<AbortController>>>,
         state: UseReducerHandle<AppState>,
         show: UseStateSetter<Option<RemoteView>>,
         on_saved: Callback<()>,
     ) -> Rc<Saver> {
         let snapshot = storage::load_remote_state(&endpoint).unwrap_or_default();
-        let machine = RemoteSync::restore(SyncConfig::default(), snapshot);
+        let config = SyncConfig { request_timeout_ms: timeout_ms.into(), ..SyncConfig::default() };
+        let machine = RemoteSync::restore(config, snapshot);
         let seen = state.clone().revision;
         let saver = Rc::new_cyclic(|me| Saver {
             endpoint,
@@ -126,12 +160,22 @@ impl Saver {
             machine: RefCell::new(machine),
             seen_revision: Cell::new(seen),
             timer: RefCell::new(None),
+            request,
+            retired: Cell::new(false),
+            unanswered: RefCell::new(Vec::new()),
             show,
             on_saved,
             me: me.clone(),
         });
         saver.pump();
         saver
+    }
+
+    /// Stops for good: no more timers or requests; the one in flight ends
+    /// within its deadline, and what it acknowledged is stored.
+    fn retire(&self) {
+        self.retired.set(true);
+        self.timer.take();
     }
 
     /// The app's state now (a fresh handle: a long-lived one keeps every
@@ -199,17 +243,39 @@ impl Saver {
     async fn run(&self, request: Request) {
         let id = request.id();
         let (outcome, body) = match request {
+            Request::Load { purpose: LoadPurpose::Verify, .. } => {
+                let (outcome, body) = self.get().await;
+                (self.verify(outcome, body), None)
+            }
             Request::Load { purpose, .. } => {
                 let (outcome, body) = self.get().await;
                 (outcome, body.filter(|_| purpose != LoadPurpose::KeepMine))
             }
-            Request::Save { precondition, revision, .. } => (self.put(precondition, revision).await, None),
+            Request::Save { precondition, revision, .. } => {
+                let (outcome, sent) = self.put(precondition, revision).await;
+                let mut unanswered = self.unanswered.borrow_mut();
+                match outcome {
+                    Outcome::TimedOut => {
+                        if unanswered.len() == UNANSWERED_KEPT {
+                            unanswered.remove(0);
+                        }
+                        unanswered.push((revision, sent));
+                    }
+                    Outcome::Saved { .. } => unanswered.clear(),
+                    _ => {}
+                }
+                (outcome, None)
+            }
         };
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
         let acknowledged = matches!(outcome, Outcome::Saved { .. });
         let now = now_ms();
         let jitter = js_sys::Math::random();
         let reaction = self.machine.borrow_mut().respond(id, outcome, now, jitter);
+        if self.retired.get() {
+            self.store_snapshot();
+            return;
+        }
         match (reaction, body) {
             (Reaction::AdoptServerCopy, Some(body)) => self.adopt(&body),
             // The CMS has nothing yet: give it the work already here.
@@ -231,29 +297,35 @@ impl Saver {
         init.set_cache(RequestCache::NoStore);
         let response = match self.fetch(&init).await {
             Ok(r) => r,
-            Err(_) => return (Outcome::NetworkError, None),
+            Err(outcome) => return (outcome, None),
         };
-        match response.status() {
-            404 => (Outcome::Loaded { etag: None }, None),
-            200 => {
-                let etag = response.headers().get("ETag").ok().flatten();
-                let body = match response.text().map(JsFuture::from) {
-                    Ok(text) => text.await.ok().and_then(|t| t.as_string()),
-                    Err(_) => None,
-                };
-                match (etag, body) {
-                    (Some(etag), Some(body)) => (Outcome::Loaded { etag: Some(etag) }, Some(body)),
-                    // Without an ETag no write could be guarded: a broken endpoint.
-                    _ => (Outcome::ServerError { status: 200 }, None),
-                }
-            }
-            status => (Outcome::ServerError { status }, None),
+        match (response.status, response.header("ETag")) {
+            (404, _) => (Outcome::Loaded { etag: None }, None),
+            (200, Some(etag)) => (Outcome::Loaded { etag: Some(etag) }, Some(response.body)),
+            // Without an ETag no write could be guarded: a broken endpoint.
+            (status, _) => (Outcome::ServerError { status }, None),
+        }
+    }
+
+    /// A `GET` made to check a 412: is the server's copy one of our
+    /// unanswered `PUT`s (compared as JSON: a server may re-serialise it)?
+    fn verify(&self, outcome: Outcome, body: Option<String>) -> Outcome {
+        let Outcome::Loaded { etag: Some(etag) } = &outcome else { return outcome };
+        let Some(theirs) = body.and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok()) else { return outcome };
+        let unanswered = self.unanswered.take();
+        let ours = unanswered.iter().rev().find(|(_, sent)| {
+            serde_json::from_str::<serde_json::Value>(sent).is_ok_and(|sent| sent == theirs)
+        });
+        match ours {
+            Some((revision, _)) => Outcome::OwnWrite { etag: etag.clone(), revision: *revision },
+            None => outcome,
         }
     }
 
     /// `PUT`s the work as it is now, which is `revision` (sent along in
-    /// `X-Marginalia-Revision`, so a server can see it never gets one twice).
-    async fn put(&self, precondition: Precondition, revision: u64) -> Outcome {
+    /// `X-Marginalia-Revision`, so a server can see it never gets one twice);
+    /// the outcome, and the body sent.
+    async fn put(&self, precondition: Precondition, revision: u64) -> (Outcome, String) {
         let body = {
             let app = self.app();
             let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
@@ -270,21 +342,32 @@ impl Saver {
         init.set_method("PUT");
         init.set_headers(&headers);
         init.set_body(&JsValue::from_str(&body));
-        let response = match self.fetch(&init).await {
-            Ok(r) => r,
-            Err(_) => return Outcome::NetworkError,
+        let outcome = match self.fetch(&init).await {
+            Ok(response) => match (response.status, response.header("ETag")) {
+                (200..=299, Some(etag)) => Outcome::Saved { etag },
+                (409 | 412, _) => Outcome::Conflict,
+                (status, _) => Outcome::ServerError { status },
+            },
+            Err(outcome) => outcome,
         };
-        match (response.status(), response.headers().get("ETag").ok().flatten()) {
-            (200..=299, Some(etag)) => Outcome::Saved { etag },
-            (409 | 412, _) => Outcome::Conflict,
-            (status, _) => Outcome::ServerError { status },
-        }
+        (outcome, body)
     }
 
-    async fn fetch(&self, init: &RequestInit) -> Result<Response, JsValue> {
-        let window = web_sys::window().ok_or("no window")?;
-        let response = JsFuture::from(window.fetch_with_str_and_init(&self.endpoint, init)).await?;
-        response.dyn_into::<Response>()
+    /// One request to the endpoint, within the machine's deadline.
+    async fn fetch(&self, init: &RequestInit) -> Result<Answer, Outcome> {
+        let controller = AbortController::new().map_err(|_| Outcome::NetworkError)?;
+        *self.request.borrow_mut() = Some(controller.clone());
+        let limit = self.machine.borrow().request_timeout_ms().min(u32::MAX.into()) as u32;
+        let answer = deadline::fetch(&self.endpoint, init, limit, &controller).await;
+        let ours = self.request.borrow().as_ref() == Some(&controller);
+        if ours {
+            self.request.take();
+        }
+        answer.map_err(|failure| match failure {
+            Failure::TimedOut => Outcome::TimedOut,
+            // Cancelled: the instance went; its saver is retired.
+            Failure::Cancelled | Failure::Network => Outcome::NetworkError,
+        })
     }
 
     /// Opens the server's copy: over the same text, as one undoable step;

@@ -1,12 +1,13 @@
 //! "Annotate this article" links: the standalone page reads `?article=`,
 //! `?schema=`, `?annotations=`, `?save=` and `?suggest=` URLs. Each must be on the page's
 //! own origin or on one the page's configuration allows (`allowedOrigins`);
-//! anything else is refused with a message, never fetched.
+//! anything else is refused with a message, never fetched. Each fetch has
+//! a deadline (`timeouts.load`); `?timeout=<ms>` sets every deadline of the
+//! page (for slow networks, and for tests).
 
-use marginalia_core::embed::{origin_allowed, ArticleInput, EmbedOptions};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Response, Url, UrlSearchParams};
+use crate::deadline::{self, Failure};
+use marginalia_core::embed::{duration_text, origin_allowed, ArticleInput, EmbedOptions, Timeouts};
+use web_sys::{AbortController, RequestInit, Url, UrlSearchParams};
 
 /// The page's own origin (`https://app.example`).
 pub fn page_origin() -> String {
@@ -26,16 +27,18 @@ fn allowed_url(raw: &str, options: &EmbedOptions, param: &str) -> Result<String,
     Ok(url.href())
 }
 
-async fn fetch_text(url: &str) -> Result<(String, String), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| format!("{url} could not be fetched"))?;
-    let response: Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("{url} answered {} {}", response.status(), response.status_text()));
+/// The body and content type at `url`, within `limit_ms`.
+async fn fetch_text(url: &str, limit_ms: u32) -> Result<(String, String), String> {
+    let controller = AbortController::new().map_err(|_| format!("{url} could not be fetched"))?;
+    let answer = deadline::fetch(url, &RequestInit::new(), limit_ms, &controller).await.map_err(|failure| match failure {
+        Failure::TimedOut => format!("{url} did not answer within {}", duration_text(limit_ms.into())),
+        Failure::Cancelled | Failure::Network => format!("{url} could not be fetched"),
+    })?;
+    if !answer.ok() {
+        return Err(format!("{url} answered {} {}", answer.status, answer.status_text));
     }
-    let kind = response.headers().get("content-type").ok().flatten().unwrap_or_default();
-    let text = JsFuture::from(response.text().map_err(|_| "no body".to_string())?).await.map_err(|_| format!("{url} could not be read"))?;
-    Ok((text.as_string().unwrap_or_default(), kind))
+    let kind = answer.header("content-type").unwrap_or_default();
+    Ok((answer.body, kind))
 }
 
 /// Adds what the page's URL asks for to `options`; the problems come back
@@ -44,9 +47,16 @@ pub async fn apply(mut options: EmbedOptions) -> (EmbedOptions, Option<String>) 
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let Ok(params) = UrlSearchParams::new_with_str(&search) else { return (options, None) };
     let mut problems = Vec::new();
+    if let Some(raw) = params.get("timeout") {
+        match raw.parse::<u32>() {
+            Ok(ms) => options.timeouts = Timeouts::all(ms),
+            Err(_) => problems.push(format!("?timeout= is not a number of milliseconds: {raw:?}.")),
+        }
+    }
+    let limit_ms = options.timeouts.load_ms();
     if let Some(raw) = params.get("article") {
         match allowed_url(&raw, &options, "article") {
-            Ok(url) => match fetch_text(&url).await {
+            Ok(url) => match fetch_text(&url, limit_ms).await {
                 Ok((text, kind)) => {
                     let html = kind.contains("html") || url.ends_with(".html") || url.ends_with(".htm");
                     let id = url.rsplit('/').next().and_then(|n| n.split('.').next()).filter(|n| !n.is_empty()).map(str::to_string);
@@ -66,7 +76,7 @@ pub async fn apply(mut options: EmbedOptions) -> (EmbedOptions, Option<String>) 
     for (param, slot, what) in [("schema", 0, "The label schema was not used"), ("annotations", 1, "The annotations were not used")] {
         let Some(raw) = params.get(param) else { continue };
         let fetched = match allowed_url(&raw, &options, param) {
-            Ok(url) => fetch_text(&url).await,
+            Ok(url) => fetch_text(&url, limit_ms).await,
             Err(e) => Err(e),
         };
         match fetched.and_then(|(text, _)| serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("it is not JSON: {e}"))) {

@@ -3,16 +3,47 @@
 //! `{"spans": [{"start", "end", "label", "score"}]}` (code points), as a
 //! model server would — here from a fixed gazetteer with fixed scores, so
 //! that what a threshold keeps is known. Not a model.
+//!
+//! A model that never answers: `POST /api/suggest/__hang?mode=hold` holds
+//! every request open with no answer; `mode=off` answers again (the held
+//! connections are closed unanswered).
 
+use crate::save_endpoint::Gate;
 use crate::static_server::{HttpRequest, HttpResponse};
+
+/// The hang switch (one per process: tests that use it have a binary of
+/// their own).
+static HANG: Gate = Gate::new();
 
 /// (word, label, score): whole-word, case-sensitive.
 const GAZETTEER: &[(&str, &str, f64)] =
     &[("Mali", "GPE", 0.92), ("Russia", "GPE", 0.88), ("Bamako", "GPE", 0.81), ("Kremlin", "ORG", 0.64), ("Wagner", "ORG", 0.35)];
 
 pub fn handle(req: &HttpRequest) -> Option<HttpResponse> {
+    handle_with(req, &HANG)
+}
+
+/// [`handle`] with the hang switch `hang`.
+fn handle_with(req: &HttpRequest, hang: &Gate) -> Option<HttpResponse> {
+    if req.path() == "/api/suggest/__hang" {
+        return Some(match (req.method.as_str(), req.query("mode")) {
+            ("POST", Some("hold")) => {
+                hang.set(true);
+                HttpResponse::new(200, "text/plain", "suggestions now hang\n")
+            }
+            ("POST", Some("off")) => {
+                hang.set(false);
+                HttpResponse::new(200, "text/plain", "suggestions answer again\n")
+            }
+            _ => HttpResponse::new(400, "text/plain", "usage: POST /api/suggest/__hang?mode=hold|off\n"),
+        });
+    }
     if req.path() != "/api/suggest" {
         return None;
+    }
+    if hang.is_on() {
+        hang.wait();
+        return Some(HttpResponse { status: 0, headers: Vec::new(), body: Vec::new() });
     }
     if req.method != "POST" {
         return Some(HttpResponse::new(405, "text/plain", "POST {\"text\": …}"));
@@ -95,5 +126,27 @@ mod tests {
         assert!(body.contains(r#""start":26,"end":32,"label":"GPE""#), "{body}");
         assert_eq!(body.matches("\"start\"").count(), 3);
         assert_eq!(post("not json").status, 400);
+    }
+
+    #[test]
+    fn a_hang_holds_requests_until_lifted() {
+        // A gate of its own: the process's switch is shared by the tests.
+        static GATE: Gate = Gate::new();
+        let request = |target: &str, body: &str| HttpRequest {
+            method: "POST".into(),
+            target: target.into(),
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        let control = |mode: &str| handle_with(&request(&format!("/api/suggest/__hang?mode={mode}"), ""), &GATE).unwrap().status;
+        let post = move |body: &str| handle_with(&request("/api/suggest", body), &GATE).unwrap();
+        assert_eq!(control("hold"), 200);
+        let held = std::thread::spawn(move || post(r#"{"text": "Mali"}"#).status);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!held.is_finished(), "no answer while the hang lasts");
+        assert_eq!(control("off"), 200);
+        assert_eq!(held.join().unwrap(), 0, "closed with no answer");
+        assert_eq!(post(r#"{"text": "Mali"}"#).status, 200);
+        assert_eq!(control("sometimes"), 400);
     }
 }

@@ -38,6 +38,61 @@ pub struct Endpoints {
     pub suggest: Option<String>,
 }
 
+/// A save endpoint's `GET` or `PUT` without an answer after this is aborted
+/// and retried (milliseconds).
+pub const SAVE_TIMEOUT_MS: u32 = 15_000;
+/// An `?article=`, `?schema=` or `?annotations=` URL.
+pub const LOAD_TIMEOUT_MS: u32 = 30_000;
+/// A suggestion endpoint: a model may think a while.
+pub const SUGGEST_TIMEOUT_MS: u32 = 60_000;
+/// No deadline is shorter: a request needs a moment even on 127.0.0.1.
+pub const MIN_TIMEOUT_MS: u32 = 500;
+
+/// Deadlines for the requests an instance makes, in milliseconds (unset:
+/// the constants above). A request without an answer by then is aborted;
+/// what it was for says so (see `docs/EMBEDDING.md`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    /// The save endpoint's `GET` and `PUT`.
+    #[serde(default)]
+    pub save: Option<u32>,
+    /// The standalone page's `?article=`, `?schema=`, `?annotations=`.
+    #[serde(default)]
+    pub load: Option<u32>,
+    /// The suggestion endpoint.
+    #[serde(default)]
+    pub suggest: Option<u32>,
+}
+
+impl Timeouts {
+    /// Every deadline `ms` (the standalone page's `?timeout=`).
+    pub fn all(ms: u32) -> Self {
+        Timeouts { save: Some(ms), load: Some(ms), suggest: Some(ms) }
+    }
+
+    pub fn save_ms(&self) -> u32 {
+        self.save.unwrap_or(SAVE_TIMEOUT_MS).max(MIN_TIMEOUT_MS)
+    }
+
+    pub fn load_ms(&self) -> u32 {
+        self.load.unwrap_or(LOAD_TIMEOUT_MS).max(MIN_TIMEOUT_MS)
+    }
+
+    pub fn suggest_ms(&self) -> u32 {
+        self.suggest.unwrap_or(SUGGEST_TIMEOUT_MS).max(MIN_TIMEOUT_MS)
+    }
+}
+
+/// A deadline as people say it: "15 s", "1.5 s" (integers only: float
+/// formatting would cost the wasm bundle).
+pub fn duration_text(ms: u64) -> String {
+    match (ms / 1000, ms % 1000 / 100) {
+        (s, 0) => format!("{s} s"),
+        (s, tenths) => format!("{s}.{tenths} s"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
@@ -80,6 +135,9 @@ pub struct EmbedOptions {
     pub theme: Theme,
     #[serde(default)]
     pub endpoints: Endpoints,
+    /// How long each kind of request may go unanswered.
+    #[serde(default)]
+    pub timeouts: Timeouts,
     /// Origins (`https://cms.example`) allowed to talk to an embedded page
     /// through `postMessage` and to serve `?article=`-style URLs, besides
     /// the page's own origin.
@@ -182,6 +240,19 @@ mod tests {
         assert_eq!(o.endpoints.save.as_deref(), Some("/api/a1"));
         let e = EmbedOptions::from_json(r#"{"readonly": true}"#).unwrap_err();
         assert!(e.contains("unknown field `readonly`"), "{e}");
+    }
+
+    #[test]
+    fn timeouts_default_have_a_floor_and_refuse_unknown_keys() {
+        let none = EmbedOptions::from_json("{}").unwrap().timeouts;
+        assert_eq!((none.save_ms(), none.load_ms(), none.suggest_ms()), (15_000, 30_000, 60_000));
+        let set = EmbedOptions::from_json(r#"{"timeouts":{"save":2000,"suggest":10}}"#).unwrap().timeouts;
+        assert_eq!((set.save_ms(), set.load_ms(), set.suggest_ms()), (2_000, 30_000, MIN_TIMEOUT_MS));
+        let e = EmbedOptions::from_json(r#"{"timeouts":{"saveMs":2000}}"#).unwrap_err();
+        assert!(e.contains("unknown field `saveMs`"), "{e}");
+        assert!(EmbedOptions::from_json(r#"{"timeouts":{"save":-1}}"#).is_err(), "a negative deadline is refused");
+        assert_eq!(Timeouts::all(1_500).load_ms(), 1_500);
+        assert_eq!((duration_text(15_000), duration_text(1_500), duration_text(999)), ("15 s".into(), "1.5 s".into(), "0.9 s".into()));
     }
 
     #[test]

@@ -13,8 +13,17 @@
 //! server had no document) `If-None-Match: *`. A 412/409 is a conflict: the
 //! machine stops sending until the user chooses (keep mine, or load theirs).
 //!
-//! Failures: a network error (offline) or any other HTTP error is retried
-//! with exponential backoff, capped, shortened by a caller-supplied jitter.
+//! Failures: a network error (offline), a request with no answer before its
+//! deadline (`request_timeout_ms`: the glue aborts it) or any other HTTP
+//! error is retried with exponential backoff, capped, shortened by a
+//! caller-supplied jitter.
+//!
+//! A `PUT` that timed out may still have been applied by the server, which
+//! then refuses the retry (412: our ETag is stale). So a 412 after an
+//! unanswered `PUT` is not yet a conflict: the machine `GET`s the server's
+//! copy, and the glue tells whether it is exactly what one of those `PUT`s
+//! carried (then that revision is acknowledged and sending goes on) or not
+//! (a conflict, shown as any other).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -29,11 +38,14 @@ pub struct SyncConfig {
     pub backoff_base_ms: u64,
     /// …up to this.
     pub backoff_cap_ms: u64,
+    /// A request without an answer after this long is given up (aborted)
+    /// and retried like a failure.
+    pub request_timeout_ms: u64,
 }
 
 impl Default for SyncConfig {
     fn default() -> Self {
-        SyncConfig { debounce_ms: 600, backoff_base_ms: 1_000, backoff_cap_ms: 30_000 }
+        SyncConfig { debounce_ms: 600, backoff_base_ms: 1_000, backoff_cap_ms: 30_000, request_timeout_ms: 15_000 }
     }
 }
 
@@ -59,6 +71,9 @@ pub enum LoadPurpose {
     KeepMine,
     /// After a conflict, "Load theirs": learn the ETag and open their copy.
     LoadTheirs,
+    /// A 412 after a `PUT` that got no answer: is the server's copy the one
+    /// that `PUT` carried? The glue answers `Outcome::OwnWrite` if so.
+    Verify,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +112,13 @@ pub enum Outcome {
     ServerError { status: u16 },
     /// No HTTP response at all: offline, DNS, connection refused.
     NetworkError,
+    /// No answer before the deadline (`SyncConfig::request_timeout_ms`); the
+    /// glue has aborted the request. A `PUT` may have been applied all the
+    /// same.
+    TimedOut,
+    /// A `Verify` `GET` answered 200 with exactly the record that our
+    /// unanswered `PUT` of `revision` carried: that write was applied.
+    OwnWrite { etag: String, revision: u64 },
 }
 
 /// What the glue must do after a response, beyond waiting for the next poll.
@@ -111,6 +133,7 @@ pub enum Reaction {
 enum Failure {
     Offline,
     Server(u16),
+    TimedOut,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +152,8 @@ pub enum SyncStatus {
     Saving { pending: u64 },
     Offline { pending: u64, retry_in_ms: u64 },
     Failed { status: u16, pending: u64, retry_in_ms: u64 },
+    /// The last request got no answer within `after_ms`.
+    TimedOut { after_ms: u64, pending: u64, retry_in_ms: u64 },
     Conflict { pending: u64 },
 }
 
@@ -139,6 +164,10 @@ fn changes(n: u64) -> String {
 /// Whole seconds, rounded up: "retrying in 1 s" until it happens.
 fn seconds(ms: u64) -> u64 {
     ms.div_ceil(1000)
+}
+
+fn waiting(pending: u64) -> String {
+    if pending == 0 { "nothing waiting".to_string() } else { format!("{} waiting", changes(pending)) }
 }
 
 fn retrying(ms: u64) -> String {
@@ -161,12 +190,12 @@ impl fmt::Display for SyncStatus {
             SyncStatus::Offline { pending, retry_in_ms } => {
                 write!(f, "Offline — {} waiting, {}", changes(pending), retrying(retry_in_ms))
             }
-            SyncStatus::Failed { status, pending, retry_in_ms } => write!(
-                f,
-                "Save failed (HTTP {status}) — {}, {}",
-                retrying(retry_in_ms),
-                if pending == 0 { "nothing waiting".to_string() } else { format!("{} waiting", changes(pending)) }
-            ),
+            SyncStatus::Failed { status, pending, retry_in_ms } => {
+                write!(f, "Save failed (HTTP {status}) — {}, {}", retrying(retry_in_ms), waiting(pending))
+            }
+            SyncStatus::TimedOut { after_ms, pending, retry_in_ms } => {
+                write!(f, "No answer after {} — {}, {}", crate::embed::duration_text(after_ms), retrying(retry_in_ms), waiting(pending))
+            }
             SyncStatus::Conflict { .. } => write!(f, "Conflict: someone else saved this document"),
         }
     }
@@ -182,6 +211,7 @@ impl SyncStatus {
             SyncStatus::Saving { .. } => "saving",
             SyncStatus::Offline { .. } => "offline",
             SyncStatus::Failed { .. } => "failed",
+            SyncStatus::TimedOut { .. } => "timeout",
             SyncStatus::Conflict { .. } => "conflict",
         }
     }
@@ -214,6 +244,9 @@ pub struct RemoteSync {
     retry_at: u64,
     /// No `PUT` before this: the debounce after the last change.
     send_after: u64,
+    /// A `PUT` got no answer (timed out) since the last `PUT` the server
+    /// answered: the server may hold what it carried.
+    unanswered: bool,
 }
 
 impl RemoteSync {
@@ -239,6 +272,7 @@ impl RemoteSync {
             failures: 0,
             retry_at: 0,
             send_after: 0,
+            unanswered: false,
         }
     }
 
@@ -264,6 +298,12 @@ impl RemoteSync {
 
     pub fn in_conflict(&self) -> bool {
         self.conflict
+    }
+
+    /// How long the glue lets a request run before aborting it and
+    /// answering [`Outcome::TimedOut`].
+    pub fn request_timeout_ms(&self) -> u64 {
+        self.config.request_timeout_ms
     }
 
     /// A local change at `now`; returns its revision. It is sent after the
@@ -328,6 +368,30 @@ impl RemoteSync {
         match (flight, outcome) {
             (_, Outcome::NetworkError) => self.fail(Failure::Offline, now, jitter),
             (_, Outcome::ServerError { status }) => self.fail(Failure::Server(status), now, jitter),
+            (_, Outcome::TimedOut) => {
+                // The server may have applied a `PUT` whose answer never came.
+                self.unanswered |= matches!(flight, InFlight::Save(..));
+                self.fail(Failure::TimedOut, now, jitter)
+            }
+            (InFlight::Load(_, LoadPurpose::Verify), Outcome::OwnWrite { etag, revision }) => {
+                self.recovered();
+                self.need_load = None;
+                self.unanswered = false;
+                self.acked = self.acked.max(revision.min(self.local));
+                self.etag = Some(etag);
+                // What came after that write goes out now.
+                self.send_after = 0;
+                Reaction::Nothing
+            }
+            (InFlight::Load(_, LoadPurpose::Verify), Outcome::Loaded { .. }) => {
+                // Not our write: someone else saved. Keep the ETag ours was
+                // based on, so "Keep mine" and "Load theirs" decide as usual.
+                self.recovered();
+                self.need_load = None;
+                self.unanswered = false;
+                self.conflict = true;
+                Reaction::Nothing
+            }
             (InFlight::Load(_, purpose), Outcome::Loaded { etag }) => {
                 self.recovered();
                 self.need_load = None;
@@ -335,9 +399,17 @@ impl RemoteSync {
             }
             (InFlight::Save(_, revision), Outcome::Saved { etag }) => {
                 self.recovered();
+                // Our ETag was current, so no unanswered `PUT` was applied.
+                self.unanswered = false;
                 // Only what this request carried: later changes still wait.
                 self.acked = self.acked.max(revision);
                 self.etag = Some(etag);
+                Reaction::Nothing
+            }
+            (InFlight::Save(..), Outcome::Conflict) if self.unanswered => {
+                // Perhaps our own unanswered write made our ETag stale.
+                self.recovered();
+                self.need_load = Some(LoadPurpose::Verify);
                 Reaction::Nothing
             }
             (InFlight::Save(..), Outcome::Conflict) => {
@@ -346,7 +418,7 @@ impl RemoteSync {
                 Reaction::Nothing
             }
             // A `GET` answered like a `PUT` or the reverse: a broken server.
-            (_, Outcome::Loaded { .. } | Outcome::Saved { .. } | Outcome::Conflict) => {
+            (_, Outcome::Loaded { .. } | Outcome::Saved { .. } | Outcome::Conflict | Outcome::OwnWrite { .. }) => {
                 self.fail(Failure::Server(0), now, jitter)
             }
         }
@@ -376,6 +448,8 @@ impl RemoteSync {
                 self.acked = self.local;
                 if has_copy { Reaction::AdoptServerCopy } else { Reaction::Nothing }
             }
+            // Answered above: `Loaded` to a `Verify` is a conflict.
+            LoadPurpose::Verify => Reaction::Nothing,
         }
     }
 
@@ -416,6 +490,10 @@ impl RemoteSync {
         match self.failure {
             Some(Failure::Offline) => return SyncStatus::Offline { pending, retry_in_ms },
             Some(Failure::Server(status)) => return SyncStatus::Failed { status, pending, retry_in_ms },
+            Some(Failure::TimedOut) => {
+                let after_ms = self.config.request_timeout_ms;
+                return SyncStatus::TimedOut { after_ms, pending, retry_in_ms };
+            }
             None => {}
         }
         if self.need_load == Some(LoadPurpose::Start) && pending == 0 {
@@ -434,7 +512,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const CFG: SyncConfig = SyncConfig { debounce_ms: 500, backoff_base_ms: 1_000, backoff_cap_ms: 8_000 };
+    const CFG: SyncConfig =
+        SyncConfig { debounce_ms: 500, backoff_base_ms: 1_000, backoff_cap_ms: 8_000, request_timeout_ms: 15_000 };
 
     /// A machine whose start-up `GET` found `etag` on the server.
     fn started(etag: Option<&str>) -> RemoteSync {
@@ -655,7 +734,134 @@ mod tests {
     }
 
     #[test]
+    fn a_put_without_an_answer_times_out_and_work_flows_once_the_endpoint_answers() {
+        let mut m = started(Some("e0"));
+        m.change(0);
+        let (id, rev, _) = put(&mut m, 500);
+        assert_eq!(m.next_wake(), None, "the glue's deadline ends a request, not the machine's timer");
+        m.respond(id, Outcome::TimedOut, 15_500, 0.0);
+        assert_eq!(m.acked(), 0, "an unanswered revision is not saved");
+        assert_eq!(m.status(15_500), SyncStatus::TimedOut { after_ms: 15_000, pending: 1, retry_in_ms: 1_000 });
+        assert_eq!(m.status(15_500).kind(), "timeout");
+        assert_eq!(m.status(15_500).to_string(), "No answer after 15 s — retrying in 1 s, 1 change waiting");
+        m.change(15_600);
+        assert_eq!(m.next_wake(), Some(16_500), "a change joins the retry");
+        // Still no answer: the backoff grows as for any failure.
+        let (id, rev2, pre) = put(&mut m, 16_500);
+        assert_eq!((rev, rev2, pre), (1, 2, Precondition::IfMatch("e0".into())));
+        m.respond(id, Outcome::TimedOut, 31_500, 0.0);
+        assert_eq!(m.next_wake(), Some(33_500));
+        // The endpoint answers again: the retry carries every change…
+        let (id, rev3, _) = put(&mut m, 33_500);
+        assert_eq!(rev3, 2);
+        m.respond(id, saved("e1"), 33_600, 0.0);
+        assert_eq!((m.acked(), m.status(33_600)), (2, SyncStatus::Saved));
+        // …and later changes are sent as usual.
+        m.change(40_000);
+        let (id, rev4, pre) = put(&mut m, 40_500);
+        assert_eq!((rev4, pre), (3, Precondition::IfMatch("e1".into())));
+        m.respond(id, saved("e2"), 40_600, 0.0);
+        assert_eq!(m.status(40_600), SyncStatus::Saved);
+    }
+
+    #[test]
+    fn a_start_get_without_an_answer_is_retried() {
+        let mut m = RemoteSync::new(CFG);
+        let r = m.poll(0).unwrap();
+        m.respond(r.id(), Outcome::TimedOut, 15_000, 0.0);
+        assert_eq!(m.status(15_000).to_string(), "No answer after 15 s — retrying in 1 s, nothing waiting");
+        assert_eq!(m.poll(15_999), None);
+        let r = m.poll(16_000).unwrap();
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::Start, .. }));
+        assert_eq!(m.respond(r.id(), Outcome::Loaded { etag: Some("e".into()) }, 16_000, 0.0), Reaction::AdoptServerCopy);
+        // A timed-out `GET` writes nothing: a later 412 is a plain conflict.
+        m.change(16_000);
+        let (id, _, _) = put(&mut m, 16_500);
+        m.respond(id, Outcome::Conflict, 16_600, 0.0);
+        assert_eq!(m.status(16_600), SyncStatus::Conflict { pending: 1 });
+    }
+
+    /// The server applied a `PUT` but its answer never came: the retry,
+    /// against the old ETag, meets a 412 — our own write, not a conflict.
+    #[test]
+    fn a_412_after_an_unanswered_put_the_server_applied_acknowledges_that_put() {
+        let mut m = started(Some("e0"));
+        m.change(0);
+        let (id, _, _) = put(&mut m, 500);
+        m.respond(id, Outcome::TimedOut, 15_500, 0.0);
+        m.change(15_600);
+        let (id, _, pre) = put(&mut m, 16_500);
+        assert_eq!(pre, Precondition::IfMatch("e0".into()));
+        m.respond(id, Outcome::Conflict, 16_600, 0.0);
+        assert!(!m.in_conflict());
+        assert_eq!(m.status(16_600), SyncStatus::Saving { pending: 2 });
+        let r = m.poll(16_600).expect("the server's copy is checked at once");
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::Verify, .. }), "{r:?}");
+        m.respond(r.id(), Outcome::OwnWrite { etag: "e1".into(), revision: 1 }, 16_700, 0.0);
+        assert_eq!((m.acked(), m.etag()), (1, Some("e1")), "the write that was applied counts as saved");
+        // The change made after it goes out at once, against its ETag.
+        let (id, rev, pre) = put(&mut m, 16_700);
+        assert_eq!((rev, pre), (2, Precondition::IfMatch("e1".into())));
+        m.respond(id, saved("e2"), 16_800, 0.0);
+        assert_eq!(m.status(16_800), SyncStatus::Saved);
+    }
+
+    /// A 412 after an unanswered `PUT`, and the server holds someone else's
+    /// copy: the conflict flow takes over, and "Keep mine" loses nothing.
+    #[test]
+    fn a_412_after_an_unanswered_put_with_another_copy_is_a_conflict_that_keeps_our_work() {
+        let mut m = started(Some("e0"));
+        m.change(0);
+        let (id, _, _) = put(&mut m, 500);
+        m.respond(id, Outcome::TimedOut, 15_500, 0.0);
+        m.change(15_600);
+        let (id, _, _) = put(&mut m, 16_500);
+        m.respond(id, Outcome::Conflict, 16_600, 0.0);
+        let r = m.poll(16_600).unwrap();
+        // The `GET` may time out too: it is retried like any request.
+        m.respond(r.id(), Outcome::TimedOut, 31_600, 0.0);
+        assert_eq!(m.status(31_600).kind(), "timeout");
+        let r = m.poll(32_600).unwrap();
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::Verify, .. }), "{r:?}");
+        m.respond(r.id(), Outcome::Loaded { etag: Some("theirs".into()) }, 32_700, 0.0);
+        assert_eq!(m.status(32_700), SyncStatus::Conflict { pending: 2 });
+        assert_eq!(m.poll(60_000), None, "nothing goes out while in conflict");
+        m.keep_mine();
+        let r = m.poll(60_000).unwrap();
+        m.respond(r.id(), Outcome::Loaded { etag: Some("theirs".into()) }, 60_000, 0.0);
+        let (id, rev, pre) = put(&mut m, 60_000);
+        assert_eq!((rev, pre), (2, Precondition::IfMatch("theirs".into())), "every change goes out");
+        m.respond(id, saved("mine"), 60_100, 0.0);
+        assert_eq!((m.acked(), m.status(60_100)), (2, SyncStatus::Saved));
+    }
+
+    #[test]
+    fn an_answered_put_clears_the_doubt_of_an_unanswered_one() {
+        let mut m = started(Some("e0"));
+        m.change(0);
+        let (id, _, _) = put(&mut m, 500);
+        m.respond(id, Outcome::TimedOut, 15_500, 0.0);
+        // The retry succeeds against e0: the unanswered write was never applied.
+        let (id, _, _) = put(&mut m, 16_500);
+        m.respond(id, saved("e1"), 16_600, 0.0);
+        m.change(17_000);
+        let (id, _, _) = put(&mut m, 17_500);
+        m.respond(id, Outcome::Conflict, 17_600, 0.0);
+        assert!(m.in_conflict(), "a later 412 is someone else's save");
+        // An `OwnWrite` to anything but a `Verify` is a broken server.
+        let mut n = started(Some("e0"));
+        n.change(0);
+        let (id, _, _) = put(&mut n, 500);
+        n.respond(id, Outcome::OwnWrite { etag: "x".into(), revision: 1 }, 600, 0.0);
+        assert_eq!((n.acked(), n.status(600).kind()), (0, "failed"));
+    }
+
+    #[test]
     fn status_wording() {
+        assert_eq!(
+            SyncStatus::TimedOut { after_ms: 1_500, pending: 3, retry_in_ms: 0 }.to_string(),
+            "No answer after 1.5 s — retrying now, 3 changes waiting"
+        );
         assert_eq!(SyncStatus::Saved.to_string(), "Saved");
         assert_eq!(SyncStatus::Saving { pending: 1 }.to_string(), "Saving…");
         assert_eq!(SyncStatus::Offline { pending: 1, retry_in_ms: 7_001 }.to_string(), "Offline — 1 change waiting, retrying in 8 s");
@@ -672,11 +878,13 @@ mod tests {
     }
 
     fn outcome(kind: u8, n: u8) -> Outcome {
-        match kind % 6 {
+        match kind % 8 {
             0 | 1 => Outcome::Saved { etag: format!("e{n}") },
             2 => Outcome::Loaded { etag: (n % 2 == 0).then(|| format!("e{n}")) },
             3 => Outcome::Conflict,
             4 => Outcome::ServerError { status: 500 + (n % 4) as u16 },
+            5 => Outcome::TimedOut,
+            6 => Outcome::OwnWrite { etag: format!("e{n}"), revision: (n % 8) as u64 },
             _ => Outcome::NetworkError,
         }
     }

@@ -46,7 +46,7 @@ pub use static_server::StaticServer;
 mod save_endpoint;
 #[path = "../../../xtask/src/suggest_endpoint.rs"]
 mod suggest_endpoint;
-pub use save_endpoint::{PutLog, SaveEndpoint};
+pub use save_endpoint::{Hang, PutLog, SaveEndpoint};
 
 pub use fantoccini;
 pub use serde_json::{self, json, Value};
