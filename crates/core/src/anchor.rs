@@ -33,7 +33,6 @@ use crate::tokenize::tokenize;
 use position_map::PositionMap;
 use selector::{Fit, Needles};
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// A fuzzy match below this confidence needs the annotator's review.
 pub const REVIEW_BELOW: f64 = 0.95;
@@ -340,7 +339,8 @@ impl Context<'_> {
     /// Snapped, deduplicated and scored.
     fn candidates(&self, raw: &[(usize, usize)], needles: &Needles, on_tokens: bool, hint: usize, survived: Option<(usize, usize)>) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = Vec::new();
-        let mut seen: HashSet<(usize, usize)> = HashSet::with_capacity(raw.len());
+        // A set type the app already compiles (the bundle).
+        let mut seen: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
         for &(s, e) in raw {
             let Some((s, e)) = self.snap_to_graphemes(s, e) else { continue };
             let snapped = if on_tokens { snap_to_tokens(self.article, s, e) } else { Some((s, e)) };
