@@ -441,22 +441,28 @@ pub fn App(props: &AppProps) -> Html {
                 match PatternSet::from_jsonl(&text) {
                     Ok(patterns) => {
                         let schema = state.editor.schema().clone();
-                        let (known, unknown): (Vec<_>, Vec<_>) =
-                            patterns.all_matches(state.article()).into_iter().partition(|m| schema.label(&m.label).is_some());
+                        // Capped in the core: a file that matches too much
+                        // suggests its first matches and says what it left out.
+                        let found = patterns.all_matches(state.article());
+                        let mut left_out = found.notices(&patterns);
+                        let (known, unknown): (Vec<_>, Vec<_>) = found.matches.into_iter().partition(|m| schema.label(&m.label).is_some());
                         let items = known
                             .into_iter()
                             .map(|m| Suggestion { start: m.start, end: m.end, label: m.label, source: Source::Pattern, score: None })
                             .collect();
                         d.dispatch(Action::Suggest { source: Source::Pattern, items });
-                        // After the suggestions, so this message stays on screen.
                         if !unknown.is_empty() {
                             let mut labels: Vec<_> = unknown.iter().map(|m| m.label.clone()).collect();
                             labels.dedup();
-                            d.dispatch(error(format!(
-                                "“{name}”: {} match(es) with labels this schema does not have ({}) were left out.",
+                            left_out.push(format!(
+                                "{} match(es) with labels this schema does not have ({}) were left out",
                                 unknown.len(),
                                 labels.join(", ")
-                            )));
+                            ));
+                        }
+                        // After the suggestions, so this message stays on screen.
+                        if !left_out.is_empty() {
+                            d.dispatch(error(format!("“{name}”: {}.", left_out.join("; "))));
                         }
                     }
                     Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),

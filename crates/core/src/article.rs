@@ -12,6 +12,7 @@
 use crate::text_index::TextIndex;
 use crate::tokenize::{tokenize, Token, TokenizeInSteps};
 use sha2::{Digest, Sha256};
+use unicode_segmentation::GraphemeCursor;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -19,7 +20,13 @@ use std::sync::OnceLock;
 /// is about 0.3 MB) yet small enough to keep the page responsive.
 pub const MAX_TEXT_BYTES: usize = 5 * 1024 * 1024;
 
-/// A line of text with visible content, rendered as one block.
+/// Longest display block, in code points. A longer line is shown as several
+/// blocks (see [`split_paragraphs`]): a 4.9 MB paste without a line break
+/// was one block that the page laid out, decorated and re-drew whole (46 s).
+pub const MAX_BLOCK_CHARS: usize = 2_000;
+
+/// A line of text with visible content, rendered as one block — or, for a
+/// line longer than [`MAX_BLOCK_CHARS`], one piece of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
     pub start: usize,
@@ -209,12 +216,16 @@ pub fn sha256_hex(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Lines with visible content; a paragraph excludes its line break.
+/// Lines with visible content; a paragraph excludes its line break. A line
+/// longer than [`MAX_BLOCK_CHARS`] is cut into blocks (display only: the
+/// offsets are the text's), so that laying out, decorating and drawing a
+/// block stays bounded whatever the input.
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     // By bytes, counting code points as they start: only a non-ASCII
     // character is decoded (to ask whether it is whitespace).
     let mut out = Vec::new();
     let mut start = 0;
+    let mut start_byte = 0;
     let mut visible = false;
     let mut cp = 0;
     let bytes = text.as_bytes();
@@ -224,9 +235,10 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         }
         if b == b'\n' {
             if visible {
-                out.push(Paragraph { start, end: cp });
+                push_line(&mut out, &text[start_byte..i], start, cp);
             }
             start = cp + 1;
+            start_byte = i + 1;
             visible = false;
         } else if !visible {
             visible = if b.is_ascii() {
@@ -238,9 +250,75 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         cp += 1;
     }
     if visible {
-        out.push(Paragraph { start, end: cp });
+        push_line(&mut out, &text[start_byte..], start, cp);
     }
     out
+}
+
+/// Pushes the line `[start, end)` (its text `line`) as one block, or, when
+/// longer than [`MAX_BLOCK_CHARS`], as blocks of at most that many code
+/// points. Each cut is at the last sentence end (`.`, `!`, `?`, `…`, maybe
+/// followed by a closing quote or bracket, then a space) in the second half
+/// of the block, else after the last space, so never inside a word or a
+/// token; only a stretch without any space (a URL, CJK text) is cut at the
+/// last grapheme cluster boundary.
+fn push_line(out: &mut Vec<Paragraph>, line: &str, start: usize, end: usize) {
+    if end - start <= MAX_BLOCK_CHARS {
+        out.push(Paragraph { start, end });
+        return;
+    }
+    let mut block = start;
+    // Where a block may begin: (code point, byte in `line`).
+    let (mut after_sentence, mut after_space): (Option<(usize, usize)>, Option<(usize, usize)>) = (None, None);
+    let mut last = ['\0'; 3]; // the three characters before the current one
+    for (offset, (byte, c)) in line.char_indices().enumerate() {
+        let cp = start + offset;
+        if last[2] == ' ' && !c.is_whitespace() {
+            let closing = matches!(last[1], '"' | '\'' | '”' | '’' | '»' | ')' | ']');
+            let stop = |c: char| matches!(c, '.' | '!' | '?' | '…');
+            if stop(last[1]) || (closing && stop(last[0])) {
+                after_sentence = Some((cp, byte));
+            }
+            after_space = Some((cp, byte));
+        }
+        // (A cut past a cluster longer than a block leaves `block` ahead.)
+        if cp >= block && cp - block == MAX_BLOCK_CHARS {
+            let sentence = after_sentence.filter(|&(at, _)| at - block >= MAX_BLOCK_CHARS / 2);
+            let cut = [sentence, after_space]
+                .into_iter()
+                .flatten()
+                .find(|&(at, b)| at > block && is_cluster_boundary(line, b))
+                .map_or_else(|| last_cluster_boundary(line, byte, cp, block), |(at, _)| at);
+            out.push(Paragraph { start: block, end: cut });
+            block = cut;
+            after_sentence = after_sentence.filter(|&(at, _)| at > block);
+            after_space = after_space.filter(|&(at, _)| at > block);
+        }
+        last = [last[1], last[2], c];
+    }
+    out.push(Paragraph { start: block, end });
+}
+
+fn is_cluster_boundary(line: &str, byte: usize) -> bool {
+    GraphemeCursor::new(byte, line.len(), true).is_boundary(line, 0).unwrap_or(true)
+}
+
+/// The code point of the last grapheme cluster boundary at or before
+/// `byte` (code point `cp`) that leaves a non-empty block after `block`; if
+/// the whole block is one cluster, the end of that cluster.
+fn last_cluster_boundary(line: &str, byte: usize, cp: usize, block: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(byte, line.len(), true);
+    if cursor.is_boundary(line, 0).unwrap_or(true) {
+        return cp;
+    }
+    match cursor.prev_boundary(line, 0) {
+        Ok(Some(b)) if cp - line[b..byte].chars().count() > block => cp - line[b..byte].chars().count(),
+        _ => {
+            let mut cursor = GraphemeCursor::new(byte, line.len(), true);
+            let next = cursor.next_boundary(line, 0).ok().flatten().unwrap_or(line.len());
+            cp + line[byte..next].chars().count()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +385,42 @@ mod tests {
             let fresh = Article::new("t", "t", text).unwrap();
             assert_eq!(warmed.tokens(), fresh.tokens());
         }
+    }
+
+    #[test]
+    fn a_long_line_is_cut_into_blocks_at_sentences_then_spaces_never_inside_a_word_or_cluster() {
+        // 4,000 words without a line break, sentences of ten words.
+        let words: Vec<String> = (0..4_000).map(|i| if i % 10 == 9 { format!("w{i}.") } else { format!("w{i}") }).collect();
+        let text = format!("Title\n{}\nEnd", words.join(" "));
+        let a = Article::new("t", "t", text.as_str()).unwrap();
+        let blocks = a.paragraphs();
+        assert_eq!(a.slice(blocks[0].start, blocks[0].end), "Title");
+        assert_eq!(a.slice(blocks.last().unwrap().start, blocks.last().unwrap().end), "End");
+        let middle = &blocks[1..blocks.len() - 1];
+        assert!(middle.len() > 10, "{} blocks", middle.len());
+        // Contiguous: together exactly the line, so offsets are unchanged.
+        assert!(middle.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!(a.slice(middle[0].start, middle.last().unwrap().end), words.join(" "));
+        for (i, p) in middle.iter().enumerate() {
+            let block = a.slice(p.start, p.end);
+            assert!(p.end - p.start <= MAX_BLOCK_CHARS, "block {i} has {} code points", p.end - p.start);
+            assert!(block.starts_with('w'), "block {i} starts inside a word: {:?}", &block[..10]);
+            if i + 1 < middle.len() {
+                assert!(block.ends_with(". "), "block {i} ends after a sentence: {:?}", &block[block.len() - 10..]);
+            }
+        }
+        // No space in 5,000 code points: cut at cluster boundaries, never
+        // inside 👩🏾‍🍳 or e + U+0301.
+        let dense: String = std::iter::repeat("ab👩🏾\u{200d}🍳e\u{301}").take(700).collect();
+        let a = Article::new("t", "t", dense.as_str()).unwrap();
+        let cuts: Vec<usize> = a.paragraphs().iter().map(|p| p.start).collect();
+        assert!(cuts.len() >= 3, "{cuts:?}");
+        for &c in &cuts[1..] {
+            let before = a.slice(0, c);
+            assert!(!before.ends_with("👩🏾") && !before.ends_with('\u{200d}') && !before.ends_with('e'), "cut at {c} splits a cluster");
+        }
+        assert_eq!(a.paragraphs().last().unwrap().end, a.len_chars());
+        assert!(a.paragraphs().windows(2).all(|w| w[0].end == w[1].start && w[0].end - w[0].start <= MAX_BLOCK_CHARS));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod relation;
 pub mod remote_sync;
 pub mod snap;
 pub mod sorting;
+pub mod suffix_array;
 pub mod span;
 pub mod text_encoding;
 pub mod text_index;

@@ -37,8 +37,15 @@
 //! Patterns are indexed by what their first token must be (its `ORTH` or
 //! `LOWER`), so each token tries only the patterns that can start there plus
 //! those that can start anywhere (a leading `?`, `*`, `!`, `IS_*`). Each try
-//! is a set-of-states simulation (no backtracking), linear in the match
-//! length times the pattern length.
+//! is a set-of-states simulation (no backtracking) that walks at most
+//! [`MAX_MATCH_TOKENS`] tokens, so the work is linear in the article.
+//!
+//! What a matcher returns can still be quadratic (`+` and `*` report every
+//! length), and every match becomes a suggestion to draw. So a pattern that
+//! matches any token at all (only wildcards `{}` and `!` where a token is
+//! required) is refused with its line, and the rest is capped: at most
+//! [`MAX_MATCHES_PER_PATTERN`] per pattern and [`MAX_MATCHES`] in all, the
+//! first in document order, with [`Matches::notices`] saying what was left out.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -55,6 +62,14 @@ pub const SUPPORTED_ATTRIBUTES: &str = "LOWER, ORTH, TEXT, IS_DIGIT, IS_TITLE, O
 pub const SUPPORTED_OPERATORS: &str = "1, ?, *, +, !, {n}, {n,m}, {n,}, {,m}";
 /// Largest `n` or `m` in `{n,m}`: each repetition is one compiled step.
 const MAX_REPEAT: usize = 100;
+/// Longest match, in tokens: a try from one token stops after this many
+/// (spaCy has no limit; a suggestion longer than a few paragraphs is no
+/// annotation, and the limit keeps each try, so the whole run, linear).
+pub const MAX_MATCH_TOKENS: usize = 256;
+/// Matches kept per pattern (the first, in document order).
+pub const MAX_MATCHES_PER_PATTERN: usize = 1_000;
+/// Matches kept in all: past this, matching stops.
+pub const MAX_MATCHES: usize = 5_000;
 
 /// One test on one token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +158,65 @@ pub struct PatternMatch {
     pub pattern: usize,
 }
 
+/// What [`PatternSet::all_matches`] found, and what the caps left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matches {
+    /// In document order (start, then end, then pattern).
+    pub matches: Vec<PatternMatch>,
+    /// Patterns (indices in file order) that matched more than
+    /// [`MAX_MATCHES_PER_PATTERN`] places: only their first are kept.
+    pub capped: Vec<usize>,
+    /// When [`MAX_MATCHES`] were found before the end of the text: the code
+    /// point where matching stopped (no match starts at or after it).
+    pub stopped_at: Option<usize>,
+}
+
+impl Matches {
+    /// Whether a cap left matches out.
+    pub fn is_limited(&self) -> bool {
+        !self.capped.is_empty() || self.stopped_at.is_some()
+    }
+
+    /// What the caps left out, one sentence each, naming each pattern's line.
+    pub fn notices(&self, set: &PatternSet) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .capped
+            .iter()
+            .map(|&p| {
+                let pattern = &set.patterns[p];
+                format!(
+                    "line {} ({}) matches more than {} places: only the first {} are suggested",
+                    pattern.line,
+                    pattern.label,
+                    thousands(MAX_MATCHES_PER_PATTERN),
+                    thousands(MAX_MATCHES_PER_PATTERN)
+                )
+            })
+            .collect();
+        if let Some(at) = self.stopped_at {
+            out.push(format!(
+                "the patterns match more than {} places in all: matching stopped at character {}, and nothing after it is suggested",
+                thousands(MAX_MATCHES),
+                thousands(at)
+            ));
+        }
+        out
+    }
+}
+
+/// `12,345`: counts in messages, written without any float or locale code.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A parsed, indexed patterns file.
 #[derive(Debug, Clone, Default)]
 pub struct PatternSet {
@@ -226,27 +300,31 @@ impl PatternSet {
     }
 
     /// Every match of every pattern, once per (start, end, label, id), in
-    /// document order (start, then end, then pattern). Overlapping matches
-    /// are all kept: these are suggestions for the annotator to pick from.
-    pub fn all_matches(&self, article: &Article) -> Vec<PatternMatch> {
+    /// document order (start, then end, then pattern), up to the caps.
+    /// Overlapping matches are all kept: these are suggestions for the
+    /// annotator to pick from.
+    pub fn all_matches(&self, article: &Article) -> Matches {
         self.matches_in(article.text(), article.tokens())
     }
 
     /// The matches spaCy's `entity_ruler` would turn into `doc.ents`: longest
     /// (in tokens) first, then earliest, dropping any that overlaps one kept.
-    /// Returned in document order.
+    /// Returned in document order. Chosen among the capped matches.
     pub fn as_entity_ruler(&self, article: &Article) -> Vec<PatternMatch> {
-        entity_ruler_filter(self.matches_in(article.text(), article.tokens()), article.tokens().len())
+        entity_ruler_filter(self.matches_in(article.text(), article.tokens()).matches, article.tokens().len())
     }
 
     /// [`Self::all_matches`] over any text and its tokens (from
     /// [`crate::tokenize::tokenize`]), for callers without an [`Article`].
-    pub fn matches_in(&self, text: &str, tokens: &[Token]) -> Vec<PatternMatch> {
+    pub fn matches_in(&self, text: &str, tokens: &[Token]) -> Matches {
         let views = token_views(text, tokens, self.uses_lower);
         let mut raw: Vec<(usize, usize, usize, usize)> = Vec::new(); // (start, end, key, pattern)
         let mut nfa = Nfa::default();
         let mut ends = Vec::new();
-        for start in 0..views.len() {
+        let mut found = vec![0usize; self.compiled.len()];
+        let mut capped = vec![false; self.compiled.len()];
+        let mut stopped_at = None;
+        'starts: for start in 0..views.len() {
             let view = &views[start];
             let by_orth = self.by_first_orth.get(view.text).map(Vec::as_slice).unwrap_or_default();
             let by_lower = if self.by_first_lower.is_empty() {
@@ -255,12 +333,31 @@ impl PatternSet {
                 self.by_first_lower.get(view.lower.as_ref()).map(Vec::as_slice).unwrap_or_default()
             };
             for &p in by_orth.iter().chain(by_lower).chain(&self.anywhere) {
+                if capped[p] {
+                    continue;
+                }
                 let compiled = &self.compiled[p];
                 ends.clear();
                 nfa.match_ends(&compiled.steps, &views, start, &mut ends);
+                // A full pattern is tried once more, to know whether it had
+                // more to give (then it is capped and tried no more).
+                let room = MAX_MATCHES_PER_PATTERN - found[p];
+                if ends.len() > room {
+                    ends.truncate(room);
+                    capped[p] = true;
+                }
+                if raw.len() + ends.len() > MAX_MATCHES {
+                    // Nothing from this token on, so that the notice can
+                    // say where the suggestions end.
+                    raw.retain(|m| m.0 < start);
+                    stopped_at = Some(tokens[start].start);
+                    break 'starts;
+                }
+                found[p] += ends.len();
                 raw.extend(ends.iter().map(|&end| (start, end, compiled.key, p)));
             }
         }
+        let capped = (0..capped.len()).filter(|&p| capped[p]).collect();
         // One match per key and (start, end), credited to the first pattern.
         raw.sort_unstable();
         raw.dedup_by(|b, a| (a.0, a.1, a.2) == (b.0, b.1, b.2));
@@ -271,7 +368,8 @@ impl PatternSet {
             *m = (m.0, m.1, m.3, m.2);
         }
         raw.sort_unstable();
-        raw.into_iter()
+        let matches = raw
+            .into_iter()
             .map(|(token_start, token_end, pattern, _)| {
                 let p = &self.patterns[pattern];
                 PatternMatch {
@@ -284,7 +382,8 @@ impl PatternSet {
                     pattern,
                 }
             })
-            .collect()
+            .collect();
+        Matches { matches, capped, stopped_at }
     }
 }
 
@@ -340,7 +439,41 @@ fn parse_line(line: &str) -> Result<Pattern, String> {
         }
         None => return Err("missing \"pattern\"".into()),
     };
+    if let PatternKind::Tokens(specs) = &kind {
+        refuse_match_anything(specs)?;
+    }
     Ok(Pattern { label, id, kind, line: 0 })
+}
+
+/// Refuses a token pattern that matches any token: one that can be walked
+/// through with every token it takes passing a spec that takes (nearly)
+/// any token — a wildcard `{}`, or a `!` — the specs with a test being
+/// optional. `[{"OP": "+"}]` would suggest every stretch of the article
+/// (74,305 on a 2 KB article), `[{}]` every word: no annotator can review
+/// that, so it is an error like any other, naming the line.
+fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
+    // `!` with no test takes no token at all; with a test, any token but one.
+    let never = |s: &TokenSpec| s.op == Op::Not && s.tests.is_empty();
+    let takes_any = |s: &TokenSpec| s.tests.is_empty() != (s.op == Op::Not);
+    let optional = |s: &TokenSpec| match s.op {
+        Op::Optional | Op::ZeroOrMore => true,
+        Op::Repeat { min, .. } => min == 0,
+        _ => false,
+    };
+    let unbounded = |s: &TokenSpec| matches!(s.op, Op::ZeroOrMore | Op::OneOrMore | Op::Repeat { max: None, .. });
+    // The walk that skips every optional spec with a test.
+    let path: Vec<&TokenSpec> = specs.iter().filter(|s| !(optional(s) && !takes_any(s))).collect();
+    // A walk that takes no token is an empty match, which is dropped.
+    let consumes = |s: &TokenSpec| !matches!(s.op, Op::Repeat { max: Some(0), .. });
+    if path.iter().any(|s| never(s)) || !path.iter().all(|s| takes_any(s)) || !path.iter().any(|s| consumes(s)) {
+        return Ok(());
+    }
+    let what = if path.iter().any(|s| unbounded(s)) { "any run of tokens" } else { "any token" };
+    Err(format!(
+        "the pattern matches {what}: each token it requires is a wildcard ({{}} or a \"!\"), \
+         so it would suggest nearly every word of the article. Give a token that is not optional a LOWER, ORTH, TEXT, IS_DIGIT \
+         or IS_TITLE test, e.g. [{{\"LOWER\": \"wagner\"}}, {{\"OP\": \"+\"}}]"
+    ))
 }
 
 fn parse_spec(spec: &Value) -> Result<TokenSpec, String> {
@@ -530,14 +663,15 @@ struct Nfa {
 
 impl Nfa {
     /// Every `end` (token index, exclusive) such that `steps` match
-    /// `tokens[start..end]`, with `end > start`, ascending.
+    /// `tokens[start..end]`, with `start < end <= start + MAX_MATCH_TOKENS`,
+    /// ascending.
     fn match_ends(&mut self, steps: &[Step], tokens: &[TokenView], start: usize, ends: &mut Vec<usize>) {
         let n = steps.len();
         self.current.clear();
         self.current.resize(n + 1, false);
         self.current[0] = true;
         skip_optional(steps, &mut self.current);
-        for (pos, token) in tokens.iter().enumerate().skip(start) {
+        for (pos, token) in tokens.iter().enumerate().skip(start).take(MAX_MATCH_TOKENS) {
             self.next.clear();
             self.next.resize(n + 1, false);
             let mut alive = false;
@@ -669,7 +803,7 @@ mod tests {
     fn phrase_matches_whole_tokens_case_sensitively() {
         let a = article("The Wagner Group’s men; wagner group; Wagner Groups; Wagner\nGroup.");
         let s = set(r#"{"label": "ORG", "pattern": "Wagner Group"}"#);
-        let m = s.all_matches(&a);
+        let m = s.all_matches(&a).matches;
         // Offsets counted by hand: "The " is 4 code points, "Wagner Group" 12.
         assert_eq!((m[0].start, m[0].end), (4, 16));
         assert_eq!(m.len(), 1, "not lower case, not inside 'Groups', not across a line break: {m:?}");
@@ -704,7 +838,7 @@ mod tests {
             r#"{"label": "NUM", "pattern": [{"IS_DIGIT": true}, {"Is_Digit": true, "op": "?"}]}"#, "\n",
             r#"{"label": "CAPS", "pattern": [{"TEXT": "MALI"}]}"#, "\n",
         ));
-        let got = found(&a, &s.all_matches(&a));
+        let got = found(&a, &s.all_matches(&a).matches);
         let want = [("2024", "NUM"), ("Mali", "GPE"), ("MALI", "CAPS"), ("12", "NUM"), ("12 000", "NUM"), ("000", "NUM")];
         assert_eq!(got, want.map(|(t, l)| (t, l.to_string())));
     }
@@ -714,7 +848,7 @@ mod tests {
         let a = article("a a a b");
         let m = |p: &str| {
             let s = set(&format!(r#"{{"label": "X", "pattern": {p}}}"#));
-            s.all_matches(&a).iter().map(|m| (m.token_start, m.token_end)).collect::<Vec<_>>()
+            s.all_matches(&a).matches.iter().map(|m| (m.token_start, m.token_end)).collect::<Vec<_>>()
         };
         assert_eq!(m(r#"[{"ORTH": "a", "OP": "+"}]"#), [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
         assert_eq!(m(r#"[{"ORTH": "a"}, {"ORTH": "a", "OP": "*"}, {"ORTH": "b"}]"#), [(0, 4), (1, 4), (2, 4)]);
@@ -729,9 +863,9 @@ mod tests {
     fn whitespace_tokens_are_tokens() {
         let a = article("Wagner\n\nGroup and Wagner  Group");
         let s = set(r#"{"label": "ORG", "pattern": [{"LOWER": "wagner"}, {"ORTH": "\n\n"}, {"LOWER": "group"}]}"#);
-        assert_eq!(found(&a, &s.all_matches(&a)), [("Wagner\n\nGroup", "ORG".to_string())]);
+        assert_eq!(found(&a, &s.all_matches(&a).matches), [("Wagner\n\nGroup", "ORG".to_string())]);
         let two_spaces = set(r#"{"label": "ORG", "pattern": [{"LOWER": "wagner"}, {"LOWER": "group"}]}"#);
-        assert!(two_spaces.all_matches(&a).is_empty(), "a second space is a token of its own");
+        assert!(two_spaces.all_matches(&a).matches.is_empty(), "a second space is a token of its own");
     }
 
     #[test]
@@ -743,7 +877,7 @@ mod tests {
             r#"{"label": "ORG", "pattern": "Wagner"}"#, "\n",
             r#"{"label": "MISC", "pattern": "Group arrived"}"#, "\n",
         ));
-        assert_eq!(s.all_matches(&a).len(), 4);
+        assert_eq!(s.all_matches(&a).matches.len(), 4);
         // Three two-token matches tie on length: the earliest wins, then the
         // next that does not overlap it.
         assert_eq!(found(&a, &s.as_entity_ruler(&a)), [("Russian Wagner", "NORP".into()), ("Group arrived", "MISC".into())]);
@@ -759,7 +893,7 @@ mod tests {
             r#"{"label": "ORG", "pattern": [{"lower": "wagner"}, {"lower": "group"}], "id": "w"}"#, "\n",
             r#"{"label": "ORG", "pattern": [{"lower": "wagner"}, {"lower": "group"}]}"#, "\n",
         ));
-        let m = s.all_matches(&a);
+        let m = s.all_matches(&a).matches;
         assert_eq!(m.iter().map(|m| (m.pattern, m.id.as_deref())).collect::<Vec<_>>(), [(0, Some("w")), (2, None)]);
         assert_eq!(s.as_entity_ruler(&a)[0].pattern, 0, "an exact tie goes to the earlier pattern");
     }
@@ -801,6 +935,78 @@ mod tests {
         let p = &s.patterns()[0];
         assert_eq!((p.line, p.id.as_deref()), (2, Some("x1")));
         assert_eq!(p.kind, PatternKind::Tokens(vec![TokenSpec { tests: vec![AttrTest::Lower("x".into())], op: Op::OneOrMore }]));
+    }
+
+    #[test]
+    fn a_pattern_that_matches_any_token_is_refused_with_its_line() {
+        let refused = |pattern: &str| {
+            let jsonl = format!("{{\"label\": \"ORG\", \"pattern\": \"Wagner\"}}\n{{\"label\": \"X\", \"pattern\": {pattern}}}");
+            PatternSet::from_jsonl(&jsonl).err().map(|e| e.to_string())
+        };
+        // The issue's file: 74,305 suggestions on the 2 KB default article.
+        let msg = refused(r#"[{"OP": "+"}]"#).expect("a lone wildcard with + is refused");
+        assert!(msg.starts_with("line 2: the pattern matches any run of tokens: "), "{msg}");
+        assert!(msg.contains("LOWER") && msg.contains("wildcard"), "{msg}");
+        for any_run in [r#"[{"OP": "*"}]"#, r#"[{}, {"OP": "{2,}"}]"#, r#"[{"LOWER": "a", "OP": "*"}, {"OP": "+"}]"#, r#"[{"LOWER": "the", "OP": "!"}, {"OP": "*"}]"#] {
+            assert!(refused(any_run).is_some_and(|m| m.contains("any run of tokens")), "{any_run}");
+        }
+        for any_token in [r#"[{}]"#, r#"[{"IS_TITLE": true, "OP": "?"}, {}]"#, r#"[{"ORTH": ".", "OP": "!"}]"#, r#"[{"OP": "{1,3}"}]"#] {
+            assert!(refused(any_token).is_some_and(|m| m.contains("matches any token")), "{any_token}");
+        }
+        // A required test anchors it (then the caps bound what it yields);
+        // a `!` with no test and `{0}` take no token at all.
+        for anchored in [
+            r#"[{"LOWER": "from"}, {"OP": "*"}, {"LOWER": "to"}]"#,
+            r#"[{"OP": "*"}, {"LOWER": "mali"}]"#,
+            r#"[{"IS_TITLE": false, "OP": "+"}]"#,
+            r#"[{"ORTH": "a"}, {}]"#,
+            r#"[{"OP": "!"}, {"OP": "+"}]"#,
+            r#"[{"OP": "{0}"}]"#,
+        ] {
+            assert_eq!(refused(anchored), None, "{anchored}");
+        }
+    }
+
+    #[test]
+    fn matches_are_capped_per_pattern_and_in_all_with_notices_naming_the_line() {
+        // 3,000 lower-case words, one title-case word every tenth.
+        let text: String = (0..3_000).map(|i| if i % 10 == 0 { "Mali" } else { "said" }).collect::<Vec<_>>().join(" ");
+        let a = article(&text);
+        let greedy = r#"{"label": "MISC", "pattern": [{"IS_TITLE": false, "OP": "+"}]}"#;
+        let s = set(&format!("{{\"label\": \"GPE\", \"pattern\": \"Mali\"}}\n\n{greedy}"));
+        let m = s.all_matches(&a);
+        // Each run of nine lower-case words has 45 sub-runs: 300 runs give
+        // 13,500 matches; the pattern keeps its first 1,000.
+        let greedy_kept: Vec<_> = m.matches.iter().filter(|x| x.label == "MISC").collect();
+        assert_eq!(greedy_kept.len(), MAX_MATCHES_PER_PATTERN);
+        assert!(greedy_kept.iter().all(|x| x.start < greedy_kept.last().unwrap().end), "the first ones, in document order");
+        assert_eq!(m.matches.iter().filter(|x| x.label == "GPE").count(), 300, "the other pattern is not capped");
+        assert_eq!((m.capped.clone(), m.stopped_at), (vec![1], None));
+        assert_eq!(m.notices(&s), ["line 3 (MISC) matches more than 1,000 places: only the first 1,000 are suggested"]);
+
+        // Six greedy patterns hit the total cap: matching stops at a token,
+        // and nothing starting there or later is kept.
+        let six: String = (0..6).map(|i| greedy.replace("MISC", &format!("M{i}")) + "\n").collect();
+        let s = set(&six);
+        let m = s.all_matches(&a);
+        let stop = m.stopped_at.expect("more than MAX_MATCHES in all");
+        assert!(m.matches.len() <= MAX_MATCHES && m.matches.len() > MAX_MATCHES - 60, "{}", m.matches.len());
+        assert!(m.matches.iter().all(|x| x.start < stop));
+        let notices = m.notices(&s);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].starts_with("the patterns match more than 5,000 places in all: matching stopped at character "), "{notices:?}");
+        assert!(notices[0].contains(&thousands(stop)));
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn a_match_is_at_most_max_match_tokens_long() {
+        let text = vec!["word"; 600].join(" ");
+        let a = article(&text);
+        let s = set(r#"{"label": "X", "pattern": [{"LOWER": "word"}, {"LOWER": "word", "OP": "*"}]}"#);
+        let m = s.all_matches(&a);
+        assert_eq!(m.matches.iter().map(|x| x.token_end - x.token_start).max(), Some(MAX_MATCH_TOKENS));
     }
 
     #[test]

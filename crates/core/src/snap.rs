@@ -6,7 +6,7 @@
 //! Units: code points, end exclusive.
 
 use crate::article::Article;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
 
 /// How a selection snaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,35 +55,71 @@ pub fn snap_to_graphemes(article: &Article, start: usize, end: usize) -> Option<
         return None;
     }
     let (start, end) = (start + lead, end - trail);
-    // Clusters never cross a line break, so the line around the selection is
-    // enough context to find the boundaries.
+    // Each edge moves out to the boundary of the cluster it falls in, asked
+    // of a cursor at that edge: no walk from the start of the line, which
+    // would cost a whole line per snap on a long line without breaks.
     let text = article.text();
     let index = article.index();
-    let line_start_byte = text[..index.byte_of(start)].rfind('\n').map_or(0, |b| b + 1);
-    let line_end_byte = text[index.byte_of(end)..].find('\n').map_or(text.len(), |b| index.byte_of(end) + b);
-    let line_start = index.cp_of_byte(line_start_byte);
-    let mut s = start;
-    let mut e = end;
-    let mut cp = line_start;
-    for g in text[line_start_byte..line_end_byte].graphemes(true) {
-        let n = g.chars().count();
-        if cp < start && start < cp + n {
-            s = cp;
+    let edge = |cp: usize, outwards: fn(&mut GraphemeCursor, &str) -> Result<Option<usize>, GraphemeIncomplete>| {
+        let mut cursor = GraphemeCursor::new(index.byte_of(cp), text.len(), true);
+        if cursor.is_boundary(text, 0).unwrap_or(true) {
+            return cp;
         }
-        if cp < end && end < cp + n {
-            e = cp + n;
-        }
-        cp += n;
-        if cp >= end {
-            break;
-        }
-    }
-    Some((s, e))
+        outwards(&mut cursor, text).ok().flatten().map_or(cp, |byte| index.cp_of_byte(byte))
+    };
+    Some((edge(start, |c, t| c.prev_boundary(t, 0)), edge(end, |c, t| c.next_boundary(t, 0))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    /// Character precision by definition: trim whitespace, then take every
+    /// cluster of the text that the selection touches.
+    fn clusters_touched(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+        let chars: Vec<char> = text.chars().collect();
+        let (mut start, mut end) = (start, end);
+        while start < end && chars[start].is_whitespace() {
+            start += 1;
+        }
+        while end > start && chars[end - 1].is_whitespace() {
+            end -= 1;
+        }
+        if start == end {
+            return None;
+        }
+        let (mut s, mut e, mut cp) = (start, end, 0);
+        for g in text.graphemes(true) {
+            let n = g.chars().count();
+            if cp < start && start < cp + n {
+                s = cp;
+            }
+            if cp < end && end < cp + n {
+                e = cp + n;
+            }
+            cp += n;
+        }
+        Some((s, e))
+    }
+
+    proptest! {
+        #[test]
+        fn character_precision_takes_the_clusters_the_selection_touches(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "a", " ", "\n", "\r\n", "e\u{301}", "\u{301}", "👩🏾‍🍳", "🇲🇱", "🇲", "国", "ع", "\u{200d}", "\u{fe0f}",
+            ]), 1..24).prop_map(|v| v.concat()),
+            a in 0usize..80, b in 0usize..80,
+        ) {
+            prop_assume!(!text.trim().is_empty());
+            let article = article(&text);
+            let n = article.len_chars();
+            let (start, end) = (a.min(b).min(n), a.max(b).min(n));
+            prop_assume!(start < end);
+            prop_assert_eq!(snap(&article, start, end, Precision::Character), clusters_touched(&text, start, end));
+        }
+    }
 
     fn article(text: &str) -> Article {
         Article::new("t", "t", text).unwrap()

@@ -149,21 +149,44 @@ impl TokenizeInSteps {
     }
 }
 
+/// A piece looks this far for a line break before it settles for a space:
+/// a 5 MB paste without line breaks was one piece, seconds of work in one
+/// idle moment.
+const LONG_LINE: usize = 64 * 1024;
+
 /// The first cut at or after `from + at_least`: just after a '\n' that a
-/// letter or digit follows, or the end of the text.
+/// letter or digit follows; when there is none in the next [`LONG_LINE`]
+/// bytes, just after a single space between an ASCII non-space and an
+/// ASCII letter or digit (the whitespace chunking cuts there too, and no
+/// cluster spans it); else the next such line break, or the end of the text.
 fn piece_end(text: &str, from: usize, at_least: usize) -> usize {
-    let mut search = from + at_least.max(1);
-    while search < text.len() {
+    let search = (from + at_least.max(1)).min(text.len());
+    let near = (search + LONG_LINE).min(text.len());
+    newline_cut(text, search, near)
+        .or_else(|| space_cut(text, search, near))
+        .or_else(|| newline_cut(text, near, text.len()))
+        .unwrap_or(text.len())
+}
+
+fn newline_cut(text: &str, mut search: usize, to: usize) -> Option<usize> {
+    while search < to {
         // '\n' is ASCII, so it is never inside a multi-byte character.
-        let Some(i) = text.as_bytes()[search..].iter().position(|&b| b == b'\n') else { break };
+        let i = text.as_bytes()[search..to].iter().position(|&b| b == b'\n')?;
         let cut = search + i + 1;
         match text[cut..].chars().next() {
-            Some(c) if c.is_alphanumeric() => return cut,
+            Some(c) if c.is_alphanumeric() => return Some(cut),
             Some(_) => search = cut,
-            None => break,
+            None => return None,
         }
     }
-    text.len()
+    None
+}
+
+fn space_cut(text: &str, from: usize, to: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (from.max(1)..to.min(bytes.len().saturating_sub(1)))
+        .find(|&i| bytes[i] == b' ' && bytes[i - 1].is_ascii_graphic() && bytes[i + 1].is_ascii_alphanumeric())
+        .map(|i| i + 1)
 }
 
 /// A token as UTF-8 byte offsets into the text being tokenised.
@@ -1703,6 +1726,24 @@ mod tests {
         ] {
             assert_invariants(text);
         }
+    }
+
+    #[test]
+    fn a_long_line_without_breaks_is_tokenised_in_small_pieces() {
+        // The articles with their line breaks made spaces (double spaces,
+        // abbreviations, emoji, combining marks, RTL), 190 KB on one line.
+        let article = include_str!("../../../assets/articles/mali-russia-wagner.txt").replace('\n', " ");
+        let unicode = include_str!("../../../assets/articles/unicode-stress.txt").replace('\n', " ");
+        let text = format!("{article} {unicode} ").repeat(60);
+        let mut steps = TokenizeInSteps::new();
+        let (mut pieces, mut before) = (0, 0);
+        while !steps.step(&text, 4096) {
+            pieces += 1;
+            assert!(steps.byte - before < 8192, "a piece of {} bytes", steps.byte - before);
+            before = steps.byte;
+        }
+        assert!(pieces > 20, "{pieces} pieces");
+        assert_eq!(steps.into_tokens(), tokenize(&text));
     }
 
     #[test]

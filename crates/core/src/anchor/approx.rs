@@ -10,8 +10,6 @@
 //! Arabic or CJK letter would count as two or three errors), or bring a large
 //! bioinformatics dependency tree into the WebAssembly bundle.
 
-use std::collections::HashMap;
-
 /// An occurrence of the pattern: `text[start..end]` is `errors` edits away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
@@ -21,29 +19,78 @@ pub struct Match {
 }
 
 const WORD: usize = 64;
+/// No row: the character is not in the pattern.
+const NONE: u32 = u32::MAX;
 
-/// The pattern's bit masks, one row of 64-bit blocks per distinct character.
-struct Pattern<'p> {
-    chars: &'p [char],
-    masks: HashMap<char, Vec<u64>>,
+/// The pattern's bit masks, one row of 64-bit blocks per distinct
+/// character. The scan looks a row up for every character of the text, so
+/// the lookup is a table for ASCII and a binary search among the pattern's
+/// few other characters (a `HashMap` with its default hasher cost more than
+/// the bit operations themselves).
+pub struct Pattern {
+    len: usize,
     blocks: usize,
+    ascii: [u32; 128],
+    /// Sorted by character.
+    others: Vec<(char, u32)>,
+    /// Row `r` is `rows[r * blocks..(r + 1) * blocks]`.
+    rows: Vec<u64>,
 }
 
-impl<'p> Pattern<'p> {
-    fn new(chars: &'p [char]) -> Self {
+impl Pattern {
+    pub fn new(chars: &[char]) -> Self {
         let blocks = chars.len().div_ceil(WORD);
-        let mut masks: HashMap<char, Vec<u64>> = HashMap::new();
+        let mut pattern = Pattern { len: chars.len(), blocks, ascii: [NONE; 128], others: Vec::new(), rows: Vec::new() };
         for (i, &c) in chars.iter().enumerate() {
-            masks.entry(c).or_insert_with(|| vec![0; blocks])[i / WORD] |= 1 << (i % WORD);
+            let row = match pattern.row(c) {
+                NONE => {
+                    let row = (pattern.rows.len() / blocks.max(1)) as u32;
+                    pattern.rows.extend(std::iter::repeat_n(0, blocks));
+                    if (c as u32) < 128 {
+                        pattern.ascii[c as usize] = row;
+                    } else {
+                        let at = pattern.others.partition_point(|&(o, _)| o < c);
+                        pattern.others.insert(at, (c, row));
+                    }
+                    row
+                }
+                row => row,
+            };
+            pattern.rows[row as usize * blocks + i / WORD] |= 1 << (i % WORD);
         }
-        Pattern { chars, masks, blocks }
+        pattern
+    }
+
+    fn row(&self, c: char) -> u32 {
+        if (c as u32) < 128 {
+            return self.ascii[c as usize];
+        }
+        match self.others.binary_search_by_key(&c, |&(o, _)| o) {
+            Ok(i) => self.others[i].1,
+            Err(_) => NONE,
+        }
+    }
+
+    /// How much of the pattern survives somewhere in `found`, 0..1 (see
+    /// [`context_similarity`]), with the masks built once per selector.
+    pub fn similarity(&self, found: &[char]) -> f64 {
+        match (self.len == 0, found.is_empty()) {
+            (true, true) => 1.0,
+            (true, false) => 0.5,
+            (false, true) => 0.0,
+            (false, false) => {
+                let mut fewest = self.len;
+                self.scan(found, |_, errors| fewest = fewest.min(errors));
+                1.0 - fewest as f64 / self.len as f64
+            }
+        }
     }
 
     /// Calls `visit(end, errors)` for every end offset `1..=text.len()`, with
     /// the fewest edits turning the pattern into a substring of `text` ending
     /// there (Sellers' search: the match may start anywhere).
     fn scan(&self, text: &[char], mut visit: impl FnMut(usize, usize)) {
-        let m = self.chars.len();
+        let m = self.len;
         let last = self.blocks - 1;
         let last_row_bit = 1u64 << ((m - 1) % WORD);
         let zeros = vec![0u64; self.blocks];
@@ -52,7 +99,10 @@ impl<'p> Pattern<'p> {
         let mut mv = vec![0u64; self.blocks];
         let mut score = m;
         for (j, c) in text.iter().enumerate() {
-            let eq_row = self.masks.get(c).unwrap_or(&zeros);
+            let eq_row = match self.row(*c) {
+                NONE => &zeros[..],
+                row => &self.rows[row as usize * self.blocks..(row as usize + 1) * self.blocks],
+            };
             // The top row costs nothing anywhere in the text (free start).
             let mut h_in: i8 = 0;
             for b in 0..self.blocks {
@@ -146,16 +196,13 @@ pub fn edit_distance(a: &[char], b: &[char]) -> usize {
 /// cheapest match's errors over its length (Hypothesis's context score).
 /// Nothing expected and nothing found agree; nothing expected but something
 /// found says nothing either way (½).
+#[cfg(test)]
 pub fn context_similarity(expected: &[char], found: &[char]) -> f64 {
     match (expected.is_empty(), found.is_empty()) {
         (true, true) => 1.0,
         (true, false) => 0.5,
         (false, true) => 0.0,
-        (false, false) => {
-            let mut fewest = expected.len();
-            Pattern::new(expected).scan(found, |_, errors| fewest = fewest.min(errors));
-            1.0 - fewest as f64 / expected.len() as f64
-        }
+        (false, false) => Pattern::new(expected).similarity(found),
     }
 }
 

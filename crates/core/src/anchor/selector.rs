@@ -4,7 +4,7 @@
 //!
 //! Units: code points.
 
-use super::approx::{context_similarity, edit_distance};
+use super::approx::{edit_distance, Pattern};
 use serde::Serialize;
 
 /// Code points of context kept on each side of the quote (Hypothesis and
@@ -46,16 +46,26 @@ impl QuoteSelector {
     }
 }
 
-/// The selector as code points, for matching.
+/// The selector as code points, for matching; the context's bit masks are
+/// built once per span, not once per candidate.
 pub(super) struct Needles {
     pub exact: Vec<char>,
     pub prefix: Vec<char>,
     pub suffix: Vec<char>,
+    prefix_pattern: Pattern,
+    suffix_pattern: Pattern,
 }
 
 impl From<&QuoteSelector> for Needles {
     fn from(s: &QuoteSelector) -> Self {
-        Needles { exact: s.exact.chars().collect(), prefix: s.prefix.chars().collect(), suffix: s.suffix.chars().collect() }
+        let (prefix, suffix): (Vec<char>, Vec<char>) = (s.prefix.chars().collect(), s.suffix.chars().collect());
+        Needles {
+            exact: s.exact.chars().collect(),
+            prefix_pattern: Pattern::new(&prefix),
+            suffix_pattern: Pattern::new(&suffix),
+            prefix,
+            suffix,
+        }
     }
 }
 
@@ -83,8 +93,10 @@ impl Fit {
         let after = &text[end..(end + needles.suffix.len()).min(text.len())];
         Fit {
             quote,
-            prefix: context_similarity(&needles.prefix, before),
-            suffix: context_similarity(&needles.suffix, after),
+            // Unchanged context is the common case (and every copy of a
+            // repeated passage): equal slices need no scan.
+            prefix: if before == needles.prefix.as_slice() { 1.0 } else { needles.prefix_pattern.similarity(before) },
+            suffix: if after == needles.suffix.as_slice() { 1.0 } else { needles.suffix_pattern.similarity(after) },
             position: 1.0 - (start.abs_diff(hint) as f64 / POSITION_SCALE).min(1.0),
         }
     }
