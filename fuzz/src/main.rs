@@ -8,7 +8,7 @@
 //!
 //! `cargo xtask fuzz` calls `seeds` before libFuzzer runs, and `mutate`
 //! when there is no nightly toolchain. A crash of `mutate` is written to
-//! `target/fuzz/stable-crashes/<target>/` and the exit code is 1.
+//! `fuzz/target/stable-crashes/<target>/` and the exit code is 1.
 
 use marginalia_fuzz::{corpus, mutate, seeds, targets};
 use std::fs;
@@ -71,7 +71,7 @@ fn mutate_all(args: &[String]) -> Result<(), String> {
     // Panics are reported with their input below; the default hook would
     // print each one's message and backtrace as well.
     std::panic::set_hook(Box::new(|_| {}));
-    let out = corpus::root().join("../target/fuzz/stable-crashes");
+    let out = corpus::root().join("target/stable-crashes");
     let mut failed = 0;
     for name in &names {
         let f = target(name)?;

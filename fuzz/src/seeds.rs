@@ -99,6 +99,16 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
             all.push(W3C_EXAMPLE.as_bytes().to_vec());
             all
         }
+        "agree" => {
+            let mut other = unicode.clone();
+            other.annotator = Some("ben".into());
+            other.spans.truncate(2);
+            other.spans[0].label = "ORG".into();
+            vec![
+                joined(&[unicode.to_json().as_bytes(), serde_json::to_string(&other).expect("a record serialises").as_bytes()]),
+                joined(&[SAVES[0].as_bytes(), SAVES[0].as_bytes(), SAVES[1].as_bytes()]),
+            ]
+        }
         "label_schema" => bytes(&[NEWS_SCHEMA]),
         "patterns" => vec![NEWS_PATTERNS.as_bytes().to_vec(), joined(&[NEWS_PATTERNS.as_bytes(), MALI.as_bytes()])],
         "embed" => {

@@ -12,6 +12,8 @@
 //! at the first NUL byte, which no text an article accepts can hold.
 //! Units: code points, end exclusive, as everywhere in the core.
 
+use marginalia_core::adjudication::{Review, Save};
+use marginalia_core::agreement;
 use marginalia_core::anchor;
 use marginalia_core::article::{decode_text_file, Article};
 use marginalia_core::editor::Editor;
@@ -36,6 +38,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("label_studio", label_studio),
     ("doccano", doccano),
     ("detect", detect),
+    ("agree", agree),
     ("stream", stream),
     ("label_schema", label_schema),
     ("patterns", patterns),
@@ -98,6 +101,14 @@ pub fn record(data: &[u8]) {
         // The editor refuses what it cannot hold (e.g. two spans with one
         // id); the record's reader said yes, the editor says why not.
         return;
+    }
+    // Work goes on after opening: a new span gets a fresh id whatever ids
+    // the record used (or a clear refusal), and undo takes it away again.
+    if let Some(t) = editor.article().tokens().iter().find(|t| !editor.article().slice(t.start, t.end).trim().is_empty()).copied() {
+        if editor.add_span(t.start, t.end, "PERSON").is_ok() {
+            assert!(editor.undo(), "adding a span cannot be undone");
+            assert_eq!(editor.annotations().snapshot(), snapshot, "undo does not return to the opened record");
+        }
     }
     let saved = Record::from_editor(&editor, &SaveInfo::default(), true);
     let json = saved.to_json();
@@ -218,6 +229,31 @@ pub fn detect(data: &[u8]) {
         }
         let exported = formats::export_document(format, &record).text;
         assert_eq!(detect::detect(&exported), Some(format), "{format}: its export is detected as another format\n{exported}");
+    }
+}
+
+/// Several saves of one text, as `marginalia agree` and the web app's
+/// review of saves read them: records split at NUL bytes. Agreement is
+/// computed on records as read (the CLI checks nothing first); a review
+/// opens them or says why not.
+pub fn agree(data: &[u8]) {
+    let records: Vec<Record> =
+        data.split(|&b| b == 0).take(4).filter_map(|piece| Record::parse(text_of(piece)?).ok()).collect();
+    let names = ["ana", "ben", "cy", "dee"];
+    let text: Vec<agreement::TextAnnotations> = vec![records.iter().enumerate().map(|(i, r)| (names[i], r)).collect()];
+    let report = agreement::agreement(&text);
+    for pair in &report.pairs {
+        for row in &pair.labels {
+            for score in [row.exact, row.partial] {
+                for ratio in [score.precision, score.recall, score.f1].into_iter().flatten() {
+                    assert!((0.0..=1.0).contains(&ratio), "a ratio of {ratio} for {}", row.label);
+                }
+            }
+        }
+    }
+    let saves = records.into_iter().enumerate().map(|(i, record)| Save { record, fallback_name: names[i].into() }).collect();
+    if let Ok(review) = Review::new(saves, &LabelSchema::news_default()) {
+        let _ = review.agreement();
     }
 }
 
@@ -453,8 +489,10 @@ pub fn w3c_quote(data: &[u8]) {
     let schema = LabelSchema::news_default();
     match formats::w3c::import(&collection.to_string(), &schema) {
         Ok(back) => {
-            let at = |r: &Record| r.spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect::<Vec<_>>();
+            // The collection lists spans in its own order: compare as sets.
+            let at = |r: &Record| r.spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect::<std::collections::BTreeSet<_>>();
             assert_eq!(at(&back), at(&record), "quote selectors anchor elsewhere");
+            assert_eq!(back.spans.len(), record.spans.len(), "quote selectors lose spans");
         }
         Err(e) => assert!(e.contains("occurs") && e.contains("times"), "quote selectors of its own text refused: {e}"),
     }
