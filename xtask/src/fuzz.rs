@@ -271,40 +271,66 @@ impl Running {
     /// Prints the run's figures; a report when it crashed.
     fn finish(&self, success: bool) -> Option<String> {
         let log = fs::read_to_string(&self.log).unwrap_or_default();
-        let stat = |name: &str| {
-            log.lines().find_map(|l| l.strip_prefix(&format!("stat::{name}:")).map(|v| v.trim().to_string())).unwrap_or_else(|| "?".into())
-        };
-        let coverage = log.lines().rev().find_map(|l| l.split("cov: ").nth(1)?.split_whitespace().next()).unwrap_or("?");
+        let figures = Figures::of(&log);
         println!(
-            "    {:<13} {:>9} runs  {:>5}/s  coverage {:>5}  {}",
+            "    {:<13} {:>9} runs  {:>6}/s  coverage {:>5}  {}",
             self.target,
-            stat("number_of_executed_units"),
-            stat("average_exec_per_sec"),
-            coverage,
+            figures.runs,
+            figures.per_second,
+            figures.coverage,
             if success { "ok" } else { "CRASH" }
         );
         if success {
             return None;
         }
-        let input = log
-            .lines()
-            .find_map(|l| l.split("Test unit written to ").nth(1))
-            .map(|p| p.trim().to_string())
+        let input = crash_input(&log)
             .or_else(|| fs::read_dir(&self.artifacts).ok()?.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).next())
             .unwrap_or_else(|| "(no input written)".into());
-        let cause = log
-            .lines()
-            .find(|l| l.contains("panicked at") || l.starts_with("==") && l.contains("ERROR"))
-            .unwrap_or("see the log")
-            .trim()
-            .to_string();
         Some(format!(
-            "  {}: {cause}\n    input: {input}\n    log:   {}\n    replay: cargo run --manifest-path fuzz/Cargo.toml -- replay {} {input}",
+            "  {}: {}\n    input: {input}\n    log:   {}\n    replay: cargo run --manifest-path fuzz/Cargo.toml -- replay {} {input}",
             self.target,
+            crash_cause(&log),
             self.log.display(),
             self.target
         ))
     }
+}
+
+/// What a libFuzzer log says about its run (`?` where it says nothing).
+#[derive(Debug, PartialEq, Eq)]
+struct Figures {
+    runs: String,
+    per_second: String,
+    coverage: String,
+}
+
+impl Figures {
+    fn of(log: &str) -> Figures {
+        let stat = |name: &str| {
+            let prefix = format!("stat::{name}:");
+            log.lines().find_map(|l| l.strip_prefix(&prefix).map(|v| v.trim().to_string())).unwrap_or_else(|| "?".into())
+        };
+        let coverage = log.lines().rev().find_map(|l| l.split("cov: ").nth(1)?.split_whitespace().next()).unwrap_or("?");
+        Figures { runs: stat("number_of_executed_units"), per_second: stat("average_exec_per_sec"), coverage: coverage.to_string() }
+    }
+}
+
+/// The input libFuzzer wrote when the target crashed.
+fn crash_input(log: &str) -> Option<String> {
+    log.lines().find_map(|l| l.split("Test unit written to ").nth(1)).map(|p| p.trim().to_string())
+}
+
+/// The panic's first line, or libFuzzer's own error (timeout, out of memory).
+fn crash_cause(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
+        let message = lines.get(i + 1).map_or("", |m| m.trim());
+        return format!("{} {message}", lines[i].trim());
+    }
+    lines
+        .iter()
+        .find(|l| l.starts_with("==") && l.contains("ERROR: libFuzzer"))
+        .map_or_else(|| "see the log".to_string(), |l| l.trim().to_string())
 }
 
 #[cfg(test)]
@@ -321,6 +347,32 @@ mod tests {
         assert!(parse_args(&["--seconds".into()]).is_err());
         assert!(parse_args(&["--seconds=0".into()]).is_err());
         assert!(parse_args(&["--seed=3".into()]).is_err());
+    }
+
+    const CRASH_LOG: &str = "\
+INFO: Seed: 1
+#1024\tpulse  cov: 3421 ft: 5120 corp: 700/90Kb exec/s: 512 rss: 60Mb
+thread '<unnamed>' panicked at crates/core/src/command.rs:152:24:
+attempt to add with overflow
+==2745== ERROR: libFuzzer: deadly signal
+MS: 1 ChangeASCIIInt-; base unit: 0
+artifact_prefix='fuzz/target/run/artifacts/record/'; Test unit written to fuzz/target/run/artifacts/record/crash-9a2b
+stat::number_of_executed_units: 1500
+stat::average_exec_per_sec:     750
+";
+
+    #[test]
+    fn reads_the_figures_and_the_crash_from_a_libfuzzer_log() {
+        let f = Figures::of(CRASH_LOG);
+        assert_eq!(f, Figures { runs: "1500".into(), per_second: "750".into(), coverage: "3421".into() });
+        assert_eq!(crash_input(CRASH_LOG).as_deref(), Some("fuzz/target/run/artifacts/record/crash-9a2b"));
+        assert_eq!(
+            crash_cause(CRASH_LOG),
+            "thread '<unnamed>' panicked at crates/core/src/command.rs:152:24: attempt to add with overflow"
+        );
+        let timeout = "==9== ERROR: libFuzzer: timeout after 10 seconds\n";
+        assert_eq!(crash_cause(timeout), "==9== ERROR: libFuzzer: timeout after 10 seconds");
+        assert_eq!(Figures::of("").runs, "?");
     }
 
     #[test]
