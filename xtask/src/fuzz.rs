@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [--seconds N] [TARGET…]`, also a step of `cargo xtask
+//! `cargo xtask fuzz [--seconds N] [--jobs N] [TARGET…]`, also a step of `cargo xtask
 //! test`: the fuzz targets of `fuzz/` (docs/FUZZING.md).
 //!
 //! 1. The stable replay, always: `cargo test` of the fuzz crate runs every
@@ -45,23 +45,35 @@ const RUSTFLAGS: &[&str] = &[
 #[derive(Debug, PartialEq, Eq)]
 pub struct Options {
     pub seconds: u64,
+    /// Fuzzers at a time (default: the cores, at most two).
+    pub jobs: Option<usize>,
     /// Targets to run (all when empty).
     pub targets: Vec<String>,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Options> {
-    let mut options = Options { seconds: TEST_SECONDS, targets: Vec::new() };
+    let mut options = Options { seconds: TEST_SECONDS, jobs: None, targets: Vec::new() };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let value = if a == "--seconds" {
-            Some(it.next().ok_or("--seconds needs a value")?.clone())
-        } else {
-            a.strip_prefix("--seconds=").map(str::to_string)
+        let (name, value) = match a.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (a.as_str(), None),
         };
-        match value {
-            Some(v) => options.seconds = v.parse().ok().filter(|s| *s > 0).ok_or(format!("bad --seconds `{v}`"))?,
-            None if a.starts_with('-') => return Err(format!("unexpected argument `{a}`")),
-            None => options.targets.push(a.clone()),
+        if !matches!(name, "--seconds" | "--jobs") {
+            if a.starts_with('-') {
+                return Err(format!("unexpected argument `{a}`"));
+            }
+            options.targets.push(a.clone());
+            continue;
+        }
+        let value = match value {
+            Some(v) => v,
+            None => it.next().ok_or(format!("{name} needs a value"))?.clone(),
+        };
+        let number = value.parse().ok().filter(|n| *n > 0).ok_or(format!("bad {name} `{value}`"))?;
+        match name {
+            "--seconds" => options.seconds = number,
+            _ => options.jobs = Some(number as usize),
         }
     }
     Ok(options)
@@ -109,7 +121,7 @@ pub fn fuzz(options: &Options) -> Result {
         println!("    no C++ compiler (`c++`) to build libFuzzer: running the deterministic mutation loop instead");
         return stable_loop(&targets);
     }
-    libfuzzer(&targets, options.seconds)
+    libfuzzer(&targets, options)
 }
 
 fn nightly_available() -> bool {
@@ -164,7 +176,8 @@ fn host_triple() -> Result<String> {
         .ok_or_else(|| "`rustc -vV` names no host".to_string())
 }
 
-fn libfuzzer(targets: &[String], seconds: u64) -> Result {
+fn libfuzzer(targets: &[String], options: &Options) -> Result {
+    let seconds = options.seconds;
     let triple = host_triple()?;
     let target_dir = fuzz_dir().join("target/libfuzzer");
     step("fuzz: build the targets for libFuzzer (nightly, sanitizer coverage)");
@@ -191,7 +204,7 @@ fn libfuzzer(targets: &[String], seconds: u64) -> Result {
         .args(["--", "seeds"])
         .arg(&seeds))?;
 
-    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
+    let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2));
     step(&format!("fuzz: libFuzzer, {seconds}s per target, -seed={SEED}, {jobs} at a time"));
     let bin_dir = target_dir.join(&triple).join("release");
     let started = Instant::now();
@@ -340,9 +353,9 @@ mod tests {
     #[test]
     fn parses_seconds_and_targets() {
         let o = parse_args(&[]).unwrap();
-        assert_eq!(o, Options { seconds: TEST_SECONDS, targets: vec![] });
-        let o = parse_args(&["--seconds".into(), "60".into(), "record".into()]).unwrap();
-        assert_eq!(o, Options { seconds: 60, targets: vec!["record".into()] });
+        assert_eq!(o, Options { seconds: TEST_SECONDS, jobs: None, targets: vec![] });
+        let o = parse_args(&["--seconds".into(), "60".into(), "record".into(), "--jobs=1".into()]).unwrap();
+        assert_eq!(o, Options { seconds: 60, jobs: Some(1), targets: vec!["record".into()] });
         assert_eq!(parse_args(&["--seconds=5".into()]).unwrap().seconds, 5);
         assert!(parse_args(&["--seconds".into()]).is_err());
         assert!(parse_args(&["--seconds=0".into()]).is_err());

@@ -6,7 +6,7 @@
 //! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080),
 //!                                with the reference save endpoint at /api/annotations/
 //! cargo xtask test               setup, host tests, fuzz, trunk build, end-to-end, interop
-//! cargo xtask fuzz [--seconds N] [TARGET…]  the fuzz targets: replay, then libFuzzer (docs/FUZZING.md)
+//! cargo xtask fuzz [--seconds N] [--jobs N] [TARGET…]  the fuzz targets: replay, then libFuzzer (docs/FUZZING.md)
 //! cargo xtask bench              build, then the browser benchmark against the peer widgets
 //! ```
 //!
@@ -40,10 +40,10 @@ commands:
   build              setup (toolchain) then `trunk build --release` into dist/
   serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               setup, host tests, fuzz, trunk build, end-to-end tests, interop tests
-  fuzz [--seconds N] [TARGET...]
+  fuzz [--seconds N] [--jobs N] [TARGET...]
                      replay the fuzz corpora, then run every fuzz target under libFuzzer
-                     for N seconds (default 15) on a fixed seed (nightly; without it,
-                     a deterministic mutation loop); see docs/FUZZING.md
+                     for N seconds (default 15) on a fixed seed, two at a time (nightly;
+                     without it, a deterministic mutation loop); see docs/FUZZING.md
   bench              build, then Marginalia side by side with its peer widgets in
                      headless Chromium (results into BENCHMARKS.md); never part of `test`
 ";
@@ -393,7 +393,7 @@ fn test() -> Result {
     })?;
 
     timed("fuzz", &mut || {
-        fuzz::fuzz(&fuzz::Options { seconds: fuzz::TEST_SECONDS, targets: Vec::new() })
+        fuzz::fuzz(&fuzz::Options { seconds: fuzz::TEST_SECONDS, jobs: None, targets: Vec::new() })
     })?;
 
     if web_has_wasm_tests() {
