@@ -5,7 +5,8 @@
 //! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
 //! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080),
 //!                                with the reference save endpoint at /api/annotations/
-//! cargo xtask test               setup, host tests, trunk build, end-to-end, interop
+//! cargo xtask test               setup, host tests, fuzz, trunk build, end-to-end, interop
+//! cargo xtask fuzz [--seconds N] [--jobs N] [TARGET…]  the fuzz targets: replay, then libFuzzer (docs/FUZZING.md)
 //! cargo xtask bench              build, then the browser benchmark against the peer widgets
 //! ```
 //!
@@ -14,6 +15,7 @@
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
 mod bundle;
+mod fuzz;
 mod save_endpoint;
 mod setup;
 mod static_server;
@@ -37,7 +39,11 @@ commands:
                      (each step skipped when already present)
   build              setup (toolchain) then `trunk build --release` into dist/
   serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
-  test               setup, host tests, trunk build, end-to-end tests, interop tests
+  test               setup, host tests, fuzz, trunk build, end-to-end tests, interop tests
+  fuzz [--seconds N] [--jobs N] [TARGET...]
+                     replay the fuzz corpora, then run every fuzz target under libFuzzer
+                     for N seconds (default 15) on a fixed seed, two at a time (nightly;
+                     without it, a deterministic mutation loop); see docs/FUZZING.md
   bench              build, then Marginalia side by side with its peer widgets in
                      headless Chromium (results into BENCHMARKS.md); never part of `test`
 ";
@@ -49,6 +55,7 @@ fn main() -> ExitCode {
         Some("build") => no_more_args(&args).and_then(|_| build()),
         Some("serve") => parse_port(&args[1..]).and_then(serve),
         Some("test") => no_more_args(&args).and_then(|_| test()),
+        Some("fuzz") => fuzz::parse_args(&args[1..]).and_then(|o| fuzz::fuzz(&o)),
         Some("bench") => no_more_args(&args).and_then(|_| bench()),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
@@ -383,6 +390,10 @@ fn test() -> Result {
             "--exclude",
             "marginalia-e2e",
         ]))
+    })?;
+
+    timed("fuzz", &mut || {
+        fuzz::fuzz(&fuzz::Options { seconds: fuzz::TEST_SECONDS, jobs: None, targets: Vec::new() })
     })?;
 
     if web_has_wasm_tests() {
