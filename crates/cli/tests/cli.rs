@@ -853,11 +853,11 @@ fn every_documented_exit_code_means_what_the_docs_say() {
     // processed); 2 wrong command line; 101 an internal error.
     let dir = tempfile::tempdir().unwrap();
     let good = save("d", "Mali and Niger", Some("ann"), None, &[("Mali", "GPE")]);
-    write(dir.path(), "good.jsonl", &jsonl(&[good.clone()]));
+    write(dir.path(), "good.jsonl", &jsonl(std::slice::from_ref(&good)));
     write(
         dir.path(),
         "mixed.jsonl",
-        &format!("{}not json\n", jsonl(&[good.clone()])),
+        &format!("{}not json\n", jsonl(std::slice::from_ref(&good))),
     );
     let code = |args: &[&str]| marginalia(dir.path(), args).status.code();
     assert_eq!(code(&["validate", "good.jsonl"]), Some(0));

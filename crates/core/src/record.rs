@@ -795,7 +795,8 @@ mod tests {
         let mut edited = good.clone();
         edited["text"] = "Zoe met 🇲🇱 officials in Bamako.".into();
         assert_eq!(Record::parse(&edited.to_string()), Err(RecordError::HashMismatch));
-        let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+        type Change = Box<dyn Fn(&mut serde_json::Value)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("tokens[6]: offsets 30–33 are not a range inside the text (31 characters)", Box::new(|v| v["tokens"][6]["end"] = 33.into())),
             ("tokens[1]: offsets 8–7 are not a range", Box::new(|v| v["tokens"][1]["start"] = 8.into())),
             ("tokens[2]: it starts at 4, before the token before it ends (7): tokens must be in order", Box::new(|v| v["tokens"][2]["start"] = 4.into())),
