@@ -20,6 +20,7 @@ pub mod history;
 mod id;
 pub mod label_schema;
 pub mod layout;
+pub mod merge;
 pub mod occurrences;
 pub mod record;
 pub mod patterns;
