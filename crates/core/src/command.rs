@@ -31,6 +31,35 @@ pub enum Command {
     ReplaceAll(Snapshot),
 }
 
+impl Command {
+    /// Every span and relation id the command names, through `span` and
+    /// `relation` (the undo history follows spans that a merge renamed).
+    pub fn rename(&mut self, span: &mut dyn FnMut(SpanId) -> SpanId, relation: &mut dyn FnMut(RelationId) -> RelationId) {
+        fn rename_relation(r: &mut Relation, span: &mut dyn FnMut(SpanId) -> SpanId, relation: &mut dyn FnMut(RelationId) -> RelationId) {
+            r.id = relation(r.id);
+            r.from = span(r.from);
+            if let Target::Span(to) = &mut r.to {
+                *to = span(*to);
+            }
+        }
+        match self {
+            Command::AddSpan(s) => s.id = span(s.id),
+            Command::RemoveSpan(id) | Command::SetLabel { id, .. } | Command::SetAttribute { id, .. } => *id = span(*id),
+            Command::AddRelation(r) => rename_relation(r, span, relation),
+            Command::RemoveRelation(id) => *id = relation(*id),
+            Command::SetDocumentLabel { .. } | Command::SetStatus(_) => {}
+            Command::ReplaceAll(snapshot) => {
+                for s in &mut snapshot.spans {
+                    s.id = span(s.id);
+                }
+                for r in &mut snapshot.relations {
+                    rename_relation(r, span, relation);
+                }
+            }
+        }
+    }
+}
+
 /// All annotations of a document, as a value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {

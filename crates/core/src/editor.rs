@@ -9,6 +9,7 @@ use crate::history::History;
 use crate::label_schema::LabelSchema;
 use crate::relation::{Relation, RelationId, Target};
 use crate::span::{Attributes, Span, SpanId};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// A span to add: where, which label, and where it came from.
@@ -195,6 +196,51 @@ impl Editor {
         self.apply_all(vec![Command::ReplaceAll(snapshot)]).map(|_| ())
     }
 
+    /// Takes in annotations merged with another tab's (`crate::merge`),
+    /// outside the undo history: undo still takes back this tab's own steps
+    /// and only those. The history follows this tab's spans the merge
+    /// renamed, and ids it alone still knows (spans deleted here) that now
+    /// name one of the other tab's spans move out of the way. `base` is the
+    /// version the merge started from. On an error nothing changes.
+    pub fn adopt_merge(&mut self, merged: &crate::merge::Merged, base: &Snapshot) -> Result<(), CommandError> {
+        let before = self.annotations.clone();
+        self.restore_snapshot(merged.snapshot.clone())?;
+        let mut spans: BTreeMap<SpanId, SpanId> = crate::sorting::map_of(merged.renamed_spans.iter().copied());
+        let mut relations: BTreeMap<RelationId, RelationId> = crate::sorting::map_of(merged.renamed_relations.iter().copied());
+        let mut named_spans = BTreeSet::new();
+        let mut named_relations = BTreeSet::new();
+        for cmd in self.history.commands_mut() {
+            cmd.rename(
+                &mut |id| {
+                    named_spans.insert(id);
+                    id
+                },
+                &mut |id| {
+                    named_relations.insert(id);
+                    id
+                },
+            );
+        }
+        for id in named_spans {
+            let elsewhere = before.get(id).is_none() && !base.spans.iter().any(|s| s.id == id);
+            if elsewhere && self.annotations.get(id).is_some() && !spans.contains_key(&id) {
+                let fresh = self.annotations.allocate_id();
+                spans.insert(id, fresh);
+            }
+        }
+        for id in named_relations {
+            let elsewhere = before.relation(id).is_none() && !base.relations.iter().any(|r| r.id == id);
+            if elsewhere && self.annotations.relation(id).is_some() && !relations.contains_key(&id) {
+                let fresh = self.annotations.allocate_relation_id();
+                relations.insert(id, fresh);
+            }
+        }
+        for cmd in self.history.commands_mut() {
+            cmd.rename(&mut |id| *spans.get(&id).unwrap_or(&id), &mut |id| *relations.get(&id).unwrap_or(&id));
+        }
+        Ok(())
+    }
+
     pub fn undo(&mut self) -> bool {
         let Some(t) = self.history.pop_undo() else { return false };
         match self.apply_all(t.iter().rev().cloned().collect()) {
@@ -255,6 +301,38 @@ mod tests {
     fn editor(text: &str) -> Editor {
         let article = Arc::new(Article::new("t", "t", text).unwrap());
         Editor::new(article, Arc::new(LabelSchema::news_default()))
+    }
+
+    #[test]
+    fn a_merge_from_another_tab_stays_out_of_undo_which_follows_renamed_spans() {
+        use crate::merge::{merge, Side};
+        let text = "Mali and Russia met on Monday.";
+        let mut a = editor(text);
+        let monday = a.add_span(23, 29, "DATE").unwrap();
+        let gone = a.add_span(9, 15, "ORG").unwrap();
+        a.remove_span(gone).unwrap();
+        let mut b = editor(text);
+        b.add_span(0, 4, "GPE").unwrap();
+        let russia = b.add_span(9, 15, "GPE").unwrap();
+        assert_eq!((monday, russia), (SpanId(1), SpanId(2)), "both tabs handed out s1 and s2");
+
+        let base = Snapshot::default();
+        let merged = merge(&base, &a.annotations().snapshot(), &b.annotations().snapshot(), Side::Mine);
+        a.adopt_merge(&merged, &base).unwrap();
+        let labels = |e: &Editor| e.annotations().in_document_order().iter().map(|s| s.label.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(&a), ["GPE", "GPE", "DATE"]);
+        // Undo takes back this tab's steps only: the deletion of its own
+        // s2 (now under another id, since s2 is the other tab's Russia)…
+        assert!(a.undo());
+        assert_eq!(labels(&a), ["GPE", "GPE", "ORG", "DATE"]);
+        assert!(a.undo());
+        assert_eq!(labels(&a), ["GPE", "GPE", "DATE"]);
+        // …then its own Monday, wherever the merge put it.
+        assert!(a.undo());
+        assert_eq!(labels(&a), ["GPE", "GPE"]);
+        assert!(!a.undo(), "the other tab's spans are not this tab's to undo");
+        assert!(a.redo() && a.redo());
+        assert_eq!(labels(&a), ["GPE", "GPE", "ORG", "DATE"]);
     }
 
     #[test]

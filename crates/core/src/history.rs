@@ -39,4 +39,8 @@ impl History {
     pub(crate) fn push_undo(&mut self, t: Vec<Command>) {
         self.undo.push(t);
     }
+    /// Every command, undo and redo alike (for renaming ids).
+    pub(crate) fn commands_mut(&mut self) -> impl Iterator<Item = &mut Command> {
+        self.undo.iter_mut().chain(self.redo.iter_mut()).flatten()
+    }
 }

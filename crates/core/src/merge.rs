@@ -48,6 +48,58 @@ pub enum Conflict {
     Status { mine: Option<DocumentStatus>, theirs: Option<DocumentStatus> },
 }
 
+impl Conflict {
+    /// What differs, for the annotator: "“Mali”: ORG here, PERSON in the
+    /// other tab". `quote` gives the words at code points `start..end`.
+    pub fn describe(&self, quote: &dyn Fn(usize, usize) -> String) -> String {
+        const HERE: &str = "here";
+        const THERE: &str = "in the other tab";
+        match self {
+            Conflict::Span { mine: Some(m), theirs: Some(t), .. } => {
+                let what = format!("“{}”", quote(m.start, m.end));
+                if m.label != t.label {
+                    format!("{what}: {} {HERE}, {} {THERE}", m.label, t.label)
+                } else if (m.start, m.end) != (t.start, t.end) {
+                    format!("{what} ({}) {HERE}, “{}” {THERE}", m.label, quote(t.start, t.end))
+                } else {
+                    let key = m.attributes.keys().chain(t.attributes.keys()).find(|k| m.attributes.get(*k) != t.attributes.get(*k));
+                    match key {
+                        Some(k) => format!("{what} ({}), {k}: {} {HERE}, {} {THERE}", m.label, value(m.attributes.get(k)), value(t.attributes.get(k))),
+                        None => format!("{what} ({}) differs {HERE} and {THERE}", m.label),
+                    }
+                }
+            }
+            Conflict::Span { mine: Some(s), theirs: None, .. } => {
+                format!("“{}” ({}): changed {HERE}, deleted {THERE}", quote(s.start, s.end), s.label)
+            }
+            Conflict::Span { mine: None, theirs: Some(s), .. } => {
+                format!("“{}” ({}): deleted {HERE}, changed {THERE}", quote(s.start, s.end), s.label)
+            }
+            Conflict::Span { id, .. } => format!("span {id}"),
+            Conflict::Relation { mine, theirs, .. } => {
+                let label = mine.as_ref().or(theirs.as_ref()).map_or("", |r| r.label.as_str());
+                format!("a {label} link differs {HERE} and {THERE}")
+            }
+            Conflict::DocumentLabel { key, mine, theirs } => {
+                format!("{key}: {} {HERE}, {} {THERE}", value(mine.as_ref()), value(theirs.as_ref()))
+            }
+            Conflict::Status { mine, theirs } => {
+                let state = |s: &Option<DocumentStatus>| s.as_ref().map_or("none", |s| s.state.title());
+                format!("status: {} {HERE}, {} {THERE}", state(mine), state(theirs))
+            }
+        }
+    }
+}
+
+/// A value as the annotator set it: a string without quotes, "none" for none.
+fn value(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None => "none".into(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// The merged annotations, with conflicts settled toward the preferred side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merged {
@@ -505,6 +557,8 @@ mod tests {
         assert!(matches!(&keep.conflicts[..], [Conflict::Span { id, mine: Some(m), theirs: Some(t) }]
             if *id == mali && m.label == "ORG" && t.label == "PERSON"));
         assert_eq!(take.conflicts, keep.conflicts);
+        let quote = |a: usize, b: usize| TEXT.chars().skip(a).take(b - a).collect::<String>();
+        assert_eq!(keep.conflicts[0].describe(&quote), "“Mali”: ORG here, PERSON in the other tab");
         assert_eq!(keep.snapshot.spans[0].label, "ORG");
         assert_eq!(take.snapshot.spans[0].label, "PERSON");
         // What did not conflict stays either way.
