@@ -17,6 +17,8 @@ use crate::components::review_panel::ReviewPanel;
 use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
+use crate::components::tab_conflict::TabConflict;
+use marginalia_core::merge::Side;
 use crate::reanchoring::{reanchor_onto, AnchorReview};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -33,7 +35,7 @@ use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
 use crate::idle::IdleWork;
-use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, viewport};
+use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, model_suggest, remote_save, save_param, storage, tab_sync, viewport};
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -139,12 +141,12 @@ const PERSIST_DELAY_MS: u32 = 250;
 const TOKEN_WARM_PIECE_BYTES: usize = 4_096;
 const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
 
-/// Writes the work on the article open now: the delayed write after each
-/// change, and the flush when the page is hidden. Before anything replaces
-/// the article, [`persist_before_switch`] calls it.
+/// Writes the work on the article open now when there is no later chance:
+/// the flush when the page is hidden, and before anything replaces the
+/// article ([`persist_before_switch`]). What another tab stored meanwhile is
+/// merged first (`tab_sync.rs`).
 pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
-    let record = Record::from_editor(&state.editor, &state.save_info, false);
-    storage::save_work(&record).map_err(AttrValue::from)
+    tab_sync::store_leaving(state).map_err(AttrValue::from)
 }
 
 /// [`persist`] before another article (or a review) replaces this one: the
@@ -241,7 +243,18 @@ pub fn App(props: &AppProps) -> Html {
         let reported = use_mut_ref(|| state.revision);
         use_effect_with(state.revision, move |_| {
             let pending = Timeout::new(PERSIST_DELAY_MS, move || {
-                stored.set(persist(&state));
+                let state = state.clone();
+                // Another tab may have stored since: merge that first (the
+                // merge is a change, so it is written in turn).
+                match tab_sync::store(&state) {
+                    Ok(tab_sync::Stored::Wrote(copy)) => {
+                        stored.set(Ok(()));
+                        state.dispatch(Action::TabStored(Rc::new(copy)));
+                    }
+                    Ok(tab_sync::Stored::Behind(theirs)) => state.dispatch(Action::TabReceived(Rc::new(theirs))),
+                    Ok(tab_sync::Stored::Same | tab_sync::Stored::Held) => stored.set(Ok(())),
+                    Err(e) => stored.set(Err(e.into())),
+                }
                 // The host hears of each settled burst of changes once.
                 if *reported.borrow() != state.revision {
                     *reported.borrow_mut() = state.revision;
@@ -249,6 +262,26 @@ pub fn App(props: &AppProps) -> Html {
                 }
             });
             *timer.borrow_mut() = Some(pending);
+        });
+    }
+    // Another tab on the same document: its writes are merged in. Each
+    // article's base is its stored version as it opens.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = tab_sync::listen(state);
+            move || drop(listener)
+        });
+    }
+    {
+        let state = state.clone();
+        let article_key = Arc::as_ptr(state.article()) as usize;
+        use_effect_with(article_key, move |_| {
+            let base = match tab_sync::stored_copy(&state) {
+                Some(Ok(copy)) => copy,
+                _ => crate::state::TabCopy { json: String::new(), snapshot: Default::default() },
+            };
+            state.dispatch(Action::TabStored(Rc::new(base)));
         });
     }
     // Errors shown in the page are reported to the host too.
@@ -632,7 +665,9 @@ pub fn App(props: &AppProps) -> Html {
     }
     let groups = {
         let state = state.clone();
-        use_memo((state.revision, (*show_all).clone(), listed), move |(_, show_all, listed)| {
+        // The editor's revision too: another tab's work can come in without
+        // a change of this tab's own to write.
+        use_memo((state.revision, state.editor.revision(), (*show_all).clone(), listed), move |(_, _, show_all, listed)| {
             label_groups(&state.editor, show_all, *listed)
         })
     };
@@ -781,6 +816,27 @@ pub fn App(props: &AppProps) -> Html {
                 // In the sticky header: a message about a file opened while
                 // the article is scrolled must show where the user is looking.
                 <NoticeBar notice={state.notice.clone()} onaccept={accept_offer} ondismiss={on_dismiss_notice} />
+                if let Some(c) = &state.tab_conflict {
+                    <TabConflict
+                        conflicts={{
+                            let article = state.article().clone();
+                            let quote = move |a: usize, b: usize| article.slice(a, b).to_string();
+                            c.conflicts.iter().map(|x| AttrValue::from(x.describe(&quote))).collect::<Vec<_>>()
+                        }}
+                        onkeepmine={{ let d = dispatch.clone(); Callback::from(move |_: ()| d.dispatch(Action::ResolveTabConflict(Side::Mine))) }}
+                        ontaketheirs={{
+                            let state = state.clone();
+                            Callback::from(move |_: ()| {
+                                // Never drop the annotator's version unseen: no file, no switch.
+                                let record = Record::from_editor(&state.editor, &state.save_info, true);
+                                let name = format!("{}.mine.marginalia.json", state.article().id);
+                                match download::download_text(&name, "application/json", &record.to_json()) {
+                                    Ok(()) => state.dispatch(Action::ResolveTabConflict(Side::Theirs)),
+                                    Err(_) => state.dispatch(error("The browser refused to download your version, so the other tab's was not taken.".into())),
+                                }
+                            })
+                        }} />
+                }
                 if let Some(r) = remote.as_ref().filter(|r| r.view.conflict) {
                     <SaveConflict pending={r.view.pending} onkeepmine={r.keep_mine.clone()} onloadtheirs={r.load_theirs.clone()} />
                 }

@@ -36,6 +36,7 @@ mod selection_map;
 mod state;
 mod storage;
 mod style_classes;
+mod tab_sync;
 mod url_params;
 mod view_model;
 mod viewport;

@@ -23,6 +23,7 @@ use crate::reanchoring::AnchorReview;
 use marginalia_core::adjudication::Decision;
 use marginalia_core::document_status::DocumentStatus;
 use marginalia_core::find::find_text;
+use marginalia_core::merge::{merge, Conflict, Side};
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -89,6 +90,26 @@ pub struct Notice {
     /// A loaded save that belongs to another text, which the user may open
     /// as a document of its own.
     pub offer: Option<Rc<LoadedRecord>>,
+}
+
+/// A version of the open document's record as stored in this browser: the
+/// JSON as stored (comparing it tells cheaply whether another tab wrote) and
+/// its annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabCopy {
+    pub json: String,
+    pub snapshot: Snapshot,
+}
+
+/// Another tab stored changes that conflict with this tab's: nothing is
+/// written until the annotator chooses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabConflict {
+    /// The version both tabs changed.
+    pub base: Rc<TabCopy>,
+    /// The other tab's latest.
+    pub theirs: Rc<TabCopy>,
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Several spans under one click: the user picks one.
@@ -174,6 +195,14 @@ pub enum Action {
     StartLinking { label: String },
     Notify(Notice),
     DismissNotice,
+    /// This tab wrote (or, as the article opened, found) this version of
+    /// the document in local storage: its base for merging.
+    TabStored(Rc<TabCopy>),
+    /// Another tab stored this version of the open document: merged in
+    /// (outside the undo history), or a conflict for the annotator.
+    TabReceived(Rc<TabCopy>),
+    /// The annotator's choice in a conflict with another tab.
+    ResolveTabConflict(Side),
 }
 
 impl Action {
@@ -236,6 +265,10 @@ pub struct AppState {
     /// A review of several annotators' saves, while the reviewer builds the
     /// gold version (which is what the editor shows).
     pub adjudication: Option<Rc<Adjudication>>,
+    /// The version of the document this tab last stored or received (see
+    /// `tab_sync.rs`); `None` until the article's stored copy is read.
+    pub tab_base: Option<Rc<TabCopy>>,
+    pub tab_conflict: Option<Rc<TabConflict>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,6 +304,8 @@ impl AppState {
             suggestions: Rc::new(Vec::new()),
             focused_suggestion: None,
             adjudication: None,
+            tab_base: None,
+            tab_conflict: None,
         };
         s.decorated = initial_window(s.article());
         s.refresh_views();
@@ -385,6 +420,8 @@ impl AppState {
         self.review = None;
         self.suggestions = Rc::new(Vec::new());
         self.adjudication = None;
+        self.tab_base = None;
+        self.tab_conflict = None;
         self.changed();
     }
 
@@ -837,8 +874,73 @@ impl Reducible for AppState {
             }
             Action::Notify(n) => s.notice = Some(n),
             Action::DismissNotice => s.notice = None,
+            Action::TabStored(copy) => {
+                s.tab_base = Some(copy);
+                return Rc::new(s);
+            }
+            Action::TabReceived(theirs) => s.tab_received(theirs),
+            Action::ResolveTabConflict(side) => s.resolve_tab_conflict(side),
         }
         s.refresh_views();
         Rc::new(s)
+    }
+}
+
+/// Another tab's work on the same document (`tab_sync.rs`).
+impl AppState {
+    /// Merges the other tab's stored version into this tab's work: changes
+    /// that do not conflict come in at once, outside the undo history (an
+    /// undo must not take back, and so delete, the other tab's work); a
+    /// conflict waits for the annotator. While one waits, a newer version
+    /// from the other tab replaces the one it shows.
+    fn tab_received(&mut self, theirs: Rc<TabCopy>) {
+        let base = match (&self.tab_conflict, &self.tab_base) {
+            (Some(c), _) => c.base.clone(),
+            (None, Some(b)) => b.clone(),
+            // Nothing stored when this article opened: everything is new.
+            (None, None) => Rc::new(TabCopy { json: String::new(), snapshot: Snapshot::default() }),
+        };
+        let mine = self.editor.annotations().snapshot();
+        let merged = merge(&base.snapshot, &mine, &theirs.snapshot, Side::Mine);
+        if !merged.conflicts.is_empty() {
+            self.tab_conflict = Some(Rc::new(TabConflict { base, theirs, conflicts: merged.conflicts }));
+            return;
+        }
+        self.take_merge(&merged, &base, theirs);
+    }
+
+    fn resolve_tab_conflict(&mut self, side: Side) {
+        let Some(c) = self.tab_conflict.take() else { return };
+        let merged = merge(&c.base.snapshot, &self.editor.annotations().snapshot(), &c.theirs.snapshot, side);
+        let n = c.conflicts.len();
+        if self.take_merge(&merged, &c.base, c.theirs.clone()) {
+            self.info(match side {
+                Side::Mine => format!("Kept your version of {n} conflicting change(s); everything else from both tabs is merged."),
+                Side::Theirs => format!("Took the other tab's version of {n} conflicting change(s); everything else from both tabs is merged."),
+            });
+        }
+    }
+
+    /// Applies a merge and takes `theirs` as the new base; the merge is then
+    /// stored by the next write unless it is exactly theirs.
+    fn take_merge(&mut self, merged: &marginalia_core::merge::Merged, base: &TabCopy, theirs: Rc<TabCopy>) -> bool {
+        if merged.snapshot != self.editor.annotations().snapshot() {
+            if let Err(e) = self.editor.adopt_merge(merged, &base.snapshot) {
+                // The base stays: the next write finds the other tab's
+                // version again rather than writing over it.
+                self.error(format!("The other tab's changes could not be merged: {e}. Nothing is written over them."));
+                return false;
+            }
+        }
+        // Exactly theirs: nothing to write (the revision, which writes,
+        // stays, or two tabs would answer each other's writes for ever).
+        let differs = merged.snapshot != theirs.snapshot;
+        self.tab_base = Some(theirs);
+        if differs {
+            self.changed();
+        } else if self.selected.is_some_and(|id| self.editor.annotations().get(id).is_none()) {
+            self.selected = None;
+        }
+        true
     }
 }

@@ -1,6 +1,7 @@
 //! Local persistence: the work on each document is kept in the browser's
 //! localStorage, keyed by document id and text hash, and written on every
-//! change, so a reload or a closed tab loses nothing.
+//! change, so a reload or a closed tab loses nothing. Two tabs on one
+//! document share that key: `tab_sync.rs` merges before either writes.
 //!
 //! Stored values are records without their derived tokens; the text itself
 //! is stored once per hash (pasted articles come back too) rather than
@@ -37,8 +38,9 @@ fn text_key(sha256: &str) -> String {
 
 const FULL: &str = "the browser's storage is full or disabled";
 
-/// Writes the document's record and remembers it as the one open now.
-pub fn save_work(record: &Record) -> Result<(), String> {
+/// Writes the document's record and remembers it as the one open now;
+/// returns the stored JSON (what another tab will read).
+pub fn save_work(record: &Record) -> Result<String, String> {
     let storage = local()?;
     let sha = record.text_sha256.clone().unwrap_or_default();
     if storage.get_item(&text_key(&sha)).ok().flatten().is_none() {
@@ -49,7 +51,18 @@ pub fn save_work(record: &Record) -> Result<(), String> {
     storage.set_item(&doc_key(&record.meta.doc_id, &sha), &json).map_err(|_| FULL.to_string())?;
     let current = serde_json::to_string(&CurrentDoc { doc_id: record.meta.doc_id.clone(), sha256: sha })
         .map_err(|e| e.to_string())?;
-    storage.set_item(&format!("{PREFIX}:current"), &current).map_err(|_| FULL.to_string())
+    storage.set_item(&format!("{PREFIX}:current"), &current).map_err(|_| FULL.to_string())?;
+    Ok(json)
+}
+
+/// The stored record of a document as stored: JSON without its text.
+pub fn stored_json(doc_id: &str, sha256: &str) -> Option<String> {
+    local().ok()?.get_item(&doc_key(doc_id, sha256)).ok()?
+}
+
+/// Whether a localStorage key (from a `storage` event) holds this document's record.
+pub fn is_doc_key(key: &str, doc_id: &str, sha256: &str) -> bool {
+    key == doc_key(doc_id, sha256)
 }
 
 /// The stored record of a document, if any.

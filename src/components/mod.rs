@@ -17,6 +17,7 @@ pub mod review_panel;
 pub mod save_conflict;
 pub mod side_panel;
 pub mod suggestion_panel;
+pub mod tab_conflict;
 pub mod status_bar;
 pub mod status_form;
 pub mod toolbar;
