@@ -20,6 +20,12 @@
 //! Conflict choices: "Keep mine" overwrites the server's copy (a `GET` for
 //! its current ETag, then a `PUT`); "Load theirs" first downloads ours as a
 //! file, then opens theirs (one undo step when it is the same text).
+//!
+//! Another tab of this browser on the same document saves the same merged
+//! work with its own ETag: a `412` is first rechecked — when the server's
+//! copy is work this tab has (its own, or the version it last stored or
+//! received from the other tab, which its work descends from), ours is sent
+//! over it; only someone else's copy shows the conflict.
 
 use crate::deadline::{self, Answer, Failure};
 use crate::state::{Action, AppState, Notice, NoticeKind};
@@ -242,11 +248,16 @@ impl Saver {
 
     async fn run(&self, request: Request) {
         let id = request.id();
+        let was_save = matches!(request, Request::Save { .. });
         let (outcome, body) = match request {
             Request::Load { purpose: LoadPurpose::Verify, .. } => {
                 let (outcome, body) = self.get().await;
                 (self.verify(outcome, body), None)
             }
+            Request::Load { purpose: LoadPurpose::Recheck, .. } => match self.get().await {
+                (Outcome::Loaded { etag: Some(_) }, Some(body)) if !self.have(&body) => (Outcome::Conflict, None),
+                (outcome, _) => (outcome, None),
+            },
             Request::Load { purpose, .. } => {
                 let (outcome, body) = self.get().await;
                 (outcome, body.filter(|_| purpose != LoadPurpose::KeepMine))
@@ -267,11 +278,16 @@ impl Saver {
                 (outcome, None)
             }
         };
+        // A refused write is rechecked before the conflict shows.
+        let refused = was_save && outcome == Outcome::Conflict;
         let nothing_here = matches!(outcome, Outcome::Loaded { etag: None });
         let acknowledged = matches!(outcome, Outcome::Saved { .. });
         let now = now_ms();
         let jitter = js_sys::Math::random();
         let reaction = self.machine.borrow_mut().respond(id, outcome, now, jitter);
+        if refused {
+            self.machine.borrow_mut().recheck();
+        }
         if self.retired.get() {
             self.store_snapshot();
             return;
@@ -288,6 +304,21 @@ impl Saver {
         if acknowledged {
             self.on_saved.emit(());
         }
+    }
+
+    /// Whether the server's copy (`body`) is work this tab has: its own, or
+    /// the version it last stored or received from another tab of this
+    /// browser. Sending ours over it then loses nothing.
+    fn have(&self, body: &str) -> bool {
+        let app = self.app();
+        let loaded = Record::parse(body).and_then(|r| {
+            let schema = r.label_schema.clone().unwrap_or_else(|| (**app.editor.schema()).clone());
+            r.load(&schema)
+        });
+        let Ok(loaded) = loaded else { return false };
+        let theirs = loaded.snapshot();
+        loaded.article.sha256() == app.article().sha256()
+            && (theirs == app.editor.annotations().snapshot() || app.tab_base.as_ref().is_some_and(|b| b.snapshot == theirs))
     }
 
     /// The server's copy: (`Loaded`, its body) or a failure.

@@ -74,6 +74,11 @@ pub enum LoadPurpose {
     /// A 412 after a `PUT` that got no answer: is the server's copy the one
     /// that `PUT` carried? The glue answers `Outcome::OwnWrite` if so.
     Verify,
+    /// After a `412`, asked by the glue: is the server's copy work this
+    /// writer already has (another tab of the same browser sent the work
+    /// both tabs merged)? The glue answers `Loaded` if so — ours is then sent
+    /// over it, a fast-forward — and `Conflict` if not.
+    Recheck,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -412,8 +417,9 @@ impl RemoteSync {
                 self.need_load = Some(LoadPurpose::Verify);
                 Reaction::Nothing
             }
-            (InFlight::Save(..), Outcome::Conflict) => {
+            (InFlight::Save(..), Outcome::Conflict) | (InFlight::Load(_, LoadPurpose::Recheck), Outcome::Conflict) => {
                 self.recovered();
+                self.need_load = None;
                 self.conflict = true;
                 Reaction::Nothing
             }
@@ -434,7 +440,7 @@ impl RemoteSync {
                 self.etag = etag;
                 if has_copy { Reaction::AdoptServerCopy } else { Reaction::Nothing }
             }
-            LoadPurpose::KeepMine => {
+            LoadPurpose::KeepMine | LoadPurpose::Recheck => {
                 self.etag = etag;
                 self.conflict = false;
                 self.send_after = 0;
@@ -470,6 +476,15 @@ impl RemoteSync {
     pub fn keep_mine(&mut self) {
         if self.conflict && self.in_flight.is_none() {
             self.need_load = Some(LoadPurpose::KeepMine);
+        }
+    }
+
+    /// After a conflict, before showing it: fetch the server's copy for the
+    /// glue to compare with the work it has ([`LoadPurpose::Recheck`]).
+    pub fn recheck(&mut self) {
+        if self.conflict && self.in_flight.is_none() {
+            self.conflict = false;
+            self.need_load = Some(LoadPurpose::Recheck);
         }
     }
 
@@ -726,6 +741,34 @@ mod tests {
     }
 
     #[test]
+    fn a_recheck_sends_ours_over_a_copy_we_have_and_otherwise_shows_the_conflict() {
+        let mut m = started(Some("e0"));
+        m.change(0);
+        let (id, _, _) = put(&mut m, 500);
+        m.respond(id, Outcome::Conflict, 500, 0.0);
+        m.recheck();
+        assert_eq!(m.status(500), SyncStatus::Saving { pending: 1 }, "no conflict shown while checking");
+        let r = m.poll(500).unwrap();
+        assert!(matches!(r, Request::Load { purpose: LoadPurpose::Recheck, .. }));
+        // The server holds what the other tab sent, which we merged: ours goes over it.
+        m.respond(r.id(), Outcome::Loaded { etag: Some("tab".into()) }, 510, 0.0);
+        let (id, rev, pre) = put(&mut m, 510);
+        assert_eq!((rev, pre), (1, Precondition::IfMatch("tab".into())));
+        m.respond(id, saved("e2"), 520, 0.0);
+        assert_eq!(m.status(520), SyncStatus::Saved);
+
+        // Someone else's copy: the conflict shows, and stays until a choice.
+        m.change(600);
+        let (id, _, _) = put(&mut m, 1_100);
+        m.respond(id, Outcome::Conflict, 1_100, 0.0);
+        m.recheck();
+        let r = m.poll(1_100).unwrap();
+        m.respond(r.id(), Outcome::Conflict, 1_110, 0.0);
+        assert_eq!(m.status(1_110), SyncStatus::Conflict { pending: 1 });
+        assert_eq!(m.poll(60_000), None);
+    }
+
+    #[test]
     fn choices_outside_a_conflict_do_nothing() {
         let mut m = started(Some("e0"));
         m.keep_mine();
@@ -875,6 +918,7 @@ mod tests {
         Answer(u8, u8),
         KeepMine,
         LoadTheirs,
+        Recheck,
     }
 
     fn outcome(kind: u8, n: u8) -> Outcome {
@@ -896,6 +940,7 @@ mod tests {
             4 => (any::<u8>(), any::<u8>()).prop_map(|(k, n)| Step::Answer(k, n)),
             1 => Just(Step::KeepMine),
             1 => Just(Step::LoadTheirs),
+            1 => Just(Step::Recheck),
         ]
     }
 
@@ -937,6 +982,7 @@ mod tests {
                     }
                     Step::KeepMine => m.keep_mine(),
                     Step::LoadTheirs => m.load_theirs(),
+                    Step::Recheck => m.recheck(),
                 }
                 if let Some(r) = m.poll(now) {
                     prop_assert!(open.is_none(), "a second request while one is in flight");
