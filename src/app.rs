@@ -145,7 +145,7 @@ const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
 /// the flush when the page is hidden, and before anything replaces the
 /// article ([`persist_before_switch`]). What another tab stored meanwhile is
 /// merged first (`tab_sync.rs`).
-pub(crate) fn persist(state: &AppState) -> Result<(), AttrValue> {
+pub(crate) fn persist(state: &AppState) -> Result<tab_sync::Stored, AttrValue> {
     tab_sync::store_leaving(state).map_err(AttrValue::from)
 }
 
@@ -305,7 +305,13 @@ pub fn App(props: &AppProps) -> Html {
                 let state = state.clone();
                 move |_: &web_sys::Event| {
                     let state = state.clone();
-                    let _ = persist(&state);
+                    // Hidden is not gone (another tab came to the front):
+                    // what was stored becomes this tab's base.
+                    match persist(&state) {
+                        Ok(tab_sync::Stored::Wrote(copy)) => state.dispatch(Action::TabStored(Rc::new(copy))),
+                        Ok(tab_sync::Stored::Behind(merged)) => state.dispatch(Action::TabReceived(Rc::new(merged))),
+                        _ => {}
+                    }
                 }
             };
             let listeners = [

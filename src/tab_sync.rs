@@ -75,22 +75,25 @@ pub fn store(state: &AppState) -> Result<Stored, String> {
 /// article replaces this one: there is no later chance to merge, so what
 /// the other tab stored is merged now; a conflict keeps the other tab's
 /// version (its work is not written over without the annotator's choice;
-/// the changes here that did not conflict are kept).
-pub fn store_leaving(state: &AppState) -> Result<(), String> {
+/// the changes here that did not conflict are kept). Returns what the state
+/// should take in if the page goes on: `Wrote` (the new base) or `Behind`
+/// (the merge just stored, to merge in).
+pub fn store_leaving(state: &AppState) -> Result<Stored, String> {
     let theirs = match store(state)? {
-        Stored::Wrote(_) | Stored::Same => return Ok(()),
-        Stored::Behind(theirs) => Rc::new(theirs),
         Stored::Held => match &state.tab_conflict {
             Some(c) => c.theirs.clone(),
-            None => return Ok(()),
+            None => return Ok(Stored::Held),
         },
+        Stored::Behind(theirs) => Rc::new(theirs),
+        done => return Ok(done),
     };
     let base = state.tab_conflict.as_ref().map(|c| c.base.clone()).or_else(|| state.tab_base.clone());
     let base = base.map(|b| b.snapshot.clone()).unwrap_or_default();
     let merged = merge(&base, &state.editor.annotations().snapshot(), &theirs.snapshot, Side::Theirs);
     let mut editor = Editor::new(state.article().clone(), state.editor.schema().clone());
     editor.restore_snapshot(merged.snapshot).map_err(|e| e.to_string())?;
-    storage::save_work(&Record::from_editor(&editor, &state.save_info, false)).map(|_| ())
+    let json = storage::save_work(&Record::from_editor(&editor, &state.save_info, false))?;
+    Ok(Stored::Behind(TabCopy { json, snapshot: editor.annotations().snapshot() }))
 }
 
 /// Listens for the other tab's writes to the open document, for the app's

@@ -1,19 +1,18 @@
 //! Two tabs on one document in one browser (one profile: they share
 //! localStorage): neither overwrites the other. Spans labelled in both, even
-//! under the same new ids, all stay in both and after reloading both; the
-//! same span relabelled differently in both shows the conflict, and the
-//! side the annotator chooses is what both tabs keep after a reload.
+//! at the same moment under the same new ids, all stay in both and after
+//! reloading both; the same span relabelled differently in both at the same
+//! moment shows the conflict, and the side the annotator chooses is what
+//! both tabs keep after a reload.
 //!
-//! A tab that misses the other's write for a while is a background tab the
-//! browser froze (`Page.setWebLifecycleState`): its own change waits to be
-//! stored while the other tab works, which is how the two tabs come to
-//! change the same thing at once.
+//! "At the same moment" is within the 250 ms a tab waits before it stores a
+//! change: the key is pressed in tab B, then at once in tab A.
 
 mod support;
 
 use marginalia_e2e::fantoccini::wd::WindowHandle;
 use marginalia_e2e::{json, Browser, Mod, Result};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use support::*;
 
 /// The browser's two tabs on the default article.
@@ -27,7 +26,9 @@ impl Tabs {
     async fn open() -> Result<Tabs> {
         let b = open_app().await?;
         let a = b.client().window().await?;
-        let other = b.client().new_window(true).await?.handle;
+        // A second window, so that neither is hidden (a tab in the
+        // background stores its work as it goes there).
+        let other = b.client().new_window(false).await?.handle;
         b.client().switch_to_window(other.clone()).await?;
         b.goto_app().await?;
         Ok(Tabs { b, a, other })
@@ -40,12 +41,30 @@ impl Tabs {
         Ok(&self.b)
     }
 
-    /// Freezes or resumes the tab in front, as the browser does with a
-    /// background tab.
-    async fn freeze(&self, frozen: bool) -> Result {
-        let state = if frozen { "frozen" } else { "active" };
-        self.b.cdp("Page.setWebLifecycleState", json!({ "state": state })).await?;
-        Ok(())
+    /// Presses `key_b` in tab B (in front), then at once `key_a` in tab A
+    /// (two windows side by side: neither is hidden, which would store it):
+    /// two changes before either tab has stored (and so heard) the other's.
+    async fn press_in_both(&self, key_b: &str, key_a: &str) -> Result<Duration> {
+        let t = Instant::now();
+        self.b.press(key_b).await?;
+        self.to(true).await?.press(key_a).await?;
+        Ok(t.elapsed())
+    }
+
+    /// The tab (A: `true`) that shows the conflict: the one that stored second.
+    async fn conflicted(&self, apart: Duration) -> Result<bool> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for a in [true, false] {
+                if self.to(a).await?.count("#mg-tab-conflict").await? > 0 {
+                    return Ok(a);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no tab shows a conflict (the keys were {apart:?} apart)").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 
@@ -64,13 +83,13 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// Waits until the tab in front holds exactly `want`.
 async fn wait_labelled(b: &Browser, want: &[(String, String)]) -> Result {
-    let deadline = std::time::Instant::now() + WAIT;
+    let deadline = Instant::now() + WAIT;
     loop {
         let got = labelled(b).await?;
         if got == want {
             return Ok(());
         }
-        if std::time::Instant::now() > deadline {
+        if Instant::now() > deadline {
             return Err(format!("the tab holds {got:?}, expected {want:?}").into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -85,12 +104,12 @@ async fn ids(b: &Browser) -> Result<Vec<String>> {
     Ok(v)
 }
 
-/// Selects span `text` by clicking its tag, then presses `key` (relabel).
-async fn relabel(b: &Browser, text: &str, label: &str, key: &str) -> Result {
+/// Selects span `text` by clicking its tag (a label key then relabels it).
+async fn select_span(b: &Browser, text: &str, label: &str) -> Result {
     let n = span_number(b, text, label).await?;
     b.click(&format!("#mg-tag-{n}")).await?;
     b.wait_for(&format!(r#"#mg-tag-{n}[aria-pressed="true"]"#)).await?;
-    b.press(key).await
+    Ok(())
 }
 
 #[tokio::test]
@@ -98,30 +117,44 @@ async fn two_tabs_keep_each_others_spans_and_a_conflict_is_the_annotators_choice
     let text = DEFAULT_ARTICLE;
     let tabs = Tabs::open().await?;
 
-    // Tab B labels one span and is frozen before it stores it; tab A,
-    // which has not seen it, labels two: both tabs hand out s1.
-    let b = tabs.to(false).await?;
-    let (k, e) = range_of(text, "Kremlin");
-    label_by_drag(b, k, e, "2").await?;
-    tabs.freeze(true).await?;
-    let a = tabs.to(true).await?;
+    // Both tabs label a span at the same moment: each hands out s1.
     let (d, e2) = range_of(text, "Abdallah Diop");
-    label_by_drag(a, d, e2, "1").await?;
+    let a = tabs.to(true).await?;
+    a.drag_select(d, e2).await?;
+    wait_pending(a).await?;
+    let (k, e) = range_of(text, "Kremlin");
+    let b = tabs.to(false).await?;
+    b.drag_select(k, e).await?;
+    wait_pending(b).await?;
+    let first = tabs.press_in_both("2", "1").await?;
+    // Then A labels one more.
     let (m, e3) = range_of(text, "Mali");
-    label_by_drag(a, m, e3, "3").await?;
+    a.drag_select(m, e3).await?;
+    wait_pending(a).await?;
+    a.press("3").await?;
     let all = pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", "PERSON"), ("Mali", "GPE")]);
 
-    // B wakes: it merges A's work and stores its own, which A merges.
+    // Each tab merges the other's work: both hold all three, under the same ids.
+    wait_labelled(a, &all).await?;
     let b = tabs.to(false).await?;
-    tabs.freeze(false).await?;
     wait_labelled(b, &all).await?;
     let in_b = ids(b).await?;
     let a = tabs.to(true).await?;
-    wait_labelled(a, &all).await?;
+    let deadline = Instant::now() + WAIT;
+    while ids(a).await? != in_b && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(ids(a).await?, in_b, "both tabs hold the same span ids");
     let mut unique = in_b.clone();
     unique.dedup();
     assert_eq!(unique.len(), 3, "no id is used twice: {in_b:?}");
+    if first < Duration::from_millis(250) {
+        // A pressed before B could have stored (250 ms after its key): both
+        // handed out s1; Abdallah Diop, first in the text, kept it.
+        let raw = raw_spans(b).await?.as_array().cloned().unwrap_or_default();
+        let id_of = |t: &str| raw.iter().find(|s| s["text"] == t).map(|s| s["id"].clone());
+        assert_eq!((id_of("Abdallah Diop"), id_of("Kremlin")), (Some(json!("s1")), Some(json!("s2"))), "keys {first:?} apart");
+    }
 
     // Reopening both tabs: all three in each.
     a.reload_app().await?;
@@ -129,47 +162,50 @@ async fn two_tabs_keep_each_others_spans_and_a_conflict_is_the_annotators_choice
     let b = tabs.to(false).await?;
     b.reload_app().await?;
     wait_labelled(b, &all).await?;
+    let _ = b;
 
-    // The same span relabelled differently: ORG in B (frozen before it
-    // stores), NORP in A.
-    relabel(b, "Abdallah Diop", "PERSON", "2").await?;
-    tabs.freeze(true).await?;
+    // The same span relabelled differently at the same moment: ORG in B, NORP in A.
     let a = tabs.to(true).await?;
-    relabel(a, "Abdallah Diop", "PERSON", "5").await?;
-    wait_labelled(a, &pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", "NORP"), ("Mali", "GPE")])).await?;
-
+    select_span(a, "Abdallah Diop", "PERSON").await?;
     let b = tabs.to(false).await?;
-    tabs.freeze(false).await?;
-    let conflict = b.wait_for("#mg-tab-conflict").await?;
+    select_span(b, "Abdallah Diop", "PERSON").await?;
+    let apart = tabs.press_in_both("2", "5").await?;
+    // The tab that stores second finds the other's change and shows the conflict.
+    let in_a = tabs.conflicted(apart).await?;
+    let (mine, theirs) = if in_a { ("NORP", "ORG") } else { ("ORG", "NORP") };
+    let c = tabs.to(in_a).await?;
+    let conflict = c.find("#mg-tab-conflict").await?;
     assert_eq!(conflict.attr("role").await?.as_deref(), Some("alert"));
-    let said = b.text_of("#mg-tab-conflict").await?;
-    assert!(said.contains("“Abdallah Diop”: ORG here, NORP in the other tab"), "{said}");
-    let axe = b.run_axe().await?;
+    let said = c.text_of("#mg-tab-conflict").await?;
+    assert!(said.contains(&format!("“Abdallah Diop”: {mine} here, {theirs} in the other tab")), "{said}");
+    let axe = c.run_axe().await?;
     assert!(axe.is_clean(), "{axe}");
-    // Nothing is stored over A's work while the choice waits.
+    // Nothing is stored over the other tab's work while the choice waits.
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let a = tabs.to(true).await?;
-    assert_eq!(labelled(a).await?, pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", "NORP"), ("Mali", "GPE")]));
+    let other = tabs.to(!in_a).await?;
+    let theirs_now = pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", theirs), ("Mali", "GPE")]);
+    assert_eq!(labelled(other).await?, theirs_now);
+    assert_eq!(other.count("#mg-tab-conflict").await?, 0, "only one tab shows the conflict");
 
-    // Keep mine, from the keyboard: B's ORG wins in both tabs, and after a reload.
-    let b = tabs.to(false).await?;
-    // From the span just relabelled, back up to the choice in the header.
+    // Keep mine, from the keyboard: back up from the span to the choice in the header.
+    let c = tabs.to(in_a).await?;
     let mut presses = 0;
-    while focused_id(b).await? != "mg-tab-keep-mine" {
+    while focused_id(c).await? != "mg-tab-keep-mine" {
         presses += 1;
-        assert!(presses < 40, "Shift+Tab never reached “Keep mine” (focus on #{})", focused_id(b).await?);
-        b.press_with(&[Mod::Shift], "Tab").await?;
+        assert!(presses < 40, "Shift+Tab never reached “Keep mine” (focus on #{})", focused_id(c).await?);
+        c.press_with(&[Mod::Shift], "Tab").await?;
     }
-    b.press("Enter").await?;
-    b.wait_for_gone("#mg-tab-conflict").await?;
-    let kept = pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", "ORG"), ("Mali", "GPE")]);
-    wait_labelled(b, &kept).await?;
-    let a = tabs.to(true).await?;
-    wait_labelled(a, &kept).await?;
-    a.reload_app().await?;
-    wait_labelled(a, &kept).await?;
-    let b = tabs.to(false).await?;
-    b.reload_app().await?;
-    wait_labelled(b, &kept).await?;
+    c.press("Enter").await?;
+    c.wait_for_gone("#mg-tab-conflict").await?;
+    let kept = pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", mine), ("Mali", "GPE")]);
+    wait_labelled(c, &kept).await?;
+    let other = tabs.to(!in_a).await?;
+    wait_labelled(other, &kept).await?;
+    // After reopening both, the choice is what both hold.
+    other.reload_app().await?;
+    wait_labelled(other, &kept).await?;
+    let c = tabs.to(in_a).await?;
+    c.reload_app().await?;
+    wait_labelled(c, &kept).await?;
     tabs.b.close().await
 }
