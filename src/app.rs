@@ -279,7 +279,7 @@ pub fn App(props: &AppProps) -> Html {
         use_effect_with(article_key, move |_| {
             let base = match tab_sync::stored_copy(&state) {
                 Some(Ok(copy)) => copy,
-                _ => crate::state::TabCopy { json: String::new(), snapshot: Default::default() },
+                _ => crate::state::TabCopy { sha256: state.article().sha256().to_string(), json: String::new(), snapshot: Default::default() },
             };
             state.dispatch(Action::TabStored(Rc::new(base)));
         });

@@ -307,8 +307,8 @@ impl Saver {
     }
 
     /// Whether the server's copy (`body`) is work this tab has: its own, or
-    /// the version it last stored or received from another tab of this
-    /// browser. Sending ours over it then loses nothing.
+    /// a version it stored or received from another tab of this browser
+    /// (its work descends from each). Sending ours over it loses nothing.
     fn have(&self, body: &str) -> bool {
         let app = self.app();
         let loaded = Record::parse(body).and_then(|r| {
@@ -318,7 +318,7 @@ impl Saver {
         let Ok(loaded) = loaded else { return false };
         let theirs = loaded.snapshot();
         loaded.article.sha256() == app.article().sha256()
-            && (theirs == app.editor.annotations().snapshot() || app.tab_base.as_ref().is_some_and(|b| b.snapshot == theirs))
+            && (theirs == app.editor.annotations().snapshot() || app.tab_seen.iter().any(|b| b.snapshot == theirs))
     }
 
     /// The server's copy: (`Loaded`, its body) or a failure.

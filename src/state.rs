@@ -97,6 +97,9 @@ pub struct Notice {
 /// its annotations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TabCopy {
+    /// The text it annotates (a copy read for one article is never merged
+    /// into another opened meanwhile).
+    pub sha256: String,
     pub json: String,
     pub snapshot: Snapshot,
 }
@@ -268,6 +271,9 @@ pub struct AppState {
     /// The version of the document this tab last stored or received (see
     /// `tab_sync.rs`); `None` until the article's stored copy is read.
     pub tab_base: Option<Rc<TabCopy>>,
+    /// The last bases, newest last: this tab's work descends from each (a
+    /// copy the CMS holds that is one of them can be saved over).
+    pub tab_seen: Rc<Vec<Rc<TabCopy>>>,
     pub tab_conflict: Option<Rc<TabConflict>>,
 }
 
@@ -305,6 +311,7 @@ impl AppState {
             focused_suggestion: None,
             adjudication: None,
             tab_base: None,
+            tab_seen: Rc::new(Vec::new()),
             tab_conflict: None,
         };
         s.decorated = initial_window(s.article());
@@ -421,6 +428,7 @@ impl AppState {
         self.suggestions = Rc::new(Vec::new());
         self.adjudication = None;
         self.tab_base = None;
+        self.tab_seen = Rc::new(Vec::new());
         self.tab_conflict = None;
         self.changed();
     }
@@ -874,8 +882,9 @@ impl Reducible for AppState {
             }
             Action::Notify(n) => s.notice = Some(n),
             Action::DismissNotice => s.notice = None,
+            Action::TabStored(copy) | Action::TabReceived(copy) if copy.sha256 != s.article().sha256() => return self,
             Action::TabStored(copy) => {
-                s.tab_base = Some(copy);
+                s.set_tab_base(copy);
                 return Rc::new(s);
             }
             Action::TabReceived(theirs) => s.tab_received(theirs),
@@ -898,7 +907,7 @@ impl AppState {
             (Some(c), _) => c.base.clone(),
             (None, Some(b)) => b.clone(),
             // Nothing stored when this article opened: everything is new.
-            (None, None) => Rc::new(TabCopy { json: String::new(), snapshot: Snapshot::default() }),
+            (None, None) => Rc::new(TabCopy { sha256: theirs.sha256.clone(), json: String::new(), snapshot: Snapshot::default() }),
         };
         let mine = self.editor.annotations().snapshot();
         let merged = merge(&base.snapshot, &mine, &theirs.snapshot, Side::Mine);
@@ -907,6 +916,19 @@ impl AppState {
             return;
         }
         self.take_merge(&merged, &base, theirs);
+    }
+
+    /// How many earlier bases `tab_seen` keeps.
+    const TAB_SEEN: usize = 16;
+
+    fn set_tab_base(&mut self, copy: Rc<TabCopy>) {
+        let mut seen = (*self.tab_seen).clone();
+        if seen.len() == Self::TAB_SEEN {
+            seen.remove(0);
+        }
+        seen.push(copy.clone());
+        self.tab_seen = Rc::new(seen);
+        self.tab_base = Some(copy);
     }
 
     fn resolve_tab_conflict(&mut self, side: Side) {
@@ -935,7 +957,7 @@ impl AppState {
         // Exactly theirs: nothing to write (the revision, which writes,
         // stays, or two tabs would answer each other's writes for ever).
         let differs = merged.snapshot != theirs.snapshot;
-        self.tab_base = Some(theirs);
+        self.set_tab_base(theirs);
         if differs {
             self.changed();
         } else if self.selected.is_some_and(|id| self.editor.annotations().get(id).is_none()) {

@@ -36,7 +36,8 @@ pub fn stored_copy(state: &AppState) -> Option<Result<TabCopy, String>> {
         let schema = record.label_schema.clone().unwrap_or_else(|| (**state.editor.schema()).clone());
         Record { text: article.text().to_string(), ..record }.load(&schema)
     });
-    Some(read.map(|loaded| TabCopy { json, snapshot: loaded.snapshot() }).map_err(|e| e.to_string()))
+    let sha256 = article.sha256().to_string();
+    Some(read.map(|loaded| TabCopy { sha256, json, snapshot: loaded.snapshot() }).map_err(|e| e.to_string()))
 }
 
 /// What [`store`] did.
@@ -68,7 +69,8 @@ pub fn store(state: &AppState) -> Result<Stored, String> {
     if Some(json.as_str()) == base {
         return Ok(Stored::Same);
     }
-    Ok(Stored::Wrote(TabCopy { json, snapshot: state.editor.annotations().snapshot() }))
+    let sha256 = state.article().sha256().to_string();
+    Ok(Stored::Wrote(TabCopy { sha256, json, snapshot: state.editor.annotations().snapshot() }))
 }
 
 /// Writes the work as the page is hidden or closed, or before another
@@ -93,7 +95,8 @@ pub fn store_leaving(state: &AppState) -> Result<Stored, String> {
     let mut editor = Editor::new(state.article().clone(), state.editor.schema().clone());
     editor.restore_snapshot(merged.snapshot).map_err(|e| e.to_string())?;
     let json = storage::save_work(&Record::from_editor(&editor, &state.save_info, false))?;
-    Ok(Stored::Behind(TabCopy { json, snapshot: editor.annotations().snapshot() }))
+    let sha256 = state.article().sha256().to_string();
+    Ok(Stored::Behind(TabCopy { sha256, json, snapshot: editor.annotations().snapshot() }))
 }
 
 /// Listens for the other tab's writes to the open document, for the app's

@@ -205,38 +205,42 @@ impl Editor {
     pub fn adopt_merge(&mut self, merged: &crate::merge::Merged, base: &Snapshot) -> Result<(), CommandError> {
         let before = self.annotations.clone();
         self.restore_snapshot(merged.snapshot.clone())?;
-        let mut spans: BTreeMap<SpanId, SpanId> = crate::sorting::map_of(merged.renamed_spans.iter().copied());
-        let mut relations: BTreeMap<RelationId, RelationId> = crate::sorting::map_of(merged.renamed_relations.iter().copied());
+        // Ids as numbers: the maps are compiled once for spans and relations.
+        let mut spans: BTreeMap<u32, u32> = crate::sorting::map_of(merged.renamed_spans.iter().map(|(a, b)| (a.0, b.0)));
+        let mut relations: BTreeMap<u32, u32> = crate::sorting::map_of(merged.renamed_relations.iter().map(|(a, b)| (a.0, b.0)));
         let mut named_spans = BTreeSet::new();
         let mut named_relations = BTreeSet::new();
         for cmd in self.history.commands_mut() {
             cmd.rename(
                 &mut |id| {
-                    named_spans.insert(id);
+                    named_spans.insert(id.0);
                     id
                 },
                 &mut |id| {
-                    named_relations.insert(id);
+                    named_relations.insert(id.0);
                     id
                 },
             );
         }
         for id in named_spans {
-            let elsewhere = before.get(id).is_none() && !base.spans.iter().any(|s| s.id == id);
-            if elsewhere && self.annotations.get(id).is_some() && !spans.contains_key(&id) {
+            let elsewhere = before.get(SpanId(id)).is_none() && !base.spans.iter().any(|s| s.id.0 == id);
+            if elsewhere && self.annotations.get(SpanId(id)).is_some() && !spans.contains_key(&id) {
                 let fresh = self.annotations.allocate_id();
-                spans.insert(id, fresh);
+                spans.insert(id, fresh.0);
             }
         }
         for id in named_relations {
-            let elsewhere = before.relation(id).is_none() && !base.relations.iter().any(|r| r.id == id);
-            if elsewhere && self.annotations.relation(id).is_some() && !relations.contains_key(&id) {
+            let elsewhere = before.relation(RelationId(id)).is_none() && !base.relations.iter().any(|r| r.id.0 == id);
+            if elsewhere && self.annotations.relation(RelationId(id)).is_some() && !relations.contains_key(&id) {
                 let fresh = self.annotations.allocate_relation_id();
-                relations.insert(id, fresh);
+                relations.insert(id, fresh.0);
             }
         }
         for cmd in self.history.commands_mut() {
-            cmd.rename(&mut |id| *spans.get(&id).unwrap_or(&id), &mut |id| *relations.get(&id).unwrap_or(&id));
+            cmd.rename(
+                &mut |id| spans.get(&id.0).map_or(id, |&n| SpanId(n)),
+                &mut |id| relations.get(&id.0).map_or(id, |&n| RelationId(n)),
+            );
         }
         Ok(())
     }

@@ -137,10 +137,11 @@ pub fn merge(base: &Snapshot, mine: &Snapshot, theirs: &Snapshot, prefer: Side) 
     let spans = merge_spans(base, &mine, &theirs, prefer, &mut conflicts);
     let mut relations = merge_relations(base, &mine, &theirs, prefer, &mut conflicts);
     let (spans, folded) = fold_duplicates(spans);
+    let fold = |id: SpanId| folded.get(&id.0).map_or(id, |&n| SpanId(n));
     for r in &mut relations {
-        r.from = *folded.get(&r.from).unwrap_or(&r.from);
+        r.from = fold(r.from);
         if let Target::Span(to) = &mut r.to {
-            *to = *folded.get(to).unwrap_or(to);
+            *to = fold(*to);
         }
     }
     let relations = without_dangling_or_repeated(relations, &spans);
@@ -154,10 +155,7 @@ pub fn merge(base: &Snapshot, mine: &Snapshot, theirs: &Snapshot, prefer: Side) 
         }
     };
 
-    let final_span = |old: u32| {
-        let id = span_ids_m.get(&old).copied().map_or(SpanId(old), SpanId);
-        *folded.get(&id).unwrap_or(&id)
-    };
+    let final_span = |old: u32| fold(span_ids_m.get(&old).copied().map_or(SpanId(old), SpanId));
     let renamed_spans =
         original_mine.spans.iter().map(|s| (s.id, final_span(s.id.0))).filter(|(a, b)| a != b).collect();
     let renamed_relations =
@@ -187,49 +185,50 @@ fn three_way<T: PartialEq>(base: Option<T>, mine: T, theirs: T) -> Result<T, ()>
     }
 }
 
-/// What a span is, for matching spans added on both sides: its words, layer
-/// and label (the editor allows one span per such key).
-type SpanKey = (usize, usize, String, String);
+/// What an item is, for matching items added on both sides. A span: its
+/// words, layer and label (the editor allows one span per such key). A
+/// relation: its ends and label (a free-text end as `usize::MAX` and the
+/// text). One type for both, so the maps over it are compiled once.
+type Key = (usize, usize, String, String);
 
-fn span_identity(s: &Span) -> SpanKey {
+fn span_identity(s: &Span) -> Key {
     (s.start, s.end, s.layer.clone(), s.label.clone())
 }
 
-/// What a relation is: its ends and label (free-text targets sort after spans).
-type RelationKey = (u32, (u8, u32, String), String);
-
-fn relation_identity(r: &Relation) -> RelationKey {
-    let to = match &r.to {
-        Target::Span(id) => (0, id.0, String::new()),
-        Target::Text(t) => (1, 0, t.clone()),
+fn relation_identity(r: &Relation) -> Key {
+    let (to, text) = match &r.to {
+        Target::Span(id) => (id.0 as usize, String::new()),
+        Target::Text(t) => (usize::MAX, t.clone()),
     };
-    (r.from.0, to, r.label.clone())
+    (r.from.0 as usize, to, text, r.label.clone())
 }
 
-fn new_items<T, K>(items: &[T], base: &BTreeSet<u32>, key: impl Fn(&T) -> (u32, K)) -> Vec<(u32, K)> {
+fn new_items<T>(items: &[T], base: &BTreeSet<u32>, key: impl Fn(&T) -> (u32, Key)) -> Vec<(u32, Key)> {
     items.iter().map(key).filter(|(id, _)| !base.contains(id)).collect()
 }
 
 /// Final ids of the items new on either side, as (old → new) per side.
 /// Items are taken in identity order; each keeps one of its own ids (the
 /// smaller) unless an earlier one took it, else gets the next id above all.
-fn assign_ids<K: Ord>(
-    base: &BTreeSet<u32>,
-    mine: Vec<(u32, K)>,
-    theirs: Vec<(u32, K)>,
-) -> (BTreeMap<u32, u32>, BTreeMap<u32, u32>) {
+fn assign_ids(base: &BTreeSet<u32>, mine: Vec<(u32, Key)>, theirs: Vec<(u32, Key)>) -> (BTreeMap<u32, u32>, BTreeMap<u32, u32>) {
     let highest = base.iter().chain(mine.iter().map(|(id, _)| id)).chain(theirs.iter().map(|(id, _)| id)).max();
     let mut next_fresh = highest.map_or(1, |&h| u64::from(h) + 1);
-    let mut groups: BTreeMap<K, [Option<u32>; 2]> = BTreeMap::new();
-    for (id, key) in mine {
-        groups.entry(key).or_default()[0] = Some(id);
-    }
-    for (id, key) in theirs {
-        groups.entry(key).or_default()[1] = Some(id);
+    // Each identity's ids on each side: the map gives its place in `groups`.
+    let mut index: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut groups: Vec<[Option<u32>; 2]> = Vec::new();
+    for (side, items) in [mine, theirs].into_iter().enumerate() {
+        for (id, key) in items {
+            let i = *index.entry(key).or_insert_with(|| {
+                groups.push([None, None]);
+                groups.len() - 1
+            });
+            groups[i][side] = Some(id);
+        }
     }
     let mut taken = base.clone();
     let (mut map_m, mut map_t) = (BTreeMap::new(), BTreeMap::new());
-    for [m, t] in groups.into_values() {
+    for i in index.into_values() {
+        let [m, t] = groups[i];
         let (low, high) = match (m, t) {
             (Some(a), Some(b)) => (a.min(b), Some(a.max(b))),
             (Some(a), None) | (None, Some(a)) => (a, None),
@@ -284,12 +283,18 @@ fn renamed(snapshot: &Snapshot, spans: &BTreeMap<u32, u32>, relations: &BTreeMap
     }
 }
 
-fn by_id<'a, T, K: Ord>(items: &'a [T], id: impl Fn(&T) -> K) -> BTreeMap<K, &'a T> {
+/// Each item's place in `items`, by id.
+fn places<T>(items: &[T], id: impl Fn(&T) -> u32) -> BTreeMap<u32, usize> {
     let mut map = BTreeMap::new();
-    for item in items {
-        map.insert(id(item), item);
+    for (i, item) in items.iter().enumerate() {
+        map.insert(id(item), i);
     }
     map
+}
+
+/// The ids of three versions' items, in order, once each.
+fn all_ids(maps: [&BTreeMap<u32, usize>; 3]) -> BTreeSet<u32> {
+    crate::sorting::set_of(maps.into_iter().flat_map(|m| m.keys().copied()))
 }
 
 /// Whether `side` added a relation (one `base` lacks) from or to span `id`:
@@ -299,11 +304,12 @@ fn linked_anew(side: &Snapshot, base: &Snapshot, id: SpanId) -> bool {
 }
 
 fn merge_spans(base: &Snapshot, mine: &Snapshot, theirs: &Snapshot, prefer: Side, conflicts: &mut Vec<Conflict>) -> Vec<Span> {
-    let (b, m, t) = (by_id(&base.spans, |s| s.id), by_id(&mine.spans, |s| s.id), by_id(&theirs.spans, |s| s.id));
-    let ids = crate::sorting::set_of(b.keys().chain(m.keys()).chain(t.keys()).copied());
+    let (b, m, t) = (places(&base.spans, |s| s.id.0), places(&mine.spans, |s| s.id.0), places(&theirs.spans, |s| s.id.0));
+    let ids = all_ids([&b, &m, &t]);
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let (bs, ms, ts) = (b.get(&id).copied(), m.get(&id).copied(), t.get(&id).copied());
+    for raw in ids {
+        let id = SpanId(raw);
+        let (bs, ms, ts) = (b.get(&raw).map(|&i| &base.spans[i]), m.get(&raw).map(|&i| &mine.spans[i]), t.get(&raw).map(|&i| &theirs.spans[i]));
         match (ms, ts) {
             (Some(ms), Some(ts)) => {
                 let (span, clash) = merge_fields(bs, ms, ts, prefer);
@@ -343,7 +349,7 @@ fn merge_fields(base: Option<&Span>, mine: &Span, theirs: &Span, prefer: Side) -
     let source = settle(Some(base.and_then(|s| s.source.as_ref())), mine.source.as_ref(), theirs.source.as_ref(), prefer, &mut clash);
     let mut attributes = Attributes::new();
     let base_keys = base.into_iter().flat_map(|s| s.attributes.keys());
-    for key in crate::sorting::set_of(mine.attributes.keys().chain(theirs.attributes.keys()).chain(base_keys)) {
+    for key in keys_of(mine.attributes.keys().chain(theirs.attributes.keys()).chain(base_keys)) {
         let b = base.and_then(|s| s.attributes.get(key));
         if let Some(v) = settle(Some(b), mine.attributes.get(key), theirs.attributes.get(key), prefer, &mut clash) {
             attributes.insert(key.clone(), v.clone());
@@ -351,6 +357,14 @@ fn merge_fields(base: Option<&Span>, mine: &Span, theirs: &Span, prefer: Side) -
     }
     let span = Span { id: mine.id, start, end, label: label.clone(), layer: layer.clone(), attributes, source: source.cloned() };
     (span, clash)
+}
+
+/// Attribute keys in order, once each.
+fn keys_of<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut keys: Vec<&String> = keys.collect();
+    crate::sorting::sort(&mut keys);
+    keys.dedup();
+    keys
 }
 
 /// [`three_way`] for one field, taking `prefer`'s value on a conflict and
@@ -369,11 +383,13 @@ fn merge_relations(
     prefer: Side,
     conflicts: &mut Vec<Conflict>,
 ) -> Vec<Relation> {
-    let (b, m, t) = (by_id(&base.relations, |r| r.id), by_id(&mine.relations, |r| r.id), by_id(&theirs.relations, |r| r.id));
-    let ids = crate::sorting::set_of(b.keys().chain(m.keys()).chain(t.keys()).copied());
+    let (b, m, t) = (places(&base.relations, |r| r.id.0), places(&mine.relations, |r| r.id.0), places(&theirs.relations, |r| r.id.0));
+    let ids = all_ids([&b, &m, &t]);
     let mut out = Vec::new();
-    for id in ids {
-        let (br, mr, tr) = (b.get(&id).copied(), m.get(&id).copied(), t.get(&id).copied());
+    for raw in ids {
+        let id = RelationId(raw);
+        let (br, mr, tr) =
+            (b.get(&raw).map(|&i| &base.relations[i]), m.get(&raw).map(|&i| &mine.relations[i]), t.get(&raw).map(|&i| &theirs.relations[i]));
         match three_way(Some(br), mr, tr) {
             Ok(r) => out.extend(r.cloned()),
             Err(()) => {
@@ -389,15 +405,15 @@ fn merge_relations(
 /// the same as a changed one on the other) become the one with the lowest
 /// id, taking the others' attributes it lacks. Returns the spans and where
 /// each folded id went.
-fn fold_duplicates(spans: Vec<Span>) -> (Vec<Span>, BTreeMap<SpanId, SpanId>) {
-    let mut first: BTreeMap<SpanKey, usize> = BTreeMap::new();
+fn fold_duplicates(spans: Vec<Span>) -> (Vec<Span>, BTreeMap<u32, u32>) {
+    let mut first: BTreeMap<Key, usize> = BTreeMap::new();
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut folded = BTreeMap::new();
     // `spans` is in id order, so the first of each key has the lowest id.
     for span in spans {
         match first.get(&span_identity(&span)) {
             Some(&i) => {
-                folded.insert(span.id, out[i].id);
+                folded.insert(span.id.0, out[i].id.0);
                 for (k, v) in span.attributes {
                     out[i].attributes.entry(k).or_insert(v);
                 }
@@ -413,17 +429,17 @@ fn fold_duplicates(spans: Vec<Span>) -> (Vec<Span>, BTreeMap<SpanId, SpanId>) {
 
 /// Relations whose spans are all there, each (ends, label) once.
 fn without_dangling_or_repeated(relations: Vec<Relation>, spans: &[Span]) -> Vec<Relation> {
-    let ids = crate::sorting::set_of(spans.iter().map(|s| s.id));
-    let mut seen = BTreeSet::new();
+    let ids = crate::sorting::set_of(spans.iter().map(|s| s.id.0));
+    let mut seen: BTreeMap<Key, usize> = BTreeMap::new();
     relations
         .into_iter()
         .filter(|r| {
-            let ends = ids.contains(&r.from)
+            let ends = ids.contains(&r.from.0)
                 && match &r.to {
-                    Target::Span(to) => ids.contains(to) && *to != r.from,
+                    Target::Span(to) => ids.contains(&to.0) && *to != r.from,
                     Target::Text(_) => true,
                 };
-            ends && seen.insert(relation_identity(r))
+            ends && seen.insert(relation_identity(r), 0).is_none()
         })
         .collect()
 }
@@ -436,7 +452,7 @@ fn merge_document(
     conflicts: &mut Vec<Conflict>,
 ) -> Attributes {
     let mut out = Attributes::new();
-    for key in crate::sorting::set_of(base.keys().chain(mine.keys()).chain(theirs.keys())) {
+    for key in keys_of(base.keys().chain(mine.keys()).chain(theirs.keys())) {
         let (b, m, t) = (base.get(key), mine.get(key), theirs.get(key));
         let value = three_way(Some(b), m, t).unwrap_or_else(|()| {
             conflicts.push(Conflict::DocumentLabel { key: key.clone(), mine: m.cloned(), theirs: t.cloned() });

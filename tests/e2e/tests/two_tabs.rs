@@ -211,3 +211,75 @@ async fn two_tabs_keep_each_others_spans_and_a_conflict_is_the_annotators_choice
     wait_labelled(c, &kept).await?;
     tabs.b.close().await
 }
+
+/// Waits until the CMS status of the tab in front says `state`.
+async fn wait_remote(b: &Browser, state: &str) -> Result {
+    let js = format!(
+        "const r = document.getElementById('mg-remote');
+         return !!r && !r.hidden && r.dataset.state === '{state}';"
+    );
+    if b.wait_until(&js, Duration::from_secs(30)).await.is_err() {
+        let now = b.text_of("#mg-remote").await.unwrap_or_default();
+        return Err(format!("the CMS status never became `{state}`; it says {now:?}").into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
+    let doc = "two-tabs-cms";
+    let text = DEFAULT_ARTICLE;
+    let path = format!("?save=/api/annotations/{doc}");
+    let b = Browser::new().await?;
+    b.goto_app_path(&path).await?;
+    b.wait_for_app().await?;
+    wait_remote(&b, "saved").await?;
+    let a_window = b.client().window().await?;
+    let b_window = b.client().new_window(false).await?.handle;
+    b.client().switch_to_window(b_window.clone()).await?;
+    b.goto_app_path(&path).await?;
+    b.wait_for_app().await?;
+    wait_remote(&b, "saved").await?;
+
+    // A labels, B sees it and labels too, then A again: each tab saves the
+    // merged work with the ETag it last had.
+    b.client().switch_to_window(a_window.clone()).await?;
+    let (d, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(&b, d, e, "1").await?;
+    wait_remote(&b, "saved").await?;
+    b.client().switch_to_window(b_window.clone()).await?;
+    wait_labelled(&b, &pairs(&[("Abdallah Diop", "PERSON")])).await?;
+    let (k, e) = range_of(text, "Kremlin");
+    label_by_drag(&b, k, e, "2").await?;
+    wait_remote(&b, "saved").await?;
+    b.client().switch_to_window(a_window.clone()).await?;
+    let two = pairs(&[("Abdallah Diop", "PERSON"), ("Kremlin", "ORG")]);
+    wait_labelled(&b, &two).await?;
+    let (m, e) = range_of(text, "Mali");
+    label_by_drag(&b, m, e, "3").await?;
+    let all = pairs(&[("Abdallah Diop", "PERSON"), ("Kremlin", "ORG"), ("Mali", "GPE")]);
+
+    // The CMS ends with all three, and neither tab shows a conflict.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let held = marginalia_e2e::Server::save_endpoint().document(doc).map(|(_, body)| {
+            let record: marginalia_e2e::Value = marginalia_e2e::serde_json::from_str(&body).unwrap();
+            let mut v: Vec<_> = summarize(&record).into_iter().map(|(_, _, l, t)| (t, l)).collect();
+            v.sort();
+            v
+        });
+        if held.as_ref() == Some(&all) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the CMS holds {held:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for w in [&a_window, &b_window] {
+        b.client().switch_to_window(w.clone()).await?;
+        wait_labelled(&b, &all).await?;
+        wait_remote(&b, "saved").await?;
+        assert_eq!(b.count("#mg-conflict").await?, 0, "a tab shows a CMS conflict");
+        assert_eq!(b.count("#mg-tab-conflict").await?, 0);
+    }
+    b.close().await
+}
