@@ -225,15 +225,19 @@ impl Editor {
         for id in named_spans {
             let elsewhere = before.get(SpanId(id)).is_none() && !base.spans.iter().any(|s| s.id.0 == id);
             if elsewhere && self.annotations.get(SpanId(id)).is_some() && !spans.contains_key(&id) {
-                let fresh = self.annotations.allocate_id();
-                spans.insert(id, fresh.0);
+                match self.annotations.allocate_id() {
+                    Ok(fresh) => spans.insert(id, fresh.0),
+                    Err(e) => return Err(self.roll_back(before, e)),
+                };
             }
         }
         for id in named_relations {
             let elsewhere = before.relation(RelationId(id)).is_none() && !base.relations.iter().any(|r| r.id.0 == id);
             if elsewhere && self.annotations.relation(RelationId(id)).is_some() && !relations.contains_key(&id) {
-                let fresh = self.annotations.allocate_relation_id();
-                relations.insert(id, fresh.0);
+                match self.annotations.allocate_relation_id() {
+                    Ok(fresh) => relations.insert(id, fresh.0),
+                    Err(e) => return Err(self.roll_back(before, e)),
+                };
             }
         }
         for cmd in self.history.commands_mut() {
@@ -243,6 +247,12 @@ impl Editor {
             );
         }
         Ok(())
+    }
+
+    /// Puts `before` back (a merge that cannot be taken in changes nothing).
+    fn roll_back(&mut self, before: Annotations, e: CommandError) -> CommandError {
+        self.annotations = before;
+        e
     }
 
     pub fn undo(&mut self) -> bool {
