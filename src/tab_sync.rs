@@ -32,10 +32,13 @@ use yew::UseReducerHandle;
 pub fn stored_copy(state: &AppState) -> Option<Result<TabCopy, String>> {
     let article = state.article();
     let json = storage::stored_json(&article.id, article.sha256())?;
-    let read = Record::parse(&json).and_then(|record| {
-        let schema = record.label_schema.clone().unwrap_or_else(|| (**state.editor.schema()).clone());
-        Record { text: article.text().to_string(), ..record }.load(&schema)
-    });
+    // With the text as stored beside it (its hash is the one the record names).
+    let read = storage::load_work(&article.id, article.sha256())
+        .ok_or(marginalia_core::record::RecordError::NotARecord("its text is missing".into()))
+        .and_then(|record| {
+            let schema = record.label_schema.clone().unwrap_or_else(|| (**state.editor.schema()).clone());
+            record.load(&schema)
+        });
     let sha256 = article.sha256().to_string();
     Some(read.map(|loaded| TabCopy { sha256, json, snapshot: loaded.snapshot() }).map_err(|e| e.to_string()))
 }
