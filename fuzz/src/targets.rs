@@ -233,12 +233,18 @@ pub fn detect(data: &[u8]) {
 }
 
 /// Several saves of one text, as `marginalia agree` and the web app's
-/// review of saves read them: records split at NUL bytes. Agreement is
+/// review of saves read them: records split at NUL bytes, those of the
+/// first one's text kept. Agreement is
 /// computed on records as read (the CLI checks nothing first); a review
 /// opens them or says why not.
 pub fn agree(data: &[u8]) {
-    let records: Vec<Record> =
+    let mut records: Vec<Record> =
         data.split(|&b| b == 0).take(4).filter_map(|piece| Record::parse(text_of(piece)?).ok()).collect();
+    // Saves of one text, as `agree` groups them (by the text's hash) and a
+    // review requires: `agreement` compares them token by token.
+    if let Some(text) = records.first().map(|r| r.text.clone()) {
+        records.retain(|r| r.text == text);
+    }
     let names = ["ana", "ben", "cy", "dee"];
     let text: Vec<agreement::TextAnnotations> = vec![records.iter().enumerate().map(|(i, r)| (names[i], r)).collect()];
     let report = agreement::agreement(&text);
