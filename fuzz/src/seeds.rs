@@ -118,7 +118,12 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
             ]
         }
         "label_schema" => bytes(&[NEWS_SCHEMA]),
-        "patterns" => vec![NEWS_PATTERNS.as_bytes().to_vec(), joined(&[NEWS_PATTERNS.as_bytes(), MALI.as_bytes()])],
+        "patterns" => vec![
+            NEWS_PATTERNS.as_bytes().to_vec(),
+            joined(&[NEWS_PATTERNS.as_bytes(), MALI.as_bytes()]),
+            // Issue 16's pattern that matches everything: the caps hold.
+            joined(&[br#"{"label": "ANY", "pattern": [{"OP": "+"}]}"#, MALI.as_bytes()]),
+        ],
         "embed" => {
             let load = serde_json::json!({
                 "type": "marginalia:load",

@@ -21,7 +21,7 @@ use marginalia_core::embed::{EmbedOptions, InboundMessage};
 use marginalia_core::formats::stream::{self, JsonPieces};
 use marginalia_core::formats::{self, brat, conll, detect, new_record, new_span, Format};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::patterns::PatternSet;
+use marginalia_core::patterns::{self, PatternSet};
 use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::tokenize::{tokenize, Token, TokenizeInSteps};
 use marginalia_core::validate;
@@ -323,12 +323,22 @@ pub fn patterns(data: &[u8]) {
     let Ok(set) = PatternSet::from_jsonl(jsonl) else { return };
     let Ok(article) = Article::new("fuzz", "fuzz", text) else { return };
     let tokens = article.tokens();
-    let all = set.all_matches(&article);
-    for m in &all {
+    let found = set.all_matches(&article);
+    let all = &found.matches;
+    // The caps that keep a pattern like `[{"OP":"+"}]` bounded (issue 16).
+    assert!(all.len() <= patterns::MAX_MATCHES, "{} matches, over the cap", all.len());
+    let mut per_pattern = vec![0usize; set.len()];
+    for m in all {
         // Token indices are end exclusive, as offsets.
         assert!(m.token_start < m.token_end && m.token_end <= tokens.len(), "tokens {}–{} of {}", m.token_start, m.token_end, tokens.len());
+        assert!(m.token_end - m.token_start <= patterns::MAX_MATCH_TOKENS, "a match of {} tokens", m.token_end - m.token_start);
         assert_eq!((m.start, m.end), (tokens[m.token_start].start, tokens[m.token_end - 1].end), "a match off its tokens");
         assert!(m.pattern < set.len(), "pattern {} of {}", m.pattern, set.len());
+        assert!(found.stopped_at.is_none_or(|at| m.start < at), "a match at {} after matching stopped", m.start);
+        per_pattern[m.pattern] += 1;
+    }
+    for (pattern, n) in per_pattern.into_iter().enumerate() {
+        assert!(n <= patterns::MAX_MATCHES_PER_PATTERN, "pattern {pattern} kept {n} matches, over the cap");
     }
     let ruler = set.as_entity_ruler(&article);
     let mut by_start: Vec<_> = ruler.iter().collect();
