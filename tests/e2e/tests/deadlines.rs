@@ -10,84 +10,9 @@
 
 mod support;
 
-use marginalia_e2e::{Browser, Hang, PutLog, Result, SaveEndpoint, Server, Value};
-use std::time::{Duration, Instant};
+use marginalia_e2e::{Browser, Hang, Result, Value};
+use support::cms::*;
 use support::*;
-
-/// Deadlines and backoff (1 s, 2 s, 4 s…) add up while an endpoint hangs.
-const SYNC_WAIT: Duration = Duration::from_secs(40);
-
-fn endpoint() -> &'static SaveEndpoint {
-    Server::save_endpoint()
-}
-
-async fn open_with_save(doc: &str) -> Result<Browser> {
-    let b = Browser::new().await?;
-    b.goto_app_path(&format!("?save=/api/annotations/{doc}&timeout=1500")).await?;
-    b.wait_for_app().await?;
-    Ok(b)
-}
-
-fn server_record(doc: &str) -> Option<Value> {
-    endpoint().document(doc).map(|(_, body)| serde_json::from_str(&body).expect("the server holds JSON"))
-}
-
-fn sorted(mut spans: Vec<SpanSummary>) -> Vec<SpanSummary> {
-    spans.sort();
-    spans
-}
-
-/// Waits until the server's copy has exactly these spans.
-async fn wait_server_spans(doc: &str, want: &[SpanSummary]) -> Result {
-    let want = sorted(want.to_vec());
-    let deadline = Instant::now() + SYNC_WAIT;
-    loop {
-        let got = sorted(server_record(doc).map(|r| summarize(&r)).unwrap_or_default());
-        if got == want {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("the server holds {got:?}, expected {want:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until the CMS status has `state` and its text contains `part`;
-/// returns the text.
-async fn wait_remote(b: &Browser, state: &str, part: &str) -> Result<String> {
-    let js = format!(
-        "const r = document.getElementById('mg-remote');
-         return r && !r.hidden && r.dataset.state === '{state}' && r.textContent.includes({part:?}) ? r.textContent : '';"
-    );
-    match b.wait_until(&js, SYNC_WAIT).await {
-        Ok(v) => Ok(v.as_str().unwrap_or_default().to_string()),
-        Err(_) => {
-            let now = b.text_of("#mg-remote").await.unwrap_or_default();
-            Err(format!("the CMS status never became `{state}` with {part:?}; it says {now:?}").into())
-        }
-    }
-}
-
-fn puts_for(doc: &str) -> Vec<PutLog> {
-    endpoint().puts().into_iter().filter(|p| p.doc == doc).collect()
-}
-
-/// Tab to the article, → to “Home”, ↓ to “The”, →×4 to the headline's
-/// “Mali”, and `3` (GPE). First in a test: the caret starts at the top.
-async fn label_mali_with_keys(b: &Browser) -> Result {
-    tab_to(b, "mg-article", 40).await?;
-    b.press("ArrowRight").await?;
-    assert_eq!(wait_pending(b).await?, "Home");
-    b.press("ArrowDown").await?;
-    for _ in 0..4 {
-        b.press("ArrowRight").await?;
-    }
-    assert_eq!(pending_text(b).await?, "Mali");
-    let before = record(b).await?["spans"].as_array().map_or(0, Vec::len);
-    b.press("3").await?;
-    wait_span_count(b, before + 1).await
-}
 
 async fn label(b: &Browser, words: &str, key: &str) -> Result {
     let before = record(b).await?["spans"].as_array().map_or(0, Vec::len);
@@ -100,7 +25,7 @@ async fn label(b: &Browser, words: &str, key: &str) -> Result {
 async fn a_save_endpoint_that_never_answers() -> Result {
     let doc = "hang1";
     let text = DEFAULT_ARTICLE;
-    let b = open_with_save(doc).await?;
+    let b = open_with_save(doc, "&timeout=1500").await?;
     wait_remote(&b, "saved", "Saved").await?;
     label_mali_with_keys(&b).await?;
     label(&b, "Abdallah Diop", "1").await?;
@@ -151,7 +76,7 @@ async fn a_save_endpoint_that_never_answers() -> Result {
 async fn a_save_applied_without_an_answer_is_neither_lost_nor_a_conflict() -> Result {
     let doc = "hang2";
     let text = DEFAULT_ARTICLE;
-    let b = open_with_save(doc).await?;
+    let b = open_with_save(doc, "&timeout=1500").await?;
     wait_remote(&b, "saved", "Saved").await?;
     label_mali_with_keys(&b).await?;
     let mut want = vec![expect_span(text, "Mali", 1, "GPE")];
@@ -188,7 +113,7 @@ async fn a_save_applied_without_an_answer_is_neither_lost_nor_a_conflict() -> Re
 async fn a_conflict_after_an_unanswered_save_keeps_the_work() -> Result {
     let doc = "hang3";
     let text = DEFAULT_ARTICLE;
-    let b = open_with_save(doc).await?;
+    let b = open_with_save(doc, "&timeout=1500").await?;
     wait_remote(&b, "saved", "Saved").await?;
     label(&b, "Abdallah Diop", "1").await?;
     let diop = expect_span(text, "Abdallah Diop", 0, "PERSON");

@@ -7,66 +7,9 @@
 
 mod support;
 
-use marginalia_e2e::{Browser, PutLog, Result, SaveEndpoint, Server, Value};
-use std::time::{Duration, Instant};
+use marginalia_e2e::{PutLog, Result, Value};
+use support::cms::*;
 use support::*;
-
-/// Retries back off (1 s, 2 s, 4 s…), so recovery may take a while.
-const SYNC_WAIT: Duration = Duration::from_secs(30);
-
-fn endpoint() -> &'static SaveEndpoint {
-    Server::save_endpoint()
-}
-
-async fn open_with_save(doc: &str) -> Result<Browser> {
-    let b = Browser::new().await?;
-    b.goto_app_path(&format!("?save=/api/annotations/{doc}")).await?;
-    b.wait_for_app().await?;
-    Ok(b)
-}
-
-/// The document as the server holds it, parsed.
-fn server_record(doc: &str) -> Option<Value> {
-    endpoint().document(doc).map(|(_, body)| serde_json::from_str(&body).expect("the server holds JSON"))
-}
-
-/// Spans in document order (then by label), to compare as sets.
-fn sorted(mut spans: Vec<SpanSummary>) -> Vec<SpanSummary> {
-    spans.sort();
-    spans
-}
-
-/// Waits until the server's copy has exactly these spans.
-async fn wait_server_spans(doc: &str, want: &[SpanSummary]) -> Result {
-    let want = sorted(want.to_vec());
-    let deadline = Instant::now() + SYNC_WAIT;
-    loop {
-        let got = sorted(server_record(doc).map(|r| summarize(&r)).unwrap_or_default());
-        if got == want {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("the server holds {got:?}, expected {want:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until the CMS status has `state` (`saved`, `failed`, `conflict`…);
-/// returns its text.
-async fn wait_remote(b: &Browser, state: &str) -> Result<String> {
-    let js = format!(
-        "const r = document.getElementById('mg-remote');
-         return r && !r.hidden && r.dataset.state === '{state}' ? r.textContent : '';"
-    );
-    match b.wait_until(&js, SYNC_WAIT).await {
-        Ok(v) => Ok(v.as_str().unwrap_or_default().to_string()),
-        Err(_) => {
-            let now = b.text_of("#mg-remote").await.unwrap_or_default();
-            Err(format!("the CMS status never became `{state}`; it says {now:?}").into())
-        }
-    }
-}
 
 /// Every span's text is the article's code points `[start, end)`.
 fn assert_code_points(record: &Value) {
@@ -75,10 +18,6 @@ fn assert_code_points(record: &Value) {
         let under: String = text[start as usize..end as usize].iter().collect();
         assert_eq!(under, quoted, "span {label} at {start}..{end} (code points)");
     }
-}
-
-fn puts_for(doc: &str) -> Vec<PutLog> {
-    endpoint().puts().into_iter().filter(|p| p.doc == doc).collect()
 }
 
 fn writes(doc: &str) -> Vec<PutLog> {
@@ -104,28 +43,12 @@ fn assert_no_duplicate_writes(doc: &str) {
     }
 }
 
-/// With the keyboard: Tab to the article, → to “Home”, ↓ to “The”, →×4 to
-/// the headline's “Mali”, and `3` (GPE).
-async fn label_mali_with_keys(b: &Browser) -> Result {
-    tab_to(b, "mg-article", 40).await?;
-    b.press("ArrowRight").await?;
-    assert_eq!(wait_pending(b).await?, "Home");
-    b.press("ArrowDown").await?;
-    for _ in 0..4 {
-        b.press("ArrowRight").await?;
-    }
-    assert_eq!(pending_text(b).await?, "Mali");
-    let before = record(b).await?["spans"].as_array().map_or(0, Vec::len);
-    b.press("3").await?;
-    wait_span_count(b, before + 1).await
-}
-
 #[tokio::test]
 async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     let doc = "doc1";
     let text = DEFAULT_ARTICLE;
-    let b = open_with_save(doc).await?;
-    wait_remote(&b, "saved").await?;
+    let b = open_with_save(doc, "").await?;
+    wait_remote(&b, "saved", "").await?;
 
     // The keys (first, so the caret starts at the top), then the mouse.
     label_mali_with_keys(&b).await?;
@@ -133,19 +56,19 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     label_by_drag(&b, s, e, "1").await?;
     let mut want = vec![expect_span(text, "Mali", 1, "GPE"), expect_span(text, "Abdallah Diop", 0, "PERSON")];
     wait_server_spans(doc, &want).await?;
-    assert_eq!(wait_remote(&b, "saved").await?, "CMS: Saved");
+    assert_eq!(wait_remote(&b, "saved", "").await?, "CMS: Saved");
     assert_code_points(&server_record(doc).unwrap());
 
     // Three 500s: the status says it retries, then the work gets through.
     endpoint().fail_next(Some(doc), 500, 3);
     let (s, e) = range_of(text, "Nathalie Broadhurst");
     label_by_drag(&b, s, e, "1").await?;
-    let failing = wait_remote(&b, "failed").await?;
+    let failing = wait_remote(&b, "failed", "").await?;
     assert!(failing.contains("Save failed (HTTP 500) — retrying"), "{failing}");
     assert!(failing.contains("1 change waiting"), "{failing}");
     want.push(expect_span(text, "Nathalie Broadhurst", 0, "PERSON"));
     wait_server_spans(doc, &want).await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     let statuses: Vec<u16> = puts_for(doc).iter().map(|p| p.status).collect();
     assert!(statuses.ends_with(&[500, 500, 500, 204]), "PUT answers {statuses:?}");
 
@@ -153,23 +76,23 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
     endpoint().fail_next(Some(doc), 500, u32::MAX);
     let (s, e) = range_of(text, "Yevgeny Prigozhin");
     label_by_drag(&b, s, e, "1").await?;
-    wait_remote(&b, "failed").await?;
+    wait_remote(&b, "failed", "").await?;
     b.reload_app().await?;
     wait_span_count(&b, 4).await?;
-    let after_reload = wait_remote(&b, "failed").await?;
+    let after_reload = wait_remote(&b, "failed", "").await?;
     assert!(after_reload.contains("1 change waiting"), "the waiting change survives the reload: {after_reload}");
     assert_eq!(server_record(doc).map(|r| summarize(&r).len()), Some(3), "nothing got through while down");
     endpoint().fail_next(Some(doc), 500, 0);
     want.push(expect_span(text, "Yevgeny Prigozhin", 0, "PERSON"));
     wait_server_spans(doc, &want).await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     assert_code_points(&server_record(doc).unwrap());
     assert_eq!(sorted(summarize(&record(&b).await?)), sorted(want));
 
     // Saved means no more writes: nothing acknowledged is sent again.
     let writes = puts_for(doc).len();
     b.reload_app().await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     assert_eq!(puts_for(doc).len(), writes, "a reload with everything saved writes nothing");
     assert_each_revision_written_once(doc);
     assert_no_duplicate_writes(doc);
@@ -180,8 +103,8 @@ async fn work_reaches_the_cms_through_failures_and_a_reload() -> Result {
 async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     let doc = "doc2";
     let text = DEFAULT_ARTICLE;
-    let mine = open_with_save(doc).await?;
-    wait_remote(&mine, "saved").await?;
+    let mine = open_with_save(doc, "").await?;
+    wait_remote(&mine, "saved", "").await?;
     let (s, e) = range_of(text, "Abdallah Diop");
     label_by_drag(&mine, s, e, "1").await?;
     let diop = expect_span(text, "Abdallah Diop", 0, "PERSON");
@@ -189,9 +112,9 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
 
     // Another annotator opens the document (the server's copy is adopted)
     // and saves first.
-    let other = open_with_save(doc).await?;
+    let other = open_with_save(doc, "").await?;
     wait_span_count(&other, 1).await?;
-    wait_remote(&other, "saved").await?;
+    wait_remote(&other, "saved", "").await?;
     let (s, e) = range_of(text, "Kremlin");
     label_by_drag(&other, s, e, "2").await?;
     let kremlin = expect_span(text, "Kremlin", 0, "ORG");
@@ -202,7 +125,7 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     let (s, e) = range_of(text, "Nathalie Broadhurst");
     label_by_drag(&mine, s, e, "1").await?;
     let nathalie = expect_span(text, "Nathalie Broadhurst", 0, "PERSON");
-    assert_eq!(wait_remote(&mine, "conflict").await?, "CMS: Conflict: someone else saved this document");
+    assert_eq!(wait_remote(&mine, "conflict", "").await?, "CMS: Conflict: someone else saved this document");
     mine.wait_for("#mg-conflict #mg-keep-mine").await?;
     mine.wait_for("#mg-conflict #mg-load-theirs").await?;
     assert!(puts_for(doc).iter().any(|p| p.status == 412), "the server refused a stale write");
@@ -212,14 +135,14 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     mine.click("#mg-keep-mine").await?;
     let ours = sorted(vec![diop.clone(), nathalie.clone()]);
     wait_server_spans(doc, &ours).await?;
-    wait_remote(&mine, "saved").await?;
+    wait_remote(&mine, "saved", "").await?;
     mine.wait_for_gone("#mg-conflict").await?;
 
     // The other annotator is now behind: their next change conflicts.
     // "Load theirs" downloads their version first, then opens the server's.
     let (s, e) = range_of(text, "Yevgeny Prigozhin");
     label_by_drag(&other, s, e, "1").await?;
-    wait_remote(&other, "conflict").await?;
+    wait_remote(&other, "conflict", "").await?;
     let writes = puts_for(doc).len();
     other.click("#mg-load-theirs").await?;
     let kept = other.downloaded_file("*.mine.marginalia.json", WAIT).await?;
@@ -227,7 +150,7 @@ async fn a_conflict_shows_both_choices_and_each_does_what_it_says() -> Result {
     assert_eq!(sorted(summarize(&kept.json()?)), sorted(other_work), "the file keeps the other annotator's version");
     other.wait_until("return window.marginalia.getAnnotations().spans.length === 2;", SYNC_WAIT).await?;
     assert_eq!(sorted(summarize(&record(&other).await?)), ours, "the server's copy is open");
-    wait_remote(&other, "saved").await?;
+    wait_remote(&other, "saved", "").await?;
     other.wait_for_gone("#mg-conflict").await?;
     assert_eq!(puts_for(doc).len(), writes, "loading theirs writes nothing");
     wait_server_spans(doc, &ours).await?;

@@ -13,6 +13,7 @@ mod support;
 use marginalia_e2e::fantoccini::wd::WindowHandle;
 use marginalia_e2e::{json, Browser, Mod, Result};
 use std::time::{Duration, Instant};
+use support::cms::*;
 use support::*;
 
 /// The browser's two tabs on the default article.
@@ -212,19 +213,6 @@ async fn two_tabs_keep_each_others_spans_and_a_conflict_is_the_annotators_choice
     tabs.b.close().await
 }
 
-/// Waits until the CMS status of the tab in front says `state`.
-async fn wait_remote(b: &Browser, state: &str) -> Result {
-    let js = format!(
-        "const r = document.getElementById('mg-remote');
-         return !!r && !r.hidden && r.dataset.state === '{state}';"
-    );
-    if b.wait_until(&js, Duration::from_secs(30)).await.is_err() {
-        let now = b.text_of("#mg-remote").await.unwrap_or_default();
-        return Err(format!("the CMS status never became `{state}`; it says {now:?}").into());
-    }
-    Ok(())
-}
-
 #[tokio::test]
 async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
     let doc = "two-tabs-cms";
@@ -233,25 +221,25 @@ async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
     let b = Browser::new().await?;
     b.goto_app_path(&path).await?;
     b.wait_for_app().await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     let a_window = b.client().window().await?;
     let b_window = b.client().new_window(false).await?.handle;
     b.client().switch_to_window(b_window.clone()).await?;
     b.goto_app_path(&path).await?;
     b.wait_for_app().await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
 
     // A labels, B sees it and labels too, then A again: each tab saves the
     // merged work with the ETag it last had.
     b.client().switch_to_window(a_window.clone()).await?;
     let (d, e) = range_of(text, "Abdallah Diop");
     label_by_drag(&b, d, e, "1").await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     b.client().switch_to_window(b_window.clone()).await?;
     wait_labelled(&b, &pairs(&[("Abdallah Diop", "PERSON")])).await?;
     let (k, e) = range_of(text, "Kremlin");
     label_by_drag(&b, k, e, "2").await?;
-    wait_remote(&b, "saved").await?;
+    wait_remote(&b, "saved", "").await?;
     b.client().switch_to_window(a_window.clone()).await?;
     let two = pairs(&[("Abdallah Diop", "PERSON"), ("Kremlin", "ORG")]);
     wait_labelled(&b, &two).await?;
@@ -277,7 +265,7 @@ async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
     for w in [&a_window, &b_window] {
         b.client().switch_to_window(w.clone()).await?;
         wait_labelled(&b, &all).await?;
-        wait_remote(&b, "saved").await?;
+        wait_remote(&b, "saved", "").await?;
         assert_eq!(b.count("#mg-conflict").await?, 0, "a tab shows a CMS conflict");
         assert_eq!(b.count("#mg-tab-conflict").await?, 0);
     }

@@ -8,6 +8,8 @@
 //! used everywhere.
 #![allow(dead_code)]
 
+pub mod cms;
+
 use marginalia_e2e::{json, Browser, Download, Mod, Result, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
