@@ -446,15 +446,16 @@ fn parse_line(line: &str) -> Result<Pattern, String> {
 }
 
 /// Refuses a token pattern that matches any token: one that can be walked
-/// through with every token it takes passing a spec that takes (nearly)
-/// any token — a wildcard `{}`, or a `!` — the specs with a test being
-/// optional. `[{"OP": "+"}]` would suggest every stretch of the article
-/// (74,305 on a 2 KB article), `[{}]` every word: no annotator can review
-/// that, so it is an error like any other, naming the line.
+/// through with every token it takes passing a wildcard `{}`, the specs
+/// with a test being optional. `[{"OP": "+"}]` would suggest every stretch
+/// of the article (74,305 on a 2 KB article), `[{}]` every word: no
+/// annotator can review that, so it is an error like any other, naming the
+/// line. A `!` has a test (it takes any token but the ones it names), so it
+/// is left to the caps, as spaCy users write `[{"ORTH": ",", "OP": "!"}]`.
 fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
-    // `!` with no test takes no token at all; with a test, any token but one.
+    // `!` with no test takes no token at all.
     let never = |s: &TokenSpec| s.op == Op::Not && s.tests.is_empty();
-    let takes_any = |s: &TokenSpec| s.tests.is_empty() != (s.op == Op::Not);
+    let takes_any = |s: &TokenSpec| s.tests.is_empty() && s.op != Op::Not;
     let optional = |s: &TokenSpec| match s.op {
         Op::Optional | Op::ZeroOrMore => true,
         Op::Repeat { min, .. } => min == 0,
@@ -470,7 +471,7 @@ fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
     }
     let what = if path.iter().any(|s| unbounded(s)) { "any run of tokens" } else { "any token" };
     Err(format!(
-        "the pattern matches {what}: each token it requires is a wildcard ({{}} or a \"!\"), \
+        "the pattern matches {what}: each token it requires is a wildcard {{}}, \
          so it would suggest nearly every word of the article. Give a token that is not optional a LOWER, ORTH, TEXT, IS_DIGIT \
          or IS_TITLE test, e.g. [{{\"LOWER\": \"wagner\"}}, {{\"OP\": \"+\"}}]"
     ))
@@ -947,10 +948,10 @@ mod tests {
         let msg = refused(r#"[{"OP": "+"}]"#).expect("a lone wildcard with + is refused");
         assert!(msg.starts_with("line 2: the pattern matches any run of tokens: "), "{msg}");
         assert!(msg.contains("LOWER") && msg.contains("wildcard"), "{msg}");
-        for any_run in [r#"[{"OP": "*"}]"#, r#"[{}, {"OP": "{2,}"}]"#, r#"[{"LOWER": "a", "OP": "*"}, {"OP": "+"}]"#, r#"[{"LOWER": "the", "OP": "!"}, {"OP": "*"}]"#] {
+        for any_run in [r#"[{"OP": "*"}]"#, r#"[{}, {"OP": "{2,}"}]"#, r#"[{"LOWER": "a", "OP": "*"}, {"OP": "+"}]"#, r#"[{"LOWER": "the", "OP": "?"}, {"OP": "*"}]"#] {
             assert!(refused(any_run).is_some_and(|m| m.contains("any run of tokens")), "{any_run}");
         }
-        for any_token in [r#"[{}]"#, r#"[{"IS_TITLE": true, "OP": "?"}, {}]"#, r#"[{"ORTH": ".", "OP": "!"}]"#, r#"[{"OP": "{1,3}"}]"#] {
+        for any_token in [r#"[{}]"#, r#"[{"IS_TITLE": true, "OP": "?"}, {}]"#, r#"[{"OP": "{1,3}"}]"#] {
             assert!(refused(any_token).is_some_and(|m| m.contains("matches any token")), "{any_token}");
         }
         // A required test anchors it (then the caps bound what it yields);
@@ -962,6 +963,8 @@ mod tests {
             r#"[{"ORTH": "a"}, {}]"#,
             r#"[{"OP": "!"}, {"OP": "+"}]"#,
             r#"[{"OP": "{0}"}]"#,
+            r#"[{"ORTH": ".", "OP": "!"}]"#,
+            r#"[{"LOWER": "the", "OP": "!"}, {"OP": "*"}]"#,
         ] {
             assert_eq!(refused(anchored), None, "{anchored}");
         }
