@@ -71,6 +71,23 @@ pub const MAX_MATCHES_PER_PATTERN: usize = 1_000;
 /// Matches kept in all: past this, matching stops.
 pub const MAX_MATCHES: usize = 5_000;
 
+/// How much matching may find: suggestions use [`MatchLimits::SUGGESTIONS`];
+/// the interop test compares every match with spaCy's under
+/// [`MatchLimits::NONE`] (on small articles, where that is affordable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchLimits {
+    /// Longest match, in tokens.
+    pub tokens: usize,
+    pub per_pattern: usize,
+    pub total: usize,
+}
+
+impl MatchLimits {
+    pub const SUGGESTIONS: MatchLimits = MatchLimits { tokens: MAX_MATCH_TOKENS, per_pattern: MAX_MATCHES_PER_PATTERN, total: MAX_MATCHES };
+    /// spaCy's: everything (quadratic in the worst case).
+    pub const NONE: MatchLimits = MatchLimits { tokens: usize::MAX, per_pattern: usize::MAX, total: usize::MAX };
+}
+
 /// One test on one token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttrTest {
@@ -159,7 +176,7 @@ pub struct PatternMatch {
 }
 
 /// What [`PatternSet::all_matches`] found, and what the caps left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matches {
     /// In document order (start, then end, then pattern).
     pub matches: Vec<PatternMatch>,
@@ -169,6 +186,8 @@ pub struct Matches {
     /// When [`MAX_MATCHES`] were found before the end of the text: the code
     /// point where matching stopped (no match starts at or after it).
     pub stopped_at: Option<usize>,
+    /// The limits it was found within.
+    pub limits: MatchLimits,
 }
 
 impl Matches {
@@ -188,15 +207,15 @@ impl Matches {
                     "line {} ({}) matches more than {} places: only the first {} are suggested",
                     pattern.line,
                     pattern.label,
-                    thousands(MAX_MATCHES_PER_PATTERN),
-                    thousands(MAX_MATCHES_PER_PATTERN)
+                    thousands(self.limits.per_pattern),
+                    thousands(self.limits.per_pattern)
                 )
             })
             .collect();
         if let Some(at) = self.stopped_at {
             out.push(format!(
                 "the patterns match more than {} places in all: matching stopped at character {}, and nothing after it is suggested",
-                thousands(MAX_MATCHES),
+                thousands(self.limits.total),
                 thousands(at)
             ));
         }
@@ -304,19 +323,20 @@ impl PatternSet {
     /// Overlapping matches are all kept: these are suggestions for the
     /// annotator to pick from.
     pub fn all_matches(&self, article: &Article) -> Matches {
-        self.matches_in(article.text(), article.tokens())
+        self.matches_in(article.text(), article.tokens(), MatchLimits::SUGGESTIONS)
     }
 
     /// The matches spaCy's `entity_ruler` would turn into `doc.ents`: longest
     /// (in tokens) first, then earliest, dropping any that overlaps one kept.
     /// Returned in document order. Chosen among the capped matches.
     pub fn as_entity_ruler(&self, article: &Article) -> Vec<PatternMatch> {
-        entity_ruler_filter(self.matches_in(article.text(), article.tokens()).matches, article.tokens().len())
+        entity_ruler_filter(self.matches_in(article.text(), article.tokens(), MatchLimits::SUGGESTIONS).matches, article.tokens().len())
     }
 
     /// [`Self::all_matches`] over any text and its tokens (from
-    /// [`crate::tokenize::tokenize`]), for callers without an [`Article`].
-    pub fn matches_in(&self, text: &str, tokens: &[Token]) -> Matches {
+    /// [`crate::tokenize::tokenize`]), for callers without an [`Article`],
+    /// within `limits`.
+    pub fn matches_in(&self, text: &str, tokens: &[Token], limits: MatchLimits) -> Matches {
         let views = token_views(text, tokens, self.uses_lower);
         let mut raw: Vec<(usize, usize, usize, usize)> = Vec::new(); // (start, end, key, pattern)
         let mut nfa = Nfa::default();
@@ -338,15 +358,15 @@ impl PatternSet {
                 }
                 let compiled = &self.compiled[p];
                 ends.clear();
-                nfa.match_ends(&compiled.steps, &views, start, &mut ends);
+                nfa.match_ends(&compiled.steps, &views, start, limits.tokens, &mut ends);
                 // A full pattern is tried once more, to know whether it had
                 // more to give (then it is capped and tried no more).
-                let room = MAX_MATCHES_PER_PATTERN - found[p];
+                let room = limits.per_pattern - found[p];
                 if ends.len() > room {
                     ends.truncate(room);
                     capped[p] = true;
                 }
-                if raw.len() + ends.len() > MAX_MATCHES {
+                if raw.len() + ends.len() > limits.total {
                     // Nothing from this token on, so that the notice can
                     // say where the suggestions end.
                     raw.retain(|m| m.0 < start);
@@ -383,7 +403,7 @@ impl PatternSet {
                 }
             })
             .collect();
-        Matches { matches, capped, stopped_at }
+        Matches { matches, capped, stopped_at, limits }
     }
 }
 
@@ -664,15 +684,15 @@ struct Nfa {
 
 impl Nfa {
     /// Every `end` (token index, exclusive) such that `steps` match
-    /// `tokens[start..end]`, with `start < end <= start + MAX_MATCH_TOKENS`,
+    /// `tokens[start..end]`, with `start < end <= start + max_tokens`,
     /// ascending.
-    fn match_ends(&mut self, steps: &[Step], tokens: &[TokenView], start: usize, ends: &mut Vec<usize>) {
+    fn match_ends(&mut self, steps: &[Step], tokens: &[TokenView], start: usize, max_tokens: usize, ends: &mut Vec<usize>) {
         let n = steps.len();
         self.current.clear();
         self.current.resize(n + 1, false);
         self.current[0] = true;
         skip_optional(steps, &mut self.current);
-        for (pos, token) in tokens.iter().enumerate().skip(start).take(MAX_MATCH_TOKENS) {
+        for (pos, token) in tokens.iter().enumerate().skip(start).take(max_tokens) {
             self.next.clear();
             self.next.resize(n + 1, false);
             let mut alive = false;
