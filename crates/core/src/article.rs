@@ -269,7 +269,8 @@ fn push_line(out: &mut Vec<Paragraph>, line: &str, start: usize, end: usize) {
     }
     let mut block = start;
     // Where a block may begin: (code point, byte in `line`).
-    let (mut after_sentence, mut after_space): (Option<(usize, usize)>, Option<(usize, usize)>) = (None, None);
+    let mut after_sentence: Option<(usize, usize)> = None;
+    let mut after_space: Option<(usize, usize)> = None;
     let mut last = ['\0'; 3]; // the three characters before the current one
     for (offset, (byte, c)) in line.char_indices().enumerate() {
         let cp = start + offset;
@@ -414,7 +415,7 @@ mod tests {
         }
         // No space in 5,000 code points: cut at cluster boundaries, never
         // inside 👩🏾‍🍳 or e + U+0301.
-        let dense: String = std::iter::repeat("ab👩🏾\u{200d}🍳e\u{301}").take(700).collect();
+        let dense = "ab👩🏾\u{200d}🍳e\u{301}".repeat(700);
         let a = Article::new("t", "t", dense.as_str()).unwrap();
         let cuts: Vec<usize> = a.paragraphs().iter().map(|p| p.start).collect();
         assert!(cuts.len() >= 3, "{cuts:?}");

@@ -227,10 +227,13 @@ impl Matches {
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    // A comma before each group of three, counted from the right.
+    let mut to_comma = digits.len() % 3;
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && to_comma == 0 {
             out.push(',');
         }
+        to_comma = if to_comma == 0 { 2 } else { to_comma - 1 };
         out.push(d);
     }
     out
@@ -483,7 +486,7 @@ fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
     };
     let unbounded = |s: &TokenSpec| matches!(s.op, Op::ZeroOrMore | Op::OneOrMore | Op::Repeat { max: None, .. });
     // The walk that skips every optional spec with a test.
-    let path: Vec<&TokenSpec> = specs.iter().filter(|s| !(optional(s) && !takes_any(s))).collect();
+    let path: Vec<&TokenSpec> = specs.iter().filter(|s| !optional(s) || takes_any(s)).collect();
     // A walk that takes no token is an empty match, which is dropped.
     let consumes = |s: &TokenSpec| !matches!(s.op, Op::Repeat { max: Some(0), .. });
     if path.iter().any(|s| never(s)) || !path.iter().all(|s| takes_any(s)) || !path.iter().any(|s| consumes(s)) {
