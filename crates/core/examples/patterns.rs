@@ -59,7 +59,8 @@ fn main() {
                 std::process::exit(1);
             });
             let tokens = tokenize(&text);
-            let all = set.matches_in(&text, &tokens).matches;
+            // Every match, as spaCy's matchers give them: no suggestion caps.
+            let all = set.matches_in(&text, &tokens, marginalia_core::patterns::MatchLimits::NONE).matches;
             let matches = if flags.is_empty() { marginalia_core::patterns::entity_ruler_filter(all, tokens.len()) } else { all };
             serde_json::to_writer(&mut out, &matches).expect("write");
         }

@@ -458,7 +458,7 @@ fn report(record: &Record, context: &Context, placements: &[Placement]) -> Ancho
             index,
             id: span.id,
             label: span.label.clone(),
-            selector: QuoteSelector::of(&context.old, start, end),
+            selector: QuoteSelector::of(context.old, start, end),
             outcome: p.outcome,
             doubt: p.doubt,
             new_start: p.range.map(|r| r.0),

@@ -269,7 +269,8 @@ fn push_line(out: &mut Vec<Paragraph>, line: &str, start: usize, end: usize) {
     }
     let mut block = start;
     // Where a block may begin: (code point, byte in `line`).
-    let (mut after_sentence, mut after_space): (Option<(usize, usize)>, Option<(usize, usize)>) = (None, None);
+    let mut after_sentence: Option<(usize, usize)> = None;
+    let mut after_space: Option<(usize, usize)> = None;
     let mut last = ['\0'; 3]; // the three characters before the current one
     for (offset, (byte, c)) in line.char_indices().enumerate() {
         let cp = start + offset;
@@ -307,18 +308,21 @@ fn is_cluster_boundary(line: &str, byte: usize) -> bool {
 /// `byte` (code point `cp`) that leaves a non-empty block after `block`; if
 /// the whole block is one cluster, the end of that cluster.
 fn last_cluster_boundary(line: &str, byte: usize, cp: usize, block: usize) -> usize {
+    // Back one code point at a time (clusters are short) rather than
+    // `prev_boundary`, which would add its own copy of the rules to the
+    // bundle.
+    let (mut b, mut at) = (byte, cp);
+    while at > block && !is_cluster_boundary(line, b) {
+        b = line[..b].char_indices().next_back().map_or(0, |(i, _)| i);
+        at -= 1;
+    }
+    if at > block {
+        return at;
+    }
+    // The whole block is one cluster: the block ends where the cluster does.
     let mut cursor = GraphemeCursor::new(byte, line.len(), true);
-    if cursor.is_boundary(line, 0).unwrap_or(true) {
-        return cp;
-    }
-    match cursor.prev_boundary(line, 0) {
-        Ok(Some(b)) if cp - line[b..byte].chars().count() > block => cp - line[b..byte].chars().count(),
-        _ => {
-            let mut cursor = GraphemeCursor::new(byte, line.len(), true);
-            let next = cursor.next_boundary(line, 0).ok().flatten().unwrap_or(line.len());
-            cp + line[byte..next].chars().count()
-        }
-    }
+    let next = cursor.next_boundary(line, 0).ok().flatten().unwrap_or(line.len());
+    cp + line[byte..next].chars().count()
 }
 
 #[cfg(test)]
@@ -411,7 +415,7 @@ mod tests {
         }
         // No space in 5,000 code points: cut at cluster boundaries, never
         // inside 👩🏾‍🍳 or e + U+0301.
-        let dense: String = std::iter::repeat("ab👩🏾\u{200d}🍳e\u{301}").take(700).collect();
+        let dense = "ab👩🏾\u{200d}🍳e\u{301}".repeat(700);
         let a = Article::new("t", "t", dense.as_str()).unwrap();
         let cuts: Vec<usize> = a.paragraphs().iter().map(|p| p.start).collect();
         assert!(cuts.len() >= 3, "{cuts:?}");

@@ -71,6 +71,23 @@ pub const MAX_MATCHES_PER_PATTERN: usize = 1_000;
 /// Matches kept in all: past this, matching stops.
 pub const MAX_MATCHES: usize = 5_000;
 
+/// How much matching may find: suggestions use [`MatchLimits::SUGGESTIONS`];
+/// the interop test compares every match with spaCy's under
+/// [`MatchLimits::NONE`] (on small articles, where that is affordable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchLimits {
+    /// Longest match, in tokens.
+    pub tokens: usize,
+    pub per_pattern: usize,
+    pub total: usize,
+}
+
+impl MatchLimits {
+    pub const SUGGESTIONS: MatchLimits = MatchLimits { tokens: MAX_MATCH_TOKENS, per_pattern: MAX_MATCHES_PER_PATTERN, total: MAX_MATCHES };
+    /// spaCy's: everything (quadratic in the worst case).
+    pub const NONE: MatchLimits = MatchLimits { tokens: usize::MAX, per_pattern: usize::MAX, total: usize::MAX };
+}
+
 /// One test on one token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttrTest {
@@ -159,7 +176,7 @@ pub struct PatternMatch {
 }
 
 /// What [`PatternSet::all_matches`] found, and what the caps left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matches {
     /// In document order (start, then end, then pattern).
     pub matches: Vec<PatternMatch>,
@@ -169,6 +186,8 @@ pub struct Matches {
     /// When [`MAX_MATCHES`] were found before the end of the text: the code
     /// point where matching stopped (no match starts at or after it).
     pub stopped_at: Option<usize>,
+    /// The limits it was found within.
+    pub limits: MatchLimits,
 }
 
 impl Matches {
@@ -188,15 +207,15 @@ impl Matches {
                     "line {} ({}) matches more than {} places: only the first {} are suggested",
                     pattern.line,
                     pattern.label,
-                    thousands(MAX_MATCHES_PER_PATTERN),
-                    thousands(MAX_MATCHES_PER_PATTERN)
+                    thousands(self.limits.per_pattern),
+                    thousands(self.limits.per_pattern)
                 )
             })
             .collect();
         if let Some(at) = self.stopped_at {
             out.push(format!(
                 "the patterns match more than {} places in all: matching stopped at character {}, and nothing after it is suggested",
-                thousands(MAX_MATCHES),
+                thousands(self.limits.total),
                 thousands(at)
             ));
         }
@@ -208,10 +227,13 @@ impl Matches {
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    // A comma before each group of three, counted from the right.
+    let mut to_comma = digits.len() % 3;
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && to_comma == 0 {
             out.push(',');
         }
+        to_comma = if to_comma == 0 { 2 } else { to_comma - 1 };
         out.push(d);
     }
     out
@@ -304,19 +326,20 @@ impl PatternSet {
     /// Overlapping matches are all kept: these are suggestions for the
     /// annotator to pick from.
     pub fn all_matches(&self, article: &Article) -> Matches {
-        self.matches_in(article.text(), article.tokens())
+        self.matches_in(article.text(), article.tokens(), MatchLimits::SUGGESTIONS)
     }
 
     /// The matches spaCy's `entity_ruler` would turn into `doc.ents`: longest
     /// (in tokens) first, then earliest, dropping any that overlaps one kept.
     /// Returned in document order. Chosen among the capped matches.
     pub fn as_entity_ruler(&self, article: &Article) -> Vec<PatternMatch> {
-        entity_ruler_filter(self.matches_in(article.text(), article.tokens()).matches, article.tokens().len())
+        entity_ruler_filter(self.matches_in(article.text(), article.tokens(), MatchLimits::SUGGESTIONS).matches, article.tokens().len())
     }
 
     /// [`Self::all_matches`] over any text and its tokens (from
-    /// [`crate::tokenize::tokenize`]), for callers without an [`Article`].
-    pub fn matches_in(&self, text: &str, tokens: &[Token]) -> Matches {
+    /// [`crate::tokenize::tokenize`]), for callers without an [`Article`],
+    /// within `limits`.
+    pub fn matches_in(&self, text: &str, tokens: &[Token], limits: MatchLimits) -> Matches {
         let views = token_views(text, tokens, self.uses_lower);
         let mut raw: Vec<(usize, usize, usize, usize)> = Vec::new(); // (start, end, key, pattern)
         let mut nfa = Nfa::default();
@@ -338,15 +361,15 @@ impl PatternSet {
                 }
                 let compiled = &self.compiled[p];
                 ends.clear();
-                nfa.match_ends(&compiled.steps, &views, start, &mut ends);
+                nfa.match_ends(&compiled.steps, &views, start, limits.tokens, &mut ends);
                 // A full pattern is tried once more, to know whether it had
                 // more to give (then it is capped and tried no more).
-                let room = MAX_MATCHES_PER_PATTERN - found[p];
+                let room = limits.per_pattern - found[p];
                 if ends.len() > room {
                     ends.truncate(room);
                     capped[p] = true;
                 }
-                if raw.len() + ends.len() > MAX_MATCHES {
+                if raw.len() + ends.len() > limits.total {
                     // Nothing from this token on, so that the notice can
                     // say where the suggestions end.
                     raw.retain(|m| m.0 < start);
@@ -383,7 +406,7 @@ impl PatternSet {
                 }
             })
             .collect();
-        Matches { matches, capped, stopped_at }
+        Matches { matches, capped, stopped_at, limits }
     }
 }
 
@@ -446,15 +469,16 @@ fn parse_line(line: &str) -> Result<Pattern, String> {
 }
 
 /// Refuses a token pattern that matches any token: one that can be walked
-/// through with every token it takes passing a spec that takes (nearly)
-/// any token — a wildcard `{}`, or a `!` — the specs with a test being
-/// optional. `[{"OP": "+"}]` would suggest every stretch of the article
-/// (74,305 on a 2 KB article), `[{}]` every word: no annotator can review
-/// that, so it is an error like any other, naming the line.
+/// through with every token it takes passing a wildcard `{}`, the specs
+/// with a test being optional. `[{"OP": "+"}]` would suggest every stretch
+/// of the article (74,305 on a 2 KB article), `[{}]` every word: no
+/// annotator can review that, so it is an error like any other, naming the
+/// line. A `!` has a test (it takes any token but the ones it names), so it
+/// is left to the caps, as spaCy users write `[{"ORTH": ",", "OP": "!"}]`.
 fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
-    // `!` with no test takes no token at all; with a test, any token but one.
+    // `!` with no test takes no token at all.
     let never = |s: &TokenSpec| s.op == Op::Not && s.tests.is_empty();
-    let takes_any = |s: &TokenSpec| s.tests.is_empty() != (s.op == Op::Not);
+    let takes_any = |s: &TokenSpec| s.tests.is_empty() && s.op != Op::Not;
     let optional = |s: &TokenSpec| match s.op {
         Op::Optional | Op::ZeroOrMore => true,
         Op::Repeat { min, .. } => min == 0,
@@ -462,7 +486,7 @@ fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
     };
     let unbounded = |s: &TokenSpec| matches!(s.op, Op::ZeroOrMore | Op::OneOrMore | Op::Repeat { max: None, .. });
     // The walk that skips every optional spec with a test.
-    let path: Vec<&TokenSpec> = specs.iter().filter(|s| !(optional(s) && !takes_any(s))).collect();
+    let path: Vec<&TokenSpec> = specs.iter().filter(|s| !optional(s) || takes_any(s)).collect();
     // A walk that takes no token is an empty match, which is dropped.
     let consumes = |s: &TokenSpec| !matches!(s.op, Op::Repeat { max: Some(0), .. });
     if path.iter().any(|s| never(s)) || !path.iter().all(|s| takes_any(s)) || !path.iter().any(|s| consumes(s)) {
@@ -470,7 +494,7 @@ fn refuse_match_anything(specs: &[TokenSpec]) -> Result<(), String> {
     }
     let what = if path.iter().any(|s| unbounded(s)) { "any run of tokens" } else { "any token" };
     Err(format!(
-        "the pattern matches {what}: each token it requires is a wildcard ({{}} or a \"!\"), \
+        "the pattern matches {what}: each token it requires is a wildcard {{}}, \
          so it would suggest nearly every word of the article. Give a token that is not optional a LOWER, ORTH, TEXT, IS_DIGIT \
          or IS_TITLE test, e.g. [{{\"LOWER\": \"wagner\"}}, {{\"OP\": \"+\"}}]"
     ))
@@ -663,15 +687,15 @@ struct Nfa {
 
 impl Nfa {
     /// Every `end` (token index, exclusive) such that `steps` match
-    /// `tokens[start..end]`, with `start < end <= start + MAX_MATCH_TOKENS`,
+    /// `tokens[start..end]`, with `start < end <= start + max_tokens`,
     /// ascending.
-    fn match_ends(&mut self, steps: &[Step], tokens: &[TokenView], start: usize, ends: &mut Vec<usize>) {
+    fn match_ends(&mut self, steps: &[Step], tokens: &[TokenView], start: usize, max_tokens: usize, ends: &mut Vec<usize>) {
         let n = steps.len();
         self.current.clear();
         self.current.resize(n + 1, false);
         self.current[0] = true;
         skip_optional(steps, &mut self.current);
-        for (pos, token) in tokens.iter().enumerate().skip(start).take(MAX_MATCH_TOKENS) {
+        for (pos, token) in tokens.iter().enumerate().skip(start).take(max_tokens) {
             self.next.clear();
             self.next.resize(n + 1, false);
             let mut alive = false;
@@ -947,10 +971,10 @@ mod tests {
         let msg = refused(r#"[{"OP": "+"}]"#).expect("a lone wildcard with + is refused");
         assert!(msg.starts_with("line 2: the pattern matches any run of tokens: "), "{msg}");
         assert!(msg.contains("LOWER") && msg.contains("wildcard"), "{msg}");
-        for any_run in [r#"[{"OP": "*"}]"#, r#"[{}, {"OP": "{2,}"}]"#, r#"[{"LOWER": "a", "OP": "*"}, {"OP": "+"}]"#, r#"[{"LOWER": "the", "OP": "!"}, {"OP": "*"}]"#] {
+        for any_run in [r#"[{"OP": "*"}]"#, r#"[{}, {"OP": "{2,}"}]"#, r#"[{"LOWER": "a", "OP": "*"}, {"OP": "+"}]"#, r#"[{"LOWER": "the", "OP": "?"}, {"OP": "*"}]"#] {
             assert!(refused(any_run).is_some_and(|m| m.contains("any run of tokens")), "{any_run}");
         }
-        for any_token in [r#"[{}]"#, r#"[{"IS_TITLE": true, "OP": "?"}, {}]"#, r#"[{"ORTH": ".", "OP": "!"}]"#, r#"[{"OP": "{1,3}"}]"#] {
+        for any_token in [r#"[{}]"#, r#"[{"IS_TITLE": true, "OP": "?"}, {}]"#, r#"[{"OP": "{1,3}"}]"#] {
             assert!(refused(any_token).is_some_and(|m| m.contains("matches any token")), "{any_token}");
         }
         // A required test anchors it (then the caps bound what it yields);
@@ -962,6 +986,8 @@ mod tests {
             r#"[{"ORTH": "a"}, {}]"#,
             r#"[{"OP": "!"}, {"OP": "+"}]"#,
             r#"[{"OP": "{0}"}]"#,
+            r#"[{"ORTH": ".", "OP": "!"}]"#,
+            r#"[{"LOWER": "the", "OP": "!"}, {"OP": "*"}]"#,
         ] {
             assert_eq!(refused(anchored), None, "{anchored}");
         }

@@ -6,7 +6,7 @@
 //! Units: code points, end exclusive.
 
 use crate::article::Article;
-use unicode_segmentation::{GraphemeCursor, GraphemeIncomplete};
+use unicode_segmentation::GraphemeCursor;
 
 /// How a selection snaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,14 +60,21 @@ pub fn snap_to_graphemes(article: &Article, start: usize, end: usize) -> Option<
     // would cost a whole line per snap on a long line without breaks.
     let text = article.text();
     let index = article.index();
-    let edge = |cp: usize, outwards: fn(&mut GraphemeCursor, &str) -> Result<Option<usize>, GraphemeIncomplete>| {
-        let mut cursor = GraphemeCursor::new(index.byte_of(cp), text.len(), true);
-        if cursor.is_boundary(text, 0).unwrap_or(true) {
-            return cp;
-        }
-        outwards(&mut cursor, text).ok().flatten().map_or(cp, |byte| index.cp_of_byte(byte))
+    let boundary = |cp: usize| GraphemeCursor::new(index.byte_of(cp), text.len(), true).is_boundary(text, 0).unwrap_or(true);
+    // Back one code point at a time (clusters are short), rather than
+    // `prev_boundary`, which would add its own copy of the rules to the
+    // bundle; `next_boundary` is the one `graphemes()` uses anyway.
+    let mut s = start;
+    while !boundary(s) {
+        s -= 1;
+    }
+    let e = if boundary(end) {
+        end
+    } else {
+        let mut cursor = GraphemeCursor::new(index.byte_of(end), text.len(), true);
+        cursor.next_boundary(text, 0).ok().flatten().map_or(end, |byte| index.cp_of_byte(byte))
     };
-    Some((edge(start, |c, t| c.prev_boundary(t, 0)), edge(end, |c, t| c.next_boundary(t, 0))))
+    Some((s, e))
 }
 
 #[cfg(test)]

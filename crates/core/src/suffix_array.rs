@@ -22,12 +22,14 @@ pub struct SuffixArray<'t> {
 impl<'t> SuffixArray<'t> {
     pub fn new(text: &'t [char]) -> Self {
         let n = text.len();
-        // Ranks of single code points: their order among the distinct ones.
-        let alphabet: Vec<char> = crate::sorting::set_of(text.iter().copied()).into_iter().collect();
-        let mut rank: Vec<u32> = text.iter().map(|c| alphabet.binary_search(c).unwrap_or(0) as u32).collect();
+        // By single code points: a radix sort on their low 11 and high 10
+        // bits (no set or comparison sort of characters, for the bundle).
         let mut order: Vec<u32> = (0..n as u32).collect();
-        counting_sort(&mut order, &rank, alphabet.len());
-        rank = ranks_after_sort(&order, |i| (rank[i as usize], u32::MAX));
+        let low: Vec<u32> = text.iter().map(|&c| c as u32 & 0x7FF).collect();
+        counting_sort(&mut order, &low, 0x800);
+        let high: Vec<u32> = text.iter().map(|&c| c as u32 >> 11).collect();
+        counting_sort(&mut order, &high, 0x220);
+        let mut rank = ranks_after_sort(&order, |i| (text[i as usize] as u32, u32::MAX));
         let mut by_second = Vec::with_capacity(n);
         let mut k = 1;
         while n > 0 && (rank[order[n - 1] as usize] as usize) < n - 1 {
