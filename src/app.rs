@@ -19,7 +19,8 @@ use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::components::tab_conflict::TabConflict;
 use marginalia_core::merge::Side;
-use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::reanchoring::AnchorReview;
+use crate::stored_work::{stored_work_for, StoredWork};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -39,7 +40,7 @@ use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, mod
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{Record, SaveInfo};
+use marginalia_core::record::{default_doc_id, Record, SaveInfo};
 use marginalia_core::snap::Precision;
 use marginalia_core::tokenize::TokenizeInSteps;
 use std::sync::Arc;
@@ -52,6 +53,76 @@ use yew::prelude::*;
 const DEFAULT_ID: &str = "mali-russia-wagner";
 const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
 const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.txt");
+
+/// An article with the work stored for it in this browser (restored, or
+/// re-anchored with what cannot be placed listed for review), else with the
+/// annotations the host gives (`given`, any readable format).
+fn open_with_work(article: Article, given: Option<String>, schema: &Arc<LabelSchema>, info: SaveInfo, problems: &mut Vec<String>) -> AppState {
+    let mut review = None;
+    let stored = match stored_work_for(&article, schema) {
+        StoredWork::Restored(loaded) => Some(loaded),
+        StoredWork::Reanchored(loaded, r) => {
+            review = Some(r);
+            Some(loaded)
+        }
+        StoredWork::Unusable(why) => {
+            problems.push(why);
+            None
+        }
+        StoredWork::Nothing => None,
+    };
+    let given = match (&stored, given) {
+        (None, Some(json)) => annotations_for(&json, &article, schema)
+            .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
+            .ok()
+            .map(|(loaded, r)| {
+                review = r;
+                loaded
+            }),
+        _ => None,
+    };
+    let mut editor = Editor::new(Arc::new(article), schema.clone());
+    match (stored.or(given), review.take()) {
+        // Re-anchored: placed as one step, what the editor refuses listed.
+        (Some(loaded), Some(r)) => {
+            review = Some(AnchorReview::of(marginalia_core::anchor::apply(&mut editor, &loaded, r.report)));
+        }
+        (Some(loaded), None) => {
+            if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
+                problems.push(format!("The annotations given were not used: {e}"));
+            }
+        }
+        (None, _) => {}
+    }
+    let mut s = AppState::new(editor, info);
+    if let Some(review) = review {
+        let kind = if review.refused { NoticeKind::Error } else { NoticeKind::Info };
+        s.notice = Some(Notice { kind, text: review.summary.clone(), offer: None });
+        s.review = (!review.items.is_empty()).then(|| Rc::new(review));
+    }
+    s
+}
+
+/// The standalone page's last document. Work the current schema refuses in
+/// part goes through `open_with_work` (kept aside, re-anchored, the rest
+/// listed), never dropped for the default article in silence.
+fn restore_current(record: Record, schema: &Arc<LabelSchema>, info: impl Fn(Option<String>) -> SaveInfo, problems: &mut Vec<String>) -> Option<AppState> {
+    let created_at = record.created_at.clone();
+    match record.clone().load(schema) {
+        Ok(loaded) => {
+            let snapshot = loaded.snapshot();
+            let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
+            editor.restore_snapshot(snapshot).ok()?;
+            Some(AppState::new(editor, info(created_at)))
+        }
+        Err(_) => {
+            let id = if record.meta.doc_id.is_empty() { default_doc_id(&record.text) } else { record.meta.doc_id.clone() };
+            let title = if record.meta.title.is_empty() { id.clone() } else { record.meta.title.clone() };
+            let article = Article::new(id, title, record.text).ok()?;
+            Some(open_with_work(article, None, schema, info(created_at), problems))
+        }
+    }
+}
 
 /// The first state of an instance: the article its host gives (with the
 /// work stored for it in this browser, else the annotations the host gives),
@@ -75,51 +146,14 @@ fn init_state(host: &Host) -> AppState {
     if let Some(input) = &options.article {
         match article_from(input) {
             Ok(article) => {
-                let stored = storage::load_work(&article.id, article.sha256()).and_then(|r| r.load(&schema).ok()).filter(|l| !l.spans.is_empty());
-                let mut review = None;
-                let given = match (&stored, &options.annotations) {
-                    (None, Some(value)) => annotations_for(&value.to_string(), &article, &schema)
-                        .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
-                        .ok()
-                        .map(|(loaded, r)| {
-                            review = r;
-                            loaded
-                        }),
-                    _ => None,
-                };
-                let mut editor = Editor::new(Arc::new(article), schema.clone());
-                match (stored.or(given), review.take()) {
-                    // Re-anchored: placed as one step, what the editor refuses listed.
-                    (Some(loaded), Some(r)) => {
-                        review = Some(AnchorReview::of(marginalia_core::anchor::apply(&mut editor, &loaded, r.report)));
-                    }
-                    (Some(loaded), None) => {
-                        if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
-                            problems.push(format!("The annotations given were not used: {e}"));
-                        }
-                    }
-                    (None, _) => {}
-                }
-                let mut s = AppState::new(editor, info(None));
-                if let Some(review) = review {
-                    let kind = if review.refused { NoticeKind::Error } else { NoticeKind::Info };
-                    s.notice = Some(Notice { kind, text: review.summary.clone(), offer: None });
-                    s.review = (!review.items.is_empty()).then(|| std::rc::Rc::new(review));
-                }
-                state = Some(s);
+                let given = options.annotations.as_ref().map(|v| v.to_string());
+                state = Some(open_with_work(article, given, &schema, info(None), &mut problems));
             }
             Err(e) => problems.push(format!("The article given was not opened: {e}")),
         }
     } else if host.standalone {
         if let Some(record) = storage::load_current() {
-            let created_at = record.created_at.clone();
-            if let Ok(loaded) = record.load(&schema) {
-                let snapshot = loaded.snapshot();
-                let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
-                if editor.restore_snapshot(snapshot).is_ok() {
-                    state = Some(AppState::new(editor, info(created_at)));
-                }
-            }
+            state = restore_current(record, &schema, info, &mut problems);
         }
     }
     let mut state = state.unwrap_or_else(|| {
@@ -171,20 +205,16 @@ pub(crate) fn persist_before_switch(state: &AppState) {
 /// text) is re-anchored onto it, with a review.
 pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
     match action {
-        Action::OpenArticle { article, restored: None, announce } => {
-            let restored = storage::load_work(&article.id, article.sha256())
-                .and_then(|r| r.load(schema).ok())
-                .map(|loaded| loaded.snapshot())
-                .filter(|s| !s.spans.is_empty());
-            if restored.is_none() {
-                let earlier = storage::load_latest(&article.id).filter(|r| !r.spans.is_empty());
-                if let Some(Ok((loaded, review))) = earlier.map(|r| reanchor_onto(&r, &article, schema)) {
-                    return Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true };
-                }
+        Action::OpenArticle { article, restored: None, announce } => match stored_work_for(&article, schema) {
+            StoredWork::Restored(loaded) => {
+                Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::StoredWork }
             }
-            let announce = if restored.is_some() { Announce::StoredWork } else { announce };
-            Action::OpenArticle { article, restored, announce }
-        }
+            StoredWork::Reanchored(loaded, review) => {
+                Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true }
+            }
+            StoredWork::Unusable(why) => Action::OpenArticle { article, restored: None, announce: Announce::StoredWorkUnusable(why.into()) },
+            StoredWork::Nothing => Action::OpenArticle { article, restored: None, announce },
+        },
         other => other,
     }
 }

@@ -35,6 +35,7 @@ mod save_param;
 mod selection_map;
 mod state;
 mod storage;
+mod stored_work;
 mod style_classes;
 mod tab_sync;
 mod url_params;

@@ -65,12 +65,14 @@ fn initial_window(article: &Article) -> Range<usize> {
 }
 
 /// What the page says when an article opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Announce {
     /// The annotator opened it (a file, pasted text): "Opened …".
     Opened,
     /// Work stored on this device came back with it: says how much.
     StoredWork,
+    /// Work is stored on this device but could not be opened: says why.
+    StoredWorkUnusable(Rc<str>),
     /// The host page opened it (the API, a frame message) and knows: the
     /// page says nothing (a notice would also grow the sticky header).
     Quiet,
@@ -609,6 +611,7 @@ impl Reducible for AppState {
                         s.info(format!("Opened “{title}” with the {n} annotations saved earlier on this device."))
                     }
                     Announce::Opened | Announce::StoredWork => s.info(format!("Opened “{title}”.")),
+                    Announce::StoredWorkUnusable(why) => s.error(why.to_string()),
                     Announce::Quiet => s.notice = None,
                 }
             }

@@ -65,6 +65,19 @@ pub fn is_doc_key(key: &str, doc_id: &str, sha256: &str) -> bool {
     key == doc_key(doc_id, sha256)
 }
 
+/// Moves the stored record of a document to a key of its own that nothing
+/// reads or writes again (`…:aside:<doc>:<hash>:<n>`, the first free `n`),
+/// before work the current schema refuses in part is re-anchored: the work
+/// stored then is the re-anchored work, and the record as it was stays.
+pub fn keep_aside(doc_id: &str, sha256: &str) -> Result<(), String> {
+    let storage = local()?;
+    let Some(json) = storage.get_item(&doc_key(doc_id, sha256)).ok().flatten() else { return Ok(()) };
+    let aside = |n: u32| format!("{PREFIX}:aside:{doc_id}:{sha256}:{n}");
+    let n = (0..).find(|&n| storage.get_item(&aside(n)).ok().flatten().is_none()).unwrap_or(0);
+    storage.set_item(&aside(n), &json).map_err(|_| FULL.to_string())?;
+    storage.remove_item(&doc_key(doc_id, sha256)).map_err(|_| FULL.to_string())
+}
+
 /// The stored record of a document, if any.
 pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
     let storage = local().ok()?;

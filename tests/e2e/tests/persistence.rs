@@ -218,3 +218,57 @@ async fn a_reload_right_after_a_change_keeps_it() -> Result {
     assert_eq!(tag_labels(&b).await?, ["ORG"]);
     b.close().await
 }
+
+/// The stored record of the document open now, as localStorage holds it.
+const STORED_KEY_JS: &str = "return Object.keys(localStorage).find(k => k.startsWith('marginalia:v1:doc:')) || null;";
+
+/// Work stored in this browser that the label schema now refuses in part (a
+/// label the schema lost): after a reload the rest is placed, the refused
+/// span is listed for review with why, the page says so as an error, and the
+/// stored work as it was is moved aside, where later writes never reach it,
+/// and new work is stored as usual.
+/// Before, the page opened the article empty, said nothing, and the next
+/// change overwrote the stored work.
+#[tokio::test]
+async fn stored_work_the_schema_refuses_in_part_is_placed_listed_and_kept() -> Result {
+    let b = open_app().await?;
+    let text = DEFAULT_ARTICLE;
+    let (s, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(&b, s, e, "1").await?;
+    let (s, e) = range_of(text, "Nathalie Broadhurst");
+    label_by_drag(&b, s, e, "2").await?;
+    let key = b.wait_until(STORED_KEY_JS, WAIT).await?.as_str().unwrap_or_default().to_string();
+    b.wait_until(&format!("return JSON.parse(localStorage.getItem({})).spans.length === 2;", json!(key)), WAIT).await?;
+
+    // The schema no longer has the second span's label.
+    let damaged = b
+        .execute(
+            "const r = JSON.parse(localStorage.getItem(arguments[0]));
+             r.spans[1].label = 'RETIRED';
+             const json = JSON.stringify(r);
+             localStorage.setItem(arguments[0], json);
+             return json;",
+            vec![json!(key)],
+        )
+        .await?;
+    b.reload_app().await?;
+    wait_span_count(&b, 1).await?;
+    assert_eq!(spans(&b).await?, vec![expect_span(text, "Abdallah Diop", 0, "PERSON")]);
+    let (kind, message) = notice(&b).await?.ok_or("no notice after the reload")?;
+    assert_eq!(kind, "error", "{message}");
+    assert!(message.contains("orphaned"), "{message}");
+    b.wait_for(".mg-review").await?;
+    let items = b.texts_of(".mg-review .mg-review-item p").await?;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].contains("RETIRED"), "{items:?}");
+
+    // The stored work as it was is kept aside, and stays so after new work.
+    let aside_js = format!("return localStorage.getItem({});", json!(key.replacen(":doc:", ":aside:", 1) + ":0"));
+    assert_eq!(b.execute(&aside_js, vec![]).await?, damaged);
+    let (s, e) = range_of(text, "Kremlin");
+    label_by_drag(&b, s, e, "2").await?;
+    b.reload_app().await?;
+    wait_span_count(&b, 2).await?;
+    assert_eq!(b.execute(&aside_js, vec![]).await?, damaged);
+    b.close().await
+}

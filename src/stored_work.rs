@@ -1,0 +1,57 @@
+//! Work stored in this browser for an article being opened.
+//!
+//! Restored as it is when the current label schema takes it; otherwise
+//! (another schema refuses a label, or the work is for an earlier version of
+//! the text) it goes through re-anchoring, which places what it can and lists
+//! the rest for review with the reason. Never an empty article in silence:
+//! stored work the schema refuses is first moved aside (`storage::keep_aside`),
+//! so the next write of the document cannot destroy it.
+
+use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::storage;
+use marginalia_core::article::Article;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::{LoadedRecord, Record};
+
+pub enum StoredWork {
+    /// Nothing with spans is stored for this document.
+    Nothing,
+    /// Stored for this text, and the schema takes all of it.
+    Restored(LoadedRecord),
+    /// Placed through re-anchoring: what could not be placed is in the review.
+    Reanchored(LoadedRecord, AnchorReview),
+    /// Stored, but not usable at all: the message says why.
+    Unusable(String),
+}
+
+/// The stored work for `article`: for its own text first, else the newest
+/// work on an earlier version of it.
+pub fn stored_work_for(article: &Article, schema: &LabelSchema) -> StoredWork {
+    if let Some(record) = storage::load_work(&article.id, article.sha256()).filter(|r| !r.spans.is_empty()) {
+        return match record.clone().load(schema) {
+            Ok(loaded) => StoredWork::Restored(loaded),
+            // Not re-anchored unless the record as it was is safe first.
+            Err(e) => match storage::keep_aside(&article.id, article.sha256()) {
+                Ok(()) => reanchored(&record, article, schema),
+                Err(full) => StoredWork::Unusable(format!(
+                    "The work stored in this browser for “{}” could not be opened ({e}), and could not be set aside ({full}). It stays stored; the article opened without it.",
+                    article.title
+                )),
+            },
+        };
+    }
+    match storage::load_latest(&article.id).filter(|r| !r.spans.is_empty()) {
+        Some(record) => reanchored(&record, article, schema),
+        None => StoredWork::Nothing,
+    }
+}
+
+fn reanchored(record: &Record, article: &Article, schema: &LabelSchema) -> StoredWork {
+    match reanchor_onto(record, article, schema) {
+        Ok((loaded, review)) => StoredWork::Reanchored(loaded, review),
+        Err(e) => StoredWork::Unusable(format!(
+            "The work stored in this browser for “{}” could not be opened: {e}. It stays stored; the article opened without it.",
+            article.title
+        )),
+    }
+}
