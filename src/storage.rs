@@ -65,17 +65,31 @@ pub fn is_doc_key(key: &str, doc_id: &str, sha256: &str) -> bool {
     key == doc_key(doc_id, sha256)
 }
 
-/// Moves the stored record of a document to a key of its own that nothing
-/// reads or writes again (`…:aside:<doc>:<hash>:<n>`, the first free `n`),
-/// before work the current schema refuses in part is re-anchored: the work
-/// stored then is the re-anchored work, and the record as it was stays.
+/// Moves the stored record of a document aside (see [`put_aside`]) before
+/// work the current schema refuses in part is re-anchored: the work stored
+/// then is the re-anchored work, and the record as it was stays.
 pub fn keep_aside(doc_id: &str, sha256: &str) -> Result<(), String> {
     let storage = local()?;
     let Some(json) = storage.get_item(&doc_key(doc_id, sha256)).ok().flatten() else { return Ok(()) };
-    let aside = |n: u32| format!("{PREFIX}:aside:{doc_id}:{sha256}:{n}");
-    let n = (0..).find(|&n| storage.get_item(&aside(n)).ok().flatten().is_none()).unwrap_or(0);
-    storage.set_item(&aside(n), &json).map_err(|_| FULL.to_string())?;
+    put_aside(doc_id, sha256, &json)?;
     storage.remove_item(&doc_key(doc_id, sha256)).map_err(|_| FULL.to_string())
+}
+
+/// Keeps a record of a document under a key of its own that the widget never
+/// reads or writes again (`…:aside:<doc>:<hash>:<n>`, the first free `n`;
+/// a record already kept is not kept twice): work that cannot stay in the
+/// document's own key, kept rather than lost.
+pub fn put_aside(doc_id: &str, sha256: &str, json: &str) -> Result<(), String> {
+    let storage = local()?;
+    let aside = |n: u32| format!("{PREFIX}:aside:{doc_id}:{sha256}:{n}");
+    for n in 0.. {
+        match storage.get_item(&aside(n)).ok().flatten() {
+            Some(kept) if kept == json => return Ok(()),
+            Some(_) => {}
+            None => return storage.set_item(&aside(n), json).map_err(|_| FULL.to_string()),
+        }
+    }
+    Ok(())
 }
 
 /// The stored record of a document, if any.

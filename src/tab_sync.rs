@@ -80,13 +80,21 @@ pub fn store(state: &AppState) -> Result<Stored, String> {
 /// article replaces this one: there is no later chance to merge, so what
 /// the other tab stored is merged now; a conflict keeps the other tab's
 /// version (its work is not written over without the annotator's choice;
-/// the changes here that did not conflict are kept). Returns what the state
+/// the changes here that did not conflict are kept, and this tab's whole
+/// record is put aside in storage, so its side of the conflict is not lost). Returns what the state
 /// should take in if the page goes on: `Wrote` (the new base) or `Behind`
 /// (the merge just stored, to merge in).
 pub fn store_leaving(state: &AppState) -> Result<Stored, String> {
     let theirs = match store(state)? {
         Stored::Held => match &state.tab_conflict {
-            Some(c) => c.theirs.clone(),
+            Some(c) => {
+                // This tab's side of the conflict is not written over the
+                // other tab's work, but kept aside whole, not lost.
+                // Without its text, as every stored record (the text is stored once per hash).
+                let mine = Record { text: String::new(), ..Record::from_editor(&state.editor, &state.save_info, false) };
+                storage::put_aside(&mine.meta.doc_id, state.article().sha256(), &serde_json::to_string(&mine).map_err(|e| e.to_string())?)?;
+                c.theirs.clone()
+            }
             None => return Ok(Stored::Held),
         },
         Stored::Behind(theirs) => Rc::new(theirs),

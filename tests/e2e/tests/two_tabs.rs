@@ -210,6 +210,28 @@ async fn two_tabs_keep_each_others_spans_and_a_conflict_is_the_annotators_choice
     let c = tabs.to(in_a).await?;
     c.reload_app().await?;
     wait_labelled(c, &kept).await?;
+
+    // A conflict left unchosen as its tab reloads: the other tab's side is
+    // what stays stored, and this tab's side is kept aside, not lost.
+    let a = tabs.to(true).await?;
+    select_span(a, "Kremlin", "ORG").await?;
+    let b = tabs.to(false).await?;
+    select_span(b, "Kremlin", "ORG").await?;
+    let apart = tabs.press_in_both("1", "5").await?;
+    let in_a = tabs.conflicted(apart).await?;
+    let (mine, theirs) = if in_a { ("NORP", "PERSON") } else { ("PERSON", "NORP") };
+    let c = tabs.to(in_a).await?;
+    c.reload_app().await?;
+    let stored = c.execute("return window.marginalia.getAnnotations().spans.find(s => s.text === 'Kremlin').label;", vec![]).await?;
+    assert_eq!(stored, json!(theirs), "the other tab's side is what stays stored");
+    let kept_aside = c
+        .execute(
+            "return Object.keys(localStorage).filter(k => k.startsWith('marginalia:v1:aside:'))
+               .some(k => JSON.parse(localStorage.getItem(k)).spans.some(s => s.text === 'Kremlin' && s.label === arguments[0]));",
+            vec![json!(mine)],
+        )
+        .await?;
+    assert_eq!(kept_aside, json!(true), "this tab's {mine} for “Kremlin” was not kept aside");
     tabs.b.close().await
 }
 
