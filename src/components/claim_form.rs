@@ -148,10 +148,16 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
                     on.emit((name.clone(), (!v.trim().is_empty()).then_some(Value::String(v))));
                 })
             };
+            // Committed on leaving it: a `value` would be set back from the
+            // state at every render while the annotator types (another tab's
+            // write, the CMS status), losing what was typed. The text is the
+            // default instead, and a new committed value (or an undo) makes a
+            // new element through the key.
+            let key = format!("{id}\u{1f}{current}");
             html! {
                 <div class="mg-field">
                     <label for={id.to_string()}>{ title }</label>
-                    <textarea id={id.to_string()} rows="2" value={current} {onchange} />
+                    <textarea {key} id={id.to_string()} rows="2" defaultvalue={current} {onchange} />
                 </div>
             }
         }

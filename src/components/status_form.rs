@@ -16,6 +16,7 @@ pub struct StatusFormProps {
 pub fn StatusForm(props: &StatusFormProps) -> Html {
     let host = use_host();
     let note = props.status.as_ref().map(|s| s.note.clone()).unwrap_or_default();
+    let note_key = format!("status-note\u{1f}{note}");
     let onstate = {
         let (on, note) = (props.onchange.clone(), note.clone());
         Callback::from(move |e: Event| {
@@ -48,7 +49,8 @@ pub fn StatusForm(props: &StatusFormProps) -> Html {
             </div>
             <div class="mg-field">
                 <label for={host.id("doc-status-note")}>{ "Status note" }</label>
-                <textarea id={host.id("doc-status-note")} rows="2" value={note} onchange={onnote} />
+                // A default, not a `value`: see `claim_form::attribute_field`.
+                <textarea key={note_key} id={host.id("doc-status-note")} rows="2" defaultvalue={note} onchange={onnote} />
             </div>
         </div>
     }
