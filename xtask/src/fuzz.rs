@@ -49,10 +49,14 @@ pub struct Options {
     pub jobs: Option<usize>,
     /// Targets to run (all when empty).
     pub targets: Vec<String>,
+    /// Start from the seeds and the regression corpus alone, forgetting what
+    /// earlier runs on this machine collected: the test command's run then
+    /// explores the same inputs here as on a fresh clone in CI.
+    pub fresh: bool,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Options> {
-    let mut options = Options { seconds: TEST_SECONDS, jobs: None, targets: Vec::new() };
+    let mut options = Options { seconds: TEST_SECONDS, jobs: None, targets: Vec::new(), fresh: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (name, value) = match a.split_once('=') {
@@ -196,6 +200,9 @@ fn libfuzzer(targets: &[String], options: &Options) -> Result {
     run(&mut build)?;
 
     let work = fuzz_dir().join("target/run");
+    if options.fresh {
+        let _ = fs::remove_dir_all(work.join("corpus"));
+    }
     let seeds = work.join("seeds");
     let _ = fs::remove_dir_all(&seeds);
     run(tool_cmd("cargo")
@@ -353,9 +360,9 @@ mod tests {
     #[test]
     fn parses_seconds_and_targets() {
         let o = parse_args(&[]).unwrap();
-        assert_eq!(o, Options { seconds: TEST_SECONDS, jobs: None, targets: vec![] });
+        assert_eq!(o, Options { seconds: TEST_SECONDS, jobs: None, targets: vec![], fresh: false });
         let o = parse_args(&["--seconds".into(), "60".into(), "record".into(), "--jobs=1".into()]).unwrap();
-        assert_eq!(o, Options { seconds: 60, jobs: Some(1), targets: vec!["record".into()] });
+        assert_eq!(o, Options { seconds: 60, jobs: Some(1), targets: vec!["record".into()], fresh: false });
         assert_eq!(parse_args(&["--seconds=5".into()]).unwrap().seconds, 5);
         assert!(parse_args(&["--seconds".into()]).is_err());
         assert!(parse_args(&["--seconds=0".into()]).is_err());

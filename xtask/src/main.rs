@@ -393,7 +393,7 @@ fn test() -> Result {
     })?;
 
     timed("fuzz", &mut || {
-        fuzz::fuzz(&fuzz::Options { seconds: fuzz::TEST_SECONDS, jobs: None, targets: Vec::new() })
+        fuzz::fuzz(&fuzz::Options { seconds: fuzz::TEST_SECONDS, jobs: None, targets: Vec::new(), fresh: true })
     })?;
 
     if web_has_wasm_tests() {
