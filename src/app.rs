@@ -40,7 +40,7 @@ use crate::{bar_heights, clock, download, file_read, frame_messages, js_api, mod
 use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{default_doc_id, Record, SaveInfo};
+use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::snap::Precision;
 use marginalia_core::tokenize::TokenizeInSteps;
 use std::sync::Arc;
@@ -116,9 +116,7 @@ fn restore_current(record: Record, schema: &Arc<LabelSchema>, info: impl Fn(Opti
             Some(AppState::new(editor, info(created_at)))
         }
         Err(_) => {
-            let id = if record.meta.doc_id.is_empty() { default_doc_id(&record.text) } else { record.meta.doc_id.clone() };
-            let title = if record.meta.title.is_empty() { id.clone() } else { record.meta.title.clone() };
-            let article = Article::new(id, title, record.text).ok()?;
+            let article = record.article().ok()?;
             Some(open_with_work(article, None, schema, info(created_at), problems))
         }
     }

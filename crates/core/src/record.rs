@@ -434,6 +434,14 @@ impl Record {
         Ok(())
     }
 
+    /// The record's text as an article: its `doc_id` and `title`, or the
+    /// id derived from the text (and the id as title) where they are empty.
+    pub fn article(&self) -> Result<Article, RecordError> {
+        let id = if self.meta.doc_id.is_empty() { default_doc_id(&self.text) } else { self.meta.doc_id.clone() };
+        let title = if self.meta.title.is_empty() { id.clone() } else { self.meta.title.clone() };
+        Article::new(id, title, self.text.clone()).map_err(|e| RecordError::Article(e.to_string()))
+    }
+
     /// Checks the record against its own text and `schema`, and turns it
     /// into an article plus spans ready for an editor.
     pub fn load(self, schema: &LabelSchema) -> Result<LoadedRecord, RecordError> {
@@ -442,9 +450,7 @@ impl Record {
                 return Err(RecordError::HashMismatch);
             }
         }
-        let id = if self.meta.doc_id.is_empty() { default_doc_id(&self.text) } else { self.meta.doc_id.clone() };
-        let title = if self.meta.title.is_empty() { id.clone() } else { self.meta.title.clone() };
-        let article = Article::new(id, title, self.text.clone()).map_err(|e| RecordError::Article(e.to_string()))?;
+        let article = self.article()?;
         let spans = spans_from_record(&self.spans, &article, schema)?;
         let relations = relations_from_record(&self.relations, &spans, schema)?;
         let document = document_labels_from_record(&self.document_labels, schema)?;
