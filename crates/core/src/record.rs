@@ -39,8 +39,33 @@ pub struct Record {
     pub relations: Vec<RecordRelation>,
     #[serde(default)]
     pub meta: RecordMeta,
+    /// Prodigy's answer to the task: `accept`, `reject` or `ignore`
+    /// (`accept` when absent: a Marginalia save is what its annotator
+    /// accepted). Exports of positive-only formats leave out tasks not
+    /// accepted, by default (`formats::answers`).
     #[serde(default = "accept")]
     pub answer: String,
+    /// The options a choice task chose (Prodigy's `accept`: option ids,
+    /// strings or numbers), kept exactly as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Vec<serde_json::Value>>,
+    /// A choice task's options (objects with `id` and `text`, `html` or
+    /// `image`), kept exactly as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<serde_json::Value>>,
+    /// Prodigy's hash of the input (the text): tasks on one text share it.
+    #[serde(rename = "_input_hash", default, skip_serializing_if = "Option::is_none", deserialize_with = "input_hash")]
+    pub input_hash: Option<i64>,
+    /// Prodigy's hash of the task (the text with what was asked about it):
+    /// two decisions on one text differ here.
+    #[serde(rename = "_task_hash", default, skip_serializing_if = "Option::is_none", deserialize_with = "task_hash")]
+    pub task_hash: Option<i64>,
+    /// The Prodigy interface the task was answered in (`ner_manual`, `choice`…).
+    #[serde(rename = "_view_id", default, skip_serializing_if = "Option::is_none")]
+    pub view_id: Option<String>,
+    /// The Prodigy session that answered it.
+    #[serde(rename = "_session_id", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     #[serde(default = "current_version")]
     pub format_version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +124,28 @@ pub struct RelationEnd {
 
 fn accept() -> String {
     "accept".into()
+}
+
+/// A Prodigy hash (`_input_hash`, `_task_hash`): a whole number, negative
+/// or not, that fits 64 bits. Anything else is refused with the field's
+/// name, never guessed at (a float or a string would compare unequal to
+/// the same task's hash elsewhere).
+pub fn prodigy_hash(key: &str, value: &serde_json::Value) -> Result<Option<i64>, String> {
+    match value {
+        serde_json::Value::Null => Ok(None),
+        v => v.as_i64().map(Some).ok_or_else(|| format!("`{key}` must be an integer (Prodigy's hash), not {v}")),
+    }
+}
+
+fn hash_field<'de, D: serde::Deserializer<'de>>(key: &str, deserializer: D) -> Result<Option<i64>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    prodigy_hash(key, &value).map_err(serde::de::Error::custom)
+}
+fn input_hash<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    hash_field("_input_hash", deserializer)
+}
+fn task_hash<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    hash_field("_task_hash", deserializer)
 }
 fn current_version() -> u32 {
     FORMAT_VERSION
@@ -312,6 +359,12 @@ impl Record {
             relations: editor.annotations().relations().map(|r| record_relation(editor, r)).collect(),
             meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: Default::default() },
             answer: accept(),
+            accept: None,
+            options: None,
+            input_hash: None,
+            task_hash: None,
+            view_id: None,
+            session_id: None,
             format_version: FORMAT_VERSION,
             text_sha256: Some(article.sha256().to_string()),
             annotator: info.annotator.clone(),
@@ -894,6 +947,35 @@ mod tests {
         let loaded = Record::parse(task).unwrap().load(&LabelSchema::news_default()).unwrap();
         assert_eq!(loaded.spans[0].id, SpanId(1));
         assert_eq!(loaded.spans[0].layer, "entity");
+    }
+
+    #[test]
+    fn prodigy_decision_fields_are_kept_checked_and_described_by_the_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schema/record.schema.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let task = r#"{"text":"Emerson won","spans":[{"start":0,"end":7,"label":"PERSON"}],"options":[{"id":"Q312545","html":"<a>tennis</a>"}],
+            "accept":["Q312545"],"_input_hash":-231625133,"_task_hash":2036713379,"_view_id":"choice","_session_id":null,"answer":"ignore"}"#;
+        let record = Record::parse(task).unwrap();
+        assert_eq!((record.input_hash, record.task_hash, record.session_id.as_deref()), (Some(-231625133), Some(2036713379), None));
+        assert_eq!(record.accept, Some(vec![serde_json::json!("Q312545")]));
+        let mut value = serde_json::to_value(&record).unwrap();
+        // As the editor saves it: with the text's hash and span ids.
+        value["text_sha256"] = sha256_hex(&record.text).into();
+        value["spans"][0]["id"] = "s1".into();
+        assert_eq!(value["_view_id"], "choice");
+        assert!(value.get("_session_id").is_none(), "absent, not null");
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let mut broken = value.clone();
+        broken["_task_hash"] = serde_json::json!("2036713379");
+        assert!(!validator.is_valid(&broken), "the schema must reject a hash that is not an integer");
+        let err = Record::parse(&task.replace("-231625133", "-2.5")).unwrap_err().to_string();
+        assert!(err.contains("`_input_hash` must be an integer (Prodigy's hash), not -2.5"), "{err}");
+        let plain = serde_json::to_value(Record::parse(r#"{"text":"Mali","spans":[]}"#).unwrap()).unwrap();
+        for key in ["accept", "options", "_input_hash", "_task_hash", "_view_id", "_session_id"] {
+            assert!(plain.get(key).is_none(), "{key} is skipped when absent");
+        }
     }
 
     #[test]

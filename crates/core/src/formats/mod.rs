@@ -14,6 +14,7 @@
 //! Units: code points, end exclusive, in every format except doccano's
 //! (UTF-16 code units, converted at its edge).
 
+pub mod answers;
 pub mod brat;
 pub mod conll;
 pub mod detect;
@@ -191,6 +192,12 @@ pub fn new_record(text: String, doc_id: String) -> Record {
         relations: Vec::new(),
         meta: RecordMeta { doc_id, title: String::new(), extra: Default::default() },
         answer: "accept".into(),
+        accept: None,
+        options: None,
+        input_hash: None,
+        task_hash: None,
+        view_id: None,
+        session_id: None,
         format_version: FORMAT_VERSION,
         text_sha256: Some(sha),
         annotator: None,

@@ -36,6 +36,18 @@ struct Task<'a> {
     relations: Vec<Relation<'a>>,
     meta: Object,
     answer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accept: Option<&'a Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<&'a Vec<Value>>,
+    #[serde(rename = "_input_hash", skip_serializing_if = "Option::is_none")]
+    input_hash: Option<i64>,
+    #[serde(rename = "_task_hash", skip_serializing_if = "Option::is_none")]
+    task_hash: Option<i64>,
+    #[serde(rename = "_view_id", skip_serializing_if = "Option::is_none")]
+    view_id: Option<&'a str>,
+    #[serde(rename = "_session_id", skip_serializing_if = "Option::is_none")]
+    session_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +187,12 @@ pub fn export(record: &Record) -> Exported {
         relations,
         meta,
         answer: &record.answer,
+        accept: record.accept.as_ref(),
+        options: record.options.as_ref(),
+        input_hash: record.input_hash,
+        task_hash: record.task_hash,
+        view_id: record.view_id.as_deref(),
+        session_id: record.session_id.as_deref(),
     };
     let mut losses = Vec::new();
     if dangling > 0 {
@@ -209,9 +227,7 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     }
     let to_text = meta.remove(RELATIONS_TO_TEXT);
     record.meta.extra = meta;
-    if let Some(v) = optional(&task, "answer") {
-        record.answer = string(v, "answer")?.to_string();
-    }
+    read_decision(&task, &mut record)?;
 
     if let Some(v) = optional(&task, "spans") {
         for (i, s) in array(v, "spans")?.iter().enumerate() {
@@ -243,6 +259,31 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     }
     assign_relation_ids(&mut record.relations, "relations")?;
     Ok(record)
+}
+
+/// The task's answer and Prodigy's decision fields: hashes checked as
+/// integers, `options` and `accept` kept exactly as given (only their being
+/// lists is checked), the interface and session ids as strings.
+fn read_decision(task: &Object, record: &mut Record) -> Result<(), String> {
+    if let Some(v) = optional(task, "answer") {
+        record.answer = string(v, "answer")?.to_string();
+    }
+    for (key, slot) in [("accept", &mut record.accept), ("options", &mut record.options)] {
+        if let Some(v) = optional(task, key) {
+            *slot = Some(array(v, key)?.clone());
+        }
+    }
+    for (key, slot) in [("_input_hash", &mut record.input_hash), ("_task_hash", &mut record.task_hash)] {
+        if let Some(v) = task.get(key) {
+            *slot = crate::record::prodigy_hash(key, v)?;
+        }
+    }
+    for (key, slot) in [("_view_id", &mut record.view_id), ("_session_id", &mut record.session_id)] {
+        if let Some(v) = optional(task, key) {
+            *slot = Some(string(v, key)?.to_string());
+        }
+    }
+    Ok(())
 }
 
 fn read_span(v: &Value, at: &str, chars: &[char], schema: &LabelSchema) -> Result<RecordSpan, String> {
@@ -446,6 +487,62 @@ mod tests {
         );
         assert!(import("{\"text\": ", &schema).unwrap_err().starts_with("not valid JSON (line 1"));
         assert_eq!(import("[1]", &schema).unwrap_err(), "expected a JSON object (a document), found an array");
+    }
+
+    #[test]
+    fn prodigy_decision_fields_survive_both_round_trips() {
+        let schema = LabelSchema::news_default();
+        let task = json!({
+            "text": HARD,
+            "spans": [{"start": 28, "end": 34, "label": "ORG"}],
+            "options": [{"id": "Q1", "html": "<b>國</b>"}, {"id": 7, "text": "👨‍👩‍👧‍👦", "extra": [1.5, null]}],
+            "accept": ["Q1", 7],
+            "_input_hash": -2030256107,
+            "_task_hash": 1310891334,
+            "_view_id": "choice",
+            "_session_id": "news-ann1",
+            "answer": "reject"
+        });
+        let r = import(&task.to_string(), &schema).unwrap();
+        assert_eq!((r.input_hash, r.task_hash), (Some(-2030256107), Some(1310891334)));
+        assert_eq!(r.answer, "reject");
+        let out: Value = serde_json::from_str(&export(&r).text).unwrap();
+        for key in ["options", "accept", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer"] {
+            assert_eq!(out[key], task[key], "{key} through spaCy");
+        }
+        let saved: Value = serde_json::from_str(&crate::record::Record::parse(&r.to_json()).unwrap().to_json()).unwrap();
+        for key in ["options", "accept", "_input_hash", "_task_hash", "_view_id", "_session_id", "answer"] {
+            assert_eq!(saved[key], task[key], "{key} through the Marginalia record");
+        }
+        // Absent stays absent; a null session (Prodigy writes one) is none.
+        let plain = import(&json!({"text": "Mali", "_session_id": null}).to_string(), &schema).unwrap();
+        let out: Value = serde_json::from_str(&export(&plain).text).unwrap();
+        for key in ["options", "accept", "_input_hash", "_task_hash", "_view_id", "_session_id"] {
+            assert!(out.get(key).is_none(), "{key}");
+        }
+        assert_eq!(out["answer"], "accept");
+    }
+
+    #[test]
+    fn hostile_decision_fields_are_refused_by_name() {
+        let schema = LabelSchema::news_default();
+        let bad = |key: &str, v: Value| {
+            let mut task = json!({"text": "Mali", "spans": []});
+            task[key] = v;
+            (import(&task.to_string(), &schema).unwrap_err(), crate::record::Record::parse(&task.to_string()).map(|_| ()).unwrap_err().to_string())
+        };
+        for v in [json!("12"), json!(1.5), json!(1e30), json!(true), json!(18446744073709551615u64), json!([1])] {
+            let (spacy, record) = bad("_input_hash", v.clone());
+            assert_eq!(spacy, format!("`_input_hash` must be an integer (Prodigy's hash), not {v}"));
+            assert!(record.contains("`_input_hash` must be an integer"), "{record}");
+            let (spacy, record) = bad("_task_hash", v.clone());
+            assert!(spacy.starts_with("`_task_hash` must be an integer") && record.contains("`_task_hash` must be an integer"), "{spacy} {record}");
+        }
+        assert_eq!(bad("accept", json!("Q1")).0, "accept: expected an array, found a string");
+        assert_eq!(bad("options", json!({"id": 1})).0, "options: expected an array, found an object");
+        assert_eq!(bad("_view_id", json!(3)).0, "_view_id: expected a string, found a number");
+        assert_eq!(bad("answer", json!(["accept"])).0, "answer: expected a string, found an array");
+        assert!(bad("accept", json!("Q1")).1.contains("invalid type"), "the record names the type too");
     }
 
     #[test]
