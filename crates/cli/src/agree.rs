@@ -1,12 +1,22 @@
 //! `marginalia agree`: inter-annotator agreement (computed by
 //! `marginalia_core::agreement`) as a table, and as JSON with `--json`.
+//!
+//! Only accepted tasks are compared, as a training set built from them
+//! would hold them: a rejected span is not an annotation. An annotator's
+//! accepted tasks on one text (several binary decisions, each its own task)
+//! are compared as one annotation of the text: the union of their spans, as
+//! Prodigy's `data-to-spacy` merges them. Tasks left out are counted per
+//! answer on standard error.
 
-use crate::grouping::collect;
+use crate::grouping::{collect, TextGroup};
 use crate::input;
 use crate::output;
 use crate::{Failure, InputArgs};
 use clap::Args;
 use marginalia_core::agreement::{agreement, AgreementReport, Kappa, Scores, TextAnnotations};
+use marginalia_core::formats::answers::is_accepted;
+use marginalia_core::record::Record;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,17 +36,28 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode, Failure> {
     for message in &groups.replaced {
         eprintln!("{message}");
     }
-    let texts: Vec<TextAnnotations> = groups
+    let mut left_out = BTreeMap::new();
+    let accepted: Vec<Vec<(&str, Record)>> = groups
         .texts
         .iter()
-        .map(|t| {
-            t.saves
-                .iter()
-                .map(|(name, save)| (name.as_str(), &save.record))
-                .collect()
-        })
+        .map(|t| accepted_by_annotator(t, &mut left_out))
+        .collect();
+    let texts: Vec<TextAnnotations> = accepted
+        .iter()
+        .map(|t| t.iter().map(|(name, record)| (*name, record)).collect())
         .collect();
     let report = agreement(&texts);
+    if !left_out.is_empty() {
+        let counts: Vec<String> = left_out
+            .iter()
+            .map(|(answer, n)| format!("{n} answered {answer}"))
+            .collect();
+        eprintln!(
+            "compared accepted tasks only; left out {} task(s) not accepted ({})",
+            left_out.values().sum::<usize>(),
+            counts.join(", ")
+        );
+    }
 
     let json_to_stdout = args.json.as_deref().is_some_and(output::is_stdout);
     if !json_to_stdout {
@@ -60,6 +81,37 @@ pub fn run(args: AgreeArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each annotator's accepted tasks on one text as one record (the spans of
+/// all of them, each place and label once); the tasks not accepted are
+/// counted in `left_out` by answer.
+fn accepted_by_annotator<'g>(
+    text: &'g TextGroup,
+    left_out: &mut BTreeMap<String, usize>,
+) -> Vec<(&'g str, Record)> {
+    let mut out: Vec<(&str, Record)> = Vec::new();
+    for ((name, _), save) in &text.saves {
+        let record = &save.record;
+        if !is_accepted(record) {
+            *left_out.entry(record.answer.clone()).or_default() += 1;
+            continue;
+        }
+        match out.last_mut() {
+            Some((last, merged)) if *last == name.as_str() => {
+                for span in &record.spans {
+                    let same = |s: &&marginalia_core::record::RecordSpan| {
+                        (s.start, s.end, &s.label, &s.layer) == (span.start, span.end, &span.label, &span.layer)
+                    };
+                    if !merged.spans.iter().any(|s| same(&s)) {
+                        merged.spans.push(span.clone());
+                    }
+                }
+            }
+            _ => out.push((name.as_str(), record.clone())),
+        }
+    }
+    out
 }
 
 fn num(x: Option<f64>) -> String {

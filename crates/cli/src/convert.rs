@@ -2,8 +2,11 @@
 //! memory at a time. Documents that cannot be read, or whose offsets do not
 //! fit their text, are reported with `file:line` and skipped (exit 1), and
 //! so is a document an exporter fails on (a bug: exit 101); what the target
-//! format cannot hold is counted per kind on standard error. The output
-//! file appears only once complete, and only if a document was converted.
+//! format cannot hold is counted per kind on standard error. A format that
+//! holds only positive annotations takes accepted tasks only unless
+//! `--answers all` (`formats::answers`); the tasks left out are counted per
+//! answer with the losses. The output file appears only once complete, and
+//! only if a document was converted.
 
 use crate::input::{self, for_each_document, io_message};
 use crate::losses::LossTally;
@@ -11,6 +14,7 @@ use crate::output;
 use crate::progress::Progress;
 use crate::{Failure, InputArgs};
 use clap::Args;
+use marginalia_core::formats::answers::{left_out, Answers};
 use marginalia_core::formats::stream::StreamWriter;
 use marginalia_core::formats::{doc_id_of, export_document, Format};
 use marginalia_core::record::Record;
@@ -33,9 +37,16 @@ pub struct ConvertArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Which tasks a format that holds only positive annotations (iob2, bilou, brat, w3c, label-studio, doccano) takes: `accept` (tasks answered accept, as Prodigy's data-to-spacy does) or `all` (rejected and ignored tasks too, their spans written as annotations). marginalia and spacy keep every task with its answer.
+    #[arg(long, value_name = "WHICH", default_value = "accept", value_parser = parse_answers)]
+    pub answers: Answers,
     /// Report progress on standard error (default: only when it is a terminal)
     #[arg(long)]
     pub progress: bool,
+}
+
+fn parse_answers(name: &str) -> Result<Answers, String> {
+    Answers::from_name(name).ok_or_else(|| format!("unknown answers {name:?}; give accept or all"))
 }
 
 /// Where converted documents go: one stream, or a brat directory.
@@ -74,6 +85,11 @@ pub fn run(mut args: ConvertArgs) -> Result<ExitCode, Failure> {
                 return Ok(());
             }
         };
+        if let Some(answer) = left_out(args.to, &record, args.answers) {
+            losses.leave_out(&doc_id_of(&record), answer, args.to);
+            progress.tick(written, doc.bytes_read);
+            return Ok(());
+        }
         if let Err(e) = write(&mut sink, &record, args.to, &args.output, &mut losses)
             .map_err(|e| format!("{place}: {e}"))?
         {
@@ -95,6 +111,12 @@ pub fn run(mut args: ConvertArgs) -> Result<ExitCode, Failure> {
             "no document was converted: {} not written",
             args.output.display()
         );
+        for line in losses.lines() {
+            eprintln!("  {line}");
+        }
+        if losses.tasks_left_out() > 0 {
+            eprintln!("  --answers all writes tasks whatever their answer");
+        }
         return Ok(ExitCode::FAILURE);
     }
     match sink {
@@ -119,6 +141,9 @@ pub fn run(mut args: ConvertArgs) -> Result<ExitCode, Failure> {
         );
         for line in losses.lines() {
             eprintln!("  {line}");
+        }
+        if losses.tasks_left_out() > 0 {
+            eprintln!("  --answers all writes tasks whatever their answer");
         }
     }
     if skipped > 0 {

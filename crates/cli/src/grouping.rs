@@ -1,10 +1,20 @@
-//! Saves grouped by text: one record per annotator per text, the newest
-//! (by `updated_at`) when an annotator saved the same text twice. `merge`
-//! writes the groups; `agree` compares within them.
+//! Saves grouped by text, then by annotator and task: one record per
+//! annotator per task, the newest (by `updated_at`) when an annotator saved
+//! the same task twice. `merge` writes the groups; `agree` compares within
+//! them.
+//!
+//! A task is what one record decides about a text. A record with Prodigy's
+//! `_task_hash` is the task of that hash, so two binary decisions on one
+//! sentence (`ner.teach` asks about each suggested span in turn) are two
+//! tasks. A record without one that is not answered `accept` is a decision
+//! about its spans: a different answer or different spans is another task.
+//! Any other record (a Marginalia save, a hand-made task) is the
+//! annotator's work on the text: a later save of it replaces the earlier.
 
 use crate::input::{file_stem, for_each_document, place, Document};
 use crate::{Failure, InputArgs};
 use marginalia_core::article::sha256_hex;
+use marginalia_core::formats::answers::is_accepted;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::collections::{BTreeMap, HashMap};
@@ -15,10 +25,45 @@ pub struct Save {
     pub place: String,
 }
 
-/// Every annotator's save of one text.
+/// Which task of a text a record is (see the module's header).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Task {
+    /// The annotator's work on the text: one per annotator.
+    Work,
+    /// Prodigy's `_task_hash`.
+    Hash(i64),
+    /// A decision without a hash: its answer and its spans (start, end, label).
+    Decision(String, Vec<(usize, usize, String)>),
+}
+
+impl Task {
+    pub fn of(record: &Record) -> Task {
+        if let Some(hash) = record.task_hash {
+            return Task::Hash(hash);
+        }
+        if is_accepted(record) {
+            return Task::Work;
+        }
+        let mut spans: Vec<(usize, usize, String)> =
+            record.spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+        spans.sort_unstable();
+        Task::Decision(record.answer.clone(), spans)
+    }
+
+    /// How a message names it, after "already saved".
+    fn describe(&self) -> String {
+        match self {
+            Task::Work => "this text".to_string(),
+            Task::Hash(hash) => format!("this task (_task_hash {hash})"),
+            Task::Decision(answer, _) => format!("the same spans of this text, answered {answer}"),
+        }
+    }
+}
+
+/// Every annotator's saves of one text.
 pub struct TextGroup {
-    /// annotator → their save, in name order.
-    pub saves: BTreeMap<String, Save>,
+    /// (annotator, task) → the save, in annotator name order, then task order.
+    pub saves: BTreeMap<(String, Task), Save>,
 }
 
 #[derive(Default)]
@@ -56,13 +101,14 @@ impl Groups {
         });
         let here = place(&doc.file, doc.line);
         let saves = &mut self.texts[at].saves;
+        let key = (annotator, Task::of(&record));
         let new = Save {
             record,
             place: here,
         };
-        match saves.get(&annotator) {
+        match saves.get(&key) {
             None => {
-                saves.insert(annotator, new);
+                saves.insert(key, new);
             }
             Some(old) => {
                 // ISO 8601 UTC timestamps compare as strings; a save without
@@ -70,8 +116,10 @@ impl Groups {
                 let newer = new.record.updated_at >= old.record.updated_at;
                 let (kept, dropped) = if newer { (&new, old) } else { (old, &new) };
                 self.replaced.push(format!(
-                    "{}: {annotator} already saved this text (document {}) at {}: kept the save updated {} ({}), dropped the one updated {} ({})",
+                    "{}: {} already saved {} (document {}) at {}: kept the save updated {} ({}), dropped the one updated {} ({})",
                     new.place,
+                    key.0,
+                    key.1.describe(),
                     marginalia_core::formats::doc_id_of(&new.record),
                     old.place,
                     kept.record.updated_at.as_deref().unwrap_or("at an unknown time"),
@@ -80,7 +128,7 @@ impl Groups {
                     dropped.place,
                 ));
                 if newer {
-                    saves.insert(annotator, new);
+                    saves.insert(key, new);
                 }
             }
         }
@@ -90,7 +138,7 @@ impl Groups {
         let mut names: Vec<&str> = self
             .texts
             .iter()
-            .flat_map(|t| t.saves.keys().map(String::as_str))
+            .flat_map(|t| t.saves.keys().map(|(name, _)| name.as_str()))
             .collect();
         names.sort_unstable();
         names.dedup();

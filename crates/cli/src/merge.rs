@@ -1,6 +1,9 @@
 //! `marginalia merge`: many saves into one JSONL, grouped by text (all
 //! annotators' records of a text next to each other, annotators in name
-//! order), one record per annotator per text.
+//! order), one record per annotator per task (`grouping`): a task that
+//! carries its own decision (Prodigy's `_task_hash`, or a rejected or
+//! ignored task's spans) is never dropped for another decision on the same
+//! text. Every record is written as read, with its answer.
 
 use crate::grouping::collect;
 use crate::input;
@@ -45,7 +48,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, Failure> {
         .and_then(output::Output::commit)
         .map_err(|e| output::write_error(&args.output, e))?;
     eprintln!(
-        "merged {} save(s) of {} text(s) by {} annotator(s) into {}; {} older duplicate(s) dropped",
+        "merged {} save(s) or task(s) of {} text(s) by {} annotator(s) into {}; {} older duplicate(s) dropped",
         groups.saves(),
         groups.texts.len(),
         groups.annotators().len(),

@@ -1,7 +1,13 @@
 //! `marginalia stats`: counts over a dataset, streamed (one document in
-//! memory at a time): documents and distinct texts, spans per layer and
-//! label, per annotator, relations per label, and span attribute values
-//! (a claim's type, stance, verdict…) and document labels by value.
+//! memory at a time): documents and distinct texts, documents and spans by
+//! answer, spans per layer and label, per annotator, relations per label,
+//! and span attribute values (a claim's type, stance, verdict…) and
+//! document labels by value.
+//!
+//! Annotations are counted from accepted tasks only — they are what a
+//! training set holds; a `ner.teach` dataset is mostly rejected
+//! suggestions, which are not entities. Tasks answered otherwise are
+//! counted apart, by answer and label.
 
 use crate::grouping::annotator_of;
 use crate::input::{self, for_each_document};
@@ -9,6 +15,7 @@ use crate::progress::Progress;
 use crate::{Failure, InputArgs};
 use clap::Args;
 use marginalia_core::article::sha256_hex;
+use marginalia_core::formats::answers::is_accepted;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::process::ExitCode;
@@ -27,6 +34,15 @@ pub struct StatsArgs {
 
 #[derive(Default, Serialize)]
 pub struct AnnotatorStats {
+    /// Documents (tasks) of every answer.
+    pub documents: usize,
+    /// Spans of accepted tasks.
+    pub spans: usize,
+}
+
+/// Documents (tasks) with one answer, and the spans they hold.
+#[derive(Default, Serialize)]
+pub struct AnswerStats {
     pub documents: usize,
     pub spans: usize,
 }
@@ -36,7 +52,12 @@ pub struct Stats {
     pub documents: usize,
     pub texts: usize,
     pub unreadable: usize,
+    /// Spans of accepted tasks: the annotations a training set holds.
     pub spans: usize,
+    /// answer (`accept`, `reject`, `ignore`…) → documents and spans
+    pub answers: BTreeMap<String, AnswerStats>,
+    /// answer other than `accept` → label → spans (not counted anywhere else)
+    pub spans_not_accepted: BTreeMap<String, BTreeMap<String, usize>>,
     /// layer → label → spans
     pub spans_by_label: BTreeMap<String, BTreeMap<String, usize>>,
     pub annotators: BTreeMap<String, AnnotatorStats>,
@@ -71,13 +92,24 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
         stats.documents += 1;
         let sha = sha256_hex(&record.text);
         seen_texts.insert(u64::from_str_radix(&sha[..16], 16).expect("hex digest"));
-        stats.spans += record.spans.len();
+        let answer = stats.answers.entry(record.answer.clone()).or_default();
+        answer.documents += 1;
+        answer.spans += record.spans.len();
         let who = stats
             .annotators
             .entry(annotator_of(record, &doc.file))
             .or_default();
         who.documents += 1;
+        if !is_accepted(record) {
+            let labels = stats.spans_not_accepted.entry(record.answer.clone()).or_default();
+            for span in &record.spans {
+                *labels.entry(span.label.clone()).or_default() += 1;
+            }
+            progress.tick(stats.documents, doc.bytes_read);
+            return Ok(());
+        }
         who.spans += record.spans.len();
+        stats.spans += record.spans.len();
         for span in &record.spans {
             *stats
                 .spans_by_label
@@ -133,9 +165,16 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
 
 fn table(s: &Stats) -> String {
     let mut out = format!(
-        "documents {}\ntexts     {}\nspans     {}\n",
+        "documents {}\ntexts     {}\nspans     {} (of accepted tasks)\n",
         s.documents, s.texts, s.spans
     );
+    // A dataset of Marginalia saves is all accepted: no answer table then.
+    if s.answers.keys().any(|a| a != "accept") {
+        out += "\nanswers                     documents    spans\n";
+        for (answer, a) in &s.answers {
+            out += &format!("  {answer:<24} {:>9} {:>8}\n", a.documents, a.spans);
+        }
+    }
     let section =
         |out: &mut String, title: &str, rows: &BTreeMap<String, BTreeMap<String, usize>>| {
             for (group, counts) in rows {
@@ -146,6 +185,7 @@ fn table(s: &Stats) -> String {
             }
         };
     section(&mut out, "spans in layer", &s.spans_by_label);
+    section(&mut out, "spans of tasks answered", &s.spans_not_accepted);
     if !s.annotators.is_empty() {
         out += "\nannotators                  documents    spans\n";
         for (name, a) in &s.annotators {
