@@ -50,7 +50,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Convert documents from one format to another, one document in memory at a time
     Convert(convert::ConvertArgs),
-    /// Merge many saves into one JSONL, grouped by text, one record per annotator per text
+    /// Merge many saves into one JSONL, grouped by text, one record per annotator per task (each Prodigy decision kept)
     Merge(merge::MergeArgs),
     /// Inter-annotator agreement: span P/R/F1, token-label kappa, claim-attribute agreement
     Agree(agree::AgreeArgs),
