@@ -620,7 +620,8 @@ impl Reducible for AppState {
                     s.selected = None;
                     s.changed();
                     let n = loaded.spans.len();
-                    s.info(format!("Loaded {n} annotations from the save. Undo (Ctrl+Z) restores what you had."));
+                    let warning = marginalia_core::formats::answers::opened_warning(&loaded.record).unwrap_or_default();
+                    s.info(format!("Loaded {n} annotations from the save. Undo (Ctrl+Z) restores what you had.{warning}"));
                 }
                 Err(e) => s.error(format!("The save could not be applied: {e}. Your work is unchanged.")),
             },
@@ -828,7 +829,8 @@ impl Reducible for AppState {
                 let n = loaded.spans.len();
                 let title = loaded.article.title.clone();
                 s.open(loaded.article.clone(), Some(loaded.snapshot()));
-                s.info(format!("Opened the save of “{title}” with {n} annotations."));
+                let warning = marginalia_core::formats::answers::opened_warning(&loaded.record).unwrap_or_default();
+                s.info(format!("Opened the save of “{title}” with {n} annotations.{warning}"));
             }
             Action::SetSchema(schema) => {
                 let mut missing: Vec<String> = s

@@ -82,6 +82,21 @@ pub fn left_out_sentence(count: u64, answer: &str, format: Format) -> String {
     format!("{count} {tasks} {answered} ({} holds accepted annotations only)", format.title())
 }
 
+/// What the web app adds when it opens a task not accepted: the editor
+/// keeps what the annotator marks, and saves it as accepted, so the
+/// annotator must know the spans shown were a decision against them.
+pub fn opened_warning(record: &Record) -> Option<String> {
+    if is_accepted(record) {
+        return None;
+    }
+    let n = record.spans.len();
+    let spans = if n == 1 { "its span was" } else { "its spans were" };
+    Some(format!(
+        " This task was answered {:?} in Prodigy: {spans} not accepted there. A save or export of it here writes the spans shown as annotations — remove the ones that are wrong.",
+        record.answer
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +128,17 @@ mod tests {
         let r = crate::record::Record::parse(r#"{"text":"Mali","spans":[]}"#).unwrap();
         assert!(is_accepted(&r));
         assert_eq!(left_out(Format::Iob2, &r, Answers::Accepted), None);
+    }
+
+    #[test]
+    fn opening_a_task_not_accepted_warns() {
+        assert_eq!(opened_warning(&answered(ACCEPT)), None);
+        let mut r = answered(REJECT);
+        let chars: Vec<char> = r.text.chars().collect();
+        r.spans.push(crate::formats::new_span(&chars, 18, 20, "GPE", &crate::label_schema::LabelSchema::news_default()).unwrap());
+        let warning = opened_warning(&r).unwrap();
+        assert!(warning.contains("answered \"reject\" in Prodigy: its span was not accepted"), "{warning}");
+        assert!(opened_warning(&answered(IGNORE)).unwrap().contains("\"ignore\""));
     }
 
     #[test]
