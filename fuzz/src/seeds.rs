@@ -34,6 +34,12 @@ const PAGES: &[&str] = &[
     include_str!("../../assets/articles/newsroom-page.html"),
     include_str!("../../examples/cms/article-42.html"),
 ];
+/// Real Prodigy datasets (teach, manual, choice): answers, hashes, options.
+const PRODIGY: [&str; 3] = [
+    include_str!("../../tests/fixtures/thirdparty/prodigy/ner_teach_reddit_product.jsonl"),
+    include_str!("../../tests/fixtures/thirdparty/prodigy/ner_manual_news_headlines.jsonl"),
+    include_str!("../../tests/fixtures/thirdparty/prodigy/choice_nel_emerson.jsonl"),
+];
 const BINARY: &[u8] = include_bytes!("../../tests/fixtures/binary.bin");
 
 /// Span picks (first token, length and label) as the `anchor` and
@@ -93,7 +99,7 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
     let format = |f: Format| [small(export(f, &unicode)), small(export(f, &mali))].into_iter().flatten().collect::<Vec<_>>();
     match name {
         "record" | "marginalia" | "conll" => saves(),
-        "spacy" => format(Format::Spacy),
+        "spacy" => [format(Format::Spacy), PRODIGY.iter().flat_map(|f| f.lines()).map(|l| l.as_bytes().to_vec()).collect()].concat(),
         "w3c" => [format(Format::W3c), bytes(&[W3C_EXAMPLE])].concat(),
         "label_studio" => format(Format::LabelStudio),
         "doccano" => format(Format::Doccano),
