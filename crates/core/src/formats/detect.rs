@@ -22,6 +22,11 @@ struct Keys {
     entities: Option<IgnoredAny>,
     format_version: Option<IgnoredAny>,
     text_sha256: Option<IgnoredAny>,
+    /// Prodigy's hashes: a task without spans (nothing found) is still one.
+    #[serde(rename = "_input_hash")]
+    input_hash: Option<IgnoredAny>,
+    #[serde(rename = "_task_hash")]
+    task_hash: Option<IgnoredAny>,
 }
 
 /// The format of one JSON document (a piece of a file); `None` when it is
@@ -34,7 +39,7 @@ pub fn detect(piece: &str) -> Option<Format> {
         Format::LabelStudio
     } else if keys.format_version.is_some() || keys.text_sha256.is_some() {
         Format::Marginalia
-    } else if keys.spans.is_some() {
+    } else if keys.spans.is_some() || keys.input_hash.is_some() || keys.task_hash.is_some() {
         Format::Spacy
     } else if keys.label.is_some() || keys.labels.is_some() || keys.entities.is_some() {
         Format::Doccano
@@ -78,6 +83,8 @@ mod tests {
         assert_eq!(detect(r#"{"text":"a","label":[[0,1,"X"]]}"#), Some(Format::Doccano));
         assert_eq!(detect(r#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection"}"#), Some(Format::W3c));
         assert_eq!(detect(r#"{"text":"a"}"#), None);
+        // A Prodigy task in which the annotator found nothing has no spans.
+        assert_eq!(detect(r#"{"text":"a","_input_hash":-1,"_task_hash":2,"answer":"accept"}"#), Some(Format::Spacy));
         assert_eq!(detect("[1]"), None);
     }
 

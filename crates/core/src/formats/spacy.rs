@@ -524,6 +524,35 @@ mod tests {
     }
 
     #[test]
+    fn real_prodigy_datasets_open_as_the_web_app_opens_a_file() {
+        // Through format detection (what the web app's file open uses),
+        // every task — one without spans too — is read as Prodigy's.
+        let schema = LabelSchema::news_default();
+        for file in [
+            include_str!("../../../../tests/fixtures/thirdparty/prodigy/ner_teach_reddit_product.jsonl"),
+            include_str!("../../../../tests/fixtures/thirdparty/prodigy/ner_manual_news_headlines.jsonl"),
+            include_str!("../../../../tests/fixtures/thirdparty/prodigy/choice_nel_emerson.jsonl"),
+        ] {
+            let read = super::super::detect::import_any(file, &schema).unwrap();
+            let tasks: Vec<Value> = file.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            assert_eq!(read.len(), tasks.len());
+            for ((format, record), task) in read.iter().zip(&tasks) {
+                assert_eq!(*format, super::super::Format::Spacy);
+                assert_eq!(record.answer, task["answer"].as_str().unwrap());
+                assert_eq!(record.task_hash, task["_task_hash"].as_i64());
+                let text: Vec<char> = task["text"].as_str().unwrap().chars().collect();
+                let spans = task["spans"].as_array().cloned().unwrap_or_default();
+                assert_eq!(record.spans.len(), spans.len());
+                for (ours, theirs) in record.spans.iter().zip(&spans) {
+                    let (start, end) = (theirs["start"].as_u64().unwrap() as usize, theirs["end"].as_u64().unwrap() as usize);
+                    assert_eq!((ours.start, ours.end, ours.label.as_str()), (start, end, theirs["label"].as_str().unwrap()));
+                    assert_eq!(ours.text.as_deref(), Some(text[start..end].iter().collect::<String>().as_str()), "code points, as Python slices");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn hostile_decision_fields_are_refused_by_name() {
         let schema = LabelSchema::news_default();
         let bad = |key: &str, v: Value| {
