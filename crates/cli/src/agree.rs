@@ -101,7 +101,8 @@ fn accepted_by_annotator<'g>(
             Some((last, merged)) if *last == name.as_str() => {
                 for span in &record.spans {
                     let same = |s: &&marginalia_core::record::RecordSpan| {
-                        (s.start, s.end, &s.label, &s.layer) == (span.start, span.end, &span.label, &span.layer)
+                        (s.start, s.end, &s.label, &s.layer)
+                            == (span.start, span.end, &span.label, &span.layer)
                     };
                     if !merged.spans.iter().any(|s| same(&s)) {
                         merged.spans.push(span.clone());

@@ -44,8 +44,11 @@ impl Task {
         if is_accepted(record) {
             return Task::Work;
         }
-        let mut spans: Vec<(usize, usize, String)> =
-            record.spans.iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+        let mut spans: Vec<(usize, usize, String)> = record
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect();
         spans.sort_unstable();
         Task::Decision(record.answer.clone(), spans)
     }

@@ -53,7 +53,10 @@ impl LossTally {
     pub fn lines(&self) -> Vec<String> {
         let tasks = self.format.into_iter().flat_map(|format| {
             self.left_out.iter().map(move |(answer, (count, first))| {
-                format!("{} (first: {first})", left_out_sentence(*count, answer, format))
+                format!(
+                    "{} (first: {first})",
+                    left_out_sentence(*count, answer, format)
+                )
             })
         });
         let kinds = self.kinds.iter().map(|(kind, (count, docs, first))| {

@@ -101,7 +101,10 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
             .or_default();
         who.documents += 1;
         if !is_accepted(record) {
-            let labels = stats.spans_not_accepted.entry(record.answer.clone()).or_default();
+            let labels = stats
+                .spans_not_accepted
+                .entry(record.answer.clone())
+                .or_default();
             for span in &record.spans {
                 *labels.entry(span.label.clone()).or_default() += 1;
             }
