@@ -57,7 +57,7 @@ const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.t
 /// An article with the work stored for it in this browser (restored, or
 /// re-anchored with what cannot be placed listed for review), else with the
 /// annotations the host gives (`given`, any readable format).
-fn open_with_work(article: Article, given: Option<String>, schema: &Arc<LabelSchema>, info: SaveInfo, problems: &mut Vec<String>) -> AppState {
+fn open_with_work(article: Article, given: Option<String>, schema: &Arc<LabelSchema>, mut info: SaveInfo, problems: &mut Vec<String>) -> AppState {
     let mut review = None;
     let stored = match stored_work_for(&article, schema) {
         StoredWork::Restored(loaded) => Some(loaded),
@@ -82,7 +82,11 @@ fn open_with_work(article: Article, given: Option<String>, schema: &Arc<LabelSch
         _ => None,
     };
     let mut editor = Editor::new(Arc::new(article), schema.clone());
-    match (stored.or(given), review.take()) {
+    let loaded = stored.or(given);
+    if let Some(loaded) = &loaded {
+        info.task = loaded.record.task_fields();
+    }
+    match (loaded, review.take()) {
         // Re-anchored: placed as one step, what the editor refuses listed.
         (Some(loaded), Some(r)) => {
             review = Some(AnchorReview::of(marginalia_core::anchor::apply(&mut editor, &loaded, r.report)));
@@ -113,7 +117,8 @@ fn restore_current(record: Record, schema: &Arc<LabelSchema>, info: impl Fn(Opti
             let snapshot = loaded.snapshot();
             let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
             editor.restore_snapshot(snapshot).ok()?;
-            Some(AppState::new(editor, info(created_at)))
+            let task = loaded.record.task_fields();
+            Some(AppState::new(editor, SaveInfo { task, ..info(created_at) }))
         }
         Err(_) => {
             let article = record.article().ok()?;
@@ -139,6 +144,7 @@ fn init_state(host: &Host) -> AppState {
         annotator: options.annotator.clone(),
         created_at: created_at.or_else(|| Some(clock::now_iso())),
         updated_at: None,
+        task: Default::default(),
     };
     let mut state = None;
     if let Some(input) = &options.article {

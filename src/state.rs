@@ -432,6 +432,8 @@ impl AppState {
         self.tab_base = None;
         self.tab_seen = Rc::new(Vec::new());
         self.tab_conflict = None;
+        // Another document: its decision and foreign meta are its own.
+        self.save_info.task = Default::default();
         self.changed();
     }
 
@@ -617,6 +619,7 @@ impl Reducible for AppState {
             }
             Action::ApplyRecord(loaded) => match s.editor.replace_snapshot(loaded.snapshot()) {
                 Ok(()) => {
+                    s.save_info.task = loaded.record.task_fields();
                     s.selected = None;
                     s.changed();
                     let n = loaded.spans.len();
@@ -633,6 +636,7 @@ impl Reducible for AppState {
                 // refuses comes back orphaned in the report, and the message
                 // is written from the report as applied.
                 let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
+                s.save_info.task = loaded.record.task_fields();
                 let review = Rc::new(AnchorReview::of(report));
                 s.selected = None;
                 s.changed();
@@ -829,6 +833,7 @@ impl Reducible for AppState {
                 let n = loaded.spans.len();
                 let title = loaded.article.title.clone();
                 s.open(loaded.article.clone(), Some(loaded.snapshot()));
+                s.save_info.task = loaded.record.task_fields();
                 let warning = marginalia_core::formats::answers::opened_warning(&loaded.record).unwrap_or_default();
                 s.info(format!("Opened the save of “{title}” with {n} annotations.{warning}"));
             }

@@ -66,6 +66,7 @@ fn save(
         annotator: annotator.map(String::from),
         created_at: None,
         updated_at: updated_at.map(String::from),
+        ..SaveInfo::default()
     };
     Record::from_editor(&e, &info, true)
 }
@@ -102,6 +103,7 @@ fn rich_save(
         annotator: Some(annotator.into()),
         created_at: None,
         updated_at: Some("2026-01-02T00:00:00Z".into()),
+        ..SaveInfo::default()
     };
     Record::from_editor(&e, &info, true)
 }

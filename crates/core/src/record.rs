@@ -235,12 +235,47 @@ impl<'de> Deserialize<'de> for RecordMeta {
 }
 
 /// Who saved and when; time comes from the caller (there is no clock in
-/// WebAssembly's std).
+/// WebAssembly's std). `task` is what the record being edited carried that
+/// the editor does not change, written back by every save.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaveInfo {
     pub annotator: Option<String>,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
+    pub task: TaskFields,
+}
+
+/// A record's fields that no edit in the editor changes: the task's
+/// decision (Prodigy's answer, the options chosen, the hashes, view and
+/// session) and the `meta` keys another tool or a host put there. The web
+/// app keeps them beside the editor, so that opening a rejected Prodigy task
+/// and saving it writes `"answer": "reject"` back, never a silent accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFields {
+    pub answer: String,
+    pub accept: Option<Vec<serde_json::Value>>,
+    pub options: Option<Vec<serde_json::Value>>,
+    pub input_hash: Option<i64>,
+    pub task_hash: Option<i64>,
+    pub view_id: Option<String>,
+    pub session_id: Option<String>,
+    pub meta_extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for TaskFields {
+    /// A new document: accepted, no decision fields, no foreign meta.
+    fn default() -> Self {
+        TaskFields {
+            answer: accept(),
+            accept: None,
+            options: None,
+            input_hash: None,
+            task_hash: None,
+            view_id: None,
+            session_id: None,
+            meta_extra: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,6 +351,7 @@ impl Record {
     /// leaves out the derived tokens (local persistence does, to stay small).
     pub fn from_editor(editor: &Editor, info: &SaveInfo, with_tokens: bool) -> Record {
         let article = editor.article();
+        let task = &info.task;
         let tokens = if with_tokens {
             article
                 .tokens()
@@ -357,14 +393,14 @@ impl Record {
             tokens,
             spans,
             relations: editor.annotations().relations().map(|r| record_relation(editor, r)).collect(),
-            meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: Default::default() },
-            answer: accept(),
-            accept: None,
-            options: None,
-            input_hash: None,
-            task_hash: None,
-            view_id: None,
-            session_id: None,
+            meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: task.meta_extra.clone() },
+            answer: task.answer.clone(),
+            accept: task.accept.clone(),
+            options: task.options.clone(),
+            input_hash: task.input_hash,
+            task_hash: task.task_hash,
+            view_id: task.view_id.clone(),
+            session_id: task.session_id.clone(),
             format_version: FORMAT_VERSION,
             text_sha256: Some(article.sha256().to_string()),
             annotator: info.annotator.clone(),
@@ -373,6 +409,21 @@ impl Record {
             label_schema: Some((**editor.schema()).clone()),
             document_labels: editor.annotations().document_labels().clone(),
             status: editor.annotations().status().cloned(),
+        }
+    }
+
+    /// What this record carries that the editor does not change; a save
+    /// through [`Record::from_editor`] with it writes the same back.
+    pub fn task_fields(&self) -> TaskFields {
+        TaskFields {
+            answer: self.answer.clone(),
+            accept: self.accept.clone(),
+            options: self.options.clone(),
+            input_hash: self.input_hash,
+            task_hash: self.task_hash,
+            view_id: self.view_id.clone(),
+            session_id: self.session_id.clone(),
+            meta_extra: self.meta.extra.clone(),
         }
     }
 
@@ -942,6 +993,27 @@ mod tests {
     }
 
     #[test]
+    fn a_save_writes_back_the_decision_and_foreign_meta_it_opened_with() {
+        let task = r#"{"text":"Diop met Guterres","spans":[{"start":0,"end":4,"label":"PERSON"}],"answer":"reject","accept":["Q1"],"options":[{"id":"Q1","text":"one"}],"_input_hash":-7,"_task_hash":42,"_view_id":"ner","_session_id":"news-ana","meta":{"source":"wire","score":0.5}}"#;
+        let record = Record::parse(task).unwrap();
+        let loaded = record.clone().load(&LabelSchema::news_default()).unwrap();
+        let mut editor = Editor::new(Arc::new(loaded.article.clone()), Arc::new(LabelSchema::news_default()));
+        editor.restore_snapshot(loaded.snapshot()).unwrap();
+        let info = SaveInfo { task: record.task_fields(), ..SaveInfo::default() };
+        let saved: serde_json::Value = serde_json::from_str(&Record::from_editor(&editor, &info, false).to_json()).unwrap();
+        let original: serde_json::Value = serde_json::from_str(task).unwrap();
+        for key in ["answer", "accept", "options", "_input_hash", "_task_hash", "_view_id", "_session_id"] {
+            assert_eq!(saved[key], original[key], "{key}");
+        }
+        assert_eq!(saved["meta"]["source"], "wire");
+        assert_eq!(saved["meta"]["score"], original["meta"]["score"]);
+        // A new document carries none of it: accepted, no decision fields.
+        let fresh: serde_json::Value = serde_json::from_str(&Record::from_editor(&editor, &SaveInfo::default(), false).to_json()).unwrap();
+        assert_eq!(fresh["answer"], "accept");
+        assert!(fresh.get("_task_hash").is_none() && fresh["meta"].get("source").is_none());
+    }
+
+    #[test]
     fn a_plain_prodigy_task_opens() {
         let task = r#"{"text":"Diop met Guterres","spans":[{"start":0,"end":4,"label":"PERSON","token_start":0,"token_end":0}]}"#;
         let loaded = Record::parse(task).unwrap().load(&LabelSchema::news_default()).unwrap();
@@ -991,7 +1063,7 @@ mod tests {
         e.add_relation(claim, Target::Span(bamako), "about").unwrap();
         e.add_relation(claim, Target::Text("Aïssata Traoré".into()), "claimed_by").unwrap();
         e.set_document_label("contains_check_worthy_claims", Some(serde_json::json!(true))).unwrap();
-        let info = SaveInfo { annotator: Some("ann1".into()), created_at: Some("2026-11-27T00:00:00Z".into()), updated_at: None };
+        let info = SaveInfo { annotator: Some("ann1".into()), created_at: Some("2026-11-27T00:00:00Z".into()), updated_at: None, ..SaveInfo::default() };
         let value = serde_json::to_value(Record::from_editor(&e, &info, true)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");

@@ -288,7 +288,7 @@ fn the_gold_record_holds_exactly_the_accepted_versions_and_says_where_it_came_fr
     for d in &decisions {
         gold.apply(d.clone()).unwrap_or_else(|e| panic!("{d:?}: {e}"));
     }
-    let info = SaveInfo { annotator: None, created_at: None, updated_at: Some("2026-12-01T10:00:00Z".into()) };
+    let info = SaveInfo { annotator: None, created_at: None, updated_at: Some("2026-12-01T10:00:00Z".into()), ..SaveInfo::default() };
     let record = gold.record(&info);
     let (spans, relations) = gold_contents(&record);
 

@@ -82,9 +82,19 @@ pub fn left_out_sentence(count: u64, answer: &str, format: Format) -> String {
     format!("{count} {tasks} {answered} ({} holds accepted annotations only)", format.title())
 }
 
-/// What the web app adds when it opens a task not accepted: the editor
-/// keeps what the annotator marks, and saves it as accepted, so the
-/// annotator must know the spans shown were a decision against them.
+/// Why a one-document export (the web app's download, the embedding API's
+/// `export`) of `record` in `format` writes nothing: the same default as the
+/// command line, with the formats that keep the answer named.
+pub fn refused_export(format: Format, record: &Record) -> Option<String> {
+    let answer = left_out(format, record, Answers::Accepted)?;
+    Some(format!(
+        "this document is a Prodigy task answered {answer:?}, and {} holds accepted annotations only, so nothing was exported (Marginalia JSON and spaCy / Prodigy JSONL keep the answer)",
+        format.title()
+    ))
+}
+
+/// What the web app adds when it opens a task not accepted: the spans shown
+/// were a decision against them, and the answer stays the task's own.
 pub fn opened_warning(record: &Record) -> Option<String> {
     if is_accepted(record) {
         return None;
@@ -92,7 +102,7 @@ pub fn opened_warning(record: &Record) -> Option<String> {
     let n = record.spans.len();
     let spans = if n == 1 { "its span was" } else { "its spans were" };
     Some(format!(
-        " This task was answered {:?} in Prodigy: {spans} not accepted there. A save or export of it here writes the spans shown as annotations — remove the ones that are wrong.",
+        " This task was answered {:?} in Prodigy: {spans} not accepted there. Saving here keeps that answer; exports that hold accepted annotations only leave it out.",
         record.answer
     ))
 }
@@ -138,6 +148,11 @@ mod tests {
         r.spans.push(crate::formats::new_span(&chars, 18, 20, "GPE", &crate::label_schema::LabelSchema::news_default()).unwrap());
         let warning = opened_warning(&r).unwrap();
         assert!(warning.contains("answered \"reject\" in Prodigy: its span was not accepted"), "{warning}");
+        assert!(warning.contains("keeps that answer"), "{warning}");
+        let refused = refused_export(Format::Iob2, &r).unwrap();
+        assert!(refused.contains("answered \"reject\"") && refused.contains("nothing was exported"), "{refused}");
+        assert_eq!(refused_export(Format::Spacy, &r), None);
+        assert_eq!(refused_export(Format::Iob2, &answered(ACCEPT)), None);
         assert!(opened_warning(&answered(IGNORE)).unwrap().contains("\"ignore\""));
     }
 

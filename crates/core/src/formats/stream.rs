@@ -83,8 +83,13 @@ impl<W: Write> StreamWriter<W> {
     }
 }
 
-/// Exports one document as a whole file (the web app's download).
+/// Exports one document as a whole file (the web app's download). A task
+/// not accepted is refused in a format that holds accepted annotations only
+/// ([`super::answers::refused_export`]), as the command line leaves it out.
 pub fn export_file(format: Format, record: &Record) -> Result<(String, Vec<String>), String> {
+    if let Some(why) = super::answers::refused_export(format, record) {
+        return Err(why);
+    }
     if format == Format::Brat {
         let piece = super::brat::export(record);
         return Ok((piece.text, piece.losses));
