@@ -22,6 +22,7 @@ pub mod label_studio;
 pub mod marginalia;
 pub mod spacy;
 pub mod stream;
+pub mod unread;
 pub mod w3c;
 
 mod json_fields;
