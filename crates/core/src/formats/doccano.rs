@@ -387,7 +387,7 @@ fn label_name(v: &Value, at: &str, labels: Option<&LabelMap>) -> Result<String, 
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => {
-            let id = n.to_string();
+            let id = n.as_u64().ok_or_else(|| format!("{at}: {n} is not a label id (a non-negative integer)"))?.to_string();
             match labels {
                 Some(map) => map.name(&id).map(str::to_string).ok_or_else(|| {
                     format!("{at}: label id {id} is not in doccano's label file ({})", count(map.len(), "label"))
@@ -616,7 +616,7 @@ mod tests {
             assert!(LabelMap::from_json(ids).is_err() || LabelMap::from_json(ids).unwrap().name("1.5") == Some("A"), "{ids}");
         }
         let e = import_records(&json!({"text": "Mali", "annotations": [{"label": 1e300, "start_offset": 0, "end_offset": 4}]}).to_string(), &schema, Some(&labels)).unwrap_err();
-        assert!(e.starts_with("annotations[0].label: label id 1e300 is not in"), "{e}");
+        assert_eq!(e, "annotations[0].label: 1e+300 is not a label id (a non-negative integer)");
     }
 
     #[test]
