@@ -64,6 +64,14 @@ pub fn unread_in_piece(piece: &str, read: &[&str], reader: &str) -> Result<(), S
     }
 }
 
+/// Every annotation key at a piece's top level that holds something, each
+/// described (`"ner" (an array of 2 items; …)`), for a message about a
+/// document no reader recognised.
+pub fn described_in_piece(piece: &str) -> Vec<String> {
+    let Ok(TopLevel(found)) = serde_json::from_str::<TopLevel>(piece) else { return Vec::new() };
+    found.iter().map(|(k, what)| format!("\"{k}\" ({what}; {})", hint(k))).collect()
+}
+
 /// Whether a value holds anything a person could have annotated.
 fn holds_something(v: &Value) -> bool {
     match v {
