@@ -219,7 +219,13 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
 pub fn import_records(piece: &str, schema: &LabelSchema, config: Option<&LabelConfig>) -> Result<Vec<Record>, String> {
     let task = parse_object(piece)?;
     refuse_unread(&task, READ, "Label Studio")?;
-    let data = object(required(&task, "", "data")?, "data")?;
+    // "If there is no data key, Label Studio interprets the entire JSON
+    // file as one task" (its import guide): a bare object is its own data.
+    let data = match task.get("data") {
+        Some(v) => object(v, "data")?,
+        None if READ.iter().any(|k| task.contains_key(*k)) => return Err("data: is missing".into()),
+        None => &task,
+    };
     let sets = result_sets(&task)?;
     let key = text_key(data, &sets, config)?;
     let text = string(required(data, "data", &key)?, &join("data", &key))?;
@@ -362,7 +368,9 @@ fn text_key(data: &Object, sets: &[ResultSet], config: Option<&LabelConfig>) -> 
             }
         }
     }
-    let strings: Vec<&str> = data.iter().filter(|(_, v)| v.is_string()).map(|(k, _)| k.as_str()).collect();
+    // A URL is media (an image, audio, a file to fetch), not the text.
+    let is_url = |v: &Value| v.as_str().is_some_and(|s| ["http://", "https://", "s3://", "gs://", "azure-blob://", "data:", "/data/"].iter().any(|p| s.starts_with(p)));
+    let strings: Vec<&str> = data.iter().filter(|(_, v)| v.is_string() && !is_url(v)).map(|(k, _)| k.as_str()).collect();
     if let Some(config) = config {
         let named: Vec<&str> = targets.iter().filter_map(|t| config.key_of(t)).collect();
         return match (named.as_slice(), config.texts.as_slice()) {
@@ -385,14 +393,14 @@ fn text_key(data: &Object, sets: &[ResultSet], config: Option<&LabelConfig>) -> 
         return Ok("text".into());
     }
     if let [to] = targets.as_slice() {
-        if data.get(*to).is_some_and(Value::is_string) {
+        if data.get(*to).is_some_and(|v| v.is_string() && !is_url(v)) {
             return Ok(to.to_string());
         }
     }
     match strings.as_slice() {
         [only] => Ok(only.to_string()),
         [] => Err(format!(
-            "data: holds no text (no string field{}); a text task keeps its text in a string field",
+            "data: holds no text (no string field other than URLs{}); a text task keeps its text in a string field",
             if data.is_empty() { String::new() } else { format!("; its keys: {}", data.keys().cloned().collect::<Vec<_>>().join(", ")) }
         )),
         several => Err(format!(
@@ -768,8 +776,11 @@ mod tests {
         let e = import(&region(2, 9, "Mali"), &schema).unwrap_err();
         assert_eq!(e, "annotations[0].result[1].value: offsets 2–9 are not a range inside the text (7 characters)");
         let bad = |v: Value| import(&v.to_string(), &schema).unwrap_err();
-        assert_eq!(bad(json!({"data": {}})), "data: holds no text (no string field); a text task keeps its text in a string field");
+        assert_eq!(bad(json!({"data": {}})), "data: holds no text (no string field other than URLs); a text task keeps its text in a string field");
         assert_eq!(bad(json!({"annotations": []})), "data: is missing");
+        assert_eq!(bad(json!({"data": {"image": "https://example.org/cat.jpg", "n": 1}})),
+            "data: holds no text (no string field other than URLs; its keys: image, n); a text task keeps its text in a string field");
+        assert_eq!(import(&json!({"text": "Mali", "n": 1}).to_string(), &schema).unwrap().text, "Mali", "a bare task is its own data");
         let with = |r: Value| json!({"data": {"text": "Mali"}, "annotations": [{"result": [
             {"value": {"start": 0, "end": 4, "labels": ["GPE"]}, "id": "a", "from_name": "label", "to_name": "text", "type": "labels"}, r]}]});
         assert_eq!(
