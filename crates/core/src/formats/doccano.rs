@@ -542,7 +542,8 @@ mod tests {
             {"id": 2, "label": 1, "start_offset": ds, "end_offset": de, "user": 3},
             {"id": 3, "label": 1, "start_offset": ds, "end_offset": de, "user": 1}]});
         let records = import_records(&line.to_string(), &schema, Some(&labels)).unwrap();
-        let seen: Vec<(Option<&str>, Vec<(&str, &str)>)> = records
+        type Seen<'a> = Vec<(Option<&'a str>, Vec<(&'a str, &'a str)>)>;
+        let seen: Seen = records
             .iter()
             .map(|r| (r.annotator.as_deref(), r.spans.iter().map(|s| (s.label.as_str(), s.text.as_deref().unwrap())).collect()))
             .collect();

@@ -305,8 +305,9 @@ impl ResultSet<'_> {
     /// answer `ignore`.
     fn describe(&self, record: &mut Record) -> Result<(), String> {
         let a = self.annotation;
-        let who = if self.prediction { optional(a, "model_version") } else { optional(a, "completed_by") };
-        let at = join(&self.at.trim_end_matches(".result").to_string(), if self.prediction { "model_version" } else { "completed_by" });
+        let key = if self.prediction { "model_version" } else { "completed_by" };
+        let who = optional(a, key);
+        let at = join(self.at.trim_end_matches(".result"), key);
         match who {
             Some(Value::Object(user)) => {
                 let by = optional(user, "email").filter(|v| v.as_str().is_some_and(|s| !s.is_empty())).or_else(|| optional(user, "id"));
