@@ -33,7 +33,7 @@
 //! dropped; on import the schema puts each label back in its layer.
 
 use super::json_fields::*;
-use super::unread::refuse_unread;
+use super::unread::{refuse_unread, ANNOTATION_KEYS};
 use super::{doc_id_of, new_record, Exported};
 use crate::label_schema::{LabelSchema, ENTITY_LAYER};
 use crate::record::{Record, RecordSpan};
@@ -99,7 +99,7 @@ pub fn export(record: &Record) -> Exported {
     let ix = TextIndex::new(&record.text);
     let mut line = Object::new();
     for (key, value) in &record.meta.extra {
-        if !KNOWN.contains(&key.as_str()) {
+        if writable_meta(key) {
             line.insert(key.clone(), value.clone());
         }
     }
@@ -175,11 +175,18 @@ pub fn export(record: &Record) -> Exported {
             count(n, "span")
         ));
     }
-    let shadowed = record.meta.extra.keys().filter(|k| KNOWN.contains(&k.as_str())).count();
+    let shadowed = record.meta.extra.keys().filter(|k| !writable_meta(k)).count();
     if shadowed > 0 {
-        losses.push(format!("{}: its name is one doccano uses for something else", count(shadowed, "meta field")));
+        losses.push(format!("{}: its name is one doccano (or another tool) uses for annotations or its own fields", count(shadowed, "meta field")));
     }
     Exported { text: serde_json::to_string(&line).expect("a line always serialises"), losses }
+}
+
+/// Whether a meta field can be written as a top-level key: not one of
+/// doccano's own, and not a key where a tool keeps annotations (read back,
+/// it would be refused as annotations left unread) — but `cats`, read here.
+fn writable_meta(key: &str) -> bool {
+    !KNOWN.contains(&key) && (!ANNOTATION_KEYS.contains(&key) || READ.contains(&key))
 }
 
 /// One example as one record; an example with several users' annotations
@@ -564,6 +571,20 @@ mod tests {
         assert_eq!(e, "annotations[0].label: label id 2 is not in doccano's label file (1 label)");
         let classified = json!({"text": "Great price.", "annotations": [{"label": 1, "user": 1}]});
         assert!(import(&classified.to_string(), &schema).unwrap_err().contains("an annotation of a whole text"));
+    }
+
+    #[test]
+    fn meta_under_an_annotation_key_is_not_written_but_said() {
+        let mut r = unlinked();
+        r.relations.clear();
+        r.meta.extra.insert("spans".into(), json!([1]));
+        r.meta.extra.insert("text".into(), json!("x"));
+        r.meta.extra.insert("cats".into(), json!(["kept"]));
+        let out = export(&r);
+        let v: Value = serde_json::from_str(&out.text).unwrap();
+        assert!(v.get("spans").is_none() && v["text"] == HARD && v["cats"] == json!(["kept"]));
+        assert!(out.losses.contains(&"2 meta fields: its name is one doccano (or another tool) uses for annotations or its own fields".to_string()), "{:?}", out.losses);
+        import(&out.text, &LabelSchema::news_default()).unwrap();
     }
 
     #[test]
