@@ -234,10 +234,16 @@ pub fn import_records(piece: &str, schema: &LabelSchema, config: Option<&LabelCo
         return Ok(vec![base]);
     }
     let chars: Vec<char> = text.chars().collect();
+    let several = sets.len() > 1;
     sets.iter()
         .map(|set| {
             let mut record = base.clone();
             set.describe(&mut record)?;
+            if several && record.annotator.is_none() {
+                // Without a name, several annotations of one text would look
+                // like one annotator's work, and `merge` would keep only one.
+                record.annotator = Some(set.anonymous_name());
+            }
             read_results(&mut record, set.results, &set.at, text, &chars, schema)?;
             Ok(record)
         })
@@ -327,6 +333,19 @@ impl ResultSet<'_> {
             record.answer = "ignore".into();
         }
         Ok(())
+    }
+}
+
+impl ResultSet<'_> {
+    /// A name for an annotation that names nobody: its id (`annotation 9`),
+    /// else its place (`annotations[1]`).
+    fn anonymous_name(&self) -> String {
+        let place = self.at.trim_end_matches(".result");
+        match optional(self.annotation, "id").and_then(|v| id_text(v, place).ok()) {
+            Some(id) if !self.prediction => format!("annotation {id}"),
+            Some(id) => format!("prediction {id}"),
+            None => place.to_string(),
+        }
     }
 }
 
@@ -710,6 +729,10 @@ mod tests {
         let skipped: Value = serde_json::from_str(&export(&records[2]).text).unwrap();
         assert_eq!(skipped["annotations"][0]["was_cancelled"], true);
         assert!(import(&task.to_string(), &schema).unwrap_err().contains("holds 3 annotations"));
+        // Annotations that name nobody are still told apart.
+        let anonymous = json!({"data": {"text": RTL}, "annotations": [{"id": 9, "result": []}, {"result": []}]});
+        let names: Vec<Option<String>> = import_records(&anonymous.to_string(), &schema, None).unwrap().into_iter().map(|r| r.annotator).collect();
+        assert_eq!(names, [Some("annotation 9".to_string()), Some("annotations[1]".to_string())]);
         // Predictions only: one record per model.
         let predicted = json!({"data": {"text": RTL}, "annotations": [], "predictions": [
             {"model_version": "v1", "result": [region(RTL, "Bamako", "GPE", "text", "p")]}, {"model_version": "v2", "result": []}]});
