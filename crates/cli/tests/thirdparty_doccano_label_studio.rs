@@ -288,3 +288,35 @@ fn a_label_studio_image_task_is_refused_not_read_as_text() {
     assert_eq!(out.status.code(), Some(1));
     assert!(utf8(&out.stderr).contains("Label Studio labelling config: the labelling config has no <Text"), "{}", utf8(&out.stderr));
 }
+
+/// Several users' annotations in one doccano 1.x example reach `agree` and
+/// `merge` as one annotator each (a constructed example in doccano's shape,
+/// with an astral flag before the spans: UTF-16 offsets).
+#[test]
+fn each_doccano_user_is_an_annotator_for_agree_and_merge() {
+    let text = "🇲🇱 Mali hired Wagner in Bamako";
+    let at = |needle: &str| {
+        let b = text.find(needle).unwrap();
+        let s = text[..b].encode_utf16().count();
+        (s, s + needle.encode_utf16().count())
+    };
+    let ((m0, m1), (w0, w1), (b0, b1)) = (at("Mali"), at("Wagner"), at("Bamako"));
+    let line = serde_json::json!({"id": 1, "text": text, "annotations": [
+        {"label": 2, "start_offset": m0, "end_offset": m1, "user": 1}, {"label": 1, "start_offset": w0, "end_offset": w1, "user": 1},
+        {"label": 2, "start_offset": m0, "end_offset": m1, "user": 2}, {"label": 2, "start_offset": b0, "end_offset": b1, "user": 2}]});
+    let file = temp_file("two-users.jsonl", &format!("{line}\n"));
+    let labels = temp_file("two-users-labels.json", r#"[{"id": 1, "text": "PERSON"}, {"id": 2, "text": "GPE"}]"#);
+    let args = ["--format", "doccano", "--label-config", labels.to_str().unwrap(), file.to_str().unwrap()];
+    let out = marginalia(&[&["agree"][..], &args[..]].concat());
+    assert!(out.status.success(), "{}", utf8(&out.stderr));
+    let report = utf8(&out.stdout);
+    assert!(report.contains("annotated by two or more of: 1, 2"), "{report}");
+    // GPE: user 1 has Mali, user 2 Mali and Bamako — one of two agrees.
+    let gpe = report.lines().find(|l| l.trim_start().starts_with("GPE")).unwrap();
+    assert_eq!(gpe.split_whitespace().take(5).collect::<Vec<_>>(), ["GPE", "entity", "1", "2", "0.500"], "{report}");
+    let out = marginalia(&[&["merge"][..], &args[..], &["-o", "-"][..]].concat());
+    let merged: Vec<Record> = utf8(&out.stdout).lines().map(|l| Record::parse(l).unwrap()).collect();
+    let who: Vec<(Option<&str>, Vec<&str>)> =
+        merged.iter().map(|r| (r.annotator.as_deref(), r.spans.iter().map(|s| s.text.as_deref().unwrap()).collect())).collect();
+    assert_eq!(who, [(Some("1"), vec!["Mali", "Wagner"]), (Some("2"), vec!["Mali", "Bamako"])]);
+}
