@@ -24,7 +24,8 @@
 //! outside the BMP counts 2. Converted at this edge both ways; an offset
 //! between the two units of one code point is refused on import. (A doccano
 //! project with "count grapheme clusters as one character" writes grapheme
-//! offsets instead: such files are not read correctly.)
+//! offsets instead — its `grapheme_mode`, 1.5.0 and later, off by default:
+//! such files are not read correctly.)
 //!
 //! Export writes the sequence-labelling shape (`label` triples), or the
 //! relation-extraction shape (`entities` + `relations`) when the record has
