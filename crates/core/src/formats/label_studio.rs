@@ -284,7 +284,13 @@ fn base_record(task: &Object, data: &Object, key: &str, text: &str) -> Result<Re
             *slot = Some(string(&v, &format!("meta.{key}"))?.to_string());
         }
     }
-    let others: Object = data.iter().filter(|(k, _)| !matches!(k.as_str(), "doc_id" | "title") && k.as_str() != key).map(|(k, v)| (k.clone(), v.clone())).collect();
+    // A bare task is its own data: its `id` and `meta` are the task's.
+    let bare = std::ptr::eq(data, task);
+    let others: Object = data
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "doc_id" | "title") && k.as_str() != key && !(bare && matches!(k.as_str(), "id" | "meta")))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     meta.remove(DATA_META);
     if !others.is_empty() {
         meta.insert(DATA_META.into(), others.into());
@@ -804,7 +810,9 @@ mod tests {
         assert_eq!(bad(json!({"annotations": []})), "data: is missing");
         assert_eq!(bad(json!({"data": {"image": "https://example.org/cat.jpg", "n": 1}})),
             "data: holds no text (no string field other than URLs; its keys: image, n); a text task keeps its text in a string field");
-        assert_eq!(import(&json!({"text": "Mali", "n": 1}).to_string(), &schema).unwrap().text, "Mali", "a bare task is its own data");
+        let bare = import(&json!({"id": 5, "text": "Mali", "n": 1, "meta": {"m": 2}}).to_string(), &schema).unwrap();
+        assert_eq!((bare.text.as_str(), bare.meta.doc_id.as_str()), ("Mali", "label-studio-5"), "a bare task is its own data");
+        assert_eq!((bare.meta.extra["data"].clone(), bare.meta.extra["m"].clone()), (json!({"n": 1}), json!(2)));
         let with = |r: Value| json!({"data": {"text": "Mali"}, "annotations": [{"result": [
             {"value": {"start": 0, "end": 4, "labels": ["GPE"]}, "id": "a", "from_name": "label", "to_name": "text", "type": "labels"}, r]}]});
         assert_eq!(
