@@ -85,18 +85,26 @@ fn holds_something(v: &Value) -> bool {
 
 fn describe(v: &Value) -> String {
     match v {
-        Value::Array(a) => plural(a.len(), "an array of 1 item", "items"),
-        Value::Object(o) => plural(o.len(), "an object with 1 field", "fields"),
+        Value::Array(a) => array_of(a.len()),
+        Value::Object(o) => object_with(o.len()),
         Value::String(_) => "a string".into(),
         _ => "a number".into(),
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    match (n, one.starts_with("an array")) {
-        (1, _) => one.to_string(),
-        (n, true) => format!("an array of {n} {many}"),
-        (n, false) => format!("an object with {n} {many}"),
+fn array_of(n: usize) -> String {
+    if n == 1 {
+        "an array of 1 item".into()
+    } else {
+        format!("an array of {n} items")
+    }
+}
+
+fn object_with(n: usize) -> String {
+    if n == 1 {
+        "an object with 1 field".into()
+    } else {
+        format!("an object with {n} fields")
     }
 }
 
@@ -201,7 +209,7 @@ impl<'de> Visitor<'de> for SizeVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {
             n += 1;
         }
-        Ok(Size((n > 0).then(|| plural(n, "an array of 1 item", "items"))))
+        Ok(Size((n > 0).then(|| array_of(n))))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Size, A::Error> {
         let mut n = 0usize;
@@ -209,7 +217,7 @@ impl<'de> Visitor<'de> for SizeVisitor {
             map.next_value::<IgnoredAny>()?;
             n += 1;
         }
-        Ok(Size((n > 0).then(|| plural(n, "an object with 1 field", "fields"))))
+        Ok(Size((n > 0).then(|| object_with(n))))
     }
 }
 
