@@ -19,6 +19,15 @@ pub const MALI: &str = include_str!("../../assets/articles/mali-russia-wagner.tx
 /// A few lines with every script of [`UNICODE`]: seeds that carry tokens stay
 /// small (libFuzzer cuts inputs at `-max_len`, and small inputs run faster).
 pub const SHORT: &str = "Café owners in Bamako 🇲🇱 say prices rose 12 %.\n\nZoë Nguyễn of the Japan agency (国際協力機構) said: “The numbers don’t add up.” 👨‍👩‍👧‍👦 👍🏽 e\u{301}cole, الجزيرة, מאלי.\n";
+/// doccano 1.0–1.2's export: numeric label ids, two users (UTF-16 offsets: the flag is 4 units).
+const DOCCANO_1X: &str = r#"{"id": 7, "text": "🇲🇱 Mali: 👨‍👩‍👧 Diarra said", "meta": {}, "annotation_approver": null, "annotations": [{"id": 1, "label": "GPE", "start_offset": 5, "end_offset": 9, "user": 1}, {"id": 2, "label": "PERSON", "start_offset": 20, "end_offset": 26, "user": 3}]}"#;
+/// doccano's intent-detection export: entity triples and categories.
+const DOCCANO_INTENT: &str = r#"{"text": "Fly 🛫 to Bamako", "entities": [[10, 16, "GPE"]], "cats": ["flight"]}"#;
+/// doccano's label file.
+const DOCCANO_LABELS: &str = r#"[{"id": 1, "text": "PERSON", "prefix_key": null, "suffix_key": "p"}, {"id": 2, "text": "GPE"}]"#;
+/// A Label Studio labelling config with the text under another key, and a task of it with two annotators.
+const LS_CONFIG: &str = r#"<View><Labels name="label" toName="message"><Label value="GPE"/></Labels><Text name="message" value="$my_text"/></View>"#;
+const LS_TASK: &str = r#"{"id": 3, "data": {"my_text": "🐱 Mali (مالي)", "ref_id": 456}, "annotations": [{"completed_by": 1, "result": [{"id": "a", "from_name": "label", "to_name": "message", "type": "labels", "value": {"start": 2, "end": 6, "text": "Mali", "labels": ["GPE"]}}]}, {"completed_by": {"id": 2, "email": "b@example.org"}, "was_cancelled": true, "result": []}]}"#;
 const NIGER: &str = include_str!("../../tests/fixtures/niger-river.txt");
 const SAVES: &[&str] = &[
     include_str!("../../tests/fixtures/other-text.marginalia.json"),
@@ -101,8 +110,13 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
         "record" | "marginalia" | "conll" => saves(),
         "spacy" => [format(Format::Spacy), PRODIGY.iter().flat_map(|f| f.lines()).map(|l| l.as_bytes().to_vec()).collect()].concat(),
         "w3c" => [format(Format::W3c), bytes(&[W3C_EXAMPLE])].concat(),
-        "label_studio" => format(Format::LabelStudio),
-        "doccano" => format(Format::Doccano),
+        "label_studio" => [format(Format::LabelStudio), bytes(&[LS_TASK])].concat(),
+        "doccano" => [format(Format::Doccano), bytes(&[DOCCANO_1X, DOCCANO_INTENT])].concat(),
+        "tool_config" => vec![
+            joined(&[LS_CONFIG.as_bytes(), LS_TASK.as_bytes()]),
+            joined(&[DOCCANO_LABELS.as_bytes(), DOCCANO_1X.as_bytes()]),
+            LS_CONFIG.as_bytes().to_vec(),
+        ],
         "brat" => vec![
             joined(&[SHORT.as_bytes(), export(Format::Brat, &unicode).as_bytes()]),
             joined(&[MALI.as_bytes(), export(Format::Brat, &mali).as_bytes()]),

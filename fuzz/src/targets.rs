@@ -19,7 +19,9 @@ use marginalia_core::article::{decode_text_file, Article};
 use marginalia_core::editor::Editor;
 use marginalia_core::embed::{EmbedOptions, InboundMessage};
 use marginalia_core::formats::stream::{self, JsonPieces};
-use marginalia_core::formats::{self, brat, conll, detect, new_record, new_span, Format};
+use marginalia_core::formats::doccano::LabelMap;
+use marginalia_core::formats::label_studio_config::LabelConfig;
+use marginalia_core::formats::{self, brat, conll, detect, new_record, new_span, Format, ToolConfig};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::patterns::{self, PatternSet};
 use marginalia_core::record::{Record, SaveInfo};
@@ -37,6 +39,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("w3c", w3c),
     ("label_studio", label_studio),
     ("doccano", doccano),
+    ("tool_config", tool_config),
     ("detect", detect),
     ("agree", agree),
     ("stream", stream),
@@ -123,18 +126,48 @@ pub fn record(data: &[u8]) {
 /// its export reads back to a record whose export is the same file.
 fn json_format(format: Format, data: &[u8]) {
     let Some(piece) = text_of(data) else { return };
+    records_of(format, piece, &ToolConfig::default());
+}
+
+/// Every record a piece holds (one per annotator for doccano and Label
+/// Studio, `formats::import_records`), each aligned and round-tripped.
+fn records_of(format: Format, piece: &str, config: &ToolConfig) {
     let schema = LabelSchema::news_default();
-    let Ok(record) = formats::import_document(format, piece, &schema) else { return };
-    if format != Format::Marginalia {
-        // A Marginalia save is checked by `load` (the `record` target);
-        // foreign formats are turned into records by our importers, which
-        // must never produce a span that is not on the text.
-        assert_aligned(&record, format.name());
+    let Ok(records) = formats::import_records(format, piece, &schema, config) else { return };
+    assert!(!records.is_empty(), "{format}: a piece read as no record at all");
+    for record in records {
+        if format != Format::Marginalia {
+            // A Marginalia save is checked by `load` (the `record` target);
+            // foreign formats are turned into records by our importers, which
+            // must never produce a span that is not on the text.
+            assert_aligned(&record, format.name());
+        }
+        if validate::check_alignment(&record).is_err() {
+            continue; // The converter refuses it before any exporter sees it.
+        }
+        round_trips(format, &record, &schema);
     }
-    if validate::check_alignment(&record).is_err() {
-        return; // The converter refuses it before any exporter sees it.
+}
+
+/// A tool's own configuration (`--label-config`), then a document read
+/// under it, split at the first NUL: Label Studio's labelling config (XML,
+/// starting with `<`) with a task, or doccano's label file with an example.
+/// The config parsers refuse or accept without a panic; what a document
+/// yields under an accepted config is aligned and round-trips.
+pub fn tool_config(data: &[u8]) {
+    let (config, document) = split_nul(data);
+    let Some(config) = text_of(config) else { return };
+    let (format, parsed) = if config.trim_start().starts_with('<') {
+        let Ok(c) = LabelConfig::from_xml(config) else { return };
+        assert!(c.texts.iter().all(|t| !t.name.is_empty() && !t.key.is_empty()), "a Text tag without a name or key: {c:?}");
+        (Format::LabelStudio, ToolConfig { label_studio: Some(c), ..ToolConfig::default() })
+    } else {
+        let Ok(m) = LabelMap::from_json(config) else { return };
+        (Format::Doccano, ToolConfig { doccano_labels: Some(m), ..ToolConfig::default() })
+    };
+    if let Some(piece) = document.and_then(text_of) {
+        records_of(format, piece, &parsed);
     }
-    round_trips(format, &record, &schema);
 }
 
 /// `export(import(export(r))) == export(r)`: one trip through the format

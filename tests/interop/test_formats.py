@@ -396,7 +396,9 @@ def test_every_format_slices_to_the_span_texts(work):
     # doccano: UTF-16 code units
     for task, rec in zip(lines(convert(work, "doccano")), records):
         u16 = task["text"].encode("utf-16-le")
-        got = sorted(u16[2 * s:2 * e].decode("utf-16-le") for s, e, _ in task["label"])
+        # `label` triples, or doccano's relation-extraction `entities` when the record has relations between spans.
+        ranges = [(s, e) for s, e, _ in task["label"]] if "label" in task else [(x["start_offset"], x["end_offset"]) for x in task["entities"]]
+        got = sorted(u16[2 * s:2 * e].decode("utf-16-le") for s, e in ranges)
         assert got == want[rec["meta"]["doc_id"]]
     # brat: one .txt/.ann pair per document
     out = convert(work, "brat")

@@ -7,7 +7,9 @@ use crate::decoding::Decoding;
 use crate::{Failure, InputArgs};
 use marginalia_core::text_encoding::decode;
 use marginalia_core::formats::stream::JsonPieces;
-use marginalia_core::formats::{brat, import_document, Format};
+use marginalia_core::formats::doccano::LabelMap;
+use marginalia_core::formats::label_studio_config::LabelConfig;
+use marginalia_core::formats::{brat, import_records, Format, ToolConfig};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::cell::Cell;
@@ -54,6 +56,27 @@ pub fn schema_option(args: &InputArgs) -> Result<Option<LabelSchema>, Failure> {
     LabelSchema::from_json(&json)
         .map(Some)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The tool configuration `--label-config` names: Label Studio's labelling
+/// config when the file starts with `<` (XML), else doccano's label file.
+pub fn tool_config(args: &InputArgs) -> Result<ToolConfig, Failure> {
+    let Some(path) = &args.label_config else {
+        return Ok(ToolConfig::default());
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the label config: {}", path.display(), io_message(&e)))?;
+    let text = decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim_start().starts_with('<') {
+        let config = LabelConfig::from_xml(text)
+            .map_err(|e| format!("{}: Label Studio labelling config: {e}", path.display()))?;
+        Ok(ToolConfig { label_studio: Some(config), ..ToolConfig::default() })
+    } else {
+        let labels = LabelMap::from_json(text)
+            .map_err(|e| format!("{}: doccano label file: {e}", path.display()))?;
+        Ok(ToolConfig { doccano_labels: Some(labels), ..ToolConfig::default() })
+    }
 }
 
 /// The schema importers consult to put a foreign label in its layer.
@@ -113,6 +136,7 @@ pub fn for_each_document(
     schema: &LabelSchema,
     mut visit: impl FnMut(Document) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    let config = tool_config(args)?;
     let count = Rc::new(Cell::new(0u64));
     for path in &args.files {
         let name = path.display().to_string();
@@ -133,7 +157,8 @@ pub fn for_each_document(
                 }
             };
             for ann in anns {
-                let record = guarded(|| read_brat(&ann, schema, &count));
+                let record = guarded(|| read_brat(&ann, schema, &count).map(|r| vec![r]))
+                    .map(|mut records| records.remove(0));
                 visit(Document {
                     file: ann.display().to_string(),
                     line: 0,
@@ -182,16 +207,18 @@ pub fn for_each_document(
                     Ok(_) if line.trim().is_empty() => continue,
                     Ok(_) => {
                         any = true;
-                        let record = guarded(|| {
-                            import_document(format, line.trim_start_matches('\u{feff}'), schema)
+                        let records = guarded(|| {
+                            import_records(format, line.trim_start_matches('\u{feff}'), schema, &config)
                         });
-                        visit(Document {
-                            file: name.clone(),
-                            line: number,
-                            record,
-                            bytes_read: count.get(),
-                            whole_file: false,
-                        })?;
+                        for record in each(records) {
+                            visit(Document {
+                                file: name.clone(),
+                                line: number,
+                                record,
+                                bytes_read: count.get(),
+                                whole_file: false,
+                            })?;
+                        }
                     }
                     Err(e) => {
                         any = true;
@@ -218,20 +245,22 @@ pub fn for_each_document(
             // JSON, pretty-printed concatenations, or one array of documents.
             for piece in JsonPieces::new(reader) {
                 any = true;
-                let (line, record) = match piece {
+                let (line, records) = match piece {
                     Ok(piece) => (
                         piece.line,
-                        guarded(|| import_document(format, &piece.text, schema)),
+                        guarded(|| import_records(format, &piece.text, schema, &config)),
                     ),
                     Err(e) => (e.line, Err(e.message)),
                 };
-                visit(Document {
-                    file: name.clone(),
-                    line,
-                    record,
-                    bytes_read: count.get(),
-                    whole_file: false,
-                })?;
+                for record in each(records) {
+                    visit(Document {
+                        file: name.clone(),
+                        line,
+                        record,
+                        bytes_read: count.get(),
+                        whole_file: false,
+                    })?;
+                }
             }
         }
         if !any {
@@ -241,14 +270,26 @@ pub fn for_each_document(
     Ok(())
 }
 
+/// The records one document's piece holds (one per annotator for a doccano
+/// 1.x example or a Label Studio task with several annotations), or its
+/// error, one at a time.
+fn each(records: Result<Vec<Record>, String>) -> Vec<Result<Record, String>> {
+    match records {
+        Ok(records) => records.into_iter().map(Ok).collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
 /// Runs a reader on one document; a panic in it (a bug, reported by the
 /// panic hook, which also makes the exit code 101) becomes this document's
 /// error, so every other document is still read.
-fn guarded(read: impl FnOnce() -> Result<Record, String>) -> Result<Record, String> {
+fn guarded(read: impl FnOnce() -> Result<Vec<Record>, String>) -> Result<Vec<Record>, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let record = read()?;
-        crate::fault::inject("reading", &record.text);
-        Ok(record)
+        let records = read()?;
+        if let Some(record) = records.first() {
+            crate::fault::inject("reading", &record.text);
+        }
+        Ok(records)
     }))
     .unwrap_or_else(|_| {
         Err("internal error while reading this document (reported above); it was left out".into())

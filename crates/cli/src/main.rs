@@ -72,6 +72,9 @@ pub struct InputArgs {
     /// Label schema JSON (default: each record's own `label_schema`, else the news schema)
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// The annotation tool's own configuration: Label Studio's labelling config (XML; its `<Text value="$key">` names the task field holding the text) or doccano's label file (JSON, Labels → Export; names a 1.0–1.2 export's numeric label ids)
+    #[arg(long, value_name = "FILE")]
+    pub label_config: Option<PathBuf>,
 }
 
 /// Every format name, for messages.

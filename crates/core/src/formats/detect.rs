@@ -1,8 +1,12 @@
 //! Which format a JSON document is in, from the keys it has — so a person
-//! can open any supported file without saying what it is.
+//! can open any supported file without saying what it is. A document no
+//! format claims is refused naming the keys where it seems to hold
+//! annotations ([`super::unread`]), and each reader refuses annotation keys
+//! it does not read: a file is never opened as if it held nothing.
 
 use super::stream::{FormatError, JsonPieces};
-use super::{import_document, Format};
+use super::unread::described_in_piece;
+use super::{import_records, Format, ToolConfig};
 use crate::label_schema::LabelSchema;
 use crate::record::Record;
 use serde::de::IgnoredAny;
@@ -14,7 +18,9 @@ struct Keys {
     #[serde(rename = "@context")]
     context: Option<IgnoredAny>,
     data: Option<IgnoredAny>,
+    text: Option<IgnoredAny>,
     annotations: Option<IgnoredAny>,
+    completions: Option<IgnoredAny>,
     predictions: Option<IgnoredAny>,
     spans: Option<IgnoredAny>,
     label: Option<IgnoredAny>,
@@ -35,13 +41,16 @@ pub fn detect(piece: &str) -> Option<Format> {
     let keys: Keys = serde_json::from_str(piece).ok()?;
     Some(if keys.context.is_some() {
         Format::W3c
-    } else if keys.data.is_some() && (keys.annotations.is_some() || keys.predictions.is_some()) {
+    } else if keys.data.is_some() && (keys.annotations.is_some() || keys.completions.is_some() || keys.predictions.is_some() || keys.text.is_none()) {
+        // A Label Studio task, with or without annotations (a task to annotate).
         Format::LabelStudio
     } else if keys.format_version.is_some() || keys.text_sha256.is_some() {
         Format::Marginalia
     } else if keys.spans.is_some() || keys.input_hash.is_some() || keys.task_hash.is_some() {
         Format::Spacy
-    } else if keys.label.is_some() || keys.labels.is_some() || keys.entities.is_some() {
+    } else if keys.label.is_some() || keys.labels.is_some() || keys.entities.is_some() || (keys.annotations.is_some() && keys.text.is_some()) {
+        // doccano: `label`/`labels` triples, relation or intent `entities`,
+        // or 1.0–1.2 `annotations` beside the text.
         Format::Doccano
     } else {
         return None;
@@ -60,10 +69,15 @@ pub fn import_any(input: &str, schema: &LabelSchema) -> Result<Vec<(Format, Reco
             return Err(fail(format!("the file is not valid JSON (line {}, column {}): {e}", piece.line + e.line() - 1, e.column())));
         }
         let format = detect(&piece.text).ok_or_else(|| {
-            fail("this JSON is not a document of any format Marginalia reads (a Marginalia save, spaCy/Prodigy, Label Studio, doccano or W3C Web Annotation)".into())
+            let found = described_in_piece(&piece.text);
+            let held = match found.is_empty() {
+                true => String::new(),
+                false => format!("; it holds what looks like annotations under {}, in a shape none of them has", found.join(", ")),
+            };
+            fail(format!("this JSON is not a document of any format Marginalia reads (a Marginalia save, spaCy/Prodigy, Label Studio, doccano or W3C Web Annotation){held}"))
         })?;
-        let record = import_document(format, &piece.text, schema).map_err(|m| fail(format!("{}: {m}", format.title())))?;
-        out.push((format, record));
+        let records = import_records(format, &piece.text, schema, &ToolConfig::default()).map_err(|m| fail(format!("{}: {m}", format.title())))?;
+        out.extend(records.into_iter().map(|r| (format, r)));
     }
     if out.is_empty() {
         return Err(FormatError { line: 1, message: "the file holds no document".into() });
@@ -85,6 +99,10 @@ mod tests {
         assert_eq!(detect(r#"{"text":"a"}"#), None);
         // A Prodigy task in which the annotator found nothing has no spans.
         assert_eq!(detect(r#"{"text":"a","_input_hash":-1,"_task_hash":2,"answer":"accept"}"#), Some(Format::Spacy));
+        assert_eq!(detect(r#"{"id":1,"text":"a","annotations":[{"label":1,"start_offset":0,"end_offset":1,"user":1}]}"#), Some(Format::Doccano));
+        assert_eq!(detect(r#"{"text":"a","entities":[[0,1,"X"]],"cats":["c"]}"#), Some(Format::Doccano));
+        assert_eq!(detect(r#"{"data":{"my_text":"a"}}"#), Some(Format::LabelStudio));
+        assert_eq!(detect(r#"{"data":{"text":"a"},"completions":[]}"#), Some(Format::LabelStudio));
         assert_eq!(detect("[1]"), None);
     }
 
@@ -98,8 +116,18 @@ mod tests {
         let foreign = import_any("{\"name\":\"x\"}", &schema).unwrap_err();
         assert!(foreign.message.contains("not a document of any format"), "{foreign}");
         assert_eq!(import_any("  \n", &schema).unwrap_err().message, "the file holds no document");
+        let unknown_shape = import_any("{\"sentence\":\"Mali\",\"ner\":[[0,4,\"GPE\"]]}", &schema).unwrap_err();
+        assert!(unknown_shape.message.ends_with("; it holds what looks like annotations under \"ner\" (an array of 1 item; a format Marginalia does not read), in a shape none of them has"), "{unknown_shape}");
         let two = "{\"text\":\"Mali\",\"spans\":[],\"format_version\":1}\n{\"text\":\"Wagner\",\"spans\":[],\"format_version\":1}\n";
         let docs = import_any(two, &schema).unwrap();
         assert_eq!(docs.iter().map(|(_, r)| r.text.as_str()).collect::<Vec<_>>(), ["Mali", "Wagner"]);
+        // A doccano 1.x example read as what it is, one record per user —
+        // never as a text without annotations.
+        let users = "{\"id\":1,\"text\":\"Mali\",\"annotations\":[{\"label\":\"GPE\",\"start_offset\":0,\"end_offset\":4,\"user\":1},{\"label\":\"LOC\",\"start_offset\":0,\"end_offset\":4,\"user\":2}]}";
+        let docs = import_any(users, &schema).unwrap();
+        assert_eq!(docs.iter().map(|(f, r)| (*f, r.annotator.as_deref(), r.spans[0].label.as_str())).collect::<Vec<_>>(),
+            [(Format::Doccano, Some("1"), "GPE"), (Format::Doccano, Some("2"), "LOC")]);
+        let ids = "{\"id\":1,\"text\":\"Mali\",\"annotations\":[{\"label\":2,\"start_offset\":0,\"end_offset\":4,\"user\":1}]}";
+        assert!(import_any(ids, &schema).unwrap_err().message.contains("2 is a doccano label id, not a name"));
     }
 }

@@ -20,9 +20,11 @@ pub mod conll;
 pub mod detect;
 pub mod doccano;
 pub mod label_studio;
+pub mod label_studio_config;
 pub mod marginalia;
 pub mod spacy;
 pub mod stream;
+pub mod unread;
 pub mod w3c;
 
 mod json_fields;
@@ -178,6 +180,26 @@ pub fn import_document(format: Format, piece: &str, schema: &LabelSchema) -> Res
         Format::Doccano => doccano::import(piece, schema),
         Format::Brat => Err("a brat .ann file is read together with its .txt file".into()),
         Format::Iob2 | Format::Bilou => Err(format!("{} is an export-only format", format.title())),
+    }
+}
+
+/// What a tool's own configuration tells its reader: doccano's label file
+/// (the names of a 1.0–1.2 export's numeric label ids), Label Studio's
+/// labelling config (the `data` key of the text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolConfig {
+    pub doccano_labels: Option<doccano::LabelMap>,
+    pub label_studio: Option<label_studio_config::LabelConfig>,
+}
+
+/// Reads one document's piece as every record it holds: one per annotator
+/// for a doccano 1.0–1.2 example or a Label Studio task with several
+/// annotations, else one (as [`import_document`]).
+pub fn import_records(format: Format, piece: &str, schema: &LabelSchema, config: &ToolConfig) -> Result<Vec<Record>, String> {
+    match format {
+        Format::Doccano => doccano::import_records(piece, schema, config.doccano_labels.as_ref()),
+        Format::LabelStudio => label_studio::import_records(piece, schema, config.label_studio.as_ref()),
+        _ => import_document(format, piece, schema).map(|r| vec![r]),
     }
 }
 
