@@ -62,3 +62,5 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod thirdparty_tests;
