@@ -193,3 +193,168 @@ fn ids_at_the_top_of_the_range_neither_wrap_nor_collide() {
     assert!(rel[1] != rel[0] && rel[1] != RelationId(0));
     assert_eq!((r.relations[0].from, r.relations[0].to), (Some(ids[1]), Some(ids[0])));
 }
+
+/// A brat file over hard text using every line kind, written by hand from
+/// brat's documentation; offsets found with `at` (code points).
+fn every_kind() -> (String, String) {
+    let text = "👨‍👩‍👧‍👦 Goïta met e\u{301}lus of 国際協力機構 in الجزيرة.\nWagner left.";
+    let o = |needle: &str| at(text, needle);
+    let (goita, met, elus, jica, jazeera, wagner, left) =
+        (o("Goïta"), o("met"), o("e\u{301}lus"), o("国際協力機構"), o("الجزيرة"), o("Wagner"), o("left"));
+    let ann = format!(
+        "T1\tPERSON {} {}\tGoïta\n\
+         T2\tMeet {} {}\tmet\n\
+         T3\tORG {} {}\t国際協力機構\n\
+         T4\tGPE {} {}\tالجزيرة\n\
+         T5\tPERSON {} {};{} {}\tGoïta e\u{301}lus\n\
+         T6\tFAMILY 0 7\t👨‍👩‍👧‍👦\n\
+         T7\tORG {} {}\tWagner\n\
+         T8\tLeave {} {}\tleft\n\
+         E1\tMeet:T2 Agent:T1 Partner:T3 Place:T4\n\
+         E2\tLeave:T8 Agent:T7\n\
+         R1\tlocated_in Arg1:T3 Arg2:T4\t\n\
+         R2\tcause Arg1:E1 Arg2:E2\n\
+         A1\tNegated E2\n\
+         M2\tSpeculation E1\n\
+         A3\tconfidence T1 high\n\
+         N1\tReference T3 Wikidata:Q1057497\t国際協力機構\n\
+         *\tEquiv T1 T5\n\
+         #1\tAnnotatorNotes T6\tfamily 👍🏽\n\
+         #2\tAnnotatorNotes R1\tسؤال؟\n\
+         #3\tAnnotatorNotes E1\tcheck the date\n\
+         #4\tAnnotatorNotes A1\tnot sure it is negated\n\
+         #5\tAnnotatorNotes N1\tQ-id from Wikidata\n",
+        goita.0, goita.1, met.0, met.1, jica.0, jica.1, jazeera.0, jazeera.1, goita.0, goita.1, elus.0, elus.1,
+        wagner.0, wagner.1, left.0, left.1
+    );
+    (text.to_string(), ann)
+}
+
+#[test]
+fn every_kind_of_line_on_hard_text_reads_and_writes_back() {
+    let (text, ann) = every_kind();
+    let r = import(&text, &ann, "d", &LabelSchema::news_default()).unwrap();
+    // Spans: every T line but T5 (its fragments leave out " met ").
+    let spans: Vec<(&str, Option<&str>)> = r.spans.iter().map(|s| (s.label.as_str(), s.text.as_deref())).collect();
+    assert_eq!(
+        spans,
+        [
+            ("FAMILY", Some("👨‍👩‍👧‍👦")),
+            ("PERSON", Some("Goïta")),
+            ("Meet", Some("met")),
+            ("ORG", Some("国際協力機構")),
+            ("GPE", Some("الجزيرة")),
+            ("ORG", Some("Wagner")),
+            ("Leave", Some("left"))
+        ]
+    );
+    assert_eq!(r.spans[0].attributes["note"], "family 👍🏽");
+    assert_eq!(r.spans[1].attributes["confidence"], "high");
+    assert_eq!(r.relations, vec![relation(1, "located_in", 3, Some(4), None)]);
+    let kept: Vec<&str> = r.meta.extra[UNMAPPED_META_KEY].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let firsts: Vec<&str> = kept.iter().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(firsts, ["T5", "E1", "E2", "R2", "A1", "M2", "N1", "*", "#2", "#3", "#4", "#5"]);
+    let out = export(&r);
+    assert!(out.losses.is_empty(), "{:?}", out.losses);
+    assert_eq!(annotation_set(&out.text), annotation_set(&ann), "{}", out.text);
+    assert_eq!(kept_summary(&r).unwrap(), "1 brat text-bound annotation that is not a span, 2 brat events, 1 brat relation, 2 brat attributes, 1 brat normalisation, 4 brat notes, 1 brat equivalence (only brat standoff holds them)");
+}
+
+#[test]
+fn ids_stay_consistent_when_the_record_changed() {
+    let (text, ann) = every_kind();
+    let schema = LabelSchema::news_default();
+    let mut r = import(&text, &ann, "d", &schema).unwrap();
+    // The editor adds a span: the next id after the spans' own is s9 — but
+    // take s5, the number of the kept T5, to force the collision.
+    let mut extra = span(5, &text, "Wagner left", "EVENT", "entity");
+    extra.attributes.insert("note".into(), "two\nlines".into());
+    r.spans.push(extra);
+    let out = export(&r);
+    assert!(out.losses.is_empty(), "{:?}", out.losses);
+    // The new span is T5; the kept discontinuous one moved, and `*` follows it.
+    assert!(out.text.contains("T5\tEVENT "), "{}", out.text);
+    let moved = out.text.lines().find(|l| l.contains("\tPERSON ") && l.contains(';')).unwrap();
+    let moved_id = moved.split('\t').next().unwrap();
+    assert_ne!(moved_id, "T5");
+    assert!(out.text.contains(&format!("*\tEquiv T1 {moved_id}\n")), "{}", out.text);
+    // A two-line note is two brat notes on the span, read back as one.
+    let back = import(&text, &out.text, "d", &schema).unwrap();
+    let event = back.spans.iter().find(|s| s.label == "EVENT").unwrap();
+    assert_eq!(event.attributes["note"], "two\nlines");
+    let mut expected = annotation_set(&ann);
+    expected.extend(annotation_set(&format!(
+        "T5\tEVENT {} {}\tWagner left\n#1\tAnnotatorNotes T5\ttwo\n#2\tAnnotatorNotes T5\tlines\n",
+        at(&text, "Wagner left").0,
+        at(&text, "Wagner left").1
+    )));
+    expected.sort();
+    assert_eq!(annotation_set(&out.text), expected);
+}
+
+#[test]
+fn lines_pointing_at_removed_annotations_are_left_out_and_reported() {
+    let (text, ann) = every_kind();
+    let mut r = import(&text, &ann, "d", &LabelSchema::news_default()).unwrap();
+    // Remove the trigger of E1 ("met", s2): E1 goes, and with it R2 (E1→E2),
+    // M2 and #3 (on E1); E2 and A1 stay.
+    r.spans.retain(|s| s.id != Some(SpanId(2)));
+    let out = export(&r);
+    assert_eq!(
+        out.losses,
+        ["4 brat lines kept from a brat file not written (they point at annotations the record no longer has): E1 (→ T2), R2 (→ E1), M2 (→ E1), #3 (→ E1)"]
+    );
+    assert!(out.text.contains("\nE2\tLeave:T8 Agent:T7\n") && out.text.contains("\nA1\tNegated E2\n"), "{}", out.text);
+    import(&text, &out.text, "d", &LabelSchema::news_default()).expect("what is written reads back");
+}
+
+#[test]
+fn ids_brat_allows_but_marginalia_renumbers_are_renamed_everywhere() {
+    let text = "Mills met Diop in Dakar.";
+    let ann = "T1a\tPERSON 0 5\tMills\nT0\tPERSON 10 14\tDiop\nT3\tMeet 6 9\tmet\nT2\tGPE 18 23\tDakar\n\
+               E1\tMeet:T3 Agent:T1a Partner:T0\nR0\tin Arg1:T3 Arg2:T2\n#1\tAnnotatorNotes R0\tplace?\nN7\tReference T0 Wiki:1\n";
+    let r = import(text, ann, "d", &LabelSchema::news_default()).unwrap();
+    let id_of = |t: &str| r.spans.iter().find(|s| s.text.as_deref() == Some(t)).unwrap().id.unwrap().0;
+    let (mills, diop) = (id_of("Mills"), id_of("Diop"));
+    assert!(![0, 1, 2, 3].contains(&mills) && ![0, 1, 2, 3, mills].contains(&diop));
+    let kept: Vec<&str> = r.meta.extra[UNMAPPED_META_KEY].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let rel = r.relations[0].id.unwrap().0;
+    assert_ne!(rel, 0);
+    assert_eq!(
+        kept,
+        [
+            format!("E1\tMeet:T3 Agent:T{mills} Partner:T{diop}"),
+            format!("#1\tAnnotatorNotes R{rel}\tplace?"),
+            format!("N7\tReference T{diop} Wiki:1")
+        ]
+    );
+    let out = export(&r);
+    assert!(out.losses.is_empty(), "{:?}", out.losses);
+    assert_eq!(annotation_set(&out.text), annotation_set(ann));
+}
+
+#[test]
+fn kept_lines_that_cannot_be_read_are_reported() {
+    let text = "Mills said so.";
+    let mut r = new_record(text.into(), "d".into());
+    r.spans.push(span(1, text, "Mills", "PERSON", "entity"));
+    r.meta.extra.insert(UNMAPPED_META_KEY.into(), serde_json::json!(["E1\tSay:T1", "nonsense", 3, "N1\tReference T1 W:1\nT9\tX 0 1\tM"]));
+    let out = export(&r);
+    assert_eq!(out.text, "T1\tPERSON 0 5\tMills\nE1\tSay:T1\n");
+    assert_eq!(out.losses.len(), 1, "{:?}", out.losses);
+    assert!(out.losses[0].starts_with("3 kept lines in meta.brat_unmapped not written (not a brat line): \"nonsense\" ("), "{}", out.losses[0]);
+    r.meta.extra.insert(UNMAPPED_META_KEY.into(), serde_json::json!({"E1": "Say:T1"}));
+    assert_eq!(export(&r).losses, ["1 kept line in meta.brat_unmapped not written (not a brat line): meta.brat_unmapped (not a list of brat lines)"]);
+}
+
+#[test]
+fn notes_with_other_line_breaks_are_reported() {
+    let text = "Mills said so.";
+    let mut r = new_record(text.into(), "d".into());
+    let mut mills = span(1, text, "Mills", "PERSON", "entity");
+    mills.attributes.insert("note".into(), "one\r\ntwo".into());
+    r.spans.push(mills);
+    let out = export(&r);
+    assert_eq!(out.text, "T1\tPERSON 0 5\tMills\n#1\tAnnotatorNotes T1\tone\n#2\tAnnotatorNotes T1\ttwo\n");
+    assert_eq!(out.losses, ["1 note had line breaks other than \\n, written as brat notes of one line each that read back joined by \\n"]);
+}
