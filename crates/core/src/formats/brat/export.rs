@@ -31,9 +31,10 @@ fn number_with_kept(prefix: char, held: Vec<Option<u32>>, kept: &[Kept], new_ids
     Some(all)
 }
 
-/// A label or attribute name brat can read back: one word.
+/// A label or attribute name brat reads back whole: brat splits them off
+/// at a space (a tab ends the data, a line break the line).
 fn one_word(s: &str) -> bool {
-    !s.is_empty() && !s.chars().any(char::is_whitespace)
+    !s.is_empty() && !s.contains(|c| c == ' ' || c == '\t' || is_line_break(c))
 }
 
 /// A note as brat notes, one per line (a note is one line of a `.ann`);

@@ -103,9 +103,8 @@ pub fn import(text: &str, ann: &str, doc_id: &str, schema: &LabelSchema) -> Resu
 fn read_lines<'a>(ann: &'a str, chars: &[char]) -> Result<Vec<Read<'a>>, String> {
     let mut lines = Vec::new();
     let mut ids = HashSet::new();
-    for (index, raw) in ann.lines().enumerate() {
+    for (index, text) in brat_lines(ann).enumerate() {
         let number = index + 1;
-        let text = raw.strip_suffix('\r').unwrap_or(raw);
         if text.trim().is_empty() {
             continue;
         }
@@ -130,6 +129,26 @@ fn read_lines<'a>(ann: &'a str, chars: &[char]) -> Result<Vec<Read<'a>>, String>
         }
     }
     Ok(lines)
+}
+
+/// The lines of a `.ann` file as brat reads them (Python's `codecs`
+/// reader splits at every line break `str.splitlines` knows; `\r\n` is one).
+fn brat_lines(ann: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(ann);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.char_indices().find(|&(_, c)| text_bound::is_line_break(c)) {
+            Some((i, c)) => {
+                let after = if s[i..].starts_with("\r\n") { i + 2 } else { i + c.len_utf8() };
+                rest = Some(&s[after..]).filter(|r| !r.is_empty());
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
 }
 
 /// Which lines the record holds natively (see the module header); the

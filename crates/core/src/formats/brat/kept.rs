@@ -63,7 +63,7 @@ pub(crate) fn read(record: &Record) -> (Vec<Kept>, Vec<String>) {
             Ok(Kept { line: l.to_string(), kind: p.kind, id: p.id.to_string(), refs: p.refs })
         });
         match parsed {
-            Ok(k) if !k.line.contains(['\n', '\r']) => kept.push(k),
+            Ok(k) if !k.line.contains(super::is_line_break) => kept.push(k),
             Ok(k) => bad.push(format!("'{}' (a brat line holds no line break)", k.line)),
             Err(e) => bad.push(format!("{item} ({e})")),
         }

@@ -358,3 +358,18 @@ fn notes_with_other_line_breaks_are_reported() {
     assert_eq!(out.text, "T1\tPERSON 0 5\tMills\n#1\tAnnotatorNotes T1\tone\n#2\tAnnotatorNotes T1\ttwo\n");
     assert_eq!(out.losses, ["1 note had line breaks other than \\n, written as brat notes of one line each that read back joined by \\n"]);
 }
+
+#[test]
+fn lines_end_where_brat_ends_them() {
+    // brat reads .ann files with Python's codecs reader: U+2028, U+0085 and
+    // \r\n end lines too. A label with a no-break space is one word for brat.
+    let text = "Mills met Diop.";
+    let ann = "T1\tPERSON 0 5\tMills\u{2028}T2\tPERSON 10 14\tDiop\r\n#1\tAnnotatorNotes T2\tsure\u{85}R1\tmet\u{a0}with Arg1:T1 Arg2:T2";
+    let r = import(text, ann, "d", &LabelSchema::news_default()).unwrap();
+    assert_eq!(r.spans.len(), 2);
+    assert_eq!(r.spans[1].attributes["note"], "sure");
+    assert_eq!(r.relations[0].label, "met\u{a0}with");
+    let out = export(&r);
+    assert!(out.losses.is_empty(), "{:?}", out.losses);
+    assert_eq!(out.text, "T1\tPERSON 0 5\tMills\nT2\tPERSON 10 14\tDiop\nR1\tmet\u{a0}with Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T2\tsure\n");
+}
