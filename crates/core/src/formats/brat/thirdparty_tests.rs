@@ -152,3 +152,51 @@ fn each_export_keeps_the_spans_and_carries_brat_lines_where_it_has_meta() {
         }
     }
 }
+
+
+/// What each export reports dropping from brat's files, counted from the
+/// `.ann` by hand: doccano names the relations and the spans with
+/// attributes or notes; the formats that hold spans, relations,
+/// attributes and notes report nothing.
+#[test]
+fn each_export_reports_what_it_drops() {
+    let schema = LabelSchema::news_default();
+    for (name, text, ann) in fixtures() {
+        let r = import(&text, &ann, &name, &schema).unwrap();
+        let fields = |l: &str| l.split(['\t', ' ']).map(String::from).collect::<Vec<_>>();
+        let relations = ann
+            .lines()
+            .filter(|l| l.starts_with('R'))
+            .filter(|l| fields(l)[2..4].iter().all(|a| a.starts_with("Arg") && a.split(':').nth(1).unwrap().starts_with('T')))
+            .count();
+        let mut with_attributes: Vec<String> = ann
+            .lines()
+            .filter(|l| l.starts_with(['A', 'M']) || l.contains("\tAnnotatorNotes "))
+            .map(|l| fields(l)[2].clone())
+            .filter(|t| t.starts_with('T'))
+            .collect();
+        with_attributes.sort();
+        with_attributes.dedup();
+        let mut doccano = Vec::new();
+        if !with_attributes.is_empty() {
+            let n = with_attributes.len();
+            doccano.push(format!("attributes of {n} span{}: doccano's sequence-labelling JSONL has no span attributes", if n == 1 { "" } else { "s" }));
+        }
+        if relations > 0 {
+            let s = if relations == 1 { "" } else { "s" };
+            doccano.push(format!("{relations} relation{s}: doccano's sequence-labelling JSONL has no relations"));
+        }
+        assert_eq!(export_document(Format::Doccano, &r).losses, doccano, "{name}");
+        for format in [Format::Marginalia, Format::Spacy, Format::W3c, Format::LabelStudio, Format::Brat] {
+            assert_eq!(export_document(format, &r).losses, Vec::<String>::new(), "{name} {format}");
+        }
+        // CoNLL tags hold entity spans only; what it says is about token
+        // edges, never about the brat lines it cannot carry (see
+        // `kept_summary`, which it does not call yet).
+        for format in [Format::Iob2, Format::Bilou] {
+            for loss in export_document(format, &r).losses {
+                assert!(loss.contains("inside a token"), "{name} {format}: {loss}");
+            }
+        }
+    }
+}
