@@ -77,6 +77,8 @@ fn reads_back_what_it_wrote() {
     assert_eq!(back.spans, expected);
     assert_eq!(back.relations, vec![relation(1, "claimed_by", 5, Some(4), None)]);
     assert_eq!(back.meta, RecordMeta { doc_id: "hard".into(), ..Default::default() });
+    // Nothing kept, nothing for other formats to report.
+    assert_eq!(kept_summary(&back), None);
     back.load(&LabelSchema::news_default()).expect("the import is a valid record");
 }
 
