@@ -49,6 +49,23 @@ const PRODIGY: [&str; 3] = [
     include_str!("../../tests/fixtures/thirdparty/prodigy/ner_manual_news_headlines.jsonl"),
     include_str!("../../tests/fixtures/thirdparty/prodigy/choice_nel_emerson.jsonl"),
 ];
+
+/// brat's own tutorial documents (`tests/fixtures/thirdparty/brat/`): events,
+/// attributes on events, normalisations, notes on relations and events.
+const BRAT_TUTORIALS: &[(&str, &str)] = &[
+    (
+        include_str!("../../tests/fixtures/thirdparty/brat/news-000-introduction.txt"),
+        include_str!("../../tests/fixtures/thirdparty/brat/news-000-introduction.ann"),
+    ),
+    (
+        include_str!("../../tests/fixtures/thirdparty/brat/news-110-note_annotation.txt"),
+        include_str!("../../tests/fixtures/thirdparty/brat/news-110-note_annotation.ann"),
+    ),
+    (
+        include_str!("../../tests/fixtures/thirdparty/brat/news-060-relation_annotation.txt"),
+        include_str!("../../tests/fixtures/thirdparty/brat/news-060-relation_annotation.ann"),
+    ),
+];
 const BINARY: &[u8] = include_bytes!("../../tests/fixtures/binary.bin");
 
 /// Span picks (first token, length and label) as the `anchor` and
@@ -117,10 +134,14 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
             joined(&[DOCCANO_LABELS.as_bytes(), DOCCANO_1X.as_bytes()]),
             LS_CONFIG.as_bytes().to_vec(),
         ],
-        "brat" => vec![
-            joined(&[SHORT.as_bytes(), export(Format::Brat, &unicode).as_bytes()]),
-            joined(&[MALI.as_bytes(), export(Format::Brat, &mali).as_bytes()]),
-        ],
+        "brat" => {
+            let mut seeds = vec![
+                joined(&[SHORT.as_bytes(), export(Format::Brat, &unicode).as_bytes()]),
+                joined(&[MALI.as_bytes(), export(Format::Brat, &mali).as_bytes()]),
+            ];
+            seeds.extend(BRAT_TUTORIALS.iter().map(|(text, ann)| joined(&[text.as_bytes(), ann.as_bytes()])));
+            seeds
+        }
         "detect" | "stream" => {
             let mut all: Vec<Vec<u8>> = Format::ALL.iter().filter(|f| f.can_read() && **f != Format::Brat).map(|f| export(*f, &unicode).into_bytes()).collect();
             all.push(format!("{}\n{}", export(Format::Marginalia, &unicode), export(Format::Doccano, &mali)).into_bytes());
