@@ -155,8 +155,8 @@ fn each_export_keeps_the_spans_and_carries_brat_lines_where_it_has_meta() {
 
 
 /// What each export reports dropping from brat's files, counted from the
-/// `.ann` by hand: doccano names the relations and the spans with
-/// attributes or notes; the formats that hold spans, relations,
+/// `.ann` by hand: doccano names the spans with attributes or notes (its
+/// relation-extraction shape holds the relations); the formats that hold spans, relations,
 /// attributes and notes report nothing.
 #[test]
 fn each_export_reports_what_it_drops() {
@@ -164,11 +164,6 @@ fn each_export_reports_what_it_drops() {
     for (name, text, ann) in fixtures() {
         let r = import(&text, &ann, &name, &schema).unwrap();
         let fields = |l: &str| l.split(['\t', ' ']).map(String::from).collect::<Vec<_>>();
-        let relations = ann
-            .lines()
-            .filter(|l| l.starts_with('R'))
-            .filter(|l| fields(l)[2..4].iter().all(|a| a.starts_with("Arg") && a.split(':').nth(1).unwrap().starts_with('T')))
-            .count();
         let mut with_attributes: Vec<String> = ann
             .lines()
             .filter(|l| l.starts_with(['A', 'M']) || l.contains("\tAnnotatorNotes "))
@@ -180,11 +175,7 @@ fn each_export_reports_what_it_drops() {
         let mut doccano = Vec::new();
         if !with_attributes.is_empty() {
             let n = with_attributes.len();
-            doccano.push(format!("attributes of {n} span{}: doccano's sequence-labelling JSONL has no span attributes", if n == 1 { "" } else { "s" }));
-        }
-        if relations > 0 {
-            let s = if relations == 1 { "" } else { "s" };
-            doccano.push(format!("{relations} relation{s}: doccano's sequence-labelling JSONL has no relations"));
+            doccano.push(format!("attributes of {n} span{}: doccano has no span attributes", if n == 1 { "" } else { "s" }));
         }
         assert_eq!(export_document(Format::Doccano, &r).losses, doccano, "{name}");
         for format in [Format::Marginalia, Format::Spacy, Format::W3c, Format::LabelStudio, Format::Brat] {
