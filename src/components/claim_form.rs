@@ -17,7 +17,11 @@ use yew::prelude::*;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeField {
     pub def: AttributeDef,
+    /// The annotator's choice; `None` while unset.
     pub value: Option<Value>,
+    /// The schema's default while nobody has chosen (shown as such, and
+    /// saved apart from choices).
+    pub default: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +54,11 @@ pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
     let schema = editor.schema();
     let attributes = schema
         .attributes_for(CLAIM_LAYER)
-        .map(|def| AttributeField { def: def.clone(), value: span.attributes.get(&def.name).cloned() })
+        .map(|def| AttributeField {
+            def: def.clone(),
+            value: span.attributes.get(&def.name).cloned(),
+            default: span.defaults.get(&def.name).cloned(),
+        })
         .collect();
     let groups = schema
         .relations
@@ -120,6 +128,14 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
     match f.def.kind {
         AttributeKind::Choice => {
             let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
+            // Nothing chosen is an option of its own, named for what it is:
+            // unset, or the schema's default that nobody chose. Every value
+            // stays a separate option, so picking the default's value is a
+            // change (a choice), which re-selecting one shown option is not.
+            let unset = match f.default.as_ref().and_then(Value::as_str) {
+                Some(d) if current.is_empty() => format!("not set (default: {})", d.replace('_', " ")),
+                _ => "not set".to_string(),
+            };
             let onchange = {
                 let on = on.clone();
                 Callback::from(move |e: Event| {
@@ -131,7 +147,7 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
                 <div class="mg-field">
                     <label for={id.to_string()}>{ title }</label>
                     <select id={id.to_string()} {onchange}>
-                        <option value="" selected={current.is_empty()}>{ "—" }</option>
+                        <option value="" selected={current.is_empty()}>{ unset }</option>
                         { for f.def.values.iter().map(|v| html! {
                             <option value={v.clone()} selected={*v == current}>{ v.replace('_', " ") }</option>
                         }) }

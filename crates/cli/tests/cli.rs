@@ -715,6 +715,11 @@ fn stats_counts_labels_annotators_and_claim_values() {
             &[("Bamako", "GPE"), ("Tokyo", "GPE")],
         ),
     ];
+    // Bea's claim carries a stance only as the schema's default (issue 17):
+    // counted apart from choices, and not as "not set".
+    let mut records = records;
+    let claim = records[1].spans.iter_mut().find(|s| s.layer == "claim").unwrap();
+    claim.defaults.insert("stance".into(), "neutral".into());
     write(dir.path(), "all.jsonl", &jsonl(&records));
     let out = marginalia(dir.path(), &["stats", "all.jsonl", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -733,6 +738,15 @@ fn stats_counts_labels_annotators_and_claim_values() {
     assert_eq!(s["annotators"]["ann"]["documents"], 2);
     assert_eq!(s["annotators"]["bea"]["spans"], 2);
     assert_eq!(s["attribute_values"]["claim.verdict"]["false"], 2);
+    // Two claims: verdict and note chosen on both, the rest never touched.
+    assert_eq!(s["attributes_not_set"]["claim.verdict"], 0);
+    assert_eq!(s["attributes_not_set"]["claim.claim_type"], 2);
+    assert_eq!(s["attributes_not_set"]["claim.stance"], 1, "the other is a default");
+    assert_eq!(s["attribute_defaults"]["claim.stance"]["neutral"], 1);
+    assert!(s["attribute_values"].get("claim.stance").is_none(), "a default is not a choice: {}", s["attribute_values"]);
+    let table = stdout(&marginalia(dir.path(), &["stats", "all.jsonl"]));
+    assert!(table.contains("attribute claim.stance\n  neutral (default)"), "{table}");
+    assert!(table.lines().any(|l| l.split_whitespace().eq(["not", "set", "2"])), "{table}");
     assert_eq!(s["relations_by_label"]["claimed_by"], 4);
     assert_eq!(s["document_labels"]["section"]["world"], 2);
 }

@@ -347,16 +347,24 @@ fn merge_fields(base: Option<&Span>, mine: &Span, theirs: &Span, prefer: Side) -
     let (label, layer) =
         settle(base.map(|s| (&s.label, &s.layer)), (&mine.label, &mine.layer), (&theirs.label, &theirs.layer), prefer, &mut clash);
     let source = settle(Some(base.and_then(|s| s.source.as_ref())), mine.source.as_ref(), theirs.source.as_ref(), prefer, &mut clash);
-    let mut attributes = Attributes::new();
-    let base_keys = base.into_iter().flat_map(|s| s.attributes.keys());
-    for key in keys_of(mine.attributes.keys().chain(theirs.attributes.keys()).chain(base_keys)) {
-        let b = base.and_then(|s| s.attributes.get(key));
-        if let Some(v) = settle(Some(b), mine.attributes.get(key), theirs.attributes.get(key), prefer, &mut clash) {
-            attributes.insert(key.clone(), v.clone());
+    let attributes = merge_map(base.map(|s| &s.attributes), &mine.attributes, &theirs.attributes, prefer, &mut clash);
+    // A default one side chose is a choice now: the two maps share no key.
+    let mut defaults = merge_map(base.map(|s| &s.defaults), &mine.defaults, &theirs.defaults, prefer, &mut clash);
+    defaults.retain(|key, _| !attributes.contains_key(key));
+    let span = Span { id: mine.id, start, end, label: label.clone(), layer: layer.clone(), attributes, defaults, source: source.cloned() };
+    (span, clash)
+}
+
+/// One span's attribute map (its choices, or its defaults), key by key.
+fn merge_map(base: Option<&Attributes>, mine: &Attributes, theirs: &Attributes, prefer: Side, clash: &mut bool) -> Attributes {
+    let mut out = Attributes::new();
+    for key in keys_of(mine.keys().chain(theirs.keys()).chain(base.into_iter().flat_map(|b| b.keys()))) {
+        let b = base.and_then(|m| m.get(key));
+        if let Some(v) = settle(Some(b), mine.get(key), theirs.get(key), prefer, clash) {
+            out.insert(key.clone(), v.clone());
         }
     }
-    let span = Span { id: mine.id, start, end, label: label.clone(), layer: layer.clone(), attributes, source: source.cloned() };
-    (span, clash)
+    out
 }
 
 /// Attribute keys in order, once each.

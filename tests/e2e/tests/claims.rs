@@ -85,15 +85,17 @@ async fn assert_form(b: &Browser, want: Value, step: &str) -> Result {
     }
 }
 
-/// The form's values: the attributes with an empty note.
+/// The form's values: the attributes, `""` (the "not set" option, an
+/// empty note) for each one not set.
 fn form_of(attributes: &Value) -> Value {
     let a = attributes.as_object().expect("attributes");
+    let or_unset = |key: &str| a.get(key).cloned().unwrap_or(json!(""));
     json!({
-        "claim_type": a["claim_type"],
-        "stance": a["stance"],
-        "check_worthy": a["check_worthy"],
-        "verdict": a["verdict"],
-        "note": a.get("note").cloned().unwrap_or(json!("")),
+        "claim_type": or_unset("claim_type"),
+        "stance": or_unset("stance"),
+        "check_worthy": or_unset("check_worthy"),
+        "verdict": or_unset("verdict"),
+        "note": or_unset("note"),
     })
 }
 
@@ -112,7 +114,7 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     let claim = claim_by_drag(&b).await?;
     let sid = format!("s{claim}");
 
-    // The claim: in the claim layer, with the default attributes.
+    // The claim: in the claim layer, with no attribute chosen or pre-filled.
     let rec = record(&b).await?;
     let span = find_span(&rec, CLAIM, "CLAIM").ok_or("no CLAIM span")?;
     let (c, e) = claim_range();
@@ -121,7 +123,8 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
         (Some(c as u64), Some(e as u64))
     );
     assert_eq!(span["layer"], "claim");
-    assert_eq!(span["attributes"], default_claim_attributes());
+    assert_eq!(span.get("attributes"), None, "a new claim saves no attributes: {span}");
+    assert_eq!(span.get("defaults"), None, "the news schema declares no defaults: {span}");
 
     // Its tag: a claim tag, pressed (the new claim is selected), over the claim's text.
     let claim_tag = format!(r#"#mg-article button.mg-tag.mg-claim-tag[data-span="{claim}"]"#);
@@ -195,7 +198,7 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     b.wait_for(&format!(r#"{claim_tag}[aria-pressed="true"]"#))
         .await?;
 
-    // The form beside it, with the defaults.
+    // The form beside it, every choice "not set".
     assert_form(&b, form_of(&default_claim_attributes()), "a new claim").await?;
     assert!(b
         .text_of("#mg-panel .mg-selected-detail")
@@ -312,7 +315,6 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     b.press("Tab").await?; // leaving the note commits it
     wait_attribute(&b, &sid, "note", json!(note)).await?;
     let want_attributes = json!({
-        "claim_type": "factual_statement",
         "stance": "refutes",
         "check_worthy": "yes",
         "verdict": "misleading",
@@ -446,7 +448,9 @@ async fn a_claim_made_with_the_keyboard_alone() -> Result {
     b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#))
         .await?;
 
-    // Claim type: ↓ from "factual statement" to "opinion".
+    // Claim type: ↓ from "not set" to "factual statement", ↓ to "opinion".
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "claim_type", json!("factual_statement")).await?;
     b.press("ArrowDown").await?;
     wait_attribute(&b, &sid, "claim_type", json!("opinion")).await?;
     // Stance: typing "r" picks "refutes".
@@ -457,8 +461,11 @@ async fn a_claim_made_with_the_keyboard_alone() -> Result {
     tab_to(&b, "mg-attr-check_worthy", 3).await?;
     b.type_text("y").await?;
     wait_attribute(&b, &sid, "check_worthy", json!("yes")).await?;
-    // Verdict: ↓ ↓ from "unverified" to "true", then "false".
+    // Verdict: ↓ from "not set" to "unverified" (chosen, not pre-filled),
+    // then "true", then "false".
     tab_to(&b, "mg-attr-verdict", 3).await?;
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "verdict", json!("unverified")).await?;
     b.press("ArrowDown").await?;
     wait_attribute(&b, &sid, "verdict", json!("true")).await?;
     b.press("ArrowDown").await?;
@@ -612,21 +619,11 @@ async fn undo_and_redo_walk_through_the_claim_its_links_and_attributes() -> Resu
     states.push(annotations_state(&b).await?);
     let forms = [
         None,
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "false", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "yes", "verdict": "false", "note": ""}),
-        ),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({"verdict": "false"}))),
+        Some(form_of(&json!({"verdict": "false", "check_worthy": "yes"}))),
     ];
     let links = [0, 0, 1, 2, 2, 2];
 
@@ -761,8 +758,6 @@ async fn a_reload_keeps_the_claim_and_the_save_holds_it_in_both_forms() -> Resul
     let before = annotations_state(&b).await?;
     let want_attributes = json!({
         "claim_type": "quote",
-        "stance": "neutral",
-        "check_worthy": "unsure",
         "verdict": "unverifiable",
         "note": note,
     });

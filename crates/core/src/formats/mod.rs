@@ -219,6 +219,7 @@ pub fn new_span(chars: &[char], start: usize, end: usize, label: &str, schema: &
         layer: layer_of(label, schema),
         text: Some(chars[start..end].iter().collect()),
         attributes: Default::default(),
+        defaults: Default::default(),
         source: None,
     })
 }
