@@ -672,8 +672,17 @@ fn agree_compares_claim_attributes_across_files() {
     let dir = tempfile::tempdir().unwrap();
     let mali = article(MALI);
     let claim = "Mali would no longer justify its partnership with Russia";
-    let a = rich_save("mali", &mali, "ann", "Abdallah Diop", claim, "false");
-    let b = rich_save("mali", &mali, "bea", "Abdallah Diop", claim, "misleading");
+    let mut a = rich_save("mali", &mali, "ann", "Abdallah Diop", claim, "false");
+    let mut b = rich_save("mali", &mali, "bea", "Abdallah Diop", claim, "misleading");
+    // Issue 17: Bea chose a stance, Ann left it unset; Ann's claim type is
+    // only a schema default, so neither chose one.
+    let claim_of = |r: &mut Record| r.spans.iter_mut().find(|s| s.layer == "claim").unwrap().clone();
+    let (mut ca, mut cb) = (claim_of(&mut a), claim_of(&mut b));
+    cb.attributes.insert("stance".into(), "refutes".into());
+    ca.defaults.insert("claim_type".into(), "factual_statement".into());
+    for (r, c) in [(&mut a, ca), (&mut b, cb)] {
+        *r.spans.iter_mut().find(|s| s.layer == "claim").unwrap() = c;
+    }
     write(dir.path(), "both.jsonl", &jsonl(&[a, b]));
     let out = marginalia(dir.path(), &["agree", "both.jsonl", "--json", "-"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -684,6 +693,14 @@ fn agree_compares_claim_attributes_across_files() {
     assert_eq!(get("verdict")["items"], 1);
     assert_eq!(get("verdict")["observed"].as_f64(), Some(0.0));
     assert_eq!(get("note")["observed"].as_f64(), Some(1.0));
+    // Unset against a value: an item, a disagreement, counted as unset.
+    assert_eq!((get("stance")["items"].as_u64(), get("stance")["observed"].as_f64()), (Some(1), Some(0.0)));
+    assert_eq!((get("stance")["unset_a"].as_u64(), get("stance")["unset_b"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(get("stance")["both_set"]["items"], 0);
+    assert!(attributes.iter().all(|a| a["attribute"] != "claim_type"), "a default is not compared as a choice");
+    let table = stdout(&marginalia(dir.path(), &["agree", "both.jsonl"]));
+    assert!(table.contains("attribute claim.stance on spans at the same offsets: kappa"), "{table}");
+    assert!(table.contains("not set: 1 by ann, 0 by bea; where both set: kappa"), "{table}");
 }
 
 #[test]
