@@ -922,13 +922,112 @@ async fn enter_on_a_claim_tag_opens_its_form_and_escape_returns() -> Result {
     b.wait_until(r#"return document.activeElement && document.activeElement.id === "mg-claim-form-first""#, std::time::Duration::from_secs(5)).await?;
     b.press("Tab").await?;
     assert_eq!(focused_id(&b).await?, "mg-attr-claim_type", "Tab goes on into the form's fields");
-    b.press("ArrowDown").await?;
-    wait_attribute(&b, &format!("s{claim}"), "claim_type", json!("opinion")).await?;
+    b.press("ArrowDown").await?; // from "not set" to the first value
+    wait_attribute(&b, &format!("s{claim}"), "claim_type", json!("factual_statement")).await?;
     b.press("Escape").await?;
     b.wait_until(&format!(r#"return document.activeElement && document.activeElement.id === "mg-tag-{claim}""#), std::time::Duration::from_secs(5)).await?;
     b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#)).await?;
     // Tab from the claim's tag selects the next tag, and the form goes.
     b.press("Tab").await?;
     b.wait_for_gone(".mg-claim-form").await?;
+    b.close().await
+}
+
+/// The text of the option each claim select shows, by attribute.
+async fn shown_options(b: &Browser) -> Result<Value> {
+    b.execute(
+        "const out = {};
+         for (const el of document.querySelectorAll('#mg-panel section.mg-claim-form select[id^=\"mg-attr-\"]'))
+             out[el.id.slice(8)] = el.selectedOptions[0] ? el.selectedOptions[0].textContent : null;
+         return out;",
+        vec![],
+    )
+    .await
+}
+
+/// The claim span of the record, raw.
+fn claim_span(record: &Value) -> Value {
+    find_span(record, CLAIM, "CLAIM").cloned().unwrap_or(Value::Null)
+}
+
+/// Issue 17: a new claim saves no attributes until the annotator chooses
+/// one; the form says "not set" (each select keeps its label); a value
+/// chosen with the keyboard — even the one that used to be pre-filled — is
+/// saved, downloaded and kept over a reload, and the rest stay not set.
+#[tokio::test]
+async fn a_new_claim_saves_no_attributes_until_one_is_chosen() -> Result {
+    let b = open_app().await?;
+    b.execute(
+        "window.changes = []; document.addEventListener('marginalia:change', e => window.changes.push(e.detail));",
+        vec![],
+    )
+    .await?;
+    let claim = claim_by_drag(&b).await?;
+    let sid = format!("s{claim}");
+    let not_set = json!({"claim_type": "not set", "stance": "not set", "check_worthy": "not set", "verdict": "not set"});
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?, not_set, "a new claim's form");
+    for (key, title) in [("claim_type", "Claim type"), ("stance", "Stance toward its subject"), ("check_worthy", "Check-worthy"), ("verdict", "Verdict")] {
+        let label = b.execute("const l = document.querySelector(`label[for=\"mg-attr-${arguments[0]}\"]`); return l ? l.textContent : null;", vec![json!(key)]).await?;
+        assert_eq!(label, json!(title), "the {key} select keeps its accessible name");
+    }
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("attributes"), span.get("defaults")), (None, None), "nothing saved for untouched attributes: {span}");
+    b.wait_until("return window.changes.length > 0;", WAIT).await?;
+    let detail = b.execute("return window.changes[window.changes.length - 1];", vec![]).await?;
+    assert_eq!(claim_span(&detail).get("attributes"), None, "the change event carries no attributes either: {detail}");
+
+    // The keyboard: Tab into the form, on to the verdict, ↓ from "not set".
+    tab_to(&b, "mg-attr-claim_type", 20).await?;
+    tab_to(&b, "mg-attr-verdict", 4).await?;
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "verdict", json!("unverified")).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["attributes"], json!({"verdict": "unverified"}), "only the choice: {span}");
+    let shown = json!({"claim_type": "not set", "stance": "not set", "check_worthy": "not set", "verdict": "unverified"});
+    assert_eq!(shown_options(&b).await?, shown);
+
+    // Downloaded as chosen, and kept over a reload.
+    let saved = save(&b, DEFAULT_SAVE).await?.json()?;
+    assert_eq!(claim_span(&saved)["attributes"], json!({"verdict": "unverified"}));
+    b.reload_app().await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["attributes"], json!({"verdict": "unverified"}), "after the reload: {span}");
+    click_in_view(&b, &format!("#mg-tag-{claim}")).await?;
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?, shown, "the form after the reload");
+    b.close().await
+}
+
+/// A schema that declares a default: the new claim carries it as a default
+/// (the form says so), choosing the same value with the mouse makes it a
+/// choice, and Ctrl+Z makes it a default again.
+#[tokio::test]
+async fn a_schema_default_is_saved_as_a_default_until_chosen() -> Result {
+    let news = include_str!("../../../crates/core/data/news.labels.json");
+    let with_default = news.replacen(r#""values": ["supports", "refutes", "neutral"]"#, r#""values": ["supports", "refutes", "neutral"], "default": "neutral""#, 1);
+    assert_ne!(with_default, news, "the schema fixture changed shape");
+    let b = open_app().await?;
+    b.upload_file("#mg-schema-input", write_temp("news-with-default.labels.json", &with_default)).await?;
+    b.wait_until("return (window.marginalia.getAnnotations().label_schema.attributes || []).some(a => a.default === 'neutral');", WAIT).await?;
+    let claim = claim_by_drag(&b).await?;
+    let sid = format!("s{claim}");
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?["stance"], "not set (default: neutral)");
+    assert_eq!(control_value(&b, "#mg-attr-stance").await?, json!(""), "nothing chosen");
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("attributes"), &span["defaults"]), (None, &json!({"stance": "neutral"})), "{span}");
+
+    choose(&b, "#mg-attr-stance", "neutral").await?;
+    wait_attribute(&b, &sid, "stance", json!("neutral")).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("defaults"), &span["attributes"]), (None, &json!({"stance": "neutral"})), "now a choice: {span}");
+    assert_eq!(shown_options(&b).await?["stance"], "neutral");
+
+    ctrl(&b, "z").await?;
+    wait_attribute(&b, &sid, "stance", Value::Null).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["defaults"], json!({"stance": "neutral"}), "undo restores the default: {span}");
+    assert_eq!(shown_options(&b).await?["stance"], "not set (default: neutral)");
     b.close().await
 }
