@@ -982,6 +982,14 @@ mod tests {
         let value = serde_json::to_value(Record::from_editor(&e, &info, true)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
+        // The light body (events, the CMS save) and a span with a default.
+        let mut light = serde_json::to_value(Record::from_editor(&e, &info, false)).unwrap();
+        assert!(light.get("tokens").is_none());
+        light["spans"][1]["defaults"] = serde_json::json!({"stance": "neutral"});
+        let errors: Vec<String> = validator.iter_errors(&light).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        light["tokens"] = serde_json::json!([]);
+        assert!(!validator.is_valid(&light), "an empty token list never rebuilds a text");
         let mut broken = value.clone();
         broken["spans"][0]["start"] = serde_json::json!(-1);
         assert!(!validator.is_valid(&broken), "the schema must reject a negative offset");
