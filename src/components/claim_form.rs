@@ -22,6 +22,9 @@ pub struct AttributeField {
     /// The schema's default while nobody has chosen (shown as such, and
     /// saved apart from choices).
     pub default: Option<Value>,
+    /// A yes/no attribute offers "not set" too (a select instead of a
+    /// checkbox, whose unticked state would read as "no"): span attributes.
+    pub unset_choice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,7 @@ pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
             def: def.clone(),
             value: span.attributes.get(&def.name).cloned(),
             default: span.defaults.get(&def.name).cloned(),
+            unset_choice: true,
         })
         .collect();
     let groups = schema
@@ -121,7 +125,8 @@ pub fn ClaimForm(props: &ClaimFormProps) -> Html {
     }
 }
 
-/// One attribute as a labelled control: a select, a text area or a checkbox.
+/// One attribute as a labelled control: a select (with a "not set"
+/// option), a text area or a checkbox (a document label's yes/no).
 pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)>, id: &str) -> Html {
     let name = f.def.name.clone();
     let title = f.def.display_title().to_string();
@@ -174,6 +179,30 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
                 <div class="mg-field">
                     <label for={id.to_string()}>{ title }</label>
                     <textarea {key} id={id.to_string()} rows="2" defaultvalue={current} {onchange} />
+                </div>
+            }
+        }
+        AttributeKind::Boolean if f.unset_choice => {
+            let current = f.value.as_ref().and_then(Value::as_bool);
+            let unset = match f.default.as_ref().and_then(Value::as_bool) {
+                Some(d) if current.is_none() => format!("not set (default: {})", if d { "yes" } else { "no" }),
+                _ => "not set".to_string(),
+            };
+            let onchange = {
+                let on = on.clone();
+                Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    on.emit((name.clone(), (!v.is_empty()).then(|| Value::Bool(v == "true"))));
+                })
+            };
+            html! {
+                <div class="mg-field">
+                    <label for={id.to_string()}>{ title }</label>
+                    <select id={id.to_string()} {onchange}>
+                        <option value="" selected={current.is_none()}>{ unset }</option>
+                        <option value="true" selected={current == Some(true)}>{ "yes" }</option>
+                        <option value="false" selected={current == Some(false)}>{ "no" }</option>
+                    </select>
                 </div>
             }
         }

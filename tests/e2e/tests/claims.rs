@@ -1005,8 +1005,16 @@ async fn a_new_claim_saves_no_attributes_until_one_is_chosen() -> Result {
 #[tokio::test]
 async fn a_schema_default_is_saved_as_a_default_until_chosen() -> Result {
     let news = include_str!("../../../crates/core/data/news.labels.json");
-    let with_default = news.replacen(r#""values": ["supports", "refutes", "neutral"]"#, r#""values": ["supports", "refutes", "neutral"], "default": "neutral""#, 1);
-    assert_ne!(with_default, news, "the schema fixture changed shape");
+    let with_default = news
+        .replacen(r#""values": ["supports", "refutes", "neutral"]"#, r#""values": ["supports", "refutes", "neutral"], "default": "neutral""#, 1)
+        .replacen(
+            r#"{ "name": "note", "title": "Note", "layer": "claim", "kind": "text" }"#,
+            r#"{ "name": "note", "title": "Note", "layer": "claim", "kind": "text" },
+               { "name": "disputed", "title": "Disputed", "layer": "claim", "kind": "boolean" }"#,
+            1,
+        );
+    assert_eq!(with_default.matches("neutral\"").count(), news.matches("neutral\"").count() + 1, "the schema fixture changed shape");
+    assert!(with_default.contains("disputed"), "the schema fixture changed shape");
     let b = open_app().await?;
     b.upload_file("#mg-schema-input", write_temp("news-with-default.labels.json", &with_default)).await?;
     b.wait_until("return (window.marginalia.getAnnotations().label_schema.attributes || []).some(a => a.default === 'neutral');", WAIT).await?;
@@ -1017,11 +1025,15 @@ async fn a_schema_default_is_saved_as_a_default_until_chosen() -> Result {
     assert_eq!(control_value(&b, "#mg-attr-stance").await?, json!(""), "nothing chosen");
     let span = claim_span(&record(&b).await?);
     assert_eq!((span.get("attributes"), &span["defaults"]), (None, &json!({"stance": "neutral"})), "{span}");
+    // A yes/no attribute offers "not set" too: unticked would read as "no".
+    assert_eq!(shown_options(&b).await?["disputed"], "not set");
+    choose(&b, "#mg-attr-disputed", "false").await?;
+    wait_attribute(&b, &sid, "disputed", json!(false)).await?;
 
     choose(&b, "#mg-attr-stance", "neutral").await?;
     wait_attribute(&b, &sid, "stance", json!("neutral")).await?;
     let span = claim_span(&record(&b).await?);
-    assert_eq!((span.get("defaults"), &span["attributes"]), (None, &json!({"stance": "neutral"})), "now a choice: {span}");
+    assert_eq!((span.get("defaults"), &span["attributes"]), (None, &json!({"stance": "neutral", "disputed": false})), "now a choice: {span}");
     assert_eq!(shown_options(&b).await?["stance"], "neutral");
 
     ctrl(&b, "z").await?;
