@@ -545,6 +545,37 @@ mod tests {
     }
 
     #[test]
+    fn a_default_chosen_in_one_tab_is_a_choice_after_the_merge() {
+        // Issue 17: the stance is the schema's default in the base; one tab
+        // chooses that very value, the other sets the verdict.
+        let mut schema = LabelSchema::news_default();
+        schema.attributes.iter_mut().find(|a| a.name == "stance").unwrap().default = Some(json!("neutral"));
+        let schema = Arc::new(schema);
+        let article = Arc::new(Article::new("d", "d", TEXT).unwrap());
+        let mut e = Editor::new(article.clone(), schema.clone());
+        let claim = label(&mut e, "Wagner said so", "CLAIM");
+        let base = e.annotations().snapshot();
+        let side = |f: &dyn Fn(&mut Editor)| {
+            let mut t = Editor::new(article.clone(), schema.clone());
+            t.restore_snapshot(base.clone()).unwrap();
+            f(&mut t);
+            t.annotations().snapshot()
+        };
+        let mine = side(&|t| t.set_attribute(claim, "stance", Some(json!("neutral"))).unwrap());
+        let theirs = side(&|t| t.set_attribute(claim, "verdict", Some(json!("false"))).unwrap());
+        for (a, b) in [(&mine, &theirs), (&theirs, &mine)] {
+            let m = merge(&base, a, b, Side::Mine);
+            assert_eq!(m.conflicts, []);
+            let span = &m.snapshot.spans[0];
+            assert_eq!(span.attributes, crate::span::Attributes::from([("stance".into(), json!("neutral")), ("verdict".into(), json!("false"))]));
+            assert!(span.defaults.is_empty(), "a chosen value is no longer a default: {span:?}");
+        }
+        // Untouched on both sides, it stays a default.
+        let m = merge(&base, &theirs, &base, Side::Mine);
+        assert_eq!(m.snapshot.spans[0].defaults, crate::span::Attributes::from([("stance".into(), json!("neutral"))]));
+    }
+
+    #[test]
     fn a_deletion_in_one_tab_and_an_attribute_in_the_other_both_apply() {
         let mut e = editor();
         let mali = label(&mut e, "Mali", "GPE");
