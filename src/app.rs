@@ -720,7 +720,7 @@ pub fn App(props: &AppProps) -> Html {
         .schema()
         .document_labels
         .iter()
-        .map(|def| AttributeField { def: def.clone(), value: editor.annotations().document_labels().get(&def.name).cloned() })
+        .map(|def| AttributeField { def: def.clone(), value: editor.annotations().document_labels().get(&def.name).cloned(), default: None, unset_choice: false })
         .collect();
     let claim = state.selected.and_then(|id| claim_data(editor, id));
     let claim_form = match claim {

@@ -355,7 +355,10 @@ impl Saver {
 
     /// `PUT`s the work as it is now, which is `revision` (sent along in
     /// `X-Marginalia-Revision`, so a server can see it never gets one twice);
-    /// the outcome, and the body sent.
+    /// the outcome, and the body sent. The body is the light record: no
+    /// `tokens` key (they are derived from `text`, and would multiply the
+    /// size of every save of a long article; docs/EMBEDDING.md says how a
+    /// CMS gets them).
     async fn put(&self, precondition: Precondition, revision: u64) -> (Outcome, String) {
         let body = {
             let app = self.app();

@@ -17,7 +17,14 @@ use yew::prelude::*;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeField {
     pub def: AttributeDef,
+    /// The annotator's choice; `None` while unset.
     pub value: Option<Value>,
+    /// The schema's default while nobody has chosen (shown as such, and
+    /// saved apart from choices).
+    pub default: Option<Value>,
+    /// A yes/no attribute offers "not set" too (a select instead of a
+    /// checkbox, whose unticked state would read as "no"): span attributes.
+    pub unset_choice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +57,12 @@ pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
     let schema = editor.schema();
     let attributes = schema
         .attributes_for(CLAIM_LAYER)
-        .map(|def| AttributeField { def: def.clone(), value: span.attributes.get(&def.name).cloned() })
+        .map(|def| AttributeField {
+            def: def.clone(),
+            value: span.attributes.get(&def.name).cloned(),
+            default: span.defaults.get(&def.name).cloned(),
+            unset_choice: true,
+        })
         .collect();
     let groups = schema
         .relations
@@ -113,13 +125,22 @@ pub fn ClaimForm(props: &ClaimFormProps) -> Html {
     }
 }
 
-/// One attribute as a labelled control: a select, a text area or a checkbox.
+/// One attribute as a labelled control: a select (with a "not set"
+/// option), a text area or a checkbox (a document label's yes/no).
 pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)>, id: &str) -> Html {
     let name = f.def.name.clone();
     let title = f.def.display_title().to_string();
     match f.def.kind {
         AttributeKind::Choice => {
             let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
+            // Nothing chosen is an option of its own, named for what it is:
+            // unset, or the schema's default that nobody chose. Every value
+            // stays a separate option, so picking the default's value is a
+            // change (a choice), which re-selecting one shown option is not.
+            let unset = match f.default.as_ref().and_then(Value::as_str) {
+                Some(d) if current.is_empty() => format!("not set (default: {})", d.replace('_', " ")),
+                _ => "not set".to_string(),
+            };
             let onchange = {
                 let on = on.clone();
                 Callback::from(move |e: Event| {
@@ -131,7 +152,7 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
                 <div class="mg-field">
                     <label for={id.to_string()}>{ title }</label>
                     <select id={id.to_string()} {onchange}>
-                        <option value="" selected={current.is_empty()}>{ "—" }</option>
+                        <option value="" selected={current.is_empty()}>{ unset }</option>
                         { for f.def.values.iter().map(|v| html! {
                             <option value={v.clone()} selected={*v == current}>{ v.replace('_', " ") }</option>
                         }) }
@@ -158,6 +179,30 @@ pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)
                 <div class="mg-field">
                     <label for={id.to_string()}>{ title }</label>
                     <textarea {key} id={id.to_string()} rows="2" defaultvalue={current} {onchange} />
+                </div>
+            }
+        }
+        AttributeKind::Boolean if f.unset_choice => {
+            let current = f.value.as_ref().and_then(Value::as_bool);
+            let unset = match f.default.as_ref().and_then(Value::as_bool) {
+                Some(d) if current.is_none() => format!("not set (default: {})", if d { "yes" } else { "no" }),
+                _ => "not set".to_string(),
+            };
+            let onchange = {
+                let on = on.clone();
+                Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                    on.emit((name.clone(), (!v.is_empty()).then(|| Value::Bool(v == "true"))));
+                })
+            };
+            html! {
+                <div class="mg-field">
+                    <label for={id.to_string()}>{ title }</label>
+                    <select id={id.to_string()} {onchange}>
+                        <option value="" selected={current.is_none()}>{ unset }</option>
+                        <option value="true" selected={current == Some(true)}>{ "yes" }</option>
+                        <option value="false" selected={current == Some(false)}>{ "no" }</option>
+                    </select>
                 </div>
             }
         }

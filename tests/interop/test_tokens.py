@@ -297,3 +297,108 @@ def test_rust_tables_match_spacy_char_classes():
         got = {c for lo, hi in tables[name] for c in range(lo, hi + 1)}
         want = spacy_class(pattern)
         assert got == want, f"{name}: missing {sorted(want - got)[:10]}, extra {sorted(got - want)[:10]}"
+
+
+# ---------------------------------------------------------------------------
+# The documented differences (docs/formats/spacy.md, "Tokens and spaCy")
+# ---------------------------------------------------------------------------
+
+SPACY_MD = ROOT / "docs" / "formats" / "spacy.md"
+FORMAT_MD = ROOT / "docs" / "FORMAT.md"
+TABLE_START, TABLE_END = "<!-- token-differences:start -->", "<!-- token-differences:end -->"
+
+
+def documented_differences() -> list[tuple[str, str, list[str], list[str]]]:
+    """(kind, text, spaCy's token texts, ours) for each row of the table,
+    whose cells after the kind are Python literals in backticks."""
+    import ast
+
+    doc = SPACY_MD.read_text(encoding="utf-8")
+    assert TABLE_START in doc and TABLE_END in doc, f"{SPACY_MD} lost its token-differences table"
+    table = doc.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    rows = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or not cells[1].startswith("`"):
+            continue
+        kind, *literals = cells
+        text, spacy_tokens, our_tokens = (ast.literal_eval(c.strip("`")) for c in literals)
+        rows.append((kind, text, spacy_tokens, our_tokens))
+    assert rows, "the token-differences table has no rows"
+    return rows
+
+
+def _is_mark(c: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(c) in ("Mn", "Mc", "Me")
+
+
+def difference_kind(text: str, cut: int) -> str:
+    """Why spaCy's token boundary at code point `cut` falls inside a
+    grapheme cluster: the name used in the documentation's table."""
+    before, after = text[cut - 1], text[cut]
+    modifier = 0x1F3FB <= ord(after) <= 0x1F3FF
+    selector = after in "\ufe0e\ufe0f"
+    if before.isspace() and (modifier or selector or _is_mark(after)):
+        return "extending character after a space"
+    if "\u200d" in (before, after):
+        return "emoji ZWJ sequence"
+    if all(0x1F1E6 <= ord(c) <= 0x1F1FF for c in (before, after)):
+        return "flag"
+    if modifier:
+        return "emoji skin-tone modifier"
+    if selector:
+        return "variation selector"
+    if _is_mark(after):
+        return "combining mark"
+    return "undocumented"
+
+
+def differences(text: str) -> list[tuple[str, str]]:
+    """Each of our tokens that is not one of spaCy's, with the kinds of the
+    spaCy boundaries inside it: [(our token, kind), …]."""
+    mine = ours(text)
+    raw = theirs(text)
+    theirs_set = {(t, s) for t, s, _ in raw}
+    out = []
+    for token, start, _ in mine:
+        if (token, start) in theirs_set:
+            continue
+        end = start + len(token)
+        # spaCy's boundaries inside our token: each of its tokens starting there.
+        cuts = [s for _, s, _ in raw if start < s < end]
+        assert cuts, f"{token!r} at {start} differs from spaCy's without a boundary inside it"
+        out.extend((token, difference_kind(text, c)) for c in cuts)
+    return out
+
+
+@pytest.mark.parametrize("row", documented_differences(), ids=lambda r: r[0])
+def test_each_documented_difference_is_what_both_tokenizers_do(row):
+    kind, text, spacy_tokens, our_tokens = row
+    assert [t for t, _, _ in theirs(text)] == spacy_tokens, f"spaCy's tokens of {text!r} are not as documented"
+    assert [t for t, _, _ in ours(text)] == our_tokens, f"our tokens of {text!r} are not as documented"
+    kinds = {k for _, k in differences(text)}
+    assert kinds == {kind}, f"{text!r} shows {kinds}, documented as {kind!r}"
+
+
+def test_every_difference_on_the_test_texts_is_a_documented_kind():
+    """The sentences, the articles and the random mixtures: every token of
+    ours that spaCy cuts is one of the kinds the documentation lists, and
+    each documented kind still occurs (so the table neither misses nor keeps
+    a stale kind). FORMAT.md names the same kinds in prose."""
+    import random
+
+    rnd = random.Random(20240521)
+    mixtures = ["".join(rnd.choice(MIXTURE) for _ in range(rnd.randint(1, 12))) for _ in range(4000)]
+    texts = SENTENCES + [p.read_text(encoding="utf-8") for p in ARTICLES] + [" ".join(mixtures)]
+    found: dict[str, str] = {}
+    for text in texts:
+        for token, kind in differences(text):
+            found.setdefault(kind, token)
+    documented = {kind for kind, *_ in documented_differences()}
+    assert "undocumented" not in found, f"a difference of no documented kind: {found['undocumented']!r}"
+    assert set(found) == documented, f"found {sorted(found)} on the test texts, documented {sorted(documented)}"
+    prose = FORMAT_MD.read_text(encoding="utf-8")
+    for words in ["ZWJ sequences", "flags", "skin-tone modifier", "variation selector", "combining mark", "after a space"]:
+        assert words in prose, f"FORMAT.md no longer names {words!r} among the differences"

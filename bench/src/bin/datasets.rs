@@ -148,6 +148,7 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
                     layer: if claim { "claim".into() } else { "entity".into() },
                     text: Some(chars[start..end].iter().collect()),
                     attributes: Default::default(),
+                    defaults: Default::default(),
                     source: None,
                 }
             })

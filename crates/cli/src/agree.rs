@@ -177,11 +177,17 @@ pub fn table(report: &AgreementReport) -> String {
             out += &format!("  token labels, {} layer: {}\n", t.layer, kappa(&t.kappa));
         }
         for a in &pair.attributes {
+            // Unset against a value is a disagreement; both unset is no item.
             out += &format!(
-                "  attribute {}.{} on spans at the same offsets: {}\n",
+                "  attribute {}.{} on spans at the same offsets: {} (not set: {} by {}, {} by {}; where both set: {})\n",
                 a.layer,
                 a.attribute,
-                kappa(&a.kappa)
+                kappa(&a.kappa),
+                a.unset_a,
+                pair.a,
+                a.unset_b,
+                pair.b,
+                kappa(&a.both_set)
             );
         }
     }

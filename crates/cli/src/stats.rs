@@ -8,6 +8,12 @@
 //! training set holds; a `ner.teach` dataset is mostly rejected
 //! suggestions, which are not entities. Tasks answered otherwise are
 //! counted apart, by answer and label.
+//!
+//! A span attribute is in one of three states, counted apart: chosen
+//! (`attribute_values`), a schema default nobody chose
+//! (`attribute_defaults`), or not set (`attributes_not_set`, for every
+//! attribute the record's label schema — else the `--schema` one — defines
+//! for the span's layer).
 
 use crate::grouping::annotator_of;
 use crate::input::{self, for_each_document};
@@ -16,6 +22,8 @@ use crate::{Failure, InputArgs};
 use clap::Args;
 use marginalia_core::article::sha256_hex;
 use marginalia_core::formats::answers::is_accepted;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::RecordSpan;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::process::ExitCode;
@@ -62,8 +70,12 @@ pub struct Stats {
     pub spans_by_label: BTreeMap<String, BTreeMap<String, usize>>,
     pub annotators: BTreeMap<String, AnnotatorStats>,
     pub relations_by_label: BTreeMap<String, usize>,
-    /// `layer.attribute` → value → spans
+    /// `layer.attribute` → value → spans where an annotator chose it
     pub attribute_values: BTreeMap<String, BTreeMap<String, usize>>,
+    /// `layer.attribute` → value → spans where it is the schema's default, not chosen
+    pub attribute_defaults: BTreeMap<String, BTreeMap<String, usize>>,
+    /// `layer.attribute` → spans of that layer on which it is not set
+    pub attributes_not_set: BTreeMap<String, usize>,
     /// document label → value → documents
     pub document_labels: BTreeMap<String, BTreeMap<String, usize>>,
 }
@@ -120,14 +132,7 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
                 .or_default()
                 .entry(span.label.clone())
                 .or_default() += 1;
-            for (name, value) in &span.attributes {
-                *stats
-                    .attribute_values
-                    .entry(format!("{}.{name}", span.layer))
-                    .or_default()
-                    .entry(value_name(value))
-                    .or_default() += 1;
-            }
+            count_attributes(&mut stats, span, record.label_schema.as_ref().unwrap_or(&schema));
         }
         for relation in &record.relations {
             *stats
@@ -166,6 +171,29 @@ pub fn run(args: StatsArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// One span's attributes: chosen, default, or (for the attributes its
+/// layer has in `schema`) not set.
+fn count_attributes(stats: &mut Stats, span: &RecordSpan, schema: &LabelSchema) {
+    for (map, values) in [
+        (&mut stats.attribute_values, &span.attributes),
+        (&mut stats.attribute_defaults, &span.defaults),
+    ] {
+        for (name, value) in values {
+            *map.entry(format!("{}.{name}", span.layer))
+                .or_default()
+                .entry(value_name(value))
+                .or_default() += 1;
+        }
+    }
+    for def in schema.attributes_for(&span.layer) {
+        let key = format!("{}.{}", span.layer, def.name);
+        let not_set = stats.attributes_not_set.entry(key).or_default();
+        if !span.attributes.contains_key(&def.name) && !span.defaults.contains_key(&def.name) {
+            *not_set += 1;
+        }
+    }
+}
+
 fn table(s: &Stats) -> String {
     let mut out = format!(
         "documents {}\ntexts     {}\nspans     {} (of accepted tasks)\n",
@@ -201,7 +229,32 @@ fn table(s: &Stats) -> String {
             out += &format!("  {name:<24} {n:>8}\n");
         }
     }
-    section(&mut out, "attribute", &s.attribute_values);
+    out += &attribute_table(s);
     section(&mut out, "document label", &s.document_labels);
+    out
+}
+
+/// Per attribute: the chosen values, then the defaults nobody chose, then
+/// how many spans have it not set.
+fn attribute_table(s: &Stats) -> String {
+    let mut out = String::new();
+    let keys: std::collections::BTreeSet<&String> = s
+        .attribute_values
+        .keys()
+        .chain(s.attribute_defaults.keys())
+        .chain(s.attributes_not_set.keys())
+        .collect();
+    for key in keys {
+        out += &format!("\nattribute {key}\n");
+        for (name, n) in s.attribute_values.get(key).into_iter().flatten() {
+            out += &format!("  {name:<24} {n:>8}\n");
+        }
+        for (name, n) in s.attribute_defaults.get(key).into_iter().flatten() {
+            out += &format!("  {:<24} {n:>8}\n", format!("{name} (default)"));
+        }
+        if let Some(n) = s.attributes_not_set.get(key) {
+            out += &format!("  {:<24} {n:>8}\n", "not set");
+        }
+    }
     out
 }

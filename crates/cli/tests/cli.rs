@@ -674,8 +674,17 @@ fn agree_compares_claim_attributes_across_files() {
     let dir = tempfile::tempdir().unwrap();
     let mali = article(MALI);
     let claim = "Mali would no longer justify its partnership with Russia";
-    let a = rich_save("mali", &mali, "ann", "Abdallah Diop", claim, "false");
-    let b = rich_save("mali", &mali, "bea", "Abdallah Diop", claim, "misleading");
+    let mut a = rich_save("mali", &mali, "ann", "Abdallah Diop", claim, "false");
+    let mut b = rich_save("mali", &mali, "bea", "Abdallah Diop", claim, "misleading");
+    // Issue 17: Bea chose a stance, Ann left it unset; Ann's claim type is
+    // only a schema default, so neither chose one.
+    let claim_of = |r: &mut Record| r.spans.iter_mut().find(|s| s.layer == "claim").unwrap().clone();
+    let (mut ca, mut cb) = (claim_of(&mut a), claim_of(&mut b));
+    cb.attributes.insert("stance".into(), "refutes".into());
+    ca.defaults.insert("claim_type".into(), "factual_statement".into());
+    for (r, c) in [(&mut a, ca), (&mut b, cb)] {
+        *r.spans.iter_mut().find(|s| s.layer == "claim").unwrap() = c;
+    }
     write(dir.path(), "both.jsonl", &jsonl(&[a, b]));
     let out = marginalia(dir.path(), &["agree", "both.jsonl", "--json", "-"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -686,6 +695,14 @@ fn agree_compares_claim_attributes_across_files() {
     assert_eq!(get("verdict")["items"], 1);
     assert_eq!(get("verdict")["observed"].as_f64(), Some(0.0));
     assert_eq!(get("note")["observed"].as_f64(), Some(1.0));
+    // Unset against a value: an item, a disagreement, counted as unset.
+    assert_eq!((get("stance")["items"].as_u64(), get("stance")["observed"].as_f64()), (Some(1), Some(0.0)));
+    assert_eq!((get("stance")["unset_a"].as_u64(), get("stance")["unset_b"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(get("stance")["both_set"]["items"], 0);
+    assert!(attributes.iter().all(|a| a["attribute"] != "claim_type"), "a default is not compared as a choice");
+    let table = stdout(&marginalia(dir.path(), &["agree", "both.jsonl"]));
+    assert!(table.contains("attribute claim.stance on spans at the same offsets: kappa"), "{table}");
+    assert!(table.contains("not set: 1 by ann, 0 by bea; where both set: kappa"), "{table}");
 }
 
 #[test]
@@ -717,6 +734,11 @@ fn stats_counts_labels_annotators_and_claim_values() {
             &[("Bamako", "GPE"), ("Tokyo", "GPE")],
         ),
     ];
+    // Bea's claim carries a stance only as the schema's default (issue 17):
+    // counted apart from choices, and not as "not set".
+    let mut records = records;
+    let claim = records[1].spans.iter_mut().find(|s| s.layer == "claim").unwrap();
+    claim.defaults.insert("stance".into(), "neutral".into());
     write(dir.path(), "all.jsonl", &jsonl(&records));
     let out = marginalia(dir.path(), &["stats", "all.jsonl", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -735,6 +757,15 @@ fn stats_counts_labels_annotators_and_claim_values() {
     assert_eq!(s["annotators"]["ann"]["documents"], 2);
     assert_eq!(s["annotators"]["bea"]["spans"], 2);
     assert_eq!(s["attribute_values"]["claim.verdict"]["false"], 2);
+    // Two claims: verdict and note chosen on both, the rest never touched.
+    assert_eq!(s["attributes_not_set"]["claim.verdict"], 0);
+    assert_eq!(s["attributes_not_set"]["claim.claim_type"], 2);
+    assert_eq!(s["attributes_not_set"]["claim.stance"], 1, "the other is a default");
+    assert_eq!(s["attribute_defaults"]["claim.stance"]["neutral"], 1);
+    assert!(s["attribute_values"].get("claim.stance").is_none(), "a default is not a choice: {}", s["attribute_values"]);
+    let table = stdout(&marginalia(dir.path(), &["stats", "all.jsonl"]));
+    assert!(table.contains("attribute claim.stance\n  neutral (default)"), "{table}");
+    assert!(table.lines().any(|l| l.split_whitespace().eq(["not", "set", "2"])), "{table}");
     assert_eq!(s["relations_by_label"]["claimed_by"], 4);
     assert_eq!(s["document_labels"]["section"]["world"], 2);
 }

@@ -64,7 +64,7 @@ fn layout(c: &mut Criterion) {
         .map(|i| {
             let start = (i as usize * 10) % 1_990;
             let end = start + if i % 3 == 0 { 40 } else { 6 };
-            Span { id: SpanId(i + 1), start, end: end.min(2_000), label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
+            Span { id: SpanId(i + 1), start, end: end.min(2_000), label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), defaults: Attributes::new(), source: None }
         })
         .collect();
     let mut refs: Vec<&Span> = spans.iter().collect();

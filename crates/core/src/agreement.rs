@@ -9,7 +9,14 @@
 //!   `O`, for each annotator;
 //! - per attribute, for spans both annotated at exactly the same offsets in
 //!   the same layer (claims, in the news schema): observed agreement and
-//!   Cohen's kappa over the attribute's values (absent counts as a value).
+//!   Cohen's kappa over the attribute's values. Unset is explicit: a pair
+//!   where one annotator chose a value and the other left it unset is an
+//!   item, and a disagreement (`(unset)` is one more category); a pair
+//!   where both left it unset is not an item. A schema default nobody chose
+//!   (`RecordSpan::defaults`) counts as unset, never as a choice. How many
+//!   items each annotator left unset, and the kappa over the items both
+//!   set, are given beside it, so completeness and disagreement on values
+//!   can be told apart.
 //!
 //! Pure and deterministic (annotators, labels and layers in sorted order),
 //! so the command-line tool and the web app's review view share it.
@@ -95,8 +102,14 @@ pub struct TokenAgreement {
 pub struct AttributeAgreement {
     pub layer: String,
     pub attribute: String,
+    /// Over every matched span where at least one annotator set it.
     #[serde(flatten)]
     pub kappa: Kappa,
+    /// Of those items, how many the first / second annotator left unset.
+    pub unset_a: usize,
+    pub unset_b: usize,
+    /// Over the items both set: agreement on the values alone.
+    pub both_set: Kappa,
 }
 
 /// Cohen's kappa of two parallel label sequences.
@@ -218,6 +231,7 @@ pub fn token_labels<'r>(record: &'r Record, tokens: &[Token], layer: &str) -> Ve
         .collect()
 }
 
+/// What the annotator chose; a default in `span.defaults` is not a choice.
 fn attribute_value(span: &RecordSpan, name: &str) -> String {
     match span.attributes.get(name) {
         None | Some(serde_json::Value::Null) => UNSET.to_string(),
@@ -317,12 +331,21 @@ fn compare_pair(a: &str, b: &str, shared: &[(&Record, &Record)]) -> PairAgreemen
             .collect(),
         attributes: attrs_a
             .iter()
-            .map(|((layer, attribute), va)| AttributeAgreement {
-                layer: layer.clone(),
-                attribute: attribute.clone(),
-                kappa: cohen_kappa(va, &attrs_b[&(layer.clone(), attribute.clone())]),
-            })
+            .map(|((layer, attribute), va)| attribute_agreement(layer, attribute, va, &attrs_b[&(layer.clone(), attribute.clone())]))
             .collect(),
+    }
+}
+
+fn attribute_agreement(layer: &str, attribute: &str, va: &[String], vb: &[String]) -> AttributeAgreement {
+    let unset = |v: &[String]| v.iter().filter(|x| *x == UNSET).count();
+    let (set_a, set_b): (Vec<&String>, Vec<&String>) = va.iter().zip(vb).filter(|(a, b)| *a != UNSET && *b != UNSET).unzip();
+    AttributeAgreement {
+        layer: layer.to_string(),
+        attribute: attribute.to_string(),
+        kappa: cohen_kappa(va, vb),
+        unset_a: unset(va),
+        unset_b: unset(vb),
+        both_set: cohen_kappa(&set_a, &set_b),
     }
 }
 
@@ -432,12 +455,19 @@ mod tests {
         claim(&mut a, 11, 15, Some("true"));
         claim(&mut b, 11, 15, None);
         claim(&mut a, 30, 34, Some("true"));
+        // Matched, both unset (one only as a schema default): not an item.
+        claim(&mut a, 0, 4, None);
+        claim(&mut b, 0, 4, None);
+        b.spans.last_mut().unwrap().defaults.insert("verdict".into(), serde_json::json!("unverified"));
         let report = agreement(&[vec![("a", &a), ("b", &b)]]);
         let verdict = &report.pairs[0].attributes[0];
         assert_eq!((verdict.layer.as_str(), verdict.attribute.as_str(), verdict.kappa.items), ("claim", "verdict", 3));
         // a = false true true, b = false false (unset): po = 1/3;
         // pe = (a false 1 · b false 2)/9 = 2/9; kappa = (3/9 − 2/9)/(7/9) = 1/7.
         assert!(close(verdict.kappa.observed, 1.0 / 3.0) && close(verdict.kappa.kappa, 1.0 / 7.0), "{verdict:?}");
+        // Unset apart: b left one unset; on the two both set, they agree once.
+        assert_eq!((verdict.unset_a, verdict.unset_b, verdict.both_set.items), (0, 1, 2));
+        assert!(close(verdict.both_set.observed, 0.5), "{verdict:?}");
     }
 
     #[test]

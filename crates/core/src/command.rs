@@ -9,7 +9,7 @@
 use crate::document_status::DocumentStatus;
 use crate::id::IdCounter;
 use crate::relation::{Relation, RelationId, Target};
-use crate::span::{Attributes, Span, SpanId};
+use crate::span::{AttributeState, Attributes, Span, SpanId};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -19,8 +19,8 @@ pub enum Command {
     AddSpan(Span),
     RemoveSpan(SpanId),
     SetLabel { id: SpanId, label: String },
-    /// Sets (`Some`) or clears (`None`) one attribute of a span.
-    SetAttribute { id: SpanId, key: String, value: Option<serde_json::Value> },
+    /// Sets one attribute of a span: chosen, a schema default, or unset.
+    SetAttribute { id: SpanId, key: String, value: AttributeState },
     AddRelation(Relation),
     RemoveRelation(RelationId),
     /// Sets or clears one document-level label.
@@ -230,10 +230,7 @@ impl Annotations {
             }
             Command::SetAttribute { id, key, value } => {
                 let span = Arc::make_mut(self.spans.get_mut(&id).ok_or(CommandError::NoSuchSpan(id))?);
-                let old = match value {
-                    Some(v) => span.attributes.insert(key.clone(), v),
-                    None => span.attributes.remove(&key),
-                };
+                let old = span.replace_attribute(&key, value);
                 Ok(Command::SetAttribute { id, key, value: old })
             }
             Command::AddRelation(rel) => {

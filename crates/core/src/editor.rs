@@ -8,7 +8,7 @@ use crate::command::{Annotations, Command, CommandError, Snapshot};
 use crate::history::History;
 use crate::label_schema::LabelSchema;
 use crate::relation::{Relation, RelationId, Target};
-use crate::span::{Attributes, Span, SpanId};
+use crate::span::{AttributeState, Attributes, Span, SpanId};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -61,7 +61,8 @@ impl Editor {
     }
 
     /// Labels `[start, end)` with `label`; the layer comes from the schema,
-    /// and the layer's attributes start at their defaults.
+    /// and the layer's attributes start unset, or at the schema's defaults
+    /// recorded as defaults (`Span::defaults`), never as choices.
     pub fn add_span(&mut self, start: usize, end: usize, label: &str) -> Result<SpanId, CommandError> {
         let ids = self.add_spans(&[NewSpan { start, end, label, source: None }])?;
         Ok(ids[0])
@@ -75,11 +76,20 @@ impl Editor {
         for n in spans {
             let def = self.schema.label(n.label).ok_or_else(|| CommandError::UnknownLabel(n.label.to_string()))?;
             let layer = def.layer.clone();
-            let attributes: Attributes = crate::sorting::map_of(
+            let defaults: Attributes = crate::sorting::map_of(
                 self.schema.attributes_for(&layer).filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))),
             );
             let id = self.annotations.allocate_id()?;
-            let span = Span { id, start: n.start, end: n.end, label: n.label.to_string(), layer, attributes, source: n.source.map(str::to_string) };
+            let span = Span {
+                id,
+                start: n.start,
+                end: n.end,
+                label: n.label.to_string(),
+                layer,
+                attributes: Attributes::new(),
+                defaults,
+                source: n.source.map(str::to_string),
+            };
             commands.push(Command::AddSpan(span));
             ids.push(id);
         }
@@ -124,8 +134,10 @@ impl Editor {
         self.execute(vec![Command::RemoveRelation(id)])
     }
 
-    /// Sets (or with `None` clears) an attribute the schema defines for the
-    /// span's layer.
+    /// Chooses (or with `None` clears) an attribute the schema defines for
+    /// the span's layer. Choosing is a decision even when the value equals
+    /// the schema's default; clearing leaves the attribute unset (not back
+    /// at its default: undo does that).
     pub fn set_attribute(&mut self, id: SpanId, key: &str, value: Option<serde_json::Value>) -> Result<(), CommandError> {
         let span = self.annotations.get(id).ok_or(CommandError::NoSuchSpan(id))?;
         let def = self
@@ -136,6 +148,7 @@ impl Editor {
         if let Some(v) = &value {
             def.check(v).map_err(CommandError::InvalidAttribute)?;
         }
+        let value = value.map_or(AttributeState::Unset, AttributeState::Chosen);
         self.execute(vec![Command::SetAttribute { id, key: key.to_string(), value }])
     }
 
@@ -519,14 +532,13 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_gets_default_attributes_links_and_deletes_with_its_relations_in_one_step() {
+    fn a_claim_starts_unset_links_and_deletes_with_its_relations_in_one_step() {
         let text = "He described Wagner as “a criminal organization”, said Richard Mills.";
         let mut e = editor(text);
         let claim = e.add_span(13, 49, "CLAIM").unwrap();
         let span = e.annotations().get(claim).unwrap();
         assert_eq!(span.layer, "claim");
-        assert_eq!(span.attributes["verdict"], "unverified");
-        assert!(!span.attributes.contains_key("note"), "no default, no value");
+        assert!(span.attributes.is_empty() && span.defaults.is_empty(), "nothing chosen, nothing pre-filled: {span:?}");
         let mills = e.add_span(56, 69, "PERSON").unwrap();
         let wagner = e.add_span(13, 19, "ORG").unwrap();
         e.add_relation(claim, Target::Span(mills), "claimed_by").unwrap();
@@ -543,6 +555,37 @@ mod tests {
         assert!(e.undo());
         assert_eq!(e.annotations().relations().count(), 2);
         assert_eq!(e.annotations().get(claim).unwrap().attributes["verdict"], "misleading");
+    }
+
+    #[test]
+    fn a_schema_default_is_recorded_as_a_default_until_chosen_and_undo_restores_it() {
+        let mut schema = LabelSchema::news_default();
+        schema.attributes.iter_mut().find(|a| a.name == "stance").unwrap().default = Some(serde_json::json!("neutral"));
+        let article = Arc::new(Article::new("t", "t", "Mills said Mali is safe.").unwrap());
+        let mut e = Editor::new(article, Arc::new(schema));
+        let claim = e.add_span(0, 24, "CLAIM").unwrap();
+        let span = e.annotations().get(claim).unwrap();
+        assert_eq!(span.attribute_state("stance"), AttributeState::Default(serde_json::json!("neutral")));
+        assert!(span.attributes.is_empty(), "a default is not a choice");
+        assert_eq!(span.attribute_state("verdict"), AttributeState::Unset);
+        // Choosing the very value the default had is a decision.
+        e.set_attribute(claim, "stance", Some(serde_json::json!("neutral"))).unwrap();
+        let span = e.annotations().get(claim).unwrap();
+        assert_eq!(span.attribute_state("stance"), AttributeState::Chosen(serde_json::json!("neutral")));
+        assert!(span.defaults.is_empty(), "one key, one map: {span:?}");
+        e.set_attribute(claim, "stance", None).unwrap();
+        assert_eq!(e.annotations().get(claim).unwrap().attribute_state("stance"), AttributeState::Unset, "clearing is not a return to the default");
+        assert!(e.undo());
+        assert_eq!(e.annotations().get(claim).unwrap().attribute_state("stance"), AttributeState::Chosen(serde_json::json!("neutral")));
+        assert!(e.undo());
+        assert_eq!(e.annotations().get(claim).unwrap().attribute_state("stance"), AttributeState::Default(serde_json::json!("neutral")));
+        // Saved and read back, the default stays a default.
+        let json = crate::record::Record::from_editor(&e, &Default::default(), false).to_json();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["spans"][0]["defaults"], serde_json::json!({"stance": "neutral"}));
+        assert!(v["spans"][0].get("attributes").is_none(), "{json}");
+        let loaded = crate::record::Record::parse(&json).unwrap().load(e.schema()).unwrap();
+        assert_eq!(loaded.spans[0].attribute_state("stance"), AttributeState::Default(serde_json::json!("neutral")));
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct AttributeDef {
     pub kind: AttributeKind,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// A span attribute's value on a new span, recorded in the span's
+    /// `defaults` (not as a choice) until the annotator picks one. Without
+    /// it an attribute starts unset. A document label's default is checked
+    /// but not applied: document labels start unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
 }
@@ -385,6 +389,9 @@ mod tests {
         assert!(s.relation("claimed_by").unwrap().free_text);
         assert_eq!(s.relation("about").unwrap().from, ["claim"]);
         assert!(s.document_label("contains_check_worthy_claims").is_some());
+        // A claim's attributes start unset (issue 17): a pre-filled value
+        // would be saved as if an annotator had chosen it.
+        assert!(s.attributes_for("claim").all(|a| a.default.is_none()), "no claim attribute has a default");
         for a in s.attributes.iter().chain(&s.document_labels) {
             if let Some(d) = &a.default {
                 assert!(a.check(d).is_ok(), "{}", a.name);

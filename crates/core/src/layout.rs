@@ -141,7 +141,7 @@ mod tests {
     use crate::span::Attributes;
 
     fn span(id: u32, start: usize, end: usize) -> Span {
-        Span { id: SpanId(id), start, end, label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
+        Span { id: SpanId(id), start, end, label: "X".into(), layer: "entity".into(), attributes: Attributes::new(), defaults: Attributes::new(), source: None }
     }
 
     #[test]

@@ -347,16 +347,24 @@ fn merge_fields(base: Option<&Span>, mine: &Span, theirs: &Span, prefer: Side) -
     let (label, layer) =
         settle(base.map(|s| (&s.label, &s.layer)), (&mine.label, &mine.layer), (&theirs.label, &theirs.layer), prefer, &mut clash);
     let source = settle(Some(base.and_then(|s| s.source.as_ref())), mine.source.as_ref(), theirs.source.as_ref(), prefer, &mut clash);
-    let mut attributes = Attributes::new();
-    let base_keys = base.into_iter().flat_map(|s| s.attributes.keys());
-    for key in keys_of(mine.attributes.keys().chain(theirs.attributes.keys()).chain(base_keys)) {
-        let b = base.and_then(|s| s.attributes.get(key));
-        if let Some(v) = settle(Some(b), mine.attributes.get(key), theirs.attributes.get(key), prefer, &mut clash) {
-            attributes.insert(key.clone(), v.clone());
+    let attributes = merge_map(base.map(|s| &s.attributes), &mine.attributes, &theirs.attributes, prefer, &mut clash);
+    // A default one side chose is a choice now: the two maps share no key.
+    let mut defaults = merge_map(base.map(|s| &s.defaults), &mine.defaults, &theirs.defaults, prefer, &mut clash);
+    defaults.retain(|key, _| !attributes.contains_key(key));
+    let span = Span { id: mine.id, start, end, label: label.clone(), layer: layer.clone(), attributes, defaults, source: source.cloned() };
+    (span, clash)
+}
+
+/// One span's attribute map (its choices, or its defaults), key by key.
+fn merge_map(base: Option<&Attributes>, mine: &Attributes, theirs: &Attributes, prefer: Side, clash: &mut bool) -> Attributes {
+    let mut out = Attributes::new();
+    for key in keys_of(mine.keys().chain(theirs.keys()).chain(base.into_iter().flat_map(|b| b.keys()))) {
+        let b = base.and_then(|m| m.get(key));
+        if let Some(v) = settle(Some(b), mine.get(key), theirs.get(key), prefer, clash) {
+            out.insert(key.clone(), v.clone());
         }
     }
-    let span = Span { id: mine.id, start, end, label: label.clone(), layer: layer.clone(), attributes, source: source.cloned() };
-    (span, clash)
+    out
 }
 
 /// Attribute keys in order, once each.
@@ -534,6 +542,37 @@ mod tests {
         // Mali (first in the text) kept s1; Russia, the other tab's s1, moved.
         assert_eq!(m.renamed_spans, []);
         assert_eq!(other.renamed_spans, [(SpanId(1), SpanId(3))]);
+    }
+
+    #[test]
+    fn a_default_chosen_in_one_tab_is_a_choice_after_the_merge() {
+        // Issue 17: the stance is the schema's default in the base; one tab
+        // chooses that very value, the other sets the verdict.
+        let mut schema = LabelSchema::news_default();
+        schema.attributes.iter_mut().find(|a| a.name == "stance").unwrap().default = Some(json!("neutral"));
+        let schema = Arc::new(schema);
+        let article = Arc::new(Article::new("d", "d", TEXT).unwrap());
+        let mut e = Editor::new(article.clone(), schema.clone());
+        let claim = label(&mut e, "Wagner said so", "CLAIM");
+        let base = e.annotations().snapshot();
+        let side = |f: &dyn Fn(&mut Editor)| {
+            let mut t = Editor::new(article.clone(), schema.clone());
+            t.restore_snapshot(base.clone()).unwrap();
+            f(&mut t);
+            t.annotations().snapshot()
+        };
+        let mine = side(&|t| t.set_attribute(claim, "stance", Some(json!("neutral"))).unwrap());
+        let theirs = side(&|t| t.set_attribute(claim, "verdict", Some(json!("false"))).unwrap());
+        for (a, b) in [(&mine, &theirs), (&theirs, &mine)] {
+            let m = merge(&base, a, b, Side::Mine);
+            assert_eq!(m.conflicts, []);
+            let span = &m.snapshot.spans[0];
+            assert_eq!(span.attributes, crate::span::Attributes::from([("stance".into(), json!("neutral")), ("verdict".into(), json!("false"))]));
+            assert!(span.defaults.is_empty(), "a chosen value is no longer a default: {span:?}");
+        }
+        // Untouched on both sides, it stays a default.
+        let m = merge(&base, &theirs, &base, Side::Mine);
+        assert_eq!(m.snapshot.spans[0].defaults, crate::span::Attributes::from([("stance".into(), json!("neutral"))]));
     }
 
     #[test]

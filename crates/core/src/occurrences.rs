@@ -147,7 +147,7 @@ mod tests {
     }
 
     fn span(id: u32, start: usize, end: usize, label: &str) -> Span {
-        Span { id: SpanId(id), start, end, label: label.into(), layer: "entity".into(), attributes: Attributes::new(), source: None }
+        Span { id: SpanId(id), start, end, label: label.into(), layer: "entity".into(), attributes: Attributes::new(), defaults: Attributes::new(), source: None }
     }
 
     fn at(v: &[Occurrence]) -> Vec<(usize, usize)> {

@@ -32,7 +32,10 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub text: String,
-    #[serde(default)]
+    /// Absent rather than empty: `"tokens": []` would claim a token list
+    /// that does not rebuild a non-empty text. Bodies built without tokens
+    /// (events, the CMS save, local storage) leave the key out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tokens: Vec<RecordToken>,
     pub spans: Vec<RecordSpan>,
     #[serde(default)]
@@ -185,6 +188,10 @@ pub struct RecordSpan {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Attributes::is_empty")]
     pub attributes: Attributes,
+    /// Values a label schema's `default` filled in and nobody chose; never
+    /// a key also in `attributes` (see `Span::defaults`).
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub defaults: Attributes,
     /// Where an accepted suggestion came from: `pattern`, `propagated` or `model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -384,6 +391,7 @@ impl Record {
                     layer: s.layer.clone(),
                     text: Some(article.slice(s.start, s.end).to_string()),
                     attributes: s.attributes.clone(),
+                    defaults: s.defaults.clone(),
                     source: s.source.clone(),
                 }
             })
@@ -683,6 +691,7 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
                 .ok_or_else(|| err(format!("attribute {key:?} is not defined for the {} layer", s.layer)))?;
             def.check(value).map_err(|m| err(format!("attribute {m}")))?;
         }
+        check_defaults(s, schema).map_err(err)?;
         out.push(Span {
             id,
             start: s.start,
@@ -690,10 +699,27 @@ pub fn spans_from_record(spans: &[RecordSpan], article: &Article, schema: &Label
             label: s.label.clone(),
             layer: s.layer.clone(),
             attributes: s.attributes.clone(),
+            defaults: s.defaults.clone(),
             source: s.source.clone(),
         });
     }
     Ok(out)
+}
+
+/// A span's `defaults`: each an attribute of its layer, with a value the
+/// attribute allows, and not also chosen (one key, one meaning).
+fn check_defaults(s: &RecordSpan, schema: &LabelSchema) -> Result<(), String> {
+    for (key, value) in &s.defaults {
+        if s.attributes.contains_key(key) {
+            return Err(format!("attribute {key:?} is both chosen (`attributes`) and a default (`defaults`)"));
+        }
+        let def = schema
+            .attributes_for(&s.layer)
+            .find(|a| a.name == *key)
+            .ok_or_else(|| format!("default {key:?} is not an attribute of the {} layer", s.layer))?;
+        def.check(value).map_err(|m| format!("default {m}"))?;
+    }
+    Ok(())
 }
 
 /// Where a list of token ranges (code points) does not fit a text of
@@ -817,6 +843,49 @@ mod tests {
             let chars: Vec<char> = STRESS.chars().collect();
             let by_cp: String = chars[s.start..s.end].iter().collect();
             assert_eq!(Some(by_cp), s.text.clone());
+        }
+    }
+
+    #[test]
+    fn a_record_without_tokens_has_no_tokens_key_never_an_empty_list() {
+        let mut e = editor(STRESS);
+        let (s, t) = cp(STRESS, "Aïssata Traoré");
+        e.add_span(s, t, "PERSON").unwrap();
+        let light: serde_json::Value = serde_json::from_str(&Record::from_editor(&e, &SaveInfo::default(), false).to_json()).unwrap();
+        assert!(light.get("tokens").is_none(), "a body without tokens leaves the key out: {:?}", light.get("tokens"));
+        let full: serde_json::Value = serde_json::from_str(&Record::from_editor(&e, &SaveInfo::default(), true).to_json()).unwrap();
+        let rebuilt: String = full["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| format!("{}{}", t["text"].as_str().unwrap(), if t["ws"] == true { " " } else { "" }))
+            .collect();
+        assert_eq!(rebuilt, STRESS);
+        // Read back, both load the same annotations.
+        let a = Record::parse(&light.to_string()).unwrap().load(e.schema()).unwrap();
+        let b = Record::parse(&full.to_string()).unwrap().load(e.schema()).unwrap();
+        assert_eq!(a.snapshot(), b.snapshot());
+    }
+
+    #[test]
+    fn span_defaults_are_read_checked_and_kept_apart_from_choices() {
+        let mut schema = LabelSchema::news_default();
+        schema.attributes.iter_mut().find(|a| a.name == "verdict").unwrap().default = Some("unverified".into());
+        let record = |span: &str| format!(r#"{{"text":"Mali is safe.","spans":[{{"start":0,"end":13,"label":"CLAIM","layer":"claim",{span}}}]}}"#);
+        let ok = Record::parse(&record(r#""attributes":{"stance":"refutes"},"defaults":{"verdict":"unverified"}"#)).unwrap();
+        let loaded = ok.clone().load(&schema).unwrap();
+        assert_eq!(loaded.spans[0].attributes, Attributes::from([("stance".into(), "refutes".into())]));
+        assert_eq!(loaded.spans[0].defaults, Attributes::from([("verdict".into(), "unverified".into())]));
+        // An old save with a value and no `defaults`: the value is a choice.
+        let old = Record::parse(&record(r#""attributes":{"verdict":"unverified"}"#)).unwrap().load(&schema).unwrap();
+        assert!(old.spans[0].defaults.is_empty() && old.spans[0].attributes.contains_key("verdict"));
+        for (bad, why) in [
+            (r#""attributes":{"verdict":"true"},"defaults":{"verdict":"unverified"}"#, "both chosen"),
+            (r#""defaults":{"colour":"red"}"#, "not an attribute of the claim layer"),
+            (r#""defaults":{"verdict":"maybe"}"#, "default"),
+        ] {
+            let err = Record::parse(&record(bad)).unwrap().load(&schema).unwrap_err();
+            assert!(matches!(&err, RecordError::Span { index: 0, message } if message.contains(why)), "{bad}: {err}");
         }
     }
 
@@ -1067,6 +1136,14 @@ mod tests {
         let value = serde_json::to_value(Record::from_editor(&e, &info, true)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
+        // The light body (events, the CMS save) and a span with a default.
+        let mut light = serde_json::to_value(Record::from_editor(&e, &info, false)).unwrap();
+        assert!(light.get("tokens").is_none());
+        light["spans"][1]["defaults"] = serde_json::json!({"stance": "neutral"});
+        let errors: Vec<String> = validator.iter_errors(&light).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        light["tokens"] = serde_json::json!([]);
+        assert!(!validator.is_valid(&light), "an empty token list never rebuilds a text");
         let mut broken = value.clone();
         broken["spans"][0]["start"] = serde_json::json!(-1);
         assert!(!validator.is_valid(&broken), "the schema must reject a negative offset");

@@ -24,6 +24,7 @@ pub fn span_at(id: u32, text: &str, needle: &str, label: &str, layer: &str) -> R
         layer: layer.into(),
         text: Some(needle.into()),
         attributes: Default::default(),
+        defaults: Default::default(),
         source: None,
     }
 }

@@ -85,15 +85,17 @@ async fn assert_form(b: &Browser, want: Value, step: &str) -> Result {
     }
 }
 
-/// The form's values: the attributes with an empty note.
+/// The form's values: the attributes, `""` (the "not set" option, an
+/// empty note) for each one not set.
 fn form_of(attributes: &Value) -> Value {
     let a = attributes.as_object().expect("attributes");
+    let or_unset = |key: &str| a.get(key).cloned().unwrap_or(json!(""));
     json!({
-        "claim_type": a["claim_type"],
-        "stance": a["stance"],
-        "check_worthy": a["check_worthy"],
-        "verdict": a["verdict"],
-        "note": a.get("note").cloned().unwrap_or(json!("")),
+        "claim_type": or_unset("claim_type"),
+        "stance": or_unset("stance"),
+        "check_worthy": or_unset("check_worthy"),
+        "verdict": or_unset("verdict"),
+        "note": or_unset("note"),
     })
 }
 
@@ -112,7 +114,7 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     let claim = claim_by_drag(&b).await?;
     let sid = format!("s{claim}");
 
-    // The claim: in the claim layer, with the default attributes.
+    // The claim: in the claim layer, with no attribute chosen or pre-filled.
     let rec = record(&b).await?;
     let span = find_span(&rec, CLAIM, "CLAIM").ok_or("no CLAIM span")?;
     let (c, e) = claim_range();
@@ -121,7 +123,8 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
         (Some(c as u64), Some(e as u64))
     );
     assert_eq!(span["layer"], "claim");
-    assert_eq!(span["attributes"], default_claim_attributes());
+    assert_eq!(span.get("attributes"), None, "a new claim saves no attributes: {span}");
+    assert_eq!(span.get("defaults"), None, "the news schema declares no defaults: {span}");
 
     // Its tag: a claim tag, pressed (the new claim is selected), over the claim's text.
     let claim_tag = format!(r#"#mg-article button.mg-tag.mg-claim-tag[data-span="{claim}"]"#);
@@ -195,7 +198,7 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     b.wait_for(&format!(r#"{claim_tag}[aria-pressed="true"]"#))
         .await?;
 
-    // The form beside it, with the defaults.
+    // The form beside it, every choice "not set".
     assert_form(&b, form_of(&default_claim_attributes()), "a new claim").await?;
     assert!(b
         .text_of("#mg-panel .mg-selected-detail")
@@ -312,7 +315,6 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
     b.press("Tab").await?; // leaving the note commits it
     wait_attribute(&b, &sid, "note", json!(note)).await?;
     let want_attributes = json!({
-        "claim_type": "factual_statement",
         "stance": "refutes",
         "check_worthy": "yes",
         "verdict": "misleading",
@@ -446,7 +448,9 @@ async fn a_claim_made_with_the_keyboard_alone() -> Result {
     b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#))
         .await?;
 
-    // Claim type: ↓ from "factual statement" to "opinion".
+    // Claim type: ↓ from "not set" to "factual statement", ↓ to "opinion".
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "claim_type", json!("factual_statement")).await?;
     b.press("ArrowDown").await?;
     wait_attribute(&b, &sid, "claim_type", json!("opinion")).await?;
     // Stance: typing "r" picks "refutes".
@@ -457,8 +461,11 @@ async fn a_claim_made_with_the_keyboard_alone() -> Result {
     tab_to(&b, "mg-attr-check_worthy", 3).await?;
     b.type_text("y").await?;
     wait_attribute(&b, &sid, "check_worthy", json!("yes")).await?;
-    // Verdict: ↓ ↓ from "unverified" to "true", then "false".
+    // Verdict: ↓ from "not set" to "unverified" (chosen, not pre-filled),
+    // then "true", then "false".
     tab_to(&b, "mg-attr-verdict", 3).await?;
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "verdict", json!("unverified")).await?;
     b.press("ArrowDown").await?;
     wait_attribute(&b, &sid, "verdict", json!("true")).await?;
     b.press("ArrowDown").await?;
@@ -612,21 +619,11 @@ async fn undo_and_redo_walk_through_the_claim_its_links_and_attributes() -> Resu
     states.push(annotations_state(&b).await?);
     let forms = [
         None,
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "unverified", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "unsure", "verdict": "false", "note": ""}),
-        ),
-        Some(
-            json!({"claim_type": "factual_statement", "stance": "neutral", "check_worthy": "yes", "verdict": "false", "note": ""}),
-        ),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({}))),
+        Some(form_of(&json!({"verdict": "false"}))),
+        Some(form_of(&json!({"verdict": "false", "check_worthy": "yes"}))),
     ];
     let links = [0, 0, 1, 2, 2, 2];
 
@@ -761,8 +758,6 @@ async fn a_reload_keeps_the_claim_and_the_save_holds_it_in_both_forms() -> Resul
     let before = annotations_state(&b).await?;
     let want_attributes = json!({
         "claim_type": "quote",
-        "stance": "neutral",
-        "check_worthy": "unsure",
         "verdict": "unverifiable",
         "note": note,
     });
@@ -927,13 +922,124 @@ async fn enter_on_a_claim_tag_opens_its_form_and_escape_returns() -> Result {
     b.wait_until(r#"return document.activeElement && document.activeElement.id === "mg-claim-form-first""#, std::time::Duration::from_secs(5)).await?;
     b.press("Tab").await?;
     assert_eq!(focused_id(&b).await?, "mg-attr-claim_type", "Tab goes on into the form's fields");
-    b.press("ArrowDown").await?;
-    wait_attribute(&b, &format!("s{claim}"), "claim_type", json!("opinion")).await?;
+    b.press("ArrowDown").await?; // from "not set" to the first value
+    wait_attribute(&b, &format!("s{claim}"), "claim_type", json!("factual_statement")).await?;
     b.press("Escape").await?;
     b.wait_until(&format!(r#"return document.activeElement && document.activeElement.id === "mg-tag-{claim}""#), std::time::Duration::from_secs(5)).await?;
     b.wait_for(&format!(r#"#mg-tag-{claim}[aria-pressed="true"]"#)).await?;
     // Tab from the claim's tag selects the next tag, and the form goes.
     b.press("Tab").await?;
     b.wait_for_gone(".mg-claim-form").await?;
+    b.close().await
+}
+
+/// The text of the option each claim select shows, by attribute.
+async fn shown_options(b: &Browser) -> Result<Value> {
+    b.execute(
+        "const out = {};
+         for (const el of document.querySelectorAll('#mg-panel section.mg-claim-form select[id^=\"mg-attr-\"]'))
+             out[el.id.slice(8)] = el.selectedOptions[0] ? el.selectedOptions[0].textContent : null;
+         return out;",
+        vec![],
+    )
+    .await
+}
+
+/// The claim span of the record, raw.
+fn claim_span(record: &Value) -> Value {
+    find_span(record, CLAIM, "CLAIM").cloned().unwrap_or(Value::Null)
+}
+
+/// Issue 17: a new claim saves no attributes until the annotator chooses
+/// one; the form says "not set" (each select keeps its label); a value
+/// chosen with the keyboard — even the one that used to be pre-filled — is
+/// saved, downloaded and kept over a reload, and the rest stay not set.
+#[tokio::test]
+async fn a_new_claim_saves_no_attributes_until_one_is_chosen() -> Result {
+    let b = open_app().await?;
+    b.execute(
+        "window.changes = []; document.addEventListener('marginalia:change', e => window.changes.push(e.detail));",
+        vec![],
+    )
+    .await?;
+    let claim = claim_by_drag(&b).await?;
+    let sid = format!("s{claim}");
+    let not_set = json!({"claim_type": "not set", "stance": "not set", "check_worthy": "not set", "verdict": "not set"});
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?, not_set, "a new claim's form");
+    for (key, title) in [("claim_type", "Claim type"), ("stance", "Stance toward its subject"), ("check_worthy", "Check-worthy"), ("verdict", "Verdict")] {
+        let label = b.execute("const l = document.querySelector(`label[for=\"mg-attr-${arguments[0]}\"]`); return l ? l.textContent : null;", vec![json!(key)]).await?;
+        assert_eq!(label, json!(title), "the {key} select keeps its accessible name");
+    }
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("attributes"), span.get("defaults")), (None, None), "nothing saved for untouched attributes: {span}");
+    b.wait_until("return window.changes.length > 0;", WAIT).await?;
+    let detail = b.execute("return window.changes[window.changes.length - 1];", vec![]).await?;
+    assert_eq!(claim_span(&detail).get("attributes"), None, "the change event carries no attributes either: {detail}");
+
+    // The keyboard: Tab into the form, on to the verdict, ↓ from "not set".
+    tab_to(&b, "mg-attr-claim_type", 20).await?;
+    tab_to(&b, "mg-attr-verdict", 4).await?;
+    b.press("ArrowDown").await?;
+    wait_attribute(&b, &sid, "verdict", json!("unverified")).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["attributes"], json!({"verdict": "unverified"}), "only the choice: {span}");
+    let shown = json!({"claim_type": "not set", "stance": "not set", "check_worthy": "not set", "verdict": "unverified"});
+    assert_eq!(shown_options(&b).await?, shown);
+
+    // Downloaded as chosen, and kept over a reload.
+    let saved = save(&b, DEFAULT_SAVE).await?.json()?;
+    assert_eq!(claim_span(&saved)["attributes"], json!({"verdict": "unverified"}));
+    b.reload_app().await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["attributes"], json!({"verdict": "unverified"}), "after the reload: {span}");
+    click_in_view(&b, &format!("#mg-tag-{claim}")).await?;
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?, shown, "the form after the reload");
+    b.close().await
+}
+
+/// A schema that declares a default: the new claim carries it as a default
+/// (the form says so), choosing the same value with the mouse makes it a
+/// choice, and Ctrl+Z makes it a default again.
+#[tokio::test]
+async fn a_schema_default_is_saved_as_a_default_until_chosen() -> Result {
+    let news = include_str!("../../../crates/core/data/news.labels.json");
+    let with_default = news
+        .replacen(r#""values": ["supports", "refutes", "neutral"]"#, r#""values": ["supports", "refutes", "neutral"], "default": "neutral""#, 1)
+        .replacen(
+            r#"{ "name": "note", "title": "Note", "layer": "claim", "kind": "text" }"#,
+            r#"{ "name": "note", "title": "Note", "layer": "claim", "kind": "text" },
+               { "name": "disputed", "title": "Disputed", "layer": "claim", "kind": "boolean" }"#,
+            1,
+        );
+    assert_eq!(with_default.matches("neutral\"").count(), news.matches("neutral\"").count() + 1, "the schema fixture changed shape");
+    assert!(with_default.contains("disputed"), "the schema fixture changed shape");
+    let b = open_app().await?;
+    b.upload_file("#mg-schema-input", write_temp("news-with-default.labels.json", &with_default)).await?;
+    b.wait_until("return (window.marginalia.getAnnotations().label_schema.attributes || []).some(a => a.default === 'neutral');", WAIT).await?;
+    let claim = claim_by_drag(&b).await?;
+    let sid = format!("s{claim}");
+    b.wait_for("#mg-panel section.mg-claim-form").await?;
+    assert_eq!(shown_options(&b).await?["stance"], "not set (default: neutral)");
+    assert_eq!(control_value(&b, "#mg-attr-stance").await?, json!(""), "nothing chosen");
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("attributes"), &span["defaults"]), (None, &json!({"stance": "neutral"})), "{span}");
+    // A yes/no attribute offers "not set" too: unticked would read as "no".
+    assert_eq!(shown_options(&b).await?["disputed"], "not set");
+    choose(&b, "#mg-attr-disputed", "false").await?;
+    wait_attribute(&b, &sid, "disputed", json!(false)).await?;
+
+    choose(&b, "#mg-attr-stance", "neutral").await?;
+    wait_attribute(&b, &sid, "stance", json!("neutral")).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!((span.get("defaults"), &span["attributes"]), (None, &json!({"stance": "neutral", "disputed": false})), "now a choice: {span}");
+    assert_eq!(shown_options(&b).await?["stance"], "neutral");
+
+    ctrl(&b, "z").await?;
+    wait_attribute(&b, &sid, "stance", Value::Null).await?;
+    let span = claim_span(&record(&b).await?);
+    assert_eq!(span["defaults"], json!({"stance": "neutral"}), "undo restores the default: {span}");
+    assert_eq!(shown_options(&b).await?["stance"], "not set (default: neutral)");
     b.close().await
 }

@@ -356,6 +356,7 @@ impl Gold {
                     label: e.label.clone(),
                     layer: def.layer.clone(),
                     attributes: e.attributes.clone(),
+                    defaults: Default::default(),
                     source: None,
                 })
             })

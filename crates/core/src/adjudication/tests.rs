@@ -570,3 +570,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn unset_attributes_differ_only_from_set_ones_and_a_default_is_not_a_choice() {
+    // Issue 17: three claims, both annotators made each. Nothing set on the
+    // first (one side carries only the schema's default); a verdict set on
+    // one side of the second; the same verdict on both sides of the third.
+    let mills = find(WAGNER, "Richard Mills");
+    let (first, second, third) = (find(WAGNER, "Mali"), find(WAGNER, "Wagner"), find(WAGNER, "Russia"));
+    let claims = |verdicts: [Option<&str>; 3]| {
+        let mut hand = Hand::new(WAGNER, "ann").span(mills, "PERSON", none());
+        for (at, verdict) in [first, second, third].into_iter().zip(verdicts) {
+            hand = hand.span(at, "CLAIM", verdict.map_or(none(), |v| json!({ "verdict": v })));
+        }
+        hand
+    };
+    let ann1 = claims([None, None, Some("false")]);
+    let mut ann2 = claims([None, Some("unverified"), Some("false")]);
+    ann2.record.annotator = Some("ann2".into());
+    let mut ann1 = ann1.save();
+    ann1.record.annotator = Some("ann1".into());
+    ann2.record.spans[1].defaults.insert("verdict".into(), json!("unverified"));
+    let review = Review::new(vec![ann1, ann2.save()], &LabelSchema::news_default()).unwrap();
+    assert_eq!(item_at(&review, first).kind, ItemKind::Agree, "unset against unset (or a default nobody chose) is no difference");
+    assert_eq!(item_at(&review, third).kind, ItemKind::Agree);
+    let ItemKind::DifferentAttributes(d) = &item_at(&review, second).kind else { panic!("{:?}", item_at(&review, second).kind) };
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].values, vec![("ann1".to_string(), None), ("ann2".to_string(), Some(json!("unverified")))], "unset against set is shown");
+}

@@ -157,7 +157,7 @@ pub struct Exported {
 /// Writes one document in `format`. For brat this is the `.ann` file (the
 /// `.txt` is the record's text, as is).
 pub fn export_document(format: Format, record: &Record) -> Exported {
-    match format {
+    let mut exported = match format {
         Format::Marginalia => marginalia::export(record),
         Format::Spacy => spacy::export(record),
         Format::Iob2 => conll::export(record, conll::TagScheme::Iob2),
@@ -166,7 +166,26 @@ pub fn export_document(format: Format, record: &Record) -> Exported {
         Format::W3c => w3c::export(record),
         Format::LabelStudio => label_studio::export(record),
         Format::Doccano => doccano::export(record),
+    };
+    exported.losses.extend(defaults_left_out(format, record));
+    exported
+}
+
+/// Schema defaults nobody chose (`RecordSpan::defaults`): only Marginalia's
+/// record and the spaCy task keep them apart from choices. The other
+/// formats that write attributes have no way to mark a value as a default,
+/// and written as a plain attribute it would read as a decision, so it is
+/// left out, and said. (CoNLL writes no attributes at all; doccano says so
+/// for attributes already.)
+fn defaults_left_out(format: Format, record: &Record) -> Option<String> {
+    if !matches!(format, Format::Brat | Format::W3c | Format::LabelStudio) {
+        return None;
     }
+    let n: usize = record.spans.iter().map(|s| s.defaults.len()).sum();
+    (n > 0).then(|| {
+        let what = json_fields::count(n, "attribute default");
+        format!("{what} nobody chose ({} cannot mark a value as a default; only chosen values are written)", format.title())
+    })
 }
 
 /// Reads one document's piece. brat needs its `.txt` as well: use
@@ -248,6 +267,7 @@ pub fn new_span(chars: &[char], start: usize, end: usize, label: &str, schema: &
         layer: layer_of(label, schema),
         text: Some(chars[start..end].iter().collect()),
         attributes: Default::default(),
+        defaults: Default::default(),
         source: None,
     })
 }
@@ -279,3 +299,34 @@ pub fn doc_id_of(record: &Record) -> String {
 
 #[cfg(test)]
 mod round_trip;
+
+#[cfg(test)]
+mod defaults_tests {
+    use super::*;
+
+    #[test]
+    fn a_default_nobody_chose_is_written_as_one_or_left_out_and_said() {
+        // Issue 17: "neutral" is the schema's default here, "false" a choice.
+        let text = "Mills said Mali is safe.";
+        let schema = LabelSchema::news_default();
+        let chars: Vec<char> = text.chars().collect();
+        let mut record = new_record(text.into(), "d".into());
+        let mut claim = new_span(&chars, 0, 24, "CLAIM", &schema).unwrap();
+        claim.attributes.insert("verdict".into(), "false".into());
+        claim.defaults.insert("stance".into(), "neutral".into());
+        record.spans.push(claim);
+        for format in [Format::Brat, Format::W3c, Format::LabelStudio] {
+            let out = export_document(format, &record);
+            assert!(out.text.contains("false"), "{format}: the choice is written: {}", out.text);
+            assert!(!out.text.contains("neutral"), "{format}: the default is not written as a choice: {}", out.text);
+            assert!(out.losses.iter().any(|l| l.starts_with("1 attribute default nobody chose")), "{format}: {:?}", out.losses);
+        }
+        for format in [Format::Marginalia, Format::Spacy] {
+            let out = export_document(format, &record);
+            let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+            assert_eq!(v["spans"][0]["defaults"], serde_json::json!({"stance": "neutral"}), "{format}");
+            assert_eq!(v["spans"][0]["attributes"], serde_json::json!({"verdict": "false"}), "{format}");
+            assert!(out.losses.is_empty(), "{format}: {:?}", out.losses);
+        }
+    }
+}

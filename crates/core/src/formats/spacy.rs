@@ -74,6 +74,9 @@ struct Span<'a> {
     layer: &'a str,
     #[serde(skip_serializing_if = "Attributes::is_empty")]
     attributes: &'a Attributes,
+    /// Schema defaults nobody chose, apart from `attributes` as in the record.
+    #[serde(skip_serializing_if = "Attributes::is_empty")]
+    defaults: &'a Attributes,
 }
 
 #[derive(Serialize)]
@@ -132,6 +135,7 @@ pub fn export(record: &Record) -> Exported {
                 id: s.id,
                 layer: &s.layer,
                 attributes: &s.attributes,
+                defaults: &s.defaults,
             }
         })
         .collect();
@@ -298,6 +302,9 @@ fn read_span(v: &Value, at: &str, chars: &[char], schema: &LabelSchema) -> Resul
     if let Some(v) = optional(s, "attributes") {
         span.attributes = crate::sorting::map_of(object(v, &join(at, "attributes"))?.clone());
     }
+    if let Some(v) = optional(s, "defaults") {
+        span.defaults = crate::sorting::map_of(object(v, &join(at, "defaults"))?.clone());
+    }
     Ok(span)
 }
 
@@ -413,6 +420,20 @@ mod tests {
         assert_eq!(rel["child_span"], json!({"start": 48, "end": 55, "token_start": 9, "token_end": 9, "label": "ORG"}));
         assert_eq!(v["answer"], "accept");
         assert_eq!(v["meta"]["doc_id"], "d1");
+    }
+
+    #[test]
+    fn schema_defaults_ride_apart_from_chosen_attributes() {
+        // Issue 17: a default nobody chose is written as one, and read back as one.
+        let mut r = record_with(HARD, &[("e\u{301}cole said", "CLAIM")]);
+        r.spans[0].attributes.insert("verdict".into(), "false".into());
+        r.spans[0].defaults.insert("stance".into(), "neutral".into());
+        let out = export(&r);
+        let v: Value = serde_json::from_str(&out.text).unwrap();
+        assert_eq!(v["spans"][0]["attributes"], json!({"verdict": "false"}));
+        assert_eq!(v["spans"][0]["defaults"], json!({"stance": "neutral"}));
+        let back = import(&out.text, &LabelSchema::news_default()).unwrap();
+        assert_eq!((&back.spans[0].attributes, &back.spans[0].defaults), (&r.spans[0].attributes, &r.spans[0].defaults));
     }
 
     #[test]

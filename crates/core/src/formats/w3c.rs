@@ -455,6 +455,7 @@ fn read_span(item: &Value, target: &Value, quotes: &QuoteIndex, source: &str, sc
         layer: layer.map(String::from).unwrap_or_else(|| layer_of(label, schema)),
         text: Some(at),
         attributes,
+        defaults: Default::default(),
         source: None,
     })
 }

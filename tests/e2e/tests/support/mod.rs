@@ -511,14 +511,11 @@ pub fn mali_in_claim() -> (usize, usize) {
     (m, m + 4)
 }
 
-/// A new claim's attributes under the news schema: every default, no note.
+/// A new claim's attributes under the news schema: none (nothing is
+/// pre-filled; the form shows every choice "not set").
 pub fn default_claim_attributes() -> Value {
-    json!({
-        "claim_type": "factual_statement",
-        "stance": "neutral",
-        "check_worthy": "unsure",
-        "verdict": "unverified"
-    })
+    // Issue 17: nothing is pre-filled, so a new claim has no attributes.
+    json!({})
 }
 
 /// The record span (raw JSON) labelled `label` whose text is `text`.
