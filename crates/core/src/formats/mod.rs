@@ -168,7 +168,16 @@ pub fn export_document(format: Format, record: &Record) -> Exported {
         Format::Doccano => doccano::export(record),
     };
     exported.losses.extend(defaults_left_out(format, record));
+    exported.losses.extend(brat_lines_left_out(format, record));
     exported
+}
+
+/// What a record keeps only as brat lines (events, normalisations, notes on
+/// them, in `meta.brat_unmapped`) goes wherever `meta` goes: the JSON
+/// formats carry it and brat writes it back. CoNLL's columns have no place
+/// for it, so an export there says what it leaves out.
+fn brat_lines_left_out(format: Format, record: &Record) -> Option<String> {
+    matches!(format, Format::Iob2 | Format::Bilou).then(|| brat::kept_summary(record)).flatten()
 }
 
 /// Schema defaults nobody chose (`RecordSpan::defaults`): only Marginalia's
