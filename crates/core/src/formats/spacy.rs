@@ -262,6 +262,11 @@ pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
         }
     }
     assign_relation_ids(&mut record.relations, "relations")?;
+    if record.spans.is_empty() && record.relations.is_empty() {
+        // Nothing read: another tool's annotations under a key this reader
+        // does not read must not pass as a document without annotations.
+        super::unread::refuse_unread(&task, &["spans", "relations", "tokens"], "spaCy / Prodigy JSONL")?;
+    }
     Ok(record)
 }
 
