@@ -69,6 +69,7 @@ fn reason(s: &SpanAnchor, report: &AnchorReport) -> String {
         (None, Some(Doubt::ContextChanged)) => format!("the text around it changed ({} sure)", percent(s.confidence())),
         (None, Some(Doubt::Ambiguous { places })) => format!("its words fit {places} places equally well"),
         (None, Some(Doubt::SharedTarget)) => "another annotation landed on the same words".to_string(),
+        (None, Some(Doubt::PositionOnly)) => "placed by its position alone: the file gave no quote to check it".to_string(),
         _ => format!("re-anchored with {} confidence", percent(s.confidence())),
     }
 }

@@ -12,6 +12,11 @@
 //! or of the small inline context [`inline_context`] — a JSON-LD processor
 //! drops undefined keys on expansion, and a dropped key is a lost datum.
 
+pub mod foreign;
+pub mod with_text;
+
+pub use with_text::{import_with_text, report_lines, summary, Placed};
+
 use super::brat::relation_ends;
 use super::{doc_id_of, layer_of, new_record, Exported};
 use crate::label_schema::LabelSchema;
@@ -239,7 +244,7 @@ pub fn export(record: &Record) -> Exported {
 }
 
 /// A value or an array of values, as JSON-LD allows for any property.
-fn many(v: Option<&Value>) -> Vec<&Value> {
+pub(crate) fn many(v: Option<&Value>) -> Vec<&Value> {
     match v {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
@@ -247,11 +252,11 @@ fn many(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
-fn has_type(v: &Value, wanted: &str) -> bool {
+pub(crate) fn has_type(v: &Value, wanted: &str) -> bool {
     many(v.get("type")).iter().any(|t| t.as_str() == Some(wanted))
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
@@ -265,7 +270,7 @@ fn attribute_value(body: &Value) -> Option<Value> {
 }
 
 /// The id after the last `:` of an IRI, when it reads `<letter><n>`.
-fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
     iri.rsplit(':').next().and_then(parse)
 }
 
@@ -619,7 +624,7 @@ mod tests {
 
     #[test]
     fn every_key_and_vocabulary_value_is_defined_by_the_contexts() {
-        let w3c: Value = serde_json::from_str(include_str!("../../../../assets/w3c/anno.jsonld")).unwrap();
+        let w3c: Value = serde_json::from_str(include_str!("../../../../../assets/w3c/anno.jsonld")).unwrap();
         let inline = inline_context();
         let w3c_terms: &Map<String, Value> = w3c["@context"].as_object().unwrap();
         let inline_terms = inline.as_object().unwrap();
