@@ -46,7 +46,13 @@ pub struct Foreign {
     pub attributes: Attributes,
     /// One entry per target with text selectors.
     pub targets: Vec<Selectors>,
+    /// It had no tag: its label is its motivation, or [`UNTAGGED`].
+    pub untagged: bool,
 }
+
+/// The label of an annotation with neither a tag nor a motivation: the W3C
+/// motivation of a bare selection of text.
+pub const UNTAGGED: &str = "highlighting";
 
 /// A `linking` annotation: Recogito's (two targets) or ours (a target and a
 /// `SpecificResource` body); ends are annotation ids.
@@ -177,15 +183,15 @@ pub fn collect(json: &str) -> Result<Collected, String> {
         for problem in problems {
             out.notices.push(format!("{name}: {problem}"));
         }
-        let (labels, attributes) = read_bodies(item, &motivations);
-        if labels.is_empty() {
-            out.not_read.push(not_read(
-                "it has no tag to be its label (a tagging or classifying body, a tagging motivation, or Hypothesis tags): a span needs a label".into(),
-                quote,
-            ));
-            continue;
+        let (mut labels, attributes) = read_bodies(item, &motivations);
+        let untagged = labels.is_empty();
+        if untagged {
+            // Most annotations tools write carry no tag (a highlight, a
+            // comment): labelled by what the W3C model says they are.
+            let motivation = motivations.iter().find_map(|m| m.as_str()).unwrap_or(UNTAGGED);
+            labels.push(Label { value: motivation.to_string(), layer: None });
         }
-        out.annotations.push(Foreign { name, id, labels, attributes, targets: selectors });
+        out.annotations.push(Foreign { name, id, labels, attributes, targets: selectors, untagged });
     }
     Ok(out)
 }

@@ -81,6 +81,13 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
     number_spans(&mut record.spans)?;
     record.document_labels = document_labels.into_iter().collect();
     link_spans(&mut record, &links, &first_span, &mut not_read)?;
+    let untagged = annotations.iter().filter(|a| a.untagged).count();
+    if untagged > 0 {
+        notices.push(format!(
+            "{untagged} annotations had no tag (no tagging or classifying body, no Hypothesis tags): each is labelled by its motivation (“commenting”, …), or “{}” when it has none",
+            super::foreign::UNTAGGED
+        ));
+    }
     if utf16 > 0 {
         notices.push(format!("{utf16} positions were in UTF-16 code units (as browser tools count), not code points: read as such, since the quote is there"));
     }
@@ -261,3 +268,7 @@ fn doubt_words(entry: &crate::anchor::SpanAnchor) -> String {
         None => "confidence below 95%".into(),
     }
 }
+
+#[cfg(test)]
+#[path = "with_text_tests.rs"]
+mod tests;
