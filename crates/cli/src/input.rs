@@ -7,7 +7,7 @@ use crate::decoding::Decoding;
 use crate::{Failure, InputArgs};
 use marginalia_core::text_encoding::decode;
 use marginalia_core::formats::stream::JsonPieces;
-use marginalia_core::formats::{brat, import_document, Format};
+use marginalia_core::formats::{brat, import_document, w3c, Format};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::cell::Cell;
@@ -114,8 +114,14 @@ pub fn for_each_document(
     mut visit: impl FnMut(Document) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let count = Rc::new(Cell::new(0u64));
+    let given_text = given_text(args)?;
     for path in &args.files {
         let name = path.display().to_string();
+        if let Some((text, doc_id)) = &given_text {
+            let record = guarded(|| read_w3c_on_text(path, &name, text, doc_id, schema, &count));
+            visit(Document { file: name.clone(), line: 0, record, bytes_read: count.get(), whole_file: false })?;
+            continue;
+        }
         let format = format_of(path, args.format);
         let whole_file_error = |message: String| Document {
             file: name.clone(),
@@ -239,6 +245,49 @@ pub fn for_each_document(
         }
     }
     Ok(())
+}
+
+/// The text `--text` names, decoded, with the document id its file name
+/// gives; `--text` reads W3C annotations only.
+fn given_text(args: &InputArgs) -> Result<Option<(String, String)>, Failure> {
+    let Some(path) = &args.text else {
+        return Ok(None);
+    };
+    if let Some(format) = args.format.filter(|f| *f != Format::W3c) {
+        return Err(format!(
+            "--text gives the text that W3C annotations target; it cannot be used with --format {}",
+            format.name()
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the text given with --text: {}", path.display(), io_message(&e)))?;
+    let text = decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some((text, file_stem(&path.display().to_string()))))
+}
+
+/// One W3C annotation file (one annotation, an array, a page or a
+/// collection) anchored on the text given: the report of what was placed
+/// with doubt, not placed or not read goes to standard error, each line
+/// with the annotation's id and quote.
+fn read_w3c_on_text(path: &Path, name: &str, text: &str, doc_id: &str, schema: &LabelSchema, count: &Cell<u64>) -> Result<Record, String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut buffer = Vec::new();
+        io::stdin().lock().read_to_end(&mut buffer).map_err(|e| format!("cannot read: {e}"))?;
+        buffer
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot open: {}", io_message(&e)))?
+    };
+    count.set(count.get() + bytes.len() as u64);
+    let json = decode(&bytes).map_err(|e| format!("{e}"))?;
+    let placed = w3c::import_with_text(&json, text, doc_id, schema, None)?;
+    eprintln!("{name}: {}", w3c::summary(&placed));
+    for notice in &placed.notices {
+        eprintln!("{name}: note: {notice}");
+    }
+    for line in w3c::report_lines(&placed) {
+        eprintln!("{name}: {line}");
+    }
+    Ok(placed.anchored.record)
 }
 
 /// Runs a reader on one document; a panic in it (a bug, reported by the

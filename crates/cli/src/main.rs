@@ -72,6 +72,9 @@ pub struct InputArgs {
     /// Label schema JSON (default: each record's own `label_schema`, else the news schema)
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// The text W3C annotations target (Hypothesis, Recogito, any tool): the inputs are read as W3C annotations and anchored on it, with a report of what needs review or was not read
+    #[arg(long, value_name = "FILE")]
+    pub text: Option<PathBuf>,
 }
 
 /// Every format name, for messages.
