@@ -632,7 +632,7 @@ impl Reducible for AppState {
                 // refuses comes back orphaned in the report, and the message
                 // is written from the report as applied.
                 let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
-                let review = Rc::new(AnchorReview::of(report));
+                let review = Rc::new(review.again(report));
                 s.selected = None;
                 s.changed();
                 if review.refused {

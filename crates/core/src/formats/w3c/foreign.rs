@@ -365,3 +365,19 @@ fn read_link(item: &Value, name: &str) -> Result<Link, String> {
     }
     Ok(Link { name: name.to_string(), label, from, to: if to_text.is_some() { None } else { to }, to_text })
 }
+
+/// Whether `json` holds W3C annotations that target a text elsewhere (a
+/// page, by IRI) — one annotation, an array, a page, a collection without
+/// our embedded `document`, Hypothesis API rows — and so need the text to
+/// be given. Our own export (the text embedded) answers no.
+pub fn needs_text(json: &str) -> bool {
+    let Ok(root) = serde_json::from_str::<Value>(json) else { return false };
+    let annotation = |v: &Value| v.is_object() && (has_type(v, "Annotation") || v.get("target").is_some());
+    match &root {
+        Value::Array(items) => items.first().is_some_and(annotation),
+        Value::Object(o) if o.contains_key("rows") => root["rows"].as_array().is_some_and(|rows| rows.first().is_some_and(annotation)),
+        Value::Object(o) if has_type(&root, "AnnotationCollection") => !o.get("document").is_some_and(|d| d.get("value").is_some()),
+        Value::Object(_) => has_type(&root, "AnnotationPage") || annotation(&root),
+        _ => false,
+    }
+}

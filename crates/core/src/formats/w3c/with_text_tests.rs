@@ -290,3 +290,17 @@ fn our_own_export_reads_back_through_this_path_too() {
     // And the old path still reads it.
     assert_eq!(super::super::import(&exported, &LabelSchema::news_default()).unwrap().spans, r.spans);
 }
+
+#[test]
+fn which_files_need_a_text() {
+    use super::super::foreign::needs_text;
+    for name in [fixture!("recogito-js-annotations.w3c.json"), fixture!("hypothesis-minimal.json"), fixture!("w3c-anno26.json"), fixture!("w3c-collection1.json")] {
+        assert!(needs_text(name), "{name}");
+    }
+    let mut r = new_record(HARD.into(), "wire".into());
+    r.spans.push(span_at(1, HARD, "Mali", "GPE", "entity"));
+    assert!(!needs_text(&super::super::export(&r).text), "our export carries its text");
+    assert!(!needs_text("{\"text\": \"x\", \"spans\": []}"));
+    assert!(!needs_text("[{\"text\": \"x\"}]"));
+    assert!(!needs_text("not json"));
+}
