@@ -168,7 +168,7 @@ impl AnchorReview {
             items.extend(not_read.iter().cloned());
             let placed = report.spans.len() - report.orphaned;
             let mut summary = format!(
-                "“{file}”: {placed} annotation(s) of {total} in the file applied to this article ({} exactly, {} with doubt), replacing its annotations (Ctrl+Z brings them back).",
+                "“{file}”: {placed} span(s) from the {total} annotation(s) in the file applied to this article ({} placed exactly, {} with doubt), replacing its annotations (Ctrl+Z brings them back).",
                 report.unchanged + report.moved,
                 report.fuzzy
             );

@@ -75,7 +75,7 @@ fn what_needs_review_or_is_not_read_is_reported_and_nothing_read_fails() {
     let o = marginalia(&["validate", "--text", path(&text_file), path(&fixture("recogito-js-annotations.w3c.json"))]);
     let stderr = both(&o);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("#ce0ed291-766b-4763-8e91-90ce1d04e706 A Tag “Troy”: not placed: its words are not in the text"), "{stderr}");
+    assert!(stderr.contains("#ce0ed291-766b-4763-8e91-90ce1d04e706 A_Tag “Troy”: not placed: its words are not in the text"), "{stderr}");
 
     let o = marginalia(&["stats", "--text", path(&text_file), "--format", "spacy", path(&fixture("w3c-anno26.json"))]);
     assert_eq!(o.status.code(), Some(1));

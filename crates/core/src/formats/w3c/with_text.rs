@@ -50,6 +50,7 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
     let mut origins = Vec::new();
     let mut first_span: Vec<(Option<String>, usize)> = Vec::new();
     let mut utf16 = 0;
+    let mut renamed: Vec<(String, String)> = Vec::new();
     for a in &annotations {
         for selectors in &a.targets {
             let target = match to_target(selectors, &chars, &index, &mut utf16) {
@@ -61,14 +62,15 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
             };
             first_span.push((a.id.clone(), record.spans.len()));
             for label in &a.labels {
+                let value = label_without_spaces(&label.value, &mut renamed);
                 record.spans.push(RecordSpan {
                     id: a.id.as_deref().and_then(|iri| trailing_id(iri, SpanId::parse)),
                     start: 0,
                     end: 0,
                     token_start: None,
                     token_end: None,
-                    label: label.value.clone(),
-                    layer: label.layer.clone().unwrap_or_else(|| layer_of(&label.value, schema)),
+                    layer: label.layer.clone().unwrap_or_else(|| layer_of(&value, schema)),
+                    label: value,
                     text: None,
                     attributes: a.attributes.clone(),
                     source: None,
@@ -81,6 +83,10 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
     number_spans(&mut record.spans)?;
     record.document_labels = document_labels.into_iter().collect();
     link_spans(&mut record, &links, &first_span, &mut not_read)?;
+    if !renamed.is_empty() {
+        let pairs: Vec<String> = renamed.iter().map(|(from, to)| format!("“{from}” → “{to}”")).collect();
+        notices.push(format!("tags with spaces renamed ({}): a label holds no whitespace (CoNLL and brat separate columns with it)", pairs.join(", ")));
+    }
     let untagged = annotations.iter().filter(|a| a.untagged).count();
     if untagged > 0 {
         notices.push(format!(
@@ -94,12 +100,53 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
     if sources.len() > 1 {
         notices.push(format!("the annotations target {} different sources; all were placed on the one text given", sources.len()));
     }
+    if let Some(editor_schema) = settle_with {
+        fit_attributes(&mut record.spans, editor_schema, &mut notices);
+    }
     let anchored = anchor_targets(&record, &targets, settle_with).map_err(|e| format!("the text cannot be annotated: {e}"))?;
     let placed = Placed { anchored, origins, not_read, notices, total };
     if placed.anchored.record.spans.is_empty() && placed.anchored.record.document_labels.is_empty() {
         return Err(nothing_placed(&placed));
     }
     Ok(placed)
+}
+
+/// A tag as a label: each run of whitespace becomes `_`; renamings are
+/// collected once each for the report.
+fn label_without_spaces(tag: &str, renamed: &mut Vec<(String, String)>) -> String {
+    if !tag.chars().any(char::is_whitespace) {
+        return tag.to_string();
+    }
+    let label = tag.split_whitespace().collect::<Vec<_>>().join("_");
+    if !renamed.iter().any(|(from, _)| from == tag) {
+        renamed.push((tag.to_string(), label.clone()));
+    }
+    label
+}
+
+/// Leaves out the attribute values (a tool's comments as `note`, mostly)
+/// that the editor's schema has no place for on a span's layer, with a
+/// notice per attribute: a span is not refused for its comment.
+fn fit_attributes(spans: &mut [RecordSpan], schema: &LabelSchema, notices: &mut Vec<String>) {
+    let mut dropped: Vec<(String, usize)> = Vec::new();
+    for span in spans.iter_mut() {
+        let refused: Vec<String> = span
+            .attributes
+            .iter()
+            .filter(|(name, value)| !schema.attributes_for(&span.layer).any(|a| &a.name == *name && a.check(value).is_ok()))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in refused {
+            span.attributes.remove(&name);
+            match dropped.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => dropped.push((name, 1)),
+            }
+        }
+    }
+    for (name, count) in dropped {
+        notices.push(format!("{count} “{name}” value(s) left out: the label schema has no such attribute for those spans"));
+    }
 }
 
 /// Span ids from our own annotation ids (`…:s7`); the rest get the next free.

@@ -84,7 +84,7 @@ fn recogito_js_tags_comments_and_a_link_on_the_odyssey() {
     assert_eq!(assert_spans_are_the_quotes(&placed, json, text), 4);
     let r = &placed.anchored.record;
     let labels: Vec<(&str, &str)> = r.spans.iter().map(|s| (s.label.as_str(), s.text.as_deref().unwrap())).collect();
-    assert_eq!(labels, [("A Tag", "Troy"), ("Another Tag", "Troy"), ("highlighting", "death in battle"), ("highlighting", "Ithaca")]);
+    assert_eq!(labels, [("A_Tag", "Troy"), ("Another_Tag", "Troy"), ("highlighting", "death in battle"), ("highlighting", "Ithaca")]);
     assert_eq!(r.spans[0].attributes["note"], "This is a comment");
     assert_eq!(r.spans[2].attributes["note"], "Another comment");
     // Recogito counted the page without the title's line breaks (2 fewer)
@@ -97,11 +97,12 @@ fn recogito_js_tags_comments_and_a_link_on_the_odyssey() {
     assert_eq!(r.relations[0].label, "isRelatedTo");
     assert_eq!((r.relations[0].from, r.relations[0].to), (r.spans[0].id, r.spans[2].id));
     assert!(placed.notices.iter().any(|n| n.starts_with("2 annotations had no tag")), "{:?}", placed.notices);
+    assert!(placed.notices.iter().any(|n| n.starts_with("tags with spaces renamed (“A Tag” → “A_Tag”, “Another Tag” → “Another_Tag”)")), "{:?}", placed.notices);
     // Under an editor's schema without these labels, the tags are refused
     // one by one and listed, and the rest loads.
     let news = LabelSchema::news_default();
     let strict = import_with_text(json, text, "doc", &news, Some(&news)).unwrap_err();
-    assert!(strict.contains("#ce0ed291-766b-4763-8e91-90ce1d04e706 A Tag “Troy”: not placed: refused: label \"A Tag\" is not in the label schema"), "{strict}");
+    assert!(strict.contains("#ce0ed291-766b-4763-8e91-90ce1d04e706 A_Tag “Troy”: not placed: refused: label \"A_Tag\" is not in the label schema"), "{strict}");
 }
 
 #[test]
@@ -303,4 +304,17 @@ fn which_files_need_a_text() {
     assert!(!needs_text("{\"text\": \"x\", \"spans\": []}"));
     assert!(!needs_text("[{\"text\": \"x\"}]"));
     assert!(!needs_text("not json"));
+}
+
+#[test]
+fn under_an_editor_schema_comments_it_has_no_attribute_for_are_left_out_not_the_spans() {
+    let schema = LabelSchema::from_json(fixture!("recogito.labels.json")).unwrap();
+    let (json, text) = (fixture!("recogito-js-annotations.w3c.json"), fixture!("odyssey.txt"));
+    let placed = import_with_text(json, text, "doc", &schema, Some(&schema)).unwrap();
+    let r = &placed.anchored.record;
+    assert_eq!(r.spans.len(), 4);
+    assert!(r.spans.iter().all(|s| s.attributes.is_empty()));
+    assert!(placed.notices.contains(&"4 “note” value(s) left out: the label schema has no such attribute for those spans".to_string()), "{:?}", placed.notices);
+    assert_eq!(r.relations.len(), 1);
+    r.clone().load(&schema).expect("the record loads under the schema it was settled with");
 }
