@@ -9,7 +9,10 @@
 //! through the same review. Differences, all because there is no old text:
 //! no candidate "survived" a diff; a span is not snapped to tokens (the
 //! tool's selection may be finer); a span without a position hint is
-//! searched approximately over the whole text; two annotations on the same
+//! searched approximately over the whole text, and such a match is kept
+//! only when the quote's prefix or suffix is found next to it (there is no
+//! place to expect it, and a short quote resembles some word of any long
+//! text); two annotations on the same
 //! words are not doubted for it (two people may well tag the same words);
 //! a position without a quote is placed as given, for review.
 //!
@@ -22,7 +25,7 @@ use super::{decide, new_record, settle, AnchorReport, Candidate, Doubt, Outcome,
 use crate::article::{Article, ArticleError};
 use crate::label_schema::LabelSchema;
 use crate::record::Record;
-use crate::snap::snap_to_graphemes;
+use crate::snap::{snap_to_graphemes, snap_to_tokens};
 use crate::suffix_array::SuffixArray;
 
 /// The confidence given to a span placed by a position alone: nothing
@@ -124,7 +127,11 @@ impl Finder<'_> {
         }
         let mut candidates = self.candidates(&raw, &needles, hint);
         let convincing = candidates.iter().any(|c| c.fit.quote == 1.0 && c.fit.confidence() >= REVIEW_BELOW);
-        if !convincing {
+        // Without a position, an approximate match anywhere in the text is
+        // only worth a look when the quote's context is found next to it:
+        // a short quote of another page matches some word of any long text.
+        let has_context = !target.prefix.is_empty() || !target.suffix.is_empty();
+        if !convincing && (hint.is_some() || has_context) {
             let max_errors = (exact.len() / MAX_ERRORS_DIVISOR).min(256);
             // Without a hint the words may be anywhere: the whole text.
             let window = match hint {
@@ -138,7 +145,19 @@ impl Finder<'_> {
                 .into_iter()
                 .map(|m| (window.start + m.start, window.start + m.end))
                 .collect();
-            candidates.extend(self.candidates(&fuzzy, &needles, hint));
+            // A quote of whole words (its context ends and starts at a word
+            // boundary) is matched to whole words, as re-anchoring snaps a
+            // span that was on tokens: the edit distance alone may stop a
+            // letter short.
+            let bounded = |a: Option<char>, b: Option<char>| !(a.is_some_and(char::is_alphanumeric) && b.is_some_and(char::is_alphanumeric));
+            let whole_words = bounded(target.prefix.chars().last(), exact.first().copied()) && bounded(exact.last().copied(), target.suffix.chars().next());
+            let fuzzy: Vec<(usize, usize)> = if whole_words {
+                fuzzy.into_iter().filter_map(|(s, e)| snap_to_tokens(self.article, s, e)).collect()
+            } else {
+                fuzzy
+            };
+            let near_context = |c: &Candidate| (!target.prefix.is_empty() && c.fit.prefix >= 0.5) || (!target.suffix.is_empty() && c.fit.suffix >= 0.5);
+            candidates.extend(self.candidates(&fuzzy, &needles, hint).into_iter().filter(|c| hint.is_some() || near_context(c)));
         }
         let unique = self.index.count(&exact) == 1;
         // "Unchanged" means: the tool's position holds its quote.

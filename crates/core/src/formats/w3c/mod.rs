@@ -243,6 +243,9 @@ pub fn export(record: &Record) -> Exported {
     Exported { text: serde_json::to_string(&collection).expect("JSON values serialise"), losses }
 }
 
+/// What to do with annotations of a page that is not in the file.
+const GIVE_TEXT: &str = "; for annotations of a page, give its text (marginalia --text FILE, or open the article in the app, then this file)";
+
 /// A value or an array of values, as JSON-LD allows for any property.
 pub(crate) fn many(v: Option<&Value>) -> Vec<&Value> {
     match v {
@@ -279,11 +282,11 @@ pub(crate) fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<
 pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     let root: Value = serde_json::from_str(piece).map_err(|e| format!("the W3C annotation file is not valid JSON: {e}"))?;
     if !has_type(&root, "AnnotationCollection") {
-        return Err("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)".into());
+        return Err(format!("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document){}", GIVE_TEXT));
     }
-    let document = root.get("document").filter(|d| d.is_object()).ok_or(
-        "the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record",
-    )?;
+    let document = root.get("document").filter(|d| d.is_object()).ok_or_else(|| {
+        format!("the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record{GIVE_TEXT}")
+    })?;
     let text = str_of(document, "value").ok_or("the collection's \"document\" has no \"value\" (its text)")?;
     let source = str_of(document, "id").unwrap_or_default().to_string();
     let doc_id = source.strip_prefix(DOC_IRI_PREFIX).and_then(decode).unwrap_or_else(|| source.clone());
@@ -679,7 +682,7 @@ mod tests {
             fails(&|v| {
                 v.as_object_mut().unwrap().remove("document");
             }),
-            "the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record"
+            format!("the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record{GIVE_TEXT}")
         );
         assert_eq!(
             fails(&|v| v["first"]["items"][4]["body"][0]["source"] = json!("urn:x:s9")),
@@ -689,7 +692,7 @@ mod tests {
             fails(&|v| v["first"]["items"][1]["body"][0]["purpose"] = json!("bookmarking")),
             format!("items[1] ({SOURCE}:s2): a body with purpose Some(\"bookmarking\") has no Marginalia meaning (tagging, classifying or commenting)")
         );
-        assert_eq!(fails(&|v| v["type"] = json!("Annotation")), "this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)");
+        assert_eq!(fails(&|v| v["type"] = json!("Annotation")), format!("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document){GIVE_TEXT}"));
         assert!(import("{", &LabelSchema::news_default()).unwrap_err().starts_with("the W3C annotation file is not valid JSON"));
     }
 

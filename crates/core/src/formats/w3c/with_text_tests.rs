@@ -318,3 +318,23 @@ fn under_an_editor_schema_comments_it_has_no_attribute_for_are_left_out_not_the_
     assert_eq!(r.relations.len(), 1);
     r.clone().load(&schema).expect("the record loads under the schema it was settled with");
 }
+
+#[test]
+fn without_a_position_an_approximate_match_needs_its_context() {
+    let text = "The nations of the sea. Later: this is an annotation that has some typos.";
+    let quote = |prefix: &str, suffix: &str| {
+        json!({"id": "q", "motivation": "tagging", "body": {"type": "TextualBody", "value": "ORG"},
+               "target": {"selector": {"type": "TextQuoteSelector", "exact": "anotation", "prefix": prefix, "suffix": suffix}}}).to_string()
+    };
+    // Its context is there: the edited word is found, as a fuzzy match
+    // (one letter in ten with the context intact: 0.95, the review bar).
+    let placed = place(&quote("this is an ", " that has some"), text);
+    let entry = &placed.anchored.report.spans[0];
+    assert_eq!((entry.new_start, entry.new_end), Some(cp(text, "annotation")).map(|(s, e)| (Some(s), Some(e))).unwrap());
+    assert!(matches!(entry.outcome, Outcome::Fuzzy { .. }) && entry.doubt == Some(Doubt::QuoteEdited), "{entry:?}");
+    // Another page's context: no look-alike word is taken for it.
+    let err = import_with_text(&quote("a page that says ", " elsewhere"), text, "d", &LabelSchema::news_default(), None).unwrap_err();
+    assert!(err.ends_with("q ORG “anotation”: not placed: its words are not in the text"), "{err}");
+    let err = import_with_text(&quote("", ""), text, "d", &LabelSchema::news_default(), None).unwrap_err();
+    assert!(err.ends_with("not placed: its words are not in the text"), "{err}");
+}
