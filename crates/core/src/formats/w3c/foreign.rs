@@ -376,7 +376,7 @@ pub fn needs_text(json: &str) -> bool {
     match &root {
         Value::Array(items) => items.first().is_some_and(annotation),
         Value::Object(o) if o.contains_key("rows") => root["rows"].as_array().is_some_and(|rows| rows.first().is_some_and(annotation)),
-        Value::Object(o) if has_type(&root, "AnnotationCollection") => !o.get("document").is_some_and(|d| d.get("value").is_some()),
+        Value::Object(o) if has_type(&root, "AnnotationCollection") => o.get("document").is_none_or(|d| d.get("value").is_none()),
         Value::Object(_) => has_type(&root, "AnnotationPage") || annotation(&root),
         _ => false,
     }
