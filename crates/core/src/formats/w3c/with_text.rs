@@ -51,6 +51,7 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
     let mut first_span: Vec<(Option<String>, usize)> = Vec::new();
     let mut utf16 = 0;
     let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut untagged = 0;
     for a in &annotations {
         for selectors in &a.targets {
             let target = match to_target(selectors, &chars, &index, &mut utf16) {
@@ -60,6 +61,9 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
                     continue;
                 }
             };
+            if a.untagged && first_span.last().map(|(id, _)| id) != Some(&a.id) {
+                untagged += 1;
+            }
             first_span.push((a.id.clone(), record.spans.len()));
             for label in &a.labels {
                 let value = label_without_spaces(&label.value, &mut renamed);
@@ -87,7 +91,6 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
         let pairs: Vec<String> = renamed.iter().map(|(from, to)| format!("“{from}” → “{to}”")).collect();
         notices.push(format!("tags with spaces renamed ({}): a label holds no whitespace (CoNLL and brat separate columns with it)", pairs.join(", ")));
     }
-    let untagged = annotations.iter().filter(|a| a.untagged).count();
     if untagged > 0 {
         notices.push(format!(
             "{untagged} annotations had no tag (no tagging or classifying body, no Hypothesis tags): each is labelled by its motivation (“commenting”, …), or “{}” when it has none",
@@ -95,7 +98,7 @@ pub fn import_with_text(json: &str, text: &str, doc_id: &str, schema: &LabelSche
         ));
     }
     if utf16 > 0 {
-        notices.push(format!("{utf16} positions were in UTF-16 code units (as browser tools count), not code points: read as such, since the quote is there"));
+        notices.push(format!("{utf16} position(s) were in UTF-16 code units (as browser tools count), not code points: read as such, since the quote is there"));
     }
     if sources.len() > 1 {
         notices.push(format!("the annotations target {} different sources; all were placed on the one text given", sources.len()));

@@ -199,7 +199,7 @@ fn positions_in_code_points_and_in_utf16_units_land_on_the_same_characters() {
         assert!(entry.needs_review());
     }
     let placed = place(&tagged("الجزيرة", Some(utf16(HARD, "الجزيرة").0.into()).zip(Some(utf16(HARD, "الجزيرة").1.into()))).to_string(), HARD);
-    assert!(placed.notices.iter().any(|n| n.starts_with("1 positions were in UTF-16 code units")), "{:?}", placed.notices);
+    assert!(placed.notices.iter().any(|n| n.starts_with("1 position(s) were in UTF-16 code units")), "{:?}", placed.notices);
 }
 
 #[test]
