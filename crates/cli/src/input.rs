@@ -190,7 +190,8 @@ pub fn for_each_document(
                         any = true;
                         let record = guarded(|| {
                             import_document(format, line.trim_start_matches('\u{feff}'), schema)
-                        });
+                        })
+                        .map_err(|e| explain_w3c(&line, e));
                         visit(Document {
                             file: name.clone(),
                             line: number,
@@ -227,7 +228,8 @@ pub fn for_each_document(
                 let (line, record) = match piece {
                     Ok(piece) => (
                         piece.line,
-                        guarded(|| import_document(format, &piece.text, schema)),
+                        guarded(|| import_document(format, &piece.text, schema))
+                            .map_err(|e| explain_w3c(&piece.text, e)),
                     ),
                     Err(e) => (e.line, Err(e.message)),
                 };
@@ -245,6 +247,16 @@ pub fn for_each_document(
         }
     }
     Ok(())
+}
+
+/// A reader's refusal of a W3C annotation of a page that is not in the
+/// file says how to give that page's text.
+fn explain_w3c(piece: &str, message: String) -> String {
+    if w3c::foreign::needs_text(piece) {
+        format!("{message} — this is a W3C Web Annotation of a page whose text is not in the file: give the text with --text FILE")
+    } else {
+        message
+    }
 }
 
 /// The text `--text` names, decoded, with the document id its file name

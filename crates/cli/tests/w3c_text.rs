@@ -84,3 +84,13 @@ fn what_needs_review_or_is_not_read_is_reported_and_nothing_read_fails() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8(o.stderr).unwrap().contains("/nonexistent/text.txt: cannot read the text given with --text: no such file or directory"));
 }
+
+#[test]
+fn without_text_a_third_party_file_says_to_give_it() {
+    for name in ["recogito-js-annotations.w3c.json", "w3c-anno26.json", "hypothesis-minimal.json"] {
+        let o = marginalia(&["stats", path(&fixture(name))]);
+        let stderr = String::from_utf8(o.stderr).unwrap();
+        assert_eq!(o.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("this is a W3C Web Annotation of a page whose text is not in the file: give the text with --text FILE"), "{name}: {stderr}");
+    }
+}
