@@ -11,7 +11,8 @@ use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::{brat, Format};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{default_doc_id, LoadedRecord, Record};
-use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::reanchoring::{reanchor_onto, w3c_onto, AnchorReview};
+use marginalia_core::formats::w3c::foreign as w3c_foreign;
 use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,17 @@ fn open_article(id: String, title: String, text: String, what: &str) -> Action {
 /// A file that is no known format gets the Marginalia reader's messages:
 /// a Marginalia save is what people open most.
 fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
+    // Another tool's W3C annotations target a page, not a text of their
+    // own: they are placed on the article open now, at once and as one undo
+    // step (as a save of this article replaces its annotations), with the
+    // uncertain ones and those not read listed for review — a confirmation
+    // first would ask before showing anything to judge by.
+    if w3c_foreign::needs_text(json) {
+        return match w3c_onto(name, json, current, schema) {
+            Ok((loaded, review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: false },
+            Err(e) => error(format!("“{name}” was not applied to the article open now: {e}. Your work is unchanged.")),
+        };
+    }
     match read_records(json, schema) {
         Ok(records) => apply_records(name, records, current, schema),
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),

@@ -8,7 +8,9 @@ use marginalia_core::anchor::{reanchor_for, AnchorReport, Doubt, OrphanReason, O
 use marginalia_core::article::{sha256_hex, Article};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record, RecordError};
+use marginalia_core::formats::w3c;
 use marginalia_core::span::SpanId;
+use std::rc::Rc;
 
 /// One span the annotator should check: where it landed (if anywhere), and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,10 +23,20 @@ pub struct ReviewItem {
     pub reason: String,
 }
 
+/// Where the spans under review come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewOrigin {
+    /// Annotations of an earlier version of the article.
+    Reanchored,
+    /// Another tool's W3C annotations of this article, from file `file`.
+    Imported { file: String, total: usize, not_read: Vec<ReviewItem>, notices: Vec<String> },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnchorReview {
     /// What the core reported, from which the rest is written.
     pub report: AnchorReport,
+    pub origin: Rc<ReviewOrigin>,
     pub summary: String,
     /// Something was refused by the label schema or the editor (the spans
     /// are listed as orphaned): the summary is shown as an error.
@@ -49,6 +61,23 @@ pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -
     Ok((loaded, AnchorReview::of(moved.report)))
 }
 
+/// Another tool's W3C annotations (`json`, from file `file`) placed on
+/// `article` by the core's anchoring under `schema`, loaded, with the review:
+/// uncertain spans as for re-anchoring, and every annotation not read.
+pub fn w3c_onto(file: &str, json: &str, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String> {
+    let placed = w3c::import_with_text(json, article.text(), &article.id, schema, Some(schema))?;
+    let mut record = placed.anchored.record;
+    record.meta.title = article.title.clone();
+    let loaded = record.load(schema).map_err(|e| format!("the placed annotations do not load: {e}"))?;
+    let not_read = placed
+        .not_read
+        .into_iter()
+        .map(|n| ReviewItem { id: None, label: n.name, quote: n.quote.unwrap_or_default(), reason: format!("not read: {}", n.why) })
+        .collect();
+    let origin = ReviewOrigin::Imported { file: file.to_string(), total: placed.total, not_read, notices: placed.notices };
+    Ok((loaded, AnchorReview::with_origin(placed.anchored.report, Rc::new(origin))))
+}
+
 /// Why a span is listed, in words.
 fn reason(s: &SpanAnchor, report: &AnchorReport) -> String {
     let other = |of: usize| report.spans.get(of).map_or_else(String::new, |o| format!("{} “{}”", o.label, crate::view_model::clip(&o.selector.exact)));
@@ -69,6 +98,7 @@ fn reason(s: &SpanAnchor, report: &AnchorReport) -> String {
         (None, Some(Doubt::ContextChanged)) => format!("the text around it changed ({} sure)", percent(s.confidence())),
         (None, Some(Doubt::Ambiguous { places })) => format!("its words fit {places} places equally well"),
         (None, Some(Doubt::SharedTarget)) => "another annotation landed on the same words".to_string(),
+        (None, Some(Doubt::PositionOnly)) => "placed by its position alone: the file gave no quote to check it".to_string(),
         _ => format!("re-anchored with {} confidence", percent(s.confidence())),
     }
 }
@@ -76,6 +106,23 @@ fn reason(s: &SpanAnchor, report: &AnchorReport) -> String {
 impl AnchorReview {
     /// The summary and the list to review, from the core's report.
     pub fn of(report: AnchorReport) -> AnchorReview {
+        AnchorReview::with_origin(report, Rc::new(ReviewOrigin::Reanchored))
+    }
+
+    /// The same review written again from `report` (as the editor applied it).
+    pub fn again(&self, report: AnchorReport) -> AnchorReview {
+        AnchorReview::with_origin(report, self.origin.clone())
+    }
+
+    /// The review panel's heading.
+    pub fn heading(&self) -> &'static str {
+        match *self.origin {
+            ReviewOrigin::Reanchored => "Re-anchored",
+            ReviewOrigin::Imported { .. } => "Imported",
+        }
+    }
+
+    fn with_origin(report: AnchorReport, origin: Rc<ReviewOrigin>) -> AnchorReview {
         let items = report
             .spans
             .iter()
@@ -110,15 +157,41 @@ impl AnchorReview {
                 .collect();
             parts.push(format!("{} orphaned ({})", report.orphaned, why.join(", ")));
         }
+        let mut distinct: Vec<&str> = Vec::new();
+        for r in &refusals {
+            if !distinct.contains(r) {
+                distinct.push(r);
+            }
+        }
+        let mut items = items;
+        if let ReviewOrigin::Imported { file, total, not_read, notices } = &*origin {
+            items.extend(not_read.iter().cloned());
+            let placed = report.spans.len() - report.orphaned;
+            let mut summary = format!(
+                "“{file}”: {placed} span(s) from the {total} annotation(s) in the file applied to this article ({} placed exactly, {} with doubt), replacing its annotations (Ctrl+Z brings them back).",
+                report.unchanged + report.moved,
+                report.fuzzy
+            );
+            if report.orphaned > 0 {
+                summary.push_str(&format!(" {} not placed.", report.orphaned));
+            }
+            if !not_read.is_empty() {
+                summary.push_str(&format!(" {} not read.", not_read.len()));
+            }
+            if !distinct.is_empty() {
+                summary.push_str(&format!(" Left out: {}.", distinct.join("; ")));
+            }
+            for n in notices {
+                summary.push_str(&format!(" Note: {n}."));
+            }
+            if !items.is_empty() {
+                summary.push_str(&format!(" {} to review in the side panel.", items.len()));
+            }
+            return AnchorReview { refused: !refusals.is_empty(), report, origin, summary, items };
+        }
         let mut summary = if refusals.is_empty() {
             format!("The article changed since these annotations were made; they were re-anchored: {}.", parts.join(", "))
         } else {
-            let mut distinct: Vec<&str> = Vec::new();
-            for r in &refusals {
-                if !distinct.contains(r) {
-                    distinct.push(r);
-                }
-            }
             format!(
                 "The article changed since these annotations were made. Not everything could be placed again: {} ({}). Re-anchored: {}.",
                 distinct.join("; "),
@@ -133,6 +206,6 @@ impl AnchorReview {
         if !items.is_empty() {
             summary.push_str(&format!(" {} to review in the side panel.", items.len()));
         }
-        AnchorReview { refused: !refusals.is_empty(), report, summary, items }
+        AnchorReview { refused: !refusals.is_empty(), report, origin, summary, items }
     }
 }

@@ -637,7 +637,7 @@ impl Reducible for AppState {
                 // is written from the report as applied.
                 let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
                 s.save_info.task = loaded.record.task_fields();
-                let review = Rc::new(AnchorReview::of(report));
+                let review = Rc::new(review.again(report));
                 s.selected = None;
                 s.changed();
                 if review.refused {

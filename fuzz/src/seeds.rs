@@ -66,6 +66,15 @@ const BRAT_TUTORIALS: &[(&str, &str)] = &[
         include_str!("../../tests/fixtures/thirdparty/brat/news-060-relation_annotation.ann"),
     ),
 ];
+
+/// Third-party W3C annotation files and the texts they target.
+const THIRDPARTY_W3C: &[(&str, &str)] = &[
+    (include_str!("../../tests/fixtures/thirdparty/w3c/odyssey.txt"), include_str!("../../tests/fixtures/thirdparty/w3c/recogito-js-annotations.w3c.json")),
+    (include_str!("../../tests/fixtures/thirdparty/w3c/odyssey.txt"), include_str!("../../tests/fixtures/thirdparty/w3c/recogito-text-annotator.w3c.json")),
+    (include_str!("../../tests/fixtures/thirdparty/w3c/hypothesis-minimal.txt"), include_str!("../../tests/fixtures/thirdparty/w3c/hypothesis-minimal.json")),
+    (include_str!("../../tests/fixtures/thirdparty/w3c/w3c-page1.txt"), include_str!("../../tests/fixtures/thirdparty/w3c/w3c-collection1.json")),
+    (include_str!("../../tests/fixtures/thirdparty/w3c/w3c-page1.txt"), include_str!("../../tests/fixtures/thirdparty/w3c/w3c-anno41.json")),
+];
 const BINARY: &[u8] = include_bytes!("../../tests/fixtures/binary.bin");
 
 /// Span picks (first token, length and label) as the `anchor` and
@@ -205,6 +214,15 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
             joined(&[MALI.as_bytes(), PICKS]),
             joined(&["Mali said no. ".repeat(8).as_bytes(), &[0, 0, 12, 0]]),
         ],
+        "w3c_text" => {
+            let mut out: Vec<Vec<u8>> = THIRDPARTY_W3C.iter().map(|(text, json)| joined(&[text.as_bytes(), json.as_bytes()])).collect();
+            // Our own export read this way, and hostile positions.
+            let own = formats::w3c::export(&unicode).text;
+            out.push(joined(&[SHORT.as_bytes(), own.as_bytes()]));
+            let hostile = r#"[{"id":"a","motivation":"tagging","body":{"type":"TextualBody","value":"ORG"},"target":{"selector":[{"type":"TextQuoteSelector","exact":"Bamako"},{"type":"TextPositionSelector","start":-1,"end":1e300}]}},{"id":"b","target":{"selector":{"type":"TextPositionSelector","start":40,"end":18446744073709551615}}}]"#;
+            out.push(joined(&[SHORT.as_bytes(), hostile.as_bytes()]));
+            out
+        }
         _ => Vec::new(),
     }
 }

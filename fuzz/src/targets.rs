@@ -49,6 +49,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("article", article),
     ("anchor", anchor),
     ("w3c_quote", w3c_quote),
+    ("w3c_text", w3c_text),
 ];
 
 /// The function of the target called `name`.
@@ -552,4 +553,36 @@ pub fn w3c_quote(data: &[u8]) {
         }
         Err(e) => assert!(e.contains("occurs") && e.contains("times"), "quote selectors of its own text refused: {e}"),
     }
+}
+
+/// W3C annotations of any tool on a given text (`w3c::import_with_text`,
+/// the CLI's `--text`): text, NUL, the annotation file. Every report entry
+/// is placed inside the text on the words it quotes, or orphaned; the
+/// counts add up; each entry names its annotation; the record is aligned.
+pub fn w3c_text(data: &[u8]) {
+    let (text, json) = split_nul(data);
+    let (Some(text), Some(json)) = (text_of(text), json.and_then(text_of)) else { return };
+    let schema = LabelSchema::news_default();
+    let Ok(placed) = formats::w3c::import_with_text(json, text, "fuzz", &schema, Some(&schema)) else { return };
+    let report = &placed.anchored.report;
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(placed.origins.len(), report.spans.len(), "a report entry without its annotation");
+    assert_eq!(report.unchanged + report.moved + report.fuzzy + report.orphaned, report.spans.len(), "the counts do not add up");
+    for s in &report.spans {
+        match (s.outcome, s.new_start, s.new_end) {
+            (anchor::Outcome::Orphaned, None, None) => assert!(s.orphan_reason.is_some(), "orphaned without a reason: {s:?}"),
+            (anchor::Outcome::Orphaned, ..) => panic!("an orphaned span with offsets: {s:?}"),
+            (_, Some(start), Some(end)) => {
+                assert!(start < end && end <= chars.len(), "placed at {start}–{end} of {}", chars.len());
+                let at: String = chars[start..end].iter().collect();
+                assert_eq!(s.new_text.as_deref(), Some(at.as_str()), "the report quotes other words");
+            }
+            _ => panic!("a placed span without offsets: {s:?}"),
+        }
+    }
+    let placed_spans = report.spans.iter().filter(|s| s.new_start.is_some()).count();
+    assert_eq!(placed.anchored.record.spans.len(), placed_spans, "placed spans missing from the record");
+    assert_eq!(placed.anchored.record.text, text);
+    assert_aligned(&placed.anchored.record, "W3C annotations on a given text");
+    placed.anchored.record.clone().load(&schema).expect("what was placed under the schema loads");
 }

@@ -23,7 +23,7 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     let dismiss = props.ondismiss.reform(|_: MouseEvent| ());
     html! {
         <section class="mg-review" aria-labelledby={host.id("review-title")}>
-            <h3 id={host.id("review-title")}>{ format!("Re-anchored: {} to review", props.review.items.len()) }</h3>
+            <h3 id={host.id("review-title")}>{ format!("{}: {} to review", props.review.heading(), props.review.items.len()) }</h3>
             <ul>
                 { for props.review.items.iter().map(|item| {
                     let quote = format!("“{}”", crate::view_model::clip(&item.quote));

@@ -9,7 +9,7 @@ use marginalia_core::text_encoding::decode;
 use marginalia_core::formats::stream::JsonPieces;
 use marginalia_core::formats::doccano::LabelMap;
 use marginalia_core::formats::label_studio_config::LabelConfig;
-use marginalia_core::formats::{brat, import_records, Format, ToolConfig};
+use marginalia_core::formats::{brat, import_records, w3c, Format, ToolConfig};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::cell::Cell;
@@ -138,8 +138,16 @@ pub fn for_each_document(
 ) -> Result<(), Failure> {
     let config = tool_config(args)?;
     let count = Rc::new(Cell::new(0u64));
+    let given_text = given_text(args)?;
     for path in &args.files {
         let name = path.display().to_string();
+        if let Some((text, doc_id)) = &given_text {
+            let records = guarded(|| read_w3c_on_text(path, &name, text, doc_id, schema, &count).map(|r| vec![r]));
+            for record in each(records) {
+                visit(Document { file: name.clone(), line: 0, record, bytes_read: count.get(), whole_file: false })?;
+            }
+            continue;
+        }
         let format = format_of(path, args.format);
         let whole_file_error = |message: String| Document {
             file: name.clone(),
@@ -209,7 +217,8 @@ pub fn for_each_document(
                         any = true;
                         let records = guarded(|| {
                             import_records(format, line.trim_start_matches('\u{feff}'), schema, &config)
-                        });
+                        })
+                        .map_err(|e| explain_w3c(&line, e));
                         for record in each(records) {
                             visit(Document {
                                 file: name.clone(),
@@ -248,7 +257,8 @@ pub fn for_each_document(
                 let (line, records) = match piece {
                     Ok(piece) => (
                         piece.line,
-                        guarded(|| import_records(format, &piece.text, schema, &config)),
+                        guarded(|| import_records(format, &piece.text, schema, &config))
+                            .map_err(|e| explain_w3c(&piece.text, e)),
                     ),
                     Err(e) => (e.line, Err(e.message)),
                 };
@@ -278,6 +288,59 @@ fn each(records: Result<Vec<Record>, String>) -> Vec<Result<Record, String>> {
         Ok(records) => records.into_iter().map(Ok).collect(),
         Err(e) => vec![Err(e)],
     }
+}
+
+/// A reader's refusal of a W3C annotation of a page that is not in the
+/// file says how to give that page's text.
+fn explain_w3c(piece: &str, message: String) -> String {
+    if w3c::foreign::needs_text(piece) {
+        format!("{message} — this is a W3C Web Annotation of a page whose text is not in the file: give the text with --text FILE")
+    } else {
+        message
+    }
+}
+
+/// The text `--text` names, decoded, with the document id its file name
+/// gives; `--text` reads W3C annotations only.
+fn given_text(args: &InputArgs) -> Result<Option<(String, String)>, Failure> {
+    let Some(path) = &args.text else {
+        return Ok(None);
+    };
+    if let Some(format) = args.format.filter(|f| *f != Format::W3c) {
+        return Err(format!(
+            "--text gives the text that W3C annotations target; it cannot be used with --format {}",
+            format.name()
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the text given with --text: {}", path.display(), io_message(&e)))?;
+    let text = decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some((text, file_stem(&path.display().to_string()))))
+}
+
+/// One W3C annotation file (one annotation, an array, a page or a
+/// collection) anchored on the text given: the report of what was placed
+/// with doubt, not placed or not read goes to standard error, each line
+/// with the annotation's id and quote.
+fn read_w3c_on_text(path: &Path, name: &str, text: &str, doc_id: &str, schema: &LabelSchema, count: &Cell<u64>) -> Result<Record, String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut buffer = Vec::new();
+        io::stdin().lock().read_to_end(&mut buffer).map_err(|e| format!("cannot read: {e}"))?;
+        buffer
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot open: {}", io_message(&e)))?
+    };
+    count.set(count.get() + bytes.len() as u64);
+    let json = decode(&bytes).map_err(|e| format!("{e}"))?;
+    let placed = w3c::import_with_text(&json, text, doc_id, schema, None)?;
+    eprintln!("{name}: {}", w3c::summary(&placed));
+    for notice in &placed.notices {
+        eprintln!("{name}: note: {notice}");
+    }
+    for line in w3c::report_lines(&placed) {
+        eprintln!("{name}: {line}");
+    }
+    Ok(placed.anchored.record)
 }
 
 /// Runs a reader on one document; a panic in it (a bug, reported by the

@@ -75,6 +75,9 @@ pub struct InputArgs {
     /// The annotation tool's own configuration: Label Studio's labelling config (XML; its `<Text value="$key">` names the task field holding the text) or doccano's label file (JSON, Labels → Export; names a 1.0–1.2 export's numeric label ids)
     #[arg(long, value_name = "FILE")]
     pub label_config: Option<PathBuf>,
+    /// The text W3C annotations target (Hypothesis, Recogito, any tool): the inputs are read as W3C annotations and anchored on it, with a report of what needs review or was not read
+    #[arg(long, value_name = "FILE")]
+    pub text: Option<PathBuf>,
 }
 
 /// Every format name, for messages.

@@ -16,10 +16,12 @@
 mod approx;
 mod placing;
 mod position_map;
+mod quotes;
 mod selector;
 mod settle;
 
 pub use placing::apply;
+pub use quotes::{anchor_targets, TextTarget, POSITION_ONLY_CONFIDENCE};
 pub use selector::{QuoteSelector, CONTEXT_CHARS};
 pub use settle::OrphanReason;
 
@@ -84,6 +86,9 @@ pub enum Doubt {
     Ambiguous { places: usize },
     /// Another span that was on other words landed on the same ones.
     SharedTarget,
+    /// Placed by a tool's position alone (a W3C `TextPositionSelector`
+    /// without a quote): nothing in the text confirms it.
+    PositionOnly,
 }
 
 /// One span's re-anchoring, for the report.
@@ -117,7 +122,7 @@ impl SpanAnchor {
     /// Whether the annotator should look at it before trusting it.
     pub fn needs_review(&self) -> bool {
         match self.outcome {
-            Outcome::Fuzzy { confidence } => confidence < REVIEW_BELOW || matches!(self.doubt, Some(Doubt::Ambiguous { .. } | Doubt::SharedTarget)),
+            Outcome::Fuzzy { confidence } => confidence < REVIEW_BELOW || matches!(self.doubt, Some(Doubt::Ambiguous { .. } | Doubt::SharedTarget | Doubt::PositionOnly)),
             Outcome::Orphaned => true,
             _ => false,
         }

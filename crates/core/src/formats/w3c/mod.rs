@@ -12,6 +12,11 @@
 //! or of the small inline context [`inline_context`] — a JSON-LD processor
 //! drops undefined keys on expansion, and a dropped key is a lost datum.
 
+pub mod foreign;
+pub mod with_text;
+
+pub use with_text::{import_with_text, report_lines, summary, Placed};
+
 use super::brat::relation_ends;
 use super::{doc_id_of, layer_of, new_record, Exported};
 use crate::label_schema::LabelSchema;
@@ -238,8 +243,11 @@ pub fn export(record: &Record) -> Exported {
     Exported { text: serde_json::to_string(&collection).expect("JSON values serialise"), losses }
 }
 
+/// What to do with annotations of a page that is not in the file.
+const GIVE_TEXT: &str = "; for annotations of a page, give its text (marginalia --text FILE, or open the article in the app, then this file)";
+
 /// A value or an array of values, as JSON-LD allows for any property.
-fn many(v: Option<&Value>) -> Vec<&Value> {
+pub(crate) fn many(v: Option<&Value>) -> Vec<&Value> {
     match v {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
@@ -247,11 +255,11 @@ fn many(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
-fn has_type(v: &Value, wanted: &str) -> bool {
+pub(crate) fn has_type(v: &Value, wanted: &str) -> bool {
     many(v.get("type")).iter().any(|t| t.as_str() == Some(wanted))
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
@@ -265,7 +273,7 @@ fn attribute_value(body: &Value) -> Option<Value> {
 }
 
 /// The id after the last `:` of an IRI, when it reads `<letter><n>`.
-fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
     iri.rsplit(':').next().and_then(parse)
 }
 
@@ -274,11 +282,11 @@ fn trailing_id<T>(iri: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
 pub fn import(piece: &str, schema: &LabelSchema) -> Result<Record, String> {
     let root: Value = serde_json::from_str(piece).map_err(|e| format!("the W3C annotation file is not valid JSON: {e}"))?;
     if !has_type(&root, "AnnotationCollection") {
-        return Err("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)".into());
+        return Err(format!("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document){}", GIVE_TEXT));
     }
-    let document = root.get("document").filter(|d| d.is_object()).ok_or(
-        "the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record",
-    )?;
+    let document = root.get("document").filter(|d| d.is_object()).ok_or_else(|| {
+        format!("the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record{GIVE_TEXT}")
+    })?;
     let text = str_of(document, "value").ok_or("the collection's \"document\" has no \"value\" (its text)")?;
     let source = str_of(document, "id").unwrap_or_default().to_string();
     let doc_id = source.strip_prefix(DOC_IRI_PREFIX).and_then(decode).unwrap_or_else(|| source.clone());
@@ -620,7 +628,7 @@ mod tests {
 
     #[test]
     fn every_key_and_vocabulary_value_is_defined_by_the_contexts() {
-        let w3c: Value = serde_json::from_str(include_str!("../../../../assets/w3c/anno.jsonld")).unwrap();
+        let w3c: Value = serde_json::from_str(include_str!("../../../../../assets/w3c/anno.jsonld")).unwrap();
         let inline = inline_context();
         let w3c_terms: &Map<String, Value> = w3c["@context"].as_object().unwrap();
         let inline_terms = inline.as_object().unwrap();
@@ -675,7 +683,7 @@ mod tests {
             fails(&|v| {
                 v.as_object_mut().unwrap().remove("document");
             }),
-            "the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record"
+            format!("the collection has no \"document\" with the annotated text: Marginalia needs the text itself to rebuild the record{GIVE_TEXT}")
         );
         assert_eq!(
             fails(&|v| v["first"]["items"][4]["body"][0]["source"] = json!("urn:x:s9")),
@@ -685,7 +693,7 @@ mod tests {
             fails(&|v| v["first"]["items"][1]["body"][0]["purpose"] = json!("bookmarking")),
             format!("items[1] ({SOURCE}:s2): a body with purpose Some(\"bookmarking\") has no Marginalia meaning (tagging, classifying or commenting)")
         );
-        assert_eq!(fails(&|v| v["type"] = json!("Annotation")), "this JSON-LD is not an AnnotationCollection (Marginalia writes one per document)");
+        assert_eq!(fails(&|v| v["type"] = json!("Annotation")), format!("this JSON-LD is not an AnnotationCollection (Marginalia writes one per document){GIVE_TEXT}"));
         assert!(import("{", &LabelSchema::news_default()).unwrap_err().starts_with("the W3C annotation file is not valid JSON"));
     }
 
