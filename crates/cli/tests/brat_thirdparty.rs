@@ -5,22 +5,15 @@
 //! carry the brat-only lines. Expectations are read from the fixtures
 //! themselves, never from the tool's output.
 
+mod support;
+
+use support::*;
 use marginalia_core::record::Record;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/thirdparty/brat")
-}
-
-fn marginalia(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
 }
 
 fn text(o: &[u8]) -> String {
@@ -89,7 +82,7 @@ fn a_directory_of_brat_files_converts_there_and_back() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixtures();
     let input = input.to_str().unwrap();
-    let out = marginalia(dir.path(), &["convert", "--to", "marginalia", input, "-o", "docs.jsonl"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "marginalia", input, "-o", "docs.jsonl"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let records: Vec<Record> = std::fs::read_to_string(dir.path().join("docs.jsonl"))
         .unwrap()
@@ -106,7 +99,7 @@ fn a_directory_of_brat_files_converts_there_and_back() {
         }
     }
 
-    let out = marginalia(dir.path(), &["convert", "--to", "brat", "docs.jsonl", "-o", "back"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "brat", "docs.jsonl", "-o", "back"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     for stem in stems() {
         let original = std::fs::read_to_string(fixtures().join(format!("{stem}.ann"))).unwrap();
@@ -123,9 +116,9 @@ fn a_directory_of_brat_files_converts_there_and_back() {
 fn brat_only_lines_ride_through_w3c_and_come_back() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixtures();
-    let out = marginalia(dir.path(), &["convert", "--to", "w3c", input.to_str().unwrap(), "-o", "docs.jsonld"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "w3c", input.to_str().unwrap(), "-o", "docs.jsonld"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = marginalia(dir.path(), &["convert", "--to", "brat", "docs.jsonld", "-o", "back"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "brat", "docs.jsonld", "-o", "back"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // news/110: the notes on event E1 and relation R1 are still on them.
     let original = std::fs::read_to_string(input.join("news-110-note_annotation.ann")).unwrap();

@@ -4,6 +4,9 @@
 //! is derived from those inputs or computed by hand — never copied from
 //! the tool's own output.
 
+mod support;
+
+use support::*;
 use marginalia_core::article::{sha256_hex, Article};
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -19,23 +22,6 @@ fn article(name: &str) -> String {
         .join("../../assets/articles")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn marginalia(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 /// Code-point range of the first occurrence of `needle`.
@@ -137,7 +123,7 @@ const MALI: &str = "mali-russia-wagner.txt";
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["validate", "convert", "merge", "agree", "split", "stats"] {
-        let out = marginalia(dir.path(), &[sub, "--help"]);
+        let out = marginalia_in(dir.path(), &[sub, "--help"]);
         assert!(out.status.success(), "{sub} --help failed");
         assert!(
             stdout(&out).contains("Usage: marginalia"),
@@ -145,7 +131,7 @@ fn every_subcommand_has_help() {
             stdout(&out)
         );
     }
-    let out = marginalia(dir.path(), &["--help"]);
+    let out = marginalia_in(dir.path(), &["--help"]);
     for sub in ["validate", "convert", "merge", "agree", "split", "stats"] {
         assert!(stdout(&out).contains(sub));
     }
@@ -241,7 +227,7 @@ fn validate_names_each_error_with_its_file_and_line() {
         ),
     );
 
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &["validate", "mixed.jsonl", "pretty.json", "missing.jsonl"],
     );
@@ -270,7 +256,7 @@ fn validate_names_each_error_with_its_file_and_line() {
         );
     }
 
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "validate",
@@ -285,7 +271,7 @@ fn validate_names_each_error_with_its_file_and_line() {
     assert!(stderr(&out).contains("cannot read the label schema"));
 
     write(dir.path(), "good.jsonl", &jsonl(&[good, rich]));
-    let out = marginalia(dir.path(), &["validate", "good.jsonl"]);
+    let out = marginalia_in(dir.path(), &["validate", "good.jsonl"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("all valid"));
 }
@@ -317,7 +303,7 @@ fn convert_marginalia_round_trip_keeps_every_annotation() {
         ),
     ];
     write(dir.path(), "in.jsonl", &jsonl(&records));
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "convert",
@@ -339,7 +325,7 @@ fn convert_marginalia_round_trip_keeps_every_annotation() {
         "array.json",
         &serde_json::to_string_pretty(&records).unwrap(),
     );
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &["convert", "--to", "jsonl", "array.json", "-o", "-"],
     );
@@ -364,7 +350,7 @@ fn convert_refuses_bad_input_clearly() {
         ),
     );
 
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &["convert", "--to", "nonsense", "in.jsonl", "-o", "x"],
     );
@@ -384,7 +370,7 @@ fn convert_refuses_bad_input_clearly() {
             stderr(&out)
         );
     }
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "convert",
@@ -400,7 +386,7 @@ fn convert_refuses_bad_input_clearly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("export-only"), "{}", stderr(&out));
 
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "convert",
@@ -428,7 +414,7 @@ fn convert_refuses_bad_input_clearly() {
 
     // brat input needs its .txt: said, not a panic.
     write(dir.path(), "lonely.ann", "T1\tGPE 0 4\tMali\n");
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "convert",
@@ -464,7 +450,7 @@ fn split_is_deterministic_and_never_splits_a_text() {
     let records = corpus();
     write(dir.path(), "all.jsonl", &jsonl(&records));
     let run = |seed: &str, to: &str| {
-        let out = marginalia(
+        let out = marginalia_in(
             dir.path(),
             &[
                 "split",
@@ -556,7 +542,7 @@ fn merge_groups_by_text_and_keeps_the_newest_save_per_annotator() {
         "bob-2.json",
         &serde_json::to_string_pretty(&bob_old).unwrap(),
     );
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &[
             "merge",
@@ -616,7 +602,7 @@ fn agree_reports_hand_computed_scores() {
     );
     write(dir.path(), "ann.jsonl", &jsonl(&[a]));
     write(dir.path(), "bea.jsonl", &jsonl(&[b]));
-    let out = marginalia(
+    let out = marginalia_in(
         dir.path(),
         &["agree", "ann.jsonl", "bea.jsonl", "--json", "report.json"],
     );
@@ -686,7 +672,7 @@ fn agree_compares_claim_attributes_across_files() {
         *r.spans.iter_mut().find(|s| s.layer == "claim").unwrap() = c;
     }
     write(dir.path(), "both.jsonl", &jsonl(&[a, b]));
-    let out = marginalia(dir.path(), &["agree", "both.jsonl", "--json", "-"]);
+    let out = marginalia_in(dir.path(), &["agree", "both.jsonl", "--json", "-"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let attributes = report["pairs"][0]["attributes"].as_array().unwrap();
@@ -700,7 +686,7 @@ fn agree_compares_claim_attributes_across_files() {
     assert_eq!((get("stance")["unset_a"].as_u64(), get("stance")["unset_b"].as_u64()), (Some(1), Some(0)));
     assert_eq!(get("stance")["both_set"]["items"], 0);
     assert!(attributes.iter().all(|a| a["attribute"] != "claim_type"), "a default is not compared as a choice");
-    let table = stdout(&marginalia(dir.path(), &["agree", "both.jsonl"]));
+    let table = stdout(&marginalia_in(dir.path(), &["agree", "both.jsonl"]));
     assert!(table.contains("attribute claim.stance on spans at the same offsets: kappa"), "{table}");
     assert!(table.contains("not set: 1 by ann, 0 by bea; where both set: kappa"), "{table}");
 }
@@ -740,7 +726,7 @@ fn stats_counts_labels_annotators_and_claim_values() {
     let claim = records[1].spans.iter_mut().find(|s| s.layer == "claim").unwrap();
     claim.defaults.insert("stance".into(), "neutral".into());
     write(dir.path(), "all.jsonl", &jsonl(&records));
-    let out = marginalia(dir.path(), &["stats", "all.jsonl", "--json"]);
+    let out = marginalia_in(dir.path(), &["stats", "all.jsonl", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let s: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
@@ -763,7 +749,7 @@ fn stats_counts_labels_annotators_and_claim_values() {
     assert_eq!(s["attributes_not_set"]["claim.stance"], 1, "the other is a default");
     assert_eq!(s["attribute_defaults"]["claim.stance"]["neutral"], 1);
     assert!(s["attribute_values"].get("claim.stance").is_none(), "a default is not a choice: {}", s["attribute_values"]);
-    let table = stdout(&marginalia(dir.path(), &["stats", "all.jsonl"]));
+    let table = stdout(&marginalia_in(dir.path(), &["stats", "all.jsonl"]));
     assert!(table.contains("attribute claim.stance\n  neutral (default)"), "{table}");
     assert!(table.lines().any(|l| l.split_whitespace().eq(["not", "set", "2"])), "{table}");
     assert_eq!(s["relations_by_label"]["claimed_by"], 4);
@@ -813,7 +799,7 @@ fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
     write(dir.path(), "all.jsonl", &jsonl(&all));
 
     // `validate` names file, line and field of each, and only those.
-    let out = marginalia(dir.path(), &["validate", "all.jsonl"]);
+    let out = marginalia_in(dir.path(), &["validate", "all.jsonl"]);
     let report = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{report}{}", stderr(&out));
     for (i, (field, _)) in bad.iter().enumerate() {
@@ -829,7 +815,7 @@ fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
 
     // Every export skips them with the same message, converts the good one.
     for to in ["iob2", "bilou", "spacy", "marginalia", "w3c", "doccano", "label-studio"] {
-        let out = marginalia(dir.path(), &["convert", "--to", to, "all.jsonl", "-o", "out"]);
+        let out = marginalia_in(dir.path(), &["convert", "--to", to, "all.jsonl", "-o", "out"]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{to}: {err}");
         assert!(!err.contains("internal error"), "{to}: {err}");
@@ -849,7 +835,7 @@ fn records_whose_tokens_do_not_fit_their_text_are_reported_and_never_crash() {
         vec!["merge", "all.jsonl", "bea.jsonl", "-o", "merged.jsonl"],
         vec!["split", "all.jsonl", "-o", "splits"],
     ] {
-        let out = marginalia(dir.path(), &args);
+        let out = marginalia_in(dir.path(), &args);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(!err.contains("internal error"), "{args:?}: {err}");
@@ -892,7 +878,7 @@ fn every_documented_exit_code_means_what_the_docs_say() {
         "mixed.jsonl",
         &format!("{}not json\n", jsonl(std::slice::from_ref(&good))),
     );
-    let code = |args: &[&str]| marginalia(dir.path(), args).status.code();
+    let code = |args: &[&str]| marginalia_in(dir.path(), args).status.code();
     assert_eq!(code(&["validate", "good.jsonl"]), Some(0));
     assert_eq!(code(&["convert", "--to", "spacy", "good.jsonl", "-o", "a.jsonl"]), Some(0));
     assert_eq!(code(&["validate", "mixed.jsonl"]), Some(1));
@@ -957,14 +943,14 @@ fn a_run_that_converts_nothing_leaves_no_output_file_and_keeps_an_old_one() {
         (vec!["merge", "bad.jsonl", "-o", "merged.jsonl"], "merged.jsonl"),
         (vec!["split", "bad.jsonl", "-o", "splits"], "splits/train.jsonl"),
     ] {
-        let out = marginalia(dir.path(), &args);
+        let out = marginalia_in(dir.path(), &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains("not written") || stderr(&out).contains("nothing written"), "{args:?}: {}", stderr(&out));
         assert!(!dir.path().join(path).exists(), "{args:?} left {path} behind");
     }
     // A failed run never replaces an earlier output.
     write(dir.path(), "out.jsonl", "earlier\n");
-    let out = marginalia(dir.path(), &["convert", "--to", "spacy", "bad.jsonl", "-o", "out.jsonl"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "spacy", "bad.jsonl", "-o", "out.jsonl"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(), "earlier\n");
     // A panic mid-run (exit 101) takes its temporary file with it.
@@ -996,9 +982,9 @@ fn utf16_and_utf8_files_with_a_mark_read_like_any_other() {
     std::fs::write(dir.path().join("be.json"), utf16(&array, true)).unwrap();
     std::fs::write(dir.path().join("bom.json"), [b"\xEF\xBB\xBF".as_slice(), array.as_bytes()].concat()).unwrap();
     for input in ["le.jsonl", "be.json", "bom.json"] {
-        let out = marginalia(dir.path(), &["validate", input]);
+        let out = marginalia_in(dir.path(), &["validate", input]);
         assert_eq!(out.status.code(), Some(0), "{input}: {}{}", stdout(&out), stderr(&out));
-        let out = marginalia(dir.path(), &["convert", "--to", "marginalia", input, "-o", "out.jsonl"]);
+        let out = marginalia_in(dir.path(), &["convert", "--to", "marginalia", input, "-o", "out.jsonl"]);
         assert_eq!(out.status.code(), Some(0), "{input}: {}", stderr(&out));
         assert_eq!(read_records(&dir.path().join("out.jsonl")), vec![a.clone(), b.clone()], "{input}");
     }
@@ -1008,7 +994,7 @@ fn utf16_and_utf8_files_with_a_mark_read_like_any_other() {
     let (s, e) = find(&stress, "国際協力機構");
     std::fs::write(brat.join("doc.txt"), utf16(&stress, false)).unwrap();
     std::fs::write(brat.join("doc.ann"), utf16(&format!("T1\tORG {s} {e}\t国際協力機構\n"), true)).unwrap();
-    let out = marginalia(dir.path(), &["convert", "--to", "marginalia", "brat", "-o", "brat.jsonl"]);
+    let out = marginalia_in(dir.path(), &["convert", "--to", "marginalia", "brat", "-o", "brat.jsonl"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let back = read_records(&dir.path().join("brat.jsonl"));
     assert_eq!(back[0].text, stress);
@@ -1017,7 +1003,7 @@ fn utf16_and_utf8_files_with_a_mark_read_like_any_other() {
     let mut broken = utf16(&lines, false);
     broken.extend([0x3D, 0xD8]);
     std::fs::write(dir.path().join("broken.jsonl"), broken).unwrap();
-    let out = marginalia(dir.path(), &["stats", "broken.jsonl"]);
+    let out = marginalia_in(dir.path(), &["stats", "broken.jsonl"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is not valid UTF-16LE text (at byte"), "{}", stderr(&out));
 }

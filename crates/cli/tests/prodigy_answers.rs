@@ -5,10 +5,12 @@
 //! as Prodigy wrote it (its `text[start:end]` in code points, its answers
 //! and hashes), never copied from the tool's output.
 
+mod support;
+
+use support::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 const TEACH: &str = "ner_teach_reddit_product.jsonl";
 const MANUAL: &str = "ner_manual_news_headlines.jsonl";
@@ -26,30 +28,6 @@ fn tasks(name: &str) -> Vec<Value> {
 
 fn lines(text: &str) -> Vec<Value> {
     text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn marginalia(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// Python's `text[start:end]`: code points.
-fn slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
-}
-
-/// JavaScript's `text.slice(start, end)`: UTF-16 code units (doccano's unit).
-fn slice_utf16(text: &str, start: usize, end: usize) -> String {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    String::from_utf16(&units[start..end]).unwrap()
 }
 
 fn answer(task: &Value) -> &str {
@@ -90,10 +68,10 @@ fn every_span_reads_as_prodigy_slices_it_and_every_decision_survives() {
         let path = fixture(name);
         // Prodigy → Marginalia → spaCy/Prodigy, each step a real conversion.
         let saved = dir.path().join(format!("{name}.marginalia.jsonl"));
-        let o = marginalia(dir.path(), &["convert", "--from", "spacy", "--to", "marginalia", "-o", saved.to_str().unwrap(), path.to_str().unwrap()]);
+        let o = marginalia_in(dir.path(), &["convert", "--from", "spacy", "--to", "marginalia", "-o", saved.to_str().unwrap(), path.to_str().unwrap()]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         let back = dir.path().join(format!("{name}.spacy.jsonl"));
-        let o = marginalia(dir.path(), &["convert", "--to", "spacy", "-o", back.to_str().unwrap(), saved.to_str().unwrap()]);
+        let o = marginalia_in(dir.path(), &["convert", "--to", "spacy", "-o", back.to_str().unwrap(), saved.to_str().unwrap()]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         for output in [&saved, &back] {
             let records = lines(&std::fs::read_to_string(output).unwrap());
@@ -123,7 +101,7 @@ fn choice_options_and_accept_are_kept_exactly() {
     assert!(input.iter().all(|t| t["accept"].is_array() && t["options"].is_array()), "the fixture is a choice dataset");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
-    let o = marginalia(dir.path(), &["convert", "--from", "prodigy", "--to", "prodigy", "-o", out.to_str().unwrap(), fixture(CHOICE).to_str().unwrap()]);
+    let o = marginalia_in(dir.path(), &["convert", "--from", "prodigy", "--to", "prodigy", "-o", out.to_str().unwrap(), fixture(CHOICE).to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let output = lines(&std::fs::read_to_string(&out).unwrap());
     for (task, record) in input.iter().zip(&output) {
@@ -154,7 +132,7 @@ fn positive_only_exports_keep_accepted_tasks_and_report_the_rest() {
         let mut args = vec!["convert", "--from", "spacy", "--to", to, "-o", out];
         args.extend_from_slice(extra);
         args.push(teach.to_str().unwrap());
-        marginalia(dir.path(), &args)
+        marginalia_in(dir.path(), &args)
     };
     for to in ["iob2", "bilou", "brat", "w3c", "label-studio", "doccano"] {
         let out = format!("out-{to}");
@@ -241,7 +219,7 @@ fn a_dataset_of_rejections_converts_to_nothing_and_says_why() {
     let rejected: String = raw.lines().filter(|l| answer(&serde_json::from_str(l).unwrap()) == "reject").map(|l| format!("{l}\n")).collect();
     let n = rejected.lines().count();
     std::fs::write(dir.path().join("rejected.jsonl"), rejected).unwrap();
-    let o = marginalia(dir.path(), &["convert", "--from", "spacy", "--to", "doccano", "-o", "out.jsonl", "rejected.jsonl"]);
+    let o = marginalia_in(dir.path(), &["convert", "--from", "spacy", "--to", "doccano", "-o", "out.jsonl", "rejected.jsonl"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("no document was converted") && err.contains(&left_out(n, "reject")) && err.contains("--answers all"), "{err}");
@@ -255,7 +233,7 @@ fn merge_keeps_each_decision_on_one_text() {
     let teach = fixture(TEACH);
     let teach = teach.to_str().unwrap();
     // The same file twice: the same annotator (its name) answered each task twice.
-    let o = marginalia(dir.path(), &["merge", "--format", "spacy", "-o", "merged.jsonl", teach, teach]);
+    let o = marginalia_in(dir.path(), &["merge", "--format", "spacy", "-o", "merged.jsonl", teach, teach]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains(&format!("{} older duplicate(s) dropped", input.len())), "{err}");
@@ -288,7 +266,7 @@ fn merge_keeps_each_decision_on_one_text() {
         })
         .collect();
     std::fs::write(dir.path().join("nohash.jsonl"), stripped).unwrap();
-    let o = marginalia(dir.path(), &["merge", "--format", "spacy", "-o", "merged2.jsonl", "nohash.jsonl"]);
+    let o = marginalia_in(dir.path(), &["merge", "--format", "spacy", "-o", "merged2.jsonl", "nohash.jsonl"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let merged = lines(&std::fs::read_to_string(dir.path().join("merged2.jsonl")).unwrap());
     let decisions = |v: &[Value]| sorted(v.iter().map(|t| format!("{} {} {:?}", t["text"], answer(t), spans(t))).collect());
@@ -299,7 +277,7 @@ fn merge_keeps_each_decision_on_one_text() {
 fn stats_count_documents_and_spans_by_answer() {
     let input = tasks(TEACH);
     let dir = tempfile::tempdir().unwrap();
-    let o = marginalia(dir.path(), &["stats", "--json", "--format", "spacy", fixture(TEACH).to_str().unwrap()]);
+    let o = marginalia_in(dir.path(), &["stats", "--json", "--format", "spacy", fixture(TEACH).to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let stats: Value = serde_json::from_slice(&o.stdout).unwrap();
     let mut docs: BTreeMap<&str, u64> = BTreeMap::new();
@@ -341,7 +319,7 @@ fn agree_compares_accepted_tasks_only() {
         .collect();
     std::fs::write(dir.path().join("a.jsonl"), &raw).unwrap();
     std::fs::write(dir.path().join("b.jsonl"), b).unwrap();
-    let o = marginalia(dir.path(), &["agree", "--format", "spacy", "--json", "-", "a.jsonl", "b.jsonl"]);
+    let o = marginalia_in(dir.path(), &["agree", "--format", "spacy", "--json", "-", "a.jsonl", "b.jsonl"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     let not_accepted = 2 * input.iter().filter(|t| answer(t) != "accept").count() - 1;

@@ -6,17 +6,16 @@
 //! compared with what Marginalia imported; what each export keeps and says
 //! it dropped is checked on the same files.
 
+mod support;
+
+use support::*;
 use marginalia_core::record::Record;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn fixture(tool: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/thirdparty").join(tool).join(name)
-}
-
-fn marginalia(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia")).args(args).stdin(Stdio::null()).output().expect("the binary runs")
 }
 
 fn utf8(bytes: &[u8]) -> String {

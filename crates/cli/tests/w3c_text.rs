@@ -3,17 +3,16 @@
 //! real binary. Expected places are found in the text by the standard
 //! library; expected quotes are read from the fixture files themselves.
 
+mod support;
+
+use support::*;
 use marginalia_core::record::Record;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/thirdparty/w3c").join(name)
-}
-
-fn marginalia(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia")).args(args).stdin(Stdio::null()).output().expect("the binary runs")
 }
 
 fn path(p: &Path) -> &str {
