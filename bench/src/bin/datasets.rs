@@ -10,8 +10,7 @@
 #[allow(dead_code)] // the browser benchmark uses the rest
 mod markers;
 
-use marginalia_core::article::sha256_hex;
-use marginalia_core::record::{Record, RecordMeta, RecordSpan, FORMAT_VERSION};
+use marginalia_core::record::RecordSpan;
 use marginalia_core::workload;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -153,28 +152,9 @@ fn write_corpus(path: &Path, target: usize) -> Result<(usize, usize)> {
                 }
             })
             .collect();
-        let record = Record {
-            text_sha256: Some(sha256_hex(&text)),
-            text,
-            tokens: Vec::new(),
-            spans,
-            relations: Vec::new(),
-            meta: RecordMeta { doc_id: format!("doc-{docs}"), title: String::new(), extra: Default::default() },
-            answer: "accept".into(),
-            accept: None,
-            options: None,
-            input_hash: None,
-            task_hash: None,
-            view_id: None,
-            session_id: None,
-            format_version: FORMAT_VERSION,
-            annotator: Some(["ana", "ben"][docs % 2].into()),
-            created_at: None,
-            updated_at: None,
-            label_schema: None,
-            document_labels: Default::default(),
-            status: None,
-        };
+        let mut record = marginalia_core::formats::new_record(text, format!("doc-{docs}"));
+        record.spans = spans;
+        record.annotator = Some(["ana", "ben"][docs % 2].into());
         let line = serde_json::to_string(&record)?;
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;

@@ -5,27 +5,14 @@ use super::*;
 use super::line;
 use crate::formats::new_record;
 use crate::label_schema::LabelSchema;
-use crate::record::{Record, RecordRelation};
+use crate::record::Record;
 use crate::relation::RelationId;
 use crate::span::SpanId;
-use crate::test_support::{cp as at, span_at as span};
+use crate::test_support::{cp as at, span_at as span, relation_of as relation};
 use crate::record::RecordMeta;
 
 
 
-fn relation(id: u32, label: &str, from: u32, to: Option<u32>, to_text: Option<&str>) -> RecordRelation {
-    RecordRelation {
-        id: Some(RelationId(id)),
-        label: label.into(),
-        from: Some(SpanId(from)),
-        to: to.map(SpanId),
-        to_text: to_text.map(Into::into),
-        head: None,
-        child: None,
-        head_span: None,
-        child_span: None,
-    }
-}
 
 const HARD: &str = "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構 and الجزيرة.\n“Wagner left,”\nsaid Goïta.";
 

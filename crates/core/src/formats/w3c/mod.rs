@@ -502,25 +502,12 @@ fn locate_quote(quotes: &QuoteIndex, exact: &str, prefix: &str, suffix: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{span_at as span};
+    use crate::test_support::{span_at as span, relation_of as relation};
     use serde_json::Map;
     use std::collections::BTreeSet;
 
 
 
-    fn relation(id: u32, label: &str, from: u32, to: Option<u32>, to_text: Option<&str>) -> RecordRelation {
-        RecordRelation {
-            id: Some(RelationId(id)),
-            label: label.into(),
-            from: Some(SpanId(from)),
-            to: to.map(SpanId),
-            to_text: to_text.map(Into::into),
-            head: None,
-            child: None,
-            head_span: None,
-            child_span: None,
-        }
-    }
 
     const HARD: &str = "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構, said الجزيرة: “Wagner left.”";
     const SOURCE: &str = "urn:marginalia:doc:wire%2F2024%20%231";
