@@ -11,9 +11,6 @@ use crate::span::SpanId;
 use crate::test_support::{cp as at, span_at as span, relation_of as relation};
 use crate::record::RecordMeta;
 
-
-
-
 const HARD: &str = "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構 and الجزيرة.\n“Wagner left,”\nsaid Goïta.";
 
 fn hard_record() -> Record {

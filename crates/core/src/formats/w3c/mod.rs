@@ -506,9 +506,6 @@ mod tests {
     use serde_json::Map;
     use std::collections::BTreeSet;
 
-
-
-
     const HARD: &str = "👨‍👩‍👧‍👦 🇲🇱 Mali: e\u{301}cole of 国際協力機構, said الجزيرة: “Wagner left.”";
     const SOURCE: &str = "urn:marginalia:doc:wire%2F2024%20%231";
 
