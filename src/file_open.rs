@@ -144,6 +144,31 @@ pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> R
     }
 }
 
+/// The other annotators' work on the same text that a file holds (a Label
+/// Studio task with several annotations, a doccano 1.x example with several
+/// users): Open applies one record, so the others are named, with the way
+/// to compare them all.
+fn other_annotators_note(records: &[Record], chosen: usize) -> Option<String> {
+    let text = &records[chosen].text;
+    let mut others: Vec<String> = records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i != chosen && r.text == *text)
+        .map(|(_, r)| r.annotator.clone().unwrap_or_else(|| "unnamed".into()))
+        .collect();
+    others.dedup();
+    if others.is_empty() {
+        return None;
+    }
+    let opened = records[chosen].annotator.as_deref().unwrap_or("unnamed");
+    Some(format!(
+        "The file also holds {} more annotation{} of this text ({}); these are {opened}’s. To compare them all, open the file with “Review saves…”.",
+        others.len(),
+        if others.len() == 1 { "" } else { "s" },
+        others.join(", ")
+    ))
+}
+
 /// Applies the document of `records` that annotates the article open now
 /// (or offers the first as a document of its own).
 fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Action {
@@ -157,19 +182,21 @@ fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema
             Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
         };
     }
+    let note = other_annotators_note(&records, index);
     let loaded = records.swap_remove(index).load(schema);
     match loaded {
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
-        Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded)),
+        Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded), note),
         Ok(loaded) => {
             let found = loaded.article.sha256().to_string();
             Action::Notify(Notice {
                 kind: NoticeKind::Error,
                 text: format!(
-                    "“{name}” is a save for a different text (“{}”, sha256 {}…), not for the article open now (sha256 {}…). Your work is unchanged. You can open the save as a document of its own.",
+                    "“{name}” is a save for a different text (“{}”, sha256 {}…), not for the article open now (sha256 {}…). Your work is unchanged. You can open the save as a document of its own.{}",
                     loaded.article.title,
                     &found[..12],
-                    &current.sha256()[..12]
+                    &current.sha256()[..12],
+                    note.map(|n| format!(" {n}")).unwrap_or_default()
                 ),
                 offer: Some(Rc::new(loaded)),
             })

@@ -98,7 +98,7 @@ fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: margi
                 let (loaded, review) = annotations_for(&v.to_string(), state.article(), &schema)?;
                 dispatch.dispatch(match review {
                     Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
-                    None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
+                    None => Action::ApplyRecord(std::rc::Rc::new(loaded), None),
                 });
             }
         }

@@ -205,7 +205,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let (loaded, review) = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
             s.dispatch(match review {
                 Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
-                None => Action::ApplyRecord(std::rc::Rc::new(loaded)),
+                None => Action::ApplyRecord(std::rc::Rc::new(loaded), None),
             });
             Ok(())
         })

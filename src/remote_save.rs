@@ -413,7 +413,7 @@ impl Saver {
         match loaded {
             Ok(loaded) if loaded.article.sha256() == app.article().sha256() => {
                 if loaded.snapshot() != app.editor.annotations().snapshot() {
-                    app.dispatch(Action::ApplyRecord(Rc::new(loaded)));
+                    app.dispatch(Action::ApplyRecord(Rc::new(loaded), None));
                 }
             }
             Ok(loaded) => {

@@ -144,8 +144,9 @@ pub enum Action {
     TogglePrecision,
     OpenArticle { article: Article, restored: Option<Snapshot>, announce: Announce },
     /// A save for the article open now: its spans replace the current ones
-    /// (one undo step).
-    ApplyRecord(Rc<LoadedRecord>),
+    /// (one undo step). The text, if any, is added to the notice (e.g. the
+    /// other annotators the same file holds for this text).
+    ApplyRecord(Rc<LoadedRecord>, Option<String>),
     /// A save opened as its own document (its text and its spans).
     OpenRecord(Rc<LoadedRecord>),
     SetSchema(LabelSchema),
@@ -220,7 +221,7 @@ impl Action {
                 | Action::DeleteSelected
                 | Action::Undo
                 | Action::Redo
-                | Action::ApplyRecord(_)
+                | Action::ApplyRecord(..)
                 | Action::SetAttribute { .. }
                 | Action::AddRelation { .. }
                 | Action::RemoveRelation(_)
@@ -617,14 +618,15 @@ impl Reducible for AppState {
                     Announce::Quiet => s.notice = None,
                 }
             }
-            Action::ApplyRecord(loaded) => match s.editor.replace_snapshot(loaded.snapshot()) {
+            Action::ApplyRecord(loaded, note) => match s.editor.replace_snapshot(loaded.snapshot()) {
                 Ok(()) => {
                     s.save_info.task = loaded.record.task_fields();
                     s.selected = None;
                     s.changed();
                     let n = loaded.spans.len();
                     let warning = marginalia_core::formats::answers::opened_warning(&loaded.record).unwrap_or_default();
-                    s.info(format!("Loaded {n} annotations from the save. Undo (Ctrl+Z) restores what you had.{warning}"));
+                    let note = note.map(|n| format!(" {n}")).unwrap_or_default();
+                    s.info(format!("Loaded {n} annotations from the save. Undo (Ctrl+Z) restores what you had.{warning}{note}"));
                 }
                 Err(e) => s.error(format!("The save could not be applied: {e}. Your work is unchanged.")),
             },
