@@ -27,6 +27,7 @@ import subprocess
 import pytest
 
 from cargo_artifacts import cargo_executable
+from conll_files import conll_sentences
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "assets" / "articles"
@@ -203,22 +204,6 @@ def test_spacy_rebuilds_docs_spans_ents_and_docbin(work, tmp_path):
     assert [d.text for d in back] == [r["text"] for r in records]
     assert [len(d.ents) for d in back] == [sum(s["layer"] == "entity" for s in r["spans"]) for r in records]
     assert [len(d.spans["claim"]) for d in back] == [sum(s["layer"] == "claim" for s in r["spans"]) for r in records]
-
-
-def conll_sentences(path: pathlib.Path) -> list[list[tuple[str, str]]]:
-    sents, cur = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("-DOCSTART-"):
-            if cur:
-                sents.append(cur)
-            cur = []
-            continue
-        cols = line.split()
-        assert len(cols) == 4, f"not 4 columns: {line!r}"
-        cur.append((cols[0], cols[-1]))
-    if cur:
-        sents.append(cur)
-    return sents
 
 
 @pytest.mark.parametrize("scheme", ["iob2", "bilou"])

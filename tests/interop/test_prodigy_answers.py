@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from conll_files import conll_sentences
 from test_formats import ROOT, run
 
 TEACH = ROOT / "tests" / "fixtures" / "thirdparty" / "prodigy" / "ner_teach_reddit_product.jsonl"
@@ -77,17 +78,7 @@ def test_conll_export_holds_only_accepted_spans_unless_asked_for_all(tmp_path, s
     mode = {"iob2": IOB2, "bilou": BILOU}[scheme]
 
     def read(path: pathlib.Path) -> set[tuple[str, str, str]]:
-        sents, cur = [], []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("-DOCSTART-"):
-                if cur:
-                    sents.append(cur)
-                cur = []
-                continue
-            cols = line.split()
-            cur.append((cols[0], cols[-1]))
-        if cur:
-            sents.append(cur)
+        sents = conll_sentences(path)
         tags = [[t for _, t in s] for s in sents]
         found = set()
         for s, ents in zip(sents, Entities(tags, scheme=mode).entities):
