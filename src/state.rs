@@ -978,3 +978,7 @@ impl AppState {
         true
     }
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
