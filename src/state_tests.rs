@@ -125,3 +125,19 @@ fn read_only_refuses_labels_deletes_and_undo_but_allows_selecting() {
     let after = s.reduce(Action::Select { anchor: ms, focus: me, character: false });
     assert_eq!(after.pending, Some((ms, me)), "selecting still works read-only");
 }
+
+#[test]
+fn read_only_refuses_deleting_a_reanchored_span_and_adjudication_undo() {
+    let (start, end) = range_of("Ada");
+    let mut s = (*apply(state(), vec![Action::AddSpan { start, end, label: "PERSON".into() }])).clone();
+    let id = s.selected.unwrap();
+    s.read_only = true;
+    let s = Rc::new(s);
+    assert!(Action::UndoDecision.changes_annotations());
+    let after = s.clone().reduce(Action::DeleteReanchored(id));
+    assert_eq!(spans(&after), spans(&s), "a re-anchored span stays read-only");
+    assert!(after.notice.is_some());
+    let after = s.clone().reduce(Action::UndoDecision);
+    assert!(after.notice.is_some(), "undoing a decision is refused, not silently ignored");
+    assert!(!Action::Escape.changes_annotations());
+}
