@@ -87,3 +87,69 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(key: &str) -> KeyPress<'_> {
+        KeyPress {
+            key,
+            ctrl: false,
+            meta: false,
+            shift: false,
+            alt: false,
+            in_text_field: false,
+            in_choice_field: false,
+            in_article: false,
+        }
+    }
+
+    fn name(a: Option<Action>) -> String {
+        match a {
+            None => "none".into(),
+            Some(Action::Undo) => "undo".into(),
+            Some(Action::Redo) => "redo".into(),
+            Some(Action::Escape) => "escape".into(),
+            Some(Action::DeleteSelected) => "delete".into(),
+            Some(Action::ApplyLabel(l)) => format!("label {l}"),
+            Some(Action::MoveCaret { motion, extend }) => format!("caret {motion:?} {extend}"),
+            Some(Action::SelectAdjacent { forward }) => format!("adjacent {forward}"),
+            Some(Action::LabelAllOccurrences { ignore_case }) => format!("all {ignore_case}"),
+            Some(_) => "other".into(),
+        }
+    }
+
+    #[test]
+    fn maps_the_documented_keys() {
+        let schema = LabelSchema::news_default();
+        let map = |k: KeyPress| name(action_for(&k, &schema));
+        assert_eq!(map(press("1")), "label PERSON");
+        assert_eq!(map(KeyPress { ctrl: true, ..press("z") }), "undo");
+        assert_eq!(map(KeyPress { meta: true, ..press("Z") }), "undo");
+        assert_eq!(map(KeyPress { ctrl: true, shift: true, ..press("Z") }), "redo");
+        assert_eq!(map(KeyPress { ctrl: true, ..press("y") }), "redo");
+        assert_eq!(map(press("Delete")), "delete");
+        assert_eq!(map(press("Backspace")), "delete");
+        assert_eq!(map(press("Escape")), "escape");
+        assert_eq!(map(press("j")), "adjacent true");
+        assert_eq!(map(press("K")), "adjacent false");
+        assert_eq!(map(press("a")), "all false");
+        assert_eq!(map(press("A")), "all true");
+        assert_eq!(map(KeyPress { in_article: true, shift: true, ..press("ArrowRight") }), "caret NextToken true");
+        assert_eq!(map(press("ArrowRight")), "none", "arrows scroll the page outside the article");
+    }
+
+    #[test]
+    fn text_and_choice_fields_keep_their_keys() {
+        let schema = LabelSchema::news_default();
+        let map = |k: KeyPress| name(action_for(&k, &schema));
+        assert_eq!(map(KeyPress { in_text_field: true, ..press("1") }), "none");
+        assert_eq!(map(KeyPress { in_text_field: true, ctrl: true, ..press("z") }), "none");
+        assert_eq!(map(KeyPress { in_text_field: true, ..press("Escape") }), "escape");
+        assert_eq!(map(KeyPress { in_choice_field: true, ..press("1") }), "none");
+        assert_eq!(map(KeyPress { in_choice_field: true, ..press("Delete") }), "none");
+        assert_eq!(map(KeyPress { in_choice_field: true, ctrl: true, ..press("z") }), "undo");
+        assert_eq!(map(KeyPress { alt: true, ..press("1") }), "none");
+    }
+}

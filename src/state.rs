@@ -213,23 +213,29 @@ pub enum Action {
 
 impl Action {
     /// Whether the action changes the annotations (refused when read-only).
+    ///
+    /// Every variant is named (no wildcard): a new action does not compile
+    /// until it says whether it edits, so read-only cannot miss one.
     pub fn changes_annotations(&self) -> bool {
-        matches!(
-            self,
-            Action::AddSpan { .. }
-                | Action::ApplyLabel(_)
-                | Action::DeleteSelected
-                | Action::Undo
-                | Action::Redo
-                | Action::ApplyRecord(..)
-                | Action::SetAttribute { .. }
-                | Action::AddRelation { .. }
-                | Action::RemoveRelation(_)
-                | Action::SetDocumentLabel { .. }
-                | Action::StartLinking { .. }
-                | Action::AcceptSuggestions(_)
-                | Action::SetStatus(_)
-        )
+        use Action::*;
+        match self {
+            AddSpan { .. } | ApplyLabel(_) | DeleteSelected | Undo | Redo | ApplyRecord(..) | SetAttribute { .. }
+            | AddRelation { .. } | RemoveRelation(_) | SetDocumentLabel { .. } | StartLinking { .. }
+            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) => true,
+            // Re-anchored annotations applied over the open document edit it;
+            // opened as their own document (`open`) they are like OpenRecord.
+            ApplyReanchored { open, .. } => !open,
+            // A review shows, and each decision writes, a gold version in
+            // place of the document's annotations.
+            StartAdjudication(_) | Decide(_) | UndoDecision => true,
+            // Looking, selecting, opening another document, suggestions not
+            // yet accepted, and another tab's own writes.
+            Select { .. } | MoveCaret { .. } | SelectSpan { .. } | ClickSpans { .. } | Escape | TogglePrecision
+            | OpenArticle { .. } | OpenRecord(_) | SetSchema(_) | ShowParagraphs { .. } | KeepReanchored(_)
+            | DismissReview | SelectAdjacent { .. } | Find { .. } | LeaveAdjudication | Suggest { .. }
+            | RejectSuggestions(_) | LabelAllOccurrences { .. } | SetLabelsVisible { .. } | Notify(_)
+            | DismissNotice | TabStored(_) | TabReceived(_) | ResolveTabConflict(_) => false,
+        }
     }
 }
 
@@ -978,3 +984,7 @@ impl AppState {
         true
     }
 }
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

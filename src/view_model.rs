@@ -288,3 +288,83 @@ pub fn clip(s: &str) -> String {
         format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use marginalia_core::article::Article;
+    use marginalia_core::label_schema::LabelSchema;
+    use std::sync::Arc;
+
+    const TEXT: &str = "Ada 👩‍💻 met Ümit.\n\nIn 東京 it rained.";
+
+    fn editor() -> Editor {
+        let article = Article::new("doc", "Title", TEXT).unwrap();
+        Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()))
+    }
+
+    fn cp(word: &str) -> (usize, usize) {
+        let start = TEXT[..TEXT.find(word).unwrap()].chars().count();
+        (start, start + word.chars().count())
+    }
+
+    fn views(editor: &Editor, decorated: Range<usize>, hidden: &BTreeSet<String>) -> Vec<Rc<ParagraphView>> {
+        build_paragraph_views(editor, None, None, &[], decorated, hidden, &[], &[])
+    }
+
+    /// Every run's text is the article's text between its code-point offsets,
+    /// and the runs of a paragraph tile it.
+    fn assert_runs_match_text(views: &[Rc<ParagraphView>]) {
+        let chars: Vec<char> = TEXT.chars().collect();
+        for p in views {
+            let mut at = p.start;
+            for r in &p.runs {
+                assert_eq!(r.start, at, "runs tile the paragraph");
+                assert_eq!(r.text, chars[r.start..r.end].iter().collect::<String>());
+                at = r.end;
+            }
+        }
+    }
+
+    #[test]
+    fn a_span_splits_its_paragraph_into_runs_in_code_points() {
+        let mut editor = editor();
+        let (start, end) = cp("Ümit");
+        let id = editor.add_span(start, end, "PERSON").unwrap();
+        let v = views(&editor, 0..2, &BTreeSet::new());
+        assert_eq!(v.len(), 2);
+        assert_runs_match_text(&v);
+        let covered: Vec<&RunView> = v[0].runs.iter().filter(|r| !r.spans.is_empty()).collect();
+        assert_eq!(covered.len(), 1);
+        assert_eq!((covered[0].start, covered[0].end, covered[0].text.as_str()), (start, end, "Ümit"));
+        assert_eq!(covered[0].spans, vec![id]);
+        assert!(covered[0].style.is_some());
+    }
+
+    #[test]
+    fn hidden_labels_and_paragraphs_outside_the_window_draw_no_spans() {
+        let mut editor = editor();
+        let (s1, e1) = cp("Ada");
+        let (s2, e2) = cp("東京");
+        editor.add_span(s1, e1, "PERSON").unwrap();
+        editor.add_span(s2, e2, "LOC").unwrap();
+        let drawn = |v: &[Rc<ParagraphView>]| -> usize {
+            v.iter().flat_map(|p| p.runs.iter()).filter(|r| !r.spans.is_empty()).count()
+        };
+        assert_eq!(drawn(&views(&editor, 0..2, &BTreeSet::new())), 2);
+        let only_first = views(&editor, 0..1, &BTreeSet::new());
+        assert_runs_match_text(&only_first);
+        assert_eq!(drawn(&only_first), 1, "the second paragraph is plain text");
+        let hidden: BTreeSet<String> = ["PERSON".to_string()].into_iter().collect();
+        assert_eq!(drawn(&views(&editor, 0..2, &hidden)), 1);
+    }
+
+    #[test]
+    fn clip_shortens_by_code_points() {
+        let long: String = "東".repeat(60);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), 49);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("👩‍💻 short"), "👩‍💻 short");
+    }
+}

@@ -104,7 +104,7 @@ pub fn layout_paragraph(par: Paragraph, spans: &[&Span], pending: Option<(usize,
             cuts.push(ce);
         }
     }
-    cuts.sort_unstable();
+    crate::sorting::sort(&mut cuts);
     cuts.dedup();
 
     // Sweep: spans are sorted by start, so an active list suffices.

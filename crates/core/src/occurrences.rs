@@ -120,7 +120,7 @@ struct Covered {
 impl Covered {
     fn new<'s>(spans: impl Iterator<Item = &'s Span>) -> Self {
         let mut ranges: Vec<(usize, usize)> = spans.map(|s| (s.start, s.end)).collect();
-        ranges.sort_unstable();
+        crate::sorting::sort(&mut ranges);
         let mut max_end = 0;
         let max_end_so_far = ranges.iter().map(|r| {
             max_end = max_end.max(r.1);

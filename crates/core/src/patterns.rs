@@ -382,15 +382,15 @@ impl PatternSet {
         }
         let capped = (0..capped.len()).filter(|&p| capped[p]).collect();
         // One match per key and (start, end), credited to the first pattern.
-        raw.sort_unstable();
+        crate::sorting::sort(&mut raw);
         raw.dedup_by(|b, a| (a.0, a.1, a.2) == (b.0, b.1, b.2));
         // Document order, then pattern order: the key moves last, so that
-        // the same sort instance as above does it (each sort costs the
-        // bundle a few KB).
+        // the tuple order does it, through the program's one sort
+        // (`sorting`; each standard sort call costs the bundle a few KB).
         for m in raw.iter_mut() {
             *m = (m.0, m.1, m.3, m.2);
         }
-        raw.sort_unstable();
+        crate::sorting::sort(&mut raw);
         let matches = raw
             .into_iter()
             .map(|(token_start, token_end, pattern, _)| {

@@ -831,10 +831,10 @@ impl Rules {
         // `_filter_special_spans`: longest first, then leftmost. A span is
         // kept if neither its first nor its last token was covered by any
         // span looked at before it, kept or not (spaCy marks both).
-        // Sorted as (MAX - length, start) pairs, with the same sort instance
-        // as `kept` below (each sort costs the bundle a few KB).
+        // Sorted as (MAX - length, start) pairs, through the program's one
+        // sort (`sorting`; each standard sort call costs the bundle a few KB).
         let mut by_length: Vec<(usize, usize)> = found.iter().map(|&(s, e)| (usize::MAX - (e - s), s)).collect();
-        by_length.sort_unstable();
+        crate::sorting::sort(&mut by_length);
         let mut seen = vec![false; spans.len()];
         let mut kept = Vec::new();
         for (s, e) in by_length.into_iter().map(|(rest, s)| (s, s + (usize::MAX - rest))) {
@@ -843,7 +843,7 @@ impl Rules {
             }
             seen[s..e].iter_mut().for_each(|x| *x = true);
         }
-        kept.sort_unstable();
+        crate::sorting::sort(&mut kept);
 
         // `_retokenize_special_spans`: spaCy looks the span's text (with the
         // whitespace inside it) up in the special cases, so a match across a
