@@ -194,13 +194,21 @@ pub(crate) fn persist(state: &AppState) -> Result<tab_sync::Stored, AttrValue> {
 /// annotations, no document labels or status, and nothing done since it
 /// opened (a host that opens its document right after start-up should not
 /// wait for the untouched default article to be written).
-pub(crate) fn persist_before_switch(state: &AppState) {
+///
+/// What it stored becomes the tab's base at once (dispatched before the
+/// switch): a save applied to this same text would otherwise be compared
+/// with an older base by its first write, taken for another tab's work and
+/// merged, renaming its ids.
+pub(crate) fn persist_before_switch(state: &AppState, dispatch: &UseReducerDispatcher<AppState>) {
     let editor = &state.editor;
     let annotations = editor.annotations();
     let untouched = !editor.history().can_undo() && !editor.history().can_redo();
     let empty = annotations.is_empty() && annotations.document_labels().is_empty() && annotations.status().is_none();
-    if !(untouched && empty) {
-        let _ = persist(state);
+    if untouched && empty {
+        return;
+    }
+    if let Ok(tab_sync::Stored::Wrote(copy) | tab_sync::Stored::Behind(copy)) = persist(state) {
+        dispatch.dispatch(Action::TabStored(Rc::new(copy)));
     }
 }
 
@@ -463,7 +471,7 @@ pub fn App(props: &AppProps) -> Html {
                 let name = file.name();
                 match file_read::read_bytes(&file).await {
                     Ok(bytes) => {
-                        persist_before_switch(&state);
+                        persist_before_switch(&state, &d);
                         // Read after the await: the article may have changed meanwhile.
                         let (article, schema) = (state.article().clone(), state.editor.schema().clone());
                         let action = open_bytes(&name, &bytes, &article, &schema);
@@ -583,7 +591,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 }
                 let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-                persist_before_switch(&state);
+                persist_before_switch(&state, &d);
                 match start_review(&read, state.editor.schema(), &reviewer) {
                     Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
                     Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
@@ -650,7 +658,7 @@ pub fn App(props: &AppProps) -> Html {
                 )));
                 return;
             }
-            persist_before_switch(&state);
+            persist_before_switch(&state, &d);
             let action = with_stored_work(open_pasted(text), state.editor.schema());
             if matches!(action, Action::OpenArticle { .. }) {
                 paste_open.set(false);
@@ -675,7 +683,7 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
-                persist_before_switch(&state);
+                persist_before_switch(&state, &d);
                 d.dispatch(Action::OpenRecord(loaded));
             }
         })

@@ -81,7 +81,7 @@ fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: margi
             if options.schema.is_some() {
                 dispatch.dispatch(Action::SetSchema((*schema).clone()));
             }
-            crate::app::persist_before_switch(state);
+            crate::app::persist_before_switch(state, &dispatch.dispatcher());
             dispatch.dispatch(match given {
                 None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None, announce: Announce::Quiet }, &schema),
                 Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::Quiet },

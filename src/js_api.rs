@@ -123,7 +123,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
             let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
-            crate::app::persist_before_switch(&s);
+            crate::app::persist_before_switch(&s, &s.dispatcher());
             s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)), announce: Announce::Quiet });
             Ok(())
         })
@@ -185,7 +185,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let json: String = js_sys::JSON::stringify(&input)?.into();
             let input: ArticleInput = serde_json::from_str(&json).map_err(js_error)?;
             let article = crate::article_input::article_from(&input).map_err(js_error)?;
-            crate::app::persist_before_switch(&s);
+            crate::app::persist_before_switch(&s, &s.dispatcher());
             let open = Action::OpenArticle { article, restored: None, announce: Announce::Quiet };
             s.dispatch(crate::app::with_stored_work(open, s.editor.schema()));
             Ok(())
@@ -227,7 +227,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             }
             let reviewer = s.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
             let adjudication = crate::adjudication_view::start_review(&files, s.editor.schema(), &reviewer).map_err(js_error)?;
-            crate::app::persist_before_switch(&s);
+            crate::app::persist_before_switch(&s, &s.dispatcher());
             s.dispatch(Action::StartAdjudication(std::rc::Rc::new(adjudication)));
             Ok(())
         })

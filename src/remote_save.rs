@@ -417,7 +417,7 @@ impl Saver {
                 }
             }
             Ok(loaded) => {
-                crate::app::persist_before_switch(&app);
+                crate::app::persist_before_switch(&app, &app.dispatcher());
                 app.dispatch(Action::OpenRecord(Rc::new(loaded)));
             }
             Err(e) => app.dispatch(Action::Notify(Notice {

@@ -567,6 +567,12 @@ async fn a_save_with_an_id_at_the_top_of_the_range_takes_new_spans() -> Result {
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("top-id.marginalia.json");
     std::fs::write(&path, save.to_string())?;
+    // One more label, and the save opened at once, before that label's
+    // delayed write: the write-through before the open then has to become
+    // the tab's base, or the save's first write is taken for another tab's
+    // work and merged, renaming its ids (seen in CI).
+    let (g, e) = range_of(DEFAULT_ARTICLE, "Antonio Guterres");
+    label_by_drag(&b, g, e, "1").await?;
     open_file(&b, &path).await?;
     b.wait_until(
         "return window.marginalia.getAnnotations().spans.some(s => s.id === 's4294967295');",
@@ -582,7 +588,7 @@ async fn a_save_with_an_id_at_the_top_of_the_range_takes_new_spans() -> Result {
     let ids: Vec<&str> = now["spans"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     let distinct: std::collections::HashSet<&&str> = ids.iter().collect();
     assert_eq!((ids.len(), distinct.len()), (5, 5), "{ids:?}");
-    assert!(ids.contains(&"s4294967295"));
+    assert!(ids.contains(&"s4294967295"), "{ids:?}");
     // The work survives a reload with every id intact.
     b.reload_app().await?;
     wait_span_count(&b, 5).await?;
