@@ -3,7 +3,7 @@
 //! turns a set of opened files into a review, and the gold into what the
 //! editor shows (the gold's spans, as a record of the same text).
 
-use crate::file_open::read_records;
+use marginalia_core::formats::detect::read_documents;
 use marginalia_core::adjudication::gold::{Decision, Gold, Start};
 use marginalia_core::adjudication::{ItemKind, Review, Save};
 use marginalia_core::label_schema::LabelSchema;
@@ -33,7 +33,7 @@ fn stem(name: &str) -> String {
 pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str) -> Result<Adjudication, String> {
     let mut saves = Vec::new();
     for (name, text) in files {
-        let records = read_records(text, schema).map_err(|e| format!("“{name}”: {e}"))?;
+        let records = read_documents(text, schema).map_err(|e| format!("“{name}”: {e}"))?;
         for record in records {
             saves.push(Save { record, fallback_name: stem(name) });
         }

@@ -19,8 +19,6 @@ use crate::components::suggestion_panel::SuggestionPanel;
 use crate::components::save_conflict::SaveConflict;
 use crate::components::tab_conflict::TabConflict;
 use marginalia_core::merge::Side;
-use crate::reanchoring::AnchorReview;
-use crate::stored_work::{stored_work_for, StoredWork};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -28,10 +26,12 @@ use crate::components::side_panel::{label_groups, SidePanel};
 use crate::components::status_bar::StatusBar;
 use crate::components::toolbar::Toolbar;
 use crate::article_input::article_from;
-use crate::file_open::{annotations_for, open_bytes, open_pasted};
+use crate::document_session;
+use crate::file_open::{open_bytes, open_pasted, Opened};
+use crate::opening::{Announce, Given, Request};
 use crate::host::{Host, HostEvent, HostRef};
 use crate::gestures;
-use crate::state::{Action, Announce, AppState, Notice, NoticeKind, ScrollTarget};
+use crate::state::{Action, AppState, Notice, NoticeKind, ScrollTarget};
 use marginalia_core::formats::Format;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
@@ -54,83 +54,32 @@ const DEFAULT_ID: &str = "mali-russia-wagner";
 const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
 const DEFAULT_TEXT: &str = include_str!("../assets/articles/mali-russia-wagner.txt");
 
-/// An article with the work stored for it in this browser (restored, or
-/// re-anchored with what cannot be placed listed for review), else with the
-/// annotations the host gives (`given`, any readable format).
-fn open_with_work(article: Article, given: Option<String>, schema: &Arc<LabelSchema>, mut info: SaveInfo, problems: &mut Vec<String>) -> AppState {
-    let mut review = None;
-    let stored = match stored_work_for(&article, schema) {
-        StoredWork::Restored(loaded) => Some(loaded),
-        StoredWork::Reanchored(loaded, r) => {
-            review = Some(r);
-            Some(loaded)
-        }
-        StoredWork::Unusable(why) => {
-            problems.push(why);
-            None
-        }
-        StoredWork::Nothing => None,
+/// The instance's first request: the article its host gives (with the
+/// annotations it gives, which work stored in this browser wins over —
+/// `opening.rs`), or on the standalone page the document open last in this
+/// browser (and the time its work began). Problems are said in a notice.
+fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Option<String>)> {
+    let options = &host.options;
+    let request = |article, given| Request {
+        read_only: Some(options.read_only),
+        annotator: options.annotator.clone(),
+        ..Request::new(article, given, Announce::Starting)
     };
-    let given = match (&stored, given) {
-        (None, Some(json)) => annotations_for(&json, &article, schema)
-            .map_err(|e| problems.push(format!("The annotations given were not used: {e}")))
-            .ok()
-            .map(|(loaded, r)| {
-                review = r;
-                loaded
-            }),
-        _ => None,
-    };
-    let mut editor = Editor::new(Arc::new(article), schema.clone());
-    let loaded = stored.or(given);
-    if let Some(loaded) = &loaded {
-        info.task = loaded.record.task_fields();
+    if let Some(input) = &options.article {
+        let article = article_from(input).map_err(|e| problems.push(format!("The article given was not opened: {e}"))).ok()?;
+        return Some((request(article, Given::Nothing), None));
     }
-    match (loaded, review.take()) {
-        // Re-anchored: placed as one step, what the editor refuses listed.
-        (Some(loaded), Some(r)) => {
-            review = Some(AnchorReview::of(marginalia_core::anchor::apply(&mut editor, &loaded, r.report)));
-        }
-        (Some(loaded), None) => {
-            if let Err(e) = editor.restore_snapshot(loaded.snapshot()) {
-                problems.push(format!("The annotations given were not used: {e}"));
-            }
-        }
-        (None, _) => {}
+    if !host.standalone {
+        return None;
     }
-    let mut s = AppState::new(editor, info);
-    if let Some(review) = review {
-        let kind = if review.refused { NoticeKind::Error } else { NoticeKind::Info };
-        s.notice = Some(Notice { kind, text: review.summary.clone(), offer: None });
-        s.review = (!review.items.is_empty()).then(|| Rc::new(review));
-    }
-    s
+    let record = storage::load_current()?;
+    let article = record.article().ok()?;
+    Some((request(article, Given::Nothing), record.created_at))
 }
 
-/// The standalone page's last document. Work the current schema refuses in
-/// part goes through `open_with_work` (kept aside, re-anchored, the rest
-/// listed), never dropped for the default article in silence.
-fn restore_current(record: Record, schema: &Arc<LabelSchema>, info: impl Fn(Option<String>) -> SaveInfo, problems: &mut Vec<String>) -> Option<AppState> {
-    let created_at = record.created_at.clone();
-    match record.clone().load(schema) {
-        Ok(loaded) => {
-            let snapshot = loaded.snapshot();
-            let mut editor = Editor::new(Arc::new(loaded.article), schema.clone());
-            editor.restore_snapshot(snapshot).ok()?;
-            let task = loaded.record.task_fields();
-            Some(AppState::new(editor, SaveInfo { task, ..info(created_at) }))
-        }
-        Err(_) => {
-            let article = record.article().ok()?;
-            Some(open_with_work(article, None, schema, info(created_at), problems))
-        }
-    }
-}
-
-/// The first state of an instance: the article its host gives (with the
-/// work stored for it in this browser, else the annotations the host gives),
-/// or on the standalone page the work open last in this browser; else the
-/// default article. Options that cannot be used are said in a notice.
+/// The first state of an instance: its first request opened as every later
+/// one is (`document_session.rs`), else the default article. Options that
+/// cannot be used are said in a notice.
 fn init_state(host: &Host) -> AppState {
     let options = &host.options;
     let mut problems: Vec<String> = host.startup_error.iter().cloned().collect();
@@ -140,33 +89,25 @@ fn init_state(host: &Host) -> AppState {
         None => None,
     };
     let schema = Arc::new(schema.unwrap_or_else(LabelSchema::news_default));
-    let info = |created_at: Option<String>| SaveInfo {
-        annotator: options.annotator.clone(),
-        created_at: created_at.or_else(|| Some(clock::now_iso())),
-        updated_at: None,
-        task: Default::default(),
-    };
-    let mut state = None;
-    if let Some(input) = &options.article {
-        match article_from(input) {
-            Ok(article) => {
-                let given = options.annotations.as_ref().map(|v| v.to_string());
-                state = Some(open_with_work(article, given, &schema, info(None), &mut problems));
-            }
-            Err(e) => problems.push(format!("The article given was not opened: {e}")),
-        }
-    } else if host.standalone {
-        if let Some(record) = storage::load_current() {
-            state = restore_current(record, &schema, info, &mut problems);
+    let default = || Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
+    let (mut request, created_at) = first_request(host, &mut problems).unwrap_or_else(|| {
+        (Request { read_only: Some(options.read_only), ..Request::new(default(), Given::Nothing, Announce::Starting) }, None)
+    });
+    if let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) {
+        match document_session::host_work(&json.to_string(), &request.article, &schema) {
+            Ok(work) => request.given = Given::Host(work),
+            Err(e) => problems.push(format!("The annotations given were not used: {e}")),
         }
     }
-    let mut state = state.unwrap_or_else(|| {
-        let article = Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
-        AppState::new(Editor::new(Arc::new(article), schema), info(None))
-    });
-    state.read_only = options.read_only;
+    let info = SaveInfo { annotator: options.annotator.clone(), created_at: created_at.or_else(|| Some(clock::now_iso())), updated_at: None, task: Default::default() };
+    let mut state = AppState::new(Editor::new(Arc::new(default()), schema.clone()), info);
+    match document_session::opening_for(request, &schema) {
+        Ok(opening) => state.open_document(&opening),
+        Err(e) => problems.push(e),
+    }
     if !problems.is_empty() {
-        state.notice = Some(Notice { kind: NoticeKind::Error, text: problems.join(" "), offer: None });
+        let said = state.notice.take().map(|n| format!(" {}", n.text)).unwrap_or_default();
+        state.notice = Some(Notice { kind: NoticeKind::Error, text: format!("{}{said}", problems.join(" ")), offer: None });
     }
     state
 }
@@ -178,58 +119,6 @@ const PERSIST_DELAY_MS: u32 = 250;
 /// (about a millisecond each), while more than this much idle time is left.
 const TOKEN_WARM_PIECE_BYTES: usize = 4_096;
 const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
-
-/// Writes the work on the article open now when there is no later chance:
-/// the flush when the page is hidden, and before anything replaces the
-/// article ([`persist_before_switch`]). What another tab stored meanwhile is
-/// merged first (`tab_sync.rs`).
-pub(crate) fn persist(state: &AppState) -> Result<tab_sync::Stored, AttrValue> {
-    tab_sync::store_leaving(state).map_err(AttrValue::from)
-}
-
-/// [`persist`] before another article (or a review) replaces this one: the
-/// delayed write reads the state when it fires, so a switch within the delay
-/// would otherwise drop the old article's last changes (a script's `addSpan`
-/// then `setDocument` does). Skipped when there is nothing to keep: no
-/// annotations, no document labels or status, and nothing done since it
-/// opened (a host that opens its document right after start-up should not
-/// wait for the untouched default article to be written).
-///
-/// What it stored becomes the tab's base at once (dispatched before the
-/// switch): a save applied to this same text would otherwise be compared
-/// with an older base by its first write, taken for another tab's work and
-/// merged, renaming its ids.
-pub(crate) fn persist_before_switch(state: &AppState, dispatch: &UseReducerDispatcher<AppState>) {
-    let editor = &state.editor;
-    let annotations = editor.annotations();
-    let untouched = !editor.history().can_undo() && !editor.history().can_redo();
-    let empty = annotations.is_empty() && annotations.document_labels().is_empty() && annotations.status().is_none();
-    if untouched && empty {
-        return;
-    }
-    if let Ok(tab_sync::Stored::Wrote(copy) | tab_sync::Stored::Behind(copy)) = persist(state) {
-        dispatch.dispatch(Action::TabStored(Rc::new(copy)));
-    }
-}
-
-/// Adds the work stored in this browser for an article about to open; work
-/// stored for an earlier version of the same document (same id, another
-/// text) is re-anchored onto it, with a review.
-pub(crate) fn with_stored_work(action: Action, schema: &LabelSchema) -> Action {
-    match action {
-        Action::OpenArticle { article, restored: None, announce } => match stored_work_for(&article, schema) {
-            StoredWork::Restored(loaded) => {
-                Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::StoredWork }
-            }
-            StoredWork::Reanchored(loaded, review) => {
-                Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: true }
-            }
-            StoredWork::Unusable(why) => Action::OpenArticle { article, restored: None, announce: Announce::StoredWorkUnusable(why.into()) },
-            StoredWork::Nothing => Action::OpenArticle { article, restored: None, announce },
-        },
-        other => other,
-    }
-}
 
 fn error(text: String) -> Action {
     Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
@@ -349,7 +238,7 @@ pub fn App(props: &AppProps) -> Html {
                     let state = state.clone();
                     // Hidden is not gone (another tab came to the front):
                     // what was stored becomes this tab's base.
-                    match persist(&state) {
+                    match document_session::persist(&state) {
                         Ok(tab_sync::Stored::Wrote(copy)) => state.dispatch(Action::TabStored(Rc::new(copy))),
                         Ok(tab_sync::Stored::Behind(merged)) => state.dispatch(Action::TabReceived(Rc::new(merged))),
                         _ => {}
@@ -360,7 +249,12 @@ pub fn App(props: &AppProps) -> Html {
                 EventListener::new(&window, "pagehide", flush.clone()),
                 EventListener::new(&document, "visibilitychange", flush),
             ];
-            move || drop(listeners)
+            // Destroyed by its host (`handle.destroy()`): the last changes,
+            // still waiting for the delayed write, are written now.
+            move || {
+                drop(listeners);
+                let _ = document_session::persist(&state);
+            }
         });
     }
 
@@ -470,13 +364,10 @@ pub fn App(props: &AppProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 match file_read::read_bytes(&file).await {
-                    Ok(bytes) => {
-                        persist_before_switch(&state, &d);
-                        // Read after the await: the article may have changed meanwhile.
-                        let (article, schema) = (state.article().clone(), state.editor.schema().clone());
-                        let action = open_bytes(&name, &bytes, &article, &schema);
-                        d.dispatch(with_stored_work(action, &schema));
-                    }
+                    Ok(bytes) => match open_bytes(&name, &bytes, state.article(), state.editor.schema()) {
+                        Opened::Article(article) => document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened)),
+                        Opened::Act(action) => d.dispatch(action),
+                    },
                     Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
                 }
             });
@@ -591,7 +482,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 }
                 let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-                persist_before_switch(&state, &d);
+                document_session::persist_before_switch(&state, &d);
                 match start_review(&read, state.editor.schema(), &reviewer) {
                     Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
                     Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
@@ -658,12 +549,13 @@ pub fn App(props: &AppProps) -> Html {
                 )));
                 return;
             }
-            persist_before_switch(&state, &d);
-            let action = with_stored_work(open_pasted(text), state.editor.schema());
-            if matches!(action, Action::OpenArticle { .. }) {
-                paste_open.set(false);
+            match open_pasted(text) {
+                Opened::Article(article) => {
+                    paste_open.set(false);
+                    document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened));
+                }
+                Opened::Act(action) => d.dispatch(action),
             }
-            d.dispatch(action);
         })
     };
 
@@ -683,8 +575,7 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
-                persist_before_switch(&state, &d);
-                d.dispatch(Action::OpenRecord(loaded));
+                document_session::open(&state, &d, document_session::chosen_save(&loaded));
             }
         })
     };

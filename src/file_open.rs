@@ -1,17 +1,17 @@
 //! Turns an opened, dropped or pasted input into what the app should do:
-//! open an article (text or HTML), apply a save — Marginalia's or another
-//! tool's (spaCy/Prodigy, Label Studio, doccano, W3C, a brat `.ann` for the
-//! article open now) — or explain why it cannot.
+//! open an article (text or HTML; `document_session.rs` adds the work stored
+//! for it), apply a save — Marginalia's or another tool's (spaCy/Prodigy,
+//! Label Studio, doccano, W3C, a brat `.ann` for the article open now) — or
+//! explain why it cannot.
 
 use crate::html_import::import_html;
-use crate::state::{Action, Announce, Notice, NoticeKind};
+use crate::state::{Action, Notice, NoticeKind};
 use marginalia_core::article::{decode_text_file, sha256_hex, Article};
-use marginalia_core::formats::detect::{detect, import_any};
-use marginalia_core::formats::stream::JsonPieces;
-use marginalia_core::formats::{brat, Format};
+use marginalia_core::formats::detect::read_documents;
+use marginalia_core::formats::brat;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{default_doc_id, LoadedRecord, Record};
-use crate::reanchoring::{reanchor_onto, w3c_onto, AnchorReview};
+use marginalia_core::record::{default_doc_id, Record};
+use crate::reanchoring::{reanchor_onto, w3c_onto};
 use marginalia_core::formats::w3c::foreign as w3c_foreign;
 use std::rc::Rc;
 
@@ -37,8 +37,17 @@ fn kind_of(name: &str, text: &str) -> Kind {
     }
 }
 
-fn error(text: String) -> Action {
-    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
+/// What an opened input asks for.
+pub enum Opened {
+    /// An article to open with the work stored for it.
+    Article(Article),
+    /// Anything else, done by the reducer: a save applied to the article
+    /// open now, a save for another text offered, or why nothing opened.
+    Act(Action),
+}
+
+fn error(text: String) -> Opened {
+    Opened::Act(Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None }))
 }
 
 /// The document id of a file: its name without extension.
@@ -55,9 +64,9 @@ fn id_from_name(name: &str) -> String {
 /// What to do with the bytes of file `name`, given the article open now.
 /// The bytes may be UTF-8 (a byte-order mark is dropped) or UTF-16 with a
 /// mark (`decode_text_file`): a text or a save from any Windows tool opens.
-/// Articles come back without restored spans; the app adds any work stored
+/// Articles come back alone; the document session adds any work stored
 /// for them.
-pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSchema) -> Action {
+pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSchema) -> Opened {
     let text = match decode_text_file(bytes) {
         Ok(t) => t,
         Err(e) => return error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
@@ -80,14 +89,14 @@ pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSch
 }
 
 /// Pasted text, annotated exactly as given.
-pub fn open_pasted(text: String) -> Action {
+pub fn open_pasted(text: String) -> Opened {
     let id = format!("pasted-{}", &default_doc_id(&text)[4..]);
     open_article(id, "Pasted text".into(), text, "The pasted text")
 }
 
-fn open_article(id: String, title: String, text: String, what: &str) -> Action {
+fn open_article(id: String, title: String, text: String, what: &str) -> Opened {
     match Article::new(id, title, text) {
-        Ok(article) => Action::OpenArticle { article, restored: None, announce: Announce::Opened },
+        Ok(article) => Opened::Article(article),
         Err(e) => error(format!("{what} was not opened: {e}. Your work is unchanged.")),
     }
 }
@@ -95,7 +104,7 @@ fn open_article(id: String, title: String, text: String, what: &str) -> Action {
 /// A JSON file of one or more documents in any format Marginalia reads.
 /// A file that is no known format gets the Marginalia reader's messages:
 /// a Marginalia save is what people open most.
-fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Action {
+fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) -> Opened {
     // Another tool's W3C annotations target a page, not a text of their
     // own: they are placed on the article open now, at once and as one undo
     // step (as a save of this article replaces its annotations), with the
@@ -103,44 +112,13 @@ fn open_save(name: &str, json: &str, current: &Article, schema: &LabelSchema) ->
     // first would ask before showing anything to judge by.
     if w3c_foreign::needs_text(json) {
         return match w3c_onto(name, json, current, schema) {
-            Ok((loaded, review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: false },
+            Ok((loaded, review)) => Opened::Act(Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review) }),
             Err(e) => error(format!("“{name}” was not applied to the article open now: {e}. Your work is unchanged.")),
         };
     }
-    match read_records(json, schema) {
+    match read_documents(json, schema) {
         Ok(records) => apply_records(name, records, current, schema),
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
-    }
-}
-
-/// The documents of a JSON input in any format Marginalia reads.
-pub fn read_records(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
-    let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
-    let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
-    let many = || {
-        import_any(json, schema)
-            .map(|docs| docs.into_iter().map(|(_, r)| r).collect())
-            .map_err(|e| format!("line {}: {}", e.line, e.message))
-    };
-    match first {
-        None => single(),
-        Some(Format::Marginalia) => single().or_else(|e| many().map_err(|_| e)),
-        Some(_) => many(),
-    }
-}
-
-/// Annotations a page hands over (`setAnnotations`, mount options, a
-/// `marginalia:load` message) for `current`, checked against it and the
-/// schema. Annotations made on another version of the text are re-anchored
-/// onto it, with the review the annotator should see.
-pub fn annotations_for(json: &str, current: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
-    let mut records = read_records(json, schema)?;
-    match records.iter().position(|r| sha256_hex(&r.text) == current.sha256()) {
-        Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
-        None => {
-            let (loaded, review) = reanchor_onto(&records[0], current, schema)?;
-            Ok((loaded, Some(review)))
-        }
     }
 }
 
@@ -171,14 +149,14 @@ fn other_annotators_note(records: &[Record], chosen: usize) -> Option<String> {
 
 /// Applies the document of `records` that annotates the article open now
 /// (or offers the first as a document of its own).
-fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Action {
+fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema: &LabelSchema) -> Opened {
     let index = records.iter().position(|r| sha256_hex(&r.text) == current.sha256()).unwrap_or(0);
     // A save of this same document made before its text was edited: moved
     // onto the text open now, with a review, rather than refused.
     let same_document = records[index].meta.doc_id == current.id && sha256_hex(&records[index].text) != current.sha256();
     if same_document {
         return match reanchor_onto(&records[index], current, schema) {
-            Ok((loaded, review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review), open: false },
+            Ok((loaded, review)) => Opened::Act(Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review) }),
             Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
         };
     }
@@ -186,10 +164,10 @@ fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema
     let loaded = records.swap_remove(index).load(schema);
     match loaded {
         Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
-        Ok(loaded) if loaded.article.sha256() == current.sha256() => Action::ApplyRecord(Rc::new(loaded), note),
+        Ok(loaded) if loaded.article.sha256() == current.sha256() => Opened::Act(Action::ApplyRecord(Rc::new(loaded), note)),
         Ok(loaded) => {
             let found = loaded.article.sha256().to_string();
-            Action::Notify(Notice {
+            Opened::Act(Action::Notify(Notice {
                 kind: NoticeKind::Error,
                 text: format!(
                     "“{name}” is a save for a different text (“{}”, sha256 {}…), not for the article open now (sha256 {}…). Your work is unchanged. You can open the save as a document of its own.{}",
@@ -199,7 +177,7 @@ fn apply_records(name: &str, mut records: Vec<Record>, current: &Article, schema
                     note.map(|n| format!(" {n}")).unwrap_or_default()
                 ),
                 offer: Some(Rc::new(loaded)),
-            })
+            }))
         }
     }
 }

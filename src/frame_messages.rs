@@ -7,9 +7,10 @@
 //! replies and events are posted only to that origin.
 
 use crate::article_input::article_from;
-use crate::file_open::annotations_for;
+use crate::document_session;
 use crate::host::{HostEvent, HostRef};
-use crate::state::{Action, Announce, AppState};
+use crate::opening::{Announce, Given, Request};
+use crate::state::{Action, AppState};
 use gloo::events::EventListener;
 use marginalia_core::embed::{origin_allowed, InboundMessage};
 use marginalia_core::label_schema::LabelSchema;
@@ -75,31 +76,26 @@ fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: margi
         Some(input) => {
             let article = article_from(input)?;
             let given = match &options.annotations {
-                Some(v) => Some(annotations_for(&v.to_string(), &article, &schema)?),
-                None => None,
+                Some(v) => Given::Host(document_session::host_work(&v.to_string(), &article, &schema)?),
+                None => Given::Nothing,
             };
             if options.schema.is_some() {
                 dispatch.dispatch(Action::SetSchema((*schema).clone()));
             }
-            crate::app::persist_before_switch(state, &dispatch.dispatcher());
-            dispatch.dispatch(match given {
-                None => crate::app::with_stored_work(Action::OpenArticle { article, restored: None, announce: Announce::Quiet }, &schema),
-                Some((loaded, None)) => Action::OpenArticle { article, restored: Some(loaded.snapshot()), announce: Announce::Quiet },
-                Some((loaded, Some(review))) => {
-                    Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: true }
-                }
-            });
+            // The same shape as mount's options, and the same rule.
+            let request = Request {
+                read_only: Some(options.read_only),
+                annotator: options.annotator.clone(),
+                ..Request::new(article, given, Announce::Quiet)
+            };
+            document_session::open_in(state, &dispatch.dispatcher(), request, &schema);
         }
         None => {
             if options.schema.is_some() {
                 dispatch.dispatch(Action::SetSchema((*schema).clone()));
             }
             if let Some(v) = &options.annotations {
-                let (loaded, review) = annotations_for(&v.to_string(), state.article(), &schema)?;
-                dispatch.dispatch(match review {
-                    Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
-                    None => Action::ApplyRecord(std::rc::Rc::new(loaded), None),
-                });
+                dispatch.dispatch(document_session::apply_to_open(&v.to_string(), state, &schema)?);
             }
         }
     }

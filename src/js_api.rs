@@ -23,7 +23,9 @@
 //! `gestures::install`: a long-lived handle would keep every state alive).
 
 use crate::host::Host;
-use crate::state::{Action, Announce, AppState};
+use crate::document_session;
+use crate::opening::{Announce, Given, Request, Work};
+use crate::state::{Action, AppState};
 use marginalia_core::embed::ArticleInput;
 use marginalia_core::formats::stream::export_file;
 use marginalia_core::formats::Format;
@@ -123,8 +125,8 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let title = doc.title.unwrap_or_else(|| id.clone());
             let article = Article::new(id, title, doc.text).map_err(js_error)?;
             let spans = spans_from_record(&doc.spans, &article, s.editor.schema()).map_err(js_error)?;
-            crate::app::persist_before_switch(&s, &s.dispatcher());
-            s.dispatch(Action::OpenArticle { article, restored: Some(Snapshot::spans_only(spans)), announce: Announce::Quiet });
+            let given = Given::Host(Work::Placed { snapshot: Snapshot::spans_only(spans), task: Default::default() });
+            document_session::open(&s, &s.dispatcher(), Request::new(article, given, Announce::Quiet));
             Ok(())
         })
         .into_js_value(),
@@ -185,9 +187,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let json: String = js_sys::JSON::stringify(&input)?.into();
             let input: ArticleInput = serde_json::from_str(&json).map_err(js_error)?;
             let article = crate::article_input::article_from(&input).map_err(js_error)?;
-            crate::app::persist_before_switch(&s, &s.dispatcher());
-            let open = Action::OpenArticle { article, restored: None, announce: Announce::Quiet };
-            s.dispatch(crate::app::with_stored_work(open, s.editor.schema()));
+            document_session::open(&s, &s.dispatcher(), Request::new(article, Given::Nothing, Announce::Quiet));
             Ok(())
         })
         .into_js_value(),
@@ -202,11 +202,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
                 Some(text) => text,
                 None => js_sys::JSON::stringify(&input)?.into(),
             };
-            let (loaded, review) = crate::file_open::annotations_for(&json, s.article(), s.editor.schema()).map_err(js_error)?;
-            s.dispatch(match review {
-                Some(review) => Action::ApplyReanchored { loaded: std::rc::Rc::new(loaded), review: std::rc::Rc::new(review), open: false },
-                None => Action::ApplyRecord(std::rc::Rc::new(loaded), None),
-            });
+            s.dispatch(document_session::apply_to_open(&json, &s, s.editor.schema()).map_err(js_error)?);
             Ok(())
         })
         .into_js_value(),
@@ -227,7 +223,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             }
             let reviewer = s.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
             let adjudication = crate::adjudication_view::start_review(&files, s.editor.schema(), &reviewer).map_err(js_error)?;
-            crate::app::persist_before_switch(&s, &s.dispatcher());
+            document_session::persist_before_switch(&s, &s.dispatcher());
             s.dispatch(Action::StartAdjudication(std::rc::Rc::new(adjudication)));
             Ok(())
         })

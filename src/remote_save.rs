@@ -417,8 +417,7 @@ impl Saver {
                 }
             }
             Ok(loaded) => {
-                crate::app::persist_before_switch(&app, &app.dispatcher());
-                app.dispatch(Action::OpenRecord(Rc::new(loaded)));
+                crate::document_session::open(&app, &app.dispatcher(), crate::document_session::chosen_save(&loaded));
             }
             Err(e) => app.dispatch(Action::Notify(Notice {
                 kind: NoticeKind::Error,

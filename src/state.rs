@@ -19,6 +19,7 @@ use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use crate::adjudication_view::{gold_record, Adjudication};
+use crate::opening::{Opening, Said, Work};
 use crate::reanchoring::AnchorReview;
 use marginalia_core::adjudication::Decision;
 use marginalia_core::document_status::DocumentStatus;
@@ -62,20 +63,6 @@ fn initial_window(article: &Article) -> Range<usize> {
         }
     }
     0..(last + MARGIN / 2).min(n)
-}
-
-/// What the page says when an article opens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Announce {
-    /// The annotator opened it (a file, pasted text): "Opened …".
-    Opened,
-    /// Work stored on this device came back with it: says how much.
-    StoredWork,
-    /// Work is stored on this device but could not be opened: says why.
-    StoredWorkUnusable(Rc<str>),
-    /// The host page opened it (the API, a frame message) and knows: the
-    /// page says nothing (a notice would also grow the sticky header).
-    Quiet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,20 +129,18 @@ pub enum Action {
     Redo,
     Escape,
     TogglePrecision,
-    OpenArticle { article: Article, restored: Option<Snapshot>, announce: Announce },
+    /// Opens a document with the annotations the rule chose (`opening.rs`).
+    OpenDocument(Rc<Opening>),
     /// A save for the article open now: its spans replace the current ones
     /// (one undo step). The text, if any, is added to the notice (e.g. the
     /// other annotators the same file holds for this text).
     ApplyRecord(Rc<LoadedRecord>, Option<String>),
-    /// A save opened as its own document (its text and its spans).
-    OpenRecord(Rc<LoadedRecord>),
     SetSchema(LabelSchema),
     /// Paragraphs `first..last` are in the viewport (from scrolling).
     ShowParagraphs { first: usize, last: usize },
-    /// Annotations re-anchored from an earlier version of the text: applied
-    /// to the article open now, or (`open`) to their article opened empty;
-    /// either way one undo step.
-    ApplyReanchored { loaded: Rc<LoadedRecord>, review: Rc<AnchorReview>, open: bool },
+    /// Annotations re-anchored from an earlier version of the text, applied
+    /// to the article open now as one undo step.
+    ApplyReanchored { loaded: Rc<LoadedRecord>, review: Rc<AnchorReview> },
     /// The annotator checked a re-anchored span and keeps it.
     KeepReanchored(SpanId),
     /// The annotator removes a re-anchored span (one undo step).
@@ -221,17 +206,14 @@ impl Action {
         match self {
             AddSpan { .. } | ApplyLabel(_) | DeleteSelected | Undo | Redo | ApplyRecord(..) | SetAttribute { .. }
             | AddRelation { .. } | RemoveRelation(_) | SetDocumentLabel { .. } | StartLinking { .. }
-            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) => true,
-            // Re-anchored annotations applied over the open document edit it;
-            // opened as their own document (`open`) they are like OpenRecord.
-            ApplyReanchored { open, .. } => !open,
+            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) | ApplyReanchored { .. } => true,
             // A review shows, and each decision writes, a gold version in
             // place of the document's annotations.
             StartAdjudication(_) | Decide(_) | UndoDecision => true,
             // Looking, selecting, opening another document, suggestions not
             // yet accepted, and another tab's own writes.
             Select { .. } | MoveCaret { .. } | SelectSpan { .. } | ClickSpans { .. } | Escape | TogglePrecision
-            | OpenArticle { .. } | OpenRecord(_) | SetSchema(_) | ShowParagraphs { .. } | KeepReanchored(_)
+            | OpenDocument(_) | SetSchema(_) | ShowParagraphs { .. } | KeepReanchored(_)
             | DismissReview | SelectAdjacent { .. } | Find { .. } | LeaveAdjudication | Suggest { .. }
             | RejectSuggestions(_) | LabelAllOccurrences { .. } | SetLabelsVisible { .. } | Notify(_)
             | DismissNotice | TabStored(_) | TabReceived(_) | ResolveTabConflict(_) => false,
@@ -417,15 +399,8 @@ impl AppState {
         }
     }
 
-    fn open(&mut self, article: Article, spans: Option<Snapshot>) {
-        let schema = self.editor.schema().clone();
-        let mut editor = Editor::new(Arc::new(article), schema);
-        if let Some(spans) = spans {
-            if let Err(e) = editor.restore_snapshot(spans) {
-                self.error(format!("The saved work for this text could not be restored: {e}."));
-            }
-        }
-        self.editor = editor;
+    fn open(&mut self, article: Arc<Article>) {
+        self.editor = Editor::new(article, self.editor.schema().clone());
         self.views = Rc::new(Vec::new());
         self.decorated = initial_window(self.article());
         self.pending = None;
@@ -442,6 +417,50 @@ impl AppState {
         // Another document: its decision and foreign meta are its own.
         self.save_info.task = Default::default();
         self.changed();
+    }
+
+    /// Opens a document as `opening.rs` decided: no undo step, except a
+    /// re-anchoring (one step, so it can be taken back).
+    pub(crate) fn open_document(&mut self, opening: &Opening) {
+        self.open(opening.article.clone());
+        if let Some(read_only) = opening.read_only {
+            self.read_only = read_only;
+        }
+        if let Some(annotator) = &opening.annotator {
+            self.save_info.annotator = Some(annotator.clone());
+        }
+        match &opening.said {
+            Said::Nothing => self.notice = None,
+            Said::Info(text) => self.info(text.clone()),
+            Said::Error(text) => self.error(text.clone()),
+        }
+        match &opening.work {
+            None => {}
+            Some(Work::Placed { snapshot, task }) => match self.editor.restore_snapshot(snapshot.clone()) {
+                Ok(()) => self.save_info.task = task.clone(),
+                Err(e) => self.error(format!("The annotations for this text could not be restored: {e}.")),
+            },
+            Some(Work::Reanchored { loaded, review }) => self.apply_reanchored(loaded, review),
+        }
+        self.changed();
+        // Drawn now as well: an instance's first state is opened outside the reducer.
+        self.refresh_views();
+    }
+
+    /// Places re-anchored annotations as one undo step, never refused as a
+    /// whole: what the editor refuses comes back orphaned in the report, and
+    /// the message is written from the report as applied.
+    fn apply_reanchored(&mut self, loaded: &LoadedRecord, review: &AnchorReview) {
+        let report = marginalia_core::anchor::apply(&mut self.editor, loaded, review.report.clone());
+        self.save_info.task = loaded.record.task_fields();
+        let review = Rc::new(review.again(report));
+        self.selected = None;
+        if review.refused {
+            self.error(review.summary.clone());
+        } else {
+            self.info(review.summary.clone());
+        }
+        self.review = (!review.items.is_empty()).then_some(review);
     }
 
     /// Takes span `id` off the review list; closes the list when it is done.
@@ -611,19 +630,7 @@ impl Reducible for AppState {
                     Precision::Character => Precision::Token,
                 }
             }
-            Action::OpenArticle { article, restored, announce } => {
-                let n = restored.as_ref().map_or(0, |r| r.spans.len());
-                let title = article.title.clone();
-                s.open(article, restored);
-                match announce {
-                    Announce::StoredWork if n > 0 => {
-                        s.info(format!("Opened “{title}” with the {n} annotations saved earlier on this device."))
-                    }
-                    Announce::Opened | Announce::StoredWork => s.info(format!("Opened “{title}”.")),
-                    Announce::StoredWorkUnusable(why) => s.error(why.to_string()),
-                    Announce::Quiet => s.notice = None,
-                }
-            }
+            Action::OpenDocument(opening) => s.open_document(&opening),
             Action::ApplyRecord(loaded, note) => match s.editor.replace_snapshot(loaded.snapshot()) {
                 Ok(()) => {
                     s.save_info.task = loaded.record.task_fields();
@@ -636,24 +643,9 @@ impl Reducible for AppState {
                 }
                 Err(e) => s.error(format!("The save could not be applied: {e}. Your work is unchanged.")),
             },
-            Action::ApplyReanchored { loaded, review, open } => {
-                if open {
-                    s.open(loaded.article.clone(), None);
-                }
-                // One undo step, never refused as a whole: what the editor
-                // refuses comes back orphaned in the report, and the message
-                // is written from the report as applied.
-                let report = marginalia_core::anchor::apply(&mut s.editor, &loaded, review.report.clone());
-                s.save_info.task = loaded.record.task_fields();
-                let review = Rc::new(review.again(report));
-                s.selected = None;
+            Action::ApplyReanchored { loaded, review } => {
+                s.apply_reanchored(&loaded, &review);
                 s.changed();
-                if review.refused {
-                    s.error(review.summary.clone());
-                } else {
-                    s.info(review.summary.clone());
-                }
-                s.review = (!review.items.is_empty()).then_some(review);
             }
             Action::KeepReanchored(id) => s.reviewed(id),
             Action::DeleteReanchored(id) => {
@@ -714,7 +706,9 @@ impl Reducible for AppState {
                 Ok(loaded) => {
                     let review = adjudication.gold.review().clone();
                     let differ = review.disagreements().count();
-                    s.open(loaded.article.clone(), Some(loaded.snapshot()));
+                    s.open(Arc::new(loaded.article.clone()));
+                    // The gold version is the review's own: it checked out as it was made.
+                    let _ = s.editor.restore_snapshot(loaded.snapshot());
                     s.adjudication = Some(adjudication);
                     s.info(format!(
                         "Reviewing {} saves ({}): {differ} item(s) differ; the ones all agree on are in the gold version already.",
@@ -836,14 +830,6 @@ impl Reducible for AppState {
                 if s.selected.and_then(|id| s.editor.annotations().get(id)).is_some_and(|sp| s.hidden.contains(&sp.label)) {
                     s.selected = None;
                 }
-            }
-            Action::OpenRecord(loaded) => {
-                let n = loaded.spans.len();
-                let title = loaded.article.title.clone();
-                s.open(loaded.article.clone(), Some(loaded.snapshot()));
-                s.save_info.task = loaded.record.task_fields();
-                let warning = marginalia_core::formats::answers::opened_warning(&loaded.record).unwrap_or_default();
-                s.info(format!("Opened the save of “{title}” with {n} annotations.{warning}"));
             }
             Action::SetSchema(schema) => {
                 let mut missing: Vec<String> = s

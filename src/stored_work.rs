@@ -14,7 +14,7 @@ use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record};
 
 pub enum StoredWork {
-    /// Nothing with spans is stored for this document.
+    /// Nothing is stored for this document: no spans, no document labels, no status.
     Nothing,
     /// Stored for this text, and the schema takes all of it.
     Restored(LoadedRecord),
@@ -27,7 +27,7 @@ pub enum StoredWork {
 /// The stored work for `article`: for its own text first, else the newest
 /// work on an earlier version of it.
 pub fn stored_work_for(article: &Article, schema: &LabelSchema) -> StoredWork {
-    if let Some(record) = storage::load_work(&article.id, article.sha256()).filter(|r| !r.spans.is_empty()) {
+    if let Some(record) = storage::load_work(&article.id, article.sha256()).filter(holds_work) {
         return match record.clone().load(schema) {
             Ok(loaded) => StoredWork::Restored(loaded),
             // Not re-anchored unless the record as it was is safe first.
@@ -40,10 +40,16 @@ pub fn stored_work_for(article: &Article, schema: &LabelSchema) -> StoredWork {
             },
         };
     }
-    match storage::load_latest(&article.id).filter(|r| !r.spans.is_empty()) {
+    match storage::load_latest(&article.id).filter(holds_work) {
         Some(record) => reanchored(&record, article, schema),
         None => StoredWork::Nothing,
     }
+}
+
+/// Whether a stored record holds anything the annotator did: a record with
+/// only document labels or a status is work too, not to be written over.
+fn holds_work(record: &Record) -> bool {
+    !record.spans.is_empty() || !record.document_labels.is_empty() || record.status.is_some()
 }
 
 fn reanchored(record: &Record, article: &Article, schema: &LabelSchema) -> StoredWork {

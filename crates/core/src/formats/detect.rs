@@ -85,6 +85,26 @@ pub fn import_any(input: &str, schema: &LabelSchema) -> Result<Vec<(Format, Reco
     Ok(out)
 }
 
+/// The documents of a JSON input a person opens or a host hands over, in
+/// any format Marginalia reads. A single Marginalia save is read by its own
+/// reader (its messages are the ones people need: it is what they open
+/// most); when it is not one after all, the other readers are tried and the
+/// save reader's message is kept. Errors name the line.
+pub fn read_documents(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
+    let first = JsonPieces::new(json.as_bytes()).next().and_then(Result::ok).and_then(|p| detect(&p.text));
+    let single = || Record::parse(json).map(|r| vec![r]).map_err(|e| e.to_string());
+    let many = || {
+        import_any(json, schema)
+            .map(|docs| docs.into_iter().map(|(_, r)| r).collect())
+            .map_err(|e| format!("line {}: {}", e.line, e.message))
+    };
+    match first {
+        None => single(),
+        Some(Format::Marginalia) => single().or_else(|e| many().map_err(|_| e)),
+        Some(_) => many(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +149,21 @@ mod tests {
             [(Format::Doccano, Some("1"), "GPE"), (Format::Doccano, Some("2"), "LOC")]);
         let ids = "{\"id\":1,\"text\":\"Mali\",\"annotations\":[{\"label\":2,\"start_offset\":0,\"end_offset\":4,\"user\":1}]}";
         assert!(import_any(ids, &schema).unwrap_err().message.contains("2 is a doccano label id, not a name"));
+    }
+
+    #[test]
+    fn documents_are_read_from_any_format_with_the_save_reader_first() {
+        let schema = LabelSchema::news_default();
+        let save = r#"{"format_version":99,"text":"Mali 🇲🇱","spans":[]}"#;
+        // A save from a newer Marginalia gets the save reader's message, not "no format".
+        let e = read_documents(save, &schema).unwrap_err();
+        assert!(e.contains("99"), "{e}");
+        let doccano = "{\"text\":\"Mali 🇲🇱 Wagner\",\"label\":[[10,16,\"ORG\"]]}\n{\"text\":\"Diop\",\"label\":[[0,4,\"PERSON\"]]}";
+        let docs = read_documents(doccano, &schema).unwrap();
+        assert_eq!(docs.iter().map(|r| (r.text.as_str(), r.spans[0].label.as_str())).collect::<Vec<_>>(), [("Mali 🇲🇱 Wagner", "ORG"), ("Diop", "PERSON")]);
+        assert_eq!((docs[0].spans[0].start, docs[0].spans[0].end), (8, 14), "doccano counts UTF-16 units; the record counts code points");
+        let e = read_documents("{\"text\":\"a\",\n\"label\":[}", &schema).unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(read_documents("not json", &schema).is_err());
     }
 }

@@ -1,0 +1,129 @@
+//! Switching documents in a running instance, the one way every entry
+//! point does it (`setArticle`, `setDocument`, the iframe `marginalia:load`,
+//! a file, a paste, a save offered as its own document, the CMS's copy):
+//! write the current work through, look up the work stored for the new
+//! article, apply the rule of `opening.rs`, set aside what it asks, and hand
+//! the [`Opening`] to the reducer. The instance's first document (`mount`,
+//! the standalone page and its links) goes through [`opening_for`] too.
+
+use crate::opening::{decide, Announce, Given, Opening, Request, Work};
+use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::state::{Action, AppState};
+use crate::stored_work::stored_work_for;
+use crate::{storage, tab_sync};
+use marginalia_core::article::{sha256_hex, Article};
+use marginalia_core::formats::detect::read_documents;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::LoadedRecord;
+use std::rc::Rc;
+use yew::{AttrValue, UseReducerDispatcher};
+
+/// Writes the work on the article open now when there is no later chance:
+/// the flush when the page is hidden, and before anything replaces the
+/// article ([`persist_before_switch`]). What another tab stored meanwhile is
+/// merged first (`tab_sync.rs`).
+pub fn persist(state: &AppState) -> Result<tab_sync::Stored, AttrValue> {
+    tab_sync::store_leaving(state).map_err(AttrValue::from)
+}
+
+/// [`persist`] before another article (or a review) replaces this one: the
+/// delayed write reads the state when it fires, so a switch within the delay
+/// would otherwise drop the old article's last changes (a script's `addSpan`
+/// then `setDocument` does). Skipped when there is nothing to keep: no
+/// annotations, no document labels or status, and nothing done since it
+/// opened (a host that opens its document right after start-up should not
+/// wait for the untouched default article to be written).
+///
+/// What it stored becomes the tab's base at once (dispatched before the
+/// switch): a save applied to this same text would otherwise be compared
+/// with an older base by its first write, taken for another tab's work and
+/// merged, renaming its ids.
+pub fn persist_before_switch(state: &AppState, dispatch: &UseReducerDispatcher<AppState>) {
+    let editor = &state.editor;
+    let annotations = editor.annotations();
+    let untouched = !editor.history().can_undo() && !editor.history().can_redo();
+    let empty = annotations.is_empty() && annotations.document_labels().is_empty() && annotations.status().is_none();
+    if untouched && empty {
+        return;
+    }
+    if let Ok(tab_sync::Stored::Wrote(copy) | tab_sync::Stored::Behind(copy)) = persist(state) {
+        dispatch.dispatch(Action::TabStored(Rc::new(copy)));
+    }
+}
+
+/// The opening for a request: the work stored in this browser looked up,
+/// the rule applied, and stored work a chosen save replaces set aside.
+/// `Err` (nothing opens) only when that work could not be set aside.
+pub fn opening_for(request: Request, schema: &LabelSchema) -> Result<Opening, String> {
+    let stored = stored_work_for(&request.article, schema);
+    let opening = decide(request, stored);
+    if opening.set_stored_aside {
+        let article = &opening.article;
+        storage::keep_aside(&article.id, article.sha256()).map_err(|e| {
+            format!("“{}” was not opened: the work stored on this device for it could not be set aside ({e}). Your work is unchanged.", article.title)
+        })?;
+    }
+    Ok(opening)
+}
+
+/// Opens a document in a running instance: the work open now is written
+/// through first, then the opening is dispatched (or why it could not be).
+pub fn open(state: &AppState, dispatch: &UseReducerDispatcher<AppState>, request: Request) {
+    open_in(state, dispatch, request, state.editor.schema());
+}
+
+/// [`open`] under `schema`, which the instance takes at the same time (a
+/// `marginalia:load` with a schema): stored work is read with it.
+pub fn open_in(state: &AppState, dispatch: &UseReducerDispatcher<AppState>, request: Request, schema: &LabelSchema) {
+    persist_before_switch(state, dispatch);
+    match opening_for(request, schema) {
+        Ok(opening) => dispatch.dispatch(Action::OpenDocument(Rc::new(opening))),
+        Err(e) => dispatch.dispatch(crate::state::Action::Notify(crate::state::Notice {
+            kind: crate::state::NoticeKind::Error,
+            text: e,
+            offer: None,
+        })),
+    }
+}
+
+/// A save opened as a document of its own (the offer of a save for
+/// another text, the CMS's copy for another text): the save wins.
+pub fn chosen_save(loaded: &LoadedRecord) -> Request {
+    Request {
+        note: marginalia_core::formats::answers::opened_warning(&loaded.record).map(|w| w.trim_start().to_string()),
+        ..Request::new(loaded.article.clone(), Given::Chosen(Work::of(loaded)), Announce::Opened)
+    }
+}
+
+/// Annotations a page hands over (`setAnnotations`, mount options, a
+/// `marginalia:load` message) for `article`, checked against it and the
+/// schema, in any format Marginalia reads. Annotations made on another
+/// version of the text are re-anchored onto it, with the review the
+/// annotator should see.
+pub fn annotations_for(json: &str, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
+    let mut records = read_documents(json, schema)?;
+    match records.iter().position(|r| sha256_hex(&r.text) == article.sha256()) {
+        Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
+        None => {
+            let (loaded, review) = reanchor_onto(&records[0], article, schema)?;
+            Ok((loaded, Some(review)))
+        }
+    }
+}
+
+/// The host's annotations for an article being opened, as [`Work`].
+pub fn host_work(json: &str, article: &Article, schema: &LabelSchema) -> Result<Work, String> {
+    Ok(match annotations_for(json, article, schema)? {
+        (loaded, None) => Work::of(&loaded),
+        (loaded, Some(review)) => Work::Reanchored { loaded: Rc::new(loaded), review: Rc::new(review) },
+    })
+}
+
+/// The host's annotations applied to the article open now (`setAnnotations`,
+/// a `marginalia:load` without an article): one undo step.
+pub fn apply_to_open(json: &str, state: &AppState, schema: &LabelSchema) -> Result<Action, String> {
+    Ok(match annotations_for(json, state.article(), schema)? {
+        (loaded, None) => Action::ApplyRecord(Rc::new(loaded), None),
+        (loaded, Some(review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review) },
+    })
+}
