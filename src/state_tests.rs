@@ -1,7 +1,7 @@
 //! Native unit tests of the reducer: selection, labelling, undo, Escape
 //! and read-only, on a small article (offsets are code points).
 
-use super::{Action, AppState};
+use super::{Action, AppState, Focus};
 use marginalia_core::article::Article;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
@@ -39,11 +39,11 @@ fn spans(s: &AppState) -> Vec<(usize, usize, String)> {
 fn select_then_label_adds_a_span_in_code_points_and_selects_it() {
     let (start, end) = range_of("Ümit");
     let s = apply(state(), vec![Action::Select { anchor: start, focus: end, character: false }]);
-    assert_eq!(s.pending, Some((start, end)));
+    assert_eq!(s.focus.pending(), Some((start, end)));
     let s = s.reduce(Action::ApplyLabel("PERSON".into()));
     assert_eq!(spans(&s), vec![(start, end, "PERSON".to_string())]);
-    assert_eq!(s.pending, None);
-    assert!(s.selected.is_some());
+    assert_eq!(s.focus.pending(), None);
+    assert!(s.focus.selected().is_some());
     assert!(s.revision > 0);
 }
 
@@ -78,14 +78,14 @@ fn relabelling_the_selected_span_keeps_one_span() {
 fn escape_clears_the_selection_and_the_caret() {
     let (start, end) = range_of("met");
     let s = apply(state(), vec![Action::Select { anchor: start, focus: end, character: false }]);
-    assert!(s.pending.is_some() && s.caret.is_some());
+    assert!(s.focus.pending().is_some() && s.focus.caret().is_some());
     let s = s.reduce(Action::Escape);
-    assert_eq!((s.pending, s.caret, s.selected), (None, None, None));
+    assert_eq!(s.focus, Focus::Nothing);
 
     let s = apply(s, vec![Action::AddSpan { start, end, label: "PERSON".into() }]);
-    assert!(s.selected.is_some());
+    assert!(s.focus.selected().is_some());
     let s = s.reduce(Action::Escape);
-    assert_eq!(s.selected, None);
+    assert_eq!(s.focus.selected(), None);
 }
 
 #[test]
@@ -95,11 +95,11 @@ fn escape_cancels_linking_before_it_clears_the_selection() {
         state(),
         vec![Action::AddSpan { start, end, label: "CLAIM".into() }, Action::StartLinking { label: "supports".into() }],
     );
-    let selected = s.selected;
-    assert!(s.linking.is_some());
+    let selected = s.focus.selected();
+    assert!(s.focus.linking().is_some());
     let s = s.reduce(Action::Escape);
-    assert!(s.linking.is_none());
-    assert_eq!(s.selected, selected, "the first Escape only cancels the link");
+    assert!(s.focus.linking().is_none());
+    assert_eq!(s.focus.selected(), selected, "the first Escape only cancels the link");
 }
 
 #[test]
@@ -123,14 +123,14 @@ fn read_only_refuses_labels_deletes_and_undo_but_allows_selecting() {
     }
     let (ms, me) = range_of("met");
     let after = s.reduce(Action::Select { anchor: ms, focus: me, character: false });
-    assert_eq!(after.pending, Some((ms, me)), "selecting still works read-only");
+    assert_eq!(after.focus.pending(), Some((ms, me)), "selecting still works read-only");
 }
 
 #[test]
 fn read_only_refuses_deleting_a_reanchored_span_and_adjudication_undo() {
     let (start, end) = range_of("Ada");
     let mut s = (*apply(state(), vec![Action::AddSpan { start, end, label: "PERSON".into() }])).clone();
-    let id = s.selected.unwrap();
+    let id = s.focus.selected().unwrap();
     s.read_only = true;
     let s = Rc::new(s);
     assert!(Action::UndoDecision.changes_annotations());
