@@ -43,10 +43,10 @@ impl Mode {
     /// keeping an adjudication under way.
     pub fn set_review(&mut self, review: Option<Rc<AnchorReview>>) {
         let review = review.filter(|r| !r.items.is_empty());
-        *self = match std::mem::take(self) {
-            Mode::Adjudicate { adjudication, .. } => Mode::Adjudicate { adjudication, review },
-            _ => review.map_or(Mode::Annotate, Mode::Review),
-        };
+        match self {
+            Mode::Adjudicate { review: r, .. } => *r = review,
+            _ => *self = review.map_or(Mode::Annotate, Mode::Review),
+        }
     }
 
     /// Starts (or, with `None`, ends) an adjudication, or replaces its
