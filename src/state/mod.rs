@@ -125,11 +125,18 @@ impl AppState {
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { kind: NoticeKind::Error, text: text.into(), offer: None });
+        self.say(NoticeKind::Error, text.into());
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { kind: NoticeKind::Info, text: text.into(), offer: None });
+        self.say(NoticeKind::Info, text.into());
+    }
+
+    /// One copy of the notice's replacement (dropping the old one), not
+    /// one per message: some 30 call sites.
+    #[inline(never)]
+    fn say(&mut self, kind: NoticeKind, text: String) {
+        self.notice = Some(Notice { kind, text, offer: None });
     }
 
     /// Re-derives paragraph views, keeping the old `Rc` of every paragraph
