@@ -498,7 +498,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |_: ()| {
             let mut info = state.save_info.clone();
             info.updated_at = Some(clock::now_iso());
-            if let Some(adjudication) = &state.adjudication {
+            if let Some(adjudication) = state.mode.adjudication() {
                 // The gold version, with the review's reviewers and sources in its meta.
                 let record = adjudication.gold.record(&info);
                 let name = format!("{}.gold.marginalia.json", state.article().id);
@@ -581,7 +581,7 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let editor = &state.editor;
-    let selected = state.selected.and_then(|id| editor.annotations().get(id)).map(|s| {
+    let selected = state.focus.selected().and_then(|id| editor.annotations().get(id)).map(|s| {
         (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
     });
     // Labels whose every item the annotator asked to see listed.
@@ -621,7 +621,7 @@ pub fn App(props: &AppProps) -> Html {
         .iter()
         .map(|def| AttributeField { def: def.clone(), value: editor.annotations().document_labels().get(&def.name).cloned(), default: None, unset_choice: false })
         .collect();
-    let claim = state.selected.and_then(|id| claim_data(editor, id));
+    let claim = state.focus.selected().and_then(|id| claim_data(editor, id));
     let claim_form = match claim {
         Some(data) => {
             let id = data.id;
@@ -629,7 +629,7 @@ pub fn App(props: &AppProps) -> Html {
             html! {
                 <ClaimForm
                     {data}
-                    linking={state.linking.as_ref().map(|(_, l)| l.clone())}
+                    linking={state.focus.linking().map(|(_, l)| l.to_string())}
                     onattribute={{ let d = d.clone(); Callback::from(move |(key, value)| d.dispatch(Action::SetAttribute { id, key, value })) }}
                     onlink={{ let d = d.clone(); Callback::from(move |(label, to)| d.dispatch(Action::AddRelation { from: id, to, label })) }}
                     onunlink={{ let d = d.clone(); Callback::from(move |rid| d.dispatch(Action::RemoveRelation(rid))) }}
@@ -648,7 +648,7 @@ pub fn App(props: &AppProps) -> Html {
             onchange={on_document_label} />
         </>
     };
-    let adjudication_panel = match &state.adjudication {
+    let adjudication_panel = match state.mode.adjudication() {
         Some(adjudication) => html! {
             <AdjudicationPanel adjudication={adjudication.clone()}
                 ondecide={{ let d = dispatch.clone(); Callback::from(move |decision| d.dispatch(Action::Decide(decision))) }}
@@ -656,7 +656,7 @@ pub fn App(props: &AppProps) -> Html {
                     let state = state.clone();
                     Callback::from(move |item: usize| {
                         // The reviewer's spans over the item's extent become its version.
-                        let Some(adjudication) = &state.adjudication else { return };
+                        let Some(adjudication) = state.mode.adjudication() else { return };
                         let Some(it) = adjudication.gold.review().items().get(item) else { return };
                         let spans = state
                             .editor
@@ -675,7 +675,7 @@ pub fn App(props: &AppProps) -> Html {
         },
         None => html! {},
     };
-    let review_panel = match &state.review {
+    let review_panel = match state.mode.review() {
         Some(review) => html! {
             <ReviewPanel review={review.clone()}
                 onshow={{ let d = dispatch.clone(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: true })) }}
@@ -719,7 +719,7 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let claims = editor.annotations().iter().filter(|s| s.layer == marginalia_core::label_schema::CLAIM_LAYER).count();
-    let selection_text = state.pending.map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
+    let selection_text = state.focus.pending().map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
 
     html! {
         <ContextProvider<HostRef> context={host.clone()}>
@@ -806,7 +806,7 @@ pub fn App(props: &AppProps) -> Html {
                     onshowall={on_show_all}
                 />
             </div>
-            if let Some(chooser) = &state.chooser {
+            if let Some(chooser) = state.focus.chooser() {
                 <ChooserMenu
                     chooser={chooser.clone()}
                     items={chooser_items(editor, chooser)}

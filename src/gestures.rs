@@ -164,10 +164,10 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
                 }
                 // (Escape while a link is being picked cancels the picking.)
                 if key.key() == "Escape"
-                    && state.linking.is_none()
+                    && state.focus.linking().is_none()
                     && t.closest(".mg-claim-form").ok().flatten().is_some()
                 {
-                    if let Some(id) = state.selected {
+                    if let Some(id) = state.focus.selected() {
                         e.prevent_default();
                         focus_later(&host, format!("tag-{}", id.0));
                         return;

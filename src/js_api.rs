@@ -139,7 +139,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
             let s = s.clone();
             let before = s.editor.annotations().len();
             s.dispatch(Action::AddSpan { start, end, label });
-            match s.selected {
+            match s.focus.selected() {
                 Some(id) if s.editor.annotations().len() > before => Ok(id.to_string()),
                 _ => Err(last_error(&s)),
             }

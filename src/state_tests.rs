@@ -1,11 +1,19 @@
-//! Native unit tests of the reducer: selection, labelling, undo, Escape
-//! and read-only, on a small article (offsets are code points).
+//! Native unit tests of the reducer: selection, labelling, undo, Escape,
+//! read-only, and the transitions of the focus (caret, pending selection,
+//! chooser, link picking, suggestions) and of the mode (review,
+//! adjudication), on a small article (offsets are code points).
 
-use super::{Action, AppState};
+use super::{Action, AppState, Focus, Mode, ScrollTarget};
+use crate::adjudication_view::start_review;
+use crate::reanchoring::reanchor_onto;
 use marginalia_core::article::Article;
+use marginalia_core::caret::Motion;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::SaveInfo;
+use marginalia_core::record::{Record, SaveInfo};
+use marginalia_core::relation::Target;
+use marginalia_core::span::SpanId;
+use marginalia_core::suggestion::{Source, Suggestion};
 use std::rc::Rc;
 use std::sync::Arc;
 use yew::Reducible;
@@ -39,11 +47,11 @@ fn spans(s: &AppState) -> Vec<(usize, usize, String)> {
 fn select_then_label_adds_a_span_in_code_points_and_selects_it() {
     let (start, end) = range_of("Ümit");
     let s = apply(state(), vec![Action::Select { anchor: start, focus: end, character: false }]);
-    assert_eq!(s.pending, Some((start, end)));
+    assert_eq!(s.focus.pending(), Some((start, end)));
     let s = s.reduce(Action::ApplyLabel("PERSON".into()));
     assert_eq!(spans(&s), vec![(start, end, "PERSON".to_string())]);
-    assert_eq!(s.pending, None);
-    assert!(s.selected.is_some());
+    assert_eq!(s.focus.pending(), None);
+    assert!(s.focus.selected().is_some());
     assert!(s.revision > 0);
 }
 
@@ -78,14 +86,14 @@ fn relabelling_the_selected_span_keeps_one_span() {
 fn escape_clears_the_selection_and_the_caret() {
     let (start, end) = range_of("met");
     let s = apply(state(), vec![Action::Select { anchor: start, focus: end, character: false }]);
-    assert!(s.pending.is_some() && s.caret.is_some());
+    assert!(s.focus.pending().is_some() && s.focus.caret().is_some());
     let s = s.reduce(Action::Escape);
-    assert_eq!((s.pending, s.caret, s.selected), (None, None, None));
+    assert_eq!(s.focus, Focus::Nothing);
 
     let s = apply(s, vec![Action::AddSpan { start, end, label: "PERSON".into() }]);
-    assert!(s.selected.is_some());
+    assert!(s.focus.selected().is_some());
     let s = s.reduce(Action::Escape);
-    assert_eq!(s.selected, None);
+    assert_eq!(s.focus.selected(), None);
 }
 
 #[test]
@@ -95,11 +103,11 @@ fn escape_cancels_linking_before_it_clears_the_selection() {
         state(),
         vec![Action::AddSpan { start, end, label: "CLAIM".into() }, Action::StartLinking { label: "supports".into() }],
     );
-    let selected = s.selected;
-    assert!(s.linking.is_some());
+    let selected = s.focus.selected();
+    assert!(s.focus.linking().is_some());
     let s = s.reduce(Action::Escape);
-    assert!(s.linking.is_none());
-    assert_eq!(s.selected, selected, "the first Escape only cancels the link");
+    assert!(s.focus.linking().is_none());
+    assert_eq!(s.focus.selected(), selected, "the first Escape only cancels the link");
 }
 
 #[test]
@@ -123,14 +131,14 @@ fn read_only_refuses_labels_deletes_and_undo_but_allows_selecting() {
     }
     let (ms, me) = range_of("met");
     let after = s.reduce(Action::Select { anchor: ms, focus: me, character: false });
-    assert_eq!(after.pending, Some((ms, me)), "selecting still works read-only");
+    assert_eq!(after.focus.pending(), Some((ms, me)), "selecting still works read-only");
 }
 
 #[test]
 fn read_only_refuses_deleting_a_reanchored_span_and_adjudication_undo() {
     let (start, end) = range_of("Ada");
     let mut s = (*apply(state(), vec![Action::AddSpan { start, end, label: "PERSON".into() }])).clone();
-    let id = s.selected.unwrap();
+    let id = s.focus.selected().unwrap();
     s.read_only = true;
     let s = Rc::new(s);
     assert!(Action::UndoDecision.changes_annotations());
@@ -140,4 +148,178 @@ fn read_only_refuses_deleting_a_reanchored_span_and_adjudication_undo() {
     let after = s.clone().reduce(Action::UndoDecision);
     assert!(after.notice.is_some(), "undoing a decision is refused, not silently ignored");
     assert!(!Action::Escape.changes_annotations());
+}
+
+/// A claim over "Ada 👩‍💻 met Ümit" with the entity "Ümit" (PERSON) inside
+/// it; the claim is selected. Returns the state and (claim, entity).
+fn claim_and_entity() -> (Rc<AppState>, SpanId, SpanId) {
+    let (start, _) = range_of("Ada");
+    let (ent_start, end) = range_of("Ümit");
+    let s = apply(state(), vec![Action::AddSpan { start: ent_start, end, label: "PERSON".into() }]);
+    let entity = s.focus.selected().unwrap();
+    let s = s.reduce(Action::AddSpan { start, end, label: "CLAIM".into() });
+    let claim = s.focus.selected().unwrap();
+    assert_ne!(claim, entity);
+    (s, claim, entity)
+}
+
+fn relations(s: &AppState) -> Vec<(SpanId, Target, String)> {
+    s.editor.annotations().relations().map(|r| (r.from, r.to.clone(), r.label.clone())).collect()
+}
+
+#[test]
+fn a_link_being_picked_ends_on_the_entity_clicked_and_the_claim_stays_selected() {
+    let (s, claim, entity) = claim_and_entity();
+    let s = s.reduce(Action::StartLinking { label: "about".into() });
+    assert_eq!(s.focus, Focus::Linking { from: claim, label: "about".into() });
+    assert_eq!(s.focus.selected(), Some(claim), "the claim stays selected while its link is picked");
+    // Focus moving over another tag does not change what is linked from.
+    let s = s.reduce(Action::SelectSpan { id: entity, scroll: false });
+    assert_eq!(s.focus.linking(), Some((claim, "about")));
+    // The click lands on both: the innermost span that is no claim is the target.
+    let s = s.reduce(Action::ClickSpans { spans: vec![claim, entity], x: 0, y: 0 });
+    assert_eq!(relations(&s), vec![(claim, Target::Span(entity), "about".to_string())]);
+    assert_eq!(s.focus, Focus::Selected(claim));
+    assert!(s.focus.chooser().is_none(), "a pick must not open the chooser");
+}
+
+#[test]
+fn selecting_text_while_a_link_is_picked_gives_the_pick_up() {
+    let (s, _, entity) = claim_and_entity();
+    let s = s.reduce(Action::StartLinking { label: "about".into() });
+    let (start, end) = range_of("東京");
+    let s = s.reduce(Action::Select { anchor: start, focus: end, character: false });
+    assert_eq!(s.focus.pending(), Some((start, end)));
+    assert_eq!((s.focus.linking(), s.focus.selected()), (None, None), "a pending selection and a link cannot coexist");
+    // A later click on the entity selects it: no link from a claim no longer in hand.
+    let s = s.reduce(Action::ClickSpans { spans: vec![entity], x: 0, y: 0 });
+    assert!(relations(&s).is_empty());
+    assert_eq!(s.focus, Focus::Selected(entity));
+}
+
+#[test]
+fn deleting_the_claim_a_link_is_picked_from_leaves_nothing_in_hand() {
+    let (s, claim, _) = claim_and_entity();
+    let s = apply(s, vec![Action::StartLinking { label: "about".into() }, Action::DeleteSelected]);
+    assert!(s.editor.annotations().get(claim).is_none());
+    assert_eq!(s.focus, Focus::Nothing, "no link left pointing from a deleted span");
+}
+
+#[test]
+fn opening_another_article_clears_the_focus_and_the_mode() {
+    let (s, claim, _) = claim_and_entity();
+    let s = s.reduce(Action::StartLinking { label: "claimed_by".into() });
+    assert_eq!(s.focus.selected(), Some(claim));
+    let article = Article::new("other", "Other", "Zoë wrote.").unwrap();
+    let s = s.reduce(open_action(article));
+    assert_eq!((s.focus.clone(), s.mode.clone()), (Focus::Nothing, Mode::Annotate));
+    assert!(spans(&s).is_empty());
+}
+
+#[test]
+fn the_chooser_keeps_the_span_selected_before_it_and_escape_goes_back_to_it() {
+    let (s, claim, entity) = claim_and_entity();
+    let s = s.reduce(Action::ClickSpans { spans: vec![claim, entity], x: 3, y: 4 });
+    assert_eq!(s.focus.chooser().map(|c| c.spans.clone()), Some(vec![claim, entity]));
+    assert_eq!(s.focus.selected(), Some(claim), "the span selected before stays selected");
+    let s = s.reduce(Action::Escape);
+    assert_eq!(s.focus, Focus::Selected(claim));
+    // Choosing one closes the chooser.
+    let s = apply(s, vec![Action::ClickSpans { spans: vec![claim, entity], x: 3, y: 4 }, Action::SelectSpan { id: entity, scroll: false }]);
+    assert_eq!(s.focus, Focus::Selected(entity));
+    // A selection of text closes it too.
+    let (start, end) = range_of("in");
+    let s = apply(s, vec![Action::ClickSpans { spans: vec![claim, entity], x: 3, y: 4 }, Action::Select { anchor: start, focus: end, character: false }]);
+    assert_eq!(s.focus.pending(), Some((start, end)));
+    assert!(s.focus.chooser().is_none());
+}
+
+#[test]
+fn arrows_after_a_selection_of_no_word_go_on_from_the_caret() {
+    let (start, end) = range_of("met");
+    let s = state().reduce(Action::Select { anchor: start, focus: end, character: false });
+    let caret = s.focus.caret().unwrap();
+    // Only a space: nothing snaps; the selection goes, its caret stays.
+    let s = s.reduce(Action::Select { anchor: end, focus: end + 1, character: false });
+    assert_eq!((s.focus.pending(), s.focus.caret()), (None, Some(caret)));
+    let s = s.reduce(Action::MoveCaret { motion: Motion::NextToken, extend: false });
+    assert_eq!(s.focus.pending(), Some(range_of("Ümit")));
+}
+
+#[test]
+fn j_moves_to_a_suggestion_and_any_other_action_takes_the_focus_off_it() {
+    let (ada_start, ada_end) = range_of("Ada");
+    let (start, end) = range_of("東京");
+    let suggestion = Suggestion { start, end, label: "LOC".into(), source: Source::Propagated, score: None };
+    let s = apply(
+        state(),
+        vec![
+            Action::AddSpan { start: ada_start, end: ada_end, label: "PERSON".into() },
+            Action::Escape,
+            Action::Suggest { source: Source::Propagated, items: vec![suggestion] },
+            Action::SelectAdjacent { forward: true },
+        ],
+    );
+    assert_eq!(s.focus.selected().map(|id| s.editor.annotations().get(id).unwrap().start), Some(ada_start));
+    let s = s.reduce(Action::SelectAdjacent { forward: true });
+    assert_eq!(s.focus, Focus::Suggestion(0));
+    assert_eq!(s.scroll_to, Some(ScrollTarget::Suggestion(0)));
+    let s = s.reduce(Action::ShowParagraphs { first: 0, last: 1 });
+    assert_eq!(s.focus.suggestion(), Some(0), "scrolling keeps it");
+    // K goes back from the suggestion, not from the start.
+    let back = s.clone().reduce(Action::SelectAdjacent { forward: false });
+    assert_eq!(back.focus.selected().map(|id| back.editor.annotations().get(id).unwrap().start), Some(ada_start));
+    let s = s.reduce(Action::TogglePrecision);
+    assert_eq!(s.focus, Focus::Nothing);
+}
+
+/// "Bob" labelled in an earlier version of the text finds no place in TEXT:
+/// re-anchored, it is listed for review.
+fn reanchored_onto_text(s: &AppState) -> Action {
+    let old = Article::new("doc", "Title", "Bob met Ada.").unwrap();
+    let mut editor = Editor::new(Arc::new(old), s.editor.schema().clone());
+    editor.add_span(0, 3, "PERSON").unwrap();
+    let record = Record::from_editor(&editor, &SaveInfo::default(), true);
+    let (loaded, review) = reanchor_onto(&record, s.article(), s.editor.schema()).unwrap();
+    assert!(!review.items.is_empty(), "an orphaned span is listed");
+    Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review) }
+}
+
+#[test]
+fn a_review_list_opens_and_is_dismissed_and_another_article_closes_it() {
+    let s = state();
+    let s = s.clone().reduce(reanchored_onto_text(&s));
+    assert!(matches!(s.mode, Mode::Review(_)), "{:?}", s.mode);
+    assert!(s.clone().reduce(Action::DismissReview).mode == Mode::Annotate);
+    let article = Article::new("other", "Other", "Zoë wrote.").unwrap();
+    let s = s.reduce(open_action(article));
+    assert_eq!(s.mode, Mode::Annotate);
+}
+
+#[test]
+fn a_review_list_opened_during_an_adjudication_outlives_it() {
+    let save = |annotator: &str, label: &str| {
+        let article = Article::new("doc", "Title", TEXT).unwrap();
+        let mut editor = Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()));
+        let (start, end) = range_of("Ümit");
+        editor.add_span(start, end, label).unwrap();
+        let info = SaveInfo { annotator: Some(annotator.into()), ..SaveInfo::default() };
+        (format!("{annotator}.json"), Record::from_editor(&editor, &info, true).to_json())
+    };
+    let files = [save("ana", "PERSON"), save("ben", "ORG")];
+    let s = state();
+    let adjudication = start_review(&files, s.editor.schema(), "rev").unwrap();
+    let s = s.reduce(Action::StartAdjudication(Rc::new(adjudication)));
+    assert!(s.mode.adjudication().is_some() && s.mode.review().is_none(), "{:?}", s.notice);
+    let s = s.clone().reduce(reanchored_onto_text(&s));
+    assert!(s.mode.adjudication().is_some() && s.mode.review().is_some(), "both are open");
+    let s = s.reduce(Action::LeaveAdjudication);
+    assert!(matches!(s.mode, Mode::Review(_)), "{:?}", s.mode);
+}
+
+/// Opening `article` with nothing stored and nothing given, as a host would.
+fn open_action(article: Article) -> Action {
+    use crate::opening::{decide, Announce, Given, Request};
+    let opening = decide(Request::new(article, Given::Nothing, Announce::Quiet), crate::stored_work::StoredWork::Nothing);
+    Action::OpenDocument(Rc::new(opening))
 }

@@ -1,0 +1,21 @@
+//! What the page says: the message at the top (what it says when a
+//! document opens is decided in `opening.rs`). Errors never change the work.
+
+use marginalia_core::record::LoadedRecord;
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Error,
+    Info,
+}
+
+/// A message shown at the top of the page. Errors never change the work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    /// A loaded save that belongs to another text, which the user may open
+    /// as a document of its own.
+    pub offer: Option<Rc<LoadedRecord>>,
+}
