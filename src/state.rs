@@ -209,6 +209,9 @@ pub enum Action {
     TabReceived(Rc<TabCopy>),
     /// The annotator's choice in a conflict with another tab.
     ResolveTabConflict(Side),
+    /// Deletes this span (a host's `removeSpan`), whatever is selected or
+    /// being picked; an error when there is no such span.
+    DeleteSpan(SpanId),
 }
 
 impl Action {
@@ -221,7 +224,7 @@ impl Action {
         match self {
             AddSpan { .. } | ApplyLabel(_) | DeleteSelected | Undo | Redo | ApplyRecord(..) | SetAttribute { .. }
             | AddRelation { .. } | RemoveRelation(_) | SetDocumentLabel { .. } | StartLinking { .. }
-            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) => true,
+            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) | DeleteSpan(_) => true,
             // Re-anchored annotations applied over the open document edit it;
             // opened as their own document (`open`) they are like OpenRecord.
             ApplyReanchored { open, .. } => !open,
@@ -907,6 +910,7 @@ impl Reducible for AppState {
             }
             Action::TabReceived(theirs) => s.tab_received(theirs),
             Action::ResolveTabConflict(side) => s.resolve_tab_conflict(side),
+            Action::DeleteSpan(id) => s.delete_span(id),
         }
         s.refresh_views();
         Rc::new(s)
@@ -982,6 +986,33 @@ impl AppState {
             self.selected = None;
         }
         true
+    }
+}
+
+/// A host's `removeSpan`: by id, never through the selection (which a link
+/// being picked holds on to).
+impl AppState {
+    fn delete_span(&mut self, id: SpanId) {
+        if self.editor.annotations().get(id).is_none() {
+            return self.error(format!("Could not delete: there is no span {id}."));
+        }
+        match self.editor.remove_span(id) {
+            Ok(()) => {
+                // Nothing may point at the span now gone.
+                if self.selected == Some(id) {
+                    self.selected = None;
+                }
+                if self.linking.as_ref().is_some_and(|(from, _)| *from == id) {
+                    self.linking = None;
+                }
+                if self.chooser.as_ref().is_some_and(|c| c.spans.contains(&id)) {
+                    self.chooser = None;
+                }
+                self.reviewed(id);
+                self.changed();
+            }
+            Err(e) => self.error(format!("Could not delete: {e}.")),
+        }
     }
 }
 
