@@ -4,17 +4,16 @@
 //!
 //! Messages are accepted only from the parent frame, and only when its
 //! origin is the page's own or on the configuration's `allowedOrigins`;
-//! replies and events are posted only to that origin.
+//! replies and events are posted only to that origin. A message is read
+//! into a `HostCommand` and run where the handle's methods run
+//! (`host_commands.rs`).
 
-use crate::article_input::article_from;
-use crate::document_session;
 use crate::host::{HostEvent, HostRef};
-use crate::opening::{Announce, Given, Request};
-use crate::state::{Action, AppState};
+use crate::host_commands::{execute, Reply};
+use crate::state::AppState;
 use gloo::events::EventListener;
-use marginalia_core::embed::{origin_allowed, InboundMessage};
-use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::Record;
+use marginalia_core::embed::origin_allowed;
+use marginalia_core::host_command::HostCommand;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageEvent;
 use yew::UseReducerHandle;
@@ -67,42 +66,6 @@ pub struct FrameLink {
     _listener: EventListener,
 }
 
-fn apply(state: &AppState, dispatch: &UseReducerHandle<AppState>, options: marginalia_core::embed::EmbedOptions) -> Result<(), String> {
-    let schema = match &options.schema {
-        Some(v) => std::sync::Arc::new(LabelSchema::from_json(&v.to_string()).map_err(|e| e.to_string())?),
-        None => state.editor.schema().clone(),
-    };
-    match &options.article {
-        Some(input) => {
-            let article = article_from(input)?;
-            let given = match &options.annotations {
-                Some(v) => Given::Host(document_session::host_work(&v.to_string(), &article, &schema)?),
-                None => Given::Nothing,
-            };
-            if options.schema.is_some() {
-                dispatch.dispatch(Action::SetSchema((*schema).clone()));
-            }
-            // The same shape as mount's options, and the same rule.
-            let request = Request {
-                read_only: Some(options.read_only),
-                annotator: options.annotator.clone(),
-                ..Request::new(article, given, Announce::Quiet)
-            };
-            document_session::open_in(state, &dispatch.dispatcher(), request, &schema);
-        }
-        None => {
-            if options.schema.is_some() {
-                dispatch.dispatch(Action::SetSchema((*schema).clone()));
-            }
-            if let Some(v) = &options.annotations {
-                dispatch.dispatch(document_session::apply_to_open(&v.to_string(), state, &schema)?);
-            }
-        }
-    }
-    Ok(())
-}
-
-
 /// Listens to the parent frame, when there is an allowed one.
 pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameLink> {
     let parent_origin = host.post_to_parent.clone()?;
@@ -114,29 +77,39 @@ pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameL
         if !from_parent || e.origin() != parent_origin || !origin_allowed(&e.origin(), &page, &host.options.allowed_origins) {
             return; // not our parent, or not allowed: ignored
         }
-        let state = state.clone();
         let json = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-        let reply_error = |message: String| post(&parent_origin, &message_error(&message));
-        match InboundMessage::from_json(&json) {
-            Ok(InboundMessage::Load { options }) => {
-                if let Err(e) = apply(&state, &state, options) {
-                    reply_error(format!("marginalia:load was not applied: {e}"));
-                }
-            }
-            Ok(InboundMessage::GetAnnotations { request_id }) => {
-                let record = Record::from_editor(&state.editor, &state.save_info, true);
-                let annotations = js_sys::JSON::parse(&record.to_json()).unwrap_or(JsValue::NULL);
-                let mut fields: Vec<(&str, &JsValue)> = vec![("annotations", &annotations)];
-                let id = request_id.map(|r| JsValue::from_str(&r));
-                if let Some(id) = &id {
-                    fields.push(("request_id", id));
-                }
-                post(&parent_origin, &message("marginalia:annotations", &fields));
-            }
-            Err(e) => reply_error(format!("the message was not understood: {e}")),
+        if let Some(answer) = answer(&state.clone(), &json) {
+            post(&parent_origin, &answer);
         }
     });
     Some(FrameLink { _listener: listener })
+}
+
+/// A message from the parent read and run (`host_commands.rs`); what to
+/// post back: the annotations asked for, or an error.
+fn answer(state: &UseReducerHandle<AppState>, json: &str) -> Option<JsValue> {
+    let command = match HostCommand::from_message(json) {
+        Ok(command) => command,
+        Err(e) => return Some(message_error(&format!("the message was not understood: {e}"))),
+    };
+    // Only a load can fail; a request for the annotations is answered with its id.
+    let request_id = match &command {
+        HostCommand::GetAnnotations { request_id } => request_id.clone(),
+        _ => None,
+    };
+    match execute(state, command) {
+        Ok(Reply::Record(json)) => {
+            let annotations = js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL);
+            let id = request_id.map(|r| JsValue::from_str(&r));
+            let mut fields: Vec<(&str, &JsValue)> = vec![("annotations", &annotations)];
+            if let Some(id) = &id {
+                fields.push(("request_id", id));
+            }
+            Some(message("marginalia:annotations", &fields))
+        }
+        Ok(_) => None,
+        Err(e) => Some(message_error(&format!("marginalia:load was not applied: {e}"))),
+    }
 }
 
 fn message_error(text: &str) -> JsValue {

@@ -65,6 +65,10 @@ pub struct Host {
     /// render (the API and `ready` wait for it).
     pub first_paint: FirstPaint,
     callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
+    /// `ready`'s detail once it was emitted: replayed to a callback
+    /// registered later (`mount` resolves after `ready`, so a handle's
+    /// `on("ready", fn)` always comes late).
+    ready: RefCell<Option<JsValue>>,
 }
 
 thread_local! {
@@ -94,6 +98,7 @@ impl Host {
             post_to_parent,
             first_paint: FirstPaint::start(),
             callbacks: RefCell::new(Vec::new()),
+            ready: RefCell::new(None),
         })
     }
 
@@ -113,7 +118,14 @@ impl Host {
         self.element.query_selector(&self.selector(name)).ok().flatten()
     }
 
+    /// Registers `callback` for `event`. Registered for `ready` after it
+    /// was emitted, it is called once with the same detail, in a microtask
+    /// (after `on` returns, as the other callbacks are).
     pub fn on(&self, event: HostEvent, callback: js_sys::Function) {
+        if let (HostEvent::Ready, Some(detail)) = (event, self.ready.borrow().clone()) {
+            let f = callback.clone();
+            wasm_bindgen_futures::spawn_local(async move { call(event, &f, &detail) });
+        }
         self.callbacks.borrow_mut().push((event, callback));
     }
 
@@ -125,12 +137,13 @@ impl Host {
     /// `marginalia:<event>` (bubbling, crossing shadow roots) on the host
     /// element, with `detail`. A throwing callback does not stop the others.
     pub fn emit(&self, event: HostEvent, detail: &JsValue) {
+        if event == HostEvent::Ready {
+            *self.ready.borrow_mut() = Some(detail.clone());
+        }
         let callbacks: Vec<js_sys::Function> =
             self.callbacks.borrow().iter().filter(|(e, _)| *e == event).map(|(_, f)| f.clone()).collect();
         for f in callbacks {
-            if let Err(e) = f.call1(&JsValue::NULL, detail) {
-                web_sys::console::error_2(&JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())), &e);
-            }
+            call(event, &f, detail);
         }
         let init = CustomEventInit::new();
         init.set_detail(detail);
@@ -147,6 +160,13 @@ impl Host {
     /// Forgets every callback (on destroy).
     pub fn clear(&self) {
         self.callbacks.borrow_mut().clear();
+    }
+}
+
+/// Calls one callback; one that throws is reported and stops nothing.
+fn call(event: HostEvent, f: &js_sys::Function, detail: &JsValue) {
+    if let Err(e) = f.call1(&JsValue::NULL, detail) {
+        web_sys::console::error_2(&JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())), &e);
     }
 }
 

@@ -20,6 +20,7 @@ mod file_read;
 mod frame_messages;
 mod gestures;
 mod host;
+mod host_commands;
 mod html_import;
 mod idle;
 mod js_api;

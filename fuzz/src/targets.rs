@@ -18,6 +18,7 @@ use marginalia_core::anchor;
 use marginalia_core::article::{decode_text_file, Article};
 use marginalia_core::editor::Editor;
 use marginalia_core::embed::{EmbedOptions, InboundMessage};
+use marginalia_core::host_command::HostCommand;
 use marginalia_core::formats::stream::{self, JsonPieces};
 use marginalia_core::formats::doccano::LabelMap;
 use marginalia_core::formats::label_studio_config::LabelConfig;
@@ -398,6 +399,14 @@ pub fn patterns(data: &[u8]) {
 pub fn embed(data: &[u8]) {
     let Some(json) = text_of(data) else { return };
     let _ = EmbedOptions::from_json(json);
+    // A handle's call, `[method, args…]` (`host_command.rs`): read or
+    // refused, never a panic; a frame's message reads as the same command.
+    if let Ok(serde_json::Value::Array(call)) = serde_json::from_str(json) {
+        if let Some((serde_json::Value::String(method), args)) = call.split_first() {
+            let _ = HostCommand::from_call(method, args);
+        }
+    }
+    let _ = HostCommand::from_message(json);
     let Ok(message) = InboundMessage::from_json(json) else { return };
     let written = serde_json::to_string(&message).expect("a message serialises");
     let again = InboundMessage::from_json(&written).unwrap_or_else(|e| panic!("a written message does not read back: {e}\n{written}"));

@@ -54,6 +54,9 @@ pub enum Action {
     KeepReanchored(SpanId),
     /// The annotator removes a re-anchored span (one undo step).
     DeleteReanchored(SpanId),
+    /// Deletes this span (the host's `removeSpan`): whatever is in hand
+    /// stays unless it was that span; an id with no span is an error.
+    DeleteSpan(SpanId),
     /// Closes the review (orphaned spans stay left out).
     DismissReview,
     /// Selects the next (or previous) drawn span in document order after
@@ -115,7 +118,7 @@ impl Action {
         match self {
             AddSpan { .. } | ApplyLabel(_) | DeleteSelected | Undo | Redo | ApplyRecord(..) | SetAttribute { .. }
             | AddRelation { .. } | RemoveRelation(_) | SetDocumentLabel { .. } | StartLinking { .. }
-            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) | ApplyReanchored { .. } => true,
+            | AcceptSuggestions(_) | SetStatus(_) | DeleteReanchored(_) | DeleteSpan(_) | ApplyReanchored { .. } => true,
             // A review shows, and each decision writes, a gold version in
             // place of the document's annotations.
             StartAdjudication(_) | Decide(_) | UndoDecision => true,

@@ -52,6 +52,17 @@ impl AppState {
 
     /// Deletes span `id` and its links (one undo step); it is no longer
     /// selected, whatever else is in focus stays.
+    /// The host's remove-by-id: an id with no span is said, never taken
+    /// for whatever is selected.
+    pub(super) fn delete_span_by_id(&mut self, id: SpanId) {
+        if self.editor.annotations().get(id).is_none() {
+            return self.error(format!("Could not delete: there is no span {id}."));
+        }
+        // `changed` lets go of a selection or a link picked from it.
+        self.delete_span(id);
+        self.mode.reviewed(id);
+    }
+
     pub(super) fn delete_span(&mut self, id: SpanId) {
         let links = self.editor.annotations().relations_of(id).count();
         match self.editor.remove_span(id) {

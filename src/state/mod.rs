@@ -248,6 +248,7 @@ impl AppState {
             }
             KeepReanchored(id) => self.mode.reviewed(id),
             DeleteReanchored(id) => self.delete_reanchored(id),
+            DeleteSpan(id) => self.delete_span_by_id(id),
             DismissReview => self.mode.set_review(None),
             StartAdjudication(adjudication) => self.start_adjudication(adjudication),
             Decide(decision) => self.decide(decision),

@@ -17,6 +17,7 @@ pub mod embed;
 pub mod find;
 pub mod formats;
 pub mod history;
+pub mod host_command;
 mod id;
 pub mod label_schema;
 pub mod layout;

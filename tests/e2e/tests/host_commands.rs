@@ -1,0 +1,104 @@
+//! What a host asks through the handle (`src/host_commands.rs`): `removeSpan`
+//! deletes the span it names — while a claim's link is being picked too —
+//! and throws, changing nothing, for an id that is not there; hostile
+//! arguments are refused with a message; `on("ready", fn)` registered on the
+//! handle `mount` resolves to is called.
+
+mod support;
+
+use marginalia_e2e::{json, Browser, Result, Value};
+use support::*;
+
+/// Adds a span through the handle; its id (`"s3"`).
+async fn add_span(b: &Browser, (start, end): (usize, usize), label: &str) -> Result<String> {
+    let id = b
+        .execute("return window.marginalia.addSpan(arguments[0], arguments[1], arguments[2]);", vec![json!(start), json!(end), json!(label)])
+        .await?;
+    Ok(id.as_str().ok_or_else(|| format!("addSpan returned {id}"))?.to_string())
+}
+
+/// Calls `js` (an expression on `m`, the handle); what it threw, or null.
+async fn thrown(b: &Browser, js: &str) -> Result<Value> {
+    b.execute(&format!("const m = window.marginalia; try {{ {js}; return null; }} catch (e) {{ return e.message; }}"), vec![]).await
+}
+
+#[tokio::test]
+async fn remove_span_while_a_claims_link_is_picked_removes_that_span_not_the_claim() -> Result {
+    let b = open_app().await?;
+    let wagner = add_span(&b, wagner_in_claim(), "ORG").await?;
+    let claim = add_span(&b, claim_range(), "CLAIM").await?;
+    // The claim is selected (added last): pick its "About" link in the text.
+    b.wait_for(&pick_button("about")).await?;
+    b.click(&pick_button("about")).await?;
+    b.wait_for(&format!(r#"{}[aria-pressed="true"]"#, pick_button("about"))).await?;
+
+    let error = thrown(&b, &format!("m.removeSpan({wagner:?})")).await?;
+    assert_eq!(error, Value::Null, "removeSpan({wagner}) threw");
+    let record = record(&b).await?;
+    let left: Vec<(&str, &str)> = record["spans"]
+        .as_array()
+        .map(|s| s.iter().map(|s| (s["id"].as_str().unwrap_or(""), s["label"].as_str().unwrap_or(""))).collect())
+        .unwrap_or_default();
+    assert_eq!(left, [(claim.as_str(), "CLAIM")], "{wagner} went and the claim {claim} stayed");
+    assert_eq!(record["spans"][0]["text"], support::CLAIM);
+    b.close().await
+}
+
+#[tokio::test]
+async fn remove_span_with_an_unknown_id_throws_and_changes_nothing() -> Result {
+    let b = open_app().await?;
+    let (m, e) = range_of(DEFAULT_ARTICLE, "Richard Mills");
+    let mills = add_span(&b, (m, e), "PERSON").await?;
+    // Selected now: the old select-then-delete deleted it for any id.
+    b.wait_for(&format!(r#"#mg-tag-{}[aria-pressed="true"]"#, mills.trim_start_matches('s'))).await?;
+    let before = record(&b).await?;
+
+    let error = thrown(&b, "m.removeSpan('s999')").await?;
+    assert_eq!(error, json!("Could not delete: there is no span s999."));
+    for (call, says) in [
+        ("m.removeSpan(3)", "removeSpan: the span id must be a string, not a number"),
+        ("m.removeSpan('3')", "removeSpan: \"3\" is not a span id"),
+        ("m.removeSpan()", "removeSpan: the span id must be a string, not nothing"),
+        ("m.addSpan(1.5, 9, 'PERSON')", "addSpan: start must be a whole number of code points from 0, not a fraction"),
+        ("m.addSpan(-1, 9, 'PERSON')", "addSpan: start must be a whole number of code points from 0, not a negative number"),
+        ("m.addSpan(0, NaN, 'PERSON')", "addSpan: a number argument is NaN or infinite"),
+        ("m.addSpan(0, 2 ** 60, 'PERSON')", "addSpan: end must be a whole number of code points from 0, not a number too large"),
+        ("m.addSpan('0', 9, 'PERSON')", "addSpan: start must be a whole number of code points from 0, not a string"),
+        ("m.export('excel')", "export: no format \"excel\""),
+        ("m.setArticle({ id: 'x', txt: 'Mali' })", "setArticle: unknown field \"txt\""),
+    ] {
+        let error = thrown(&b, call).await?;
+        let error = error.as_str().ok_or_else(|| format!("{call} did not throw"))?;
+        assert!(error.starts_with(says), "{call}: {error}");
+    }
+    assert_eq!(record(&b).await?["spans"], before["spans"], "nothing changed");
+    b.close().await
+}
+
+#[tokio::test]
+async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
+    let b = Browser::new().await?;
+    b.goto(&format!("{}cms/?doc=ready-{}", b.app_url(), std::process::id())).await?;
+    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let mounted = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(m => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 return m.mount(el, { article: { id: 'ready-doc', title: 'Ready', text: 'Wagner and Mali, said Diop.' } });
+             }).then(h => {
+                 window.late = [];
+                 let returned = false;
+                 h.on('ready', d => window.late.push({ doc: d.meta.doc_id, tokens: 'tokens' in d, after: returned }));
+                 returned = true;
+                 done('mounted');
+             }, e => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(mounted, json!("mounted"));
+    let late = b.wait_until("return window.late.length > 0 ? window.late : null;", WAIT).await?;
+    assert_eq!(late, json!([{ "doc": "ready-doc", "tokens": false, "after": true }]), "called once, after on() returned, with the light record");
+    b.close().await
+}
