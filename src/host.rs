@@ -80,7 +80,7 @@ impl Host {
     pub fn new(element: Element, options: EmbedOptions, startup_error: Option<String>, standalone: bool) -> Rc<Host> {
         // An embedded standalone page talks to its parent frame, if the
         // parent's origin is allowed.
-        let post_to_parent = standalone.then(crate::frame_messages::allowed_parent_origin).flatten().filter(|parent| {
+        let post_to_parent = standalone.then(crate::parent_frame::allowed_parent_origin).flatten().filter(|parent| {
             marginalia_core::embed::origin_allowed(parent, &crate::url_params::page_origin(), &options.allowed_origins)
         });
         let n = INSTANCES.with(|c| {
@@ -153,7 +153,7 @@ impl Host {
             let _ = self.element.dispatch_event(&e);
         }
         if let Some(origin) = &self.post_to_parent {
-            crate::frame_messages::post_event(origin, event, detail);
+            crate::parent_frame::post_event(origin, event.name(), detail);
         }
     }
 

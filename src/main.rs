@@ -31,6 +31,7 @@ mod mount;
 mod opening;
 mod page_config;
 mod panic_report;
+mod parent_frame;
 mod percent;
 mod reanchoring;
 mod remote_save;
@@ -62,3 +63,6 @@ fn main() {
         mount::standalone(root, options, (!problems.is_empty()).then(|| problems.join(" ")));
     });
 }
+
+#[cfg(test)]
+mod module_graph_tests;

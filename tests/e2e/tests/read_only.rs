@@ -1,7 +1,10 @@
 //! A read-only instance refuses changes from every host entry point:
 //! annotations for an earlier version of the text (re-anchored), a review
-//! of several saves (adjudication), and undo. Each is refused with the
-//! read-only notice, and the annotations stay as they were.
+//! of several saves (adjudication), undo and redo, `addSpan`, `removeSpan`,
+//! and a person's drag and key. Each is refused with the read-only notice,
+//! and the annotations stay as they were; opening a document (setDocument)
+//! is not an edit and keeps the instance read-only. (The iframe's
+//! `marginalia:load` is in `document_session.rs`.)
 
 mod support;
 
@@ -64,5 +67,38 @@ async fn a_read_only_instance_refuses_changes_from_every_host_entry_point() -> R
 
     b.execute("window.ro.undo();", vec![]).await?;
     refused(&b, "undo").await?;
+    b.execute("window.ro.redo();", vec![]).await?;
+    refused(&b, "redo").await?;
+
+    // addSpan throws the read-only message and adds nothing.
+    let thrown = b.execute("try { window.ro.addSpan(0, 6, 'ORG'); return null; } catch (e) { return e.message; }", vec![]).await?;
+    assert!(thrown.as_str().unwrap_or_default().contains("read-only"), "addSpan: {thrown}");
+    refused(&b, "addSpan").await?;
+
+    // Opening a document is not an edit: setDocument opens the host's text
+    // with its spans and the instance stays read-only.
+    b.execute(
+        "window.ro.setDocument({ id: 'ro-set-' + Date.now(), title: 'RO 2', text: arguments[0], spans: [{ start: 0, end: 6, label: 'ORG' }] });",
+        vec![json!(TEXT)],
+    )
+    .await?;
+    b.wait_until("return window.ro.getAnnotations().spans.length === 1;", WAIT).await?;
+    // removeSpan of that span throws the read-only message; the span stays.
+    let thrown = b
+        .execute("try { window.ro.removeSpan(window.ro.getAnnotations().spans[0].id); return null; } catch (e) { return e.message; }", vec![])
+        .await?;
+    assert!(thrown.as_str().unwrap_or_default().contains("read-only"), "removeSpan: {thrown}");
+    assert_eq!(b.execute("return window.ro.getAnnotations().spans.length;", vec![]).await?, json!(1), "removeSpan changed a read-only document");
+    b.click("#mg2-notice .mg-dismiss").await?;
+    b.wait_until("return !document.querySelector('#mg2-notice[data-kind=error]');", WAIT).await?;
+    // A person's drag and key are refused too.
+    b.drag_select_in("#ro .mg-article", &[], 11, 15).await?;
+    b.press("3").await?;
+    b.wait_until(
+        "const n = document.querySelector('#mg2-notice[data-kind=error]'); return !!n && n.textContent.includes('read-only');",
+        WAIT,
+    )
+    .await?;
+    assert_eq!(b.execute("return window.ro.getAnnotations().spans.length;", vec![]).await?, json!(1));
     b.close().await
 }
