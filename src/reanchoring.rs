@@ -1,7 +1,9 @@
 //! Annotations made on an earlier version of the article: re-anchored onto
 //! the text open now by the core (`marginalia_core::anchor`), summarised for
 //! the annotator, with the spans they should look at listed for review —
-//! a span is never silently attached to different words.
+//! a span is never silently attached to different words. Everything here
+//! is written from the core's report as it is (units: spans and items are
+//! counted, never measured); nothing is decided here.
 
 use crate::percent::percent;
 use marginalia_core::anchor::{reanchor_for, AnchorReport, Doubt, OrphanReason, Outcome, SpanAnchor};
@@ -123,89 +125,138 @@ impl AnchorReview {
     }
 
     fn with_origin(report: AnchorReport, origin: Rc<ReviewOrigin>) -> AnchorReview {
-        let items = report
-            .spans
-            .iter()
-            .filter(|s| s.needs_review())
-            .map(|s| {
-                let placed = !matches!(s.outcome, Outcome::Orphaned);
-                ReviewItem { id: s.id.filter(|_| placed), label: s.label.clone(), quote: s.selector.exact.clone(), reason: reason(s, &report) }
-            })
-            .collect::<Vec<_>>();
-        let refusals: Vec<&str> = report
-            .spans
-            .iter()
-            .filter_map(|s| match &s.orphan_reason {
-                Some(OrphanReason::Refused { message }) => Some(message.as_str()),
-                _ => None,
-            })
-            .chain(report.dropped_relations.iter().filter_map(|d| d.refused.as_deref()))
-            .chain(report.dropped_document_labels.iter().map(String::as_str))
-            .collect();
-        let mut parts = vec![format!("{} unchanged", report.unchanged), format!("{} moved", report.moved)];
-        if report.fuzzy > 0 {
-            parts.push(format!("{} re-anchored with less than full confidence", report.fuzzy));
-        }
-        if report.orphaned > 0 {
-            let collided = report.spans.iter().filter(|s| matches!(s.orphan_reason, Some(OrphanReason::Duplicate { .. } | OrphanReason::Overlap { .. }))).count();
-            let gone = report.spans.iter().filter(|s| s.orphan_reason == Some(OrphanReason::NotFound)).count();
-            let refused = report.orphaned - collided - gone;
-            let why: Vec<String> = [(gone, "whose words are gone"), (collided, "that landed where a better-anchored annotation was kept"), (refused, "refused")]
-                .iter()
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, what)| format!("{n} {what}"))
-                .collect();
-            parts.push(format!("{} orphaned ({})", report.orphaned, why.join(", ")));
-        }
-        let mut distinct: Vec<&str> = Vec::new();
-        for r in &refusals {
-            if !distinct.contains(r) {
-                distinct.push(r);
+        let mut items = review_items(&report);
+        let refusals = refusals(&report);
+        let distinct = distinct(&refusals);
+        let summary = match &*origin {
+            ReviewOrigin::Imported { file, total, not_read, notices } => {
+                items.extend(not_read.iter().cloned());
+                let read = ImportRead { file, total: *total, not_read: not_read.len(), notices };
+                imported_summary(&report, &read, &distinct, items.len())
             }
-        }
-        let mut items = items;
-        if let ReviewOrigin::Imported { file, total, not_read, notices } = &*origin {
-            items.extend(not_read.iter().cloned());
-            let placed = report.spans.len() - report.orphaned;
-            let mut summary = format!(
-                "“{file}”: {placed} span(s) from the {total} annotation(s) in the file applied to this article ({} placed exactly, {} with doubt), replacing its annotations (Ctrl+Z brings them back).",
-                report.unchanged + report.moved,
-                report.fuzzy
-            );
-            if report.orphaned > 0 {
-                summary.push_str(&format!(" {} not placed.", report.orphaned));
-            }
-            if !not_read.is_empty() {
-                summary.push_str(&format!(" {} not read.", not_read.len()));
-            }
-            if !distinct.is_empty() {
-                summary.push_str(&format!(" Left out: {}.", distinct.join("; ")));
-            }
-            for n in notices {
-                summary.push_str(&format!(" Note: {n}."));
-            }
-            if !items.is_empty() {
-                summary.push_str(&format!(" {} to review in the side panel.", items.len()));
-            }
-            return AnchorReview { refused: !refusals.is_empty(), report, origin, summary, items };
-        }
-        let mut summary = if refusals.is_empty() {
-            format!("The article changed since these annotations were made; they were re-anchored: {}.", parts.join(", "))
-        } else {
-            format!(
-                "The article changed since these annotations were made. Not everything could be placed again: {} ({}). Re-anchored: {}.",
-                distinct.join("; "),
-                if refusals.len() == 1 { "1 item left out".to_string() } else { format!("{} items left out", refusals.len()) },
-                parts.join(", ")
-            )
+            ReviewOrigin::Reanchored => reanchored_summary(&report, refusals.len(), &distinct, items.len()),
         };
-        let lost_links = report.dropped_relations.iter().filter(|d| d.refused.is_none()).count();
-        if lost_links > 0 {
-            summary.push_str(&format!(" {lost_links} link(s) to orphaned annotations were left out."));
-        }
-        if !items.is_empty() {
-            summary.push_str(&format!(" {} to review in the side panel.", items.len()));
-        }
         AnchorReview { refused: !refusals.is_empty(), report, origin, summary, items }
     }
+}
+
+/// The spans to check, in the report's order; an orphan has no place now.
+fn review_items(report: &AnchorReport) -> Vec<ReviewItem> {
+    report
+        .spans
+        .iter()
+        .filter(|s| s.needs_review())
+        .map(|s| {
+            let placed = !matches!(s.outcome, Outcome::Orphaned);
+            ReviewItem { id: s.id.filter(|_| placed), label: s.label.clone(), quote: s.selector.exact.clone(), reason: reason(s, report) }
+        })
+        .collect()
+}
+
+/// Every refusal's message (by the schema or the editor): of spans, then
+/// of links, then of document labels; one per item left out, repeats kept.
+fn refusals(report: &AnchorReport) -> Vec<&str> {
+    report
+        .spans
+        .iter()
+        .filter_map(|s| match &s.orphan_reason {
+            Some(OrphanReason::Refused { message }) => Some(message.as_str()),
+            _ => None,
+        })
+        .chain(report.dropped_relations.iter().filter_map(|d| d.refused.as_deref()))
+        .chain(report.dropped_document_labels.iter().map(String::as_str))
+        .collect()
+}
+
+/// The messages once each, in the order first met (the summary names each
+/// reason once; `refusals` keeps the count).
+fn distinct<'a>(messages: &[&'a str]) -> Vec<&'a str> {
+    let mut distinct: Vec<&str> = Vec::new();
+    for m in messages {
+        if !distinct.contains(m) {
+            distinct.push(m);
+        }
+    }
+    distinct
+}
+
+/// How many spans stayed, moved, moved with doubt, and found no place
+/// (with why), as phrases.
+fn counts(report: &AnchorReport) -> Vec<String> {
+    let mut parts = vec![format!("{} unchanged", report.unchanged), format!("{} moved", report.moved)];
+    if report.fuzzy > 0 {
+        parts.push(format!("{} re-anchored with less than full confidence", report.fuzzy));
+    }
+    if report.orphaned > 0 {
+        let collided = report.spans.iter().filter(|s| matches!(s.orphan_reason, Some(OrphanReason::Duplicate { .. } | OrphanReason::Overlap { .. }))).count();
+        let gone = report.spans.iter().filter(|s| s.orphan_reason == Some(OrphanReason::NotFound)).count();
+        let refused = report.orphaned - collided - gone;
+        let why: Vec<String> = [(gone, "whose words are gone"), (collided, "that landed where a better-anchored annotation was kept"), (refused, "refused")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        parts.push(format!("{} orphaned ({})", report.orphaned, why.join(", ")));
+    }
+    parts
+}
+
+/// What an imported file held beyond the placed spans.
+struct ImportRead<'a> {
+    file: &'a str,
+    total: usize,
+    not_read: usize,
+    notices: &'a [String],
+}
+
+/// The summary of another tool's annotations placed on this article.
+fn imported_summary(report: &AnchorReport, read: &ImportRead, distinct: &[&str], to_review: usize) -> String {
+    let placed = report.spans.len() - report.orphaned;
+    let mut summary = format!(
+        "“{}”: {placed} span(s) from the {} annotation(s) in the file applied to this article ({} placed exactly, {} with doubt), replacing its annotations (Ctrl+Z brings them back).",
+        read.file,
+        read.total,
+        report.unchanged + report.moved,
+        report.fuzzy
+    );
+    if report.orphaned > 0 {
+        summary.push_str(&format!(" {} not placed.", report.orphaned));
+    }
+    if read.not_read > 0 {
+        summary.push_str(&format!(" {} not read.", read.not_read));
+    }
+    if !distinct.is_empty() {
+        summary.push_str(&format!(" Left out: {}.", distinct.join("; ")));
+    }
+    for n in read.notices {
+        summary.push_str(&format!(" Note: {n}."));
+    }
+    if to_review > 0 {
+        summary.push_str(&format!(" {to_review} to review in the side panel."));
+    }
+    summary
+}
+
+/// The summary of annotations of an earlier version moved onto this one;
+/// `refused` items were left out, with the `distinct` reasons.
+fn reanchored_summary(report: &AnchorReport, refused: usize, distinct: &[&str], to_review: usize) -> String {
+    let parts = counts(report);
+    let mut summary = if refused == 0 {
+        format!("The article changed since these annotations were made; they were re-anchored: {}.", parts.join(", "))
+    } else {
+        format!(
+            "The article changed since these annotations were made. Not everything could be placed again: {} ({}). Re-anchored: {}.",
+            distinct.join("; "),
+            if refused == 1 { "1 item left out".to_string() } else { format!("{refused} items left out") },
+            parts.join(", ")
+        )
+    };
+    let lost_links = report.dropped_relations.iter().filter(|d| d.refused.is_none()).count();
+    if lost_links > 0 {
+        summary.push_str(&format!(" {lost_links} link(s) to orphaned annotations were left out."));
+    }
+    if to_review > 0 {
+        summary.push_str(&format!(" {to_review} to review in the side panel."));
+    }
+    summary
 }

@@ -3,29 +3,20 @@
 //! claim layer) and its links (claimed by, about…), each reachable by
 //! keyboard. A link's target is typed with typeahead over the document's
 //! entities (or free text where the schema allows), or picked by clicking
-//! the entity in the text.
+//! the entity in the text. The attribute controls themselves are
+//! `attribute_field.rs`'s.
 
+// The attribute controls are shared with the document form; they are
+// named from here too, where they began.
+pub use crate::components::attribute_field::{attribute_field, AttributeField};
 use crate::host::use_host;
 use marginalia_core::editor::Editor;
-use marginalia_core::label_schema::{AttributeDef, AttributeKind, CLAIM_LAYER};
+use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::{RelationId, Target};
 use marginalia_core::span::SpanId;
 use serde_json::Value;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttributeField {
-    pub def: AttributeDef,
-    /// The annotator's choice; `None` while unset.
-    pub value: Option<Value>,
-    /// The schema's default while nobody has chosen (shown as such, and
-    /// saved apart from choices).
-    pub default: Option<Value>,
-    /// A yes/no attribute offers "not set" too (a select instead of a
-    /// checkbox, whose unticked state would read as "no"): span attributes.
-    pub unset_choice: bool,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkGroup {
@@ -122,106 +113,6 @@ pub fn ClaimForm(props: &ClaimFormProps) -> Html {
             { for data.attributes.iter().map(|f| attribute_field(f, &props.onattribute, &format!("{}attr-{}", host.id_prefix, f.def.name))) }
             { for data.groups.iter().map(|g| link_group(g, data, props, &host.id_prefix)) }
         </section>
-    }
-}
-
-/// One attribute as a labelled control: a select (with a "not set"
-/// option), a text area or a checkbox (a document label's yes/no).
-pub fn attribute_field(f: &AttributeField, on: &Callback<(String, Option<Value>)>, id: &str) -> Html {
-    let name = f.def.name.clone();
-    let title = f.def.display_title().to_string();
-    match f.def.kind {
-        AttributeKind::Choice => {
-            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
-            // Nothing chosen is an option of its own, named for what it is:
-            // unset, or the schema's default that nobody chose. Every value
-            // stays a separate option, so picking the default's value is a
-            // change (a choice), which re-selecting one shown option is not.
-            let unset = match f.default.as_ref().and_then(Value::as_str) {
-                Some(d) if current.is_empty() => format!("not set (default: {})", d.replace('_', " ")),
-                _ => "not set".to_string(),
-            };
-            let onchange = {
-                let on = on.clone();
-                Callback::from(move |e: Event| {
-                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-                    on.emit((name.clone(), (!v.is_empty()).then_some(Value::String(v))));
-                })
-            };
-            html! {
-                <div class="mg-field">
-                    <label for={id.to_string()}>{ title }</label>
-                    <select id={id.to_string()} {onchange}>
-                        <option value="" selected={current.is_empty()}>{ unset }</option>
-                        { for f.def.values.iter().map(|v| html! {
-                            <option value={v.clone()} selected={*v == current}>{ v.replace('_', " ") }</option>
-                        }) }
-                    </select>
-                </div>
-            }
-        }
-        AttributeKind::Text => {
-            let current = f.value.as_ref().and_then(Value::as_str).unwrap_or("").to_string();
-            let onchange = {
-                let on = on.clone();
-                Callback::from(move |e: Event| {
-                    let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-                    on.emit((name.clone(), (!v.trim().is_empty()).then_some(Value::String(v))));
-                })
-            };
-            // Committed on leaving it: a `value` would be set back from the
-            // state at every render while the annotator types (another tab's
-            // write, the CMS status), losing what was typed. The text is the
-            // default instead, and a new committed value (or an undo) makes a
-            // new element through the key.
-            let key = format!("{id}\u{1f}{current}");
-            html! {
-                <div class="mg-field">
-                    <label for={id.to_string()}>{ title }</label>
-                    <textarea {key} id={id.to_string()} rows="2" defaultvalue={current} {onchange} />
-                </div>
-            }
-        }
-        AttributeKind::Boolean if f.unset_choice => {
-            let current = f.value.as_ref().and_then(Value::as_bool);
-            let unset = match f.default.as_ref().and_then(Value::as_bool) {
-                Some(d) if current.is_none() => format!("not set (default: {})", if d { "yes" } else { "no" }),
-                _ => "not set".to_string(),
-            };
-            let onchange = {
-                let on = on.clone();
-                Callback::from(move |e: Event| {
-                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-                    on.emit((name.clone(), (!v.is_empty()).then(|| Value::Bool(v == "true"))));
-                })
-            };
-            html! {
-                <div class="mg-field">
-                    <label for={id.to_string()}>{ title }</label>
-                    <select id={id.to_string()} {onchange}>
-                        <option value="" selected={current.is_none()}>{ unset }</option>
-                        <option value="true" selected={current == Some(true)}>{ "yes" }</option>
-                        <option value="false" selected={current == Some(false)}>{ "no" }</option>
-                    </select>
-                </div>
-            }
-        }
-        AttributeKind::Boolean => {
-            let checked = f.value.as_ref().and_then(Value::as_bool).unwrap_or(false);
-            let onchange = {
-                let on = on.clone();
-                Callback::from(move |e: Event| {
-                    let v = e.target_unchecked_into::<HtmlInputElement>().checked();
-                    on.emit((name.clone(), Some(Value::Bool(v))));
-                })
-            };
-            html! {
-                <div class="mg-field mg-check">
-                    <input type="checkbox" id={id.to_string()} {checked} {onchange} />
-                    <label for={id.to_string()}>{ title }</label>
-                </div>
-            }
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! report gestures through `on<verb>` callbacks. One component per file.
 
 pub mod adjudication_panel;
+pub mod attribute_field;
 pub mod article_view;
 pub mod chooser;
 pub mod claim_form;
