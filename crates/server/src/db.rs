@@ -1,0 +1,109 @@
+//! The store: one SQLite file (WAL, every commit synced before it is
+//! acknowledged) or a PostgreSQL database, behind one `sqlx::AnyPool`. The
+//! queries are written once for both (`$n` placeholders, numbered in the
+//! order they appear; 64-bit integers and text only). Each kind has its
+//! own migrations, which create the same tables (`migrations/`).
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
+use std::time::Duration;
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    pub fn of(url: &str) -> Result<Kind, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Kind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Kind::Postgres)
+        } else {
+            Err(format!("not a database URL Marginalia knows: {} (use sqlite:PATH or postgres://…)", redact(url)))
+        }
+    }
+}
+
+/// The database URL for a SQLite file (created when missing; WAL; a
+/// commit is on disk before it returns).
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// A URL with its password (if any) hidden, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: Kind,
+}
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Db, String> {
+        install_default_drivers();
+        let kind = Kind::of(url)?;
+        let options = AnyPoolOptions::new()
+            .max_connections(if kind == Kind::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(5));
+        let options = match kind {
+            // Every connection: WAL (readers never wait for the writer),
+            // synced commits, foreign keys, and a wait on a busy writer
+            // instead of an error.
+            Kind::Sqlite => options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Kind::Postgres => options,
+        };
+        let pool = options.connect(url).await.map_err(|e| format!("cannot open the database {}: {e}", redact(url)))?;
+        let migrator = match kind {
+            Kind::Sqlite => &SQLITE,
+            Kind::Postgres => &POSTGRES,
+        };
+        migrator.run(&pool).await.map_err(|e| format!("cannot bring the database {} up to date: {e}", redact(url)))?;
+        Ok(Db { pool, kind })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_recognised_and_passwords_hidden() {
+        assert_eq!(Kind::of("sqlite://x.db"), Ok(Kind::Sqlite));
+        assert_eq!(Kind::of("postgres://u:p@h/db"), Ok(Kind::Postgres));
+        assert!(Kind::of("mysql://u:secret@h/db").unwrap_err().contains("u:***@h"));
+        assert_eq!(redact("postgres://me:pw@localhost:5432/m"), "postgres://me:***@localhost:5432/m");
+        assert_eq!(redact("postgres://localhost/m"), "postgres://localhost/m");
+    }
+}
