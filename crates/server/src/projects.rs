@@ -71,6 +71,15 @@ impl Settings {
     }
 }
 
+pub fn checked_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if (1..=200).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
+        Ok(name.to_string())
+    } else {
+        Err(ApiError::bad_request("a project's name has 1 to 200 characters, none of them control characters"))
+    }
+}
+
 pub fn checked_slug(slug: &str) -> ApiResult<&str> {
     let fine = (1..=64).contains(&slug.len()) && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if fine {
@@ -83,9 +92,10 @@ pub fn checked_slug(slug: &str) -> ApiResult<&str> {
 /// Creates a project with its creator as admin.
 pub async fn create(State(server): State<Server>, caller: Caller, Json(body): Json<NewProject>) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let slug = checked_slug(&body.slug)?.to_string();
+    let name = checked_name(&body.name)?;
     let settings = Settings::checked(body.schema, body.guidelines, body.overlap, body.abandon_minutes)?;
     let mut tx = server.db.pool.begin().await?;
-    let project_id = insert(&mut tx, &slug, &body.name, &settings).await?.ok_or_else(|| ApiError::conflict("a project with that short name exists"))?;
+    let project_id = insert(&mut tx, &slug, &name, &settings).await?.ok_or_else(|| ApiError::conflict("a project with that short name exists"))?;
     sqlx::query("INSERT INTO members (project_id, user_id, role) VALUES ($1, $2, 'admin')")
         .bind(project_id)
         .bind(caller.user_id)
@@ -175,7 +185,7 @@ pub async fn update(State(server): State<Server>, caller: Caller, Path(slug): Pa
         change.overlap.unwrap_or(row.try_get("overlap")?),
         Some(change.abandon_minutes.unwrap_or(row.try_get::<i64, _>("abandon_ms")? / 60_000)),
     )?;
-    let name = change.name.unwrap_or(row.try_get("name")?);
+    let name = checked_name(&change.name.unwrap_or(row.try_get("name")?))?;
     sqlx::query("UPDATE projects SET name = $1, schema_json = $2, guidelines = $3, overlap = $4, abandon_ms = $5 WHERE id = $6")
         .bind(&name)
         .bind(&settings.schema_json)
