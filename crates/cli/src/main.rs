@@ -8,15 +8,18 @@
 //! fault is reported and skipped, and the run goes on to the end).
 
 mod agree;
+mod backup;
 mod convert;
 mod decoding;
 mod fault;
 mod grouping;
+mod import;
 mod input;
 mod losses;
 mod merge;
 mod output;
 mod progress;
+mod serve;
 mod split;
 mod stats;
 mod validate;
@@ -37,7 +40,7 @@ const INTERNAL_ERROR_CODE: u8 = 101;
 #[command(
     name = "marginalia",
     version,
-    about = "Validate, convert, merge, split and measure Marginalia annotation datasets"
+    about = "Validate, convert, merge, split and measure Marginalia annotation datasets; run the team server"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,6 +61,12 @@ enum Command {
     Split(split::SplitArgs),
     /// Count documents, spans per label and layer, annotators and claim attribute values
     Stats(stats::StatsArgs),
+    /// Run the team server: projects, a work queue, every save kept (SQLite by default, PostgreSQL with --database)
+    Serve(serve::ServeArgs),
+    /// Send articles and annotations to a project on a team server
+    Import(import::ImportArgs),
+    /// Copy a running server's SQLite database consistently
+    Backup(backup::BackupArgs),
 }
 
 /// The input files and how to read them; shared by every subcommand.
@@ -136,6 +145,9 @@ fn main() -> ExitCode {
         Command::Agree(args) => agree::run(args),
         Command::Split(args) => split::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Backup(args) => backup::run(args),
     };
     let code = match result {
         Ok(code) => code,
