@@ -38,9 +38,9 @@ pub fn App(props: &AppProps) -> Html {
     let stored = use_state_eq(|| Ok::<(), AttrValue>(()));
     let remote = hooks::use_cms_save(&state, &host);
     hooks::use_local_persistence(&state, &host, &stored);
-    hooks::use_tab_sync(&state);
+    hooks::use_tab_sync(&state, &host);
     hooks::use_error_reports(&state, &host);
-    hooks::use_token_warming(&state);
+    hooks::use_token_warming(&state, &host);
     hooks::use_page_listeners(&state, &host);
     hooks::use_scrolling(&state, &host);
     hooks::use_frame_link(&state, &host);

@@ -1,6 +1,7 @@
 //! The link to a parent frame: its messages heard for the instance's
 //! lifetime (`frame_messages.rs`, allowed origins only).
 
+use super::lifetime::use_while_mounted;
 use crate::frame_messages;
 use crate::host::HostRef;
 use crate::state::AppState;
@@ -9,9 +10,5 @@ use yew::prelude::*;
 /// Listens from the first render until the instance goes.
 #[hook]
 pub fn use_frame_link(state: &UseReducerHandle<AppState>, host: &HostRef) {
-    let (state, host) = (state.clone(), host.clone());
-    use_effect_with((), move |_| {
-        let frame = frame_messages::listen(state, host);
-        move || drop(frame)
-    });
+    use_while_mounted(state, host, |state, host| Box::new(frame_messages::listen(state.clone(), host.clone())));
 }

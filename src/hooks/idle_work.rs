@@ -2,7 +2,8 @@
 //! that neither the first paint nor the first selection waits for it:
 //! computing the article's tokens, and listing the side panel's items.
 
-use super::article_key;
+use super::lifetime::{use_per_article, Kept};
+use crate::host::HostRef;
 use crate::idle::IdleWork;
 use crate::state::AppState;
 use marginalia_core::tokenize::TokenizeInSteps;
@@ -16,20 +17,21 @@ const TOKEN_WARM_MARGIN_MS: f64 = 2.0;
 /// Tokens are computed on first use; compute them in idle moments once
 /// each article shows, a piece at a time.
 #[hook]
-pub fn use_token_warming(state: &UseReducerHandle<AppState>) {
+pub fn use_token_warming(state: &UseReducerHandle<AppState>, host: &HostRef) {
+    use_per_article(state, host, warm_tokens);
+}
+
+fn warm_tokens(state: &UseReducerHandle<AppState>, _: &HostRef) -> Kept {
     let article = state.article().clone();
-    use_effect_with(article_key(state), move |_| {
-        let mut progress = TokenizeInSteps::new();
-        let warm = IdleWork::start(move |time_left| loop {
-            if article.warm_tokens(&mut progress, TOKEN_WARM_PIECE_BYTES) {
-                return true;
-            }
-            if time_left() < TOKEN_WARM_MARGIN_MS {
-                return false;
-            }
-        });
-        move || drop(warm)
-    });
+    let mut progress = TokenizeInSteps::new();
+    Box::new(IdleWork::start(move |time_left| loop {
+        if article.warm_tokens(&mut progress, TOKEN_WARM_PIECE_BYTES) {
+            return true;
+        }
+        if time_left() < TOKEN_WARM_MARGIN_MS {
+            return false;
+        }
+    }))
 }
 
 /// Whether the side panel lists each label's items yet: from the first

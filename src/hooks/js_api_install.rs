@@ -4,6 +4,7 @@
 //! frame of the default article).
 
 use super::event_detail;
+use super::lifetime::{use_while_mounted, Kept};
 use crate::host::{HostEvent, HostRef};
 use crate::js_api;
 use crate::state::AppState;
@@ -15,17 +16,18 @@ use yew::prelude::*;
 /// instance goes (and never installed if it goes before its first frame).
 #[hook]
 pub fn use_js_api(state: &UseReducerHandle<AppState>, host: &HostRef) {
-    let (state, host) = (state.clone(), host.clone());
-    use_effect_with((), move |_| {
-        let api = Rc::new(RefCell::new(None::<js_api::JsApi>));
-        let start = {
-            let (api, host) = (api.clone(), host.clone());
-            move || {
-                *api.borrow_mut() = Some(js_api::expose(state.clone(), &host));
-                host.emit(HostEvent::Ready, &event_detail(&state));
-            }
-        };
-        let ready = host.first_paint.then(start);
-        move || drop((ready, api))
-    });
+    use_while_mounted(state, host, install);
+}
+
+fn install(state: &UseReducerHandle<AppState>, host: &HostRef) -> Kept {
+    let api = Rc::new(RefCell::new(None::<js_api::JsApi>));
+    let start = {
+        let (api, host, state) = (api.clone(), host.clone(), state.clone());
+        move || {
+            *api.borrow_mut() = Some(js_api::expose(state.clone(), &host));
+            host.emit(HostEvent::Ready, &event_detail(&state));
+        }
+    };
+    let ready = host.first_paint.then(start);
+    Box::new((ready, api))
 }

@@ -5,6 +5,7 @@
 //! hears `change` once per settled burst.
 
 use super::event_detail;
+use super::lifetime::{use_while_mounted, Kept};
 use crate::document_session;
 use crate::host::{HostEvent, HostRef};
 use crate::state::{Action, AppState};
@@ -21,7 +22,7 @@ const PERSIST_DELAY_MS: u32 = 250;
 #[hook]
 pub fn use_local_persistence(state: &UseReducerHandle<AppState>, host: &HostRef, stored: &UseStateHandle<Result<(), AttrValue>>) {
     use_delayed_write(state, host, stored);
-    use_flush_on_leave(state);
+    use_while_mounted(state, host, flush_on_leave);
 }
 
 /// The write [`PERSIST_DELAY_MS`] after the last change of `revision`.
@@ -55,34 +56,38 @@ fn use_delayed_write(state: &UseReducerHandle<AppState>, host: &HostRef, stored:
 }
 
 /// The write at once on `pagehide`, `visibilitychange` and unmount.
-#[hook]
-fn use_flush_on_leave(state: &UseReducerHandle<AppState>) {
-    let state = state.clone();
-    use_effect_with((), move |_| {
-        let window = web_sys::window().expect("a browser window");
-        let document = window.document().expect("a document");
-        let flush = {
+fn flush_on_leave(state: &UseReducerHandle<AppState>, _: &HostRef) -> Kept {
+    let window = web_sys::window().expect("a browser window");
+    let document = window.document().expect("a document");
+    let flush = {
+        let state = state.clone();
+        move |_: &web_sys::Event| {
             let state = state.clone();
-            move |_: &web_sys::Event| {
-                let state = state.clone();
-                // Hidden is not gone (another tab came to the front):
-                // what was stored becomes this tab's base.
-                match document_session::persist(&state) {
-                    Ok(tab_sync::Stored::Wrote(copy)) => state.dispatch(Action::TabStored(Rc::new(copy))),
-                    Ok(tab_sync::Stored::Behind(merged)) => state.dispatch(Action::TabReceived(Rc::new(merged))),
-                    _ => {}
-                }
+            // Hidden is not gone (another tab came to the front):
+            // what was stored becomes this tab's base.
+            match document_session::persist(&state) {
+                Ok(tab_sync::Stored::Wrote(copy)) => state.dispatch(Action::TabStored(Rc::new(copy))),
+                Ok(tab_sync::Stored::Behind(merged)) => state.dispatch(Action::TabReceived(Rc::new(merged))),
+                _ => {}
             }
-        };
-        let listeners = [
-            EventListener::new(&window, "pagehide", flush.clone()),
-            EventListener::new(&document, "visibilitychange", flush),
-        ];
-        // Destroyed by its host (`handle.destroy()`): the last changes,
-        // still waiting for the delayed write, are written now.
-        move || {
-            drop(listeners);
-            let _ = document_session::persist(&state);
         }
-    });
+    };
+    let listeners = [
+        EventListener::new(&window, "pagehide", flush.clone()),
+        EventListener::new(&document, "visibilitychange", flush),
+    ];
+    Box::new(FlushWhenGone { _listeners: listeners, state: state.clone() })
+}
+
+/// Destroyed by its host (`handle.destroy()`): the last changes, still
+/// waiting for the delayed write, are written as the instance goes.
+struct FlushWhenGone {
+    _listeners: [EventListener; 2],
+    state: UseReducerHandle<AppState>,
+}
+
+impl Drop for FlushWhenGone {
+    fn drop(&mut self) {
+        let _ = document_session::persist(&self.state);
+    }
 }

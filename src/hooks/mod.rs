@@ -8,6 +8,7 @@ mod frame_link;
 mod host_events;
 mod idle_work;
 mod js_api_install;
+mod lifetime;
 mod local_persistence;
 mod page_listeners;
 mod scrolling;

@@ -2,6 +2,7 @@
 //! each time the reducer asks (`scroll_seq`), focusing a span's or a
 //! suggestion's tag.
 
+use super::lifetime::use_keyed;
 use crate::host::{Host, HostRef};
 use crate::state::{AppState, ScrollTarget};
 use wasm_bindgen::JsCast;
@@ -11,8 +12,10 @@ use yew::prelude::*;
 /// Scrolls to `scroll_to` when `scroll_seq` changes.
 #[hook]
 pub fn use_scrolling(state: &UseReducerHandle<AppState>, host: &HostRef) {
-    let (state, host) = (state.clone(), host.clone());
-    use_effect_with(state.scroll_seq, move |_| scroll_into_view(&host, state.scroll_to));
+    use_keyed(state, host, state.scroll_seq, |state, host| {
+        scroll_into_view(host, state.scroll_to);
+        Box::new(())
+    });
 }
 
 fn scroll_into_view(host: &Host, target: Option<ScrollTarget>) {
