@@ -147,21 +147,15 @@ impl Saver {
         }));
     }
 
-    /// Makes one request the machine asked for, then tells it the outcome.
+    /// Makes one request the machine asked for, then tells it the outcome
+    /// (with the server's copy when the machine may ask to adopt it). A `GET`
+    /// after a refused write is a conflict only when the server's copy is
+    /// not work this tab has; the body of a `PUT` that timed out is kept (it
+    /// may have been applied), and all are forgotten once one is answered.
     async fn run(&self, request: Request) {
         let id = request.id();
         let was_save = matches!(request, Request::Save { .. });
-        let (outcome, body) = self.make(request).await;
-        self.settle(id, was_save, outcome, body);
-    }
-
-    /// The request's outcome, with the server's copy when the machine may
-    /// ask to adopt it. A `GET` after a refused write is a conflict only when
-    /// the server's copy is not work this tab has; the body of a `PUT` that
-    /// timed out is kept (it may have been applied), and all are forgotten
-    /// once one is answered.
-    async fn make(&self, request: Request) -> (Outcome, Option<String>) {
-        match request {
+        let (outcome, body) = match request {
             Request::Load { purpose: LoadPurpose::Verify, .. } => {
                 let (outcome, body) = self.get().await;
                 (self.verify(outcome, body), None)
@@ -189,7 +183,8 @@ impl Saver {
                 }
                 (outcome, None)
             }
-        }
+        };
+        self.settle(id, was_save, outcome, body);
     }
 
     /// Tells the machine the outcome of request `id`, then acts on its
