@@ -5,11 +5,13 @@
 //!
 //! Commands go through the same actions as the UI, so what they do is
 //! undoable, persisted and refused when read-only like a gesture. An error
-//! is the message the page shows. Commands that open or switch documents
-//! each have one small function here (`set_document`, `set_article`,
-//! `review`, `load`): they hand the document to `document_session.rs`,
-//! which writes the work open now through and opens the new one by the
-//! rule of `opening.rs`.
+//! is the message the page shows; a command the reducer refuses as
+//! read-only (`AppState::refuses`) is an error too, whichever it is, so a
+//! host never takes a refused change for a done one. Commands that open or
+//! switch documents each have one small function here (`set_document`,
+//! `set_article`, `review`, `load`): they hand the document to
+//! `document_session.rs`, which writes the work open now through and opens
+//! the new one by the rule of `opening.rs`.
 
 use crate::article_input::article_from;
 use crate::document_session;
@@ -66,7 +68,6 @@ pub fn execute(state: &UseReducerHandle<AppState>, command: HostCommand) -> Resu
         HostCommand::SetArticle(input) => set_article(state, &input),
         HostCommand::Review(saves) => review(state, &saves),
         HostCommand::Load(options) => load(state, &options),
-        HostCommand::SetAnnotations(json) => set_annotations(state, &json),
         HostCommand::MemoryBytes => Ok(Reply::Bytes(memory_bytes())),
         other => edit(state, other),
     }
@@ -78,6 +79,7 @@ pub fn edit(r: &impl Reducer, command: HostCommand) -> Result<Reply, String> {
         HostCommand::GetAnnotations { .. } => Ok(Reply::Record(r.read(|s| Record::from_editor(&s.editor, &s.save_info, true).to_json()))),
         HostCommand::AddSpan { start, end, label } => add_span(r, start, end, label),
         HostCommand::RemoveSpan(id) => remove_span(r, id),
+        HostCommand::SetAnnotations(json) => set_annotations(r, &json),
         HostCommand::Undo => dispatched(r, Action::Undo),
         HostCommand::Redo => dispatched(r, Action::Redo),
         HostCommand::Export(format) => r.read(|s| export(s, format)),
@@ -87,9 +89,15 @@ pub fn edit(r: &impl Reducer, command: HostCommand) -> Result<Reply, String> {
     }
 }
 
-/// Undo and redo: refused (when read-only) with a notice, never thrown.
+/// Dispatches `action`. Refused (read-only and it would change the
+/// annotations), the error is the refusal as the page shows it, as for
+/// `addSpan`: a host learns of it the same way from every call.
 fn dispatched(r: &impl Reducer, action: Action) -> Result<Reply, String> {
+    let refused = r.read(|s| s.refuses(&action));
     r.dispatch(action);
+    if refused {
+        return Err(r.read(last_error));
+    }
     Ok(Reply::Nothing)
 }
 
@@ -136,9 +144,11 @@ fn memory_bytes() -> f64 {
     0.0
 }
 
-fn set_annotations(state: &UseReducerHandle<AppState>, json: &str) -> Result<Reply, String> {
-    state.dispatch(document_session::apply_to_open(json, state, state.editor.schema())?);
-    Ok(Reply::Nothing)
+/// `setAnnotations`: the host's annotations on the text open now (one undo
+/// step; re-anchored when made on an earlier version of it).
+fn set_annotations(r: &impl Reducer, json: &str) -> Result<Reply, String> {
+    let action = r.read(|s| document_session::apply_to_open(json, s, s.editor.schema()))?;
+    dispatched(r, action)
 }
 
 /// `setDocument`: the host's text with the host's spans (work stored in
@@ -160,14 +170,19 @@ fn set_article(state: &UseReducerHandle<AppState>, input: &ArticleInput) -> Resu
     Ok(Reply::Nothing)
 }
 
-/// `review`: several annotators' saves of one text.
+/// `review`: several annotators' saves of one text. Not only a view: it
+/// opens their gold version as the document's annotations, which are then
+/// stored (and sent to a save endpoint), so read-only refuses it.
 fn review(state: &UseReducerHandle<AppState>, saves: &[String]) -> Result<Reply, String> {
     let files: Vec<(String, String)> = saves.iter().enumerate().map(|(i, s)| (format!("save-{}", i + 1), s.clone())).collect();
     let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
     let adjudication = crate::adjudication_view::start_review(&files, state.editor.schema(), &reviewer)?;
-    document_session::persist_before_switch(state, &state.dispatcher());
-    state.dispatch(Action::StartAdjudication(Rc::new(adjudication)));
-    Ok(Reply::Nothing)
+    let action = Action::StartAdjudication(Rc::new(adjudication));
+    // Refused, nothing is switched: the work open now stays as it is.
+    if !state.refuses(&action) {
+        document_session::persist_before_switch(state, &state.dispatcher());
+    }
+    dispatched(state, action)
 }
 
 /// The frame's `marginalia:load`: a schema, an article (with the given
@@ -284,18 +299,69 @@ mod tests {
         assert_eq!(r.read(|s| (s.revision, s.focus.selected())), (revision, Some(mills)));
     }
 
+    fn make_read_only(r: &Plain) {
+        let mut s = r.read(AppState::clone);
+        s.read_only = true;
+        *r.0.borrow_mut() = Rc::new(s);
+    }
+
     #[test]
     fn read_only_refuses_add_and_remove_with_the_notice() {
         let r = plain();
         let mills = add(&r, "Mills", "PERSON");
-        let mut s = r.read(AppState::clone);
-        s.read_only = true;
-        *r.0.borrow_mut() = Rc::new(s);
+        make_read_only(&r);
         let e = edit(&r, HostCommand::RemoveSpan(mills)).unwrap_err();
         assert!(e.contains("read-only"), "{e}");
         let (start, end) = range_of("Wagner");
         let e = edit(&r, HostCommand::AddSpan { start, end, label: "ORG".into() }).unwrap_err();
         assert!(e.contains("read-only"), "{e}");
+        assert_eq!(labels(&r), ["PERSON"]);
+    }
+
+    /// Undo, redo and setAnnotations (for this text, and for an earlier
+    /// version of it, re-anchored) are errors with the page's notice, as
+    /// addSpan and removeSpan are, and change nothing: not the spans, not
+    /// the history, not the revision that persisting follows.
+    #[test]
+    fn read_only_refuses_undo_redo_and_set_annotations_as_errors() {
+        let r = plain();
+        add(&r, "Mills", "PERSON");
+        add(&r, "Wagner", "ORG");
+        r.dispatch(Action::Undo);
+        make_read_only(&r);
+        let now = |r: &Plain| r.read(|s| (labels(r), s.revision, s.editor.history().can_undo(), s.editor.history().can_redo()));
+        let before = now(&r);
+        assert_eq!(before.0, ["PERSON"]);
+        assert!(before.2 && before.3, "there is a step to undo and one to redo");
+        let (start, end) = range_of("東京");
+        let here = serde_json::json!({ "text": TEXT, "spans": [{ "start": start, "end": end, "label": "LOC" }] }).to_string();
+        let earlier = serde_json::json!({ "text": "東京: Wagner is a criminal group.", "spans": [{ "start": 4, "end": 10, "label": "ORG" }] }).to_string();
+        let commands = [
+            ("undo", HostCommand::Undo),
+            ("redo", HostCommand::Redo),
+            ("setAnnotations", HostCommand::SetAnnotations(here)),
+            ("setAnnotations (re-anchored)", HostCommand::SetAnnotations(earlier)),
+        ];
+        for (name, command) in commands {
+            let e = edit(&r, command).expect_err(name);
+            assert!(e.contains("read-only"), "{name}: {e}");
+            assert_eq!(Some(e), r.read(|s| s.notice.as_ref().map(|n| n.text.clone())), "{name}: the error is the notice");
+            assert_eq!(now(&r), before, "{name} changed a read-only document");
+        }
+    }
+
+    #[test]
+    fn set_annotations_applies_to_the_open_text_as_one_undo_step() {
+        let r = plain();
+        add(&r, "Mills", "PERSON");
+        let (start, end) = range_of("東京");
+        let json = serde_json::json!({ "text": TEXT, "spans": [{ "start": start, "end": end, "label": "LOC" }] }).to_string();
+        assert_eq!(edit(&r, HostCommand::SetAnnotations(json)), Ok(Reply::Nothing));
+        assert_eq!(labels(&r), ["LOC"]);
+        r.dispatch(Action::Undo);
+        assert_eq!(labels(&r), ["PERSON"]);
+        let e = edit(&r, HostCommand::SetAnnotations("{\"spans\": 3}".into())).unwrap_err();
+        assert!(!e.is_empty());
         assert_eq!(labels(&r), ["PERSON"]);
     }
 

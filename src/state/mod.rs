@@ -124,6 +124,15 @@ impl AppState {
         self.editor.article()
     }
 
+    /// Whether the reducer refuses `action` (read-only, and it changes the
+    /// annotations): it then only shows the refusal as an error notice.
+    /// One copy for the reducer and the host commands (inlined, each would
+    /// carry the match over every action).
+    #[inline(never)]
+    pub fn refuses(&self, action: &Action) -> bool {
+        self.read_only && action.changes_annotations()
+    }
+
     fn error(&mut self, text: impl Into<String>) {
         self.say(NoticeKind::Error, text.into());
     }
@@ -271,7 +280,7 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        if self.read_only && action.changes_annotations() {
+        if self.refuses(&action) {
             let mut s = (*self).clone();
             s.error("This document is open read-only: the annotations cannot be changed here.");
             return Rc::new(s);

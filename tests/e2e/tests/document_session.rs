@@ -195,13 +195,23 @@ async fn marginalia_load_applies_read_only_and_the_annotator() -> Result {
     assert_eq!(b.execute("return window.marginalia.getAnnotations().spans.length;", vec![]).await?, json!(0));
     b.client().enter_parent_frame().await?;
 
-    // Annotations sent for the open document are refused as well.
+    // Annotations sent for the open document are refused as well, and the
+    // load is answered with the refusal, as the handle's calls throw it (the
+    // notice's own `error` event is posted too, without the prefix).
     let (ws, we) = range_of(TEXT, "Wagner");
     post(json!({ "annotations": { "text": TEXT, "spans": [{ "start": ws, "end": we, "label": "ORG" }] } })).await?;
     b.client().enter_frame(0).await?;
     b.wait_until("const n = document.querySelector('.mg-notice[data-kind=error]'); return !!n && n.textContent.includes('read-only');", WAIT).await?;
     assert_eq!(b.execute("return window.marginalia.getAnnotations().spans.length;", vec![]).await?, json!(0));
     b.client().enter_parent_frame().await?;
+    let answered = b
+        .wait_until(
+            "const e = (window.cmsFrameMessages || []).find(m => m.type === 'marginalia:error' && String(m.message).startsWith('marginalia:load was not applied'));
+             return e ? e.message : false;",
+            WAIT,
+        )
+        .await?;
+    assert!(answered.as_str().unwrap_or_default().contains("open read-only"), "{answered}");
 
     // Loaded again without readOnly (as mount's options: editable), the same drag labels.
     post(json!({ "article": { "id": id, "title": "Frame", "text": TEXT } })).await?;

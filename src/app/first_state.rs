@@ -1,0 +1,79 @@
+//! An instance's first state: the request it starts with (the host's
+//! article, or on the standalone page the document open last in this
+//! browser), opened as every later one is (`document_session.rs`), else
+//! the default article. Problems with the options are said in a notice.
+
+use crate::article_input::article_from;
+use crate::clock;
+use crate::document_session;
+use crate::host::Host;
+use crate::opening::{Announce, Given, Request};
+use crate::state::{AppState, Notice, NoticeKind};
+use crate::storage;
+use marginalia_core::article::Article;
+use marginalia_core::editor::Editor;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::record::SaveInfo;
+use std::sync::Arc;
+
+const DEFAULT_ID: &str = "mali-russia-wagner";
+const DEFAULT_TITLE: &str = "The foreign minister of Mali confirms the continuation of military cooperation with Russia";
+const DEFAULT_TEXT: &str = include_str!("../../assets/articles/mali-russia-wagner.txt");
+
+/// The instance's first request: the article its host gives (with the
+/// annotations it gives, which work stored in this browser wins over —
+/// `opening.rs`), or on the standalone page the document open last in this
+/// browser (and the time its work began). Problems are said in a notice.
+fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Option<String>)> {
+    let options = &host.options;
+    let request = |article, given| Request {
+        read_only: Some(options.read_only),
+        annotator: options.annotator.clone(),
+        ..Request::new(article, given, Announce::Starting)
+    };
+    if let Some(input) = &options.article {
+        let article = article_from(input).map_err(|e| problems.push(format!("The article given was not opened: {e}"))).ok()?;
+        return Some((request(article, Given::Nothing), None));
+    }
+    if !host.standalone {
+        return None;
+    }
+    let record = storage::load_current()?;
+    let article = record.article().ok()?;
+    Some((request(article, Given::Nothing), record.created_at))
+}
+
+/// The first state of an instance: its first request opened as every later
+/// one is (`document_session.rs`), else the default article. Options that
+/// cannot be used are said in a notice.
+pub fn init_state(host: &Host) -> AppState {
+    let options = &host.options;
+    let mut problems: Vec<String> = host.startup_error.iter().cloned().collect();
+    let schema = match &options.schema {
+        Some(value) => LabelSchema::from_json(&value.to_string()).map_err(|e| problems.push(format!("The label schema given was not used: {e}"))).ok(),
+        None if host.standalone => storage::load_schema(),
+        None => None,
+    };
+    let schema = Arc::new(schema.unwrap_or_else(LabelSchema::news_default));
+    let default = || Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
+    let (mut request, created_at) = first_request(host, &mut problems).unwrap_or_else(|| {
+        (Request { read_only: Some(options.read_only), ..Request::new(default(), Given::Nothing, Announce::Starting) }, None)
+    });
+    if let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) {
+        match document_session::host_work(&json.to_string(), &request.article, &schema) {
+            Ok(work) => request.given = Given::Host(work),
+            Err(e) => problems.push(format!("The annotations given were not used: {e}")),
+        }
+    }
+    let info = SaveInfo { annotator: options.annotator.clone(), created_at: created_at.or_else(|| Some(clock::now_iso())), updated_at: None, task: Default::default() };
+    let mut state = AppState::new(Editor::new(Arc::new(default()), schema.clone()), info);
+    match document_session::opening_for(request, &schema) {
+        Ok(opening) => state.open_document(&opening),
+        Err(e) => problems.push(e),
+    }
+    if !problems.is_empty() {
+        let said = state.notice.take().map(|n| format!(" {}", n.text)).unwrap_or_default();
+        state.notice = Some(Notice { kind: NoticeKind::Error, text: format!("{}{said}", problems.join(" ")), offer: None });
+    }
+    state
+}

@@ -1,0 +1,158 @@
+//! The page `App` draws: the header (find, toolbar, labels, notices,
+//! conflicts), the article and the side panel, the chooser and the status
+//! line. Plain functions of one render's [`Page`]: no state of their own.
+
+use super::{panels, Page};
+use crate::components::article_view::ArticleView;
+use crate::components::chooser::{chooser_items, ChooserMenu};
+use crate::components::find_box::FindBox;
+use crate::components::label_bar::LabelBar;
+use crate::components::notice_bar::NoticeBar;
+use crate::components::paste_dialog::PasteDialog;
+use crate::components::save_conflict::SaveConflict;
+use crate::components::side_panel::SidePanel;
+use crate::components::status_bar::StatusBar;
+use crate::components::tab_conflict::TabConflict;
+use crate::components::toolbar::Toolbar;
+use crate::file_flows;
+use crate::host::HostRef;
+use crate::save_flows;
+use crate::state::{Action, TabConflict as Conflict};
+use marginalia_core::label_schema::CLAIM_LAYER;
+use marginalia_core::merge::Side;
+use marginalia_core::snap::Precision;
+use web_sys::DragEvent;
+use yew::prelude::*;
+
+impl Page {
+    pub fn render(&self) -> Html {
+        let (state, host) = (&self.state, &self.host);
+        let ondrop = file_flows::on_drop(self.flows.open_file.clone());
+        let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+        html! {
+            <ContextProvider<HostRef> context={host.clone()}>
+            <div class={classes!("mg-app", host.options.theme.class(), state.read_only.then_some("mg-read-only"))} {ondrop} {ondragover}>
+                if !host.standalone {
+                    <div class="mg-crash" role="alert" hidden=true></div>
+                }
+                { self.header() }
+                if *self.paste_open {
+                    <PasteDialog onopen={self.flows.paste.clone()} onclose={{ let p = self.paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
+                }
+                <p id={host.id("help")} class="mg-visually-hidden">
+                    { "Select text with the mouse, or use the arrow keys to move through words and Shift with arrows to extend; then press a label's number key. Tab reaches each annotation; Delete removes the selected one." }
+                </p>
+                <div class="mg-body">
+                    <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
+                    { self.side_panel() }
+                </div>
+                if let Some(chooser) = state.focus.chooser() {
+                    <ChooserMenu
+                        chooser={chooser.clone()}
+                        items={chooser_items(&state.editor, chooser)}
+                        onchoose={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::SelectSpan { id, scroll: false })) }}
+                        onclose={panels::act(state, || Action::Escape)}
+                    />
+                }
+                { self.status_bar() }
+            </div>
+            </ContextProvider<HostRef>>
+        }
+    }
+
+    fn header(&self) -> Html {
+        let (state, on, flows) = (&self.state, &self.on, &self.flows);
+        let editor = &state.editor;
+        html! {
+            <header class="mg-header">
+                <div class="mg-brand">
+                    <h1>{ "Marginalia" }</h1>
+                    <span class="mg-doc" title={state.article().title.clone()}>{ state.article().title.clone() }</span>
+                    <FindBox onfind={on.find.clone()} />
+                </div>
+                <Toolbar
+                    can_undo={editor.history().can_undo()}
+                    can_redo={editor.history().can_redo()}
+                    character_precision={state.precision == Precision::Character}
+                    paste_open={*self.paste_open}
+                    onopen={flows.open_file.clone()}
+                    onschema={flows.open_schema.clone()}
+                    onpatterns={flows.open_patterns.clone()}
+                    onreview={flows.open_review.clone()}
+                    model={flows.model}
+                    onmodel={flows.ask_model.clone()}
+                    onsave={flows.save.clone()}
+                    onexport={flows.export.clone()}
+                    onundo={on.undo.clone()}
+                    onredo={on.redo.clone()}
+                    onprecision={on.precision.clone()}
+                    onpaste={{ let p = self.paste_open.clone(); Callback::from(move |_| p.set(!*p)) }}
+                />
+                <LabelBar schema={editor.schema().clone()} onlabel={on.label.clone()} />
+                // In the sticky header: a message about a file opened while
+                // the article is scrolled must show where the user is looking.
+                <NoticeBar notice={state.notice.clone()} onaccept={flows.accept_offer.clone()} ondismiss={on.dismiss_notice.clone()} />
+                if let Some(c) = &state.tab_conflict {
+                    { self.tab_conflict(c) }
+                }
+                if let Some(r) = self.remote.as_ref().filter(|r| r.view.conflict) {
+                    <SaveConflict pending={r.view.pending} onkeepmine={r.keep_mine.clone()} onloadtheirs={r.load_theirs.clone()} />
+                }
+            </header>
+        }
+    }
+
+    /// Another tab's conflicting changes, each quoted from the article.
+    fn tab_conflict(&self, c: &Conflict) -> Html {
+        let state = &self.state;
+        let article = state.article().clone();
+        let quote = move |a: usize, b: usize| article.slice(a, b).to_string();
+        let conflicts = c.conflicts.iter().map(|x| AttrValue::from(x.describe(&quote))).collect::<Vec<_>>();
+        html! {
+            <TabConflict
+                {conflicts}
+                onkeepmine={{ let d = state.dispatcher(); Callback::from(move |_: ()| d.dispatch(Action::ResolveTabConflict(Side::Mine))) }}
+                ontaketheirs={save_flows::take_theirs(state)} />
+        }
+    }
+
+    fn side_panel(&self) -> Html {
+        let (state, on, side) = (&self.state, &self.on, &self.side);
+        let editor = &state.editor;
+        let selected = state.focus.selected().and_then(|id| editor.annotations().get(id)).map(|s| {
+            (s.id, s.label.clone(), editor.article().slice(s.start, s.end).to_string())
+        });
+        html! {
+            <SidePanel
+                groups={side.groups.clone()}
+                listed={side.listed}
+                total={editor.annotations().len()}
+                {selected}
+                onselect={on.select_item.clone()}
+                ondelete={on.delete_selected.clone()}
+                document={panels::document_form(state, on.status.clone(), on.document_label.clone())}
+                claim={panels::claim_form(state)}
+                review={html! { <>{ panels::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
+                suggestions={panels::suggestion_panel(state, &self.host)}
+                onpropagate={on.propagate.clone()}
+                hidden={state.hidden.clone()}
+                layers={side.layers.clone()}
+                onvisible={on.visible.clone()}
+                onshowall={side.on_show_all.clone()}
+            />
+        }
+    }
+
+    fn status_bar(&self) -> Html {
+        let state = &self.state;
+        let editor = &state.editor;
+        let claims = editor.annotations().iter().filter(|s| s.layer == CLAIM_LAYER).count();
+        let selection = state.focus.pending().map(|(s, e)| AttrValue::from(editor.article().slice(s, e).to_string()));
+        let remote = self.remote.as_ref().map(|r| (r.view.text.clone(), r.view.kind));
+        html! {
+            <StatusBar spans={editor.annotations().len()} {claims} suggestions={state.suggestions.len()}
+                status={editor.annotations().status().map(|s| s.state.title())} {selection} stored={self.stored.clone()}
+                {remote} />
+        }
+    }
+}

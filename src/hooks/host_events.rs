@@ -1,0 +1,32 @@
+//! What the host hears besides the requests it makes: the record that goes
+//! with an event, and every error the page shows (`error`). `change` is
+//! `local_persistence.rs`'s, `ready` `js_api_install.rs`'s, `save` the save
+//! flows'.
+
+use crate::host::{HostEvent, HostRef};
+use crate::state::{AppState, NoticeKind};
+use marginalia_core::record::Record;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+/// The record a host receives with an event: the save without its derived
+/// tokens (they can be rebuilt from the text, and events fire often).
+pub fn event_detail(state: &AppState) -> JsValue {
+    let record = Record::from_editor(&state.editor, &state.save_info, false);
+    js_sys::JSON::parse(&serde_json::to_string(&record).unwrap_or_default()).unwrap_or(JsValue::NULL)
+}
+
+/// Errors shown in the page are reported to the host too, once each time
+/// one shows (`{ message }`).
+#[hook]
+pub fn use_error_reports(state: &UseReducerHandle<AppState>, host: &HostRef) {
+    let host = host.clone();
+    let error = state.notice.as_ref().filter(|n| n.kind == NoticeKind::Error).map(|n| n.text.clone());
+    use_effect_with(error, move |error| {
+        if let Some(message) = error {
+            let detail = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&detail, &"message".into(), &JsValue::from_str(message));
+            host.emit(HostEvent::Error, &detail);
+        }
+    });
+}

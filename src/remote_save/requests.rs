@@ -1,0 +1,86 @@
+//! The HTTP side of the saver: `GET` of the server's copy and `PUT` of the
+//! work, each one `fetch` to the endpoint within the machine's deadline
+//! (milliseconds, `SyncConfig::request_timeout_ms`, capped to what a timer
+//! takes). Every answer becomes one `Outcome` for the machine: a `GET`
+//! without an ETag, or a `PUT` answered 2xx without one, is a broken
+//! endpoint (no write could be guarded), never a success. The request in
+//! flight is the one the shared `AbortController` slot holds; an answer
+//! clears the slot only when it still holds that request's controller.
+
+use super::saver::Saver;
+use crate::clock;
+use crate::deadline::{self, Answer, Failure};
+use marginalia_core::record::{Record, SaveInfo};
+use marginalia_core::remote_sync::{Outcome, Precondition};
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, Headers, RequestCache, RequestInit};
+
+impl Saver {
+    /// The server's copy: (`Loaded`, its body) or a failure.
+    pub(super) async fn get(&self) -> (Outcome, Option<String>) {
+        let init = RequestInit::new();
+        init.set_method("GET");
+        init.set_cache(RequestCache::NoStore);
+        let response = match self.fetch(&init).await {
+            Ok(r) => r,
+            Err(outcome) => return (outcome, None),
+        };
+        match (response.status, response.header("ETag")) {
+            (404, _) => (Outcome::Loaded { etag: None }, None),
+            (200, Some(etag)) => (Outcome::Loaded { etag: Some(etag) }, Some(response.body)),
+            // Without an ETag no write could be guarded: a broken endpoint.
+            (status, _) => (Outcome::ServerError { status }, None),
+        }
+    }
+
+    /// `PUT`s the work as it is now, which is `revision` (sent along in
+    /// `X-Marginalia-Revision`, so a server can see it never gets one twice);
+    /// the outcome, and the body sent. The body is the light record: no
+    /// `tokens` key (they are derived from `text`, and would multiply the
+    /// size of every save of a long article; docs/EMBEDDING.md says how a
+    /// CMS gets them).
+    pub(super) async fn put(&self, precondition: Precondition, revision: u64) -> (Outcome, String) {
+        let body = {
+            let app = self.app();
+            let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
+            Record::from_editor(&app.editor, &info, false).to_json()
+        };
+        let headers = Headers::new().expect("Headers");
+        let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("X-Marginalia-Revision", &revision.to_string());
+        let _ = match &precondition {
+            Precondition::IfMatch(tag) => headers.set("If-Match", tag),
+            Precondition::IfNoneMatchAny => headers.set("If-None-Match", "*"),
+        };
+        let init = RequestInit::new();
+        init.set_method("PUT");
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&body));
+        let outcome = match self.fetch(&init).await {
+            Ok(response) => match (response.status, response.header("ETag")) {
+                (200..=299, Some(etag)) => Outcome::Saved { etag },
+                (409 | 412, _) => Outcome::Conflict,
+                (status, _) => Outcome::ServerError { status },
+            },
+            Err(outcome) => outcome,
+        };
+        (outcome, body)
+    }
+
+    /// One request to the endpoint, within the machine's deadline.
+    async fn fetch(&self, init: &RequestInit) -> Result<Answer, Outcome> {
+        let controller = AbortController::new().map_err(|_| Outcome::NetworkError)?;
+        *self.request.borrow_mut() = Some(controller.clone());
+        let limit = self.machine.borrow().request_timeout_ms().min(u32::MAX.into()) as u32;
+        let answer = deadline::fetch(&self.endpoint, init, limit, &controller).await;
+        let ours = self.request.borrow().as_ref() == Some(&controller);
+        if ours {
+            self.request.take();
+        }
+        answer.map_err(|failure| match failure {
+            Failure::TimedOut => Outcome::TimedOut,
+            // Cancelled: the instance went; its saver is retired.
+            Failure::Cancelled | Failure::Network => Outcome::NetworkError,
+        })
+    }
+}
