@@ -16,6 +16,7 @@
 
 mod bundle;
 mod fuzz;
+mod postgres;
 mod save_endpoint;
 mod setup;
 mod static_server;
@@ -370,15 +371,13 @@ fn test() -> Result {
     timed("setup", &mut || setup::setup(Parts::ALL))?;
 
     timed("host tests", &mut || {
-        step("host tests: every workspace crate but the web app and the browser tests");
-        run(tool_cmd("cargo").args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "marginalia-web",
-            "--exclude",
-            "marginalia-e2e",
-        ]))
+        // The team server's tests run on SQLite and on this PostgreSQL.
+        let postgres = postgres::TestPostgres::start()?;
+        step("host tests: every workspace crate but the web app and the browser tests (server: SQLite and PostgreSQL)");
+        run(tool_cmd("cargo")
+            .args(["test", "--workspace", "--exclude", "marginalia-web", "--exclude", "marginalia-e2e"])
+            .env("MARGINALIA_TEST_POSTGRES", postgres.url())
+            .env("MARGINALIA_REQUIRE_POSTGRES", "1"))
     })?;
 
     timed("fuzz", &mut || {

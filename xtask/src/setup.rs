@@ -9,6 +9,7 @@
 //! | toolchain | `cargo install wasm-bindgen-cli --version X` (X from `Cargo.lock`, no `--locked`) | `wasm-bindgen --version` |
 //! | toolchain | npm `binaryen@132.0.0` (wasm-opt for Trunk), `axe-core@4.14.1` into `.tools/` | their `package.json` versions |
 //! | browser | Debian `chromium`, `chromium-driver` (apt, as root) | `/usr/bin/chromium`, `/usr/bin/chromedriver` |
+//! | database | Debian `postgresql` (apt, as root), for the team server's tests | `/usr/lib/postgresql/*/bin/initdb` |
 //! | python | `.venv` with `tests/interop/requirements.txt` | a stamp file holding the installed requirements |
 
 use crate::{cargo_bin_dir, output, root, run, step, tool_cmd, Result};
@@ -32,6 +33,8 @@ pub struct Parts {
     pub browser: bool,
     /// The Python venv for the interop tests.
     pub python: bool,
+    /// PostgreSQL's server, for the team server's tests.
+    pub postgres: bool,
 }
 
 impl Parts {
@@ -39,11 +42,13 @@ impl Parts {
         toolchain: true,
         browser: true,
         python: true,
+        postgres: true,
     };
     pub const TOOLCHAIN: Parts = Parts {
         toolchain: true,
         browser: false,
         python: false,
+        postgres: false,
     };
 }
 
@@ -56,6 +61,9 @@ pub fn setup(parts: Parts) -> Result {
     }
     if parts.browser {
         browser()?;
+    }
+    if parts.postgres {
+        postgres()?;
     }
     if parts.python {
         python()?;
@@ -233,6 +241,21 @@ fn browser() -> Result {
             "fonts-liberation",
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn postgres() -> Result {
+    step("postgresql (Debian package; the team server's tests start their own cluster)");
+    if crate::postgres::server_bin_dir().is_some() {
+        println!("    already installed");
+        return Ok(());
+    }
+    if !is_root() {
+        return Err("PostgreSQL's server is missing and not running as root: run `sudo apt-get install -y postgresql` \
+             (or set DATABASE_URL to a PostgreSQL database the tests may create databases from) and try again"
+            .into());
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args(["install", "-y", "postgresql"]).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn python() -> Result {
