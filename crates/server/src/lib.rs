@@ -6,8 +6,8 @@
 //!
 //! Module map: `routes.rs` lists every endpoint; `auth/` says who is
 //! asking; `roles.rs` what they may do in a project; `accounts.rs`,
-//! `projects.rs`, `documents.rs`, `queue.rs`, `saves.rs` and `revisions.rs`
-//! answer; `audit.rs` records; `demo.rs` seeds a new server.
+//! `projects.rs`, `documents.rs`, `queue.rs`, `saves.rs`, `revisions.rs`,
+//! `gold.rs` and `export.rs` answer; `audit.rs` records; `demo.rs` seeds a new server.
 
 pub mod accounts;
 pub mod audit;
@@ -16,6 +16,8 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod documents;
+pub mod export;
+pub mod gold;
 pub mod error;
 pub mod projects;
 pub mod queue;

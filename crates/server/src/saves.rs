@@ -91,10 +91,16 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
         .await?;
     audit::record(&mut *tx, Some(caller.user_id), Some(member.project_id), "saved", json!({ "document": document_id, "revision": revision })).await?;
     tx.commit().await?;
+    Ok(acknowledged(revision))
+}
+
+/// The answer to a stored write: `201` for a first revision, else `200`,
+/// with the new `ETag`. Sent after the commit.
+pub fn acknowledged(revision: i64) -> Response {
     let status = if revision == 1 { StatusCode::CREATED } else { StatusCode::OK };
     let mut response = (status, [(header::CACHE_CONTROL, "no-store")]).into_response();
     response.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag(revision)).expect("an ETag is ASCII"));
-    Ok(response)
+    response
 }
 
 /// The document's text hash, when the caller may work on it: an annotator
@@ -119,7 +125,7 @@ pub async fn visible(server: &Server, member: &Membership, document_id: i64) -> 
 }
 
 /// What a `PUT` asks of the current state.
-enum Precondition {
+pub enum Precondition {
     /// `If-None-Match: *`: no save yet.
     Nothing,
     /// `If-Match: <tag>`: the latest save is this one.
@@ -127,7 +133,7 @@ enum Precondition {
 }
 
 impl Precondition {
-    fn of(headers: &HeaderMap) -> ApiResult<Precondition> {
+    pub fn of(headers: &HeaderMap) -> ApiResult<Precondition> {
         let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::trim);
         match (text(header::IF_MATCH), text(header::IF_NONE_MATCH)) {
             (Some(tag), _) => Ok(Precondition::Latest(tag.to_string())),
@@ -136,7 +142,7 @@ impl Precondition {
         }
     }
 
-    fn holds(&self, latest: Option<i64>) -> bool {
+    pub fn holds(&self, latest: Option<i64>) -> bool {
         match (self, latest) {
             (Precondition::Nothing, None) => true,
             (Precondition::Latest(tag), Some(r)) => tag.split(',').any(|t| t.trim() == etag(r) || t.trim() == "*"),
@@ -145,7 +151,7 @@ impl Precondition {
     }
 }
 
-fn precondition_failed(latest: Option<i64>) -> Response {
+pub fn precondition_failed(latest: Option<i64>) -> Response {
     let mut response = ApiError::new(StatusCode::PRECONDITION_FAILED, "this document was saved meanwhile (another tab or device): reload to see that version").into_response();
     if let Some(r) = latest {
         response.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag(r)).expect("an ETag is ASCII"));
@@ -155,7 +161,7 @@ fn precondition_failed(latest: Option<i64>) -> Response {
 
 /// The body as stored: a valid record (every offset checked against its
 /// text) whose text is this document's.
-fn checked_record(body: &[u8], sha256: &str) -> ApiResult<String> {
+pub fn checked_record(body: &[u8], sha256: &str) -> ApiResult<String> {
     let unprocessable = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m);
     let text = std::str::from_utf8(body).map_err(|_| unprocessable("a save is UTF-8 JSON".into()))?;
     let record = Record::parse(text).map_err(|e| unprocessable(format!("not a valid save: {e}")))?;
@@ -165,7 +171,7 @@ fn checked_record(body: &[u8], sha256: &str) -> ApiResult<String> {
     Ok(text.to_string())
 }
 
-fn body_response(status: StatusCode, revision: i64, body: String) -> Response {
+pub fn body_response(status: StatusCode, revision: i64, body: String) -> Response {
     let mut response = (status, [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], body).into_response();
     response.headers_mut().insert(header::ETAG, HeaderValue::from_str(&etag(revision)).expect("an ETag is ASCII"));
     response

@@ -52,6 +52,15 @@ impl<W: Write> StreamWriter<W> {
         self.written
     }
 
+    /// The output so far (a server streaming an export takes it in chunks).
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     pub fn write(&mut self, record: &Record) -> io::Result<()> {
         let piece = super::export_document(self.format, record);
         if !piece.losses.is_empty() {

@@ -113,6 +113,19 @@ CREATE TABLE saves (
     UNIQUE (document_id, user_id, revision)
 );
 
+-- Gold versions: a reviewer's decision from everyone's saves, one
+-- revision sequence per document whoever writes it, never overwritten.
+CREATE TABLE gold_saves (
+    id          INTEGER PRIMARY KEY,
+    project_id  BIGINT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    document_id BIGINT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    revision    BIGINT NOT NULL CHECK (revision >= 1),
+    body        TEXT   NOT NULL,
+    created_at  BIGINT NOT NULL,
+    UNIQUE (document_id, revision)
+);
+
 CREATE TABLE audit_log (
     id         INTEGER PRIMARY KEY,
     at         BIGINT NOT NULL,

@@ -111,6 +111,26 @@ impl Browser {
         Browser { base: server.base.clone(), http: reqwest::Client::new(), session: None, csrf: None, token: None }
     }
 
+    /// A body too large for the server: refused with `413`, or (when the
+    /// server answers and closes before the client has written it all) the
+    /// connection is cut while it is sent. Either way, the server said no.
+    pub async fn send_oversized(&mut self, method: Method, path: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(session) = &self.session {
+            request = request.header("Cookie", format!("mg_session={session}"));
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("X-CSRF-Token", csrf.as_str());
+        }
+        for (k, v) in extra {
+            request = request.header(*k, HeaderValue::from_str(v).unwrap());
+        }
+        match request.body(body).send().await {
+            Ok(response) => assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE),
+            Err(e) => assert!(e.is_request() || e.is_body(), "not a refusal while sending: {e:?}"),
+        }
+    }
+
     /// A request; cookies and the CSRF header as a page of ours would send.
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Vec<u8>>, extra: &[(&str, &str)]) -> Answer {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
