@@ -19,6 +19,7 @@ pub mod documents;
 pub mod export;
 pub mod gold;
 pub mod error;
+pub mod pages;
 pub mod projects;
 pub mod queue;
 pub mod revisions;

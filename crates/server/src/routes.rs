@@ -3,7 +3,7 @@
 //! and saves), and the built widget served at `/`.
 
 use crate::error::ApiError;
-use crate::{accounts, documents, export, gold, projects, queue, revisions, saves, Server};
+use crate::{accounts, documents, export, gold, pages, projects, queue, revisions, saves, Server};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -49,6 +49,7 @@ pub fn router(server: Server) -> Router {
         .route("/api/projects/{project}/revisions/{revision}/restore", post(revisions::restore))
         .route("/api/projects/{project}/revisions/{first}/compare/{second}", get(revisions::compare))
         .route("/healthz", get(health))
+        .merge(pages::routes())
         .fallback(|| async { ApiError::not_found("endpoint") });
     let app = match &server.settings.static_dir {
         Some(dir) => api.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
