@@ -23,7 +23,7 @@ struct Asset {
 }
 
 macro_rules! asset {
-    ($name:literal, $type:literal) => {
+    ($name:literal, $type:expr) => {
         Asset { name: $name, body: include_str!(concat!("../pages/", $name)), content_type: $type }
     };
 }
