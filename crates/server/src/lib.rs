@@ -16,6 +16,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod documents;
+pub mod editor;
 pub mod export;
 pub mod gold;
 pub mod error;

@@ -38,6 +38,12 @@ const ASSETS: &[Asset] = &[
     asset!("index.js", JS),
     asset!("api.js", JS),
     asset!("team.css", CSS),
+    asset!("join.html", HTML),
+    asset!("join.js", JS),
+    asset!("project.html", HTML),
+    asset!("project.js", JS),
+    asset!("review.html", HTML),
+    asset!("review.js", JS),
 ];
 
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -47,6 +53,9 @@ pub fn routes() -> Router<Server> {
     Router::new()
         .route("/team", get(|| async { page("index.html") }))
         .route("/team/", get(|| async { page("index.html") }))
+        .route("/team/join/{secret}", get(|| async { page("join.html") }))
+        .route("/team/p/{slug}", get(|| async { page("project.html") }))
+        .route("/team/p/{slug}/review/{document}", get(|| async { page("review.html") }))
         .route("/team/assets/{name}", get(|Path(name): Path<String>| async move { page(&name) }))
 }
 

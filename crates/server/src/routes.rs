@@ -3,7 +3,7 @@
 //! and saves), and the built widget served at `/`.
 
 use crate::error::ApiError;
-use crate::{accounts, documents, export, gold, pages, projects, queue, revisions, saves, Server};
+use crate::{accounts, documents, editor, export, gold, pages, projects, queue, revisions, saves, Server};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
@@ -44,6 +44,8 @@ pub fn router(server: Server) -> Router {
             get(gold::get).put(gold::put).layer(DefaultBodyLimit::max(saves::MAX_SAVE_BYTES)),
         )
         .route("/api/projects/{project}/export", get(export::export))
+        .route("/api/projects/{project}/assignments", get(editor::assignments))
+        .route("/api/projects/{project}/documents/{document}/saves", get(editor::latest_saves))
         .route("/api/projects/{project}/documents/{document}/revisions", get(revisions::list))
         .route("/api/projects/{project}/revisions/{revision}", get(revisions::get))
         .route("/api/projects/{project}/revisions/{revision}/restore", post(revisions::restore))

@@ -1,0 +1,79 @@
+// /team/p/{slug}/review/{doc}: every annotator's latest save of the
+// document loaded into the widget's review (handle.review), and the gold
+// version it makes saved back with If-None-Match: * or If-Match.
+
+import { api, say, csrfToken } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+const parts = location.pathname.split("/");
+const slug = decodeURIComponent(parts[3] || "");
+const documentId = decodeURIComponent(parts[5] || "");
+const base = `/api/projects/${encodeURIComponent(slug)}`;
+const goldPath = `${base}/documents/${encodeURIComponent(documentId)}/gold`;
+
+let etag = null;
+
+async function loadGold() {
+  const response = await fetch(goldPath, { credentials: "same-origin" });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`The gold version could not be read (the server answered ${response.status}).`);
+  etag = response.headers.get("ETag");
+  return response.json();
+}
+
+async function saveGold(handle) {
+  const record = handle.getAnnotations();
+  const headers = etag ? { "If-Match": etag } : { "If-None-Match": "*" };
+  const response = await fetch(goldPath, {
+    method: "PUT",
+    credentials: "same-origin",
+    headers: { ...headers, "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+    body: JSON.stringify(record),
+  });
+  if (response.status === 412) {
+    say("Someone saved another gold version of this document meanwhile. Reload the page to see it; your decisions here are not saved.", { error: true });
+    return;
+  }
+  if (!response.ok) {
+    say(`The gold version was not saved: the server answered ${response.status}.`, { error: true });
+    return;
+  }
+  etag = response.headers.get("ETag");
+  say(`Gold version saved (${etag}).`);
+}
+
+async function start() {
+  $("mg-review-back").href = `/team/p/${encodeURIComponent(slug)}`;
+  let data, gold;
+  try {
+    const session = await api("GET", "/api/session");
+    if (!session.user) {
+      say("Sign in first (at /team/).", { error: true });
+      return;
+    }
+    $("mg-team-user").textContent = `Signed in as ${session.user.name}`;
+    data = await api("GET", `${base}/documents/${encodeURIComponent(documentId)}/saves`);
+    gold = await loadGold();
+  } catch (e) {
+    say(e.message, { error: true });
+    return;
+  }
+  $("mg-team-title").textContent = `Review: ${data.document.title}`;
+  document.title = `Marginalia — review ${data.document.title}`;
+  const { mount } = await import("/marginalia.js");
+  const handle = await mount($("mg-review-widget"), {
+    article: { id: `team-${slug}-${data.document.id}-gold`, title: data.document.title, text: data.document.text },
+  });
+  if (data.saves.length === 0) {
+    $("mg-review-who").textContent = "No annotator has saved this document yet.";
+  } else {
+    $("mg-review-who").textContent = `Saves of ${data.saves.map((s) => `${s.name} (revision ${s.revision})`).join(", ")}.`;
+    handle.review(data.saves.map((s) => ({ ...s.record, annotator: s.record.annotator || s.name })));
+  }
+  if (gold) say("A gold version was saved before; the review starts again from the annotators' saves.");
+  const button = $("mg-review-save");
+  button.hidden = false;
+  button.onclick = () => saveGold(handle);
+}
+
+start();
