@@ -1,0 +1,212 @@
+//! The editor's pages against the real server (in-process, SQLite in a
+//! temporary directory, the built widget from dist/): the first account
+//! made in the browser, a project, a file chosen for import, an invitation
+//! link used in a second browser, saves by two annotators, the project
+//! page's progress and notes, the review with both saves, the gold version
+//! saved and read back, an export, and an annotator kept out. Each page is
+//! axe-clean and its controls are named and reachable by keyboard.
+
+use marginalia_e2e::{dist_dir, json, Browser, Result, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+const TEXT: &str = "Ana 👩‍💻 met Bob in 東京 and مرحبا.";
+
+/// Starts the server on a fresh SQLite file; answers its base URL.
+fn start_server() -> String {
+    let dir = std::env::temp_dir().join(format!("mg-team-e2e-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = marginalia_server::db::sqlite_url(&dir.join("team.db"));
+    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let settings = marginalia_server::Settings { static_dir: Some(dist_dir()), ..Default::default() };
+            marginalia_server::serve(&url, "127.0.0.1:0".parse().unwrap(), settings, move |addr| {
+                let _ = tx.send(addr);
+            })
+            .await
+            .expect("the server runs");
+        });
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("the server started");
+    format!("http://{addr}")
+}
+
+/// A JSON API call from the page, with its CSRF token: `{status, body}`.
+async fn call(b: &Browser, method: &str, path: &str, body: Value, headers: Value) -> Result<Value> {
+    b.execute_async(
+        "const [method, path, body, headers, done] = arguments;
+         const csrf = (document.cookie.split('; ').find(c => c.startsWith('mg_csrf=')) || '').slice(8);
+         const init = { method, credentials: 'same-origin', headers: { 'X-CSRF-Token': decodeURIComponent(csrf), 'Content-Type': 'application/json', ...headers } };
+         if (body !== null) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+         fetch(path, init).then(async r => done({ status: r.status, body: await r.text() })).catch(e => done({ status: 0, body: String(e) }));",
+        vec![json!(method), json!(path), body, headers],
+    )
+    .await
+}
+
+fn record(spans: &[(&str, &str)]) -> String {
+    let spans: Vec<Value> = spans
+        .iter()
+        .map(|(needle, label)| {
+            let start = TEXT[..TEXT.find(needle).unwrap()].chars().count();
+            json!({ "start": start, "end": start + needle.chars().count(), "label": label })
+        })
+        .collect();
+    json!({ "text": TEXT, "spans": spans, "format_version": 1 }).to_string()
+}
+
+/// Takes the next document, saves `spans` and sets `state` with `note`.
+async fn annotate(b: &Browser, spans: &[(&str, &str)], state: &str, note: &str) -> Result {
+    let next = call(b, "POST", "/api/projects/news/queue/next", json!({}), json!({})).await?;
+    let next: Value = serde_json::from_str(next["body"].as_str().unwrap())?;
+    let id = next["document"]["id"].as_i64().expect("a document for this annotator");
+    let save = next["document"]["save"].as_str().unwrap().to_string();
+    let put = call(b, "PUT", &save, json!(record(spans)), json!({ "If-None-Match": "*" })).await?;
+    assert_eq!(put["status"], 201, "{put}");
+    let status = call(b, "POST", &format!("/api/projects/news/documents/{id}/status"), json!({ "state": state, "note": note }), json!({})).await?;
+    assert!(status["status"].as_i64().unwrap() < 300, "{status}");
+    Ok(())
+}
+
+async fn assert_axe_clean(b: &Browser, screen: &str) -> Result {
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "{screen}:\n{report}");
+    Ok(())
+}
+
+/// Every focusable control of the page has a name, and Tab reaches it.
+async fn assert_keyboard_reachable(b: &Browser, screen: &str) -> Result {
+    let unnamed = b
+        .execute(
+            "return [...document.querySelectorAll('a[href], button, input, select, textarea')]
+               .filter(e => !e.closest('[hidden]') && !e.closest('#mg-review-widget'))
+               .filter(e => { const l = e.labels && e.labels.length ? e.labels[0].textContent : ''; return !(e.getAttribute('aria-label') || l || e.textContent).trim(); })
+               .map(e => e.outerHTML);",
+            vec![],
+        )
+        .await?;
+    assert_eq!(unnamed, json!([]), "{screen}: controls without a name");
+    let unreachable = b
+        .execute("return [...document.querySelectorAll('a[href], button, input, select')].filter(e => !e.closest('[hidden]') && !e.closest('#mg-review-widget') && e.tabIndex < 0).map(e => e.outerHTML);", vec![])
+        .await?;
+    assert_eq!(unreachable, json!([]), "{screen}: controls out of the tab order");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Result {
+    let base = start_server();
+    let editor = Browser::new().await?;
+
+    // The first account, made in the page.
+    editor.goto(&format!("{base}/team/")).await?;
+    editor.wait_for("#mg-team-signin:not([hidden])").await?;
+    editor.send_keys("#mg-team-name", "editor").await?;
+    editor.send_keys("#mg-team-password", "editor-password").await?;
+    editor.click("#mg-team-signin-submit").await?;
+    editor.wait_for("#mg-team-projects:not([hidden])").await?;
+    let made = call(&editor, "POST", "/api/projects", json!({ "slug": "news", "name": "News desk", "overlap": 2 }), json!({})).await?;
+    assert_eq!(made["status"], 201, "{made}");
+
+    // The project page: import a chosen file.
+    editor.goto(&format!("{base}/team/p/news")).await?;
+    editor.wait_for("#mg-project:not([hidden])").await?;
+    let file = std::env::temp_dir().join(format!("mg-team-{}-article.txt", std::process::id()));
+    std::fs::write(&file, TEXT)?;
+    editor.upload_file("#mg-import-files", &file).await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Imported 1');", Duration::from_secs(10)).await?;
+    editor.wait_for("#mg-documents tr[data-document]").await?;
+    assert_axe_clean(&editor, "project page").await?;
+    assert_keyboard_reachable(&editor, "project page").await?;
+
+    // An invitation link, used in a second browser.
+    editor.click("#mg-invite button[type=submit]").await?;
+    editor.wait_until("return document.getElementById('mg-invite-link').value.includes('/team/join/');", Duration::from_secs(10)).await?;
+    let link = editor.execute("return document.getElementById('mg-invite-link').value;", vec![]).await?;
+    let ana = Browser::new().await?;
+    ana.goto(link.as_str().unwrap()).await?;
+    ana.wait_for("#mg-join-new:not([hidden])").await?;
+    assert_axe_clean(&ana, "join page").await?;
+    ana.send_keys("#mg-join-name", "ana").await?;
+    ana.send_keys("#mg-join-password", "ana-password").await?;
+    ana.click("#mg-join-new button[type=submit]").await?;
+    ana.wait_for("#mg-team-projects:not([hidden])").await?;
+    let projects = ana.text_of("#mg-team-project-list").await?;
+    assert!(projects.contains("News desk") && projects.contains("annotator"), "{projects}");
+    // The link works once.
+    let again = call(&ana, "POST", &format!("/api/invitations/{}/accept", link.as_str().unwrap().rsplit('/').next().unwrap()), json!({}), json!({})).await?;
+    assert_eq!(again["status"], 410, "{again}");
+
+    // Both annotate the document (overlap 2): ana is done, the editor flags it.
+    annotate(&ana, &[("Ana", "PERSON"), ("東京", "GPE")], "done", "").await?;
+    annotate(&editor, &[("Ana", "PERSON"), ("東京", "LOC")], "flagged", "東京: city or region?").await?;
+
+    // An annotator is kept out of the editor's page.
+    ana.goto(&format!("{base}/team/p/news")).await?;
+    ana.wait_until("return document.getElementById('mg-team-message').textContent.includes('not allowed');", Duration::from_secs(10)).await?;
+    assert!(ana.find("#mg-project[hidden]").await.is_ok(), "the project's data stays hidden");
+
+    // Progress and the note back to the editor.
+    editor.goto(&format!("{base}/team/p/news")).await?;
+    editor.wait_for("#mg-annotators tbody tr th").await?;
+    let rows = editor.texts_of("#mg-annotators tbody tr").await?;
+    assert!(rows.iter().any(|r| r.split_whitespace().take(5).collect::<Vec<_>>() == ["ana", "1", "0", "0", "0"]), "{rows:?}");
+    assert!(rows.iter().any(|r| r.split_whitespace().take(5).collect::<Vec<_>>() == ["editor", "0", "0", "1", "0"]), "{rows:?}");
+    let back = editor.text_of("#mg-back").await?;
+    assert!(back.contains("flagged by editor") && back.contains("東京: city or region?"), "{back}");
+    let holders = editor.text_of("#mg-documents tbody").await?;
+    assert!(holders.contains("ana: done") && holders.contains("editor: flagged"), "{holders}");
+    assert_axe_clean(&editor, "project page with progress").await?;
+
+    // One click to the review, with both saves.
+    editor.click("#mg-documents tbody a").await?;
+    editor.wait_for(".mg-adjudication").await?;
+    let who = editor.text_of("#mg-review-who").await?;
+    assert!(who.contains("ana") && who.contains("editor"), "{who}");
+    // Decide the one difference (東京's label): ana's.
+    editor
+        .execute(
+            "const li = [...document.querySelectorAll('.mg-item-review')].find(li => li.querySelector('p').textContent.includes('東京'));
+             [...li.querySelectorAll('button')].find(b => b.textContent === \"Accept ana's\").click();",
+            vec![],
+        )
+        .await?;
+    editor.click("#mg-review-save").await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Gold version saved');", Duration::from_secs(10)).await?;
+    assert_axe_clean(&editor, "review page").await?;
+    assert_keyboard_reachable(&editor, "review page").await?;
+    let documents = call(&editor, "GET", "/api/projects/news/documents", Value::Null, json!({})).await?;
+    let id = serde_json::from_str::<Value>(documents["body"].as_str().unwrap())?["documents"][0]["id"].as_i64().unwrap();
+    let gold = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/gold"), Value::Null, json!({})).await?;
+    assert_eq!(gold["status"], 200, "{gold}");
+    let gold: Value = serde_json::from_str(gold["body"].as_str().unwrap())?;
+    let chars: Vec<char> = TEXT.chars().collect();
+    let mut labelled: Vec<String> = gold["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}:{}", chars[s["start"].as_u64().unwrap() as usize..s["end"].as_u64().unwrap() as usize].iter().collect::<String>(), s["label"].as_str().unwrap()))
+        .collect();
+    labelled.sort();
+    assert_eq!(labelled, ["Ana:PERSON", "東京:GPE"]);
+
+    // A second save of gold from a stale page is refused with a clear message.
+    let stale = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[])), json!({ "If-None-Match": "*" })).await?;
+    assert_eq!(stale["status"], 412, "{stale}");
+
+    // The export links: the gold spaCy JSONL.
+    editor.goto(&format!("{base}/team/p/news")).await?;
+    editor.wait_for("#mg-export a").await?;
+    let href = editor.execute("return [...document.querySelectorAll('#mg-export a')].find(a => a.textContent === 'Export spacy').getAttribute('href');", vec![]).await?;
+    let export = call(&editor, "GET", href.as_str().unwrap(), Value::Null, json!({})).await?;
+    assert_eq!(export["status"], 200, "{export}");
+    let line: Value = serde_json::from_str(export["body"].as_str().unwrap().lines().next().unwrap())?;
+    assert_eq!(line["text"], TEXT);
+    assert_eq!(line["spans"].as_array().unwrap().len(), 2, "{line}");
+
+    ana.close().await?;
+    editor.close().await?;
+    Ok(())
+}
