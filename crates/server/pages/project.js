@@ -59,7 +59,13 @@ async function start() {
 
 async function refresh(admin) {
   try {
-    const [{ assignments }, { documents }, { members }] = await Promise.all([api("GET", `${base}/assignments`), api("GET", `${base}/documents`), api("GET", `${base}/members`)]);
+    const [{ assignments }, { documents }, { members }, agreement] = await Promise.all([
+      api("GET", `${base}/assignments`),
+      api("GET", `${base}/documents`),
+      api("GET", `${base}/members`),
+      api("GET", `${base}/agreement`),
+    ]);
+    showAgreement(agreement);
     showAnnotators(assignments);
     showDocuments(documents, assignments);
     showMembers(members, admin);
@@ -101,6 +107,17 @@ function showDocuments(documents, assignments) {
       ? back.map((a) => el("li", {}, el("strong", {}, a.title), ` — ${a.state} by ${a.name}`, a.note ? `: “${a.note}”` : " (no note)"))
       : [el("li", {}, "Nothing skipped or flagged.")]),
   );
+}
+
+const percent = (x) => (x === null || x === undefined ? "—" : `${Math.round(x * 100)} %`);
+
+function showAgreement(report) {
+  const rows = report.pairs.flatMap((p) =>
+    p.labels.map((l) =>
+      el("tr", {}, el("td", {}, `${p.a} ↔ ${p.b}`), el("th", { scope: "row" }, l.label), el("td", {}, `${l.spans_a} / ${l.spans_b}`), el("td", {}, percent(l.exact.f1)), el("td", {}, percent(l.partial.f1))),
+    ),
+  );
+  $("mg-agreement").tBodies[0].replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 5 }, "No document has been saved by two annotators yet."))]));
 }
 
 function showMembers(members, admin) {

@@ -2,7 +2,10 @@
 //! assignment of the project with its saves' times, from which the project
 //! page derives progress per annotator and per document, and the latest
 //! save of every annotator of one document, which the review page loads
-//! into the widget. Times are milliseconds since the Unix epoch.
+//! into the widget; and the agreement between annotators (the core's
+//! `agreement`, the same figures as `marginalia agree` and the review view)
+//! over each document's latest save by each annotator. Times are
+//! milliseconds since the Unix epoch.
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -11,6 +14,9 @@ use crate::saves;
 use crate::Server;
 use axum::extract::{Path, State};
 use axum::Json;
+use marginalia_core::agreement::{agreement as agree, TextAnnotations};
+use marginalia_core::record::Record;
+use std::collections::BTreeMap;
 use serde_json::json;
 use sqlx::Row;
 
@@ -83,4 +89,30 @@ pub async fn latest_saves(State(server): State<Server>, caller: Caller, Path((sl
         "document": { "id": document_id, "title": doc.try_get::<String, _>("title")?, "text": doc.try_get::<String, _>("text")? },
         "saves": list,
     })))
+}
+
+/// Agreement per pair of annotators and per label (exact and partial
+/// precision, recall and F1, token kappa per layer), over every document's
+/// latest save by each annotator; documents saved by one annotator only are
+/// counted in `texts` and compared with nobody.
+pub async fn agreement(State(server): State<Server>, caller: Caller, Path(slug): Path<String>) -> ApiResult<Json<serde_json::Value>> {
+    let member = Membership::of(&server, &slug, caller.user_id).await?;
+    member.require(Role::sees_all, "see the agreement")?;
+    let rows = sqlx::query(
+        "SELECT s.document_id, u.name, s.body FROM saves s JOIN users u ON u.id = s.user_id \
+         WHERE s.project_id = $1 AND s.revision = (SELECT MAX(t.revision) FROM saves t WHERE t.document_id = s.document_id AND t.user_id = s.user_id) \
+         ORDER BY s.document_id, u.name",
+    )
+    .bind(member.project_id)
+    .fetch_all(&server.db.pool)
+    .await?;
+    let mut by_document: BTreeMap<i64, Vec<(String, Record)>> = BTreeMap::new();
+    for r in &rows {
+        // Stored bodies were checked as records; one that no longer reads
+        // is left out of the figures rather than failing them all.
+        let Ok(record) = Record::parse(&r.try_get::<String, _>("body")?) else { continue };
+        by_document.entry(r.try_get("document_id")?).or_default().push((r.try_get("name")?, record));
+    }
+    let texts: Vec<TextAnnotations<'_>> = by_document.values().map(|saves| saves.iter().map(|(n, rec)| (n.as_str(), rec)).collect()).collect();
+    Ok(Json(serde_json::to_value(agree(&texts)).unwrap_or_default()))
 }

@@ -45,6 +45,7 @@ pub fn router(server: Server) -> Router {
         )
         .route("/api/projects/{project}/export", get(export::export))
         .route("/api/projects/{project}/assignments", get(editor::assignments))
+        .route("/api/projects/{project}/agreement", get(editor::agreement))
         .route("/api/projects/{project}/documents/{document}/saves", get(editor::latest_saves))
         .route("/api/projects/{project}/documents/{document}/revisions", get(revisions::list))
         .route("/api/projects/{project}/revisions/{revision}", get(revisions::get))

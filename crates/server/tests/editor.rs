@@ -86,3 +86,32 @@ async fn the_editor_pages_are_served_with_their_policy() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreement_per_label_compares_each_documents_latest_saves() {
+    for db in databases().await {
+        let server = start(&db.url).await;
+        let mut editor = admin(&server).await;
+        project_with(&mut editor, "p", 2, &[TEXT]).await;
+        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut bob = invite(&server, &mut editor, "p", "bob", "annotator").await;
+        let save = ann.post("/api/projects/p/queue/next", json!({})).await.json()["document"]["save"].as_str().unwrap().to_string();
+        bob.post("/api/projects/p/queue/next", json!({})).await;
+        // ann's first save disagrees on Ana; her latest agrees.
+        put(&mut ann, &save, &record(TEXT, &[span("Ana", "ORG"), span("東京", "GPE")]), ("If-None-Match", "*")).await;
+        put(&mut ann, &save, &record(TEXT, &[span("Ana", "PERSON"), span("東京", "GPE")]), ("If-Match", "\"r1\"")).await;
+        put(&mut bob, &save, &record(TEXT, &[span("Ana", "PERSON"), span("東京", "LOC")]), ("If-None-Match", "*")).await;
+
+        assert_eq!(ann.get("/api/projects/p/agreement").await.status, StatusCode::FORBIDDEN);
+        let a = editor.get("/api/projects/p/agreement").await;
+        assert_eq!(a.status, StatusCode::OK, "{}: {}", db.name, a.body);
+        let report = a.json();
+        assert_eq!(report["shared_texts"], 1);
+        let pair = &report["pairs"][0];
+        assert_eq!((pair["a"].as_str(), pair["b"].as_str()), (Some("ann"), Some("bob")));
+        let f1 = |label: &str| pair["labels"].as_array().unwrap().iter().find(|l| l["label"] == label).map(|l| l["exact"]["f1"].clone());
+        assert_eq!(f1("PERSON"), Some(json!(1.0)), "{}: the latest save counts", db.name);
+        assert_eq!(f1("GPE"), Some(json!(null)), "bob has no GPE: recall has nothing to divide by");
+        assert_eq!(pair["labels"].as_array().unwrap().iter().find(|l| l["label"] == "GPE").unwrap()["spans_a"], 1);
+    }
+}

@@ -158,6 +158,10 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     assert!(back.contains("flagged by editor") && back.contains("東京: city or region?"), "{back}");
     let holders = editor.text_of("#mg-documents tbody").await?;
     assert!(holders.contains("ana: done") && holders.contains("editor: flagged"), "{holders}");
+    let agreement = editor.texts_of("#mg-agreement tbody tr").await?;
+    // ana is the reference: PERSON agrees, 東京 is GPE for her and LOC for the editor.
+    assert!(agreement.iter().any(|r| r.contains("ana ↔ editor") && r.contains("PERSON") && r.contains("100 %")), "{agreement:?}");
+    assert!(agreement.iter().any(|r| r.contains("GPE") && r.contains("1 / 0")), "{agreement:?}");
     assert_axe_clean(&editor, "project page with progress").await?;
 
     // One click to the review, with both saves.
