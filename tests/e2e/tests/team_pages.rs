@@ -118,6 +118,15 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     editor.upload_file("#mg-import-files", &file).await?;
     editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Imported 1');", Duration::from_secs(10)).await?;
     editor.wait_for("#mg-documents tr[data-document]").await?;
+    // Dropping files: a JSONL file and an HTML file, as a drag from the desktop delivers them.
+    const DROP: &str = "const [name, text] = arguments; const data = new DataTransfer();
+         data.items.add(new File([text], name));
+         document.getElementById('mg-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));";
+    editor.execute(DROP, vec![json!("page.html"), json!("<p>Hi</p>")]).await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('HTML is not imported');", Duration::from_secs(10)).await?;
+    editor.execute(DROP, vec![json!("more.jsonl"), json!("{\"text\": \"Second: Café Bamako.\", \"meta\": {\"id\": \"second\"}}\n")]).await?;
+    editor.wait_until("return document.querySelectorAll('#mg-documents tr[data-document]').length === 2;", Duration::from_secs(10)).await?;
+    assert!(editor.text_of("#mg-team-message").await?.contains("Imported 1"));
     assert_axe_clean(&editor, "project page").await?;
     assert_keyboard_reachable(&editor, "project page").await?;
 
@@ -138,6 +147,17 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     // The link works once.
     let again = call(&ana, "POST", &format!("/api/invitations/{}/accept", link.as_str().unwrap().rsplit('/').next().unwrap()), json!({}), json!({})).await?;
     assert_eq!(again["status"], 410, "{again}");
+
+    // An admin changes a role in place.
+    editor.goto(&format!("{base}/team/p/news")).await?;
+    editor.wait_for("select[aria-label='Role of ana']").await?;
+    const SET_ROLE: &str = "const s = document.querySelector(\"select[aria-label='Role of ana']\"); s.value = arguments[0]; s.dispatchEvent(new Event('change'));";
+    editor.execute(SET_ROLE, vec![json!("reviewer")]).await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('ana is now reviewer');", Duration::from_secs(10)).await?;
+    let members = call(&editor, "GET", "/api/projects/news/members", Value::Null, json!({})).await?;
+    assert!(members["body"].as_str().unwrap().contains("\"name\":\"ana\",\"role\":\"reviewer\""), "{members}");
+    editor.execute(SET_ROLE, vec![json!("annotator")]).await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('ana is now annotator');", Duration::from_secs(10)).await?;
 
     // Both annotate the document (overlap 2): ana is done, the editor flags it.
     annotate(&ana, &[("Ana", "PERSON"), ("東京", "GPE")], "done", "").await?;
@@ -196,9 +216,15 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     labelled.sort();
     assert_eq!(labelled, ["Ana:PERSON", "東京:GPE"]);
 
-    // A second save of gold from a stale page is refused with a clear message.
+    // A gold version saved meanwhile elsewhere: this page's next save is refused, and says so.
     let stale = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[])), json!({ "If-None-Match": "*" })).await?;
     assert_eq!(stale["status"], 412, "{stale}");
+    let other = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[("Ana", "PERSON")])), json!({ "If-Match": "\"r1\"" })).await?;
+    assert_eq!(other["status"], 200, "{other}");
+    editor.click("#mg-review-save").await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Someone saved another gold version');", Duration::from_secs(10)).await?;
+    let kept = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/gold"), Value::Null, json!({})).await?;
+    assert_eq!(serde_json::from_str::<Value>(kept["body"].as_str().unwrap())?["spans"].as_array().unwrap().len(), 1, "nothing overwritten");
 
     // The export links: the gold spaCy JSONL.
     editor.goto(&format!("{base}/team/p/news")).await?;
@@ -206,9 +232,10 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     let href = editor.execute("return [...document.querySelectorAll('#mg-export a')].find(a => a.textContent === 'Export spacy').getAttribute('href');", vec![]).await?;
     let export = call(&editor, "GET", href.as_str().unwrap(), Value::Null, json!({})).await?;
     assert_eq!(export["status"], 200, "{export}");
-    let line: Value = serde_json::from_str(export["body"].as_str().unwrap().lines().next().unwrap())?;
-    assert_eq!(line["text"], TEXT);
-    assert_eq!(line["spans"].as_array().unwrap().len(), 2, "{line}");
+    let lines: Vec<Value> = export["body"].as_str().unwrap().lines().map(serde_json::from_str).collect::<std::result::Result<_, _>>()?;
+    let first = lines.iter().find(|l| l["text"] == TEXT).expect("the first document");
+    assert_eq!(first["spans"].as_array().unwrap().len(), 1, "the latest gold: {first}");
+    assert_eq!(lines.len(), 1, "the second document has no save: {lines:?}");
 
     ana.close().await?;
     editor.close().await?;
