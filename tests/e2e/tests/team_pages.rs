@@ -237,6 +237,17 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     assert_eq!(first["spans"].as_array().unwrap().len(), 1, "the latest gold: {first}");
     assert_eq!(lines.len(), 1, "the second document has no save: {lines:?}");
 
+    // A signed-in person joins another project with one button.
+    call(&editor, "POST", "/api/projects", json!({ "slug": "desk", "name": "Second desk", "overlap": 1 }), json!({})).await?;
+    let invitation = call(&editor, "POST", "/api/projects/desk/invitations", json!({ "role": "reviewer" }), json!({})).await?;
+    let path = serde_json::from_str::<Value>(invitation["body"].as_str().unwrap())?["path"].as_str().unwrap().to_string();
+    ana.goto(&format!("{base}{path}")).await?;
+    ana.wait_for("#mg-join-signed-in:not([hidden])").await?;
+    assert_eq!(ana.text_of("#mg-join-as-me").await?, "Join as ana");
+    assert_axe_clean(&ana, "join page, signed in").await?;
+    ana.click("#mg-join-as-me").await?;
+    ana.wait_until("return document.getElementById('mg-team-project-list') && document.getElementById('mg-team-project-list').textContent.includes('Second desk');", Duration::from_secs(10)).await?;
+
     ana.close().await?;
     editor.close().await?;
     Ok(())
