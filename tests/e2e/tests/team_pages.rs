@@ -95,6 +95,17 @@ async fn assert_keyboard_reachable(b: &Browser, screen: &str) -> Result {
     Ok(())
 }
 
+/// Presses Tab until the element `#id` has focus; how many presses it took.
+async fn tab_to(b: &Browser, id: &str, max: usize) -> Result<usize> {
+    for n in 1..=max {
+        b.press("Tab").await?;
+        if b.execute("return document.activeElement && document.activeElement.id;", vec![]).await? == json!(id) {
+            return Ok(n);
+        }
+    }
+    Err(format!("#{id} did not get focus after {max} Tab presses").into())
+}
+
 #[tokio::test]
 async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Result {
     let base = start_server();
@@ -131,7 +142,12 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     assert_keyboard_reachable(&editor, "project page").await?;
 
     // An invitation link, used in a second browser.
-    editor.click("#mg-invite button[type=submit]").await?;
+    // By keyboard: Tab reaches the file chooser, the role and the button; Enter makes the link.
+    editor.execute("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await?;
+    tab_to(&editor, "mg-import-files", 40).await?;
+    tab_to(&editor, "mg-invite-role", 20).await?;
+    tab_to(&editor, "mg-invite-submit", 5).await?;
+    editor.press("Enter").await?;
     editor.wait_until("return document.getElementById('mg-invite-link').value.includes('/team/join/');", Duration::from_secs(10)).await?;
     let link = editor.execute("return document.getElementById('mg-invite-link').value;", vec![]).await?;
     let ana = Browser::new().await?;
