@@ -38,6 +38,9 @@ const ASSETS: &[Asset] = &[
     asset!("index.js", JS),
     asset!("api.js", JS),
     asset!("team.css", CSS),
+    asset!("annotate.html", HTML),
+    asset!("annotate.js", JS),
+    asset!("guidelines.js", JS),
 ];
 
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -48,6 +51,7 @@ pub fn routes() -> Router<Server> {
         .route("/team", get(|| async { page("index.html") }))
         .route("/team/", get(|| async { page("index.html") }))
         .route("/team/assets/{name}", get(|Path(name): Path<String>| async move { page(&name) }))
+        .route("/team/p/{project}/annotate", get(|| async { page("annotate.html") }))
 }
 
 /// A file of `pages/` with its type and the pages' security headers.
