@@ -29,5 +29,6 @@ pub fn use_cms_save(state: &UseReducerHandle<AppState>, host: &HostRef) -> Optio
         use_memo((), move |_| id)
     };
     let endpoint = (*save_endpoint).clone().filter(|_| state.article().id == *endpoint_doc);
-    remote_save::use_remote_save(state, endpoint, host.options.timeouts.save_ms(), on_remote_saved)
+    let headers = host.options.endpoints.save_headers.clone();
+    remote_save::use_remote_save(state, endpoint, headers, host.options.timeouts.save_ms(), on_remote_saved)
 }

@@ -37,6 +37,7 @@ mod saver;
 mod server_copy;
 
 use crate::state::AppState;
+use marginalia_core::request_headers::RequestHeaders;
 use saver::Saver;
 use std::rc::Rc;
 use web_sys::AbortController;
@@ -67,6 +68,7 @@ pub struct RemoteSave {
 pub fn use_remote_save(
     state: &UseReducerHandle<AppState>,
     endpoint: Option<String>,
+    headers: RequestHeaders,
     timeout_ms: u32,
     on_saved: Callback<()>,
 ) -> Option<RemoteSave> {
@@ -77,7 +79,7 @@ pub fn use_remote_save(
         let (state, view, saver, in_flight) = (state.clone(), view.setter(), saver.clone(), in_flight.clone());
         use_effect_with(endpoint, move |endpoint| {
             if let Some(endpoint) = endpoint {
-                let s = Saver::start(endpoint.clone(), timeout_ms, in_flight, state, view, on_saved);
+                let s = Saver::start(endpoint.clone(), headers, timeout_ms, in_flight, state, view, on_saved);
                 *saver.borrow_mut() = Some(s);
             }
             move || {

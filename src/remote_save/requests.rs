@@ -21,6 +21,7 @@ impl Saver {
         let init = RequestInit::new();
         init.set_method("GET");
         init.set_cache(RequestCache::NoStore);
+        init.set_headers(&self.host_headers());
         let response = match self.fetch(&init).await {
             Ok(r) => r,
             Err(outcome) => return (outcome, None),
@@ -45,7 +46,7 @@ impl Saver {
             let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
             Record::from_editor(&app.editor, &info, false).to_json()
         };
-        let headers = Headers::new().expect("Headers");
+        let headers = self.host_headers();
         let _ = headers.set("Content-Type", "application/json");
         let _ = headers.set("X-Marginalia-Revision", &revision.to_string());
         let _ = match &precondition {
@@ -65,6 +66,16 @@ impl Saver {
             Err(outcome) => outcome,
         };
         (outcome, body)
+    }
+
+    /// The host's headers for the endpoint (checked when the options were
+    /// read: none of them is one the contract sets).
+    fn host_headers(&self) -> Headers {
+        let headers = Headers::new().expect("Headers");
+        for (name, value) in &self.headers.0 {
+            let _ = headers.set(name, value);
+        }
+        headers
     }
 
     /// One request to the endpoint, within the machine's deadline.

@@ -18,6 +18,7 @@ use marginalia_core::remote_sync::{
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use web_sys::AbortController;
+use marginalia_core::request_headers::RequestHeaders;
 use yew::prelude::*;
 
 /// The unanswered `PUT`s kept for a later check (the most recent ones: an
@@ -26,6 +27,8 @@ const UNANSWERED_KEPT: usize = 4;
 
 pub(super) struct Saver {
     pub(super) endpoint: String,
+    /// The host's `endpoints.saveHeaders`, sent with every request.
+    pub(super) headers: RequestHeaders,
     state: UseReducerHandle<AppState>,
     pub(super) machine: RefCell<RemoteSync>,
     /// The app revision last counted (the app's counter starts at 0 on
@@ -51,6 +54,7 @@ fn now_ms() -> u64 {
 impl Saver {
     pub(super) fn start(
         endpoint: String,
+        headers: RequestHeaders,
         timeout_ms: u32,
         request: Rc<RefCell<Option<AbortController>>>,
         state: UseReducerHandle<AppState>,
@@ -63,6 +67,7 @@ impl Saver {
         let seen = state.clone().revision;
         let saver = Rc::new_cyclic(|me| Saver {
             endpoint,
+            headers,
             state,
             machine: RefCell::new(machine),
             seen_revision: Cell::new(seen),

@@ -6,6 +6,7 @@
 //! `?annotations=`, `?save=`), and from a `marginalia:load` message.
 //! Origins are compared exactly (scheme, host and port), as browsers do.
 
+use crate::request_headers::RequestHeaders;
 use serde::{Deserialize, Serialize};
 
 /// An article given by the host: `text` is annotated as given; `html` is
@@ -26,12 +27,16 @@ pub struct ArticleInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Endpoints {
     /// Where changes are `PUT` as JSON (with `If-Match`), and read back
     /// with `GET` on start.
     #[serde(default)]
     pub save: Option<String>,
+    /// Headers sent with every request to `save` (a CSRF token, a CMS's
+    /// `Authorization`).
+    #[serde(default, skip_serializing_if = "RequestHeaders::is_empty")]
+    pub save_headers: RequestHeaders,
     /// A suggestion endpoint: `POST {"text", "doc_id"}` answers spans with
     /// labels and scores (Marginalia's or spaCy's shape).
     #[serde(default)]
@@ -238,6 +243,10 @@ mod tests {
         assert_eq!(o.article.unwrap().text.as_deref(), Some("Mali"));
         assert!(o.read_only);
         assert_eq!(o.endpoints.save.as_deref(), Some("/api/a1"));
+        let with_headers = EmbedOptions::from_json(r#"{"endpoints":{"save":"/s","saveHeaders":{"X-CSRF-Token":"t"}}}"#).unwrap();
+        assert_eq!(with_headers.endpoints.save_headers.0, [("X-CSRF-Token".to_string(), "t".to_string())]);
+        let e = EmbedOptions::from_json(r#"{"endpoints":{"save":"/s","saveHeaders":{"If-Match":"*"}}}"#).unwrap_err();
+        assert!(e.contains("save contract"), "{e}");
         let e = EmbedOptions::from_json(r#"{"readonly": true}"#).unwrap_err();
         assert!(e.contains("unknown field `readonly`"), "{e}");
     }

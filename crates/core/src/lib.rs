@@ -27,6 +27,7 @@ pub mod record;
 pub mod patterns;
 pub mod relation;
 pub mod remote_sync;
+pub mod request_headers;
 pub mod snap;
 pub mod sorting;
 pub mod suffix_array;

@@ -39,7 +39,7 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
     member.require(Role::sees_all, "save a gold version")?;
     let sha256 = saves::visible(&server, &member, document_id).await?;
     let precondition = Precondition::of(&headers)?;
-    let body = saves::checked_record(&body, &sha256)?;
+    let body = saves::checked_record(&body, &sha256)?.body;
     let mut tx = server.db.pool.begin().await?;
     let latest: Option<i64> = sqlx::query("SELECT MAX(revision) AS r FROM gold_saves WHERE document_id = $1")
         .bind(document_id)

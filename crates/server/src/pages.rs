@@ -44,6 +44,9 @@ const ASSETS: &[Asset] = &[
     asset!("project.js", JS),
     asset!("review.html", HTML),
     asset!("review.js", JS),
+    asset!("annotate.html", HTML),
+    asset!("annotate.js", JS),
+    asset!("guidelines.js", JS),
 ];
 
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -57,6 +60,7 @@ pub fn routes() -> Router<Server> {
         .route("/team/p/{slug}", get(|| async { page("project.html") }))
         .route("/team/p/{slug}/review/{document}", get(|| async { page("review.html") }))
         .route("/team/assets/{name}", get(|Path(name): Path<String>| async move { page(&name) }))
+        .route("/team/p/{project}/annotate", get(|| async { page("annotate.html") }))
 }
 
 /// A file of `pages/` with its type and the pages' security headers.

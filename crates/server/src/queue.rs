@@ -21,6 +21,7 @@ use crate::Server;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use marginalia_core::document_status::DocumentStatus;
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::Row;
@@ -173,6 +174,32 @@ pub async fn progress(server: &Server, member: &Membership) -> ApiResult<serde_j
         "skipped": row.try_get::<i64, _>("skipped")?,
         "flagged": row.try_get::<i64, _>("flagged")?,
     }))
+}
+
+/// After a save: the caller's place on the document follows the record's
+/// status (done, skipped or flagged with its note, or open again when the
+/// status was taken back), and counts as touched. A place the queue took
+/// back stays so.
+pub async fn follow_status(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    document_id: i64,
+    user_id: i64,
+    status: Option<&DocumentStatus>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (state, note) = match status {
+        Some(s) => (s.state.name(), s.note.chars().take(MAX_NOTE_CHARS).collect::<String>()),
+        None => ("open", String::new()),
+    };
+    sqlx::query("UPDATE assignments SET state = $1, note = $2, updated_at = $3 WHERE document_id = $4 AND user_id = $5 AND state <> 'expired'")
+        .bind(state)
+        .bind(note)
+        .bind(now)
+        .bind(document_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]

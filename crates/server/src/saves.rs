@@ -12,6 +12,7 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
+use crate::queue;
 use crate::roles::{Membership, Role};
 use crate::Server;
 use axum::body::Bytes;
@@ -19,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use marginalia_core::article::{sha256_hex, MAX_TEXT_BYTES};
+use marginalia_core::document_status::DocumentStatus;
 use marginalia_core::record::Record;
 use serde_json::json;
 use sqlx::Row;
@@ -53,7 +55,7 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
     member.require(Role::annotates, "save work")?;
     let sha256 = visible(&server, &member, document_id).await?;
     let precondition = Precondition::of(&headers)?;
-    let body = checked_record(&body, &sha256)?;
+    let Checked { body, status } = checked_record(&body, &sha256)?;
     let mut tx = server.db.pool.begin().await?;
     let latest: Option<i64> = sqlx::query("SELECT MAX(revision) AS r FROM saves WHERE document_id = $1 AND user_id = $2")
         .bind(document_id)
@@ -82,13 +84,9 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
         // Another request wrote this revision first.
         return Ok(precondition_failed(Some(revision)));
     }
-    // A save keeps the document from being taken back as abandoned.
-    sqlx::query("UPDATE assignments SET updated_at = $1 WHERE document_id = $2 AND user_id = $3 AND state = 'open'")
-        .bind(now)
-        .bind(document_id)
-        .bind(caller.user_id)
-        .execute(&mut *tx)
-        .await?;
+    // A save keeps the document from being taken back as abandoned, and
+    // the status the annotator chose in the widget is the queue's.
+    queue::follow_status(&mut tx, document_id, caller.user_id, status.as_ref(), now).await?;
     audit::record(&mut *tx, Some(caller.user_id), Some(member.project_id), "saved", json!({ "document": document_id, "revision": revision })).await?;
     tx.commit().await?;
     Ok(acknowledged(revision))
@@ -159,16 +157,22 @@ pub fn precondition_failed(latest: Option<i64>) -> Response {
     response
 }
 
+/// A body fit to store, and where its annotator left the document.
+pub struct Checked {
+    pub body: String,
+    pub status: Option<DocumentStatus>,
+}
+
 /// The body as stored: a valid record (every offset checked against its
 /// text) whose text is this document's.
-pub fn checked_record(body: &[u8], sha256: &str) -> ApiResult<String> {
+pub fn checked_record(body: &[u8], sha256: &str) -> ApiResult<Checked> {
     let unprocessable = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m);
     let text = std::str::from_utf8(body).map_err(|_| unprocessable("a save is UTF-8 JSON".into()))?;
     let record = Record::parse(text).map_err(|e| unprocessable(format!("not a valid save: {e}")))?;
     if sha256_hex(&record.text) != sha256 {
         return Err(unprocessable("this save is for another text than the document's".into()));
     }
-    Ok(text.to_string())
+    Ok(Checked { body: text.to_string(), status: record.status })
 }
 
 pub fn body_response(status: StatusCode, revision: i64, body: String) -> Response {

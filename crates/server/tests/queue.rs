@@ -142,3 +142,37 @@ async fn overlap_zero_gives_every_document_to_everyone() {
         assert_eq!(rita.post("/api/projects/p/queue/next", json!({})).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// The widget's own status control is the queue's: a save whose record is
+/// done (or skipped, or flagged with a note) marks the place, and the next
+/// request brings another document; taking the status back reopens it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_saved_with_the_record_moves_the_queue() {
+    for db in databases().await {
+        let server = start(&db.url).await;
+        let mut editor = admin(&server).await;
+        project_with(&mut editor, "p", 1, &["First 東京.", "Second مرحبا."]).await;
+        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let first = next(&mut a, "p").await;
+        let (doc, save) = (doc_id(&first).unwrap(), first["document"]["save"].as_str().unwrap().to_string());
+        let text = first["document"]["text"].as_str().unwrap().to_string();
+        let with_status = |status: serde_json::Value| json!({ "text": text, "spans": [], "format_version": 1, "status": status }).to_string();
+        let put = |b: &mut Browser, body: String, precondition: (&'static str, &'static str)| {
+            let mut b = b.clone();
+            let save = save.clone();
+            async move { b.send(reqwest::Method::PUT, &save, Some(body.into_bytes()), &[precondition]).await.status }
+        };
+        assert_eq!(put(&mut a, with_status(json!({ "state": "flagged", "note": "garbled ¶3" })), ("If-None-Match", "*")).await, StatusCode::CREATED);
+        let state: (String, String) = {
+            let row = sqlx::query("SELECT state, note FROM assignments WHERE document_id = $1").bind(doc).fetch_one(&server.db.pool).await.unwrap();
+            (row.try_get("state").unwrap(), row.try_get("note").unwrap())
+        };
+        assert_eq!(state, ("flagged".to_string(), "garbled ¶3".to_string()), "{}", db.name);
+        let second = next(&mut a, "p").await;
+        assert_ne!(doc_id(&second), Some(doc), "{}: a flagged document is left for the editor", db.name);
+        // Taken back in the widget (status removed): open again, and held.
+        assert_eq!(put(&mut a, json!({ "text": text, "spans": [], "format_version": 1 }).to_string(), ("If-Match", "\"r1\"")).await, StatusCode::OK);
+        let state: String = sqlx::query("SELECT state FROM assignments WHERE document_id = $1").bind(doc).fetch_one(&server.db.pool).await.unwrap().try_get("state").unwrap();
+        assert_eq!(state, "open", "{}", db.name);
+    }
+}
