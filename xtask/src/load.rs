@@ -138,7 +138,7 @@ pub fn load(o: &Options) -> Result {
                 "sqlite" => start(&bin, &sqlite(&dir, &format!("import-{}", std::process::id())))?,
                 _ => start(&bin, postgres.as_ref().map(|p| p.url()).ok_or("no PostgreSQL")?)?,
             };
-            let args = vec!["--articles".into(), "100000".into(), "--chunk".into(), "5000".into(), "--project".into(), format!("import-{db}")];
+            let args = vec!["--articles".into(), "100000".into(), "--chunk".into(), "1000".into(), "--project".into(), format!("import-{db}")];
             generate(&load, "import", std::slice::from_ref(&instance), &args, &format!("import-{db}"), &mut out)?;
         }
     }

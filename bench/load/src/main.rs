@@ -186,7 +186,7 @@ async fn setup(http: &reqwest::Client, o: &Opts) -> Res<Setup> {
     }
     // Enough documents that nobody runs out: a document lasts 6–25 s.
     let documents = o.annotators * (o.seconds as usize / 6 + 2);
-    import_articles(http, &admin, &project, 0, documents, 2_000).await?;
+    import_articles(http, &admin, &project, 0, documents, 1_000).await?;
     let gate = Arc::new(Semaphore::new(8));
     let mut tasks = Vec::new();
     for i in 0..o.annotators {
