@@ -16,6 +16,7 @@
 
 mod bundle;
 mod fuzz;
+mod load;
 mod postgres;
 mod save_endpoint;
 mod setup;
@@ -48,6 +49,12 @@ commands:
                      without it, a deterministic mutation loop); see docs/FUZZING.md
   bench              build, then Marginalia side by side with its peer widgets in
                      headless Chromium (results into BENCHMARKS.md); never part of `test`
+  load [--annotators N,N] [--seconds S] [--databases sqlite,postgres,postgres2] [--no-import]
+                     the team server's load benchmark: the server built in the `server`
+                     profile, N simulated annotators (default 100,1000,5000) for S seconds
+                     (default 60) on SQLite, PostgreSQL and two instances on PostgreSQL
+                     (DATABASE_URL, else a throwaway cluster), then import and export;
+                     results into target/load/results.jsonl; never part of `test`
 ";
 
 fn main() -> ExitCode {
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
         Some("test") => no_more_args(&args).and_then(|_| test()),
         Some("fuzz") => fuzz::parse_args(&args[1..]).and_then(|o| fuzz::fuzz(&o)),
         Some("bench") => no_more_args(&args).and_then(|_| bench()),
+        Some("load") => load::parse_args(&args[1..]).and_then(|o| load::load(&o)),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

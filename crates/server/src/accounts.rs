@@ -47,7 +47,7 @@ pub async fn setup(State(server): State<Server>, Json(body): Json<Credentials>) 
     let name = checked_name(&body.name)?;
     passwords::check(&body.password).map_err(ApiError::bad_request)?;
     let hash = passwords::hash(body.password).await;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let claimed = sqlx::query("INSERT INTO server_flags (name, at) VALUES ('first_admin', $1) ON CONFLICT (name) DO NOTHING")
         .bind(now_ms())
         .execute(&mut *tx)
@@ -116,7 +116,7 @@ pub struct NewToken {
 pub async fn create_token(State(server): State<Server>, caller: Caller, Json(body): Json<NewToken>) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let label: String = body.label.chars().take(200).collect();
     let token = new_secret();
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     sqlx::query("INSERT INTO api_tokens (user_id, secret_sha256, label, created_at) VALUES ($1, $2, $3, $4)")
         .bind(caller.user_id)
         .bind(secrets::digest(&token))
@@ -153,7 +153,7 @@ pub async fn accept_invitation(
         (None, _, _) => return Err(ApiError::bad_request("sign in, or give a name and a password for a new account")),
     };
     let now = now_ms();
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let invitation = sqlx::query("SELECT project_id, role FROM invitations WHERE secret_sha256 = $1 AND used_by IS NULL AND expires_at > $2")
         .bind(secrets::digest(&secret))
         .bind(now)

@@ -58,6 +58,18 @@ pub struct Db {
 }
 
 impl Db {
+    /// A transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then
+    /// writes cannot wait for another writer (SQLite answers "database is
+    /// locked" at once, whatever the busy timeout), which failed sign-ups
+    /// and saves as soon as a few ran at the same time.
+    pub async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.kind {
+            Kind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Kind::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Db, String> {
         install_default_drivers();

@@ -18,7 +18,7 @@ Tag every **person**, **organisation** and **place** by its fullest name in the 
 - Mark a claim when someone asserts something checkable; link who claims it and whom it is about.\n";
 
 pub async fn seed(db: &Db) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.write().await?;
     let seeded = sqlx::query("INSERT INTO server_flags (name, at) VALUES ('demo_seeded', $1) ON CONFLICT (name) DO NOTHING")
         .bind(now_ms())
         .execute(&mut *tx)

@@ -65,7 +65,7 @@ pub async fn project_schema(server: &Server, project_id: i64) -> ApiResult<Label
 
 /// Stores documents in one transaction: (new, already there).
 pub async fn store(server: &Server, project_id: i64, docs: &[Incoming]) -> ApiResult<(u64, u64)> {
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let counts = store_in(&mut tx, project_id, docs).await?;
     tx.commit().await?;
     Ok(counts)

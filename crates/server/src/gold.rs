@@ -40,7 +40,7 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
     let sha256 = saves::visible(&server, &member, document_id).await?;
     let precondition = Precondition::of(&headers)?;
     let body = saves::checked_record(&body, &sha256)?.body;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let latest: Option<i64> = sqlx::query("SELECT MAX(revision) AS r FROM gold_saves WHERE document_id = $1")
         .bind(document_id)
         .fetch_one(&mut *tx)

@@ -94,7 +94,7 @@ pub async fn create(State(server): State<Server>, caller: Caller, Json(body): Js
     let slug = checked_slug(&body.slug)?.to_string();
     let name = checked_name(&body.name)?;
     let settings = Settings::checked(body.schema, body.guidelines, body.overlap, body.abandon_minutes)?;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let project_id = insert(&mut tx, &slug, &name, &settings).await?.ok_or_else(|| ApiError::conflict("a project with that short name exists"))?;
     sqlx::query("INSERT INTO members (project_id, user_id, role) VALUES ($1, $2, 'admin')")
         .bind(project_id)
@@ -170,7 +170,7 @@ pub struct ProjectChange {
 pub async fn update(State(server): State<Server>, caller: Caller, Path(slug): Path<String>, Json(change): Json<ProjectChange>) -> ApiResult<StatusCode> {
     let member = Membership::of(&server, &slug, caller.user_id).await?;
     member.require_admin("change the project's settings")?;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let row = sqlx::query("SELECT name, schema_json, guidelines, overlap, abandon_ms FROM projects WHERE id = $1")
         .bind(member.project_id)
         .fetch_one(&mut *tx)
@@ -229,7 +229,7 @@ pub async fn set_role(
 ) -> ApiResult<StatusCode> {
     let member = Membership::of(&server, &slug, caller.user_id).await?;
     member.require_admin("change roles")?;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let changed = sqlx::query("UPDATE members SET role = $1 WHERE project_id = $2 AND user_id = $3")
         .bind(change.role.as_str())
         .bind(member.project_id)
@@ -269,7 +269,7 @@ pub async fn invite(
     member.require_admin("invite people")?;
     let secret = new_secret();
     let now = now_ms();
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     sqlx::query("INSERT INTO invitations (secret_sha256, project_id, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(secrets::digest(&secret))
         .bind(member.project_id)

@@ -225,7 +225,7 @@ pub async fn set_status(
         return Err(ApiError::bad_request("a document is marked done, skipped or flagged"));
     }
     let note: String = change.note.chars().take(MAX_NOTE_CHARS).collect();
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let state: Option<String> = sqlx::query("SELECT state FROM assignments WHERE project_id = $1 AND document_id = $2 AND user_id = $3")
         .bind(member.project_id)
         .bind(document_id)

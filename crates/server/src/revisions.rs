@@ -86,7 +86,7 @@ pub async fn restore(State(server): State<Server>, caller: Caller, Path((slug, i
     if stored.user_id != caller.user_id && member.role != Role::Admin {
         return Err(ApiError::forbidden("only its author or an admin restores a revision"));
     }
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let latest: i64 = sqlx::query("SELECT MAX(revision) AS r FROM saves WHERE document_id = $1 AND user_id = $2")
         .bind(stored.document_id)
         .bind(stored.user_id)

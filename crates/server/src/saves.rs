@@ -56,7 +56,7 @@ pub async fn put(State(server): State<Server>, caller: Caller, Path((slug, docum
     let sha256 = visible(&server, &member, document_id).await?;
     let precondition = Precondition::of(&headers)?;
     let Checked { body, status } = checked_record(&body, &sha256)?;
-    let mut tx = server.db.pool.begin().await?;
+    let mut tx = server.db.write().await?;
     let latest: Option<i64> = sqlx::query("SELECT MAX(revision) AS r FROM saves WHERE document_id = $1 AND user_id = $2")
         .bind(document_id)
         .bind(caller.user_id)
