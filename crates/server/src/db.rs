@@ -96,6 +96,12 @@ impl Db {
             }),
             Kind::Postgres => options,
         };
+        // A SQLite file named without options is created when missing, as
+        // docs/SERVER.md says.
+        let url = &match kind {
+            Kind::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_string(),
+        };
         let pool = options.connect(url).await.map_err(|e| format!("cannot open the database {}: {e}", redact(url)))?;
         let migrator = match kind {
             Kind::Sqlite => &SQLITE,
