@@ -195,6 +195,8 @@ pub async fn update(State(server): State<Server>, caller: Caller, Path(slug): Pa
         .bind(member.project_id)
         .execute(&mut *tx)
         .await?;
+    // A new overlap changes which documents are full: the queue relearns it.
+    sqlx::query("UPDATE documents SET queue_full = 0 WHERE project_id = $1 AND queue_full = 1").bind(member.project_id).execute(&mut *tx).await?;
     audit::record(&mut *tx, Some(caller.user_id), Some(member.project_id), "project_changed", json!({ "overlap": settings.overlap })).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -90,6 +90,49 @@ async fn an_abandoned_document_goes_to_someone_else_and_never_back() {
     }
 }
 
+/// The queue skips documents it saw full; a place given up, or a larger
+/// overlap, makes the document the next one again (in import order, not
+/// after the others).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freed_place_comes_back_in_import_order() {
+    for db in databases().await {
+        let server = start(&db.url).await;
+        let mut editor = admin(&server).await;
+        project_with(&mut editor, "p", 1, &["One ☕.", "Two 東京.", "Three שלום.", "Four."]).await;
+        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut b = invite(&server, &mut editor, "p", "bob", "annotator").await;
+        let mut c = invite(&server, &mut editor, "p", "cyd", "annotator").await;
+        let a1 = doc_id(&next(&mut a, "p").await).unwrap();
+        let b1 = doc_id(&next(&mut b, "p").await).unwrap();
+        sqlx::query("UPDATE assignments SET updated_at = updated_at - 3660000 WHERE document_id = $1").bind(a1).execute(&server.db.pool).await.unwrap();
+        assert_eq!(doc_id(&next(&mut c, "p").await), Some(a1), "{}: the abandoned first document comes first", db.name);
+        let a = editor.json_call(reqwest::Method::PATCH, "/api/projects/p", json!({ "overlap": 2 })).await;
+        assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
+        let mut d = invite(&server, &mut editor, "p", "dee", "annotator").await;
+        assert_eq!(doc_id(&next(&mut d, "p").await), Some(a1), "{}: with overlap 2 the first document has a place again", db.name);
+        let mut e = invite(&server, &mut editor, "p", "eve", "annotator").await;
+        assert_eq!(doc_id(&next(&mut e, "p").await), Some(b1), "{}: and then the second", db.name);
+    }
+}
+
+/// A hint a race left set (every place taken, when one is free) delays the
+/// document to the end of the queue; it is still handed out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_hint_delays_a_document_but_never_loses_it() {
+    for db in databases().await {
+        let server = start(&db.url).await;
+        let mut editor = admin(&server).await;
+        project_with(&mut editor, "p", 1, &["First.", "Second 👩‍💻."]).await;
+        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let first: i64 = sqlx::query("SELECT MIN(d.id) AS id FROM documents d JOIN projects p ON p.id = d.project_id WHERE p.slug = 'p'").fetch_one(&server.db.pool).await.unwrap().try_get("id").unwrap();
+        sqlx::query("UPDATE documents SET queue_full = 1 WHERE id = $1").bind(first).execute(&server.db.pool).await.unwrap();
+        let second = doc_id(&next(&mut a, "p").await).unwrap();
+        assert_ne!(second, first, "{}: the hint is followed", db.name);
+        assert_eq!(mark(&mut a, "p", second, "done").await, StatusCode::NO_CONTENT);
+        assert_eq!(doc_id(&next(&mut a, "p").await), Some(first), "{}: the document the hint hid is still given", db.name);
+    }
+}
+
 /// Twenty annotators ask at the same instant, half of them through a
 /// second server instance on the same database: ten documents, overlap 1.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,17 +1,11 @@
 //! The work queue. An annotator asks for the next document and gets the
-//! one they already hold, else the first document (in import order) they
-//! never had that still has a free place: each document goes to `overlap`
-//! annotators (places `1..=overlap`), or to everyone when the overlap is 0.
-//!
-//! Taking a place is one `INSERT` that the `(document, slot)` and
-//! `(document, user)` unique constraints decide: of two annotators (or two
-//! server instances) asking at the same instant, one gets the place and the
-//! other moves on to the next free one; no lock is held across requests and
-//! the server keeps nothing in memory. A document left open and untouched
-//! (no save) for the project's abandon time gives its place up at the next
-//! request, and goes to someone else; its first annotator never gets it
-//! again, and their saves are kept. Done, skipped and flagged keep their
-//! place: skips and flags are for the editor to look at.
+//! one they already hold, else a new place (`claim.rs`: the first document
+//! in import order they never had that still has a free place; each
+//! document goes to `overlap` annotators, or to everyone when the overlap
+//! is 0). Places left untouched too long go back (`abandoned.rs`). Done,
+//! skipped and flagged keep their place: skips and flags are for the editor
+//! to look at. The widget's own document status moves the place
+//! (`follow_status`), and so does `set_status`.
 
 use crate::auth::Caller;
 use crate::clock::now_ms;
@@ -26,13 +20,10 @@ use serde::Deserialize;
 use serde_json::json;
 use sqlx::Row;
 
-/// Candidates looked at per round: enough that a burst of annotators
-/// asking at once each finds a free place without another query.
-const CANDIDATES: i64 = 16;
+mod abandoned;
+mod claim;
+
 const MAX_NOTE_CHARS: usize = 2_000;
-/// Rounds of candidates before a request gives up (each round means that
-/// every candidate was taken by others in the meantime).
-const MAX_ROUNDS: usize = 32;
 
 /// The next document for the caller, or `{"document": null}` when the
 /// queue has nothing more for them.
@@ -41,7 +32,7 @@ pub async fn next(State(server): State<Server>, caller: Caller, Path(slug): Path
     member.require(Role::annotates, "take documents from the queue")?;
     let document = match held(&server, &member).await? {
         Some(id) => Some(id),
-        None => claim(&server, &member).await?,
+        None => claim::claim(&server, &member).await?,
     };
     let progress = progress(&server, &member).await?;
     let document = match document {
@@ -59,81 +50,6 @@ async fn held(server: &Server, member: &Membership) -> ApiResult<Option<i64>> {
         .fetch_optional(&server.db.pool)
         .await?;
     Ok(row.map(|r| r.try_get("document_id")).transpose()?)
-}
-
-/// Takes a free place on the first document that has one.
-async fn claim(server: &Server, member: &Membership) -> ApiResult<Option<i64>> {
-    let pool = &server.db.pool;
-    let now = now_ms();
-    let project = sqlx::query("SELECT overlap, abandon_ms FROM projects WHERE id = $1").bind(member.project_id).fetch_one(pool).await?;
-    let overlap: i64 = project.try_get("overlap")?;
-    let abandon_ms: i64 = project.try_get("abandon_ms")?;
-    sqlx::query("UPDATE assignments SET state = 'expired', slot = NULL, updated_at = $1 WHERE project_id = $2 AND state = 'open' AND updated_at < $3")
-        .bind(now)
-        .bind(member.project_id)
-        .bind(now - abandon_ms)
-        .execute(pool)
-        .await?;
-    for _ in 0..MAX_ROUNDS {
-        let candidates = sqlx::query(
-            "SELECT d.id FROM documents d WHERE d.project_id = $1 \
-             AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = $2) \
-             AND ($3 = 0 OR (SELECT COUNT(*) FROM assignments a WHERE a.document_id = d.id AND a.slot IS NOT NULL) < $4) \
-             ORDER BY d.id LIMIT $5",
-        )
-        .bind(member.project_id)
-        .bind(member.user_id)
-        .bind(overlap)
-        .bind(overlap)
-        .bind(CANDIDATES)
-        .fetch_all(pool)
-        .await?;
-        if candidates.is_empty() {
-            return Ok(None);
-        }
-        for row in &candidates {
-            let document_id: i64 = row.try_get("id")?;
-            if take_place(server, member, document_id, overlap, now).await? {
-                return Ok(Some(document_id));
-            }
-        }
-        // Every candidate filled up meanwhile: look again.
-    }
-    Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the queue is very busy: ask again in a moment"))
-}
-
-/// Tries each free place of one document; whether one was taken.
-async fn take_place(server: &Server, member: &Membership, document_id: i64, overlap: i64, now: i64) -> ApiResult<bool> {
-    let slots: Vec<Option<i64>> = if overlap == 0 {
-        vec![None]
-    } else {
-        let used = sqlx::query("SELECT slot FROM assignments WHERE document_id = $1 AND slot IS NOT NULL")
-            .bind(document_id)
-            .fetch_all(&server.db.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("slot"))
-            .collect::<Result<Vec<_>, _>>()?;
-        (1..=overlap).filter(|s| !used.contains(s)).map(Some).collect()
-    };
-    for slot in slots {
-        let taken = sqlx::query(
-            "INSERT INTO assignments (project_id, document_id, user_id, slot, state, claimed_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(member.project_id)
-        .bind(document_id)
-        .bind(member.user_id)
-        .bind(slot)
-        .bind(now)
-        .bind(now)
-        .execute(&server.db.pool)
-        .await?
-        .rows_affected();
-        if taken == 1 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// What the widget opens: the text, the pre-annotations, where to save.
