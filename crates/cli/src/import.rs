@@ -1,5 +1,5 @@
 //! `marginalia import --server URL --project P FILES…`: articles and
-//! annotations into a team server's project. `.txt` articles and JSON or
+//! annotations into a team server's project. `.txt` articles, `.html` pages and JSON or
 //! JSONL files (`{"text", "meta"}` lines, or annotations in any JSON format)
 //! go as they are, and the server reads them as its import page does;
 //! anything else the CLI reads (brat folders, W3C on a `--text`, a tool's
@@ -86,7 +86,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
 /// Files the server reads itself.
 fn is_raw(path: &Path) -> bool {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "txt" | "json" | "jsonl" | "ndjson")
+    matches!(ext.as_str(), "txt" | "html" | "htm" | "json" | "jsonl" | "ndjson")
 }
 
 fn file_name(path: &Path) -> String {

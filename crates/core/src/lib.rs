@@ -23,6 +23,7 @@ pub mod label_schema;
 pub mod layout;
 pub mod merge;
 pub mod occurrences;
+pub mod page_text;
 pub mod record;
 pub mod patterns;
 pub mod relation;

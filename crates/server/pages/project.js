@@ -157,24 +157,53 @@ function showExport(members) {
   links();
 }
 
+/** What the server imports; anything else in a dropped folder is left out. */
+const IMPORTABLE = /\.(txt|html?|json|jsonl|ndjson)$/i;
+
 async function importFiles(files) {
+  const chosen = files.filter((f) => IMPORTABLE.test(f.name));
+  const left = files.length - chosen.length;
   let imported = 0, duplicates = 0;
-  for (const file of files) {
-    if (/\.html?$/i.test(file.name)) {
-      say(`${file.name}: HTML is not imported from this page yet; use marginalia import.`, { error: true });
-      return;
-    }
+  for (const [i, file] of chosen.entries()) {
+    say(`Importing ${file.name} (${i + 1} of ${chosen.length})…`);
     try {
       const answer = await api("POST", `${base}/documents?name=${encodeURIComponent(file.name)}`, file, { raw: true });
       imported += answer.imported;
       duplicates += answer.duplicates;
     } catch (e) {
-      say(`${file.name}: ${e.message}`, { error: true });
+      say(`${file.name}: ${e.message} (${imported} document(s) imported before it)`, { error: true });
+      await refresh(true);
       return;
     }
   }
-  say(`Imported ${imported} document(s)${duplicates ? `; ${duplicates} already there` : ""}.`);
+  const notes = [duplicates ? `${duplicates} already there` : "", left ? `${left} file(s) of other kinds left out` : ""].filter(Boolean);
+  say(`Imported ${imported} document(s)${notes.length ? `; ${notes.join("; ")}` : ""}.`);
   await refresh(true);
+}
+
+/** The files of a drop, folders walked through (in name order). */
+async function droppedFiles(dataTransfer) {
+  const entries = [...dataTransfer.items].map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry()).filter(Boolean);
+  if (entries.length === 0) return [...dataTransfer.files];
+  const files = [];
+  for (const entry of entries) await collect(entry, files);
+  return files;
+}
+
+async function collect(entry, files) {
+  if (entry.isFile) {
+    files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+    return;
+  }
+  const reader = entry.createReader();
+  const children = [];
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    children.push(...batch);
+  }
+  children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const child of children) await collect(child, files);
 }
 
 function setUpImport() {
@@ -184,15 +213,17 @@ function setUpImport() {
     drop.classList.add("mg-drop-over");
   });
   drop.addEventListener("dragleave", () => drop.classList.remove("mg-drop-over"));
-  drop.addEventListener("drop", (e) => {
+  drop.addEventListener("drop", async (e) => {
     e.preventDefault();
     drop.classList.remove("mg-drop-over");
-    importFiles([...e.dataTransfer.files]);
+    importFiles(await droppedFiles(e.dataTransfer));
   });
-  $("mg-import-files").addEventListener("change", (e) => {
-    importFiles([...e.target.files]);
-    e.target.value = "";
-  });
+  for (const id of ["mg-import-files", "mg-import-folder"]) {
+    $(id).addEventListener("change", (e) => {
+      importFiles([...e.target.files]);
+      e.target.value = "";
+    });
+  }
 }
 
 function setUpInvite() {

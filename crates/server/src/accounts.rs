@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// Failed sign-ins for one name within [`FAILURE_WINDOW_MS`] before the
 /// next attempt is refused until the window has passed.
@@ -200,7 +200,7 @@ fn checked_name(name: &str) -> ApiResult<String> {
     }
 }
 
-async fn insert_user(tx: &mut Transaction<'static, Any>, name: &str, hash: &str) -> ApiResult<i64> {
+async fn insert_user(tx: &mut crate::db::WriteTx, name: &str, hash: &str) -> ApiResult<i64> {
     let inserted = sqlx::query("INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id")
         .bind(name)
         .bind(hash)

@@ -1,5 +1,6 @@
 //! Articles into a project. One request carries one file, named by the
-//! `name` query parameter: a `.txt` article, a `.json`/`.jsonl` file of
+//! `name` query parameter: a `.txt` article, an `.html` page (reduced to
+//! its article text, `html_pages`), a `.json`/`.jsonl` file of
 //! `{"text", "meta"}` lines, or annotations in any format the CLI reads
 //! (their spans become pre-annotations the annotator starts from). Each
 //! document is kept with the SHA-256 of its text: the same text imported
@@ -9,6 +10,7 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiResult};
+use crate::html_pages;
 use crate::roles::{Membership, Role};
 use crate::Server;
 use axum::body::Bytes;
@@ -72,7 +74,7 @@ pub async fn store(server: &Server, project_id: i64, docs: &[Incoming]) -> ApiRe
 }
 
 /// Stores documents within `tx`: (new, already there).
-pub async fn store_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, project_id: i64, docs: &[Incoming]) -> Result<(u64, u64), sqlx::Error> {
+pub async fn store_in(tx: &mut crate::db::WriteTx, project_id: i64, docs: &[Incoming]) -> Result<(u64, u64), sqlx::Error> {
     let now = now_ms();
     let mut imported = 0;
     for doc in docs {
@@ -100,10 +102,11 @@ pub fn read_file(name: &str, bytes: &[u8], schema: &LabelSchema) -> Result<Vec<I
         return Err(format!("it is larger than {} MB", MAX_IMPORT_BYTES / (1024 * 1024)));
     }
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".html") || lower.ends_with(".htm") {
-        return Err("HTML pages are reduced to their article text in the browser: drop the page on the project's import page".into());
-    }
     let text = decode_text_file(bytes).map_err(|e| e.to_string())?;
+    if lower.ends_with(".html") || lower.ends_with(".htm") {
+        let page = html_pages::reduce(&text)?;
+        return Ok(vec![article(stem(name), Some(page.title).filter(|t| !t.is_empty()), page.text)?]);
+    }
     if lower.ends_with(".json") || lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         read_json(&text, schema)
     } else {
@@ -240,7 +243,7 @@ mod tests {
     #[test]
     fn broken_and_foreign_files_are_refused_with_a_reason() {
         assert!(read_file("x.json", b"{\"text\": ", &schema()).is_err());
-        assert!(read_file("x.html", b"<p>hi</p>", &schema()).unwrap_err().contains("browser"));
+        assert!(read_file("x.html", b"<nav>menu</nav>", &schema()).unwrap_err().contains("no article text"));
         assert!(read_file("x.txt", b"", &schema()).is_err(), "an empty text is no article");
     }
 }

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod editor;
 pub mod export;
 pub mod gold;
+pub mod html_pages;
 pub mod error;
 pub mod pages;
 pub mod projects;

@@ -107,7 +107,7 @@ pub async fn create(State(server): State<Server>, caller: Caller, Json(body): Js
 }
 
 /// Inserts a project; `None` when the slug is taken.
-pub async fn insert(tx: &mut sqlx::Transaction<'static, sqlx::Any>, slug: &str, name: &str, s: &Settings) -> Result<Option<i64>, sqlx::Error> {
+pub async fn insert(tx: &mut crate::db::WriteTx, slug: &str, name: &str, s: &Settings) -> Result<Option<i64>, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO projects (slug, name, schema_json, guidelines, overlap, abandon_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (slug) DO NOTHING RETURNING id",
     )

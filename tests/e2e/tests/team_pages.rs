@@ -133,11 +133,16 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     const DROP: &str = "const [name, text] = arguments; const data = new DataTransfer();
          data.items.add(new File([text], name));
          document.getElementById('mg-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));";
-    editor.execute(DROP, vec![json!("page.html"), json!("<p>Hi</p>")]).await?;
-    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('HTML is not imported');", Duration::from_secs(10)).await?;
-    editor.execute(DROP, vec![json!("more.jsonl"), json!("{\"text\": \"Second: Café Bamako.\", \"meta\": {\"id\": \"second\"}}\n")]).await?;
+    // A news page is reduced to its article on the server; its script never runs anywhere.
+    let page = "<html><head><title>Site</title><script>window.__ran = 1</script></head><body><nav>Menu</nav>\
+        <article><h1>Talks in Bamako</h1><p onclick=\"window.__ran = 2\">Tiémoko Cissé said 👩‍💻.</p></article></body></html>";
+    editor.execute(DROP, vec![json!("page.html"), json!(page)]).await?;
     editor.wait_until("return document.querySelectorAll('#mg-documents tr[data-document]').length === 2;", Duration::from_secs(10)).await?;
+    assert!(editor.text_of("#mg-documents").await?.contains("Talks in Bamako"), "the page's title names the document");
+    editor.execute(DROP, vec![json!("more.jsonl"), json!("{\"text\": \"Second: Café Bamako.\", \"meta\": {\"id\": \"second\"}}\n")]).await?;
+    editor.wait_until("return document.querySelectorAll('#mg-documents tr[data-document]').length === 3;", Duration::from_secs(10)).await?;
     assert!(editor.text_of("#mg-team-message").await?.contains("Imported 1"));
+    assert_eq!(editor.execute("return window.__ran === undefined;", vec![]).await?, json!(true), "nothing of the page ran");
     assert_axe_clean(&editor, "project page").await?;
     assert_keyboard_reachable(&editor, "project page").await?;
 

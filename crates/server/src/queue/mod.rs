@@ -97,7 +97,7 @@ pub async fn progress(server: &Server, member: &Membership) -> ApiResult<serde_j
 /// status was taken back), and counts as touched. A place the queue took
 /// back stays so.
 pub async fn follow_status(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::db::WriteTx,
     document_id: i64,
     user_id: i64,
     status: Option<&DocumentStatus>,

@@ -7,7 +7,11 @@
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
+use std::sync::Arc;
 use std::time::Duration;
+
+mod write;
+pub use write::WriteTx;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -55,19 +59,15 @@ pub fn redact(url: &str) -> String {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: Kind,
+    /// SQLite has one writer: this process's write transactions queue here,
+    /// in order, instead of in SQLite's busy handler (`write.rs`).
+    writers: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
-    /// A transaction that writes. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then
-    /// writes cannot wait for another writer (SQLite answers "database is
-    /// locked" at once, whatever the busy timeout), which failed sign-ups
-    /// and saves as soon as a few ran at the same time.
-    pub async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.kind {
-            Kind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Kind::Postgres => self.pool.begin().await,
-        }
+    /// A transaction that writes (see `WriteTx`).
+    pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
+        WriteTx::begin(self).await
     }
 
     /// Connects and brings the schema up to date.
@@ -108,7 +108,7 @@ impl Db {
             Kind::Postgres => &POSTGRES,
         };
         migrator.run(&pool).await.map_err(|e| format!("cannot bring the database {} up to date: {e}", redact(url)))?;
-        Ok(Db { pool, kind })
+        Ok(Db { pool, kind, writers: Arc::default() })
     }
 }
 
