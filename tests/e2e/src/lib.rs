@@ -46,7 +46,6 @@ mod suggest_stand_in;
 mod unanswered;
 pub use save_stand_in::{Hang, PutLog, SaveEndpoint};
 pub use servers::{Server, Site};
-pub use unanswered::HOLD_LIMIT;
 
 pub use fantoccini;
 pub use serde_json::{self, json, Value};

@@ -124,12 +124,15 @@ fn bind() -> std::io::Result<tokio::net::TcpListener> {
 fn listen(app: Router) -> std::io::Result<SocketAddr> {
     let listener = bind()?;
     let addr = listener.local_addr()?;
-    runtime().spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            eprintln!("the test server on {addr} stopped: {e}");
-        }
-    });
+    runtime().spawn(serve_until_exit(listener, app));
     Ok(addr)
+}
+
+async fn serve_until_exit(listener: tokio::net::TcpListener, app: Router) {
+    let addr = listener.local_addr();
+    if let Err(e) = axum::serve(listener, app).await {
+        eprintln!("the test server on {addr:?} stopped: {e}");
+    }
 }
 
 /// The team server (a new SQLite database, with the demo project) serving
@@ -141,14 +144,14 @@ fn start_team(dist: &Path) -> crate::Result<Site> {
     let settings = marginalia_server::Settings { static_dir: Some(dist.to_path_buf()), ..Default::default() };
     let (tx, rx) = std::sync::mpsc::channel();
     runtime().spawn(async move {
-        let db = match marginalia_server::open(&url).await {
-            Ok(db) => db,
-            Err(e) => return drop(tx.send(Err(e))),
-        };
-        let app = stand_ins().merge(marginalia_server::app(db, settings, addr));
-        let _ = tx.send(Ok(()));
-        if let Err(e) = axum::serve(listener, app).await {
-            eprintln!("the team server on {addr} stopped: {e}");
+        match marginalia_server::open(&url).await {
+            Ok(db) => {
+                let _ = tx.send(Ok(()));
+                serve_until_exit(listener, stand_ins().merge(marginalia_server::app(db, settings, addr))).await;
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+            }
         }
     });
     rx.recv()??;
