@@ -907,7 +907,7 @@ cargo run --release -p marginalia-bench # or `cargo xtask bench`; about 15–20 
   in eight nested in or crossing a neighbour. The same text and spans go to every widget, as
   `target/bench-site/workloads/*.json`; the 50 added spans are whole words, then word pairs, in the first
   800 code points (the first screenful of every widget), none equal to an existing span.
-- **Pages** (`bench/pages/`): one per widget, served from 127.0.0.1 by the e2e harness's static server,
+- **Pages** (`bench/pages/`): one per widget, served from 127.0.0.1 by the e2e harness (axum, ServeDir),
   driven by chromedriver through the e2e harness; each run is a fresh browser session. The page fetches its
   workload, then calls the widget's API. Data preparation (unit conversion, building the peers' annotation
   objects) happens before the clock starts.

@@ -38,7 +38,8 @@ const host = $("cms-annotator");
 for (const type of ["ready", "change", "save", "error"]) {
   host.addEventListener(`marginalia:${type}`, (e) => log("module", type, e.detail));
 }
-// Saved to the CMS (the reference endpoint of `cargo xtask serve`) as well as in the browser.
+// Saved to the CMS as well as in the browser. `cargo xtask serve` has no CMS storage at
+// /api/annotations/ (the widget says it cannot save there); the end-to-end tests mount a stand-in.
 const handle = await mount(host, { article: article(), annotator: "cms-editor", endpoints: { save: `/api/annotations/${docId}` } });
 window.cmsHandle = handle;
 $("cms-send").addEventListener("click", () => handle.setArticle(article()));

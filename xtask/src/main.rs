@@ -3,8 +3,9 @@
 //! ```text
 //! cargo xtask setup              install every tool, each skipped when present
 //! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
-//! cargo xtask serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080),
-//!                                with the reference save endpoint at /api/annotations/
+//! cargo xtask serve [--port N]   build the widget and the CLI, then run the team server
+//!                                (`marginalia serve`, SQLite in marginalia.db) on http://127.0.0.1:N/
+//!                                (default 8080): the widget at /, the team pages at /team/
 //! cargo xtask test               setup, host tests, web unit tests, fuzz, bundle rules, trunk build, end-to-end, interop
 //! cargo xtask fuzz [--seconds N] [--jobs N] [TARGET…]  the fuzz targets: replay, then libFuzzer (docs/FUZZING.md)
 //! cargo xtask bench              build, then the browser benchmark against the peer widgets
@@ -18,10 +19,7 @@ mod bundle;
 mod fuzz;
 mod load;
 mod postgres;
-mod save_endpoint;
 mod setup;
-mod static_server;
-mod suggest_endpoint;
 
 use setup::Parts;
 use std::env;
@@ -40,7 +38,10 @@ commands:
   setup              install the toolchain, Chromium, npm tools and the Python venv
                      (each step skipped when already present)
   build              setup (toolchain) then `trunk build --release` into dist/
-  serve [--port N]   build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
+  serve [--port N]   build the widget and the CLI, then run the team server on
+                     http://127.0.0.1:N/ (default 8080): the widget with the default
+                     article at /, the team pages with a demo project at /team/
+                     (SQLite in marginalia.db; Ctrl+C stops it)
   test               setup, host tests, web unit tests, fuzz, bundle rules (clippy), trunk build,
                      end-to-end tests, interop tests
   fuzz [--seconds N] [--jobs N] [TARGET...]
@@ -308,36 +309,41 @@ fn build() -> Result {
     trunk_build()
 }
 
+/// The team server's database under `cargo xtask serve` (in the
+/// workspace root, ignored by git; delete it to start again).
+const SERVE_DATABASE: &str = "marginalia.db";
+
+/// `cargo xtask serve`: what users run, the real server (`marginalia
+/// serve`) over the built widget.
 fn serve(port: u16) -> Result {
     build()?;
-    step("serve dist/");
-    // The reference save endpoint on the same origin, so that
-    // `?save=/api/annotations/<doc>` works without CORS.
-    // And a reference suggestion endpoint (`?suggest=/api/suggest`).
-    let endpoint = save_endpoint::SaveEndpoint::new();
-    let saves = endpoint.handler();
-    let api: static_server::ApiHandler = std::sync::Arc::new(move |req: &static_server::HttpRequest| {
-        saves(req).or_else(|| suggest_endpoint::handle(req))
-    });
-    let server = static_server::StaticServer::start_with_api(
-        dist_dir(),
-        &format!("127.0.0.1:{port}"),
-        true,
-        Some(api),
-    )
-    .map_err(|e| format!("cannot serve on 127.0.0.1:{port}: {e}"))?;
-    println!("Marginalia is running at {}", server.url());
-    println!(
-        "Remote save: {}?save={}example (reference endpoint, in memory)",
-        server.url(),
-        save_endpoint::PREFIX
-    );
-    println!(
-        "(serving {}; press Ctrl+C to stop)",
-        server.root().display()
-    );
-    loop {
-        std::thread::park();
+    step("cargo build -p marginalia-cli");
+    run(tool_cmd("cargo").args(["build", "-p", "marginalia-cli"]))?;
+    let marginalia = target_dir().join("debug/marginalia");
+    step("marginalia serve");
+    print_serve_greeting(port);
+    run(Command::new(marginalia)
+        .arg("serve")
+        .args(["--database", &format!("sqlite:{SERVE_DATABASE}")])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--static", "dist"]))
+}
+
+fn print_serve_greeting(port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
+    println!("    the widget, with the default article:  {base}/");
+    println!("    the team pages, with a demo project:   {base}/team/");
+    println!("    first time: open {base}/team/ and create the first account there; it becomes");
+    println!("    the admin of every project, the demo among them (docs/SERVER.md).");
+    println!("    the database: {SERVE_DATABASE} in the workspace root (delete it to start again); Ctrl+C stops the server");
+}
+
+/// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the
+/// workspace root) or `target/`.
+fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
     }
 }
 

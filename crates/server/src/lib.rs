@@ -63,17 +63,32 @@ pub struct Server {
 
 /// Opens the database (creating and migrating it), seeds the demo project
 /// on a new server, and serves on `addr` until Ctrl-C or SIGTERM.
-pub async fn serve(database_url: &str, addr: SocketAddr, mut settings: Settings, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
-    let db = db::Db::open(database_url).await?;
-    demo::seed(&db).await.map_err(|e| format!("cannot seed the demo project: {e}"))?;
+pub async fn serve(database_url: &str, addr: SocketAddr, settings: Settings, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let db = open(database_url).await?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = app(db, settings, local);
+    ready(local);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+/// The database at `database_url`, created and migrated, with the demo
+/// project seeded when it is new.
+pub async fn open(database_url: &str) -> Result<db::Db, String> {
+    let db = db::Db::open(database_url).await?;
+    demo::seed(&db).await.map_err(|e| format!("cannot seed the demo project: {e}"))?;
+    Ok(db)
+}
+
+/// Every endpoint over `db`, for a server listening on `local` (whose
+/// names are the allowed hosts when `settings` names none). [`serve`]
+/// serves it; a caller with its own listener (the end-to-end tests) may
+/// merge routes of its own into it.
+pub fn app(db: db::Db, mut settings: Settings, local: SocketAddr) -> axum::Router {
     if settings.allowed_hosts.is_empty() {
         settings.allowed_hosts = routes::local_hosts(local);
     }
-    let server = Server { db, settings: Arc::new(settings) };
-    ready(local);
-    axum::serve(listener, routes::router(server)).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    routes::router(Server { db, settings: Arc::new(settings) })
 }
 
 async fn shutdown() {

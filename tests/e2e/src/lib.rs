@@ -1,10 +1,11 @@
 //! End-to-end harness: drives the Trunk-built app in headless Chromium through
 //! WebDriver (fantoccini → Debian's `/usr/bin/chromedriver`) as a person would.
 //!
-//! Per test binary, lazily and once: a static HTTP server over the app's
-//! `dist/` on `127.0.0.1:<free port>` (the same server as `cargo xtask serve`)
-//! (with the reference save endpoint at `/api/annotations/`, see
-//! [`Server::save_endpoint`]) and one chromedriver on a free port. Chromedriver (and every Chromium it
+//! Per test binary, lazily and once: the team server over the app's `dist/`
+//! on `127.0.0.1:<free port>` (the real server, as `cargo xtask serve` runs
+//! it, with test-only stand-ins for a CMS and a model on the same origin:
+//! `servers.rs`, [`Server::save_endpoint`]) and one chromedriver on a free
+//! port. Chromedriver (and every Chromium it
 //! started) dies with the test process, however that ends: it runs under a
 //! small `sh` watchdog in its own process group, which waits for EOF on a pipe
 //! that only this process holds open and then kills the group.
@@ -38,15 +39,13 @@
 //! }
 //! ```
 
-#[path = "../../../xtask/src/static_server.rs"]
-mod static_server;
-pub use static_server::StaticServer;
-
-#[path = "../../../xtask/src/save_endpoint.rs"]
-mod save_endpoint;
-#[path = "../../../xtask/src/suggest_endpoint.rs"]
-mod suggest_endpoint;
-pub use save_endpoint::{Hang, PutLog, SaveEndpoint};
+mod reply;
+mod save_stand_in;
+mod servers;
+mod suggest_stand_in;
+mod unanswered;
+pub use save_stand_in::{Hang, PutLog, SaveEndpoint};
+pub use servers::{Server, Site};
 
 pub use fantoccini;
 pub use serde_json::{self, json, Value};
@@ -58,7 +57,6 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::io::{Read, Write};
@@ -151,53 +149,6 @@ fn fresh_temp_dir(tag: &str) -> Result<PathBuf> {
     ));
     fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-// ------------------------------------------------------------------ servers
-
-/// The static HTTP servers of this test process.
-pub struct Server;
-
-impl Server {
-    /// The server over the built app (`dist_dir()`), started on first use.
-    /// Panics with a hint when the app has not been built.
-    pub fn app() -> &'static StaticServer {
-        let dist = dist_dir();
-        assert!(
-            dist.join("index.html").is_file(),
-            "{} has no index.html: build the app first (`cargo xtask build`, or \
-             `cargo xtask test`, which sets MARGINALIA_DIST)",
-            dist.display()
-        );
-        Self::serve(&dist)
-    }
-
-    /// The reference save endpoint mounted at `/api/annotations/` on every
-    /// server of this process (same origin as the app). Tests share it: each
-    /// uses its own document path.
-    pub fn save_endpoint() -> &'static std::sync::Arc<SaveEndpoint> {
-        static ENDPOINT: OnceLock<std::sync::Arc<SaveEndpoint>> = OnceLock::new();
-        ENDPOINT.get_or_init(SaveEndpoint::new)
-    }
-
-    /// A server over any directory (one per directory per process), started on
-    /// first use on `127.0.0.1:<free port>`.
-    pub fn serve(dir: impl AsRef<Path>) -> &'static StaticServer {
-        static SERVERS: OnceLock<Mutex<HashMap<PathBuf, &'static StaticServer>>> = OnceLock::new();
-        let dir = dir.as_ref();
-        let key = dir
-            .canonicalize()
-            .unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
-        let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
-        servers.entry(key.clone()).or_insert_with(|| {
-            let saves = Self::save_endpoint().handler();
-            let api: Option<static_server::ApiHandler> =
-                Some(std::sync::Arc::new(move |req: &static_server::HttpRequest| saves(req).or_else(|| suggest_endpoint::handle(req))));
-            let server = StaticServer::start_with_api(&key, "127.0.0.1:0", false, api)
-                .unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
-            Box::leak(Box::new(server))
-        })
-    }
 }
 
 // ------------------------------------------------------------------ chromedriver

@@ -1,5 +1,5 @@
 //! Requests that never answer: every request the widget makes has a
-//! deadline. Against the reference endpoints on 127.0.0.1, switched to hang
+//! deadline. Against the test stand-ins on 127.0.0.1, switched to hang
 //! (held open with no answer): a save endpoint that never answers is given
 //! up, retried and said so, and the work flows again once it answers; a save
 //! the server applied but never answered is neither lost nor a false

@@ -29,7 +29,7 @@ async fn open_cms(b: &Browser, base: &str) -> Result {
 }
 
 /// A document id of its own for each page load, so that tests sharing the
-/// reference save endpoint and the browser's storage never meet.
+/// CMS stand-in and the browser's storage never meet.
 fn unique_doc() -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);

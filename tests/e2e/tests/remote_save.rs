@@ -1,4 +1,4 @@
-//! Saving to the CMS, against the reference endpoint on 127.0.0.1 (the same
+//! Saving to the CMS, against the CMS stand-in on 127.0.0.1 (the same
 //! origin as the app, `Server::save_endpoint`): the work labelled with the
 //! mouse and the keys reaches the server; 500s are retried with the status
 //! saying so; a reload while the endpoint is down loses nothing; no revision

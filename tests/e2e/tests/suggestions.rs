@@ -186,7 +186,7 @@ async fn a_model_endpoint_suggests_spans_above_the_minimum_score() -> Result {
             vec![],
         )
         .await?;
-    let spans = answer["spans"].as_array().expect("the reference service answers spans").clone();
+    let spans = answer["spans"].as_array().expect("the stand-in answers spans").clone();
     let above = |min: f64| spans.iter().filter(|s| s["score"].as_f64().unwrap() >= min).count();
     assert!(above(0.5) > 0 && above(0.3) > above(0.5), "the answer must have spans on both sides of 0.5: {answer}");
 

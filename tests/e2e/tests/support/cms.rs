@@ -1,4 +1,4 @@
-//! Helpers for the tests that save to the reference CMS endpoint
+//! Helpers for the tests that save to the CMS stand-in
 //! (`/api/annotations/<doc>`): opening the app with a save endpoint, what the
 //! server holds, and waiting for the CMS status line or the server's copy.
 
