@@ -29,8 +29,9 @@ fn stem(name: &str) -> String {
 }
 
 /// Opens `files` (name, contents) as one review; the items every annotator
-/// agrees on are accepted at once, so the reviewer sees what differs.
-pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str) -> Result<Adjudication, String> {
+/// agrees on are accepted at once, so the reviewer sees what differs. With
+/// `start_from`, the items nobody decided keep that annotator's version.
+pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str, start_from: Option<&str>) -> Result<Adjudication, String> {
     let mut saves = Vec::new();
     for (name, text) in files {
         let records = read_documents(text, schema).map_err(|e| format!("“{name}”: {e}"))?;
@@ -40,7 +41,12 @@ pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: 
     }
     let review = Arc::new(Review::new(saves, schema).map_err(|e| e.to_string())?);
     let reference = review.annotators().first().map(|a| a.to_string()).unwrap_or_default();
-    let mut gold = Gold::new(review.clone(), Start::Empty, vec![reviewer.to_string()]).map_err(|e| e.to_string())?;
+    let start = match start_from {
+        None => Start::Empty,
+        Some(name) if review.annotators().contains(&name) => Start::From(name.to_string()),
+        Some(name) => return Err(format!("the review cannot start from {name:?}: no save is named so")),
+    };
+    let mut gold = Gold::new(review.clone(), start, vec![reviewer.to_string()]).map_err(|e| e.to_string())?;
     for item in review.items().iter().filter(|i| i.kind == ItemKind::Agree) {
         gold.apply(Decision::Accept { item: item.id, annotator: reference.clone() }).map_err(|e| e.to_string())?;
     }

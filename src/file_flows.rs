@@ -172,7 +172,7 @@ pub fn open_review(state: &State) -> Callback<Vec<File>> {
             }
             let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
             document_session::persist_before_switch(&state, &d);
-            match start_review(&read, state.editor.schema(), &reviewer) {
+            match start_review(&read, state.editor.schema(), &reviewer, None) {
                 Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
                 Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
             }

@@ -66,7 +66,7 @@ pub fn execute(state: &UseReducerHandle<AppState>, command: HostCommand) -> Resu
     match command {
         HostCommand::SetDocument(input) => set_document(state, input),
         HostCommand::SetArticle(input) => set_article(state, &input),
-        HostCommand::Review(saves) => review(state, &saves),
+        HostCommand::Review { saves, start_from } => review(state, &saves, start_from.as_deref()),
         HostCommand::Load(options) => load(state, &options),
         HostCommand::MemoryBytes => Ok(Reply::Bytes(memory_bytes())),
         other => edit(state, other),
@@ -173,10 +173,10 @@ fn set_article(state: &UseReducerHandle<AppState>, input: &ArticleInput) -> Resu
 /// `review`: several annotators' saves of one text. Not only a view: it
 /// opens their gold version as the document's annotations, which are then
 /// stored (and sent to a save endpoint), so read-only refuses it.
-fn review(state: &UseReducerHandle<AppState>, saves: &[String]) -> Result<Reply, String> {
+fn review(state: &UseReducerHandle<AppState>, saves: &[String], start_from: Option<&str>) -> Result<Reply, String> {
     let files: Vec<(String, String)> = saves.iter().enumerate().map(|(i, s)| (format!("save-{}", i + 1), s.clone())).collect();
     let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-    let adjudication = crate::adjudication_view::start_review(&files, state.editor.schema(), &reviewer)?;
+    let adjudication = crate::adjudication_view::start_review(&files, state.editor.schema(), &reviewer, start_from)?;
     let action = Action::StartAdjudication(Rc::new(adjudication));
     // Refused, nothing is switched: the work open now stays as it is.
     if !state.refuses(&action) {

@@ -308,13 +308,34 @@ fn a_review_list_opened_during_an_adjudication_outlives_it() {
     };
     let files = [save("ana", "PERSON"), save("ben", "ORG")];
     let s = state();
-    let adjudication = start_review(&files, s.editor.schema(), "rev").unwrap();
+    let adjudication = start_review(&files, s.editor.schema(), "rev", None).unwrap();
     let s = s.reduce(Action::StartAdjudication(Rc::new(adjudication)));
     assert!(s.mode.adjudication().is_some() && s.mode.review().is_none(), "{:?}", s.notice);
     let s = s.clone().reduce(reanchored_onto_text(&s));
     assert!(s.mode.adjudication().is_some() && s.mode.review().is_some(), "both are open");
     let s = s.reduce(Action::LeaveAdjudication);
     assert!(matches!(s.mode, Mode::Review(_)), "{:?}", s.mode);
+}
+
+#[test]
+fn a_review_can_start_from_one_save_such_as_an_earlier_gold() {
+    let save = |annotator: &str, label: &str| {
+        let article = Article::new("doc", "Title", TEXT).unwrap();
+        let mut editor = Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()));
+        let (start, end) = range_of("Ümit");
+        editor.add_span(start, end, label).unwrap();
+        let info = SaveInfo { annotator: Some(annotator.into()), ..SaveInfo::default() };
+        (format!("{annotator}.json"), Record::from_editor(&editor, &info, true).to_json())
+    };
+    let files = [save("ana", "PERSON"), save("earlier gold", "ORG")];
+    let schema = LabelSchema::news_default();
+    let labels = |start_from| {
+        let adjudication = start_review(&files, &schema, "rev", start_from).unwrap();
+        adjudication.gold.record(&SaveInfo::default()).spans.iter().map(|s| s.label.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(labels(None), Vec::<String>::new(), "undecided: nothing in the gold yet");
+    assert_eq!(labels(Some("earlier gold")), ["ORG"], "the earlier gold's decision stands until changed");
+    assert!(start_review(&files, &schema, "rev", Some("nobody")).unwrap_err().contains("nobody"));
 }
 
 /// Opening `article` with nothing stored and nothing given, as a host would.

@@ -44,8 +44,10 @@ pub enum HostCommand {
     SetArticle(ArticleInput),
     /// Annotations of the article open now, as JSON text (any readable format).
     SetAnnotations(String),
-    /// Opens a review of these saves (JSON text each).
-    Review(Vec<String>),
+    /// Opens a review of these saves (JSON text each); with `start_from`,
+    /// the gold starts from that annotator's version (an earlier gold
+    /// given as one of the saves, for instance).
+    Review { saves: Vec<String>, start_from: Option<String> },
     /// The frame's `marginalia:load`: the same options as `mount`.
     Load(Box<EmbedOptions>),
     AddSpan { start: usize, end: usize, label: String },
@@ -85,7 +87,7 @@ impl HostCommand {
             "setDocument" => document(arg(0)).map(HostCommand::SetDocument),
             "setArticle" => article(arg(0)).map(HostCommand::SetArticle),
             "setAnnotations" => json_text(arg(0), "the annotations").map(HostCommand::SetAnnotations),
-            "review" => saves(arg(0)).map(HostCommand::Review),
+            "review" => review(arg(0), arg(1)),
             "addSpan" => add_span(arg(0), arg(1), arg(2)),
             "removeSpan" => span_id(arg(0)).map(HostCommand::RemoveSpan),
             "undo" => Ok(HostCommand::Undo),
@@ -162,6 +164,15 @@ fn json_text(v: &Value, name: &str) -> Result<String, String> {
     }
 }
 
+/// `review(saves, options)`: options are absent, or `{startFrom: name}`.
+fn review(saves_arg: &Value, options: &Value) -> Result<HostCommand, String> {
+    let start_from = match options {
+        Value::Null => None,
+        v => optional_string(fields(v, "the options", &["startFrom"])?, "startFrom")?,
+    };
+    Ok(HostCommand::Review { saves: saves(saves_arg)?, start_from })
+}
+
 fn saves(v: &Value) -> Result<Vec<String>, String> {
     let list = v.as_array().ok_or_else(|| format!("the saves must be an array, not {}", kind(v)))?;
     list.iter().enumerate().map(|(i, save)| json_text(save, &format!("save {}", i + 1))).collect()
@@ -234,8 +245,14 @@ mod tests {
         assert_eq!(call("setAnnotations", &[json!("{\"text\":\"x\"}")]), Ok(HostCommand::SetAnnotations("{\"text\":\"x\"}".into())));
         assert_eq!(
             call("review", &[json!([record.clone(), "{}"])]),
-            Ok(HostCommand::Review(vec![record.to_string(), "{}".into()]))
+            Ok(HostCommand::Review { saves: vec![record.to_string(), "{}".into()], start_from: None })
         );
+        assert_eq!(
+            call("review", &[json!(["{}"]), json!({"startFrom": "earlier gold"})]),
+            Ok(HostCommand::Review { saves: vec!["{}".into()], start_from: Some("earlier gold".into()) })
+        );
+        assert!(call("review", &[json!(["{}"]), json!({"start": "x"})]).unwrap_err().contains("unknown field"));
+        assert!(call("review", &[json!(["{}"]), json!("gold")]).unwrap_err().contains("must be an object"));
         assert_eq!(
             call("setArticle", &[json!({"id": "a1", "title": null, "html": "<p>Mali</p>"})]),
             Ok(HostCommand::SetArticle(ArticleInput { id: Some("a1".into()), html: Some("<p>Mali</p>".into()), ..Default::default() }))

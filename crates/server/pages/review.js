@@ -1,6 +1,7 @@
 // /team/p/{slug}/review/{doc}: every annotator's latest save of the
-// document loaded into the widget's review (handle.review), and the gold
-// version it makes saved back with If-None-Match: * or If-Match.
+// document loaded into the widget's review (handle.review), starting from
+// the gold version saved before if there is one, and the gold version it
+// makes saved back with If-None-Match: * or If-Match.
 
 import { api, say, csrfToken } from "./api.js";
 
@@ -12,6 +13,8 @@ const base = `/api/projects/${encodeURIComponent(slug)}`;
 const goldPath = `${base}/documents/${encodeURIComponent(documentId)}/gold`;
 
 let etag = null;
+/** The name the earlier gold version goes by in the review. */
+const EARLIER_GOLD = "earlier gold";
 
 async function loadGold() {
   const response = await fetch(goldPath, { credentials: "same-origin" });
@@ -64,13 +67,19 @@ async function start() {
   const handle = await mount($("mg-review-widget"), {
     article: { id: `team-${slug}-${data.document.id}-gold`, title: data.document.title, text: data.document.text },
   });
+  const saves = data.saves.map((s) => ({ ...s.record, annotator: s.record.annotator || s.name }));
+  if (gold) saves.push({ ...gold, annotator: EARLIER_GOLD });
   if (data.saves.length === 0) {
     $("mg-review-who").textContent = "No annotator has saved this document yet.";
   } else {
     $("mg-review-who").textContent = `Saves of ${data.saves.map((s) => `${s.name} (revision ${s.revision})`).join(", ")}.`;
-    handle.review(data.saves.map((s) => ({ ...s.record, annotator: s.record.annotator || s.name })));
   }
-  if (gold) say("A gold version was saved before; the review starts again from the annotators' saves.");
+  if (saves.length > 0) {
+    // An earlier gold is where the review goes on from: its decisions stand,
+    // and what differs from it is listed with each annotator's version.
+    handle.review(saves, gold ? { startFrom: EARLIER_GOLD } : undefined);
+  }
+  if (gold) say(`The review goes on from the gold version saved before (${etag}); what the annotators did differently is listed.`);
   const button = $("mg-review-save");
   button.hidden = false;
   button.onclick = () => saveGold(handle);

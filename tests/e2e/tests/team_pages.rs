@@ -240,12 +240,27 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     // A gold version saved meanwhile elsewhere: this page's next save is refused, and says so.
     let stale = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[])), json!({ "If-None-Match": "*" })).await?;
     assert_eq!(stale["status"], 412, "{stale}");
-    let other = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[("Ana", "PERSON")])), json!({ "If-Match": "\"r1\"" })).await?;
+    let other = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/gold"), json!(record(&[("Ana", "PERSON"), ("東京", "LOC")])), json!({ "If-Match": "\"r1\"" })).await?;
     assert_eq!(other["status"], 200, "{other}");
     editor.click("#mg-review-save").await?;
     editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Someone saved another gold version');", Duration::from_secs(10)).await?;
+    let gold_labels = |body: &Value| -> Vec<String> {
+        let gold: Value = serde_json::from_str(body.as_str().unwrap()).unwrap();
+        let mut labels: Vec<String> = gold["spans"].as_array().unwrap().iter().map(|s| s["label"].as_str().unwrap().to_string()).collect();
+        labels.sort_unstable();
+        labels
+    };
     let kept = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/gold"), Value::Null, json!({})).await?;
-    assert_eq!(serde_json::from_str::<Value>(kept["body"].as_str().unwrap())?["spans"].as_array().unwrap().len(), 1, "nothing overwritten");
+    assert_eq!(gold_labels(&kept["body"]), ["LOC", "PERSON"], "nothing overwritten");
+
+    // Reopened, the review goes on from that gold version: its LOC stands (ana's GPE is listed), and saving keeps it.
+    editor.reload().await?;
+    editor.wait_for(".mg-adjudication").await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('goes on from the gold version saved before');", Duration::from_secs(10)).await?;
+    editor.click("#mg-review-save").await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('Gold version saved (\"r3\")');", Duration::from_secs(10)).await?;
+    let again = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/gold"), Value::Null, json!({})).await?;
+    assert_eq!(gold_labels(&again["body"]), ["LOC", "PERSON"], "the earlier decision stands");
 
     // The export links: the gold spaCy JSONL.
     editor.goto(&format!("{base}/team/p/news")).await?;
@@ -255,7 +270,7 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     assert_eq!(export["status"], 200, "{export}");
     let lines: Vec<Value> = export["body"].as_str().unwrap().lines().map(serde_json::from_str).collect::<std::result::Result<_, _>>()?;
     let first = lines.iter().find(|l| l["text"] == TEXT).expect("the first document");
-    assert_eq!(first["spans"].as_array().unwrap().len(), 1, "the latest gold: {first}");
+    assert_eq!(first["spans"].as_array().unwrap().len(), 2, "the latest gold: {first}");
     assert_eq!(lines.len(), 1, "the second document has no save: {lines:?}");
 
     // A signed-in person joins another project with one button.
