@@ -5,7 +5,7 @@
 // next document opens. The project's schema and guidelines come from the
 // server.
 
-import { api, say, csrfToken } from "./api.js";
+import { api, say, csrfToken, signedIn } from "./api.js";
 import { renderMarkdown } from "./guidelines.js";
 
 const $ = (id) => document.getElementById(id);
@@ -17,13 +17,8 @@ let opening = false;
 
 async function start() {
   try {
-    const session = await api("GET", "/api/session");
-    if (!session.user) {
-      location.assign("/team/");
-      return;
-    }
-    user = session.user;
-    $("mg-team-user").textContent = `Signed in as ${user.name}`;
+    user = await signedIn({ elseGoTo: "/team/" });
+    if (!user) return;
     project = await api("GET", `/api/projects/${encodeURIComponent(slug)}`);
   } catch (e) {
     say(e.message, { error: true });

@@ -51,6 +51,31 @@ export async function api(method, path, body, { raw = false, headers = {} } = {}
   return answer;
 }
 
+/**
+ * Who is signed in: their name is shown in the page's header. Nobody: the
+ * page goes to `elseGoTo` if given, else says to sign in (with a link) and
+ * gives null. A server error throws.
+ */
+export async function signedIn({ elseGoTo = null } = {}) {
+  const session = await api("GET", "/api/session");
+  if (session.user) {
+    showUser(session.user);
+    return session.user;
+  }
+  if (elseGoTo) {
+    location.assign(elseGoTo);
+  } else {
+    say("Sign in first.", { error: true });
+    document.getElementById("mg-team-message").append(" ", el("a", { href: "/team/" }, "Sign in"));
+  }
+  return null;
+}
+
+/** Names the signed-in person in the page's header. */
+export function showUser(user) {
+  document.getElementById("mg-team-user").textContent = `Signed in as ${user.name}`;
+}
+
 /** Shows `text` in the page's status line (role=status, or alert for errors). */
 export function say(text, { error = false } = {}) {
   const line = document.getElementById("mg-team-message");

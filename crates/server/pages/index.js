@@ -1,7 +1,7 @@
 // /team/: sign in (or create the server's first account), then the
 // projects the person belongs to, each with what their role lets them do.
 
-import { api, say, el } from "./api.js";
+import { api, say, el, showUser } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,7 +46,7 @@ function showSignIn(setupNeeded) {
 }
 
 async function showProjects(user) {
-  $("mg-team-user").textContent = `Signed in as ${user.name}`;
+  showUser(user);
   const signOut = $("mg-team-signout");
   signOut.hidden = false;
   signOut.onclick = async () => {

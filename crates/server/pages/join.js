@@ -1,7 +1,7 @@
 // /team/join/{secret}: accepts an invitation, as the signed-in person or
 // with a new account, then goes to /team/.
 
-import { api, say } from "./api.js";
+import { api, say, showUser } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const secret = decodeURIComponent(location.pathname.split("/").pop() || "");
@@ -25,7 +25,7 @@ async function start() {
     return;
   }
   if (session.user) {
-    $("mg-team-user").textContent = `Signed in as ${session.user.name}`;
+    showUser(session.user);
     const button = $("mg-join-as-me");
     button.textContent = `Join as ${session.user.name}`;
     $("mg-join-signed-in").hidden = false;

@@ -4,7 +4,7 @@
 // from its claim to its last save or last change of state, whichever is
 // later. Skipped and flagged documents come back here with their notes.
 
-import { api, say, el } from "./api.js";
+import { api, say, el, signedIn } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const slug = decodeURIComponent(location.pathname.split("/")[3] || "");
@@ -27,15 +27,9 @@ function spent(a) {
 }
 
 async function start() {
-  let session, project;
+  let project;
   try {
-    session = await api("GET", "/api/session");
-    if (!session.user) {
-      say("Sign in first.", { error: true });
-      $("mg-team-message").append(" ", el("a", { href: "/team/" }, "Sign in"));
-      return;
-    }
-    $("mg-team-user").textContent = `Signed in as ${session.user.name}`;
+    if (!(await signedIn())) return;
     project = await api("GET", base);
   } catch (e) {
     say(e.message, { error: true });

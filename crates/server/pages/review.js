@@ -3,7 +3,7 @@
 // the gold version saved before if there is one, and the gold version it
 // makes saved back with If-None-Match: * or If-Match.
 
-import { api, say, csrfToken } from "./api.js";
+import { api, say, csrfToken, signedIn } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const parts = location.pathname.split("/");
@@ -49,12 +49,7 @@ async function start() {
   $("mg-review-back").href = `/team/p/${encodeURIComponent(slug)}`;
   let data, gold;
   try {
-    const session = await api("GET", "/api/session");
-    if (!session.user) {
-      say("Sign in first (at /team/).", { error: true });
-      return;
-    }
-    $("mg-team-user").textContent = `Signed in as ${session.user.name}`;
+    if (!(await signedIn())) return;
     data = await api("GET", `${base}/documents/${encodeURIComponent(documentId)}/saves`);
     gold = await loadGold();
   } catch (e) {

@@ -85,25 +85,35 @@ pub async fn export(State(server): State<Server>, caller: Caller, Path(slug): Pa
         .into_response())
 }
 
+/// The condition that keeps, of the saves `s`, each annotator's latest
+/// revision of each document.
+macro_rules! latest_of_each_annotator {
+    () => {
+        "s.revision = (SELECT MAX(s2.revision) FROM saves s2 WHERE s2.document_id = s.document_id AND s2.user_id = s.user_id) "
+    };
+}
+
 /// The rows to export, in document order.
 fn query(take: Take) -> &'static str {
-
     match take {
         Take::GoldElseAll => concat!(
             "SELECT g.document_id, g.user_id, g.body FROM gold_saves g WHERE g.project_id = $1 ",
             "AND g.revision = (SELECT MAX(g2.revision) FROM gold_saves g2 WHERE g2.document_id = g.document_id) ",
             "UNION ALL SELECT s.document_id, s.user_id, s.body FROM saves s WHERE s.project_id = $2 ",
-            "AND NOT EXISTS (SELECT 1 FROM gold_saves g3 WHERE g3.document_id = s.document_id) ",
-            "AND s.revision = (SELECT MAX(s2.revision) FROM saves s2 WHERE s2.document_id = s.document_id AND s2.user_id = s.user_id) ",
+            "AND NOT EXISTS (SELECT 1 FROM gold_saves g3 WHERE g3.document_id = s.document_id) AND ",
+            latest_of_each_annotator!(),
             "ORDER BY document_id, user_id"
         ),
-        Take::All => {
-
-            "SELECT s.document_id, s.body FROM saves s WHERE s.project_id = $1 AND s.revision = (SELECT MAX(s2.revision) FROM saves s2 WHERE s2.document_id = s.document_id AND s2.user_id = s.user_id) ORDER BY s.document_id, s.user_id"
-        }
-        Take::Annotator(_) => {
-            "SELECT s.document_id, s.body FROM saves s WHERE s.project_id = $1 AND s.user_id = $2 AND s.revision = (SELECT MAX(s2.revision) FROM saves s2 WHERE s2.document_id = s.document_id AND s2.user_id = s.user_id) ORDER BY s.document_id"
-        }
+        Take::All => concat!(
+            "SELECT s.document_id, s.body FROM saves s WHERE s.project_id = $1 AND ",
+            latest_of_each_annotator!(),
+            "ORDER BY s.document_id, s.user_id"
+        ),
+        Take::Annotator(_) => concat!(
+            "SELECT s.document_id, s.body FROM saves s WHERE s.project_id = $1 AND s.user_id = $2 AND ",
+            latest_of_each_annotator!(),
+            "ORDER BY s.document_id"
+        ),
     }
 }
 

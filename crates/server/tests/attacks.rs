@@ -40,7 +40,7 @@ async fn ids_in_urls_give_no_access_to_other_projects() {
         let mut editor = admin(&server).await;
         project_with(&mut editor, "secret", 1, &["Confidential source: the minister."]).await;
         project_with(&mut editor, "open", 1, &["Public text."]).await;
-        let mut ann = invite(&server, &mut editor, "open", "ann", "annotator").await;
+        let mut ann = join(&mut editor, "open", "ann", "annotator").await;
         let secret_doc: i64 = sqlx::query("SELECT d.id FROM documents d JOIN projects p ON p.id = d.project_id WHERE p.slug = 'secret'")
             .fetch_one(&server.db.pool)
             .await
@@ -64,7 +64,7 @@ async fn each_role_stays_within_its_limits() {
     for db in databases().await {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
-        let mut ann = invite(&server, &mut editor, "demo", "ann", "annotator").await;
+        let mut ann = join(&mut editor, "demo", "ann", "annotator").await;
         let before = count(&server, "documents").await;
         let a = ann.send(Method::POST, "/api/projects/demo/documents?name=x.txt", Some(b"Planted text.".to_vec()), &[]).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", db.name);

@@ -27,9 +27,9 @@ async fn the_editor_sees_every_assignment_and_every_annotators_latest_save() {
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &[TEXT]).await;
         project_with(&mut editor, "other", 1, &["Another text entirely."]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut bob = invite(&server, &mut editor, "p", "bob", "annotator").await;
-        let mut rita = invite(&server, &mut editor, "p", "rita", "reviewer").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
+        let mut bob = join(&mut editor, "p", "bob", "annotator").await;
+        let mut rita = join(&mut editor, "p", "rita", "reviewer").await;
 
         let next = ann.post("/api/projects/p/queue/next", json!({})).await.json();
         let (id, save) = (next["document"]["id"].as_i64().unwrap(), next["document"]["save"].as_str().unwrap().to_string());
@@ -93,8 +93,8 @@ async fn agreement_per_label_compares_each_documents_latest_saves() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &[TEXT]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut bob = invite(&server, &mut editor, "p", "bob", "annotator").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
+        let mut bob = join(&mut editor, "p", "bob", "annotator").await;
         let save = ann.post("/api/projects/p/queue/next", json!({})).await.json()["document"]["save"].as_str().unwrap().to_string();
         bob.post("/api/projects/p/queue/next", json!({})).await;
         // ann's first save disagrees on Ana; her latest agrees.

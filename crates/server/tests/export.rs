@@ -47,9 +47,9 @@ async fn the_export_takes_gold_where_there_is_one_else_every_annotators_save() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &[FIRST, SECOND]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut bob = invite(&server, &mut editor, "p", "bob", "annotator").await;
-        let mut rita = invite(&server, &mut editor, "p", "rita", "reviewer").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
+        let mut bob = join(&mut editor, "p", "bob", "annotator").await;
+        let mut rita = join(&mut editor, "p", "rita", "reviewer").await;
         for (who, label) in [(&mut ann, "PERSON"), (&mut bob, "ORG")] {
             for _ in 0..2 {
                 let next = who.post("/api/projects/p/queue/next", json!({})).await.json();

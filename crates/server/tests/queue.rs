@@ -31,9 +31,9 @@ async fn overlap_two_gives_each_document_to_two_annotators_never_one_twice() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &["First 東京 text.", "Second مرحبا text.", "Third text, e\u{301}."]).await;
-        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut b = invite(&server, &mut editor, "p", "bob", "annotator").await;
-        let mut c = invite(&server, &mut editor, "p", "cyd", "annotator").await;
+        let mut a = join(&mut editor, "p", "ann", "annotator").await;
+        let mut b = join(&mut editor, "p", "bob", "annotator").await;
+        let mut c = join(&mut editor, "p", "cyd", "annotator").await;
         let (a1, b1, c1) = (doc_id(&next(&mut a, "p").await), doc_id(&next(&mut b, "p").await), doc_id(&next(&mut c, "p").await));
         assert_eq!(a1, b1, "{}: the first document has two places", db.name);
         assert_ne!(c1, a1, "{}: the first document is full", db.name);
@@ -73,8 +73,8 @@ async fn an_abandoned_document_goes_to_someone_else_and_never_back() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 1, &["Only text."]).await;
-        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut b = invite(&server, &mut editor, "p", "bob", "annotator").await;
+        let mut a = join(&mut editor, "p", "ann", "annotator").await;
+        let mut b = join(&mut editor, "p", "bob", "annotator").await;
         let doc = doc_id(&next(&mut a, "p").await).unwrap();
         assert_eq!(doc_id(&next(&mut b, "p").await), None, "{}: the only place is taken", db.name);
         // An hour and a minute later, untouched:
@@ -99,18 +99,18 @@ async fn a_freed_place_comes_back_in_import_order() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 1, &["One ☕.", "Two 東京.", "Three שלום.", "Four."]).await;
-        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut b = invite(&server, &mut editor, "p", "bob", "annotator").await;
-        let mut c = invite(&server, &mut editor, "p", "cyd", "annotator").await;
+        let mut a = join(&mut editor, "p", "ann", "annotator").await;
+        let mut b = join(&mut editor, "p", "bob", "annotator").await;
+        let mut c = join(&mut editor, "p", "cyd", "annotator").await;
         let a1 = doc_id(&next(&mut a, "p").await).unwrap();
         let b1 = doc_id(&next(&mut b, "p").await).unwrap();
         sqlx::query("UPDATE assignments SET updated_at = updated_at - 3660000 WHERE document_id = $1").bind(a1).execute(&server.db.pool).await.unwrap();
         assert_eq!(doc_id(&next(&mut c, "p").await), Some(a1), "{}: the abandoned first document comes first", db.name);
         let a = editor.json_call(reqwest::Method::PATCH, "/api/projects/p", json!({ "overlap": 2 })).await;
         assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-        let mut d = invite(&server, &mut editor, "p", "dee", "annotator").await;
+        let mut d = join(&mut editor, "p", "dee", "annotator").await;
         assert_eq!(doc_id(&next(&mut d, "p").await), Some(a1), "{}: with overlap 2 the first document has a place again", db.name);
-        let mut e = invite(&server, &mut editor, "p", "eve", "annotator").await;
+        let mut e = join(&mut editor, "p", "eve", "annotator").await;
         assert_eq!(doc_id(&next(&mut e, "p").await), Some(b1), "{}: and then the second", db.name);
     }
 }
@@ -123,7 +123,7 @@ async fn a_stale_hint_delays_a_document_but_never_loses_it() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 1, &["First.", "Second 👩‍💻."]).await;
-        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut a = join(&mut editor, "p", "ann", "annotator").await;
         let first: i64 = sqlx::query("SELECT MIN(d.id) AS id FROM documents d JOIN projects p ON p.id = d.project_id WHERE p.slug = 'p'").fetch_one(&server.db.pool).await.unwrap().try_get("id").unwrap();
         sqlx::query("UPDATE documents SET queue_full = 1 WHERE id = $1").bind(first).execute(&server.db.pool).await.unwrap();
         let second = doc_id(&next(&mut a, "p").await).unwrap();
@@ -145,7 +145,7 @@ async fn concurrent_requests_on_two_instances_never_hand_a_place_twice() {
         project_with(&mut editor, "p", 1, &texts.iter().map(String::as_str).collect::<Vec<_>>()).await;
         let mut people = Vec::new();
         for i in 0..20 {
-            let mut b = invite(&server, &mut editor, "p", &format!("a{i}"), "annotator").await;
+            let mut b = join(&mut editor, "p", &format!("a{i}"), "annotator").await;
             if i % 2 == 1 {
                 b.base = second.base.clone();
             }
@@ -172,7 +172,7 @@ async fn overlap_zero_gives_every_document_to_everyone() {
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 0, &["One.", "Two."]).await;
         for name in ["ann", "bob", "cyd"] {
-            let mut who = invite(&server, &mut editor, "p", name, "annotator").await;
+            let mut who = join(&mut editor, "p", name, "annotator").await;
             let mut mine = Vec::new();
             while let Some(d) = doc_id(&next(&mut who, "p").await) {
                 assert_eq!(mark(&mut who, "p", d, "skipped").await, StatusCode::NO_CONTENT);
@@ -181,7 +181,7 @@ async fn overlap_zero_gives_every_document_to_everyone() {
             assert_eq!(mine.len(), 2, "{}: {name}", db.name);
         }
         // A reviewer does not take work.
-        let mut rita = invite(&server, &mut editor, "p", "rita", "reviewer").await;
+        let mut rita = join(&mut editor, "p", "rita", "reviewer").await;
         assert_eq!(rita.post("/api/projects/p/queue/next", json!({})).await.status, StatusCode::FORBIDDEN);
     }
 }
@@ -195,7 +195,7 @@ async fn the_status_saved_with_the_record_moves_the_queue() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 1, &["First 東京.", "Second مرحبا."]).await;
-        let mut a = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut a = join(&mut editor, "p", "ann", "annotator").await;
         let first = next(&mut a, "p").await;
         let (doc, save) = (doc_id(&first).unwrap(), first["document"]["save"].as_str().unwrap().to_string());
         let text = first["document"]["text"].as_str().unwrap().to_string();

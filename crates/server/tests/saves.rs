@@ -30,7 +30,7 @@ async fn every_save_is_a_revision_guarded_by_its_etag() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &[TEXT]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
         let next = ann.post("/api/projects/p/queue/next", json!({})).await.json();
         let save = next["document"]["save"].as_str().unwrap().to_string();
         assert_eq!(ann.get(&save).await.status, StatusCode::NOT_FOUND, "{}: nothing saved yet", db.name);
@@ -77,7 +77,7 @@ async fn a_save_must_be_a_valid_record_of_this_documents_text() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 1, &[TEXT]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
         let save = ann.post("/api/projects/p/queue/next", json!({})).await.json()["document"]["save"].as_str().unwrap().to_string();
         let refusals = [
             ("{\"text\": ", "not a valid save"),
@@ -101,9 +101,9 @@ async fn annotators_see_their_own_saves_reviewers_see_all() {
         let server = start(&db.url).await;
         let mut editor = admin(&server).await;
         project_with(&mut editor, "p", 2, &[TEXT]).await;
-        let mut ann = invite(&server, &mut editor, "p", "ann", "annotator").await;
-        let mut bob = invite(&server, &mut editor, "p", "bob", "annotator").await;
-        let mut rita = invite(&server, &mut editor, "p", "rita", "reviewer").await;
+        let mut ann = join(&mut editor, "p", "ann", "annotator").await;
+        let mut bob = join(&mut editor, "p", "bob", "annotator").await;
+        let mut rita = join(&mut editor, "p", "rita", "reviewer").await;
         let next = ann.post("/api/projects/p/queue/next", json!({})).await.json();
         let (save, doc) = (next["document"]["save"].as_str().unwrap().to_string(), next["document"]["id"].as_i64().unwrap());
         put(&mut ann, &save, &record(TEXT, &[span("Ana", "PERSON")]), ("If-None-Match", "*")).await;

@@ -108,7 +108,12 @@ impl Answer {
 
 impl Browser {
     pub fn new(server: &TestServer) -> Browser {
-        Browser { base: server.base.clone(), http: reqwest::Client::new(), session: None, csrf: None, token: None }
+        Browser::at(&server.base)
+    }
+
+    /// A browser of the server at `base` (`http://127.0.0.1:PORT`).
+    pub fn at(base: &str) -> Browser {
+        Browser { base: base.to_string(), http: reqwest::Client::new(), session: None, csrf: None, token: None }
     }
 
     /// A body too large for the server: refused with `413`, or (when the
@@ -133,6 +138,11 @@ impl Browser {
 
     /// A request; cookies and the CSRF header as a page of ours would send.
     pub async fn send(&mut self, method: Method, path: &str, body: Option<Vec<u8>>, extra: &[(&str, &str)]) -> Answer {
+        self.try_send(method, path, body, extra).await.expect("the server answers")
+    }
+
+    /// A request that may get no answer (a server killed meanwhile): `None`.
+    pub async fn try_send(&mut self, method: Method, path: &str, body: Option<Vec<u8>>, extra: &[(&str, &str)]) -> Option<Answer> {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(session) = &self.session {
             request = request.header("Cookie", format!("mg_session={session}"));
@@ -149,7 +159,7 @@ impl Browser {
         if let Some(body) = body {
             request = request.body(body);
         }
-        let response = request.send().await.expect("the server answers");
+        let response = request.send().await.ok()?;
         let (status, headers) = (response.status(), response.headers().clone());
         for cookie in headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
             let (pair, _) = cookie.split_once(';').unwrap_or((cookie, ""));
@@ -159,7 +169,7 @@ impl Browser {
                 _ => {}
             }
         }
-        Answer { status, headers, body: response.text().await.unwrap_or_default() }
+        Some(Answer { status, headers, body: response.text().await.ok()? })
     }
 
     pub async fn get(&mut self, path: &str) -> Answer {
@@ -183,18 +193,24 @@ impl Browser {
 
 /// The first account on a new server: the admin of the demo project.
 pub async fn admin(server: &TestServer) -> Browser {
-    let mut b = Browser::new(server);
+    admin_at(&server.base).await
+}
+
+/// The first account of the server at `base`.
+pub async fn admin_at(base: &str) -> Browser {
+    let mut b = Browser::at(base);
     let a = b.post("/api/setup", json!({ "name": "editor", "password": "editor-password" })).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     b
 }
 
-/// A new member of `project` with `role`, by invitation from `admin`.
-pub async fn invite(server: &TestServer, admin: &mut Browser, project: &str, name: &str, role: &str) -> Browser {
+/// A new member of `project` with `role`, by invitation from `admin`, on
+/// the admin's server.
+pub async fn join(admin: &mut Browser, project: &str, name: &str, role: &str) -> Browser {
     let a = admin.post(&format!("/api/projects/{project}/invitations"), json!({ "role": role })).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     let secret = a.json()["invitation"].as_str().unwrap().to_string();
-    let mut b = Browser::new(server);
+    let mut b = Browser::at(&admin.base);
     let a = b.post(&format!("/api/invitations/{secret}/accept"), json!({ "name": name, "password": format!("{name}-password") })).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     b
