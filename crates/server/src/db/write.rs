@@ -8,15 +8,20 @@
 //! a save. PostgreSQL has row locks and needs neither.
 //!
 //! It reads as the connection (`&mut *tx` is an executor) and ends with
-//! `commit`; dropped without it, it rolls back.
+//! `commit`, which returns once the writes are on disk (`wal_sync.rs` on
+//! SQLite); dropped without it, it rolls back.
 
+use super::wal_sync::WalSync;
 use super::{Db, Kind};
 use sqlx::{Any, AnyConnection, Transaction};
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use tokio::sync::OwnedMutexGuard;
 
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
+    /// SQLite's group commit (`wal_sync.rs`), for a database file.
+    wal: Option<Arc<WalSync>>,
     /// Held until the transaction ends (SQLite only). Declared after `tx`,
     /// so a rollback on drop happens before the next writer goes.
     _turn: Option<OwnedMutexGuard<()>>,
@@ -27,15 +32,22 @@ impl WriteTx {
         match db.kind {
             Kind::Sqlite => {
                 let turn = db.writers.clone().lock_owned().await;
-                Ok(WriteTx { tx: db.pool.begin_with("BEGIN IMMEDIATE").await?, _turn: Some(turn) })
+                Ok(WriteTx { tx: db.pool.begin_with("BEGIN IMMEDIATE").await?, wal: db.wal.clone(), _turn: Some(turn) })
             }
-            Kind::Postgres => Ok(WriteTx { tx: db.pool.begin().await?, _turn: None }),
+            Kind::Postgres => Ok(WriteTx { tx: db.pool.begin().await?, wal: None, _turn: None }),
         }
     }
 
-    /// Makes the writes durable; the next writer goes after this returns.
+    /// Makes the writes durable. On SQLite the next writer goes as soon as
+    /// the commit is in the log, while this one waits for the log's sync.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        let WriteTx { tx, wal, _turn } = self;
+        tx.commit().await?;
+        drop(_turn);
+        match wal {
+            Some(wal) => wal.committed().await.map_err(sqlx::Error::Io),
+            None => Ok(()),
+        }
     }
 }
 
