@@ -4,6 +4,7 @@
 // makes saved back with If-None-Match: * or If-Match.
 
 import { api, say, csrfToken, signedIn } from "./api.js";
+import { showHistory } from "./history.js";
 
 const $ = (id) => document.getElementById(id);
 const parts = location.pathname.split("/");
@@ -47,11 +48,12 @@ async function saveGold(handle) {
 
 async function start() {
   $("mg-review-back").href = `/team/p/${encodeURIComponent(slug)}`;
-  let data, gold;
+  let data, gold, project;
   try {
     if (!(await signedIn())) return;
     data = await api("GET", `${base}/documents/${encodeURIComponent(documentId)}/saves`);
     gold = await loadGold();
+    project = await api("GET", base);
   } catch (e) {
     say(e.message, { error: true });
     return;
@@ -78,6 +80,11 @@ async function start() {
   const button = $("mg-review-save");
   button.hidden = false;
   button.onclick = () => saveGold(handle);
+  try {
+    await showHistory(base, documentId, { canRestore: project.role === "admin" });
+  } catch (e) {
+    say(e.message, { error: true });
+  }
 }
 
 start();

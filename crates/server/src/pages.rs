@@ -44,6 +44,7 @@ const ASSETS: &[Asset] = &[
     asset!("project.js", JS),
     asset!("review.html", HTML),
     asset!("review.js", JS),
+    asset!("history.js", JS),
     asset!("annotate.html", HTML),
     asset!("annotate.js", JS),
     asset!("guidelines.js", JS),

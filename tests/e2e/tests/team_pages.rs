@@ -262,6 +262,20 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     let again = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/gold"), Value::Null, json!({})).await?;
     assert_eq!(gold_labels(&again["body"]), ["LOC", "PERSON"], "the earlier decision stands");
 
+    // Every revision kept: the editor saves again; the history compares the two and restores the first.
+    let second = call(&editor, "PUT", &format!("/api/projects/news/documents/{id}/save"), json!(record(&[("Ana", "PERSON")])), json!({ "If-Match": "\"r1\"" })).await?;
+    assert_eq!(second["status"], 200, "{second}");
+    editor.reload().await?;
+    editor.wait_until("return document.querySelectorAll('#mg-history tbody tr').length === 3;", Duration::from_secs(10)).await?;
+    editor.click("button[aria-label=\"Compare editor's revision 2 with revision 1\"]").await?;
+    editor.wait_until("return document.getElementById('mg-history-compare').textContent.includes('removed “東京” LOC');", Duration::from_secs(10)).await?;
+    editor.click("button[aria-label=\"Restore editor's revision 1\"]").await?;
+    editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('restored as revision 3');", Duration::from_secs(10)).await?;
+    editor.wait_until("return document.querySelectorAll('#mg-history tbody tr').length === 4;", Duration::from_secs(10)).await?;
+    let restored = call(&editor, "GET", &format!("/api/projects/news/documents/{id}/save"), Value::Null, json!({})).await?;
+    assert_eq!(gold_labels(&restored["body"]), ["LOC", "PERSON"], "revision 1's spans are the newest again");
+    assert_axe_clean(&editor, "review page with its history").await?;
+
     // The export links: the gold spaCy JSONL.
     editor.goto(&format!("{base}/team/p/news")).await?;
     editor.wait_for("#mg-export a").await?;
