@@ -26,7 +26,7 @@ export async function showHistory(base, documentId, { canRestore }) {
           "td",
           { class: "mg-team-inline" },
           previous
-            ? el("button", { type: "button", class: "mg-team-button", "aria-label": `Compare ${label} with revision ${previous.revision}`, onclick: () => compare(base, previous, r) }, "Compare with the one before")
+            ? el("button", { type: "button", class: "mg-team-button", "aria-label": `Compare with the one before: ${label} against ${previous.revision}`, onclick: () => compare(base, previous, r) }, "Compare with the one before")
             : null,
           canRestore && i > 0 && revisions[i - 1].user.id === r.user.id
             ? el("button", { type: "button", class: "mg-team-button", "aria-label": `Restore ${label}`, onclick: () => restore(base, documentId, r, canRestore) }, "Restore")

@@ -267,7 +267,7 @@ async fn an_editor_imports_invites_follows_progress_reviews_and_exports() -> Res
     assert_eq!(second["status"], 200, "{second}");
     editor.reload().await?;
     editor.wait_until("return document.querySelectorAll('#mg-history tbody tr').length === 3;", Duration::from_secs(10)).await?;
-    editor.click("button[aria-label=\"Compare editor's revision 2 with revision 1\"]").await?;
+    editor.click("button[aria-label=\"Compare with the one before: editor's revision 2 against 1\"]").await?;
     editor.wait_until("return document.getElementById('mg-history-compare').textContent.includes('removed “東京” LOC');", Duration::from_secs(10)).await?;
     editor.click("button[aria-label=\"Restore editor's revision 1\"]").await?;
     editor.wait_until("return document.getElementById('mg-team-message').textContent.includes('restored as revision 3');", Duration::from_secs(10)).await?;
