@@ -296,17 +296,20 @@ fn a_review_list_opens_and_is_dismissed_and_another_article_closes_it() {
     assert_eq!(s.mode, Mode::Annotate);
 }
 
+/// `annotator`'s save of the test text with "Ümit" labelled `label`, as a
+/// file (name, contents) opened for review.
+fn save_of(annotator: &str, label: &str) -> (String, String) {
+    let article = Article::new("doc", "Title", TEXT).unwrap();
+    let mut editor = Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()));
+    let (start, end) = range_of("Ümit");
+    editor.add_span(start, end, label).unwrap();
+    let info = SaveInfo { annotator: Some(annotator.into()), ..SaveInfo::default() };
+    (format!("{annotator}.json"), Record::from_editor(&editor, &info, true).to_json())
+}
+
 #[test]
 fn a_review_list_opened_during_an_adjudication_outlives_it() {
-    let save = |annotator: &str, label: &str| {
-        let article = Article::new("doc", "Title", TEXT).unwrap();
-        let mut editor = Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()));
-        let (start, end) = range_of("Ümit");
-        editor.add_span(start, end, label).unwrap();
-        let info = SaveInfo { annotator: Some(annotator.into()), ..SaveInfo::default() };
-        (format!("{annotator}.json"), Record::from_editor(&editor, &info, true).to_json())
-    };
-    let files = [save("ana", "PERSON"), save("ben", "ORG")];
+    let files = [save_of("ana", "PERSON"), save_of("ben", "ORG")];
     let s = state();
     let adjudication = start_review(&files, s.editor.schema(), "rev", None).unwrap();
     let s = s.reduce(Action::StartAdjudication(Rc::new(adjudication)));
@@ -319,15 +322,7 @@ fn a_review_list_opened_during_an_adjudication_outlives_it() {
 
 #[test]
 fn a_review_can_start_from_one_save_such_as_an_earlier_gold() {
-    let save = |annotator: &str, label: &str| {
-        let article = Article::new("doc", "Title", TEXT).unwrap();
-        let mut editor = Editor::new(Arc::new(article), Arc::new(LabelSchema::news_default()));
-        let (start, end) = range_of("Ümit");
-        editor.add_span(start, end, label).unwrap();
-        let info = SaveInfo { annotator: Some(annotator.into()), ..SaveInfo::default() };
-        (format!("{annotator}.json"), Record::from_editor(&editor, &info, true).to_json())
-    };
-    let files = [save("ana", "PERSON"), save("earlier gold", "ORG")];
+    let files = [save_of("ana", "PERSON"), save_of("earlier gold", "ORG")];
     let schema = LabelSchema::news_default();
     let labels = |start_from| {
         let adjudication = start_review(&files, &schema, "rev", start_from).unwrap();
