@@ -11,6 +11,8 @@
 //! (`SKIP LOCKED`); the `(document, slot)` and `(document, user)` unique
 //! constraints still decide, and a claim that loses a race looks again.
 //! No lock is held across requests and the server keeps nothing in memory.
+//! A read without a lock comes first, so an annotator with nothing left
+//! (whose walk may cover every document) never holds up the writers.
 //!
 //! `documents.queue_full` spares the walk the documents whose places are
 //! all taken: it is set in the transaction that takes the last place (or
@@ -57,6 +59,11 @@ pub async fn claim(server: &Server, member: &Membership) -> ApiResult<Option<i64
     let project = sqlx::query("SELECT overlap, abandon_ms FROM projects WHERE id = $1").bind(member.project_id).fetch_one(&server.db.pool).await?;
     let overlap: i64 = project.try_get("overlap")?;
     abandoned::sweep(server, member.project_id, now - project.try_get::<i64, _>("abandon_ms")?, now).await?;
+    // A read first, taking no lock: an annotator with nothing left (who may
+    // walk every document) never holds up the writers.
+    if !free_anywhere(server, member, overlap).await? {
+        return Ok(None);
+    }
     for _ in 0..MAX_ROUNDS {
         match claim_once(server, member, overlap, now).await? {
             Claim::Taken(document_id) => return Ok(Some(document_id)),
@@ -94,22 +101,43 @@ async fn claim_once(server: &Server, member: &Membership, overlap: i64, now: i64
 }
 
 /// The first document the caller never had that has a free place, in
-/// import order. The walk reads indexes only, never a document's text.
+/// import order, locked as `walk` says (PostgreSQL).
 async fn first_free(tx: &mut WriteTx, kind: Kind, member: &Membership, overlap: i64, walk: Walk) -> ApiResult<Option<i64>> {
-    let (hint, lock) = match (walk, kind) {
-        (Walk::WithPlaces, Kind::Postgres) => ("AND d.queue_full = 0 ", " FOR UPDATE OF d SKIP LOCKED"),
-        (Walk::All, Kind::Postgres) => ("", " FOR UPDATE OF d"),
-        (Walk::WithPlaces, Kind::Sqlite) => ("AND d.queue_full = 0 ", ""),
-        (Walk::All, Kind::Sqlite) => ("", ""),
+    let lock = match (walk, kind) {
+        (Walk::WithPlaces, Kind::Postgres) => " FOR UPDATE OF d SKIP LOCKED",
+        (Walk::All, Kind::Postgres) => " FOR UPDATE OF d",
+        (_, Kind::Sqlite) => "",
     };
-    let sql = format!(
+    let sql = walk_sql(walk, lock);
+    let row = sqlx::query(&sql).bind(member.project_id).bind(member.user_id).bind(overlap).bind(overlap).fetch_optional(&mut **tx).await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// Whether any document has a place for the caller, read without a lock.
+async fn free_anywhere(server: &Server, member: &Membership, overlap: i64) -> ApiResult<bool> {
+    for walk in [Walk::WithPlaces, Walk::All] {
+        let sql = walk_sql(walk, "");
+        let row = sqlx::query(&sql).bind(member.project_id).bind(member.user_id).bind(overlap).bind(overlap).fetch_optional(&server.db.pool).await?;
+        if row.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The walk's query, `lock` appended. It reads indexes only, never a
+/// document's text.
+fn walk_sql(walk: Walk, lock: &str) -> String {
+    let hint = match walk {
+        Walk::WithPlaces => "AND d.queue_full = 0 ",
+        Walk::All => "",
+    };
+    format!(
         "SELECT d.id FROM documents d WHERE d.project_id = $1 {hint}\
          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = $2) \
          AND ($3 = 0 OR (SELECT COUNT(*) FROM assignments a WHERE a.document_id = d.id AND a.slot IS NOT NULL) < $4) \
          ORDER BY d.id LIMIT 1{lock}"
-    );
-    let row = sqlx::query(&sql).bind(member.project_id).bind(member.user_id).bind(overlap).bind(overlap).fetch_optional(&mut **tx).await?;
-    Ok(row.map(|r| r.try_get("id")).transpose()?)
+    )
 }
 
 /// Takes the first free place of one document; whether one was taken.
