@@ -92,9 +92,9 @@ fn generate(load: &Path, command: &str, instances: &[Instance], extra: &[String]
 pub fn load(o: &Options) -> Result {
     step("build the server and the load generator (profile `server`)");
     run(tool_cmd("cargo").args(["build", "--profile", "server", "-p", "marginalia-cli", "-p", "marginalia-load"]))?;
-    let target = root().join("target/server");
+    let target = crate::target_dir().join("server");
     let (bin, load) = (target.join("marginalia"), target.join("marginalia-load"));
-    let dir = root().join("target/load");
+    let dir = crate::target_dir().join("load");
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     // Appended to, so that scenarios may be run one invocation at a time.
     let mut out = fs::OpenOptions::new().create(true).append(true).open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
