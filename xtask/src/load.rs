@@ -9,7 +9,7 @@
 //! to `target/load/results.jsonl`; BENCHMARKS.md is written from them.
 
 use crate::postgres::TestPostgres;
-use crate::{root, run, step, tool_cmd, Result};
+use crate::{run, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -92,9 +92,9 @@ fn generate(load: &Path, command: &str, instances: &[Instance], extra: &[String]
 pub fn load(o: &Options) -> Result {
     step("build the server and the load generator (profile `server`)");
     run(tool_cmd("cargo").args(["build", "--profile", "server", "-p", "marginalia-cli", "-p", "marginalia-load"]))?;
-    let target = crate::target_dir().join("server");
+    let target = target_dir().join("server");
     let (bin, load) = (target.join("marginalia"), target.join("marginalia-load"));
-    let dir = crate::target_dir().join("load");
+    let dir = target_dir().join("load");
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     // Appended to, so that scenarios may be run one invocation at a time.
     let mut out = fs::OpenOptions::new().create(true).append(true).open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
