@@ -2,7 +2,7 @@
 //! revoked as soon as the click has been dispatched; and a record exported
 //! in any format as the file(s) that format keeps.
 
-use marginalia_core::formats::stream::export_file;
+use crate::on_demand::formats::export_file;
 use marginalia_core::formats::{doc_id_of, Format};
 use marginalia_core::record::Record;
 use wasm_bindgen::{JsCast, JsValue};
@@ -23,8 +23,9 @@ pub fn download_text(file_name: &str, mime: &str, content: &str) -> Result<(), J
 }
 
 /// Downloads `record` in `format`: one file, or for brat standoff the
-/// `.txt` and `.ann` pair. Returns what the format could not hold.
-pub fn export(record: &Record, format: Format) -> Result<Vec<String>, String> {
+/// `.txt` and `.ann` pair. Returns what the format could not hold. The
+/// writers of other formats are fetched on first use.
+pub async fn export(record: &Record, format: Format) -> Result<Vec<String>, String> {
     let id = doc_id_of(record);
     let refused = |_| "The browser refused the download".to_string();
     if format == Format::Marginalia {
@@ -32,7 +33,7 @@ pub fn export(record: &Record, format: Format) -> Result<Vec<String>, String> {
         download_text(&format!("{id}.marginalia.json"), "application/json", &record.to_json()).map_err(refused)?;
         return Ok(Vec::new());
     }
-    let (content, losses) = export_file(format, record)?;
+    let (content, losses) = export_file(format, record).await.map_err(|u| u.message())??;
     if format == Format::Brat {
         download_text(&format!("{id}.txt"), "text/plain", &record.text).map_err(refused)?;
         download_text(&format!("{id}.ann"), "text/plain", &content).map_err(refused)?;

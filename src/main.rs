@@ -30,6 +30,7 @@ mod keymap;
 mod markup;
 mod model_suggest;
 mod mount;
+mod on_demand;
 mod opening;
 mod page_config;
 mod panic_report;

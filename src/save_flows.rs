@@ -50,15 +50,17 @@ pub fn export(state: &State) -> Callback<Format> {
         let mut info = state.save_info.clone();
         info.updated_at = Some(clock::now_iso());
         let record = Record::from_editor(&state.editor, &info, true);
-        match download::export(&record, format) {
-            Ok(losses) if losses.is_empty() => {}
-            Ok(losses) => d.dispatch(Action::Notify(Notice {
-                kind: NoticeKind::Info,
-                text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
-                offer: None,
-            })),
-            Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
-        }
+        wasm_bindgen_futures::spawn_local(async move {
+            match download::export(&record, format).await {
+                Ok(losses) if losses.is_empty() => {}
+                Ok(losses) => d.dispatch(Action::Notify(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
+                    offer: None,
+                })),
+                Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
+            }
+        });
     })
 }
 

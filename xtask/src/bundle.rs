@@ -1,47 +1,79 @@
-//! After Trunk: the two ways in to the built app.
+//! After the release build: the two ways in to the built app.
 //!
-//! - The standalone page loads through `start.js` instead of the inline
-//!   module script Trunk writes into `index.html`, so the page runs under a
-//!   Content-Security-Policy without `'unsafe-inline'` (only
-//!   `'wasm-unsafe-eval'`, which WebAssembly needs).
+//! - The standalone page loads through `start.js` (no inline script, so the
+//!   page runs under a Content-Security-Policy without `'unsafe-inline'`,
+//!   only `'wasm-unsafe-eval'`, which WebAssembly needs); `index.html`
+//!   preloads the first load's bindings and wasm, so neither waits for
+//!   `start.js` to ask.
 //! - `marginalia.js` is the ES module a host page imports: `mount(element,
-//!   options)`, which loads the wasm and the widget's stylesheet once.
+//!   options)`. Importing it starts fetching and compiling the wasm at once
+//!   (`WebAssembly.compileStreaming`), so the first `mount()` waits only for
+//!   what is left; the widget's stylesheet is added once per document.
 
 use std::fs;
 use std::path::Path;
 
-const LOADER_OPEN: &str = "<script type=\"module\">";
+/// The first load's bindings and wasm in a code directory (`release.rs`).
+const BINDINGS: &str = "main.js";
+const WASM: &str = "main_bg.wasm";
 
-/// The text between `start` and the next `end` after it, with its position.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<(usize, &'a str)> {
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let i = text.find(start)? + start.len();
     let j = text[i..].find(end)? + i;
-    Some((i, &text[i..j]))
+    Some(&text[i..j])
 }
 
-/// Rewrites `dist/index.html` and writes `start.js` and `marginalia.js`.
-pub fn finish(dist: &Path) -> Result<(), String> {
+/// Rewrites `dist/index.html` and writes `start.js` and `marginalia.js` for
+/// the code in `dist/<code_dir>/`.
+pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let index = fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
-    let (at, loader) = between(&index, LOADER_OPEN, "</script>").ok_or("dist/index.html has no Trunk loader script")?;
-    let loader = loader.to_string();
-    let script = format!("{LOADER_OPEN}{loader}</script>");
-    let rewritten = index.replacen(&script, "<script type=\"module\" src=\"/start.js\"></script>", 1);
-    debug_assert!(at > 0);
-    // The names Trunk gave the bindings, the wasm and the widget's styles.
-    let js = between(&loader, "from '/", "'").ok_or("the loader imports no bindings")?.1.to_string();
-    let wasm = between(&loader, "module_or_path: '/", "'").ok_or("the loader names no wasm file")?.1.to_string();
-    let css = between(&index, "href=\"/app", ".css\"").map(|(_, hash)| format!("app{hash}.css")).ok_or("index.html links no app*.css")?;
+    let css = between(&index, "href=\"/app", ".css\"").map(|hash| format!("app{hash}.css")).ok_or("index.html links no app*.css")?;
+    let page = with_loader(&index, code_dir)?;
+    write(&dist.join("start.js"), &start_script(code_dir))?;
+    write(&dist.join("marginalia.js"), &host_module(code_dir, &css))?;
+    write(&index_path, &page)
+}
 
-    let start = format!("// The standalone page's loader (written by `cargo xtask build` from Trunk's).\n{}\n", loader.trim());
-    let module = format!(
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The page with `start.js` and the preloads of what it will ask for.
+fn with_loader(index: &str, code_dir: &str) -> Result<String, String> {
+    let head_end = index.find("</head>").ok_or("index.html has no </head>")?;
+    let loader = format!(
+        "    <link rel=\"modulepreload\" href=\"/{code_dir}/{BINDINGS}\" />\n    \
+         <link rel=\"preload\" href=\"/{code_dir}/{WASM}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    \
+         <script type=\"module\" src=\"/start.js\"></script>\n  "
+    );
+    Ok(format!("{}{loader}{}", &index[..head_end], &index[head_end..]))
+}
+
+fn start_script(code_dir: &str) -> String {
+    format!(
+        r#"// The standalone page's loader (written by `cargo xtask build`).
+import init from "./{code_dir}/{BINDINGS}";
+await init({{ module_or_path: new URL("./{code_dir}/{WASM}", import.meta.url) }});
+"#
+    )
+}
+
+fn host_module(code_dir: &str, css: &str) -> String {
+    format!(
         r#"// Marginalia as an ES module (written by `cargo xtask build`):
 //   import {{ mount }} from "https://…/marginalia.js";
 //   const handle = await mount(element, {{ article: {{ id, title, text }} }});
 // See docs/EMBEDDING.md.
-import init, {{ mount as mountInstance }} from "./{js}";
+import init, {{ mount as mountInstance }} from "./{code_dir}/{BINDINGS}";
 
 const base = new URL(".", import.meta.url);
+const wasmUrl = new URL("{code_dir}/{WASM}", base);
+// Fetching and compiling start as this module is imported, not at the first
+// mount(); if streaming compilation fails (a server without the
+// application/wasm type), init() fetches the file itself.
+const compiling = WebAssembly.compileStreaming(fetch(wasmUrl, {{ credentials: "same-origin" }})).catch(() => wasmUrl);
 let started;
 
 function addStyles(doc) {{
@@ -55,16 +87,15 @@ function addStyles(doc) {{
 
 /** Mounts an instance in `element`; resolves to its handle once it is ready. */
 export async function mount(element, options) {{
-  started ??= init({{ module_or_path: new URL("{wasm}", base) }});
+  started ??= compiling.then((module_or_path) => init({{ module_or_path }}));
+  // A start that failed (the network) is tried again by the next mount().
+  started.catch(() => {{ started = undefined; }});
   await started;
   addStyles(element.ownerDocument);
   return mountInstance(element, options);
 }}
 "#
-    );
-    fs::write(dist.join("start.js"), start).map_err(|e| format!("cannot write start.js: {e}"))?;
-    fs::write(dist.join("marginalia.js"), module).map_err(|e| format!("cannot write marginalia.js: {e}"))?;
-    fs::write(&index_path, rewritten).map_err(|e| format!("cannot write {}: {e}", index_path.display()))
+    )
 }
 
 #[cfg(test)]
@@ -72,20 +103,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_loader_moves_out_of_the_page_and_the_module_names_the_built_files() {
+    fn the_page_loads_through_start_js_and_the_module_names_the_built_files() {
         let dir = std::env::temp_dir().join(format!("xtask-bundle-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        let index = "<head><link rel=\"stylesheet\" href=\"/app-1a2b.css\" integrity=\"x\"/>\n<script type=\"module\">\nimport init, * as bindings from '/marginalia-web-abc.js';\nconst wasm = await init({ module_or_path: '/marginalia-web-abc_bg.wasm' });\n</script></head><body></body>";
+        let index = "<head><link rel=\"stylesheet\" href=\"/app-1a2b.css\" integrity=\"x\"/>\n</head><body></body>";
         fs::write(dir.join("index.html"), index).unwrap();
-        finish(&dir).unwrap();
+        finish(&dir, "code-0123").unwrap();
         let page = fs::read_to_string(dir.join("index.html")).unwrap();
-        assert!(!page.contains("<script type=\"module\">"), "{page}");
-        assert!(page.contains("<script type=\"module\" src=\"/start.js\"></script>"));
-        assert!(fs::read_to_string(dir.join("start.js")).unwrap().contains("await init({ module_or_path: '/marginalia-web-abc_bg.wasm' });"));
+        assert!(page.contains("<script type=\"module\" src=\"/start.js\"></script>\n  </head>"), "{page}");
+        assert!(page.contains("<link rel=\"modulepreload\" href=\"/code-0123/main.js\" />"), "{page}");
+        assert!(page.contains("href=\"/code-0123/main_bg.wasm\" as=\"fetch\""), "{page}");
+        let start = fs::read_to_string(dir.join("start.js")).unwrap();
+        assert!(start.contains("import init from \"./code-0123/main.js\";"), "{start}");
+        assert!(start.contains("new URL(\"./code-0123/main_bg.wasm\", import.meta.url)"), "{start}");
         let module = fs::read_to_string(dir.join("marginalia.js")).unwrap();
-        assert!(module.contains("from \"./marginalia-web-abc.js\""));
-        assert!(module.contains("new URL(\"marginalia-web-abc_bg.wasm\", base)"));
+        assert!(module.contains("from \"./code-0123/main.js\""));
+        assert!(module.contains("new URL(\"code-0123/main_bg.wasm\", base)"));
         assert!(module.contains("new URL(\"app-1a2b.css\", base)"));
+        assert!(module.contains("WebAssembly.compileStreaming"));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

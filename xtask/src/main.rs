@@ -19,6 +19,7 @@ mod bundle;
 mod fuzz;
 mod load;
 mod postgres;
+mod release;
 mod setup;
 
 use setup::Parts;
@@ -243,16 +244,14 @@ fn check_trunk_toml() -> Result {
 /// installs the peers it compares with under `.tools/bench/`.
 fn bench() -> Result {
     setup::setup(Parts::ALL)?;
-    trunk_build()?;
+    release_build()?;
     step("marginalia-bench");
     run(tool_cmd("cargo").args(["run", "--release", "-p", "marginalia-bench"]))
 }
 
-fn trunk_build() -> Result {
+fn release_build() -> Result {
     check_trunk_toml()?;
-    step("trunk build --release");
-    run(tool_cmd("trunk").args(["build", "--release"]))?;
-    bundle::finish(&dist_dir())?;
+    release::build()?;
     print_sizes(&dist_dir())
 }
 
@@ -269,25 +268,37 @@ fn gzip_len(path: &Path) -> Result<u64> {
     Ok(out.stdout.len() as u64)
 }
 
-/// Prints raw and gzipped (-9) sizes of dist's wasm, js and css.
+/// Prints raw and gzipped (-9) sizes of what the widget loads: the first
+/// load (every script and stylesheet, and the first wasm), then the chunks
+/// fetched on first use.
 fn print_sizes(dist: &Path) -> Result {
-    let mut files: Vec<PathBuf> = fs::read_dir(dist)
-        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("wasm" | "js" | "css")
-            )
-        })
-        .collect();
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("code-")) {
+            files.extend(fs::read_dir(&path).map_err(|e| e.to_string())?.filter_map(|e| e.ok().map(|e| e.path())));
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")));
     files.sort();
     if files.is_empty() {
         return Err(format!("{} has no wasm/js/css files", dist.display()));
     }
+    let (first, later): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|p| p.extension().and_then(|e| e.to_str()) != Some("wasm") || p.ends_with("main_bg.wasm"));
     println!("    bundle size (raw -> gzip -9):");
+    let first_gz = print_group("first load", &first)?;
+    let later_gz = print_group("fetched on first use", &later)?;
+    println!("      {:>22} {:>8} B  everything ({:.1} KiB gzipped)", "", first_gz + later_gz, (first_gz + later_gz) as f64 / 1024.0);
+    Ok(())
+}
+
+/// Prints each file's sizes and the group's total; returns its gzipped size.
+fn print_group(title: &str, files: &[PathBuf]) -> Result<u64> {
     let (mut raw_total, mut gz_total) = (0, 0);
-    for f in &files {
+    for f in files {
         let raw = fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         let gz = gzip_len(f)?;
         raw_total += raw;
@@ -295,18 +306,13 @@ fn print_sizes(dist: &Path) -> Result {
         let name = f.file_name().unwrap_or_default().to_string_lossy();
         println!("      {:>9} B -> {:>8} B  {name}", raw, gz);
     }
-    println!(
-        "      {:>9} B -> {:>8} B  total ({:.1} KiB gzipped)",
-        raw_total,
-        gz_total,
-        gz_total as f64 / 1024.0
-    );
-    Ok(())
+    println!("      {:>9} B -> {:>8} B  {title} ({:.1} KiB gzipped)", raw_total, gz_total, gz_total as f64 / 1024.0);
+    Ok(gz_total)
 }
 
 fn build() -> Result {
     setup::setup(Parts::TOOLCHAIN)?;
-    trunk_build()
+    release_build()
 }
 
 /// The team server's database under `cargo xtask serve` (in the
@@ -340,7 +346,7 @@ fn print_serve_greeting(port: u16) {
 
 /// Cargo's target directory: `$CARGO_TARGET_DIR` (relative to the
 /// workspace root) or `target/`.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     match env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root().join(dir),
         _ => root().join("target"),
@@ -426,7 +432,7 @@ fn test() -> Result {
         ]))
     })?;
 
-    timed("trunk build", &mut trunk_build)?;
+    timed("release build", &mut release_build)?;
 
     timed("end-to-end tests", &mut || {
         step("end-to-end tests: the built app in headless Chromium");

@@ -7,6 +7,7 @@
 //! | toolchain | `rustup target add wasm32-unknown-unknown` | `rustup target list --installed` |
 //! | toolchain | `cargo install --locked trunk --version 0.21.14` | `trunk --version` |
 //! | toolchain | `cargo install wasm-bindgen-cli --version X` (X from `Cargo.lock`, no `--locked`) | `wasm-bindgen --version` |
+//! | toolchain | `cargo install --locked wasm_split_cli_support --version 0.2.2` (the wasm splitter) | `cargo install --list` |
 //! | toolchain | npm `binaryen@132.0.0` (wasm-opt for Trunk), `axe-core@4.14.1` into `.tools/` | their `package.json` versions |
 //! | browser | Debian `chromium`, `chromium-driver` (apt, as root) | `/usr/bin/chromium`, `/usr/bin/chromedriver` |
 //! | database | Debian `postgresql` (apt, as root), for the team server's tests | `/usr/lib/postgresql/*/bin/initdb` |
@@ -19,6 +20,9 @@ use std::process::Command;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The splitter that cuts the release wasm at `src/on_demand/`'s split points;
+/// its runtime half is the `wasm_split_helpers` crate in Cargo.lock.
+pub const WASM_SPLIT_VERSION: &str = "0.2.2";
 pub const NPM_TOOLS: &[(&str, &str)] = &[("binaryen", "132.0.0"), ("axe-core", "4.14.1")];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -57,6 +61,7 @@ pub fn setup(parts: Parts) -> Result {
         wasm_target()?;
         trunk()?;
         wasm_bindgen()?;
+        wasm_split()?;
         npm_tools()?;
     }
     if parts.browser {
@@ -145,6 +150,19 @@ fn wasm_bindgen() -> Result {
     // No --locked: the CLI's own lock file names a crate version crates.io
     // no longer serves.
     run(Command::new("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &want]))
+}
+
+fn wasm_split() -> Result {
+    step(&format!("wasm_split_cli {WASM_SPLIT_VERSION}"));
+    let installed = output(Command::new("cargo").args(["install", "--list"])).unwrap_or_default();
+    let want = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if installed.lines().any(|l| l.trim() == want) && cargo_bin_dir().join("wasm_split_cli").is_file() {
+        println!("    already installed");
+        return Ok(());
+    }
+    println!("    building from crates.io (about 1 minute on 2 cores)");
+    run(Command::new("cargo").args(["install", "--locked", "--force", "wasm_split_cli_support"])
+        .args(["--version", WASM_SPLIT_VERSION, "--features", "build-binary"]))
 }
 
 pub fn tools_dir() -> PathBuf {

@@ -213,15 +213,25 @@ async fn the_iframe_talks_only_to_an_allowed_parent() -> Result {
 /// A copy of the built app whose page has `head` first in its `<head>`.
 fn dist_with_head(tag: &str, head: &str) -> Result<std::path::PathBuf> {
     let dir = temp_dir(tag);
-    for entry in std::fs::read_dir(marginalia_e2e::dist_dir())? {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), dir.join(entry.file_name()))?;
-        }
-    }
+    copy_tree(&marginalia_e2e::dist_dir(), &dir)?;
     let index = std::fs::read_to_string(dir.join("index.html"))?;
     std::fs::write(dir.join("index.html"), index.replacen("<head>", &format!("<head>\n    {head}"), 1))?;
     Ok(dir)
+}
+
+/// Copies the files under `from` (the built app: the page, its code
+/// directory, the CMS example) into `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The API and `ready` wait for the first painted frame; a page that

@@ -1,0 +1,195 @@
+//! The release build of the widget, `cargo xtask build`, into `dist/`.
+//!
+//! Trunk cannot split a wasm (its issue #1022), so it builds only the page
+//! (`index.html` without its Rust link: the stylesheets with their hashes,
+//! the CMS example) and this runs the code's pipeline itself:
+//!
+//! 1. cargo builds `marginalia-web` with the feature `split` and
+//!    `--emit-relocs` (the splitter needs the linker's relocations);
+//! 2. `wasm_split_cli` cuts it at the split points of `src/on_demand/` into
+//!    the first load (`main.wasm`) and chunks fetched on first use, with
+//!    `__wasm_split.js`, their loader;
+//! 3. `wasm-bindgen` writes the first load's bindings (`main.js`), keeping
+//!    the exports the chunks link against;
+//! 4. `wasm-opt -Oz` shrinks every module;
+//! 5. all of it goes into `dist/code-<hash>/`, named by its content so a
+//!    CDN may cache it forever; `bundle.rs` writes the two ways in.
+//!
+//! `trunk serve` still builds one unsplit module for development.
+
+use crate::{bundle, dist_dir, root, run, step, target_dir, tool_cmd, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The crate, binary and profile that make the widget (as in `index.html`).
+const PACKAGE: &str = "marginalia-web";
+const PROFILE: &str = "wasm-release";
+
+pub fn build() -> Result {
+    let dist = dist_dir();
+    page(&dist)?;
+    let wasm = compile()?;
+    let work = target_dir().join("split");
+    let _ = fs::remove_dir_all(&work);
+    split(&wasm, &work)?;
+    bindgen(&work)?;
+    optimize(&work)?;
+    let code_dir = place(&work, &dist)?;
+    bundle::finish(&dist, &code_dir)
+}
+
+/// Trunk on a copy of `index.html` without the Rust link, in a directory
+/// without `Cargo.toml` (else Trunk builds the crate it finds there).
+fn page(dist: &Path) -> Result {
+    step("trunk build --release (the page: styles, the CMS example)");
+    let dir = target_dir().join("page");
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let index = fs::read_to_string(root().join("index.html")).map_err(|e| format!("cannot read index.html: {e}"))?;
+    let page = page_without_code(&index, &relative_root(&dir)?)?;
+    let page_path = dir.join("index.html");
+    fs::write(&page_path, page).map_err(|e| format!("cannot write {}: {e}", page_path.display()))?;
+    run(tool_cmd("trunk").args(["build", "--release", "--dist"]).arg(dist).arg(&page_path))
+}
+
+/// `../..` from `dir` back to the workspace root.
+fn relative_root(dir: &Path) -> Result<String> {
+    let rest = dir.strip_prefix(root()).map_err(|_| format!("{} is outside the workspace", dir.display()))?;
+    Ok(rest.components().map(|_| "..").collect::<Vec<_>>().join("/"))
+}
+
+/// `index.html` without its `rel="rust"` link, each `href` of a Trunk link
+/// made relative to `up` (the way back to the workspace root).
+fn page_without_code(index: &str, up: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut removed = false;
+    for line in index.lines() {
+        if line.contains("data-trunk") && line.contains("rel=\"rust\"") {
+            removed = true;
+            continue;
+        }
+        if line.contains("data-trunk") {
+            out.push_str(&line.replacen("href=\"", &format!("href=\"{up}/"), 1));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    if !removed {
+        return Err("index.html has no `data-trunk rel=\"rust\"` link".into());
+    }
+    Ok(out)
+}
+
+/// The linked, unsplit wasm with its relocations.
+fn compile() -> Result<PathBuf> {
+    step("cargo build (marginalia-web, feature split, --emit-relocs)");
+    run(tool_cmd("cargo")
+        .args(["build", "--target", crate::setup::WASM_TARGET, "--profile", PROFILE])
+        .args(["-p", PACKAGE, "--bin", PACKAGE, "--features", "split"])
+        // Its own target directory: other RUSTFLAGS would rebuild what
+        // `trunk serve` and the host tests keep in `target/`.
+        .env("CARGO_TARGET_DIR", split_target_dir())
+        .env("RUSTFLAGS", "-Clink-args=--emit-relocs"))?;
+    Ok(split_target_dir().join(crate::setup::WASM_TARGET).join(PROFILE).join(format!("{PACKAGE}.wasm")))
+}
+
+fn split_target_dir() -> PathBuf {
+    target_dir().join("wasm-split")
+}
+
+fn split(wasm: &Path, work: &Path) -> Result {
+    step("wasm_split_cli (first load + chunks fetched on first use)");
+    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))
+}
+
+fn bindgen(work: &Path) -> Result {
+    step("wasm-bindgen (the first load's bindings)");
+    run(tool_cmd("wasm-bindgen")
+        .arg(work.join("main.wasm"))
+        .args(["--out-dir"])
+        .arg(work.join("pkg"))
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports"]))?;
+    fs::remove_file(work.join("main.wasm")).map_err(|e| format!("cannot remove main.wasm: {e}"))
+}
+
+/// `wasm-opt -Oz` over the first load and every chunk, in place.
+fn optimize(work: &Path) -> Result {
+    step("wasm-opt -Oz (every module)");
+    for wasm in files_with(work, "wasm")?.into_iter().chain(files_with(&work.join("pkg"), "wasm")?) {
+        run(tool_cmd("wasm-opt").arg("-Oz").arg(&wasm).arg("-o").arg(&wasm))?;
+    }
+    Ok(())
+}
+
+fn files_with(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(extension))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Moves the code into `dist/code-<hash>/` (every file of it side by side,
+/// as the loaders expect) and returns that directory's name.
+fn place(work: &Path, dist: &Path) -> Result<String> {
+    let mut files = files_with(&work.join("pkg"), "wasm")?;
+    files.extend(files_with(&work.join("pkg"), "js")?);
+    files.extend(files_with(work, "wasm")?);
+    files.extend(files_with(work, "js")?);
+    let mut hash = Fnv::default();
+    for file in &files {
+        hash.write(file.file_name().unwrap_or_default().as_encoded_bytes());
+        hash.write(&fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?);
+    }
+    let name = format!("code-{:016x}", hash.0);
+    let out = dist.join(&name);
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for file in &files {
+        let to = out.join(file.file_name().unwrap_or_default());
+        fs::copy(file, &to).map_err(|e| format!("cannot copy {} to {}: {e}", file.display(), to.display()))?;
+    }
+    Ok(name)
+}
+
+/// FNV-1a, 64 bits: a name that changes with the content (not a security
+/// hash; xtask stays free of dependencies).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_keeps_its_assets_relative_to_the_root_and_drops_the_code() {
+        let index = "<head>\n<link data-trunk rel=\"css\" href=\"styles/app.css\" />\n<link data-trunk rel=\"rust\" data-bin=\"x\" />\n<meta charset=\"utf-8\">\n</head>\n";
+        let page = page_without_code(index, "../..").unwrap();
+        assert!(page.contains("href=\"../../styles/app.css\""), "{page}");
+        assert!(!page.contains("rel=\"rust\""), "{page}");
+        assert!(page.contains("<meta charset=\"utf-8\">"));
+        assert!(page_without_code("<head></head>", "..").is_err());
+    }
+
+    #[test]
+    fn a_content_hash_changes_with_any_byte() {
+        let (mut a, mut b) = (Fnv::default(), Fnv::default());
+        a.write(b"main_bg.wasm\0asm");
+        b.write(b"main_bg.wasm\0asn");
+        assert_ne!(a.0, b.0);
+    }
+}
