@@ -7,14 +7,14 @@
 //! the standalone page and its links) goes through [`opening_for`] too.
 
 use crate::opening::{decide, Announce, Given, Opening, Request, Work};
+use crate::on_demand;
 use crate::reanchoring::{reanchor_onto, AnchorReview};
 use crate::state::{Action, AppState};
 use crate::stored_work::stored_work_for;
 use crate::{storage, tab_sync};
 use marginalia_core::article::{sha256_hex, Article};
-use marginalia_core::formats::detect::read_documents;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::LoadedRecord;
+use marginalia_core::record::{LoadedRecord, Record};
 use std::rc::Rc;
 use yew::{AttrValue, UseReducerDispatcher};
 
@@ -95,25 +95,31 @@ pub fn chosen_save(loaded: &LoadedRecord) -> Request {
     }
 }
 
-/// Annotations a page hands over (`setAnnotations`, mount options, a
-/// `marginalia:load` message) for `article`, checked against it and the
-/// schema, in any format Marginalia reads. Annotations made on another
-/// version of the text are re-anchored onto it, with the review the
-/// annotator should see.
-pub fn annotations_for(json: &str, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
-    let mut records = read_documents(json, schema)?;
+/// A host's annotations (`setAnnotations`, the `annotations` option, a
+/// `marginalia:load` message) read, in any format Marginalia reads: the
+/// readers of other tools' formats are fetched on first use.
+pub async fn read_annotations(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
+    on_demand::formats::read_documents(json, schema).await.map_err(|unavailable| unavailable.message())?
+}
+
+/// The host's annotations (read by [`read_annotations`]) for `article`,
+/// checked against it and the schema. Annotations made on another version
+/// of the text are re-anchored onto it, with the review the annotator
+/// should see.
+pub fn annotations_for(mut records: Vec<Record>, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
     match records.iter().position(|r| sha256_hex(&r.text) == article.sha256()) {
         Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
         None => {
-            let (loaded, review) = reanchor_onto(&records[0], article, schema)?;
+            let first = records.first().ok_or("the annotations hold no document")?;
+            let (loaded, review) = reanchor_onto(first, article, schema)?;
             Ok((loaded, Some(review)))
         }
     }
 }
 
 /// The host's annotations for an article being opened, as [`Work`].
-pub fn host_work(json: &str, article: &Article, schema: &LabelSchema) -> Result<Work, String> {
-    Ok(match annotations_for(json, article, schema)? {
+pub fn host_work(records: Vec<Record>, article: &Article, schema: &LabelSchema) -> Result<Work, String> {
+    Ok(match annotations_for(records, article, schema)? {
         (loaded, None) => Work::of(&loaded),
         (loaded, Some(review)) => Work::Reanchored { loaded: Rc::new(loaded), review: Rc::new(review) },
     })
@@ -121,8 +127,8 @@ pub fn host_work(json: &str, article: &Article, schema: &LabelSchema) -> Result<
 
 /// The host's annotations applied to the article open now (`setAnnotations`,
 /// a `marginalia:load` without an article): one undo step.
-pub fn apply_to_open(json: &str, state: &AppState, schema: &LabelSchema) -> Result<Action, String> {
-    Ok(match annotations_for(json, state.article(), schema)? {
+pub fn apply_to_open(records: Vec<Record>, state: &AppState, schema: &LabelSchema) -> Result<Action, String> {
+    Ok(match annotations_for(records, state.article(), schema)? {
         (loaded, None) => Action::ApplyRecord(Rc::new(loaded), None),
         (loaded, Some(review)) => Action::ApplyReanchored { loaded: Rc::new(loaded), review: Rc::new(review) },
     })

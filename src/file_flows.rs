@@ -5,18 +5,19 @@
 //! changes the state another way. A failure is said in a notice that
 //! names what stayed unchanged.
 
-use crate::adjudication_view::start_review;
 use crate::document_session;
-use crate::file_open::{open_bytes, open_pasted, Opened};
+use crate::file_open::{open_pasted, Opened};
 use crate::file_read;
 use crate::model_suggest::ModelCalls;
+use crate::on_demand::formats::read_file;
+use crate::on_demand::patterns::suggest_from_patterns;
+use crate::on_demand::review::start_review;
 use crate::opening::{Announce, Given, Request};
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::storage;
-use marginalia_core::article::{megabytes, Article, MAX_TEXT_BYTES};
+use marginalia_core::article::{megabytes, MAX_TEXT_BYTES};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::patterns::PatternSet;
-use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use marginalia_core::suggestion::{from_model_answer, Source};
 use std::rc::Rc;
 use web_sys::{DragEvent, File};
 use yew::prelude::*;
@@ -44,9 +45,10 @@ pub fn open_file(state: &State) -> Callback<File> {
         wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
             match file_read::read_bytes(&file).await {
-                Ok(bytes) => match open_bytes(&name, &bytes, state.article(), state.editor.schema()) {
-                    Opened::Article(article) => document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened)),
-                    Opened::Act(action) => d.dispatch(action),
+                Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
+                    Ok(Opened::Article(article)) => document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened)),
+                    Ok(Opened::Act(action)) => d.dispatch(action),
+                    Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
                 },
                 Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
             }
@@ -95,9 +97,12 @@ pub fn open_patterns(state: &State) -> Callback<File> {
                 Ok(t) => t,
                 Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
             };
-            match PatternSet::from_jsonl(&text) {
-                Ok(patterns) => {
-                    let (items, left_out) = pattern_suggestions(&patterns, state.article(), state.editor.schema());
+            let found = match suggest_from_patterns(&text, state.article(), state.editor.schema()).await {
+                Ok(found) => found,
+                Err(unavailable) => return d.dispatch(error(unavailable.message())),
+            };
+            match found {
+                Ok((items, left_out)) => {
                     d.dispatch(Action::Suggest { source: Source::Pattern, items });
                     // After the suggestions, so this message stays on screen.
                     if !left_out.is_empty() {
@@ -108,30 +113,6 @@ pub fn open_patterns(state: &State) -> Callback<File> {
             }
         });
     })
-}
-
-/// The patterns' matches with a label of `schema` as suggestions, and what
-/// was left out: capped in the core (a file that matches too much suggests
-/// its first matches and says what it left out), and labels the schema
-/// does not have.
-fn pattern_suggestions(patterns: &PatternSet, article: &Article, schema: &LabelSchema) -> (Vec<Suggestion>, Vec<String>) {
-    let found = patterns.all_matches(article);
-    let mut left_out = found.notices(patterns);
-    let (known, unknown): (Vec<_>, Vec<_>) = found.matches.into_iter().partition(|m| schema.label(&m.label).is_some());
-    let items = known
-        .into_iter()
-        .map(|m| Suggestion { start: m.start, end: m.end, label: m.label, source: Source::Pattern, score: None })
-        .collect();
-    if !unknown.is_empty() {
-        let mut labels: Vec<_> = unknown.iter().map(|m| m.label.clone()).collect();
-        labels.dedup();
-        left_out.push(format!(
-            "{} match(es) with labels this schema does not have ({}) were left out",
-            unknown.len(),
-            labels.join(", ")
-        ));
-    }
-    (items, left_out)
 }
 
 /// A model's suggestions scoring at least the minimum given, from the
@@ -172,9 +153,10 @@ pub fn open_review(state: &State) -> Callback<Vec<File>> {
             }
             let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
             document_session::persist_before_switch(&state, &d);
-            match start_review(&read, state.editor.schema(), &reviewer, None) {
-                Ok(adjudication) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
-                Err(e) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
+            match start_review(&read, state.editor.schema(), &reviewer, None).await {
+                Ok(Ok(adjudication)) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
+                Ok(Err(e)) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
+                Err(unavailable) => d.dispatch(error(format!("No review was started: {}", unavailable.message()))),
             }
         });
     })

@@ -10,7 +10,7 @@
 
 use crate::host::HostRef;
 use crate::parent_frame::{message, post};
-use crate::host_commands::{execute, Reply};
+use crate::host_commands::{execute, Reply, Run};
 use crate::state::AppState;
 use gloo::events::EventListener;
 use marginalia_core::embed::origin_allowed;
@@ -36,19 +36,19 @@ pub fn listen(state: UseReducerHandle<AppState>, host: HostRef) -> Option<FrameL
             return; // not our parent, or not allowed: ignored
         }
         let json = js_sys::JSON::stringify(&e.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
-        if let Some(answer) = answer(&state.clone(), &json) {
-            post(&parent_origin, &answer);
-        }
+        answer(&state.clone(), &json, &parent_origin);
     });
     Some(FrameLink { _listener: listener })
 }
 
-/// A message from the parent read and run (`host_commands.rs`); what to
-/// post back: the annotations asked for, or an error.
-fn answer(state: &UseReducerHandle<AppState>, json: &str) -> Option<JsValue> {
+/// A message from the parent read and run (`host_commands.rs`); what it
+/// answers (the annotations asked for, or an error) is posted back to
+/// `parent_origin`, at once or when a load that needed code fetched on
+/// first use is done.
+fn answer(state: &UseReducerHandle<AppState>, json: &str, parent_origin: &str) {
     let command = match HostCommand::from_message(json) {
         Ok(command) => command,
-        Err(e) => return Some(message_error(&format!("the message was not understood: {e}"))),
+        Err(e) => return post(parent_origin, &message_error(&format!("the message was not understood: {e}"))),
     };
     // Only a load can fail; a request for the annotations is answered with its id.
     let request_id = match &command {
@@ -56,6 +56,17 @@ fn answer(state: &UseReducerHandle<AppState>, json: &str) -> Option<JsValue> {
         _ => None,
     };
     match execute(state, command) {
+        Run::Now(result) => reply(parent_origin, result, request_id),
+        Run::Later(result) => {
+            let parent_origin = parent_origin.to_string();
+            wasm_bindgen_futures::spawn_local(async move { reply(&parent_origin, result.await, request_id) });
+        }
+    }
+}
+
+/// Posts what a command answered, if anything.
+fn reply(parent_origin: &str, result: Result<Reply, String>, request_id: Option<String>) {
+    let answer = match result {
         Ok(Reply::Record(json)) => {
             let annotations = js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL);
             let id = request_id.map(|r| JsValue::from_str(&r));
@@ -63,11 +74,12 @@ fn answer(state: &UseReducerHandle<AppState>, json: &str) -> Option<JsValue> {
             if let Some(id) = &id {
                 fields.push(("request_id", id));
             }
-            Some(message("marginalia:annotations", &fields))
+            message("marginalia:annotations", &fields)
         }
-        Ok(_) => None,
-        Err(e) => Some(message_error(&format!("marginalia:load was not applied: {e}"))),
-    }
+        Ok(_) => return,
+        Err(e) => message_error(&format!("marginalia:load was not applied: {e}")),
+    };
+    post(parent_origin, &answer);
 }
 
 fn message_error(text: &str) -> JsValue {

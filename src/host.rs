@@ -9,6 +9,7 @@
 
 use crate::after_paint::FirstPaint;
 use marginalia_core::embed::EmbedOptions;
+use marginalia_core::record::Record;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -69,6 +70,9 @@ pub struct Host {
     /// registered later (`mount` resolves after `ready`, so a handle's
     /// `on("ready", fn)` always comes late).
     ready: RefCell<Option<JsValue>>,
+    /// The options' annotations, read before the first render (`mount.rs`)
+    /// and taken by the first state.
+    pub given_annotations: RefCell<Option<Result<Vec<Record>, String>>>,
 }
 
 thread_local! {
@@ -99,6 +103,7 @@ impl Host {
             first_paint: FirstPaint::start(),
             callbacks: RefCell::new(Vec::new()),
             ready: RefCell::new(None),
+            given_annotations: RefCell::new(None),
         })
     }
 

@@ -18,13 +18,15 @@ use crate::document_session;
 use crate::opening::{Announce, Given, Request, Work};
 use crate::state::{Action, AppState};
 use marginalia_core::embed::{ArticleInput, EmbedOptions};
-use marginalia_core::formats::stream::export_file;
+use crate::on_demand::formats::export_file;
 use marginalia_core::formats::Format;
 use marginalia_core::host_command::{DocumentInput, HostCommand};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{spans_from_record, Record};
 use marginalia_core::span::SpanId;
 use marginalia_core::{article::Article, command::Snapshot};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use yew::UseReducerHandle;
 
@@ -60,32 +62,43 @@ impl Reducer for UseReducerHandle<AppState> {
     }
 }
 
+/// A command's answer: at once, or later for the commands that may need
+/// code fetched on first use (`src/on_demand/`): `export`, `setAnnotations`,
+/// `review` and the frame's `marginalia:load` always answer later (a
+/// Promise on the handle), whatever they are given, so a host writes one
+/// way of calling each.
+pub enum Run {
+    Now(Result<Reply, String>),
+    Later(Pin<Box<dyn Future<Output = Result<Reply, String>>>>),
+}
+
 /// Runs `command` on the instance. `state` should be a fresh clone of the
 /// reducer's handle (see `gestures::install`).
-pub fn execute(state: &UseReducerHandle<AppState>, command: HostCommand) -> Result<Reply, String> {
+pub fn execute(state: &UseReducerHandle<AppState>, command: HostCommand) -> Run {
+    let state = state.clone();
     match command {
-        HostCommand::SetDocument(input) => set_document(state, input),
-        HostCommand::SetArticle(input) => set_article(state, &input),
-        HostCommand::Review { saves, start_from } => review(state, &saves, start_from.as_deref()),
-        HostCommand::Load(options) => load(state, &options),
-        HostCommand::MemoryBytes => Ok(Reply::Bytes(memory_bytes())),
-        other => edit(state, other),
+        HostCommand::SetDocument(input) => Run::Now(set_document(&state, input)),
+        HostCommand::SetArticle(input) => Run::Now(set_article(&state, &input)),
+        HostCommand::MemoryBytes => Run::Now(Ok(Reply::Bytes(memory_bytes()))),
+        HostCommand::Review { saves, start_from } => Run::Later(Box::pin(async move { review(&state, &saves, start_from.as_deref()).await })),
+        HostCommand::Load(options) => Run::Later(Box::pin(async move { load(&state, &options).await })),
+        HostCommand::SetAnnotations(json) => Run::Later(Box::pin(async move { set_annotations(&state, &json).await })),
+        HostCommand::Export(format) => Run::Later(Box::pin(async move { export(&state, format).await })),
+        other => Run::Now(edit(&state, other)),
     }
 }
 
-/// The commands that stay on the document open now.
+/// The commands that stay on the document open now and answer at once.
 pub fn edit(r: &impl Reducer, command: HostCommand) -> Result<Reply, String> {
     match command {
         HostCommand::GetAnnotations { .. } => Ok(Reply::Record(r.read(|s| Record::from_editor(&s.editor, &s.save_info, true).to_json()))),
         HostCommand::AddSpan { start, end, label } => add_span(r, start, end, label),
         HostCommand::RemoveSpan(id) => remove_span(r, id),
-        HostCommand::SetAnnotations(json) => set_annotations(r, &json),
         HostCommand::Undo => dispatched(r, Action::Undo),
         HostCommand::Redo => dispatched(r, Action::Redo),
-        HostCommand::Export(format) => r.read(|s| export(s, format)),
         // Not formatted with `Debug`: that would compile every payload's
         // `Debug` (the options, spans…) into the bundle.
-        _ => Err("this command opens a document: it runs through `execute`".to_string()),
+        _ => Err("this command answers later: it runs through `execute`".to_string()),
     }
 }
 
@@ -126,9 +139,11 @@ fn remove_span(r: &impl Reducer, id: SpanId) -> Result<Reply, String> {
     })
 }
 
-fn export(s: &AppState, format: Format) -> Result<Reply, String> {
-    let record = Record::from_editor(&s.editor, &s.save_info, true);
-    let (text, losses) = export_file(format, &record)?;
+/// The document open now in `format` (the writers are fetched on first
+/// use); the record is taken at the call.
+async fn export(r: &impl Reducer, format: Format) -> Result<Reply, String> {
+    let record = r.read(|s| Record::from_editor(&s.editor, &s.save_info, true));
+    let (text, losses) = export_file(format, &record).await.map_err(|unavailable| unavailable.message())??;
     Ok(Reply::Export { text, losses })
 }
 
@@ -146,8 +161,13 @@ fn memory_bytes() -> f64 {
 
 /// `setAnnotations`: the host's annotations on the text open now (one undo
 /// step; re-anchored when made on an earlier version of it).
-fn set_annotations(r: &impl Reducer, json: &str) -> Result<Reply, String> {
-    let action = r.read(|s| document_session::apply_to_open(json, s, s.editor.schema()))?;
+async fn set_annotations(r: &impl Reducer, json: &str) -> Result<Reply, String> {
+    let (schema, article) = r.read(|s| (s.editor.schema().clone(), s.article().sha256().to_string()));
+    let records = document_session::read_annotations(json, &schema).await?;
+    if r.read(|s| s.article().sha256() != article) {
+        return Err("another article was opened before the annotations were read: they were not applied".into());
+    }
+    let action = r.read(|s| document_session::apply_to_open(records, s, &schema))?;
     dispatched(r, action)
 }
 
@@ -173,10 +193,11 @@ fn set_article(state: &UseReducerHandle<AppState>, input: &ArticleInput) -> Resu
 /// `review`: several annotators' saves of one text. Not only a view: it
 /// opens their gold version as the document's annotations, which are then
 /// stored (and sent to a save endpoint), so read-only refuses it.
-fn review(state: &UseReducerHandle<AppState>, saves: &[String], start_from: Option<&str>) -> Result<Reply, String> {
+async fn review(state: &UseReducerHandle<AppState>, saves: &[String], start_from: Option<&str>) -> Result<Reply, String> {
     let files: Vec<(String, String)> = saves.iter().enumerate().map(|(i, s)| (format!("save-{}", i + 1), s.clone())).collect();
     let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-    let adjudication = crate::adjudication_view::start_review(&files, state.editor.schema(), &reviewer, start_from)?;
+    let schema = state.editor.schema().clone();
+    let adjudication = crate::on_demand::review::start_review(&files, &schema, &reviewer, start_from).await.map_err(|unavailable| unavailable.message())??;
     let action = Action::StartAdjudication(Rc::new(adjudication));
     // Refused, nothing is switched: the work open now stays as it is.
     if !state.refuses(&action) {
@@ -188,7 +209,7 @@ fn review(state: &UseReducerHandle<AppState>, saves: &[String], start_from: Opti
 /// The frame's `marginalia:load`: a schema, an article (with the given
 /// annotations, else the work stored for it), or annotations for the
 /// article open now.
-fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Result<Reply, String> {
+async fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Result<Reply, String> {
     let schema = match &options.schema {
         Some(v) => std::sync::Arc::new(LabelSchema::from_json(&v.to_string()).map_err(|e| e.to_string())?),
         None => state.editor.schema().clone(),
@@ -198,13 +219,13 @@ fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Result<Re
             state.dispatch(Action::SetSchema((*schema).clone()));
         }
         return match &options.annotations {
-            Some(v) => set_annotations(state, &v.to_string()),
+            Some(v) => set_annotations(state, &v.to_string()).await,
             None => Ok(Reply::Nothing),
         };
     };
     let article = article_from(input)?;
     let given = match &options.annotations {
-        Some(v) => Given::Host(document_session::host_work(&v.to_string(), &article, &schema)?),
+        Some(v) => Given::Host(document_session::host_work(document_session::read_annotations(&v.to_string(), &schema).await?, &article, &schema)?),
         None => Given::Nothing,
     };
     if options.schema.is_some() {
@@ -243,6 +264,24 @@ mod tests {
     /// A claim about an entity, after an emoji ZWJ sequence and CJK (code
     /// points and bytes differ).
     const TEXT: &str = "👩‍💻 東京: Wagner is a criminal group, said Mills.";
+
+    /// A command as the handle runs it; one that answers later is awaited
+    /// (natively nothing is fetched, so it is ready at its first poll).
+    fn run(r: &Plain, command: HostCommand) -> Result<Reply, String> {
+        match command {
+            HostCommand::SetAnnotations(json) => ready(set_annotations(r, &json)),
+            HostCommand::Export(format) => ready(export(r, format)),
+            other => edit(r, other),
+        }
+    }
+
+    fn ready<T>(future: impl Future<Output = T>) -> T {
+        let mut future = std::pin::pin!(future);
+        match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("a command waited for something natively"),
+        }
+    }
 
     fn range_of(word: &str) -> (usize, usize) {
         let start = TEXT[..TEXT.find(word).unwrap()].chars().count();
@@ -343,7 +382,7 @@ mod tests {
             ("setAnnotations (re-anchored)", HostCommand::SetAnnotations(earlier)),
         ];
         for (name, command) in commands {
-            let e = edit(&r, command).expect_err(name);
+            let e = run(&r, command).expect_err(name);
             assert!(e.contains("read-only"), "{name}: {e}");
             assert_eq!(Some(e), r.read(|s| s.notice.as_ref().map(|n| n.text.clone())), "{name}: the error is the notice");
             assert_eq!(now(&r), before, "{name} changed a read-only document");
@@ -356,11 +395,11 @@ mod tests {
         add(&r, "Mills", "PERSON");
         let (start, end) = range_of("東京");
         let json = serde_json::json!({ "text": TEXT, "spans": [{ "start": start, "end": end, "label": "LOC" }] }).to_string();
-        assert_eq!(edit(&r, HostCommand::SetAnnotations(json)), Ok(Reply::Nothing));
+        assert_eq!(run(&r, HostCommand::SetAnnotations(json)), Ok(Reply::Nothing));
         assert_eq!(labels(&r), ["LOC"]);
         r.dispatch(Action::Undo);
         assert_eq!(labels(&r), ["PERSON"]);
-        let e = edit(&r, HostCommand::SetAnnotations("{\"spans\": 3}".into())).unwrap_err();
+        let e = run(&r, HostCommand::SetAnnotations("{\"spans\": 3}".into())).unwrap_err();
         assert!(!e.is_empty());
         assert_eq!(labels(&r), ["PERSON"]);
     }
@@ -377,7 +416,7 @@ mod tests {
         // After the three code points of 👩‍💻 and a space.
         assert_eq!(range_of("東京"), (4, 6));
         assert_eq!((record["spans"][0]["start"].as_u64(), record["spans"][0]["text"].as_str()), (Some(4), Some("東京")));
-        let Ok(Reply::Export { text, .. }) = edit(&r, HostCommand::Export(Format::Brat)) else { panic!() };
+        let Ok(Reply::Export { text, .. }) = run(&r, HostCommand::Export(Format::Brat)) else { panic!() };
         assert!(text.contains("LOC") && text.contains("東京"), "{text}");
     }
 }

@@ -6,26 +6,28 @@
 //! gesture.
 //!
 //! - `getAnnotations()` → the saved record (as `Save JSON` writes it)
-//! - `setAnnotations(json)` → applies annotations of the article open now,
-//!   in any format Marginalia reads (a record, a Prodigy task…); one undo step
+//! - `setAnnotations(json)` → a Promise: applies annotations of the article
+//!   open now, in any format Marginalia reads (a record, a Prodigy task…);
+//!   one undo step
 //! - `setArticle({ id, title, url, text | html })` → opens another article
 //!   (with the work stored for it in this browser, if any)
 //! - `setDocument({ id, title, text, spans? })` → opens a text with spans
-//! - `review([save, save, …])` → opens a review of several annotators' saves
+//! - `review([save, save, …])` → a Promise: opens a review of several annotators' saves
 //!   of one text (records as objects or JSON strings, any readable format)
-//! - `export(format)` → `{ text, losses }`: the document in a dataset format
+//! - `export(format)` → a Promise of `{ text, losses }`: the document in a dataset format
 //!   (`spacy`, `iob2`, `bilou`, `brat` (the `.ann`), `w3c`, `label-studio`,
 //!   `doccano`, `marginalia`)
 //! - `addSpan(start, end, label)` → the new span's id (`"s3"`); code points
 //! - `removeSpan(id)` (that span, whatever is selected), `undo()`, `redo()`
 //! - `memoryBytes()` → the size of the WebAssembly memory (for benchmarks)
 //!
-//! Errors are thrown as JavaScript `Error`s with the same message the page
-//! shows. Each call works on a fresh clone of the reducer handle (see
+//! Errors are thrown (rejected, for a Promise) as JavaScript `Error`s with
+//! the same message the page shows. The three that return a Promise may
+//! need code fetched on first use (`src/on_demand/`). Each call works on a fresh clone of the reducer handle (see
 //! `gestures::install`: a long-lived handle would keep every state alive).
 
 use crate::host::Host;
-use crate::host_commands::{execute, Reply};
+use crate::host_commands::{execute, Reply, Run};
 use crate::state::AppState;
 use marginalia_core::host_command::{HostCommand, METHODS};
 use serde_json::Value;
@@ -48,6 +50,9 @@ impl Drop for JsApi {
     }
 }
 
+/// The methods that return a Promise (`host_commands::Run::Later`).
+const LATER: [&str; 3] = ["export", "setAnnotations", "review"];
+
 fn js_error(msg: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&msg.to_string()).into()
 }
@@ -68,9 +73,19 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
 /// The handle's method `name`: its arguments read into a command, then run.
 fn method(name: &'static str, state: UseReducerHandle<AppState>) -> JsValue {
     Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(move |a, b, c| {
-        let args = [a, b, c].iter().map(argument).collect::<Result<Vec<_>, _>>().map_err(|e| js_error(format!("{name}: {e}")))?;
-        let command = HostCommand::from_call(name, &args).map_err(js_error)?;
-        execute(&state.clone(), command).map(reply).map_err(js_error)
+        let args = [a, b, c].iter().map(argument).collect::<Result<Vec<_>, _>>().map_err(|e| js_error(format!("{name}: {e}")));
+        let command = args.and_then(|args| HostCommand::from_call(name, &args).map_err(js_error));
+        // A method that answers later rejects its Promise, never throws.
+        if LATER.contains(&name) {
+            if let Err(e) = &command {
+                return Ok(js_sys::Promise::reject(e).into());
+            }
+        }
+        let command = command?;
+        match execute(&state.clone(), command) {
+            Run::Now(answer) => answer.map(reply).map_err(js_error),
+            Run::Later(answer) => Ok(wasm_bindgen_futures::future_to_promise(async move { answer.await.map(reply).map_err(js_error) }).into()),
+        }
     })
     .into_js_value()
 }

@@ -17,7 +17,9 @@
 use crate::app::{App, AppProps};
 use crate::host::{Host, HostEvent, HostRef};
 use marginalia_core::embed::EmbedOptions;
-use std::cell::RefCell;
+use crate::document_session;
+use marginalia_core::label_schema::LabelSchema;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -39,9 +41,26 @@ pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<St
     if let Some(w) = web_sys::window() {
         set(&w, "marginalia", &host.api);
     }
-    let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { host: HostRef(host) }).render();
-    // The page never unmounts it.
-    std::mem::forget(app);
+    wasm_bindgen_futures::spawn_local(async move {
+        read_given_annotations(&host).await;
+        let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { host: HostRef(host) }).render();
+        // The page never unmounts it.
+        std::mem::forget(app);
+    });
+}
+
+/// The annotations the options give with their article, read before the
+/// first render (their readers may be fetched on first use), so the
+/// instance starts with them as it always did.
+async fn read_given_annotations(host: &Host) {
+    let options = &host.options;
+    let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) else { return };
+    let schema = match &options.schema {
+        Some(value) => LabelSchema::from_json(&value.to_string()).unwrap_or_else(|_| LabelSchema::news_default()),
+        None => LabelSchema::news_default(),
+    };
+    let read = document_session::read_annotations(&json.to_string(), &schema).await;
+    *host.given_annotations.borrow_mut() = Some(read);
 }
 
 /// Mounts an instance in `element` with `options` (see `docs/EMBEDDING.md`);
@@ -93,14 +112,25 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
     };
     set(&api, "off", &off);
 
-    let app = Rc::new(RefCell::new(Some(
-        yew::Renderer::<App>::with_root_and_props(element.clone(), AppProps { host: HostRef(host.clone()) }).render(),
-    )));
+    // Rendered once the given annotations are read; `None` again once destroyed.
+    let app = Rc::new(RefCell::new(None));
+    let destroyed = Rc::new(Cell::new(false));
+    {
+        let (host, element, app, destroyed) = (host.clone(), element.clone(), app.clone(), destroyed.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            read_given_annotations(&host).await;
+            if !destroyed.get() {
+                *app.borrow_mut() = Some(yew::Renderer::<App>::with_root_and_props(element, AppProps { host: HostRef(host) }).render());
+            }
+        });
+    }
     let destroy = {
         let (host, element) = (host.clone(), element.clone());
         Closure::<dyn Fn()>::new(move || {
-            if let Some(app) = app.borrow_mut().take() {
-                app.destroy();
+            if !destroyed.replace(true) {
+                if let Some(app) = app.borrow_mut().take() {
+                    app.destroy();
+                }
                 host.clear();
                 for name in ["on", "off", "destroy"] {
                     let _ = js_sys::Reflect::delete_property(&host.api, &JsValue::from_str(name));

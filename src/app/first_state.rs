@@ -59,8 +59,8 @@ pub fn init_state(host: &Host) -> AppState {
     let (mut request, created_at) = first_request(host, &mut problems).unwrap_or_else(|| {
         (Request { read_only: Some(options.read_only), ..Request::new(default(), Given::Nothing, Announce::Starting) }, None)
     });
-    if let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) {
-        match document_session::host_work(&json.to_string(), &request.article, &schema) {
+    if let Some(read) = host.given_annotations.borrow_mut().take().filter(|_| options.article.is_some()) {
+        match read.and_then(|records| document_session::host_work(records, &request.article, &schema)) {
             Ok(work) => request.given = Given::Host(work),
             Err(e) => problems.push(format!("The annotations given were not used: {e}")),
         }

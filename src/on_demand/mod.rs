@@ -45,3 +45,5 @@ macro_rules! on_demand {
 }
 
 pub mod formats;
+pub mod patterns;
+pub mod review;

@@ -18,8 +18,10 @@ async fn add_span(b: &Browser, (start, end): (usize, usize), label: &str) -> Res
 }
 
 /// Calls `js` (an expression on `m`, the handle); what it threw, or null.
+/// What `js` threw, or its Promise rejected with (`export`, `setAnnotations`
+/// and `review` answer with a Promise).
 async fn thrown(b: &Browser, js: &str) -> Result<Value> {
-    b.execute(&format!("const m = window.marginalia; try {{ {js}; return null; }} catch (e) {{ return e.message; }}"), vec![]).await
+    b.execute(&format!("const m = window.marginalia; return (async () => {{ try {{ await ({js}); return null; }} catch (e) {{ return e.message; }} }})();"), vec![]).await
 }
 
 #[tokio::test]

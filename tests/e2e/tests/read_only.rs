@@ -39,7 +39,8 @@ async fn refused(b: &Browser, what: &str, spans: usize) -> Result<String> {
 /// and expects it to throw synchronously: the message thrown, which must be
 /// the read-only notice; then the notice is dismissed.
 async fn throws(b: &Browser, what: &str, call: &str, args: Vec<Value>, spans: usize) -> Result {
-    let js = format!("try {{ {call}; return null; }} catch (e) {{ return e instanceof Error ? e.message : 'not an Error: ' + e; }}");
+    // Awaited: `setAnnotations` and `review` answer with a Promise.
+    let js = format!("return (async () => {{ try {{ await ({call}); return null; }} catch (e) {{ return e instanceof Error ? e.message : 'not an Error: ' + e; }} }})();");
     let thrown = b.execute(&js, args).await?;
     let thrown = thrown.as_str().ok_or_else(|| format!("{what} did not throw on a read-only instance"))?.to_string();
     let notice = refused(b, what, spans).await?;

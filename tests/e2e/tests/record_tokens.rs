@@ -54,7 +54,7 @@ async fn last_change(b: &Browser) -> Result<Value> {
 async fn assert_full_records(b: &Browser, save_name: &str, place: &str) -> Result {
     assert_tokens_rebuild(&record(b).await?, &format!("{place}: getAnnotations()"));
     for format in ["marginalia", "spacy"] {
-        let out = b.execute("return window.marginalia.export(arguments[0]).text;", vec![json!(format)]).await?;
+        let out = b.execute("return window.marginalia.export(arguments[0]).then((exported) => exported.text);", vec![json!(format)]).await?;
         let exported: Value = serde_json::from_str(out.as_str().unwrap_or_default())?;
         assert_tokens_rebuild(&exported, &format!("{place}: export({format})"));
     }

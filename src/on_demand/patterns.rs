@@ -1,0 +1,39 @@
+//! Suggestions from a spaCy/Prodigy patterns file (`docs/PATTERNS.md`).
+
+use marginalia_core::article::Article;
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::patterns::PatternSet;
+use marginalia_core::suggestion::{Source, Suggestion};
+
+on_demand!(patterns;
+    /// The suggestions of the patterns in `jsonl` on `article`, and what was
+    /// left out; or why the file was not used.
+    pub fn suggest_from_patterns(jsonl: &str, article: &Article, schema: &LabelSchema) -> Result<(Vec<Suggestion>, Vec<String>), String> {
+        PatternSet::from_jsonl(jsonl).map(|patterns| pattern_suggestions(&patterns, article, schema)).map_err(|e| e.to_string())
+    }
+);
+
+/// The patterns' matches with a label of `schema` as suggestions, and what
+/// was left out: capped in the core (a file that matches too much suggests
+/// its first matches and says what it left out), and labels the schema
+/// does not have.
+fn pattern_suggestions(patterns: &PatternSet, article: &Article, schema: &LabelSchema) -> (Vec<Suggestion>, Vec<String>) {
+    let found = patterns.all_matches(article);
+    let mut left_out = found.notices(patterns);
+    let (known, unknown): (Vec<_>, Vec<_>) = found.matches.into_iter().partition(|m| schema.label(&m.label).is_some());
+    let items = known
+        .into_iter()
+        .map(|m| Suggestion { start: m.start, end: m.end, label: m.label, source: Source::Pattern, score: None })
+        .collect();
+    if !unknown.is_empty() {
+        let mut labels: Vec<_> = unknown.iter().map(|m| m.label.clone()).collect();
+        labels.dedup();
+        left_out.push(format!(
+            "{} match(es) with labels this schema does not have ({}) were left out",
+            unknown.len(),
+            labels.join(", ")
+        ));
+    }
+    (items, left_out)
+}
+
