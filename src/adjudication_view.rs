@@ -2,18 +2,70 @@
 //! aligns them and keeps the gold version the reviewer builds; this module
 //! turns a set of opened files into a review, and the gold into what the
 //! editor shows (the gold's spans, as a record of the same text).
+//!
+//! A review's code comes with it (`on_demand::review`): what the reducer
+//! and the save flow do with the gold version they call through
+//! [`GoldOps`], a table the review's part fills when it opens one, so the
+//! first load holds none of it. No review exists without its part loaded.
 
 use marginalia_core::formats::detect::read_documents;
 use marginalia_core::adjudication::gold::{Decision, Gold, Start};
 use marginalia_core::adjudication::{ItemKind, Review, Save};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::{LoadedRecord, SaveInfo};
+use marginalia_core::record::{LoadedRecord, Record, SaveInfo};
 use std::sync::Arc;
 
+/// What is done with a gold version, as function pointers into the
+/// review's part.
+pub struct GoldOps {
+    /// A decision taken (refused with the reason).
+    pub apply: fn(&mut Gold, Decision) -> Result<(), String>,
+    /// The last decision taken back; false when there is none.
+    pub undo: fn(&mut Gold) -> bool,
+    /// The gold version as the editor shows it.
+    pub loaded: fn(&Gold, &SaveInfo) -> Result<LoadedRecord, String>,
+    /// The gold version as it is saved.
+    pub record: fn(&Gold, &SaveInfo) -> Record,
+}
+
 /// A review in progress.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Adjudication {
     pub gold: Gold,
+    pub ops: &'static GoldOps,
+}
+
+// Written by hand: a derived `Debug` would bring every review type's.
+impl std::fmt::Debug for Adjudication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Adjudication")
+    }
+}
+
+impl Adjudication {
+    /// The gold version as the editor shows it.
+    pub fn loaded(&self, info: &SaveInfo) -> Result<LoadedRecord, String> {
+        (self.ops.loaded)(&self.gold, info)
+    }
+
+    /// The same review with `gold` (after a decision).
+    pub fn with(&self, gold: Gold) -> Adjudication {
+        Adjudication { gold, ops: self.ops }
+    }
+}
+
+/// The table, made by the code that opens a review (so it lives in the
+/// review's part), once.
+fn gold_ops() -> &'static GoldOps {
+    thread_local! {
+        static OPS: &'static GoldOps = Box::leak(Box::new(GoldOps {
+            apply: |gold, decision| gold.apply(decision).map_err(|e| e.to_string()),
+            undo: |gold| gold.undo(),
+            loaded: gold_record,
+            record: |gold, info| gold.record(info),
+        }));
+    }
+    OPS.with(|ops| *ops)
 }
 
 impl PartialEq for Adjudication {
@@ -50,11 +102,11 @@ pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: 
     for item in review.items().iter().filter(|i| i.kind == ItemKind::Agree) {
         gold.apply(Decision::Accept { item: item.id, annotator: reference.clone() }).map_err(|e| e.to_string())?;
     }
-    Ok(Adjudication { gold })
+    Ok(Adjudication { gold, ops: gold_ops() })
 }
 
 /// The gold now, as a record the editor shows (and saves).
-pub fn gold_record(gold: &Gold, info: &SaveInfo) -> Result<LoadedRecord, String> {
+fn gold_record(gold: &Gold, info: &SaveInfo) -> Result<LoadedRecord, String> {
     let schema = gold.review().schema().clone();
     gold.record(info).load(&schema).map_err(|e| format!("the gold version does not load: {e}"))
 }

@@ -25,7 +25,7 @@ pub fn save(state: &State, host: &HostRef) -> Callback<()> {
         info.updated_at = Some(clock::now_iso());
         if let Some(adjudication) = state.mode.adjudication() {
             // The gold version, with the review's reviewers and sources in its meta.
-            let record = adjudication.gold.record(&info);
+            let record = (adjudication.ops.record)(&adjudication.gold, &info);
             let name = format!("{}.gold.marginalia.json", state.article().id);
             if download::download_text(&name, "application/json", &record.to_json()).is_err() {
                 d.dispatch(error("The browser refused the download; the review is still open.".into()));

@@ -1,9 +1,9 @@
 //! The side panel's parts that depend on what is open: the document's
-//! status and labels, the selected claim's form, a review's or an
-//! adjudication's panel, and the open suggestions. Their callbacks are
+//! status and labels, the selected claim's form, a review's panel, and the
+//! open suggestions (an adjudication's panel comes with the review's part:
+//! `on_demand::review`). Their callbacks are
 //! made with each render, as the panels show and go.
 
-use crate::components::adjudication_panel::AdjudicationPanel;
 use crate::components::claim_form::{claim_data, AttributeField, ClaimForm};
 use crate::components::document_form::DocumentForm;
 use crate::components::review_panel::ReviewPanel;
@@ -13,7 +13,6 @@ use crate::file_flows::error;
 use crate::host::HostRef;
 use crate::state::{Action, AppState};
 use crate::viewport;
-use marginalia_core::adjudication::{Decision, EditedSpan};
 use marginalia_core::document_status::DocumentStatus;
 use yew::prelude::*;
 
@@ -64,39 +63,6 @@ pub fn claim_form(state: &State) -> Html {
             onerror={{ let d = d.clone(); Callback::from(move |text| d.dispatch(error(format!("No link made: {text}.")))) }}
         />
     }
-}
-
-/// An adjudication's differences and decisions, while one is open.
-pub fn adjudication_panel(state: &State, save: &Callback<()>) -> Html {
-    let Some(adjudication) = state.mode.adjudication() else { return html! {} };
-    let d = state.dispatcher();
-    html! {
-        <AdjudicationPanel adjudication={adjudication.clone()}
-            ondecide={Callback::from(move |decision| d.dispatch(Action::Decide(decision)))}
-            onedit={edit_decision(state)}
-            onundo={act(state, || Action::UndoDecision)}
-            onsave={save.clone()}
-            onleave={act(state, || Action::LeaveAdjudication)} />
-    }
-}
-
-/// An item edited by hand: the reviewer's spans over its extent become its
-/// version.
-fn edit_decision(state: &State) -> Callback<usize> {
-    let state = state.clone();
-    Callback::from(move |item: usize| {
-        let Some(adjudication) = state.mode.adjudication() else { return };
-        let Some(it) = adjudication.gold.review().items().get(item) else { return };
-        let spans = state
-            .editor
-            .annotations()
-            .in_document_order()
-            .into_iter()
-            .filter(|s| s.layer == it.layer && s.start < it.end && it.start < s.end)
-            .map(|s| EditedSpan { start: s.start, end: s.end, label: s.label.clone(), attributes: s.attributes.clone() })
-            .collect();
-        state.dispatch(Action::Decide(Decision::Edit { item, spans }));
-    })
 }
 
 /// The re-anchored spans to check, while the review list is open.

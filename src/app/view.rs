@@ -6,6 +6,7 @@ use super::{panels, Page};
 use crate::components::article_view::ArticleView;
 use crate::components::chooser::{chooser_items, ChooserMenu};
 use crate::components::find_box::FindBox;
+use crate::on_demand;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
@@ -132,7 +133,7 @@ impl Page {
                 ondelete={on.delete_selected.clone()}
                 document={panels::document_form(state, on.status.clone(), on.document_label.clone())}
                 claim={panels::claim_form(state)}
-                review={html! { <>{ panels::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
+                review={html! { <>{ on_demand::review::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
                 suggestions={panels::suggestion_panel(state, &self.host)}
                 onpropagate={on.propagate.clone()}
                 hidden={state.hidden.clone()}

@@ -8,10 +8,9 @@
 //! every decision replaces the editor's annotations with the gold version.
 
 use super::AppState;
-use crate::adjudication_view::{gold_record, Adjudication};
+use crate::adjudication_view::Adjudication;
 use crate::reanchoring::AnchorReview;
 use marginalia_core::adjudication::Decision;
-use marginalia_core::adjudication::gold::Gold;
 use marginalia_core::record::LoadedRecord;
 use marginalia_core::span::SpanId;
 use std::rc::Rc;
@@ -42,7 +41,7 @@ impl AppState {
 
     /// Opens a review: the saves' text, showing the gold version.
     pub(super) fn start_adjudication(&mut self, adjudication: Rc<Adjudication>) {
-        match gold_record(&adjudication.gold, &self.save_info) {
+        match adjudication.loaded(&self.save_info) {
             Ok(loaded) => {
                 let review = adjudication.gold.review().clone();
                 let differ = review.disagreements().count();
@@ -63,9 +62,9 @@ impl AppState {
     /// The reviewer's decision on an item (accept a version, reject).
     pub(super) fn decide(&mut self, decision: Decision) {
         let Some(current) = self.mode.adjudication() else { return };
-        let mut gold = current.gold.clone();
-        match gold.apply(decision).map_err(|e| e.to_string()).and_then(|()| gold_record(&gold, &self.save_info)) {
-            Ok(loaded) => self.show_gold(gold, &loaded),
+        let mut next = current.with(current.gold.clone());
+        match (next.ops.apply)(&mut next.gold, decision).and_then(|()| next.loaded(&self.save_info)) {
+            Ok(loaded) => self.show_gold(next, &loaded),
             Err(e) => self.error(format!("That decision was not applied: {e}.")),
         }
     }
@@ -73,19 +72,19 @@ impl AppState {
     /// Takes the last decision back.
     pub(super) fn undo_decision(&mut self) {
         let Some(current) = self.mode.adjudication() else { return };
-        let mut gold = current.gold.clone();
-        if gold.undo() {
-            if let Ok(loaded) = gold_record(&gold, &self.save_info) {
-                self.show_gold(gold, &loaded);
+        let mut next = current.with(current.gold.clone());
+        if (next.ops.undo)(&mut next.gold) {
+            if let Ok(loaded) = next.loaded(&self.save_info) {
+                self.show_gold(next, &loaded);
             }
         }
     }
 
     /// The gold version after a decision, in the editor.
-    fn show_gold(&mut self, gold: Gold, loaded: &LoadedRecord) {
+    fn show_gold(&mut self, adjudication: Adjudication, loaded: &LoadedRecord) {
         let _ = self.editor.replace_snapshot(loaded.snapshot());
         self.focus.deselect();
-        self.mode.set_adjudication(Some(Rc::new(Adjudication { gold })));
+        self.mode.set_adjudication(Some(Rc::new(adjudication)));
         self.changed();
     }
 

@@ -9,6 +9,9 @@
 //!   options)`. Importing it starts fetching and compiling the wasm at once
 //!   (`WebAssembly.compileStreaming`), so the first `mount()` waits only for
 //!   what is left; the widget's stylesheet is added once per document.
+//! - `package.json` and `marginalia.d.ts` (from `assets/embed/`) make `dist/`
+//!   a package a host installs: `import { mount } from "marginalia-widget"`,
+//!   typed.
 
 use std::fs;
 use std::path::Path;
@@ -33,7 +36,32 @@ pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
     let page = with_loader(&index, code_dir)?;
     write(&dist.join("start.js"), &start_script(code_dir))?;
     write(&dist.join("marginalia.js"), &host_module(code_dir, &css))?;
+    write(&dist.join("package.json"), &package_json(&css))?;
+    let types = crate::root().join("assets/embed/marginalia.d.ts");
+    fs::copy(&types, dist.join("marginalia.d.ts")).map_err(|e| format!("cannot copy {}: {e}", types.display()))?;
     write(&index_path, &page)
+}
+
+/// The package a host installs from `dist/` (its version the workspace's).
+fn package_json(css: &str) -> String {
+    format!(
+        r#"{{
+  "name": "marginalia-widget",
+  "version": "{version}",
+  "description": "Marginalia: annotate entities and claims in news articles, in the browser (WebAssembly)",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./marginalia.js",
+  "types": "./marginalia.d.ts",
+  "exports": {{
+    ".": {{ "types": "./marginalia.d.ts", "import": "./marginalia.js" }},
+    "./styles.css": "./{css}"
+  }},
+  "sideEffects": false
+}}
+"#,
+        version = env!("CARGO_PKG_VERSION")
+    )
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -121,6 +149,10 @@ mod tests {
         assert!(module.contains("new URL(\"code-0123/main_bg.wasm\", base)"));
         assert!(module.contains("new URL(\"app-1a2b.css\", base)"));
         assert!(module.contains("WebAssembly.compileStreaming"));
+        let package = fs::read_to_string(dir.join("package.json")).unwrap();
+        assert!(package.contains(r#"".": { "types": "./marginalia.d.ts", "import": "./marginalia.js" }"#), "{package}");
+        assert!(package.contains(r#""./styles.css": "./app-1a2b.css""#), "{package}");
+        assert!(fs::read_to_string(dir.join("marginalia.d.ts")).unwrap().contains("export function mount("));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -2,11 +2,11 @@
 //!
 //! ```text
 //! cargo xtask setup              install every tool, each skipped when present
-//! cargo xtask build              setup (toolchain) + trunk build --release, gzipped sizes
+//! cargo xtask build              setup (toolchain) + the release build (release.rs), gzipped sizes, the first load's budget
 //! cargo xtask serve [--port N]   build the widget and the CLI, then run the team server
 //!                                (`marginalia serve`, SQLite in marginalia.db) on http://127.0.0.1:N/
 //!                                (default 8080): the widget at /, the team pages at /team/
-//! cargo xtask test               setup, host tests, web unit tests, fuzz, bundle rules, trunk build, end-to-end, interop
+//! cargo xtask test               setup, host tests, web unit tests, fuzz, bundle rules, release build, end-to-end, interop
 //! cargo xtask fuzz [--seconds N] [--jobs N] [TARGET…]  the fuzz targets: replay, then libFuzzer (docs/FUZZING.md)
 //! cargo xtask bench              build, then the browser benchmark against the peer widgets
 //! ```
@@ -15,6 +15,7 @@
 //! directory first on its `PATH`, so Trunk (with `offline = true`) finds the
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
+mod budget;
 mod bundle;
 mod fuzz;
 mod load;
@@ -38,12 +39,14 @@ usage: cargo xtask <command>
 commands:
   setup              install the toolchain, Chromium, npm tools and the Python venv
                      (each step skipped when already present)
-  build              setup (toolchain) then `trunk build --release` into dist/
+  build              setup (toolchain) then the release build into dist/ (the page by Trunk,
+                     the wasm split into a first load and parts fetched on first use);
+                     fails when the first load passes its budget (xtask/src/budget.rs)
   serve [--port N]   build the widget and the CLI, then run the team server on
                      http://127.0.0.1:N/ (default 8080): the widget with the default
                      article at /, the team pages with a demo project at /team/
                      (SQLite in marginalia.db; Ctrl+C stops it)
-  test               setup, host tests, web unit tests, fuzz, bundle rules (clippy), trunk build,
+  test               setup, host tests, web unit tests, fuzz, bundle rules (clippy), release build,
                      end-to-end tests, interop tests
   fuzz [--seconds N] [--jobs N] [TARGET...]
                      replay the fuzz corpora, then run every fuzz target under libFuzzer
@@ -252,7 +255,8 @@ fn bench() -> Result {
 fn release_build() -> Result {
     check_trunk_toml()?;
     release::build()?;
-    print_sizes(&dist_dir())
+    let first_load = print_sizes(&dist_dir())?;
+    budget::check(first_load)
 }
 
 fn gzip_len(path: &Path) -> Result<u64> {
@@ -270,8 +274,8 @@ fn gzip_len(path: &Path) -> Result<u64> {
 
 /// Prints raw and gzipped (-9) sizes of what the widget loads: the first
 /// load (every script and stylesheet, and the first wasm), then the chunks
-/// fetched on first use.
-fn print_sizes(dist: &Path) -> Result {
+/// fetched on first use. Returns the first load's gzipped size.
+fn print_sizes(dist: &Path) -> Result<u64> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -292,7 +296,7 @@ fn print_sizes(dist: &Path) -> Result {
     let first_gz = print_group("first load", &first)?;
     let later_gz = print_group("fetched on first use", &later)?;
     println!("      {:>22} {:>8} B  everything ({:.1} KiB gzipped)", "", first_gz + later_gz, (first_gz + later_gz) as f64 / 1024.0);
-    Ok(())
+    Ok(first_gz)
 }
 
 /// Prints each file's sizes and the group's total; returns its gzipped size.
