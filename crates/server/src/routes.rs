@@ -5,13 +5,14 @@
 use crate::error::ApiError;
 use crate::{accounts, documents, editor, export, gold, pages, projects, queue, revisions, saves, Server};
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use std::net::SocketAddr;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
 /// Bodies of every other request.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -55,12 +56,21 @@ pub fn router(server: Server) -> Router {
         .merge(pages::routes())
         .fallback(|| async { ApiError::not_found("endpoint") });
     let app = match &server.settings.static_dir {
-        Some(dir) => api.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
+        Some(dir) => api.fallback_service(widget_files(dir)),
         None => api,
     };
     app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(server.clone(), check_host))
         .with_state(server)
+}
+
+/// The built widget (`--static`): a host page on another origin imports
+/// `marginalia.js` and fetches the wasm, both CORS requests, so these files
+/// (public code, no credentials) carry `Access-Control-Allow-Origin: *`.
+/// The API keeps to its own origin.
+fn widget_files(dir: &std::path::Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let files = ServeDir::new(dir).append_index_html_on_directories(true);
+    SetResponseHeader::overriding(files, header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"))
 }
 
 /// Whether the database answers: 200, or 503 with `Retry-After`.

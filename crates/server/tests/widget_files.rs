@@ -1,0 +1,37 @@
+//! The widget's files (`--static dist`), on every database: a host page on
+//! another origin imports `marginalia.js` and fetches the wasm, so they
+//! carry `Access-Control-Allow-Origin: *` (module scripts and `fetch` are
+//! CORS requests), the wasm its streaming type; the API stays same-origin.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+
+fn widget_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("marginalia-widget-files-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("code-0123")).unwrap();
+    std::fs::write(dir.join("marginalia.js"), "export function mount() {}\n").unwrap();
+    std::fs::write(dir.join("code-0123/main_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_on_another_origin_may_load_the_widget_but_not_call_the_api() {
+    let dir = widget_dir();
+    for db in databases().await {
+        let settings = marginalia_server::Settings { static_dir: Some(dir.clone()), ..Default::default() };
+        let server = start_with(&db.url, settings).await;
+        let mut cms = Browser::new(&server);
+        let from_cms = [("Origin", "https://cms.example")];
+        let module = cms.send(Method::GET, "/marginalia.js", None, &from_cms).await;
+        assert_eq!(module.status, 200, "{}", db.name);
+        assert_eq!(module.header("access-control-allow-origin").as_deref(), Some("*"), "{}", db.name);
+        let wasm = cms.send(Method::GET, "/code-0123/main_bg.wasm", None, &from_cms).await;
+        assert_eq!(wasm.header("content-type").as_deref(), Some("application/wasm"), "{}", db.name);
+        assert_eq!(wasm.header("access-control-allow-origin").as_deref(), Some("*"), "{}", db.name);
+        let api = cms.send(Method::GET, "/api/session", None, &from_cms).await;
+        assert_eq!(api.header("access-control-allow-origin"), None, "{}: the API is not shared", db.name);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
