@@ -13,6 +13,8 @@ use crate::state::{Action, AppState};
 use crate::stored_work::stored_work_for;
 use crate::{storage, tab_sync};
 use marginalia_core::article::{sha256_hex, Article};
+use marginalia_core::formats::detect::detect;
+use marginalia_core::formats::Format;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record};
 use std::rc::Rc;
@@ -96,9 +98,16 @@ pub fn chosen_save(loaded: &LoadedRecord) -> Request {
 }
 
 /// A host's annotations (`setAnnotations`, the `annotations` option, a
-/// `marginalia:load` message) read, in any format Marginalia reads: the
-/// readers of other tools' formats are fetched on first use.
+/// `marginalia:load` message) read, in any format Marginalia reads: one
+/// Marginalia record here, anything else by the readers of other tools'
+/// formats, fetched on first use (which also give a broken record's
+/// messages, as the core's `read_documents` does).
 pub async fn read_annotations(json: &str, schema: &LabelSchema) -> Result<Vec<Record>, String> {
+    if detect(json) == Some(Format::Marginalia) {
+        if let Ok(record) = Record::parse(json) {
+            return Ok(vec![record]);
+        }
+    }
     on_demand::formats::read_documents(json, schema).await.map_err(|unavailable| unavailable.message())?
 }
 

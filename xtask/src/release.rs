@@ -13,7 +13,9 @@
 //!    the exports the chunks link against;
 //! 4. `wasm-opt -Oz` shrinks every module;
 //! 5. all of it goes into `dist/code-<hash>/`, named by its content so a
-//!    CDN may cache it forever; `bundle.rs` writes the two ways in.
+//!    CDN may cache it forever; `bundle.rs` writes the two ways in;
+//! 6. every script, stylesheet, wasm and page gets a `.gz` sibling (gzip -9),
+//!    which `marginalia serve --static` sends to browsers that accept it.
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
@@ -35,7 +37,29 @@ pub fn build() -> Result {
     bindgen(&work)?;
     optimize(&work)?;
     let code_dir = place(&work, &dist)?;
-    bundle::finish(&dist, &code_dir)
+    bundle::finish(&dist, &code_dir)?;
+    precompress(&dist)
+}
+
+/// Writes `x.gz` beside every `.js`, `.css`, `.wasm`, `.json` and `.html`
+/// under `dir`.
+fn precompress(dir: &Path) -> Result {
+    step("gzip -9 (a precompressed sibling of every file served)");
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("js" | "css" | "wasm" | "json" | "html")) {
+                let out = std::process::Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(&path).status();
+                if !out.is_ok_and(|s| s.success()) {
+                    return Err(format!("gzip failed on {}", path.display()));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Trunk on a copy of `index.html` without the Rust link, in a directory

@@ -1,7 +1,8 @@
 //! The widget's files (`--static dist`), on every database: a host page on
 //! another origin imports `marginalia.js` and fetches the wasm, so they
 //! carry `Access-Control-Allow-Origin: *` (module scripts and `fetch` are
-//! CORS requests), the wasm its streaming type; the API stays same-origin.
+//! CORS requests), the wasm its streaming type, gzipped when its `.gz`
+//! sibling is there and the browser accepts it; the API stays same-origin.
 
 mod common;
 
@@ -13,6 +14,7 @@ fn widget_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(dir.join("code-0123")).unwrap();
     std::fs::write(dir.join("marginalia.js"), "export function mount() {}\n").unwrap();
     std::fs::write(dir.join("code-0123/main_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dir.join("code-0123/main_bg.wasm.gz"), b"gzipped wasm").unwrap();
     dir
 }
 
@@ -30,6 +32,11 @@ async fn a_page_on_another_origin_may_load_the_widget_but_not_call_the_api() {
         let wasm = cms.send(Method::GET, "/code-0123/main_bg.wasm", None, &from_cms).await;
         assert_eq!(wasm.header("content-type").as_deref(), Some("application/wasm"), "{}", db.name);
         assert_eq!(wasm.header("access-control-allow-origin").as_deref(), Some("*"), "{}", db.name);
+        assert_eq!(wasm.body.as_bytes(), b"\0asm\x01\0\0\0", "{}: no gzip asked for, none sent", db.name);
+        let gzip = [("Origin", "https://cms.example"), ("Accept-Encoding", "gzip")];
+        let wasm = cms.send(Method::GET, "/code-0123/main_bg.wasm", None, &gzip).await;
+        assert_eq!(wasm.header("content-encoding").as_deref(), Some("gzip"), "{}", db.name);
+        assert_eq!(wasm.header("content-type").as_deref(), Some("application/wasm"), "{}", db.name);
         let api = cms.send(Method::GET, "/api/session", None, &from_cms).await;
         assert_eq!(api.header("access-control-allow-origin"), None, "{}: the API is not shared", db.name);
     }

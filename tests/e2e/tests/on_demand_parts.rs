@@ -2,7 +2,8 @@
 //! load fetches none of them; the first export in another format fetches
 //! the formats' part; a part that cannot be fetched (the network gone) is
 //! said, rejects the call and leaves the work as it was; and once the
-//! network is back the same call works.
+//! network is back the same call works. A host that mounts with a
+//! Marginalia record fetches no part either.
 
 mod support;
 
@@ -70,5 +71,22 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     b.reload_app().await?;
     assert_eq!(wasm_fetched(&b).await?, ["main_bg.wasm"]);
     assert_eq!(b.execute("return window.marginalia.getAnnotations().spans;", vec![]).await?, before);
+
+    // A host mounting with our own record as its annotations needs no part.
+    let mounted = b
+        .execute(
+            "const record = window.marginalia.getAnnotations();
+             return import('/marginalia.js').then(async (m) => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 const handle = await m.mount(el, { article: { id: 'own-record', text: record.text }, annotations: record });
+                 return handle.getAnnotations().spans.map((s) => s.label);
+             });",
+            vec![],
+        )
+        .await?;
+    assert_eq!(mounted, json!(["PERSON"]), "the record's span opened");
+    let parts: Vec<String> = wasm_fetched(&b).await?.into_iter().filter(|n| n != "main_bg.wasm").collect();
+    assert!(parts.is_empty(), "a Marginalia record fetched {parts:?}");
     b.close().await
 }
