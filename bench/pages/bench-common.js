@@ -3,6 +3,8 @@
 //   prepare(wl)       data preparation, before the clock starts (optional)
 //   load(wl)          the widget's API call(s) that load text and spans
 //   loadedInView()    true once every span in view is drawn
+//   firstDrawn()      true once any highlight is drawn (optional: the first
+//                     highlight's reading, `first_dom`/`first_paint1`)
 //   inView(), verify(wl), memory(), count()   readings taken off the clock (optional)
 //   add(span, i)      adds one span through the API, returns a handle
 //   addedInDom(h)     true once that span is drawn
@@ -132,6 +134,11 @@
       }
       // (a) load
       const apiStart = mark('api-start');
+      // The first highlight, watched beside the load (it may come before
+      // the call returns: a mount that paints before it resolves).
+      const first = w.firstDrawn
+        ? waitFor(w.firstDrawn).then(async (t) => ({ dom: t, paint1: (await paints()).p1 }))
+        : null;
       await w.load(wl);
       const apiReturn = mark('api-return');
       const dom = await waitFor(w.loadedInView);
@@ -145,6 +152,15 @@
         paint1: p.p1,
         paint2: p.p2,
       };
+      if (first) {
+        const f = await first;
+        B.load.first_dom = f.dom;
+        B.load.first_paint1 = f.paint1;
+      }
+      if (params.get('loadOnly')) {
+        B.status = 'loaded';
+        return;
+      }
       if (w.inView) B.load.in_view = w.inView();
       B.load.dom_elements = document.getElementsByTagName('*').length;
       // Not timed: do the drawn highlights hold the right text?

@@ -80,6 +80,9 @@
       anno.setAnnotations(annotations);
       window.anno = anno;
     },
+    firstDrawn() {
+      return drawnIds().size > 0;
+    },
     loadedInView() {
       const want = visibleIds();
       if (!want.length) return false;

@@ -29,6 +29,7 @@
 //! `MARGINALIA_PROFILE_DIST`, a names-keeping build for the profile (default:
 //! built with cargo + wasm-bindgen into `target/bench-profile-dist/`).
 
+mod first_mount;
 mod markers;
 mod peers;
 mod report;
@@ -66,6 +67,8 @@ struct Options {
     /// Run nothing (but the profile, with `--profile`): rewrite BENCHMARKS.md
     /// from target/bench-results.json.
     report_only: bool,
+    /// What a host pays on first use instead (`first_mount.rs`).
+    first_mount: bool,
 }
 
 fn parse_args() -> Result<Options> {
@@ -78,6 +81,7 @@ fn parse_args() -> Result<Options> {
         profile: true,
         inspect: None,
         report_only: false,
+        first_mount: false,
     };
     let mut profile_flag = None;
     let mut args = std::env::args().skip(1);
@@ -92,6 +96,7 @@ fn parse_args() -> Result<Options> {
             "--profile" => profile_flag = Some(true),
             "--no-profile" => profile_flag = Some(false),
             "--report-only" => o.report_only = true,
+            "--first-mount" => o.first_mount = true,
             "--inspect" => o.inspect = Some(value()?),
             "-h" | "--help" => {
                 println!("{}", HELP);
@@ -117,7 +122,7 @@ fn parse_args() -> Result<Options> {
 
 const HELP: &str = "usage: cargo run --release -p marginalia-bench -- [--runs N] [--sizes 2k,20k,50k] \
 [--widgets marginalia,recogito,labelstudio] [--timeout SECS] [--no-write] [--no-profile] [--report-only] \
-[--inspect PAGE]";
+[--inspect PAGE] [--first-mount (what a host pays on first use: cold, warm, 4G, Fast 3G; its own section)]";
 
 pub fn root() -> PathBuf {
     marginalia_e2e::workspace_root()
@@ -165,6 +170,10 @@ async fn run() -> Result {
 
     if let Some(page) = &o.inspect {
         return inspect(&format!("{base}{page}"), o.timeout).await;
+    }
+    if o.first_mount {
+        let cdn = Server::serve_as_a_cdn(&site_dir).url();
+        return first_mount::measure(&cdn, o.runs, o.timeout, &root, o.write).await;
     }
 
     let out = root.join("target/bench-results.json");
@@ -295,7 +304,7 @@ async fn measure(o: &Options, site_dir: &Path, base: &str, root: &Path) -> Resul
     }))
 }
 
-fn load_average() -> String {
+pub fn load_average() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
@@ -321,7 +330,7 @@ async fn exec(b: &Browser, js: &str, within: Duration) -> Result<Value> {
 }
 
 /// Polls the page's `__bench.status` until it is one of `want` (or 'error').
-async fn wait_status(b: &Browser, want: &[&str], timeout: Duration, phase: &str) -> Result<String> {
+pub async fn wait_status(b: &Browser, want: &[&str], timeout: Duration, phase: &str) -> Result<String> {
     let deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

@@ -5,6 +5,8 @@ pub const CORE_START: &str = "<!-- core-benches -->";
 pub const CORE_END: &str = "<!-- /core-benches -->";
 pub const DATASETS_START: &str = "<!-- dataset-benches -->";
 pub const DATASETS_END: &str = "<!-- /dataset-benches -->";
+pub const FIRST_MOUNT_START: &str = "<!-- first-mount -->";
+pub const FIRST_MOUNT_END: &str = "<!-- /first-mount -->";
 pub const BUILD_OPTIONS_START: &str = "<!-- bundle-build-options -->";
 pub const BUILD_OPTIONS_END: &str = "<!-- /bundle-build-options -->";
 

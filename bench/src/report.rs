@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 pub use crate::markers::{
     kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, DATASETS_END, DATASETS_START,
+    FIRST_MOUNT_END, FIRST_MOUNT_START,
 };
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
@@ -303,6 +304,7 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     if has_m {
         at_a_glance(&mut md, results, &sizes);
     }
+    md.push_str(&first_mount_section(previous));
 
     // ---- load
     let _ = writeln!(md, "## Load: until every span (in view) is in the DOM and painted\n");
@@ -869,6 +871,15 @@ fn core_section(previous: &str) -> String {
             .to_string()
     });
     format!("## Core (host) benchmarks: `cargo bench -p marginalia-core`\n\n{CORE_START}{body}{CORE_END}\n")
+}
+
+/// What a host pays on first use (`--first-mount`, `first_mount.rs`), kept
+/// as that run wrote it.
+pub fn first_mount_section(previous: &str) -> String {
+    let body = kept_between(previous, FIRST_MOUNT_START, FIRST_MOUNT_END).unwrap_or_else(|| {
+        "\n_Not run yet: `cargo run --release -p marginalia-bench -- --first-mount`._\n".to_string()
+    });
+    format!("## First use: what a host pays (issue 20)\n\n{FIRST_MOUNT_START}{body}{FIRST_MOUNT_END}\n\n")
 }
 
 /// What other compiler and optimiser settings would make of the same code:

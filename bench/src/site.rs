@@ -6,6 +6,9 @@
 use crate::peers::Peers;
 use crate::{err, Result};
 use marginalia_core::article::Article;
+use marginalia_core::formats::{new_record, new_span};
+use marginalia_core::label_schema::LabelSchema;
+use marginalia_core::span::SpanId;
 use marginalia_core::workload::{generate, Workload};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -23,6 +26,8 @@ const LABELS: &[&str] = &["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT"
 
 const COMMON_JS: &str = include_str!("../pages/bench-common.js");
 const MARGINALIA_JS: &str = include_str!("../pages/bench-marginalia.js");
+const MOUNT_HTML: &str = include_str!("../pages/marginalia-mount.html");
+const MOUNT_JS: &str = include_str!("../pages/bench-marginalia-mount.js");
 const RECOGITO_HTML: &str = include_str!("../pages/recogito.html");
 const RECOGITO_JS: &str = include_str!("../pages/bench-recogito.js");
 const LABELSTUDIO_HTML: &str = include_str!("../pages/labelstudio.html");
@@ -69,7 +74,22 @@ pub fn workload_json(name: &str, words: usize, w: &Workload) -> Value {
         "text": w.text,
         "spans": w.spans.iter().map(|s| json!({"start": s.start, "end": s.end, "label": s.label})).collect::<Vec<_>>(),
         "adds": adds(w).iter().map(|(s, e, l)| json!({"start": s, "end": e, "label": l})).collect::<Vec<_>>(),
+        "record": record(name, w),
     })
+}
+
+/// The workload as a Marginalia record (spans `s1`, `s2`… in order): what a
+/// host hands `mount` as its annotations.
+fn record(name: &str, w: &Workload) -> Value {
+    let schema = LabelSchema::news_default();
+    let chars: Vec<char> = w.text.chars().collect();
+    let mut record = new_record(w.text.clone(), format!("bench-{name}"));
+    for (i, s) in w.spans.iter().enumerate() {
+        let mut span = new_span(&chars, s.start, s.end, &s.label, &schema).expect("workload spans lie in the text");
+        span.id = Some(SpanId(i as u32 + 1));
+        record.spans.push(span);
+    }
+    serde_json::from_str(&record.to_json()).expect("a record is JSON")
 }
 
 /// Writes the whole site afresh into `site`.
@@ -89,12 +109,8 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
             dist.join("index.html").display()
         ))
     })?;
-    for entry in fs::read_dir(dist)? {
-        let p = entry?.path();
-        if p.is_file() && p.file_name().is_some_and(|n| n != "index.html") {
-            fs::copy(&p, site.join(p.file_name().unwrap()))?;
-        }
-    }
+    // Everything but the page (the code directory, marginalia.js, the styles).
+    copy_tree(dist, site, &|p: &Path| p.file_name().is_none_or(|n| n != "index.html" && n != "index.html.gz"))?;
     let head = "<head>";
     let body_end = "</body>";
     if !index.contains(head) || !index.contains(body_end) {
@@ -113,6 +129,12 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     fs::write(site.join("marginalia.html"), page)?;
     fs::write(site.join("bench-common.js"), COMMON_JS)?;
     fs::write(site.join("bench-marginalia.js"), MARGINALIA_JS)?;
+    // A host page mounting it (docs/EMBED.md), with the preloads the docs give.
+    // (The profiling build has one module and no code directory: no such page.)
+    if let Ok(code) = code_dir(dist) {
+        fs::write(site.join("marginalia-mount.html"), MOUNT_HTML.replace("{CODE}", &code))?;
+        fs::write(site.join("bench-marginalia-mount.js"), MOUNT_JS)?;
+    }
 
     // Recogito: its UMD build (dependencies bundled) and CSS.
     let rec = site.join("peers/recogito");
@@ -129,6 +151,35 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     })?;
     fs::write(site.join("labelstudio.html"), LABELSTUDIO_HTML)?;
     fs::write(site.join("bench-labelstudio.js"), LABELSTUDIO_JS)?;
+    precompress(site)
+}
+
+/// The name of the release build's code directory (`code-<hash>`).
+fn code_dir(dist: &Path) -> Result<String> {
+    fs::read_dir(dist)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("code-"))
+        .ok_or_else(|| err(format!("{} has no code-<hash> directory (build with `cargo xtask build`)", dist.display())))
+}
+
+/// A gzip -9 sibling of every script, stylesheet, wasm, page and workload
+/// without one: the site's server sends it to a browser that accepts gzip,
+/// as a CDN would (for every widget alike).
+fn precompress(dir: &Path) -> Result {
+    for entry in fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_dir() {
+            precompress(&p)?;
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "css" | "wasm" | "html" | "json"))
+            && !p.with_extension(format!("{}.gz", p.extension().unwrap().to_string_lossy())).exists()
+        {
+            let ok = std::process::Command::new("gzip").args(["-9", "-k", "-n"]).arg(&p).status()?.success();
+            if !ok {
+                return Err(err(format!("gzip failed on {}", p.display())));
+            }
+        }
+    }
     Ok(())
 }
 

@@ -50,6 +50,23 @@ impl Site {
 pub struct Server;
 
 impl Server {
+    /// `dir` served as a CDN serves a widget: each file's gzipped sibling
+    /// (`x.js.gz`) to a browser that accepts gzip, cacheable for an hour,
+    /// open to every origin. The benchmark's first-mount runs use it, for
+    /// every widget alike.
+    pub fn serve_as_a_cdn(dir: impl AsRef<Path>) -> &'static Site {
+        static SERVERS: OnceLock<Mutex<HashMap<PathBuf, &'static Site>>> = OnceLock::new();
+        let dir = dir.as_ref();
+        let key = dir.canonicalize().unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
+        let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
+        servers.entry(key.clone()).or_insert_with(|| {
+            let files = ServeDir::new(&key).precompressed_gzip();
+            let app = Router::new().fallback_service(files).layer(axum::middleware::map_response(cached_an_hour));
+            let addr = listen(app).unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
+            Box::leak(Box::new(Site { addr, root: key.clone() }))
+        })
+    }
+
     /// The team server over the built app (`dist_dir()`), started on first
     /// use. Panics with a hint when the app has not been built.
     pub fn app() -> &'static Site {
@@ -87,6 +104,13 @@ impl Server {
             Box::leak(Box::new(Site { addr, root: key.clone() }))
         })
     }
+}
+
+async fn cached_an_hour(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    response
 }
 
 /// The test-only routes every server carries.
