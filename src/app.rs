@@ -8,6 +8,7 @@ mod dispatching;
 mod first_state;
 mod panels;
 mod side_lists;
+mod side_panel_part;
 mod view;
 
 use crate::host::HostRef;
@@ -50,7 +51,8 @@ pub fn App(props: &AppProps) -> Html {
     let model_calls = model_suggest::use_model_calls();
     let flows = Flows::new(&state, &host, &paste_open, model_calls);
     let side = use_side_lists(&state);
-    let page = Page { stored: (*stored).clone(), state, host, paste_open, remote, on, flows, side };
+    let side_part = side_panel_part::use_side_panel_part();
+    let page = Page { stored: (*stored).clone(), state, host, paste_open, remote, on, flows, side, side_part };
     page.render()
 }
 
@@ -99,4 +101,5 @@ struct Page {
     on: Dispatching,
     flows: Flows,
     side: SideLists,
+    side_part: side_panel_part::Part,
 }

@@ -2,6 +2,7 @@
 //! conflicts), the article and the side panel, the chooser and the status
 //! line. Plain functions of one render's [`Page`]: no state of their own.
 
+use super::side_panel_part;
 use super::{panels, Page};
 use crate::components::article_view::ArticleView;
 use crate::components::chooser::{chooser_items, ChooserMenu};
@@ -45,7 +46,7 @@ impl Page {
                 </p>
                 <div class="mg-body">
                     <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
-                    { self.side_panel() }
+                    { side_panel_part::side_panel(self, &self.side_part) }
                 </div>
                 if let Some(chooser) = state.focus.chooser() {
                     <ChooserMenu
@@ -117,7 +118,8 @@ impl Page {
         }
     }
 
-    fn side_panel(&self) -> Html {
+    /// The side panel (its code is `side_panel_part`'s part).
+    pub(super) fn side_panel(&self) -> Html {
         let (state, on, side) = (&self.state, &self.on, &self.side);
         let editor = &state.editor;
         let selected = state.focus.selected().and_then(|id| editor.annotations().get(id)).map(|s| {

@@ -28,21 +28,23 @@ impl From<wasm_split_helpers::SplitLoaderError> for Unavailable {
 /// `on_demand!(chunk; fn name(args) -> T { body })` defines
 /// `async fn name(args) -> Result<T, Unavailable>`, split into `chunk`.
 macro_rules! on_demand {
-    ($chunk:ident; $(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+    ($chunk:ident; $(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         #[cfg(feature = "split")]
         #[wasm_split_helpers::wasm_split($chunk, fallible)]
         $(#[$meta])*
-        pub fn $name($($arg: $ty),*) -> Result<$ret, $crate::on_demand::Unavailable> {
+        $vis fn $name($($arg: $ty),*) -> Result<$ret, $crate::on_demand::Unavailable> {
             Ok($body)
         }
 
         #[cfg(not(feature = "split"))]
         $(#[$meta])*
-        pub async fn $name($($arg: $ty),*) -> Result<$ret, $crate::on_demand::Unavailable> {
+        $vis async fn $name($($arg: $ty),*) -> Result<$ret, $crate::on_demand::Unavailable> {
             Ok($body)
         }
     };
 }
+// For split points outside this module (the side panel's, in `app/`).
+pub(crate) use on_demand;
 
 pub mod formats;
 pub mod patterns;

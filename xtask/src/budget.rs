@@ -8,8 +8,8 @@
 //! point itself.
 
 /// Bytes, gzipped: the first load measured when the budget was last lowered
-/// (438,867 B at the split of formats, patterns and review), rounded up.
-pub const FIRST_LOAD_BUDGET: u64 = 440_000;
+/// (395,676 B once the side panel came after the first render), rounded up.
+pub const FIRST_LOAD_BUDGET: u64 = 400_000;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

@@ -1,9 +1,11 @@
 //! The parts of the app fetched on first use (`src/on_demand/`): the first
-//! load fetches none of them; the first export in another format fetches
-//! the formats' part; a part that cannot be fetched (the network gone) is
-//! said, rejects the call and leaves the work as it was; and once the
-//! network is back the same call works. A host that mounts with a
-//! Marginalia record fetches no part either.
+//! load fetches none of them but the side panel's (right after the first
+//! render); the first export in another format fetches the formats' part; a
+//! part that cannot be fetched (the network gone) is said, rejects the call
+//! and leaves the work as it was; and once the network is back the same
+//! call works. A host that mounts with a Marginalia record fetches no part
+//! either. Without its part the side panel says so where it would be,
+//! labelling goes on, and "Try again" brings it.
 
 mod support;
 
@@ -19,6 +21,15 @@ async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
         )
         .await?;
     Ok(v.as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default())
+}
+
+/// The parts asked for so far (each once, a blocked attempt included):
+/// wasm files other than the first and the side panel's (whose shared
+/// chunks have build-dependent names: `split_*` only).
+async fn parts_fetched(b: &Browser) -> Result<Vec<String>> {
+    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_") && n != "split_side_panel.wasm").collect();
+    parts.dedup();
+    Ok(parts)
 }
 
 /// `export(format)` awaited: its text, or the message it rejected with.
@@ -39,7 +50,10 @@ async fn export(b: &Browser, format: &str) -> Result<std::result::Result<String,
 async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     let b = open_app().await?;
     let fetched = wasm_fetched(&b).await?;
-    assert_eq!(fetched, ["main_bg.wasm"], "the first load fetches the first wasm only");
+    assert_eq!(fetched.first().map(String::as_str), Some("main_bg.wasm"), "the first wasm comes first: {fetched:?}");
+    assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "the first load fetches no part on first use");
+    b.wait_for("#mg-panel h2").await?;
+    assert!(wasm_fetched(&b).await?.iter().any(|n| n == "split_side_panel.wasm"), "the side panel's part came after the first render");
 
     let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
     b.drag_select(s, e).await?;
@@ -64,12 +78,11 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
     let spacy = export(&b, "spacy").await?.map_err(|e| format!("the export failed once the network was back: {e}"))?;
     assert!(spacy.contains("\"PERSON\""), "{spacy}");
-    let fetched = wasm_fetched(&b).await?;
-    assert!(fetched.iter().any(|n| n == "split_formats.wasm"), "the formats' part came on first use: {fetched:?}");
+    assert_eq!(parts_fetched(&b).await?, ["split_formats.wasm"], "the formats' part came on first use");
 
     // A reload starts from the first load again, with the work kept.
     b.reload_app().await?;
-    assert_eq!(wasm_fetched(&b).await?, ["main_bg.wasm"]);
+    assert_eq!(parts_fetched(&b).await?, Vec::<String>::new());
     assert_eq!(b.execute("return window.marginalia.getAnnotations().spans;", vec![]).await?, before);
 
     // A host mounting with our own record as its annotations needs no part.
@@ -86,7 +99,32 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
         )
         .await?;
     assert_eq!(mounted, json!(["PERSON"]), "the record's span opened");
-    let parts: Vec<String> = wasm_fetched(&b).await?.into_iter().filter(|n| n != "main_bg.wasm").collect();
+    let parts = parts_fetched(&b).await?;
     assert!(parts.is_empty(), "a Marginalia record fetched {parts:?}");
+    b.close().await
+}
+
+#[tokio::test]
+async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_brings_it() -> Result {
+    let b = marginalia_e2e::Browser::new().await?;
+    b.cdp("Network.enable", json!({})).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*split_*.wasm", "*chunk_*.wasm"] })).await?;
+    b.goto_app().await?;
+    b.wait_for_app().await?;
+    let said = b.wait_for("#mg-panel [role=alert]").await?.text().await?;
+    assert!(said.contains("could not be loaded") && said.contains("your work is kept"), "{said}");
+    assert_eq!(b.count("#mg-panel h2").await?, 0, "no panel without its part");
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "axe with the side panel's failure said: {report:?}");
+
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
+    b.drag_select(s, e).await?;
+    assert_eq!(wait_pending(&b).await?, "Abdallah Diop");
+    b.press("1").await?;
+    wait_span_count(&b, 1).await?;
+
+    b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    b.click("#mg-panel button").await?;
+    b.wait_until("const h = document.querySelector('#mg-panel h2'); return !!h && h.textContent === 'Annotations (1)';", WAIT).await?;
     b.close().await
 }

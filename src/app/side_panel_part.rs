@@ -1,0 +1,89 @@
+//! The side panel arrives just after the first paint: its code (the panel,
+//! the claim form, the document's forms, the review and suggestion panels,
+//! about 39 KB of the first load gzipped) is a part of its own, fetched as
+//! soon as the instance has rendered, so the article and its highlights
+//! come first. Until then its place is kept (the same box, marked busy)
+//! and nothing moves when it comes; a part that cannot be fetched is said
+//! there, with a way to try again. Labelling with the mouse and the keys
+//! never waits for it.
+
+use super::Page;
+use crate::on_demand::on_demand;
+use std::cell::Cell;
+use yew::prelude::*;
+
+type View = fn(&Page) -> Html;
+
+thread_local! {
+    /// The panel's view once its part is here (for every instance).
+    static VIEW: Cell<Option<View>> = const { Cell::new(None) };
+}
+
+on_demand!(side_panel;
+    /// The panel's view: its code is this part's.
+    pub(super) fn side_panel_view() -> View {
+        Page::side_panel
+    }
+);
+
+/// Where the part stands for this instance.
+#[derive(Clone, PartialEq)]
+pub(super) enum Part {
+    Loading,
+    /// It could not be fetched: trying again starts another fetch.
+    Failed(Callback<()>),
+    Here,
+}
+
+/// Fetches the part after the first render (again when asked to).
+#[hook]
+pub(super) fn use_side_panel_part() -> Part {
+    let here = || VIEW.with(Cell::get).is_some();
+    let attempt = use_state(|| 0u32);
+    let failed = use_state(|| false);
+    let arrived = use_state(here);
+    {
+        let (failed, arrived) = (failed.clone(), arrived.clone());
+        use_effect_with(*attempt, move |_| {
+            if !here() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match side_panel_view().await {
+                        Ok(view) => {
+                            VIEW.with(|v| v.set(Some(view)));
+                            arrived.set(true);
+                        }
+                        Err(_) => failed.set(true),
+                    }
+                });
+            }
+        });
+    }
+    if *arrived || here() {
+        return Part::Here;
+    }
+    if *failed {
+        let (attempt, failed) = (attempt.clone(), failed.clone());
+        return Part::Failed(Callback::from(move |_: ()| {
+            failed.set(false);
+            attempt.set(*attempt + 1);
+        }));
+    }
+    Part::Loading
+}
+
+/// The side panel, or its place while its part is on the way.
+pub(super) fn side_panel(page: &Page, part: &Part) -> Html {
+    if let Some(view) = VIEW.with(Cell::get) {
+        return view(page);
+    }
+    let id = page.host.id("panel");
+    match part {
+        Part::Failed(retry) => html! {
+            <aside {id} class="mg-panel" aria-label="Annotations">
+                <p role="alert">{ "The side panel could not be loaded (is the network there?). Labelling works without it; your work is kept." }</p>
+                <button type="button" class="mg-button" onclick={retry.reform(|_: MouseEvent| ())}>{ "Try again" }</button>
+            </aside>
+        },
+        _ => html! { <aside {id} class="mg-panel" aria-busy="true" aria-label="Annotations (loading)"></aside> },
+    }
+}
