@@ -76,6 +76,13 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
         let json: String = js_sys::JSON::stringify(&options)?.into();
         EmbedOptions::from_json(&json).map_err(js_error)?
     };
+    if !options.allowed_origins.is_empty() {
+        // Said, not ignored: a host that sets it expects it to do something.
+        return Err(js_error(
+            "allowedOrigins is the standalone page's setting (its #mg-config, written by `cargo xtask build` from \
+             MARGINALIA_PAGE_CONFIG): a mounted instance takes no frame messages and fetches no URL, so it has no use for it",
+        ));
+    }
     let host = Host::new(element.clone(), options, None, false);
     let api = host.api.clone();
     let _ = element.set_attribute(MOUNTED_ATTR, &host.id_prefix);

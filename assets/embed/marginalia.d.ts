@@ -40,8 +40,8 @@ export interface MountOptions {
   };
   /** Milliseconds; anything under 500 counts as 500. */
   timeouts?: { save?: number; load?: number; suggest?: number };
-  /** Origins whose frames may embed the standalone page and send it messages. */
-  allowedOrigins?: string[];
+  /** The standalone page's setting only: `mount` refuses it. */
+  allowedOrigins?: never;
 }
 
 export interface EventDetails {

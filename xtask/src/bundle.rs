@@ -9,6 +9,9 @@
 //!   options)`. Importing it starts fetching and compiling the wasm at once
 //!   (`WebAssembly.compileStreaming`), so the first `mount()` waits only for
 //!   what is left; the widget's stylesheet is added once per document.
+//! - `MARGINALIA_PAGE_CONFIG=<file>` puts a deployment's configuration (the
+//!   origins allowed to embed the page…) in `index.html`'s `#mg-config`, so
+//!   it survives every build.
 //! - `package.json` and `marginalia.d.ts` (from `assets/embed/`) make `dist/`
 //!   a package a host installs: `import { mount } from "marginalia-widget"`,
 //!   typed.
@@ -33,7 +36,13 @@ pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let index = fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
     let css = between(&index, "href=\"/app", ".css\"").map(|hash| format!("app{hash}.css")).ok_or("index.html links no app*.css")?;
-    let page = with_loader(&index, code_dir)?;
+    let mut page = with_loader(&index, code_dir)?;
+    if let Some(path) = std::env::var_os("MARGINALIA_PAGE_CONFIG").filter(|p| !p.is_empty()) {
+        let path = crate::root().join(path);
+        let json = fs::read_to_string(&path).map_err(|e| format!("MARGINALIA_PAGE_CONFIG: cannot read {}: {e}", path.display()))?;
+        page = with_config(&page, &json).map_err(|e| format!("MARGINALIA_PAGE_CONFIG ({}): {e}", path.display()))?;
+        println!("    the page's configuration: {}", path.display());
+    }
     write(&dist.join("start.js"), &start_script(code_dir))?;
     write(&dist.join("marginalia.js"), &host_module(code_dir, &css))?;
     write(&dist.join("package.json"), &package_json(&css))?;
@@ -77,6 +86,19 @@ fn with_loader(index: &str, code_dir: &str) -> Result<String, String> {
          <script type=\"module\" src=\"/start.js\"></script>\n  "
     );
     Ok(format!("{}{loader}{}", &index[..head_end], &index[head_end..]))
+}
+
+/// The page with `json` as its `#mg-config` block (read as data by
+/// `src/page_config.rs`, never run). `<` is written `\u003c`, which JSON
+/// reads back the same, so nothing in it can close the script element.
+fn with_config(page: &str, json: &str) -> Result<String, String> {
+    let json = json.trim();
+    if !(json.starts_with('{') && json.ends_with('}')) {
+        return Err("the configuration must be one JSON object, like {\"allowedOrigins\": [\"https://cms.example\"]}".into());
+    }
+    let head_end = page.find("</head>").ok_or("index.html has no </head>")?;
+    let block = format!("  <script type=\"application/json\" id=\"mg-config\">{}</script>\n  ", json.replace('<', "\\u003c"));
+    Ok(format!("{}{block}{}", &page[..head_end], &page[head_end..]))
 }
 
 fn start_script(code_dir: &str) -> String {
@@ -129,6 +151,15 @@ export async function mount(element, options) {{
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deployments_configuration_goes_in_the_page_as_data() {
+        let page = with_config("<head>\n</head>", r#"{ "allowedOrigins": ["https://cms.example"], "note": "</script><script>alert(1)" }"#).unwrap();
+        assert!(page.contains(r#"<script type="application/json" id="mg-config">{ "allowedOrigins": ["https://cms.example"], "note": "\u003c/script>\u003cscript>alert(1)" }</script>"#), "{page}");
+        assert_eq!(page.matches("</script>").count(), 1, "{page}");
+        assert!(with_config("<head></head>", "[1]").is_err());
+        assert!(with_config("<head></head>", "").is_err());
+    }
 
     #[test]
     fn the_page_loads_through_start_js_and_the_module_names_the_built_files() {

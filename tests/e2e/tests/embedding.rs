@@ -79,6 +79,21 @@ async fn two_instances_keep_apart_report_events_and_leave_nothing_when_destroyed
         )
         .await?;
     assert!(twice.as_str().unwrap_or("").contains("already holds"), "{twice}");
+    // allowedOrigins is the standalone page's setting: mount says so and mounts nothing.
+    let refused = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(m => {
+                 const el = document.createElement('div');
+                 el.id = 'refused';
+                 document.body.append(el);
+                 return m.mount(el, { article: { id: 'x', text: 'Mali' }, allowedOrigins: ['https://cms.example'] });
+             }).then(() => done('mounted'), e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    assert!(refused.as_str().unwrap_or("").contains("allowedOrigins is the standalone page's setting"), "{refused}");
+    assert_eq!(b.count("#refused[data-marginalia], #refused *").await?, 0, "nothing was mounted");
 
     // Label in the first instance with the mouse and a key.
     let text = b.execute("return document.getElementById('cms-body').value;", vec![]).await?;

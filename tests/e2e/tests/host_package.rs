@@ -1,7 +1,9 @@
 //! The package a host installs (`dist/`): `package.json` exports the module,
 //! its types and the stylesheet, and the TypeScript declarations check the
 //! "Embed in ten lines" page's host code (`tsc --strict`), and refuse a host
-//! that uses an answer that is now a Promise as if it came at once.
+//! that uses an answer that is now a Promise as if it came at once, names
+//! a format there is not, or gives `mount` the standalone page's
+//! `allowedOrigins`.
 
 mod support;
 
@@ -65,5 +67,8 @@ fn the_declarations_check_a_host_and_refuse_a_promise_used_as_a_value() -> Resul
     assert!(refused.contains("host.ts"), "{refused}");
     let unknown = HOST.replace("handle.export(\"spacy\")", "handle.export(\"excel\")");
     assert!(tsc(&dir, &unknown)?.is_err(), "an unknown format type-checks");
+    let origins = HOST.replace("annotator: \"jdoe\",", "annotator: \"jdoe\", allowedOrigins: [\"https://cms.example\"],");
+    assert_ne!(origins, HOST);
+    assert!(tsc(&dir, &origins)?.is_err(), "allowedOrigins, which mount refuses, type-checks");
     Ok(())
 }
