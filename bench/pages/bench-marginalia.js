@@ -1,55 +1,11 @@
-// Marginalia under the benchmark: the Trunk-built app (dist/index.html) with
-// this script added. Everything goes through `window.marginalia`.
-//
-// Load is done when every span whose paragraph is rendered has its label tag
-// (`#mg-tag-<n>`, drawn after the run where the span ends) — with windowing,
-// every span in the rendered paragraphs; without, every span.
+// Marginalia under the benchmark: the built app (dist/index.html) with this
+// script added. Everything goes through `window.marginalia`; what is drawn
+// is read by marginalia-view.js.
 (function () {
   'use strict';
   const B = window.__bench;
+  const V = window.__marginaliaView;
   let spans = [];
-
-  // [start, end) code point ranges of the paragraphs in view (on screen and
-  // inside the article's own box, should it scroll), in order.
-  function visibleRanges() {
-    const art = document.getElementById('mg-article');
-    if (!art) return [];
-    const box = art.getBoundingClientRect();
-    const top = Math.max(0, box.top), bottom = Math.min(window.innerHeight, box.bottom);
-    const out = [];
-    for (const p of art.getElementsByClassName('mg-par')) {
-      const r = p.getBoundingClientRect();
-      if (r.top >= bottom) break;
-      if (r.bottom <= top) continue;
-      const runs = p.getElementsByClassName('mg-run');
-      if (!runs.length) continue;
-      out.push([Number(p.dataset.start), Number(runs[runs.length - 1].dataset.e)]);
-    }
-    return out;
-  }
-  function inRanges(ranges, cp) {
-    let lo = 0, hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (cp < ranges[mid][0]) hi = mid - 1;
-      else if (cp >= ranges[mid][1]) lo = mid + 1;
-      else return true;
-    }
-    return false;
-  }
-  // Spans whose tag should be in the DOM now, or null when one is missing.
-  function expectedTags() {
-    const ranges = visibleRanges();
-    if (!ranges.length) return null;
-    let expected = 0;
-    for (let i = 0; i < spans.length; i++) {
-      if (!inRanges(ranges, spans[i].end - 1)) continue;
-      expected++;
-      // setDocument numbers spans given without ids s1, s2, … in order.
-      if (!document.getElementById('mg-tag-' + (i + 1))) return null;
-    }
-    return expected;
-  }
 
   B.run({
     async prepare(wl) {
@@ -61,35 +17,16 @@
     load(wl) {
       window.marginalia.setDocument({ id: 'bench-' + wl.size, title: 'Benchmark ' + wl.size, text: wl.text, spans: wl.spans });
     },
-    loadedInView() {
-      const n = expectedTags();
-      return n !== null && n > 0;
-    },
-    inView() {
-      return expectedTags();
-    },
-    verify(wl) {
-      // The runs carrying each span in view, concatenated, against its text.
-      const ranges = visibleRanges();
-      const out = [];
-      wl.spans.forEach((s, i) => {
-        if (!inRanges(ranges, s.end - 1) || !inRanges(ranges, s.start)) return;
-        const runs = document.querySelectorAll('#mg-article .mg-run[data-spans~="' + (i + 1) + '"]');
-        out.push([i, B.quote(wl, s), [...runs].map((r) => r.textContent).join('')]);
-      });
-      return out;
-    },
+    loadedInView: () => V.loadedInView(spans),
+    inView: () => V.expectedTags(spans),
+    verify: (wl) => V.verify(wl),
     add(a) {
       return window.marginalia.addSpan(a.start, a.end, a.label);
     },
-    addedInDom(id) {
-      return !!document.getElementById('mg-tag-' + String(id).replace(/^s/, ''));
-    },
+    addedInDom: V.addedInDom,
     memory() {
       return window.marginalia.memoryBytes();
     },
-    count() {
-      return document.querySelectorAll('#mg-article .mg-tag').length;
-    },
+    count: V.count,
   });
 })();

@@ -26,6 +26,7 @@ const LABELS: &[&str] = &["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT"
 
 const COMMON_JS: &str = include_str!("../pages/bench-common.js");
 const MARGINALIA_JS: &str = include_str!("../pages/bench-marginalia.js");
+const VIEW_JS: &str = include_str!("../pages/marginalia-view.js");
 const MOUNT_HTML: &str = include_str!("../pages/marginalia-mount.html");
 const MOUNT_JS: &str = include_str!("../pages/bench-marginalia-mount.js");
 const RECOGITO_HTML: &str = include_str!("../pages/recogito.html");
@@ -125,10 +126,11 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
             "<head>\n    <script>document.documentElement.dataset.widget = 'marginalia';</script>\n    <script src=\"bench-common.js\"></script>",
             1,
         )
-        .replacen(body_end, "  <script src=\"bench-marginalia.js\"></script>\n  </body>", 1);
+        .replacen(body_end, "  <script src=\"marginalia-view.js\"></script>\n  <script src=\"bench-marginalia.js\"></script>\n  </body>", 1);
     fs::write(site.join("marginalia.html"), page)?;
     fs::write(site.join("bench-common.js"), COMMON_JS)?;
     fs::write(site.join("bench-marginalia.js"), MARGINALIA_JS)?;
+    fs::write(site.join("marginalia-view.js"), VIEW_JS)?;
     // A host page mounting it (docs/EMBED.md), with the preloads the docs give.
     // (The profiling build has one module and no code directory: no such page.)
     if let Ok(code) = code_dir(dist) {

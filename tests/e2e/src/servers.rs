@@ -55,15 +55,10 @@ impl Server {
     /// open to every origin. The benchmark's first-mount runs use it, for
     /// every widget alike.
     pub fn serve_as_a_cdn(dir: impl AsRef<Path>) -> &'static Site {
-        static SERVERS: OnceLock<Mutex<HashMap<PathBuf, &'static Site>>> = OnceLock::new();
-        let dir = dir.as_ref();
-        let key = dir.canonicalize().unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
-        let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
-        servers.entry(key.clone()).or_insert_with(|| {
-            let files = ServeDir::new(&key).precompressed_gzip();
-            let app = Router::new().fallback_service(files).layer(axum::middleware::map_response(cached_an_hour));
-            let addr = listen(app).unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
-            Box::leak(Box::new(Site { addr, root: key.clone() }))
+        static SERVERS: Servers = OnceLock::new();
+        serve_once(&SERVERS, dir.as_ref(), |dir| {
+            let files = ServeDir::new(dir).precompressed_gzip();
+            Router::new().fallback_service(files).layer(axum::middleware::map_response(cached_an_hour))
         })
     }
 
@@ -94,14 +89,10 @@ impl Server {
     /// A server over any directory (one per directory per process), started
     /// on first use.
     pub fn serve(dir: impl AsRef<Path>) -> &'static Site {
-        static SERVERS: OnceLock<Mutex<HashMap<PathBuf, &'static Site>>> = OnceLock::new();
-        let dir = dir.as_ref();
-        let key = dir.canonicalize().unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
-        let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap();
-        servers.entry(key.clone()).or_insert_with(|| {
-            let app = Router::new().fallback_service(ServeDir::new(&key)).layer(axum::middleware::map_response(never_cached));
-            let addr = listen(stand_ins().merge(app)).unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
-            Box::leak(Box::new(Site { addr, root: key.clone() }))
+        static SERVERS: Servers = OnceLock::new();
+        serve_once(&SERVERS, dir.as_ref(), |dir| {
+            let files = Router::new().fallback_service(ServeDir::new(dir)).layer(axum::middleware::map_response(never_cached));
+            stand_ins().merge(files)
         })
     }
 }
@@ -111,6 +102,20 @@ async fn cached_an_hour(mut response: Response) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
+}
+
+/// Servers started so far, one per directory.
+type Servers = OnceLock<Mutex<HashMap<PathBuf, &'static Site>>>;
+
+/// The server `servers` holds for `dir`, started with `app(dir)` the first
+/// time.
+fn serve_once(servers: &'static Servers, dir: &Path, app: impl FnOnce(&Path) -> Router) -> &'static Site {
+    let key = dir.canonicalize().unwrap_or_else(|e| panic!("cannot serve {}: {e}", dir.display()));
+    let mut servers = servers.get_or_init(Default::default).lock().unwrap();
+    servers.entry(key.clone()).or_insert_with(|| {
+        let addr = listen(app(&key)).unwrap_or_else(|e| panic!("cannot serve {}: {e}", key.display()));
+        Box::leak(Box::new(Site { addr, root: key.clone() }))
+    })
 }
 
 /// The test-only routes every server carries.
