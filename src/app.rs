@@ -51,7 +51,7 @@ pub fn App(props: &AppProps) -> Html {
     let model_calls = model_suggest::use_model_calls();
     let flows = Flows::new(&state, &host, &paste_open, model_calls);
     let side = use_side_lists(&state);
-    let side_part = side_panel_part::use_side_panel_part();
+    let side_part = side_panel_part::use_side_panel_part(&host);
     let page = Page { stored: (*stored).clone(), state, host, paste_open, remote, on, flows, side, side_part };
     page.render()
 }

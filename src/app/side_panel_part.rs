@@ -1,13 +1,15 @@
 //! The side panel arrives just after the first paint: its code (the panel,
 //! the claim form, the document's forms, the review and suggestion panels,
-//! about 39 KB of the first load gzipped) is a part of its own, fetched as
-//! soon as the instance has rendered, so the article and its highlights
-//! come first. Until then its place is kept (the same box, marked busy)
+//! about 39 KB of the first load gzipped) is a part of its own, fetched
+//! once the instance's first frame is painted, so the article and its
+//! highlights come first and its compiling and drawing never delay them. Until then its place is kept (the same box, marked busy)
 //! and nothing moves when it comes; a part that cannot be fetched is said
 //! there, with a way to try again. Labelling with the mouse and the keys
 //! never waits for it.
 
 use super::Page;
+use crate::after_paint::AfterPaint;
+use crate::host::HostRef;
 use crate::on_demand::on_demand;
 use std::cell::Cell;
 use yew::prelude::*;
@@ -35,26 +37,31 @@ pub(super) enum Part {
     Here,
 }
 
-/// Fetches the part after the first render (again when asked to).
+/// Fetches the part after the first paint (again when asked to).
 #[hook]
-pub(super) fn use_side_panel_part() -> Part {
+pub(super) fn use_side_panel_part(host: &HostRef) -> Part {
     let here = || VIEW.with(Cell::get).is_some();
     let attempt = use_state(|| 0u32);
     let failed = use_state(|| false);
     let arrived = use_state(here);
+    // The job waiting for the paint (dropped with the instance: cancelled).
+    let waiting = use_mut_ref(|| None::<AfterPaint>);
     {
-        let (failed, arrived) = (failed.clone(), arrived.clone());
+        let (failed, arrived, host) = (failed.clone(), arrived.clone(), host.clone());
         use_effect_with(*attempt, move |_| {
             if !here() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match side_panel_view().await {
-                        Ok(view) => {
-                            VIEW.with(|v| v.set(Some(view)));
-                            arrived.set(true);
+                let fetch = move || {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match side_panel_view().await {
+                            Ok(view) => {
+                                VIEW.with(|v| v.set(Some(view)));
+                                arrived.set(true);
+                            }
+                            Err(_) => failed.set(true),
                         }
-                        Err(_) => failed.set(true),
-                    }
-                });
+                    })
+                };
+                *waiting.borrow_mut() = Some(host.first_paint.then(fetch));
             }
         });
     }
