@@ -3,6 +3,8 @@
 
 pub const CORE_START: &str = "<!-- core-benches -->";
 pub const CORE_END: &str = "<!-- /core-benches -->";
+pub const COST_START: &str = "<!-- cost-benches -->";
+pub const COST_END: &str = "<!-- /cost-benches -->";
 pub const DATASETS_START: &str = "<!-- dataset-benches -->";
 pub const DATASETS_END: &str = "<!-- /dataset-benches -->";
 pub const FIRST_MOUNT_START: &str = "<!-- first-mount -->";

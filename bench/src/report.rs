@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub use crate::markers::{
-    kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, DATASETS_END, DATASETS_START,
-    FIRST_MOUNT_END, FIRST_MOUNT_START,
+    kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, COST_END, COST_START, DATASETS_END,
+    DATASETS_START, FIRST_MOUNT_END, FIRST_MOUNT_START,
 };
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
@@ -738,7 +738,9 @@ pub fn markdown(results: &Value, previous: &str) -> String {
     md.push_str(HOW);
     md.push('\n');
     md.push_str(&core_section(previous));
+    md.push_str(&cost_section(previous));
     md.push_str(&datasets_section(previous));
+    md.push_str(&after_datasets(previous));
     md
 }
 
@@ -889,6 +891,26 @@ fn build_options_section(previous: &str) -> String {
         "\n_Not measured yet: the shipped wasm rebuilt with other compiler and wasm-opt settings._\n".to_string()
     });
     format!("### What other build settings would make of the same code\n\n{BUILD_OPTIONS_START}{body}{BUILD_OPTIONS_END}\n\n")
+}
+
+/// The core's bounded-cost benchmark (issue 16), pasted by hand, kept as it was.
+fn cost_section(previous: &str) -> String {
+    let body = kept_between(previous, COST_START, COST_END).unwrap_or_else(|| {
+        "\n_Not run yet: `cargo bench -p marginalia-core --bench cost`._\n".to_string()
+    });
+    format!("## Bounded cost (issue 16, case 6): `cargo bench -p marginalia-core --bench cost`\n\n{COST_START}{body}{COST_END}\n\n")
+}
+
+/// What other runs wrote after the dataset section (the team server's load
+/// benchmark, `cargo xtask load`), kept as it was.
+fn after_datasets(previous: &str) -> String {
+    let Some(i) = previous.find(DATASETS_END) else { return String::new() };
+    let rest = previous[i + DATASETS_END.len()..].trim_start_matches('\n');
+    if rest.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n{rest}")
+    }
 }
 
 /// The command-line throughput section (written by the `datasets` binary),
@@ -1189,6 +1211,15 @@ pub fn print_profile(p: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_kept_sections_survive_a_rewrite() {
+        let previous = "x\n<!-- cost-benches -->\n| cost |\n<!-- /cost-benches -->\n<!-- dataset-benches -->\nd\n<!-- /dataset-benches -->\n\n## Team server under load\n\n| load |\n";
+        assert!(cost_section(previous).contains("<!-- cost-benches -->\n| cost |\n<!-- /cost-benches -->"));
+        assert_eq!(after_datasets(previous), "\n## Team server under load\n\n| load |\n");
+        assert_eq!(after_datasets("<!-- /dataset-benches -->\n\n"), "");
+        assert!(cost_section("").contains("Not run yet"));
+    }
 
     #[test]
     fn percentiles() {
