@@ -9,9 +9,11 @@
 
 use crate::after_paint::FirstPaint;
 use marginalia_core::embed::EmbedOptions;
+use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::Record;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
@@ -73,6 +75,26 @@ pub struct Host {
     /// The options' annotations, read before the first render (`mount.rs`)
     /// and taken by the first state.
     pub given_annotations: RefCell<Option<Result<Vec<Record>, String>>>,
+    /// The schema the instance starts with, decided once: the options',
+    /// else (standalone page) the one stored, else the news default. Both
+    /// the given annotations and the first state are read with it.
+    pub schema: Arc<LabelSchema>,
+    /// Why the options' schema was not used, said in the first notice.
+    pub schema_problem: Option<String>,
+}
+
+/// The options' schema, else the stored one (standalone page), else the
+/// news default; with why the options' one was refused.
+fn first_schema(options: &EmbedOptions, standalone: bool) -> (Arc<LabelSchema>, Option<String>) {
+    let (schema, problem) = match &options.schema {
+        Some(value) => match LabelSchema::from_json(&value.to_string()) {
+            Ok(schema) => (Some(schema), None),
+            Err(e) => (None, Some(format!("The label schema given was not used: {e}"))),
+        },
+        None if standalone => (crate::storage::load_schema(), None),
+        None => (None, None),
+    };
+    (Arc::new(schema.unwrap_or_else(LabelSchema::news_default)), problem)
 }
 
 thread_local! {
@@ -92,7 +114,10 @@ impl Host {
             c.get()
         });
         let id_prefix = if n == 1 { "mg-".to_string() } else { format!("mg{n}-") };
+        let (schema, schema_problem) = first_schema(&options, standalone);
         Rc::new(Host {
+            schema,
+            schema_problem,
             element,
             options,
             standalone,

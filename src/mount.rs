@@ -18,7 +18,6 @@ use crate::app::{App, AppProps};
 use crate::host::{Host, HostEvent, HostRef};
 use marginalia_core::embed::EmbedOptions;
 use crate::document_session;
-use marginalia_core::label_schema::LabelSchema;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -55,11 +54,7 @@ pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<St
 async fn read_given_annotations(host: &Host) {
     let options = &host.options;
     let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) else { return };
-    let schema = match &options.schema {
-        Some(value) => LabelSchema::from_json(&value.to_string()).unwrap_or_else(|_| LabelSchema::news_default()),
-        None => LabelSchema::news_default(),
-    };
-    let read = document_session::read_annotations(&json.to_string(), &schema).await;
+    let read = document_session::read_annotations(&json.to_string(), &host.schema).await;
     *host.given_annotations.borrow_mut() = Some(read);
 }
 

@@ -12,7 +12,6 @@ use crate::state::{AppState, Notice, NoticeKind};
 use crate::storage;
 use marginalia_core::article::Article;
 use marginalia_core::editor::Editor;
-use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::SaveInfo;
 use std::sync::Arc;
 
@@ -48,13 +47,8 @@ fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Op
 /// cannot be used are said in a notice.
 pub fn init_state(host: &Host) -> AppState {
     let options = &host.options;
-    let mut problems: Vec<String> = host.startup_error.iter().cloned().collect();
-    let schema = match &options.schema {
-        Some(value) => LabelSchema::from_json(&value.to_string()).map_err(|e| problems.push(format!("The label schema given was not used: {e}"))).ok(),
-        None if host.standalone => storage::load_schema(),
-        None => None,
-    };
-    let schema = Arc::new(schema.unwrap_or_else(LabelSchema::news_default));
+    let mut problems: Vec<String> = host.startup_error.iter().chain(&host.schema_problem).cloned().collect();
+    let schema = host.schema.clone();
     let default = || Article::new(DEFAULT_ID, DEFAULT_TITLE, DEFAULT_TEXT).expect("the default article is valid");
     let (mut request, created_at) = first_request(host, &mut problems).unwrap_or_else(|| {
         (Request { read_only: Some(options.read_only), ..Request::new(default(), Given::Nothing, Announce::Starting) }, None)
