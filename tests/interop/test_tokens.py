@@ -7,8 +7,11 @@ inside an extended grapheme cluster (ZWJ emoji, flags, skin tones, a base
 and its combining mark), Marginalia does not. So spaCy's tokens are first
 merged across any boundary that is not a grapheme-cluster boundary (cluster
 starts come from the same binary, `--graphemes`, i.e. the
-`unicode-segmentation` crate), and only then compared. Nothing else is
-allowed to differ.
+`unicode-segmentation` crate), then cut into one token per grapheme
+cluster of a script written without spaces (Chinese, Japanese, Thai…;
+which characters those are comes from `--unspaced`, and the table behind
+it is checked against Unicode's character names below), and only then
+compared. Nothing else is allowed to differ.
 
 The Rust side is the `tokens` example. Set MARGINALIA_TOKENS_BIN to a built
 binary, or let the test build it with cargo.
@@ -18,6 +21,7 @@ Run: .venv/bin/python -m pytest tests/interop/test_tokens.py
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import os
@@ -145,6 +149,33 @@ def merge_inside_graphemes(tokens, cluster_starts):
     return out
 
 
+def cut_unspaced_scripts(tokens, cluster_starts, unspaced):
+    """The second documented divergence: inside a token, each grapheme
+    cluster that starts with a character of a script written without spaces
+    is a token of its own; runs of other clusters stay together. The last
+    piece keeps the token's trailing space."""
+    bounds = sorted(set(cluster_starts))
+    unspaced = set(unspaced)
+    out: list[tuple[str, int, bool]] = []
+    for text, start, ws in tokens:
+        end = start + len(text)
+        lo = bisect.bisect_left(bounds, start)
+        clusters = [b for b in bounds[lo:] if b < end] or [start]
+        pieces: list[list[int]] = []
+        other_run = False
+        for i, a in enumerate(clusters):
+            b = clusters[i + 1] if i + 1 < len(clusters) else end
+            alone = a in unspaced
+            if pieces and not alone and other_run:
+                pieces[-1][1] = b
+            else:
+                pieces.append([a, b])
+            other_run = not alone
+        for k, (a, b) in enumerate(pieces):
+            out.append((text[a - start:b - start], a, ws and k == len(pieces) - 1))
+    return out
+
+
 def rebuild(tokens) -> str:
     return "".join(t + (" " if ws else "") for t, _, ws in tokens)
 
@@ -170,7 +201,8 @@ def first_mismatch_report(text, mine, spacy_merged, spacy_raw) -> str:
 def assert_same_tokens(text: str):
     mine = ours(text)
     raw = theirs(text)
-    merged = merge_inside_graphemes(raw, run_bin(text, "--graphemes"))
+    graphemes = run_bin(text, "--graphemes")
+    merged = cut_unspaced_scripts(merge_inside_graphemes(raw, graphemes), graphemes, run_bin(text, "--unspaced"))
     assert rebuild(mine) == text, "marginalia's tokens do not rebuild the text"
     assert rebuild(raw) == text, "spaCy's tokens do not rebuild the text (test bug?)"
     if mine != merged:
@@ -368,7 +400,14 @@ def differences(text: str) -> list[tuple[str, str]]:
         end = start + len(token)
         # spaCy's boundaries inside our token: each of its tokens starting there.
         cuts = [s for _, s, _ in raw if start < s < end]
-        assert cuts, f"{token!r} at {start} differs from spaCy's without a boundary inside it"
+        if not cuts:
+            # A piece of a longer spaCy token: cut where a script written
+            # without spaces is (by Unicode's names, not our table).
+            assert any(s <= start and end <= s + len(t) for t, s, _ in raw), f"{token!r} at {start} crosses spaCy's tokens"
+            near = text[max(0, start - 1):end + 1]
+            kind = "script written without spaces" if any(named_unspaced(c) for c in near) else "undocumented"
+            out.append((token, kind))
+            continue
         out.extend((token, difference_kind(text, c)) for c in cuts)
     return out
 
@@ -400,5 +439,58 @@ def test_every_difference_on_the_test_texts_is_a_documented_kind():
     assert "undocumented" not in found, f"a difference of no documented kind: {found['undocumented']!r}"
     assert set(found) == documented, f"found {sorted(found)} on the test texts, documented {sorted(documented)}"
     prose = FORMAT_MD.read_text(encoding="utf-8")
-    for words in ["ZWJ sequences", "flags", "skin-tone modifier", "variation selector", "combining mark", "after a space"]:
+    for words in ["ZWJ sequences", "flags", "skin-tone modifier", "variation selector", "combining mark", "after a space", "written without spaces"]:
         assert words in prose, f"FORMAT.md no longer names {words!r} among the differences"
+
+
+# ---------------------------------------------------------------------------
+# Scripts written without spaces (crates/core/src/unspaced_scripts.rs)
+# ---------------------------------------------------------------------------
+
+# Character names that say "a script written without spaces", and names of
+# scripts written with them. The Rust table is a list of Unicode blocks; the
+# names come from Python's own Unicode database, an independent source.
+UNSPACED_NAMES = (
+    "CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "CJK RADICAL", "CJK STROKE", "KANGXI RADICAL",
+    "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "BOPOMOFO", "THAI", "LAO", "KHMER", "MYANMAR",
+)
+SPACED_NAMES = (
+    "LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "DEVANAGARI", "BENGALI", "TAMIL", "GEORGIAN",
+    "HANGUL", "ETHIOPIC", "TIBETAN", "DIGIT", "SPACE",
+)
+
+
+def named_unspaced(c: str) -> bool:
+    import unicodedata
+
+    name = unicodedata.name(c, "")
+    return name.startswith(UNSPACED_NAMES) and name != "IDEOGRAPHIC SPACE"
+
+
+def test_unspaced_table_agrees_with_unicode_names():
+    import unicodedata
+
+    named = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and unicodedata.name(chr(c), "")]
+    ours_at = set(run_bin("".join(named), "--unspaced"))
+    missing = [f"U+{ord(c):04X} {unicodedata.name(c)}" for i, c in enumerate(named) if named_unspaced(c) and i not in ours_at]
+    extra = [
+        f"U+{ord(c):04X} {unicodedata.name(c)}"
+        for i, c in enumerate(named)
+        if i in ours_at and unicodedata.name(c).startswith(SPACED_NAMES)
+    ]
+    assert not missing, f"{len(missing)} characters of scripts written without spaces are not in the table: {missing[:10]}"
+    assert not extra, f"{len(extra)} characters of spaced scripts are in the table: {extra[:10]}"
+    assert sum(map(named_unspaced, named)) > 90_000, "the name check found too few characters to mean anything"
+
+
+@pytest.mark.parametrize("text", ["ワグネルはマリから撤退した。", "马里政府与俄罗斯签署了协议", "รัฐบาลมาลียืนยัน", "国際協力機構（JICA）は2026年に"])
+def test_scripts_without_spaces_cut_per_character_in_sentences(text):
+    assert_same_tokens(text)
+    import unicodedata
+
+    for token, _, _ in ours(text):
+        clusters = [t for t, _, _ in ours(token)]
+        assert clusters == [token], f"{token!r} is cut again when tokenised alone"
+        if named_unspaced(token[0]):
+            # One cluster: a base with only marks after it.
+            assert all(unicodedata.category(c).startswith("M") for c in token[1:]), f"{token!r} holds more than one character"

@@ -3,17 +3,21 @@
 //! ```text
 //! cargo run -q -p marginalia-core --example tokens -- PATH      # or "-" for stdin
 //! cargo run -q -p marginalia-core --example tokens -- --graphemes PATH
+//! cargo run -q -p marginalia-core --example tokens -- --unspaced PATH
 //! ```
 //!
 //! Default output: `[{"text": .., "start": .., "end": .., "ws": ..}, ...]`
 //! with code-point offsets, one token per line. `--graphemes` prints instead
 //! the code-point offsets at which extended grapheme clusters start (plus
 //! the text length), which `tests/interop/test_tokens.py` uses to apply the
-//! documented grapheme-cluster merge to spaCy's tokens.
+//! documented grapheme-cluster merge to spaCy's tokens. `--unspaced` prints
+//! the code-point offsets of the characters of scripts written without
+//! spaces (`unspaced_scripts.rs`), for the documented per-character cut.
 
 use std::io::{Read, Write};
 
 use marginalia_core::tokenize::tokenize;
+use marginalia_core::unspaced_scripts::written_without_spaces;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One output row; fields serialise in this order.
@@ -27,12 +31,15 @@ struct Row<'a> {
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let graphemes = args.first().is_some_and(|a| a == "--graphemes");
-    if graphemes {
+    let mode = args.first().filter(|a| a.starts_with("--")).cloned();
+    if mode.is_some() {
         args.remove(0);
     }
-    let [path] = &args[..] else {
-        eprintln!("usage: tokens [--graphemes] PATH|-");
+    let graphemes = mode.as_deref() == Some("--graphemes");
+    let unspaced = mode.as_deref() == Some("--unspaced");
+    let known = mode.is_none() || graphemes || unspaced;
+    let ([path], true) = (&args[..], known) else {
+        eprintln!("usage: tokens [--graphemes|--unspaced] PATH|-");
         std::process::exit(2);
     };
     let text = if path == "-" {
@@ -50,6 +57,12 @@ fn main() {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    if unspaced {
+        let at: Vec<usize> = text.chars().enumerate().filter(|(_, c)| written_without_spaces(*c)).map(|(i, _)| i).collect();
+        serde_json::to_writer(&mut out, &at).expect("write");
+        writeln!(out).expect("write");
+        return;
+    }
     if graphemes {
         let mut bounds = Vec::new();
         let mut ch = 0;

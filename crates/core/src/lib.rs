@@ -37,6 +37,7 @@ pub mod text_encoding;
 pub mod text_index;
 pub mod suggestion;
 pub mod tokenize;
+pub mod unspaced_scripts;
 pub mod validate;
 pub mod workload;
 

@@ -50,6 +50,10 @@
 //!   cluster are merged (the merged token may then contain the plain space
 //!   that separated them). Nothing else changes; the interop test applies the
 //!   same merge to spaCy's tokens and otherwise demands identity.
+//! * **Scripts written without spaces** (Chinese, Japanese, Thai, Lao,
+//!   Khmer, Myanmar): each of their grapheme clusters is a token, as in
+//!   spaCy's Chinese pipeline, instead of one token per sentence
+//!   (`unspaced_scripts.rs`). The interop test applies the same cut.
 //! * **`\w` in `URL_MATCH`'s optional scheme (`[\w+\-.]{2,}://`)** uses
 //!   `char::is_alphanumeric` instead of a ~6 kB table of Python's
 //!   `str.isalnum`. They disagree on some combining marks and circled letters
@@ -80,6 +84,8 @@ use std::sync::OnceLock;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::unspaced_scripts;
+
 /// One token. Offsets are Unicode code points (chars), start inclusive, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
@@ -106,6 +112,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokenize_affixes(text, Some(&rules.specials), &mut scratch, &mut spans);
     rules.apply_special_cases(text, &mut spans);
     merge_grapheme_splits(text, &mut spans);
+    split_unspaced_scripts(text, &mut spans);
     to_char_offsets(text, &spans)
 }
 
@@ -1071,6 +1078,21 @@ const EN_SINGLE_TOKEN: &[&str] = &[
 /// Merge neighbours whose boundary falls inside an extended grapheme cluster
 /// (the deliberate divergence from spaCy, see the module header). When the
 /// left token has `ws`, both sides of that space must be cluster boundaries.
+/// Cuts tokens of scripts written without spaces into one token per
+/// character (`unspaced_scripts.rs`); the last piece keeps the `ws`.
+fn split_unspaced_scripts(text: &str, spans: &mut Vec<Span>) {
+    if text.is_ascii() {
+        return;
+    }
+    let mut out = Vec::with_capacity(spans.len());
+    for t in spans.iter() {
+        let pieces = unspaced_scripts::pieces(text, t.start, t.end);
+        let last = pieces.len() - 1;
+        out.extend(pieces.into_iter().enumerate().map(|(i, (start, end))| Span { start, end, ws: t.ws && i == last }));
+    }
+    *spans = out;
+}
+
 fn merge_grapheme_splits(text: &str, spans: &mut Vec<Span>) {
     // In ASCII the only multi-character cluster is "\r\n", which is one
     // whitespace run and therefore never split.
@@ -1657,8 +1679,10 @@ mod tests {
     #[test]
     fn scripts_and_icons() {
         check("（JICA）", &["（", "JICA", "）"]);
-        // No affix rule applies between CJK characters.
-        check("国際協力機構（JICA）は", &["国際協力機構（JICA）は"]);
+        // No affix rule applies between CJK characters; each is a token
+        // (a script written without spaces), other runs stay whole.
+        check("国際協力機構（JICA）は", &["国", "際", "協", "力", "機", "構", "（", "JICA", "）", "は"]);
+        check("ワグネルはマリから撤退した。", &["ワ", "グ", "ネ", "ル", "は", "マ", "リ", "か", "ら", "撤", "退", "し", "た", "。"]);
         check("(الجزيرة)", &["(", "الجزيرة", ")"]);
         check("«Привет»,", &["«", "Привет", "»", ","]);
         check("©2024", &["©", "2024"]);

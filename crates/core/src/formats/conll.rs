@@ -223,7 +223,13 @@ mod tests {
             None,
             row("👨‍👩‍👧‍👦", "O"),
             row("met", "O"),
-            row("国際協力機構", "B-ORG"),
+            // A script written without spaces: a token per character.
+            row("国", "B-ORG"),
+            row("際", "I-ORG"),
+            row("協", "I-ORG"),
+            row("力", "I-ORG"),
+            row("機", "I-ORG"),
+            row("構", "I-ORG"),
             row("staff", "O"),
             row("in", "O"),
             row("🇲🇱", "B-GPE"),
@@ -242,7 +248,7 @@ mod tests {
 
         let bilou = rows(&export(&r, TagScheme::Bilou).text);
         let tags: Vec<&str> = bilou.iter().flatten().skip(1).map(|(_, t)| t.as_str()).collect();
-        assert_eq!(tags, ["O", "O", "U-ORG", "O", "O", "B-GPE", "L-GPE", "O", "U-ORG", "O", "O", "O"]);
+        assert_eq!(tags, ["O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "L-ORG", "O", "O", "B-GPE", "L-GPE", "O", "U-ORG", "O", "O", "O"]);
     }
 
     #[test]

@@ -413,16 +413,17 @@ mod tests {
         assert_eq!(v["spans"][0]["text"], "国際協力機構");
         assert_eq!(v["spans"][3]["start"], 12);
         assert_eq!(v["spans"][3]["end"], 14);
-        // Tokens: 👨‍👩‍👧‍👦(0) met(1) 🇲🇱(2) officials(3) at(4) 国際協力機構(5) ,(6) e\u{301}cole(7) said(8) الجزيرة(9) .(10)
-        assert_eq!((v["spans"][0]["token_start"].clone(), v["spans"][0]["token_end"].clone()), (json!(5), json!(5)));
-        assert_eq!((v["spans"][1]["token_start"].clone(), v["spans"][1]["token_end"].clone()), (json!(7), json!(8)));
-        assert_eq!(v["tokens"][7]["text"], "e\u{301}cole");
+        // Tokens: 👨‍👩‍👧‍👦(0) met(1) 🇲🇱(2) officials(3) at(4) 国(5) 際 協 力 機 構(10) ,(11) e\u{301}cole(12) said(13) الجزيرة(14) .(15)
+        // (a script written without spaces has a token per character).
+        assert_eq!((v["spans"][0]["token_start"].clone(), v["spans"][0]["token_end"].clone()), (json!(5), json!(10)));
+        assert_eq!((v["spans"][1]["token_start"].clone(), v["spans"][1]["token_end"].clone()), (json!(12), json!(13)));
+        assert_eq!(v["tokens"][12]["text"], "e\u{301}cole");
         assert_eq!(v["spans"][1]["attributes"]["claim_type"], "quote");
         assert_eq!(v["spans"][1]["layer"], "claim");
         let rel = &v["relations"][0];
-        assert_eq!((rel["head"].clone(), rel["child"].clone()), (json!(8), json!(9)));
+        assert_eq!((rel["head"].clone(), rel["child"].clone()), (json!(13), json!(14)));
         // ", " 34–35, e+U+0301+cole 36–41 (6 code points), " said " 42–47.
-        assert_eq!(rel["child_span"], json!({"start": 48, "end": 55, "token_start": 9, "token_end": 9, "label": "ORG"}));
+        assert_eq!(rel["child_span"], json!({"start": 48, "end": 55, "token_start": 14, "token_end": 14, "label": "ORG"}));
         assert_eq!(v["answer"], "accept");
         assert_eq!(v["meta"]["doc_id"], "d1");
     }
