@@ -6,7 +6,7 @@
 
 use crate::html_import::import_html;
 use crate::state::{Action, Notice, NoticeKind};
-use marginalia_core::article::{decode_text_file, sha256_hex, Article};
+use marginalia_core::article::{decode_text_file, headline, sha256_hex, Article};
 use marginalia_core::formats::detect::read_documents;
 use marginalia_core::formats::brat;
 use marginalia_core::label_schema::LabelSchema;
@@ -84,14 +84,16 @@ pub fn open_bytes(name: &str, bytes: &[u8], current: &Article, schema: &LabelSch
             }
             Err(e) => error(format!("“{name}” was not opened: {e}. Your work is unchanged.")),
         },
-        Kind::Text => open_article(id_from_name(name), name.to_string(), text, name),
+        // A text's first line is its headline, as in any newsroom copy.
+        Kind::Text => open_article(id_from_name(name), headline(&text).unwrap_or_else(|| name.to_string()), text, name),
     }
 }
 
 /// Pasted text, annotated exactly as given.
 pub fn open_pasted(text: String) -> Opened {
     let id = format!("pasted-{}", &default_doc_id(&text)[4..]);
-    open_article(id, "Pasted text".into(), text, "The pasted text")
+    let title = headline(&text).unwrap_or_else(|| "Pasted text".into());
+    open_article(id, title, text, "The pasted text")
 }
 
 fn open_article(id: String, title: String, text: String, what: &str) -> Opened {

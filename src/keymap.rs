@@ -6,7 +6,7 @@
 //! | Ctrl/Cmd+Z | undo (also on a select or checkbox, which have no undo of their own) |
 //! | Ctrl/Cmd+Shift+Z, Ctrl+Y | redo |
 //! | Delete, Backspace | delete the selected span |
-//! | ←/→ (in the article) | move the caret a token; with Shift, extend |
+//! | ←/→ (in the article) | move the caret a token, as the text is drawn (→ goes back in Arabic or Hebrew); with Shift, extend |
 //! | ↑/↓, Home/End (in the article) | previous/next paragraph, line start/end |
 //! | Escape | close the chooser, then clear the selection |
 //! | J / K | select the next / previous annotation shown (unless a label has that key) |
@@ -59,8 +59,9 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
     }
     if k.in_article {
         let motion = match k.key {
-            "ArrowRight" => Some(Motion::NextToken),
-            "ArrowLeft" => Some(Motion::PrevToken),
+            // Visual: in a right-to-left paragraph → goes back (caret.rs).
+            "ArrowRight" => Some(Motion::Right),
+            "ArrowLeft" => Some(Motion::Left),
             "ArrowDown" => Some(Motion::NextParagraph),
             "ArrowUp" => Some(Motion::PrevParagraph),
             "Home" => Some(Motion::LineStart),
@@ -136,7 +137,7 @@ mod tests {
         assert_eq!(map(press("K")), "adjacent false");
         assert_eq!(map(press("a")), "all false");
         assert_eq!(map(press("A")), "all true");
-        assert_eq!(map(KeyPress { in_article: true, shift: true, ..press("ArrowRight") }), "caret NextToken true");
+        assert_eq!(map(KeyPress { in_article: true, shift: true, ..press("ArrowRight") }), "caret Right true");
         assert_eq!(map(press("ArrowRight")), "none", "arrows scroll the page outside the article");
     }
 

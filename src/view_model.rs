@@ -11,11 +11,15 @@ use marginalia_core::layout::{layout_paragraph, spans_by_paragraph, ParagraphLay
 use marginalia_core::span::{Span, SpanId};
 use marginalia_core::suggestion::Suggestion;
 use std::ops::Range;
+use marginalia_core::text_direction::{paragraph_direction, Direction};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParagraphView {
     pub start: usize,
+    /// Drawn right to left (`dir="rtl"`): its first strong character is
+    /// Arabic, Hebrew… (`marginalia_core::text_direction`).
+    pub right_to_left: bool,
     pub key: ParagraphKey,
     pub runs: Vec<RunView>,
 }
@@ -165,7 +169,7 @@ fn plain_view(editor: &Editor, par: Paragraph) -> ParagraphView {
         suggested: false,
         suggestion_tags: Vec::new(),
     };
-    ParagraphView { start: par.start, key: ParagraphKey::Plain, runs: vec![run] }
+    ParagraphView { start: par.start, right_to_left: right_to_left(editor, par), key: ParagraphKey::Plain, runs: vec![run] }
 }
 
 fn decorated_view(
@@ -236,7 +240,11 @@ fn decorated_view(
             }
         })
         .collect();
-    ParagraphView { start: par.start, key, runs }
+    ParagraphView { start: par.start, right_to_left: right_to_left(editor, par), key, runs }
+}
+
+fn right_to_left(editor: &Editor, par: Paragraph) -> bool {
+    paragraph_direction(editor.article().slice(par.start, par.end)) == Direction::RightToLeft
 }
 
 /// The inline style of a run: one underline per covering entity span,

@@ -25,7 +25,7 @@ impl PartialEq for ParagraphProps {
 pub fn Paragraph(props: &ParagraphProps) -> Html {
     let view = &props.view;
     html! {
-        <p class="mg-par" data-start={view.start.to_string()}>
+        <p class="mg-par" data-start={view.start.to_string()} dir={view.right_to_left.then_some("rtl")}>
             { for view.runs.iter().map(|r| run(r, &props.id_prefix)) }
         </p>
     }

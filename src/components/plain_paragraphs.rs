@@ -65,7 +65,8 @@ fn estimated_height_em(views: &[Rc<ParagraphView>]) -> u32 {
 fn plain_markup(views: &[Rc<ParagraphView>]) -> String {
     let mut html = String::with_capacity(views.iter().flat_map(|v| &v.runs).map(|r| r.text.len() + 80).sum());
     for view in views {
-        let _ = write!(html, r#"<p class="mg-par" data-start="{}">"#, view.start);
+        let dir = if view.right_to_left { r#" dir="rtl""# } else { "" };
+        let _ = write!(html, r#"<p class="mg-par" data-start="{}"{dir}>"#, view.start);
         for run in &view.runs {
             let _ = write!(html, r#"<span class="mg-run" data-s="{}" data-e="{}">"#, run.start, run.end);
             escape_text(&run.text, &mut html);

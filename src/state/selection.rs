@@ -52,7 +52,8 @@ impl AppState {
         let article = self.article().clone();
         let caret = match (self.focus.caret(), self.focus.selected().and_then(|id| self.editor.annotations().get(id))) {
             (Some(c), _) => Some(c.moved(&article, motion, extend)),
-            (None, Some(span)) => Caret::at(&article, span.start),
+            // From a selected span (one just labelled), on past it.
+            (None, Some(span)) => Caret::over(&article, span.start, span.end, motion).map(|c| c.moved(&article, motion, extend)),
             (None, None) => Caret::at(&article, 0),
         };
         if let Some(c) = caret {

@@ -206,6 +206,22 @@ pub fn decode_text_file(bytes: &[u8]) -> Result<String, ArticleError> {
 
 /// A size for people: `"20.0 MB"`. Integer arithmetic keeps float
 /// formatting (kilobytes of code) out of the WebAssembly bundle.
+/// Longest title taken from a text's first line, in grapheme clusters.
+const HEADLINE_CLUSTERS: usize = 100;
+
+/// The title a plain text gives itself: its first non-blank line, trimmed,
+/// cut at [`HEADLINE_CLUSTERS`] visible characters (never inside one) with
+/// "…". `None` when the text has no visible character.
+pub fn headline(text: &str) -> Option<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let mut clusters = line.grapheme_indices(true);
+    Some(match clusters.nth(HEADLINE_CLUSTERS) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line.to_string(),
+    })
+}
+
 pub fn megabytes(bytes: usize) -> String {
     let tenths = (bytes as u64 * 10 + 524_288) / 1_048_576;
     format!("{}.{} MB", tenths / 10, tenths % 10)
@@ -486,5 +502,14 @@ mod tests {
         let t = a.token_at(1).unwrap();
         assert_eq!(a.slice(a.tokens()[t].start, a.tokens()[t].end), "Mali");
         assert_eq!(a.token_at(6), None, "the space after a token belongs to none");
+    }
+
+    #[test]
+    fn a_text_is_titled_by_its_first_line() {
+        assert_eq!(headline("\n  Mali confirms cooperation  \nBamako, 3 May").as_deref(), Some("Mali confirms cooperation"));
+        assert_eq!(headline(" \n\t\n"), None);
+        let long = "👩🏾‍🍳".repeat(150);
+        let title = headline(&long).unwrap();
+        assert_eq!(title, format!("{}…", "👩🏾‍🍳".repeat(100)), "cut between clusters, never inside one");
     }
 }

@@ -33,6 +33,7 @@ pub mod snap;
 pub mod sorting;
 pub mod suffix_array;
 pub mod span;
+pub mod text_direction;
 pub mod text_encoding;
 pub mod text_index;
 pub mod suggestion;

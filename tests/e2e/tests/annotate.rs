@@ -226,9 +226,9 @@ async fn the_keyboard_alone_moves_extends_and_labels() -> Result {
     wait_span_count(&b, 1).await?;
     assert_eq!(tag_labels(&b).await?, ["GPE"]);
 
-    // From the new span, ↓ reaches the next paragraph; Shift+→ extends,
-    // Shift+← takes back.
-    b.press("ArrowDown").await?; // the caret lands on the span just made
+    // From the new span, the first ↓ moves on to the next paragraph (it
+    // does not land back on the span just made); Shift+→ extends, Shift+←
+    // takes back.
     b.press("ArrowDown").await?;
     assert_eq!(pending_text(&b).await?, "Mali");
     for _ in 0..5 {
