@@ -247,6 +247,18 @@ fn arrows_after_a_selection_of_no_word_go_on_from_the_caret() {
 }
 
 #[test]
+fn the_first_arrow_after_labelling_moves_on_from_the_new_span() {
+    let (start, end) = range_of("met");
+    let s = apply(state(), vec![Action::Select { anchor: start, focus: end, character: false }, Action::ApplyLabel("PERSON".into())]);
+    assert!(s.focus.selected().is_some(), "the new span is selected");
+    let right = s.clone().reduce(Action::MoveCaret { motion: Motion::Right, extend: false });
+    assert_eq!(right.focus.pending(), Some(range_of("Ümit")), "→ goes to the word after the span");
+    let left = s.reduce(Action::MoveCaret { motion: Motion::Left, extend: true });
+    let (before, _) = left.focus.pending().unwrap();
+    assert!(before < start, "Shift+← extends before the span: {:?}", left.focus.pending());
+}
+
+#[test]
 fn j_moves_to_a_suggestion_and_any_other_action_takes_the_focus_off_it() {
     let (ada_start, ada_end) = range_of("Ada");
     let (start, end) = range_of("東京");
@@ -338,4 +350,27 @@ fn open_action(article: Article) -> Action {
     use crate::opening::{decide, Announce, Given, Request};
     let opening = decide(Request::new(article, Given::Nothing, Announce::Quiet), crate::stored_work::StoredWork::Nothing);
     Action::OpenDocument(Rc::new(opening))
+}
+
+#[test]
+fn undoing_an_accept_all_offers_the_suggestions_again() {
+    let items: Vec<Suggestion> = ["Ada", "Ümit", "東京"]
+        .iter()
+        .map(|w| {
+            let (start, end) = range_of(w);
+            Suggestion { start, end, label: "PERSON".into(), source: Source::Pattern, score: None }
+        })
+        .collect();
+    let s = apply(state(), vec![Action::Suggest { source: Source::Pattern, items: items.clone() }, Action::AcceptSuggestions(vec![0, 1, 2])]);
+    assert!(s.suggestions.is_empty());
+    assert_eq!(s.editor.annotations().len(), 3);
+    let s = s.reduce(Action::Undo);
+    assert_eq!(s.editor.annotations().len(), 0);
+    assert_eq!(*s.suggestions, items, "the three are offered again");
+    let s = s.reduce(Action::Redo);
+    assert_eq!((s.editor.annotations().len(), s.suggestions.len()), (3, 0), "redo takes them in again");
+    // An unrelated undo (a span labelled by hand) offers nothing back.
+    let (start, end) = range_of("met");
+    let s = apply(s, vec![Action::Select { anchor: start, focus: end, character: false }, Action::ApplyLabel("MISC".into()), Action::Undo]);
+    assert!(s.suggestions.is_empty(), "{:?}", s.suggestions);
 }

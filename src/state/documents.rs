@@ -26,6 +26,7 @@ impl AppState {
         self.focus = Focus::Nothing;
         self.mode = Mode::Annotate;
         self.suggestions = Rc::new(Vec::new());
+        self.accepted = Rc::new(Vec::new());
         self.tab_base = None;
         self.tab_seen = Rc::new(Vec::new());
         self.tab_conflict = None;

@@ -81,13 +81,16 @@ impl AppState {
     }
 
     pub(super) fn undo(&mut self) {
+        let taken_in = self.accepted_in_place();
         if self.editor.undo() {
+            self.offer_again(&taken_in);
             self.changed();
         }
     }
 
     pub(super) fn redo(&mut self) {
         if self.editor.redo() {
+            self.drop_annotated_suggestions();
             self.changed();
         }
     }

@@ -75,6 +75,10 @@ pub struct AppState {
     pub hidden: Rc<BTreeSet<String>>,
     /// Open suggestions (not annotations until accepted), in document order.
     pub suggestions: Rc<Vec<Suggestion>>,
+    /// Suggestions accepted together, newest last (at most
+    /// `suggestions::ACCEPTED_KEPT`): undoing the step that took them in
+    /// offers them again.
+    pub accepted: Rc<Vec<Rc<Vec<Suggestion>>>>,
     /// The version of the document this tab last stored or received (see
     /// `tab_sync.rs`); `None` until the article's stored copy is read.
     pub tab_base: Option<Rc<TabCopy>>,
@@ -111,6 +115,7 @@ impl AppState {
             read_only: false,
             hidden: Rc::new(BTreeSet::new()),
             suggestions: Rc::new(Vec::new()),
+            accepted: Rc::new(Vec::new()),
             tab_base: None,
             tab_seen: Rc::new(Vec::new()),
             tab_conflict: None,

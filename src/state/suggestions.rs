@@ -5,12 +5,16 @@
 //! Units: code points into the open article, end exclusive; a suggestion
 //! is named by its index in `suggestions` (document order). Invariant:
 //! only open suggestions are kept (none already annotated), and each
-//! source's latest offer replaces its earlier one.
+//! source's latest offer replaces its earlier one. Accepted suggestions are
+//! remembered per accept, so that undoing it offers them again.
 
 use super::{AppState, Focus};
 use marginalia_core::occurrences::{other_occurrences, CaseMatching};
-use marginalia_core::suggestion::{open_suggestions, Source, Suggestion};
+use marginalia_core::suggestion::{all_annotated, open_suggestions, Source, Suggestion};
 use std::rc::Rc;
+
+/// Accepts remembered for undo; older ones are forgotten.
+pub const ACCEPTED_KEPT: usize = 20;
 
 impl AppState {
     /// Offers suggestions from `source`, replacing that source's earlier ones.
@@ -36,6 +40,7 @@ impl AppState {
         match self.editor.add_spans(&batch) {
             Ok(ids) => {
                 self.drop_suggestions(&indices);
+                self.remember_accepted(chosen);
                 self.changed();
                 if let [id] = ids[..] {
                     self.focus = Focus::Selected(id);
@@ -46,6 +51,43 @@ impl AppState {
                 }
             }
             Err(e) => self.error(format!("The suggestion(s) could not be accepted: {e}.")),
+        }
+    }
+
+    fn remember_accepted(&mut self, batch: Vec<Suggestion>) {
+        let accepted = Rc::make_mut(&mut self.accepted);
+        accepted.push(Rc::new(batch));
+        let excess = accepted.len().saturating_sub(ACCEPTED_KEPT);
+        accepted.drain(..excess);
+    }
+
+    /// The remembered accepts whose spans are all in the annotations now
+    /// (read before an undo).
+    pub(super) fn accepted_in_place(&self) -> Vec<Rc<Vec<Suggestion>>> {
+        self.accepted.iter().filter(|b| all_annotated(b, self.editor.annotations())).cloned().collect()
+    }
+
+    /// After an undo: an accept of `candidates` whose spans the undo took
+    /// out is offered again (the undone step was that accept).
+    pub(super) fn offer_again(&mut self, candidates: &[Rc<Vec<Suggestion>>]) {
+        let annotations = self.editor.annotations();
+        let undone: Vec<Suggestion> = candidates
+            .iter()
+            .filter(|b| b.iter().all(|s| !annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label)))
+            .flat_map(|b| b.iter().cloned())
+            .collect();
+        if undone.is_empty() {
+            return;
+        }
+        let mut all: Vec<Suggestion> = self.suggestions.iter().cloned().collect();
+        all.extend(undone);
+        self.suggestions = Rc::new(open_suggestions(all, annotations));
+    }
+
+    /// After a redo: what is annotated again is no longer offered.
+    pub(super) fn drop_annotated_suggestions(&mut self) {
+        if !self.suggestions.is_empty() {
+            self.suggestions = Rc::new(open_suggestions(self.suggestions.to_vec(), self.editor.annotations()));
         }
     }
 

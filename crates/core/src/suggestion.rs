@@ -40,13 +40,21 @@ impl Suggestion {
     }
 }
 
-/// `proposed` without what is already annotated (a span with the same
-/// offsets and label) and without duplicates, in document order.
+/// `proposed` without what is already annotated — a span with the same
+/// label over the same text or around it ("Diop" PERSON inside "Abdallah
+/// Diop" PERSON says nothing new) — and without duplicates, in document
+/// order.
 pub fn open_suggestions(mut proposed: Vec<Suggestion>, annotations: &Annotations) -> Vec<Suggestion> {
-    proposed.retain(|s| !annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label));
+    proposed.retain(|s| !annotations.iter().any(|a| a.start <= s.start && s.end <= a.end && a.label == s.label));
     crate::sorting::sort_by(&mut proposed, |a, b| (a.start, std::cmp::Reverse(a.end), &a.label).cmp(&(b.start, std::cmp::Reverse(b.end), &b.label)));
     proposed.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.label == b.label);
     proposed
+}
+
+/// True when every one of `batch` is annotated exactly (the state right
+/// after they were accepted).
+pub fn all_annotated(batch: &[Suggestion], annotations: &Annotations) -> bool {
+    batch.iter().all(|s| annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label))
 }
 
 /// A span in a model's answer: Marginalia's / Prodigy's `spans` or
@@ -129,5 +137,21 @@ mod tests {
         let open = open_suggestions(vec![s(16, 22, "ORG"), s(0, 6, "ORG"), s(0, 6, "MISC"), s(16, 22, "ORG"), s(10, 14, "GPE")], e.annotations());
         assert_eq!(open, vec![s(0, 6, "MISC"), s(10, 14, "GPE"), s(16, 22, "ORG")]);
         assert_eq!(open[2].as_new_span().source, Some("pattern"));
+    }
+
+    #[test]
+    fn a_suggestion_inside_a_span_of_its_label_is_not_offered() {
+        let text = "Abdallah Diop met Diop in Bamako.";
+        let article = Arc::new(Article::new("t", "t", text).unwrap());
+        let mut e = Editor::new(article, Arc::new(LabelSchema::news_default()));
+        e.add_span(0, 13, "PERSON").unwrap();
+        // "Diop" inside "Abdallah Diop" PERSON: nothing new. As ORG it is a
+        // disagreement worth showing; the other "Diop" is not covered.
+        let open = open_suggestions(vec![s(9, 13, "PERSON"), s(9, 13, "ORG"), s(18, 22, "PERSON"), s(0, 13, "PERSON")], e.annotations());
+        assert_eq!(open, vec![s(9, 13, "ORG"), s(18, 22, "PERSON")]);
+        // A suggestion around a span is offered: it says the span is short.
+        assert_eq!(open_suggestions(vec![s(0, 17, "PERSON")], e.annotations()).len(), 1);
+        assert!(all_annotated(&[s(0, 13, "PERSON")], e.annotations()));
+        assert!(!all_annotated(&[s(0, 13, "PERSON"), s(18, 22, "PERSON")], e.annotations()));
     }
 }
