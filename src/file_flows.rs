@@ -29,6 +29,11 @@ pub fn error(text: String) -> Action {
     Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
 }
 
+/// A warning notice: done, with part of the input left out.
+fn warning(text: String) -> Action {
+    Action::Notify(Notice { kind: NoticeKind::Warning, text, offer: None })
+}
+
 /// A file's bytes as UTF-8 text, or why not.
 async fn read_text(file: &File) -> Result<String, String> {
     let name = file.name();
@@ -106,7 +111,7 @@ pub fn open_patterns(state: &State) -> Callback<File> {
                     d.dispatch(Action::Suggest { source: Source::Pattern, items });
                     // After the suggestions, so this message stays on screen.
                     if !left_out.is_empty() {
-                        d.dispatch(error(format!("“{name}”: {}.", left_out.join("; "))));
+                        d.dispatch(warning(format!("“{name}”: {}.", left_out.join("; "))));
                     }
                 }
                 Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),

@@ -21,6 +21,7 @@ pub fn NoticeBar(props: &NoticeBarProps) -> Html {
     };
     let (kind, role) = match n.kind {
         NoticeKind::Error => ("error", "alert"),
+        NoticeKind::Warning => ("warning", "status"),
         NoticeKind::Info => ("info", "status"),
     };
     let accept = props.onaccept.reform(|_: MouseEvent| ());

@@ -6,7 +6,11 @@ use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
+    /// Nothing was done: the work is as it was.
     Error,
+    /// Done, but part of the input was left out (said so the annotator can
+    /// check it): not a failure.
+    Warning,
     Info,
 }
 

@@ -118,7 +118,9 @@ async fn a_patterns_file_suggests_its_matches_and_a_bad_one_says_which_line() ->
         }
     }
     b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", expected.len()), WAIT).await?;
-    let message = wait_notice(&b, "error").await?;
+    // Labels the schema lacks are left out: said as a warning, not an error
+    // (the rest of the file was used).
+    let message = wait_notice(&b, "warning").await?;
     assert!(message.contains("VILLAIN") && message.contains("left out"), "{message}");
     assert_eq!(spans(&b).await?.len(), 0, "nothing is annotated before it is accepted");
 
@@ -131,12 +133,40 @@ async fn a_patterns_file_suggests_its_matches_and_a_bad_one_says_which_line() ->
         assert_eq!(s["source"], json!("pattern"));
         assert!(expected.contains(&(s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), "GPE")), "{s}");
     }
+    // Undo takes the spans out and offers the suggestions again; redo takes them in.
+    let suggestion_tags = "return document.querySelectorAll('#mg-article .mg-suggestion-tag').length;";
+    assert_eq!(b.execute(suggestion_tags, vec![]).await?, json!(expected.len() - gpe));
+    b.press_with(&[marginalia_e2e::Mod::Ctrl], "z").await?;
+    wait_span_count(&b, 0).await?;
+    b.wait_until(&format!("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length === {};", expected.len()), WAIT).await?;
+    b.press_with(&[marginalia_e2e::Mod::Ctrl], "y").await?;
+    wait_span_count(&b, gpe).await?;
+    assert_eq!(b.execute(suggestion_tags, vec![]).await?, json!(expected.len() - gpe));
 
     // A broken patterns file changes nothing and names the line.
     open_patterns(&b, write_temp("bad.patterns.jsonl", "{\"label\": \"ORG\", \"pattern\": \"Wagner\"}\n{\"label\": \"ORG\", \"pattern\": [{\"SHAPE\": \"Xxxx\"}]}\n")).await?;
     let message = wait_notice(&b, "error").await?;
     assert!(message.contains("line 2") && message.contains("SHAPE"), "{message}");
     assert_eq!(spans(&b).await?.len(), gpe);
+    b.close().await
+}
+
+#[tokio::test]
+async fn nothing_is_suggested_inside_a_span_with_that_label() -> Result {
+    let b = open_app().await?;
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
+    label_by_drag(&b, s, e, "1").await?;
+    open_patterns(&b, write_temp("people.patterns.jsonl", "{\"label\": \"PERSON\", \"pattern\": \"Diop\"}\n")).await?;
+    // Three "Diop"s in the article, one inside the PERSON span: two offered.
+    let diops = DEFAULT_ARTICLE.matches("Diop").count();
+    assert_eq!(diops, 3);
+    b.wait_until("return document.querySelectorAll('#mg-article .mg-suggestion-tag').length > 0;", WAIT).await?;
+    let offered = b
+        .execute("return [...document.querySelectorAll('#mg-article .mg-suggestion-tag')].map(t => t.getAttribute('aria-label'));", vec![])
+        .await?;
+    let offered: Vec<String> = marginalia_e2e::serde_json::from_value(offered)?;
+    assert_eq!(offered.len(), diops - 1, "{offered:?}");
+    assert!(offered.iter().all(|l| l.starts_with("Suggested PERSON") && l.contains(": Diop")), "{offered:?}");
     b.close().await
 }
 
