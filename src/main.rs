@@ -60,7 +60,7 @@ fn main() {
     wasm_bindgen_futures::spawn_local(async move {
         let (options, config_error) = match page_config::read() {
             Ok(options) => (options, None),
-            Err(e) => (Default::default(), Some(e)),
+            Err(e) => (marginalia_core::embed::EmbedOptions::for_standalone_page(None).unwrap_or_default(), Some(e)),
         };
         let (options, url_error) = url_params::apply(options).await;
         let problems: Vec<String> = config_error.into_iter().chain(url_error).collect();

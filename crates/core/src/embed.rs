@@ -155,6 +155,22 @@ impl EmbedOptions {
     pub fn from_json(json: &str) -> Result<Self, String> {
         serde_json::from_str(json).map_err(|e| format!("the options are not valid: {e}"))
     }
+
+    /// The standalone page's options (its `#mg-config`, if any): as
+    /// [`EmbedOptions::from_json`], except that a page that names no theme
+    /// follows the system's light or dark setting. (An embedded widget
+    /// stays light unless its host asks: the host's page decides.)
+    pub fn for_standalone_page(json: Option<&str>) -> Result<Self, String> {
+        let names_theme = json.is_some_and(|j| serde_json::from_str::<serde_json::Value>(j).is_ok_and(|v| v.get("theme").is_some()));
+        let mut options = match json {
+            Some(json) => Self::from_json(json)?,
+            None => Self::default(),
+        };
+        if !names_theme {
+            options.theme = Theme::Auto;
+        }
+        Ok(options)
+    }
 }
 
 /// Whether `origin` may talk to (or serve resources for) a page at
@@ -293,5 +309,14 @@ mod tests {
         let bad_key = InboundMessage::from_json(r#"{"type":"marginalia:load","options":{"readonly":true}}"#).unwrap_err();
         assert!(bad_key.contains("unknown field `readonly`"), "{bad_key}");
         assert!(InboundMessage::from_json(r#"{"kind":"marginalia:load"}"#).is_err());
+    }
+
+    #[test]
+    fn the_standalone_page_follows_the_system_theme_unless_told() {
+        assert_eq!(EmbedOptions::for_standalone_page(None).unwrap().theme, Theme::Auto);
+        assert_eq!(EmbedOptions::for_standalone_page(Some(r#"{"allowedOrigins": []}"#)).unwrap().theme, Theme::Auto);
+        assert_eq!(EmbedOptions::for_standalone_page(Some(r#"{"theme": "light"}"#)).unwrap().theme, Theme::Light);
+        assert!(EmbedOptions::for_standalone_page(Some(r#"{"theme": "sepia"}"#)).is_err());
+        assert_eq!(EmbedOptions::from_json("{}").unwrap().theme, Theme::Light, "a host's widget stays light");
     }
 }

@@ -89,3 +89,23 @@ async fn an_error_notice_and_an_offer() -> Result {
     assert_axe_clean(&b, "error notice with an offer").await?;
     b.close().await
 }
+
+/// The standalone page follows the system's dark setting (its page
+/// configuration names no theme), stays readable (axe's contrast check),
+/// and turns light again with the system.
+#[tokio::test]
+async fn the_standalone_page_follows_the_system_dark_setting() -> Result {
+    let b = open_app().await?;
+    let colours = "return [getComputedStyle(document.querySelector('.mg-app')).backgroundColor, getComputedStyle(document.body).backgroundColor];";
+    assert_eq!(b.execute(colours, vec![]).await?, marginalia_e2e::json!(["rgb(255, 255, 255)", "rgb(255, 255, 255)"]), "light by default");
+    let scheme = |value: &str| marginalia_e2e::json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] });
+    b.cdp("Emulation.setEmulatedMedia", scheme("dark")).await?;
+    b.wait_until("return getComputedStyle(document.querySelector('.mg-app')).backgroundColor === 'rgb(13, 17, 23)';", WAIT).await?;
+    assert_eq!(b.execute(colours, vec![]).await?, marginalia_e2e::json!(["rgb(13, 17, 23)", "rgb(13, 17, 23)"]));
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
+    label_by_drag(&b, s, e, "1").await?;
+    assert_axe_clean(&b, "the standalone page, dark, a span labelled").await?;
+    b.cdp("Emulation.setEmulatedMedia", scheme("light")).await?;
+    b.wait_until("return getComputedStyle(document.querySelector('.mg-app')).backgroundColor === 'rgb(255, 255, 255)';", WAIT).await?;
+    b.close().await
+}
