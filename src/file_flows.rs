@@ -10,14 +10,14 @@ use crate::file_open::{open_pasted, Opened};
 use crate::file_read;
 use crate::model_suggest::ModelCalls;
 use crate::on_demand::formats::read_file;
-use crate::on_demand::patterns::suggest_from_patterns;
+use crate::on_demand::patterns::{read_model_answer, suggest_from_patterns};
 use crate::on_demand::review::start_review;
 use crate::opening::{Announce, Given, Request};
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::storage;
 use marginalia_core::article::{megabytes, MAX_TEXT_BYTES};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::suggestion::{from_model_answer, Source};
+use marginalia_core::suggestion::Source;
 use std::rc::Rc;
 use web_sys::{DragEvent, File};
 use yew::prelude::*;
@@ -131,7 +131,15 @@ pub fn ask_model(state: &State, endpoint: Option<String>, limit_ms: u32, calls: 
             let d = state.dispatcher();
             let article = state.article().clone();
             let Some(answer) = calls.ask(&url, article.text(), &article.id, limit_ms).await else { return };
-            match answer.and_then(|json| from_model_answer(&json, article.len_chars(), min_score)) {
+            let json = match answer {
+                Ok(json) => json,
+                Err(e) => return d.dispatch(error(format!("No model suggestions: {e}."))),
+            };
+            let read = match read_model_answer(&json, article.len_chars(), min_score).await {
+                Ok(read) => read,
+                Err(unavailable) => return d.dispatch(error(unavailable.message())),
+            };
+            match read {
                 // The article may have changed while the model thought.
                 Ok(_) if state.article().sha256() != article.sha256() => {}
                 Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),

@@ -12,6 +12,7 @@
 //! | J / K | select the next / previous annotation shown (unless a label has that key) |
 //! | A (Shift+A: ignoring case) | suggest the selected span's label on every other occurrence of its text |
 //! | Enter / X (on a suggestion's tag) | accept / reject it |
+//! | ? | open / close the guidelines (labels, links, keys) |
 
 use crate::state::Action;
 use marginalia_core::caret::Motion;
@@ -77,12 +78,14 @@ pub fn action_for(k: &KeyPress, schema: &LabelSchema) -> Option<Action> {
             return Some(Action::ApplyLabel(l.name.clone()));
         }
         // J / K walk the annotations, A suggests the selected span's label
-        // everywhere — unless the schema gave those keys to labels.
+        // everywhere, ? opens the guidelines — unless the schema gave those
+        // keys to labels.
         return match k.key {
             "j" | "J" => Some(Action::SelectAdjacent { forward: true }),
             "k" | "K" => Some(Action::SelectAdjacent { forward: false }),
             "a" => Some(Action::LabelAllOccurrences { ignore_case: false }),
             "A" => Some(Action::LabelAllOccurrences { ignore_case: true }),
+            "?" => Some(Action::ToggleGuidelines),
             _ => None,
         };
     }

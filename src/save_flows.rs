@@ -54,7 +54,7 @@ pub fn export(state: &State) -> Callback<Format> {
             match download::export(&record, format).await {
                 Ok(losses) if losses.is_empty() => {}
                 Ok(losses) => d.dispatch(Action::Notify(Notice {
-                    kind: NoticeKind::Info,
+                    kind: NoticeKind::Warning,
                     text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
                     offer: None,
                 })),

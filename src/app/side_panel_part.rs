@@ -1,5 +1,5 @@
 //! The side panel arrives just after the first paint: its code (the panel,
-//! the claim form, the document's forms, the review and suggestion panels,
+//! the claim form, the document's forms, the review and suggestion panels, the guidelines,
 //! about 39 KB of the first load gzipped) is a part of its own, fetched
 //! once the instance's first frame is painted, so the article and its
 //! highlights come first and its compiling and drawing never delay them. Until then its place is kept (the same box, marked busy)
@@ -22,7 +22,7 @@ thread_local! {
 }
 
 on_demand!(side_panel;
-    /// The panel's view: its code is this part's.
+    /// The panel's view (with the guidelines, `?`): its code is this part's.
     pub(super) fn side_panel_view() -> View {
         Page::side_panel
     }

@@ -7,6 +7,7 @@ use super::{panels, Page};
 use crate::components::article_view::ArticleView;
 use crate::components::chooser::{chooser_items, ChooserMenu};
 use crate::components::find_box::FindBox;
+use crate::components::guidelines::Guidelines;
 use crate::on_demand;
 use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
@@ -37,6 +38,7 @@ impl Page {
                 if !host.standalone {
                     <div class="mg-crash" role="alert" hidden=true></div>
                 }
+                { self.skip_link() }
                 { self.header() }
                 if *self.paste_open {
                     <PasteDialog onopen={self.flows.paste.clone()} onclose={{ let p = self.paste_open.clone(); Callback::from(move |_| p.set(false)) }} />
@@ -104,6 +106,27 @@ impl Page {
         }
     }
 
+    /// The first stop of Tab: straight to the article, past the toolbar
+    /// and the labels (shown only while focused).
+    fn skip_link(&self) -> Html {
+        let article = self.host.id("article");
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&article));
+            if let Some(e) = element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                let _ = e.focus();
+            }
+        });
+        html! { <button type="button" class="mg-button mg-skip" {onclick}>{ "Skip to the article" }</button> }
+    }
+
+    /// The guidelines panel, at the top of the side panel (its part's code).
+    fn guidelines(&self) -> Html {
+        let d = self.state.dispatcher();
+        html! {
+            <Guidelines schema={self.state.editor.schema().clone()} onclose={Callback::from(move |_| d.dispatch(Action::ToggleGuidelines))} />
+        }
+    }
+
     /// Another tab's conflicting changes, each quoted from the article.
     fn tab_conflict(&self, c: &Conflict) -> Html {
         let state = &self.state;
@@ -135,6 +158,7 @@ impl Page {
                 ondelete={on.delete_selected.clone()}
                 document={panels::document_form(state, on.status.clone(), on.document_label.clone())}
                 claim={panels::claim_form(state)}
+                guidelines={if state.guidelines_open { self.guidelines() } else { html! {} }}
                 review={html! { <>{ on_demand::review::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
                 suggestions={panels::suggestion_panel(state, &self.host)}
                 onpropagate={on.propagate.clone()}

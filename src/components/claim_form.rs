@@ -192,7 +192,7 @@ fn link_group(g: &LinkGroup, data: &ClaimData, props: &ClaimFormProps, prefix: &
             </ul>
             <div class="mg-row">
                 <input ref={input} id={input_id.clone()} list={list_id.clone()} {placeholder}
-                    aria-label={format!("Add a {} link", g.title)} {onkeydown} />
+                    aria-label={format!("{}: add a link", g.title)} {onkeydown} />
                 <button type="button" class="mg-button" onclick={add.reform(|_: MouseEvent| ())}>{ "Add" }</button>
                 <button type="button" class="mg-button" aria-pressed={picking.to_string()} onclick={onpick}
                     title="Then click the entity in the text">{ "Pick in text" }</button>

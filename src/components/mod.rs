@@ -8,6 +8,7 @@ pub mod chooser;
 pub mod claim_form;
 pub mod document_form;
 pub mod find_box;
+pub mod guidelines;
 pub mod label_bar;
 pub mod label_items;
 pub mod notice_bar;

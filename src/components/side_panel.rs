@@ -72,6 +72,8 @@ pub struct SidePanelProps {
     /// The selected claim's attributes and links, under its details.
     #[prop_or_default]
     pub claim: Html,
+    /// The guidelines panel (`?`) while it is open, at the panel's top.
+    pub guidelines: Html,
     /// Re-anchored spans to review, at the top.
     #[prop_or_default]
     pub review: Html,
@@ -114,6 +116,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     let selected = props.selected.as_ref().map(|(id, _, _)| *id);
     html! {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
+            { props.guidelines.clone() }
             <h2 id={host.id("panel-title")}>{ format!("Annotations ({})", props.total) }</h2>
             { props.review.clone() }
             { props.suggestions.clone() }
@@ -164,11 +167,13 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                                 let shown = !props.hidden.contains(&g.label);
                                 let label = g.label.clone();
                                 let onclick = props.onvisible.reform(move |_: MouseEvent| (vec![label.clone()], !shown));
+                                // The button says what it will do (and its name
+                                // holds the visible word).
+                                let action = if shown { "Hide" } else { "Show" };
                                 html! {
-                                    <button type="button" class="mg-button mg-visibility" aria-pressed={shown.to_string()}
-                                        aria-label={format!("Show {} in the article", g.label)} {onclick}>
-                                        // The state is aria-pressed; the visible word stays in the name.
-                                        { "Show" }
+                                    <button type="button" class="mg-button mg-visibility" data-shown={shown.to_string()}
+                                        aria-label={format!("{action} {} in the article", g.label)} {onclick}>
+                                        { action }
                                     </button>
                                 }
                             } }

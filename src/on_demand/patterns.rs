@@ -1,15 +1,25 @@
-//! Suggestions from a spaCy/Prodigy patterns file (`docs/PATTERNS.md`).
+//! Reading what suggests spans: a spaCy/Prodigy patterns file
+//! (`docs/PATTERNS.md`) and a model's answer, in one part fetched on the
+//! first use of either.
 
 use marginalia_core::article::Article;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::patterns::PatternSet;
-use marginalia_core::suggestion::{Source, Suggestion};
+use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
 
 on_demand!(patterns;
     /// The suggestions of the patterns in `jsonl` on `article`, and what was
     /// left out; or why the file was not used.
     pub fn suggest_from_patterns(jsonl: &str, article: &Article, schema: &LabelSchema) -> Result<(Vec<Suggestion>, Vec<String>), String> {
         PatternSet::from_jsonl(jsonl).map(|patterns| pattern_suggestions(&patterns, article, schema)).map_err(|e| e.to_string())
+    }
+);
+
+on_demand!(patterns;
+    /// A model's answer (`json`) on a text of `len` code points: its spans
+    /// scoring at least `min_score`, or why the answer was not used.
+    pub fn read_model_answer(json: &str, len: usize, min_score: f64) -> Result<Vec<Suggestion>, String> {
+        from_model_answer(json, len, min_score)
     }
 );
 

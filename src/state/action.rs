@@ -98,6 +98,8 @@ pub enum Action {
     StartLinking { label: String },
     Notify(Notice),
     DismissNotice,
+    /// Opens or closes the guidelines panel (`?`).
+    ToggleGuidelines,
     /// This tab wrote (or, as the article opened, found) this version of
     /// the document in local storage: its base for merging.
     TabStored(Rc<TabCopy>),
@@ -128,7 +130,7 @@ impl Action {
             | OpenDocument(_) | SetSchema(_) | ShowParagraphs { .. } | KeepReanchored(_)
             | DismissReview | SelectAdjacent { .. } | Find { .. } | LeaveAdjudication | Suggest { .. }
             | RejectSuggestions(_) | LabelAllOccurrences { .. } | SetLabelsVisible { .. } | Notify(_)
-            | DismissNotice | TabStored(_) | TabReceived(_) | ResolveTabConflict(_) => false,
+            | DismissNotice | ToggleGuidelines | TabStored(_) | TabReceived(_) | ResolveTabConflict(_) => false,
         }
     }
 }

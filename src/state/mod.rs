@@ -75,6 +75,8 @@ pub struct AppState {
     pub hidden: Rc<BTreeSet<String>>,
     /// Open suggestions (not annotations until accepted), in document order.
     pub suggestions: Rc<Vec<Suggestion>>,
+    /// The guidelines panel is open (`?`).
+    pub guidelines_open: bool,
     /// Suggestions accepted together, newest last (at most
     /// `suggestions::ACCEPTED_KEPT`): undoing the step that took them in
     /// offers them again.
@@ -116,6 +118,7 @@ impl AppState {
             hidden: Rc::new(BTreeSet::new()),
             suggestions: Rc::new(Vec::new()),
             accepted: Rc::new(Vec::new()),
+            guidelines_open: false,
             tab_base: None,
             tab_seen: Rc::new(Vec::new()),
             tab_conflict: None,
@@ -237,7 +240,10 @@ impl AppState {
             SelectSpan { id, scroll } => self.select_span(id, scroll),
             ClickSpans { spans, x, y } => self.click_spans(spans, x, y),
             SelectAdjacent { forward } => self.select_adjacent(forward),
+            // Escape closes the guidelines first, then what it always closed.
+            Escape if self.guidelines_open => self.guidelines_open = false,
             Escape => self.escape(),
+            ToggleGuidelines => self.guidelines_open = !self.guidelines_open,
             TogglePrecision => self.toggle_precision(),
             Find { query, forward } => self.find(query, forward),
             ShowParagraphs { first, last } => self.show_paragraphs(first, last),

@@ -15,11 +15,23 @@ pub enum NoticeKind {
 }
 
 /// A message shown at the top of the page. Errors never change the work.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
     /// A loaded save that belongs to another text, which the user may open
     /// as a document of its own.
     pub offer: Option<Rc<LoadedRecord>>,
+}
+
+/// The same notice: the offer compared by identity (an offer is made once,
+/// and comparing two records deeply on every render costs code and time).
+impl PartialEq for Notice {
+    fn eq(&self, other: &Self) -> bool {
+        let same_offer = match (&self.offer, &other.offer) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        self.kind == other.kind && self.text == other.text && same_offer
+    }
 }

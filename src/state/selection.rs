@@ -84,6 +84,8 @@ impl AppState {
         if let Some((from, label)) = self.focus.linking() {
             let label = label.to_string();
             self.focus = Focus::Selected(from);
+            // The "click the entity" prompt has been answered.
+            self.notice = None;
             self.pick_link_target(&spans, from, label);
             return;
         }

@@ -232,6 +232,11 @@ async fn a_claim_made_with_the_mouse_links_its_claimant_and_subjects() -> Result
         .await?;
     b.wait_for(&format!(r#"{pick}[aria-pressed="false"]"#))
         .await?;
+    // The prompt was answered: it goes.
+    b.wait_until("const n = document.getElementById('mg-notice'); return !n || n.hidden || !n.textContent.includes('click the entity');", WAIT)
+        .await?;
+    // Each link input is named by its relation.
+    assert_eq!(b.attr("#mg-link-about", "aria-label").await?.as_deref(), Some("About: add a link"));
     assert_eq!(
         claim_form_links(&b).await?,
         [(
@@ -417,9 +422,10 @@ async fn a_claim_made_with_the_keyboard_alone() -> Result {
     b.press("2").await?;
     wait_span_count(&b, 1).await?;
 
-    // Shift+→ from "Wagner" to the closing quote; `c` makes the claim.
+    // Shift+→ from the new "Wagner" span extends it at once (it does not
+    // land back on the span) and on to the closing quote; `c` makes the claim.
     b.press_with(&[Mod::Shift], "ArrowRight").await?;
-    assert_eq!(pending_text(&b).await?, "Wagner");
+    assert_eq!(pending_text(&b).await?, "Wagner as");
     let mut steps = 0;
     while !pending_text(&b).await?.ends_with('”') {
         steps += 1;

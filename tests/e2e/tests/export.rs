@@ -172,7 +172,7 @@ async fn every_format_exports_the_spans_at_their_offsets_and_reopens_to_them() -
         files.push((format, kept));
     }
     // Token tags cannot hold the claim: the page says so.
-    let said = wait_notice(&b, "info").await?;
+    let said = wait_notice(&b, "warning").await?;
     assert!(said.contains("CoNLL IOB2") && said.contains("claim"), "the CoNLL export must say the claim was left out: {said}");
     b.close().await?;
 

@@ -55,9 +55,12 @@ async fn j_and_k_walk_the_annotations_and_filters_hide_labels_and_layers() -> Re
     b.wait_until(&pressed("PERSON"), WAIT).await?;
 
     // Hide PERSON: its span is no longer drawn, and J / K go past it.
-    b.click("button.mg-visibility[aria-label='Show PERSON in the article']").await?;
+    // The button says what it does: "Hide", then "Show".
+    assert_eq!(b.text_of("button.mg-visibility[aria-label='Hide PERSON in the article']").await?, "Hide");
+    b.click("button.mg-visibility[aria-label='Hide PERSON in the article']").await?;
     b.wait_until("return ![...document.querySelectorAll('#mg-article .mg-run.mg-spanned')].some(r => r.textContent === 'Abdallah Diop');", WAIT).await?;
-    assert_eq!(b.attr("button.mg-visibility[aria-label='Show PERSON in the article']", "aria-pressed").await?.as_deref(), Some("false"));
+    assert_eq!(b.text_of("button.mg-visibility[aria-label='Show PERSON in the article']").await?, "Show");
+    assert_eq!(b.attr("button.mg-visibility[aria-label='Show PERSON in the article']", "data-shown").await?.as_deref(), Some("false"));
     b.click("#mg-article").await?;
     b.press("Escape").await?;
     b.press("j").await?;
