@@ -29,6 +29,12 @@ const SETTLE_TIMER_MS: i32 = 200;
 /// anyway after this long, in whatever idle moments it has.
 const SETTLE_AT_MOST_MS: f64 = 1_000.0;
 
+/// A page with no idle moment at all still gets each slice after this long
+/// (`requestIdleCallback`'s `timeout`): headless Chromium was seen giving
+/// none for seconds after a burst of edits, and the side panel's list
+/// waited on it.
+const IDLE_AT_MOST_MS: u32 = 1_000;
+
 type Slice = Box<dyn FnMut(&dyn Fn() -> f64) -> bool>;
 
 struct Inner {
@@ -95,7 +101,9 @@ fn schedule(inner: &Rc<RefCell<Inner>>) {
     let function = callback.as_ref().unchecked_ref();
     let idle = js_sys::Reflect::has(&window, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
     let pending = if idle {
-        window.request_idle_callback(function).ok().map(|id| (true, id as i32))
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(IDLE_AT_MOST_MS);
+        window.request_idle_callback_with_options(function, &options).ok().map(|id| (true, id as i32))
     } else {
         let delay = if inner.begun { 0 } else { SETTLE_TIMER_MS };
         window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay).ok().map(|id| (false, id))
