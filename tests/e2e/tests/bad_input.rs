@@ -263,7 +263,9 @@ async fn a_text_file_opens_as_the_article_and_the_old_work_returns_with_its_text
         WAIT,
     )
     .await?;
-    assert!(wait_notice(&b, "info").await?.contains("niger-river.txt"));
+    // The notice names what opened: the text's title, its first line.
+    let title = record(&b).await?["meta"]["title"].as_str().unwrap_or_default().to_string();
+    assert!(!title.is_empty() && wait_notice(&b, "info").await?.contains(&title), "{title}");
     assert_eq!(
         record(&b).await?["text"].as_str(),
         Some(river.as_str()),
@@ -543,7 +545,8 @@ async fn utf16_text_files_open_like_any_other_and_offsets_count_from_after_the_m
         open_file(&b, &path).await?;
         let id = name.trim_end_matches(".txt");
         b.wait_until(&format!("return window.marginalia.getAnnotations().meta.doc_id === '{id}';"), WAIT).await?;
-        assert!(wait_notice(&b, "info").await?.contains(name));
+        let title = record(&b).await?["meta"]["title"].as_str().unwrap_or_default().to_string();
+        assert!(!title.is_empty() && wait_notice(&b, "info").await?.contains(&title), "{name}: {title}");
         assert_eq!(record(&b).await?["text"].as_str(), Some(text.as_str()), "{name}: the text, without its mark");
         // Offsets are unaffected by the mark: a drag over the CJK name labels it.
         let (s, e) = range_of(&text, "国際協力機構");
