@@ -10,7 +10,7 @@
 
 use super::{AppState, Focus};
 use marginalia_core::occurrences::{other_occurrences, CaseMatching};
-use marginalia_core::suggestion::{all_annotated, open_suggestions, Source, Suggestion};
+use marginalia_core::suggestion::{all_annotated, is_annotated, open_suggestions, Source, Suggestion};
 use std::rc::Rc;
 
 /// Accepts remembered for undo; older ones are forgotten.
@@ -73,7 +73,7 @@ impl AppState {
         let annotations = self.editor.annotations();
         let undone: Vec<Suggestion> = candidates
             .iter()
-            .filter(|b| b.iter().all(|s| !annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label)))
+            .filter(|b| b.iter().all(|s| !is_annotated(s, annotations)))
             .flat_map(|b| b.iter().cloned())
             .collect();
         if undone.is_empty() {

@@ -51,10 +51,15 @@ pub fn open_suggestions(mut proposed: Vec<Suggestion>, annotations: &Annotations
     proposed
 }
 
+/// True when `s` is annotated exactly (same offsets, same label).
+pub fn is_annotated(s: &Suggestion, annotations: &Annotations) -> bool {
+    annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label)
+}
+
 /// True when every one of `batch` is annotated exactly (the state right
 /// after they were accepted).
 pub fn all_annotated(batch: &[Suggestion], annotations: &Annotations) -> bool {
-    batch.iter().all(|s| annotations.iter().any(|a| a.start == s.start && a.end == s.end && a.label == s.label))
+    batch.iter().all(|s| is_annotated(s, annotations))
 }
 
 /// A span in a model's answer: Marginalia's / Prodigy's `spans` or
