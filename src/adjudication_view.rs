@@ -33,6 +33,9 @@ pub struct GoldOps {
 pub struct Adjudication {
     pub gold: Gold,
     pub ops: &'static GoldOps,
+    /// The first decisions, taken when the review opened (what everyone
+    /// agrees on): the reviewer's undo stops there.
+    pub automatic: usize,
 }
 
 // Written by hand: a derived `Debug` would bring every review type's.
@@ -50,7 +53,12 @@ impl Adjudication {
 
     /// The same review with `gold` (after a decision).
     pub fn with(&self, gold: Gold) -> Adjudication {
-        Adjudication { gold, ops: self.ops }
+        Adjudication { gold, ops: self.ops, automatic: self.automatic }
+    }
+
+    /// Whether the reviewer has a decision of their own to take back.
+    pub fn can_undo(&self) -> bool {
+        self.gold.decisions().len() > self.automatic
     }
 }
 
@@ -80,8 +88,8 @@ fn stem(name: &str) -> String {
     base.split('.').next().unwrap_or(base).to_string()
 }
 
-/// Opens `files` (name, contents) as one review; the items every annotator
-/// agrees on are accepted at once, so the reviewer sees what differs. With
+/// Opens `files` (name, contents) as one review; the items (and relations)
+/// every annotator agrees on are accepted at once, so the reviewer sees what differs. With
 /// `start_from`, the items nobody decided keep that annotator's version.
 pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: &str, start_from: Option<&str>) -> Result<Adjudication, String> {
     let mut saves = Vec::new();
@@ -102,7 +110,13 @@ pub fn start_review(files: &[(String, String)], schema: &LabelSchema, reviewer: 
     for item in review.items().iter().filter(|i| i.kind == ItemKind::Agree) {
         gold.apply(Decision::Accept { item: item.id, annotator: reference.clone() }).map_err(|e| e.to_string())?;
     }
-    Ok(Adjudication { gold, ops: gold_ops() })
+    // Relations everyone made go in too, once their ends are in; one whose
+    // end is still disputed waits for the reviewer (the panel lists it).
+    for relation in review.relations().iter().filter(|r| r.kind == ItemKind::Agree) {
+        let _ = gold.apply(Decision::AcceptRelation { relation: relation.id });
+    }
+    let automatic = gold.decisions().len();
+    Ok(Adjudication { gold, ops: gold_ops(), automatic })
 }
 
 /// The gold now, as a record the editor shows (and saves).

@@ -1,5 +1,6 @@
-//! Keeps `--mg-header-h` and `--mg-footer-h` equal to the heights of the
-//! header and the status line (the side panel fits between them; scrolled-to
+//! Keeps `--mg-header-h`, `--mg-footer-h` and `--mg-labels-h` equal to the
+//! heights of the header, the status line and the label bar (at the bottom
+//! on a phone) (the side panel fits between them; scrolled-to
 //! text lands clear of them). A ResizeObserver reports their sizes as
 //! layout computes them, so reading them forces no layout; setting the
 //! properties restyles the whole widget, so it happens only on a change.
@@ -9,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, ResizeObserver, ResizeObserverEntry, ResizeObserverSize};
 
-const BARS: [(&str, &str); 2] = [("mg-header", "--mg-header-h"), ("mg-status", "--mg-footer-h")];
+const BARS: [(&str, &str); 3] = [("mg-header", "--mg-header-h"), ("mg-status", "--mg-footer-h"), ("mg-labels", "--mg-labels-h")];
 
 /// Watches the bars until dropped.
 pub struct BarHeights {

@@ -10,7 +10,7 @@ use crate::file_open::{open_pasted, Opened};
 use crate::file_read;
 use crate::model_suggest::ModelCalls;
 use crate::on_demand::formats::read_file;
-use crate::on_demand::patterns::{read_model_answer, suggest_from_patterns};
+use crate::on_demand::patterns::{ask_model_for_suggestions, suggest_from_patterns};
 use crate::on_demand::review::start_review;
 use crate::opening::{Announce, Given, Request};
 use crate::state::{Action, AppState, Notice, NoticeKind};
@@ -121,29 +121,16 @@ pub fn open_patterns(state: &State) -> Callback<File> {
 }
 
 /// A model's suggestions scoring at least the minimum given, from the
-/// configured endpoint (`endpoint`; nothing happens without one).
+/// configured endpoint (`endpoint`; nothing happens without one). The
+/// asking and the reading are the patterns part's (`on_demand::patterns`).
 pub fn ask_model(state: &State, endpoint: Option<String>, limit_ms: u32, calls: ModelCalls) -> Callback<f64> {
     let state = state.clone();
     Callback::from(move |min_score: f64| {
         let (state, endpoint, calls) = (state.clone(), endpoint.clone(), calls.clone());
         let Some(url) = endpoint else { return };
         wasm_bindgen_futures::spawn_local(async move {
-            let d = state.dispatcher();
-            let article = state.article().clone();
-            let Some(answer) = calls.ask(&url, article.text(), &article.id, limit_ms).await else { return };
-            let json = match answer {
-                Ok(json) => json,
-                Err(e) => return d.dispatch(error(format!("No model suggestions: {e}."))),
-            };
-            let read = match read_model_answer(&json, article.len_chars(), min_score).await {
-                Ok(read) => read,
-                Err(unavailable) => return d.dispatch(error(unavailable.message())),
-            };
-            match read {
-                // The article may have changed while the model thought.
-                Ok(_) if state.article().sha256() != article.sha256() => {}
-                Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),
-                Err(e) => d.dispatch(error(format!("No model suggestions: {e}."))),
+            if let Err(unavailable) = ask_model_for_suggestions(state.clone(), url, limit_ms, calls, min_score).await {
+                state.dispatch(error(unavailable.message()));
             }
         });
     })

@@ -4,12 +4,20 @@
 //! function below; they only read the DOM and dispatch (no state here).
 //! Events outside this instance's element are not ours (`is_ours`), except
 //! on the standalone page, which owns the whole document.
+//!
+//! A finger selects differently from a mouse: a tap picks the word under
+//! it (a second tap grows the selection, as `Action::Tap` says), and the
+//! browser's own selection handles (a long press, then dragging them) are
+//! read once they have been still for a moment — a selection read at every
+//! move would redraw the text under the handles and lose them.
 
 use crate::host::{Host, HostRef};
 use crate::keymap::{action_for, KeyPress};
-use crate::selection_map::{clear_selection, selection_in};
+use crate::selection_map::{clear_selection, cp_at_point, selection_in};
 use crate::state::{Action, AppState};
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Timeout;
+use std::cell::{Cell, RefCell};
 use marginalia_core::span::SpanId;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent, MouseEvent};
@@ -18,6 +26,17 @@ use yew::UseReducerHandle;
 /// The installed listeners: dropping it removes them.
 pub struct Gestures {
     _listeners: Vec<EventListener>,
+}
+
+/// How long the browser's selection handles must be still before the
+/// selection is taken.
+const HANDLES_STILL_MS: u32 = 500;
+
+thread_local! {
+    /// The last pointer pressed was a finger or a pen, not a mouse.
+    static BY_TOUCH: Cell<bool> = const { Cell::new(false) };
+    /// The wait for the selection handles to be still.
+    static HANDLES: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// The element an event happened on (a text node's parent).
@@ -79,6 +98,11 @@ pub fn install(state: UseReducerHandle<AppState>, host: HostRef) -> Gestures {
         listen(&document, "click", passive(), &state, &host, on_click),
         listen(&document, "focusin", passive(), &state, &host, on_focusin),
         listen(&document, "keydown", keys, &state, &host, on_keydown),
+        listen(&document, "pointerdown", passive(), &state, &host, |_, _, e| {
+            let pointer: &web_sys::PointerEvent = e.unchecked_ref();
+            BY_TOUCH.with(|t| t.set(pointer.pointer_type() != "mouse"));
+        }),
+        listen(&document, "selectionchange", passive(), &state, &host, on_selection_change),
     ];
     Gestures { _listeners: listeners }
 }
@@ -116,7 +140,31 @@ fn on_mouseup(state: UseReducerHandle<AppState>, host: &HostRef, e: &Event) {
         return;
     }
     let spans = run_spans(&target);
+    if spans.is_empty() && BY_TOUCH.with(Cell::get) {
+        if let Some(at) = cp_at_point(&root, mouse.client_x(), mouse.client_y(), article.index()) {
+            state.dispatch(Action::Tap { at });
+            return;
+        }
+    }
     state.dispatch(Action::ClickSpans { spans, x: mouse.client_x(), y: mouse.client_y() });
+}
+
+/// The browser's selection changed under a finger (its handles): taken as
+/// the pending selection once still.
+fn on_selection_change(state: UseReducerHandle<AppState>, host: &HostRef, _: &Event) {
+    if !BY_TOUCH.with(Cell::get) {
+        return;
+    }
+    let host = host.clone();
+    let wait = Timeout::new(HANDLES_STILL_MS, move || {
+        let Some(root) = host.find("article") else { return };
+        if let Some((anchor, focus)) = selection_in(&root, state.article().index()) {
+            state.dispatch(Action::Select { anchor, focus, character: false });
+            clear_selection();
+        }
+    });
+    // Replacing the wait cancels the one before.
+    HANDLES.with(|h| *h.borrow_mut() = Some(wait));
 }
 
 /// The spans under the run that `target` is (or is inside): its

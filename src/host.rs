@@ -81,6 +81,10 @@ pub struct Host {
     pub schema: Arc<LabelSchema>,
     /// Why the options' schema was not used, said in the first notice.
     pub schema_problem: Option<String>,
+    /// Told when the window is resized (the drawing over the article,
+    /// which lives in a part: a part cannot make a browser listener of its
+    /// own, so the viewport's tells it).
+    pub on_resize: RefCell<Option<yew::Callback<()>>>,
 }
 
 /// The options' schema, else the stored one (standalone page), else the
@@ -129,6 +133,7 @@ impl Host {
             callbacks: RefCell::new(Vec::new()),
             ready: RefCell::new(None),
             given_annotations: RefCell::new(None),
+            on_resize: RefCell::new(None),
         })
     }
 

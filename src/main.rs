@@ -46,6 +46,7 @@ mod storage;
 mod stored_work;
 mod style_classes;
 mod tab_sync;
+mod text_geometry;
 mod url_params;
 mod view_model;
 mod viewport;
@@ -70,3 +71,5 @@ fn main() {
 
 #[cfg(test)]
 mod module_graph_tests;
+#[cfg(test)]
+mod relations_tests;

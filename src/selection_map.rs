@@ -29,6 +29,17 @@ pub fn selection_in(root: &Element, index: &TextIndex) -> Option<(usize, usize)>
     (a != f).then_some((a, f))
 }
 
+/// The code point under the viewport point (`x`, `y`) when it is in the
+/// article's text.
+pub fn cp_at_point(root: &Element, x: i32, y: i32, index: &TextIndex) -> Option<usize> {
+    let position = web_sys::window()?.document()?.caret_position_from_point(x as f32, y as f32)?;
+    let node = position.offset_node()?;
+    if !root.contains(Some(&node)) {
+        return None;
+    }
+    point_to_cp(&node, position.offset(), index)
+}
+
 /// Clears the native selection (the app draws its own).
 pub fn clear_selection() {
     if let Some(Ok(Some(sel))) = web_sys::window().map(|w| w.get_selection()) {

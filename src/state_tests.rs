@@ -374,3 +374,29 @@ fn undoing_an_accept_all_offers_the_suggestions_again() {
     let s = apply(s, vec![Action::Select { anchor: start, focus: end, character: false }, Action::ApplyLabel("MISC".into()), Action::Undo]);
     assert!(s.suggestions.is_empty(), "{:?}", s.suggestions);
 }
+
+#[test]
+fn taps_select_a_word_grow_the_selection_and_a_tap_inside_lets_it_go() {
+    let s = state();
+    let (u, u_end) = range_of("Ümit");
+    // A tap inside "Ümit" (on its second code point) selects the word.
+    let s = s.reduce(Action::Tap { at: u + 1 });
+    assert_eq!(s.focus.pending(), Some((u, u_end)));
+    // A tap on 東京 (CJK: a token per character) grows it to take 東 in.
+    let (t, _) = range_of("東京");
+    let s = s.reduce(Action::Tap { at: t });
+    assert_eq!(s.focus.pending(), Some((u, t + 1)));
+    // A tap on "Ada", before it, grows it backwards.
+    let (a, _) = range_of("Ada");
+    let s = s.reduce(Action::Tap { at: a });
+    assert_eq!(s.focus.pending(), Some((a, t + 1)));
+    // A label key then labels what the taps chose.
+    let s = s.reduce(Action::ApplyLabel("PERSON".into()));
+    let span = s.editor.annotations().iter().next().map(|s| (s.start, s.end));
+    assert_eq!(span, Some((a, t + 1)));
+    // A tap inside a pending selection lets it go; a tap on a space does nothing.
+    let s = s.reduce(Action::Tap { at: u }).reduce(Action::Tap { at: u + 2 });
+    assert_eq!(s.focus.pending(), None);
+    let space = TEXT.chars().position(|c| c == ' ').unwrap();
+    assert_eq!(s.reduce(Action::Tap { at: space }).focus.pending(), None);
+}

@@ -99,6 +99,7 @@ pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
     let window = web_sys::window().expect("a browser window");
     let document = window.document().expect("a document");
     let scheduled = Rc::new(Cell::new(false));
+    let resized = host.clone();
     let measure = {
         let scheduled = scheduled.clone();
         Rc::new(Closure::<dyn Fn()>::new(move || {
@@ -119,7 +120,12 @@ pub fn track(state: UseReducerHandle<AppState>, host: HostRef) -> Viewport {
     let on_scroll = on_change.clone();
     let listeners = vec![
         EventListener::new_with_options(&document, "scroll", EventListenerOptions::run_in_capture_phase(), move |e| on_scroll(e)),
-        EventListener::new_with_options(&window, "resize", EventListenerOptions::default(), move |e| on_change(e)),
+        EventListener::new_with_options(&window, "resize", EventListenerOptions::default(), move |e| {
+            on_change(e);
+            if let Some(tell) = resized.on_resize.borrow().as_ref() {
+                tell.emit(());
+            }
+        }),
     ];
     Viewport { _listeners: listeners }
 }

@@ -13,6 +13,7 @@ use crate::components::label_bar::LabelBar;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::paste_dialog::PasteDialog;
 use crate::components::save_conflict::SaveConflict;
+use crate::components::relations_view::RelationsView;
 use crate::components::side_panel::SidePanel;
 use crate::components::status_bar::StatusBar;
 use crate::components::tab_conflict::TabConflict;
@@ -34,7 +35,9 @@ impl Page {
         let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
         html! {
             <ContextProvider<HostRef> context={host.clone()}>
-            <div class={classes!("mg-app", host.options.theme.class(), state.read_only.then_some("mg-read-only"))} {ondrop} {ondragover}>
+            // `mg-has-selected`: on a phone the side panel opens as a sheet over the text.
+            <div class={classes!("mg-app", host.options.theme.class(), state.read_only.then_some("mg-read-only"),
+                state.focus.selected().is_some().then_some("mg-has-selected"))} {ondrop} {ondragover}>
                 if !host.standalone {
                     <div class="mg-crash" role="alert" hidden=true></div>
                 }
@@ -47,7 +50,12 @@ impl Page {
                     { "Select text with the mouse, or use the arrow keys to move through words and Shift with arrows to extend; then press a label's number key. Tab reaches each annotation; Delete removes the selected one." }
                 </p>
                 <div class="mg-body">
-                    <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
+                    // The overlay (relations drawn, a review's marks) is the
+                    // article's sibling: the viewport walks only the text.
+                    <div class="mg-article-box">
+                        <ArticleView title={AttrValue::from(state.article().title.clone())} views={state.views.clone()} />
+                        <div id={host.id("overlay")} class="mg-overlay"></div>
+                    </div>
                     { side_panel_part::side_panel(self, &self.side_part) }
                 </div>
                 if let Some(chooser) = state.focus.chooser() {
@@ -156,10 +164,17 @@ impl Page {
                 {selected}
                 onselect={on.select_item.clone()}
                 ondelete={on.delete_selected.clone()}
+                onclose={panels::act(state, || Action::Escape)}
                 document={panels::document_form(state, on.status.clone(), on.document_label.clone())}
                 claim={panels::claim_form(state)}
                 guidelines={if state.guidelines_open { self.guidelines() } else { html! {} }}
                 review={html! { <>{ on_demand::review::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
+                revision={editor.revision()}
+                relations={html! {
+                    <RelationsView state={state.clone()} revision={(state.revision, editor.revision())} selected={state.focus.selected()}
+                        article={state.article().clone()} layout={state.views.clone()}
+                        marks={on_demand::review::disputed_marks(state)} onselect={on.select_item.clone()} />
+                }}
                 suggestions={panels::suggestion_panel(state, &self.host)}
                 onpropagate={on.propagate.clone()}
                 hidden={state.hidden.clone()}

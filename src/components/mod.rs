@@ -2,8 +2,9 @@
 //! report gestures through `on<verb>` callbacks. One component per file.
 
 pub mod adjudication_panel;
-pub mod attribute_field;
+pub mod article_overlay;
 pub mod article_view;
+pub mod attribute_field;
 pub mod chooser;
 pub mod claim_form;
 pub mod document_form;
@@ -15,6 +16,8 @@ pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;
 pub mod plain_paragraphs;
+pub mod relation_list;
+pub mod relations_view;
 pub mod review_panel;
 pub mod save_conflict;
 pub mod side_panel;

@@ -66,6 +66,9 @@ pub struct SidePanelProps {
     pub selected: Option<(SpanId, String, String)>,
     pub onselect: Callback<SpanId>,
     pub ondelete: Callback<()>,
+    /// Lets the selected span go (on a phone: closes the sheet).
+    #[prop_or_default]
+    pub onclose: Callback<()>,
     /// The document's labels, under the title.
     #[prop_or_default]
     pub document: Html,
@@ -77,6 +80,15 @@ pub struct SidePanelProps {
     /// Re-anchored spans to review, at the top.
     #[prop_or_default]
     pub review: Html,
+    /// Who claims what (and the relations drawn over the article), under
+    /// the selected span.
+    #[prop_or_default]
+    pub relations: Html,
+    /// The annotations' revision: Yew compares the `Html` props above by
+    /// component type only, so a change they show (a link made) must
+    /// redraw the panel through this.
+    #[prop_or_default]
+    pub revision: u64,
     /// Open suggestions, under the review.
     #[prop_or_default]
     pub suggestions: Html,
@@ -129,10 +141,14 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
                         <button type="button" id={host.id("delete")} class="mg-button" onclick={delete}>{ "Delete annotation" }</button>
                         <button type="button" id={host.id("propagate")} class="mg-button" aria-keyshortcuts="A"
                             onclick={props.onpropagate.reform(|_: MouseEvent| ())}>{ "Suggest everywhere (A)" }</button>
+                        // Shown where the panel is a sheet over the text (a phone).
+                        <button type="button" id={host.id("close-sheet")} class="mg-button mg-sheet-close"
+                            onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "Done" }</button>
                     </div>
                 </div>
                 { props.claim.clone() }
             }
+            { props.relations.clone() }
             if props.layers.len() > 1 {
                 <div class="mg-row mg-filter" role="group" aria-label="Show in the article">
                     { for props.layers.iter().map(|(layer, labels)| {

@@ -1,11 +1,14 @@
 //! Reading what suggests spans: a spaCy/Prodigy patterns file
-//! (`docs/PATTERNS.md`) and a model's answer, in one part fetched on the
-//! first use of either.
+//! (`docs/PATTERNS.md`) and a model's suggestions (asked and read here), in
+//! one part fetched on the first use of either.
 
+use crate::model_suggest::ModelCalls;
+use crate::state::{Action, AppState, Notice, NoticeKind};
 use marginalia_core::article::Article;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::patterns::PatternSet;
 use marginalia_core::suggestion::{from_model_answer, Source, Suggestion};
+use yew::UseReducerHandle;
 
 on_demand!(patterns;
     /// The suggestions of the patterns in `jsonl` on `article`, and what was
@@ -16,10 +19,22 @@ on_demand!(patterns;
 );
 
 on_demand!(patterns;
-    /// A model's answer (`json`) on a text of `len` code points: its spans
-    /// scoring at least `min_score`, or why the answer was not used.
-    pub fn read_model_answer(json: &str, len: usize, min_score: f64) -> Result<Vec<Suggestion>, String> {
-        from_model_answer(json, len, min_score)
+    /// Asks the model at `url` for suggestions on the article open now (at
+    /// most one call in flight, with `limit_ms` as its deadline) and offers
+    /// its spans scoring at least `min_score`; a failure is said in a notice.
+    pub fn ask_model_for_suggestions(state: UseReducerHandle<AppState>, url: String, limit_ms: u32, calls: ModelCalls, min_score: f64) -> () {
+        wasm_bindgen_futures::spawn_local(async move {
+            let d = state.dispatcher();
+            let article = state.article().clone();
+            let Some(answer) = calls.ask(&url, article.text(), &article.id, limit_ms).await else { return };
+            let read = answer.and_then(|json| from_model_answer(&json, article.len_chars(), min_score));
+            match read {
+                // The article may have changed while the model thought.
+                Ok(_) if state.article().sha256() != article.sha256() => {}
+                Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),
+                Err(e) => d.dispatch(Action::Notify(Notice { kind: NoticeKind::Error, text: format!("No model suggestions: {e}."), offer: None })),
+            }
+        });
     }
 );
 

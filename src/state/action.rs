@@ -25,6 +25,9 @@ pub enum Action {
     /// A mouse selection between two code points; `character` when Alt was
     /// held (character precision for this selection only).
     Select { anchor: usize, focus: usize, character: bool },
+    /// A finger's tap on the text at code point `at`: the word there is
+    /// selected, or added to the selection pending.
+    Tap { at: usize },
     MoveCaret { motion: Motion, extend: bool },
     /// Labels exactly `[start, end)` (code points), as a script asks.
     AddSpan { start: usize, end: usize, label: String },
@@ -126,7 +129,7 @@ impl Action {
             StartAdjudication(_) | Decide(_) | UndoDecision => true,
             // Looking, selecting, opening another document, suggestions not
             // yet accepted, and another tab's own writes.
-            Select { .. } | MoveCaret { .. } | SelectSpan { .. } | ClickSpans { .. } | Escape | TogglePrecision
+            Select { .. } | Tap { .. } | MoveCaret { .. } | SelectSpan { .. } | ClickSpans { .. } | Escape | TogglePrecision
             | OpenDocument(_) | SetSchema(_) | ShowParagraphs { .. } | KeepReanchored(_)
             | DismissReview | SelectAdjacent { .. } | Find { .. } | LeaveAdjudication | Suggest { .. }
             | RejectSuggestions(_) | LabelAllOccurrences { .. } | SetLabelsVisible { .. } | Notify(_)

@@ -236,6 +236,7 @@ impl AppState {
         use Action::*;
         match action {
             Select { anchor, focus, character } => self.select(anchor, focus, character),
+            Tap { at } => self.tap(at),
             MoveCaret { motion, extend } => self.move_caret(motion, extend),
             SelectSpan { id, scroll } => self.select_span(id, scroll),
             ClickSpans { spans, x, y } => self.click_spans(spans, x, y),

@@ -71,7 +71,7 @@ impl AppState {
 
     /// Takes the last decision back.
     pub(super) fn undo_decision(&mut self) {
-        let Some(current) = self.mode.adjudication() else { return };
+        let Some(current) = self.mode.adjudication().filter(|a| a.can_undo()) else { return };
         let mut next = current.with(current.gold.clone());
         if (next.ops.undo)(&mut next.gold) {
             if let Ok(loaded) = next.loaded(&self.save_info) {

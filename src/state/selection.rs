@@ -46,6 +46,19 @@ impl AppState {
         }
     }
 
+    /// A tap on the text (a finger has no drag to select with): the word
+    /// under it becomes the pending selection; with one pending, the
+    /// selection grows to take the word in, and a tap inside it lets it go.
+    pub(super) fn tap(&mut self, at: usize) {
+        let article = self.article().clone();
+        let Some(word) = article.token_at(at).filter(|&i| !article.is_space_token(i)).map(|i| article.tokens()[i]) else { return };
+        match self.focus.pending() {
+            Some((start, end)) if word.start >= start && word.end <= end => self.focus = Focus::Nothing,
+            Some((start, end)) => self.select(start.min(word.start), end.max(word.end), false),
+            None => self.select(word.start, word.end, false),
+        }
+    }
+
     /// The arrows: from the caret, else from the selected span, else from
     /// the start; the tokens under it become the pending selection.
     pub(super) fn move_caret(&mut self, motion: Motion, extend: bool) {

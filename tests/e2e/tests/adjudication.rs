@@ -113,7 +113,7 @@ async fn a_review_opened_through_the_api_takes_the_reviewers_own_edit() -> Resul
     )
     .await?;
     b.wait_until("return [...document.querySelectorAll('.mg-item-review.mg-decided')].length === 1;", WAIT).await?;
-    let gold_line = b.text_of(".mg-item-review.mg-decided .mg-hint").await?;
+    let gold_line = b.text_of(".mg-item-review.mg-decided .mg-gold-now").await?;
     assert_eq!(gold_line, "Gold: NORP “Mali”");
 
     for entry in std::fs::read_dir(b.download_dir()).into_iter().flatten() {
@@ -124,5 +124,121 @@ async fn a_review_opened_through_the_api_takes_the_reviewers_own_edit() -> Resul
     let labels: Vec<(&str, &str)> = gold["spans"].as_array().unwrap().iter().map(|s| (s["text"].as_str().unwrap(), s["label"].as_str().unwrap())).collect();
     assert_eq!(labels, [("Mali", "NORP"), ("Abdallah Diop", "PERSON")]);
     assert_eq!(gold["meta"]["adjudication"]["decisions"]["edited"], json!(1), "{}", gold["meta"]);
+    b.close().await
+}
+
+/// A save of the default article: the claim with `check_worthy`, Mills and
+/// "Mali" (labelled `mali`), and — when `claimed_by` — the claim linked to
+/// Mills.
+fn claim_save(annotator: &str, check_worthy: &str, mali: &str, claimed_by: bool) -> Value {
+    let span = |id: &str, needle: &str, label: &str| {
+        let (s, e) = range_of(DEFAULT_ARTICLE, needle);
+        json!({ "id": id, "start": s, "end": e, "label": label, "text": needle })
+    };
+    let (c, e) = claim_range();
+    let claim = json!({ "id": "s3", "start": c, "end": e, "label": "CLAIM", "layer": "claim", "text": CLAIM, "attributes": { "check_worthy": check_worthy } });
+    let relations = if claimed_by { json!([{ "id": "r1", "from": "s3", "to": "s1", "label": "claimed_by" }]) } else { json!([]) };
+    json!({ "text": DEFAULT_ARTICLE, "annotator": annotator, "format_version": 1, "meta": { "doc_id": "mali-russia-wagner" },
+            "spans": [span("s1", "Richard Mills", "PERSON"), span("s2", "Mali", mali), claim], "relations": relations })
+}
+
+/// The marks drawn under the text for the item about `needle`'s first
+/// occurrence: each mark's annotator style and where its line runs.
+const MARKS_AT: &str = "const [start] = arguments;
+    return [...document.querySelectorAll(`#mg-overlay g.mg-mark[data-start='${start}']`)].map(g => {
+        const line = g.querySelector('line');
+        return { by: [...g.classList].find(c => c.startsWith('mg-by-')), x1: +line.getAttribute('x1'), x2: +line.getAttribute('x2'), y: +line.getAttribute('y1') };
+    });";
+
+#[tokio::test]
+async fn a_review_shows_each_sides_values_marks_the_disputes_and_runs_from_the_keyboard() -> Result {
+    let b = open_app().await?;
+    let ana = claim_save("ana", "yes", "GPE", false);
+    let ben = claim_save("ben", "no", "ORG", true);
+    b.execute("window.marginalia.review([arguments[0], arguments[1]]);", vec![ana, ben]).await?;
+    b.wait_for(".mg-adjudication").await?;
+    // Mills is agreed and in the gold; the claim, Mali and the relation differ.
+    wait_span_count(&b, 1).await?;
+    assert_eq!(b.attr("#mg-undo-decision", "disabled").await?.as_deref(), Some("true"), "nothing of the reviewer's to undo yet");
+
+    // The claim's item says what differs and each side's value.
+    let claim_item = "const li = [...document.querySelectorAll('.mg-item-review')].find(li => li.querySelector('p').textContent.includes('different check_worthy')); return li && li.dataset.item;";
+    let claim_item = b.execute(claim_item, vec![]).await?.as_str().ok_or("no item says 'different check_worthy'")?.to_string();
+    let item = format!(".mg-item-review[data-item='{claim_item}']");
+    let difference = b.text_of(&format!("{item} .mg-differences li[data-key='check_worthy']")).await?;
+    assert!(difference.contains("ana: yes") && difference.contains("ben: no"), "{difference}");
+    let ana_side = b.text_of(&format!("{item} li[data-annotator='ana']")).await?;
+    let ben_side = b.text_of(&format!("{item} li[data-annotator='ben']")).await?;
+    assert!(ana_side.contains("check_worthy: yes") && !ana_side.contains("claimed_by"), "{ana_side}");
+    assert!(ben_side.contains("check_worthy: no") && ben_side.contains("claimed_by → PERSON “Richard Mills”"), "{ben_side}");
+    let (c, e) = claim_range();
+    assert!(ana_side.contains(&format!("({c}–{e})")), "the bounds are shown: {ana_side}");
+
+    // The relation only ben made is listed for a decision of its own.
+    let relation = b.text_of(".mg-relation-review").await?;
+    assert!(relation.contains("claimed_by") && relation.contains("only ben marked it") && relation.contains("Not decided"), "{relation}");
+
+    // Disputed spans are marked under the text, one style per annotator,
+    // each under its own words.
+    let (m, _) = range_of(DEFAULT_ARTICLE, "Mali");
+    b.wait_until(&format!("return document.querySelectorAll(\"#mg-overlay g.mg-mark[data-start='{m}']\").length === 2;"), WAIT).await?;
+    let marks = b.execute(MARKS_AT, vec![json!(m)]).await?;
+    let styles: Vec<&str> = marks.as_array().unwrap().iter().filter_map(|x| x["by"].as_str()).collect();
+    assert_eq!(styles, ["mg-by-0", "mg-by-1"], "{marks}");
+    let run = b.execute(
+        "const [s, e] = arguments; const o = document.querySelector('.mg-article-box').getBoundingClientRect();
+         const run = [...document.querySelectorAll('#mg-article .mg-run')].find(r => +r.dataset.s <= s && e <= +r.dataset.e);
+         const units = n => Array.from(run.textContent).slice(0, n - run.dataset.s).join('').length;
+         const range = document.createRange();
+         range.setStart(run.firstChild, units(s)); range.setEnd(run.firstChild, units(e));
+         const r = range.getBoundingClientRect();
+         return { left: r.left - o.left, right: r.right - o.left, bottom: r.bottom - o.top };",
+        vec![json!(m), json!(m + 4)],
+    ).await?;
+    for mark in marks.as_array().unwrap() {
+        let (x1, x2, y) = (mark["x1"].as_f64().unwrap(), mark["x2"].as_f64().unwrap(), mark["y"].as_f64().unwrap());
+        assert!(x1 >= run["left"].as_f64().unwrap() - 1.0 && x2 <= run["right"].as_f64().unwrap() + 1.0, "mark {mark} outside “Mali” {run}");
+        assert!(y >= run["bottom"].as_f64().unwrap() - 4.0 && y <= run["bottom"].as_f64().unwrap() + 12.0, "mark {mark} not under “Mali” {run}");
+    }
+
+    // "Use my edit" waits for an edit of the reviewer's.
+    let mali_item = b.execute("return [...document.querySelectorAll('.mg-item-review')].find(li => li.querySelector('p').textContent.includes('“Mali”')).dataset.item;", vec![]).await?;
+    let mali_item = format!(".mg-item-review[data-item='{}']", mali_item.as_str().unwrap_or(""));
+    let use_edit = format!("{mali_item} button:nth-last-of-type(1)");
+    assert_eq!(b.text_of(&use_edit).await?, "Use my edit");
+    assert_eq!(b.attr(&use_edit, "disabled").await?.as_deref(), Some("true"));
+
+    // From the keyboard: the claim's first choice, Enter; the focus moves to
+    // the next undecided item's first choice.
+    b.execute(&format!("document.querySelector(\"{item} .mg-row button\").focus();"), vec![]).await?;
+    assert_eq!(b.execute("return document.activeElement.textContent;", vec![]).await?, json!("Accept ana's"));
+    b.press("Enter").await?;
+    b.wait_until(&format!("return document.querySelector(\"{item}\").classList.contains('mg-decided');"), WAIT).await?;
+    b.wait_until(&format!("return document.activeElement.closest('.mg-item-review') === document.querySelector(\"{mali_item}\");"), WAIT).await?;
+    assert_eq!(b.attr("#mg-undo-decision", "disabled").await?, None, "the reviewer's decision can be undone");
+    assert_eq!(b.execute(&format!("return document.querySelectorAll(\"#mg-overlay g.mg-mark[data-start='{c}']\").length;"), vec![]).await?, json!(0), "a decided item is no longer marked");
+
+    // The reviewer labels Mali NORP in the text: now their edit can be used.
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Mali");
+    label_by_drag(&b, s, e, "5").await?;
+    b.wait_until(&format!("return !document.querySelector(\"{use_edit}\").disabled;"), WAIT).await?;
+    b.click(&use_edit).await?;
+    b.wait_until(&format!("return document.querySelector(\"{mali_item}\").classList.contains('mg-decided');"), WAIT).await?;
+    assert_eq!(b.text_of(&format!("{mali_item} .mg-gold-now")).await?, "Gold: NORP “Mali”");
+
+    // The relation: accepted once its ends are in the gold.
+    b.click(".mg-relation-review button").await?;
+    b.wait_until("return document.querySelector('.mg-relation-review .mg-relation-status').textContent === 'In the gold';", WAIT).await?;
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "axe during a review with values and marks: {report:?}");
+
+    for entry in std::fs::read_dir(b.download_dir()).into_iter().flatten() {
+        let _ = std::fs::remove_file(entry?.path());
+    }
+    b.click("#mg-save-gold").await?;
+    let gold = b.downloaded_file("*.gold.marginalia.json", WAIT).await?.json()?;
+    let claim = find_span(&gold, CLAIM, "CLAIM").ok_or("no claim in the gold")?;
+    assert_eq!(claim["attributes"]["check_worthy"], "yes", "ana's value was accepted: {claim}");
+    assert_eq!(relation_summary(&gold), [("claimed_by".to_string(), CLAIM.to_string(), "Richard Mills".to_string())]);
     b.close().await
 }

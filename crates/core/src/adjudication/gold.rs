@@ -223,6 +223,12 @@ impl Gold {
         self.spans_of(&self.state)
     }
 
+    /// The reviewer's decision on relation item `relation`: accepted
+    /// (`Some(true)`), rejected (`Some(false)`) or none yet.
+    pub fn relation_decision(&self, relation: usize) -> Option<bool> {
+        self.state.relations.get(relation).copied().flatten()
+    }
+
     /// Whether relation item `relation` is in the gold now.
     pub fn has_relation(&self, relation: usize) -> bool {
         let spans = self.spans();

@@ -356,6 +356,13 @@ fn undo_is_the_replay_of_the_earlier_decisions() {
     // ann1's claimed_by → Mills stays wanted but its end is gone.
     assert_eq!(gold.relations_without_ends(), vec![1]);
     assert!(!gold.has_relation(1) && gold.has_relation(0));
+    // Undecided relations follow the start; a decision is reported as taken.
+    assert_eq!(gold.relation_decision(0), None);
+    gold.apply(Decision::RejectRelation { relation: 0 }).unwrap();
+    assert_eq!((gold.relation_decision(0), gold.has_relation(0)), (Some(false), false));
+    assert!(gold.undo());
+    assert_eq!(gold.relation_decision(0), None);
+    assert_eq!(gold.relation_decision(99), None, "no such relation: no decision");
     assert!(gold.undo() && gold.undo());
     assert!(!gold.undo());
     assert_eq!(gold.record(&SaveInfo::default()), before);
