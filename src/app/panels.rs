@@ -4,6 +4,7 @@
 //! `on_demand::review`). Their callbacks are
 //! made with each render, as the panels show and go.
 
+use crate::components::attribute_field::attribute_field;
 use crate::components::claim_form::{claim_data, AttributeField, ClaimForm};
 use crate::components::document_form::DocumentForm;
 use crate::components::review_panel::ReviewPanel;
@@ -14,6 +15,7 @@ use crate::host::HostRef;
 use crate::state::{Action, AppState};
 use crate::viewport;
 use marginalia_core::document_status::DocumentStatus;
+use marginalia_core::label_schema::CLAIM_LAYER;
 use yew::prelude::*;
 
 type State = UseReducerHandle<AppState>;
@@ -62,6 +64,36 @@ pub fn claim_form(state: &State) -> Html {
             onpick={{ let d = d.clone(); Callback::from(move |label| d.dispatch(Action::StartLinking { label })) }}
             onerror={{ let d = d.clone(); Callback::from(move |text| d.dispatch(error(format!("No link made: {text}.")))) }}
         />
+    }
+}
+
+/// The selected span's own fields when it is no claim (the claim form has
+/// its own): its layer's attributes, which always include a comment.
+pub fn span_form(state: &State, host: &HostRef) -> Html {
+    let editor = &state.editor;
+    let Some(span) = state.focus.selected().and_then(|id| editor.annotations().get(id)).filter(|s| s.layer != CLAIM_LAYER) else {
+        return html! {};
+    };
+    let id = span.id;
+    let d = state.dispatcher();
+    let on = Callback::from(move |(key, value)| d.dispatch(Action::SetAttribute { id, key, value }));
+    let fields: Vec<AttributeField> = editor
+        .schema()
+        .attributes_for(&span.layer)
+        .map(|def| AttributeField {
+            def: def.clone(),
+            value: span.attributes.get(&def.name).cloned(),
+            default: span.defaults.get(&def.name).cloned(),
+            unset_choice: true,
+        })
+        .collect();
+    html! {
+        <section class="mg-span-form" aria-label={format!("{} details", span.label)}>
+            // Keyed by span: another span's field starts from its own text.
+            <div key={id.0.to_string()}>
+                { for fields.iter().map(|f| attribute_field(f, &on, &host.id(&format!("span-{}", f.def.name)))) }
+            </div>
+        </section>
     }
 }
 

@@ -166,7 +166,7 @@ impl Page {
                 ondelete={on.delete_selected.clone()}
                 onclose={panels::act(state, || Action::Escape)}
                 document={panels::document_form(state, on.status.clone(), on.document_label.clone())}
-                claim={panels::claim_form(state)}
+                claim={html! { <>{ panels::claim_form(state) }{ panels::span_form(state, &self.host) }</> }}
                 guidelines={if state.guidelines_open { self.guidelines() } else { html! {} }}
                 review={html! { <>{ on_demand::review::adjudication_panel(state, &self.flows.save) }{ panels::review_panel(state) }</> }}
                 revision={editor.revision()}

@@ -15,6 +15,23 @@ use std::fmt;
 pub const ENTITY_LAYER: &str = "entity";
 /// Layer for claims.
 pub const CLAIM_LAYER: &str = "claim";
+/// The comment any span may carry, whatever the schema: a free-text
+/// attribute by this name (brat's `AnnotatorNotes`, a W3C `commenting`
+/// body). A schema may define it for a layer itself (as a claim's "Note").
+pub const COMMENT: &str = "note";
+
+/// The comment's definition where a layer's schema gives none.
+fn comment_definition() -> &'static AttributeDef {
+    static DEFINITION: std::sync::OnceLock<AttributeDef> = std::sync::OnceLock::new();
+    DEFINITION.get_or_init(|| AttributeDef {
+        name: COMMENT.into(),
+        title: "Comment".into(),
+        layer: None,
+        kind: AttributeKind::Text,
+        values: Vec::new(),
+        default: None,
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -245,9 +262,12 @@ impl LabelSchema {
         self.layers.iter().filter(|l| !l.overlap).map(|l| l.name.clone()).collect()
     }
 
-    /// The attributes that spans of `layer` carry.
+    /// The attributes that spans of `layer` carry: the schema's, then the
+    /// comment ([`COMMENT`]) unless the schema defines it for the layer.
     pub fn attributes_for<'a>(&'a self, layer: &'a str) -> impl Iterator<Item = &'a AttributeDef> + 'a {
-        self.attributes.iter().filter(move |a| a.layer.as_deref() == Some(layer))
+        let own = move |a: &&AttributeDef| a.layer.as_deref() == Some(layer);
+        let commented = self.attributes.iter().filter(own).any(|a| a.name == COMMENT);
+        self.attributes.iter().filter(own).chain((!commented).then(comment_definition))
     }
 
     pub fn relation(&self, name: &str) -> Option<&RelationDef> {
@@ -357,6 +377,17 @@ fn relative_luminance(r: u8, g: u8, b: u8) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_layer_carries_a_comment_and_a_schemas_own_note_is_not_doubled() {
+        let news = LabelSchema::news_default();
+        let entity: Vec<(&str, &str)> = news.attributes_for(ENTITY_LAYER).map(|a| (a.name.as_str(), a.title.as_str())).collect();
+        assert_eq!(entity, [(COMMENT, "Comment")]);
+        assert_eq!(news.attributes_for(ENTITY_LAYER).next().unwrap().kind, AttributeKind::Text);
+        let claim: Vec<&str> = news.attributes_for(CLAIM_LAYER).map(|a| a.name.as_str()).collect();
+        assert_eq!(claim.iter().filter(|n| **n == COMMENT).count(), 1, "{claim:?}");
+        assert_eq!(news.attributes_for(CLAIM_LAYER).last().unwrap().title, "Note", "the schema's own title");
+    }
+
     use super::*;
 
     #[test]

@@ -71,7 +71,7 @@ fn clear_downloads(b: &Browser) -> Result {
 /// Python (std only): the spans a file of `format` holds, as
 /// `[[text, label], …]` sliced from the article by the file's own offsets.
 const PY_SPANS_OF: &str = r#"
-import json, sys
+import json, sys, unicodedata
 fmt, path, text = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding='utf-8').read()
 raw = open(path, encoding='utf-8').read()
 def utf16_slice(s, a, b):
@@ -116,7 +116,10 @@ elif fmt == 'iob2':
             cur = [tok, tag[2:]]
             chunks.append(cur)
         elif tag.startswith('I-') and cur and cur[1] == tag[2:]:
-            cur[0] += ' ' + tok
+            # Characters of a script written without spaces are a token each
+            # (as spaCy's Chinese pipeline cuts them): joined as written.
+            unspaced = lambda c: unicodedata.name(c, '').startswith(('CJK', 'HIRAGANA', 'KATAKANA', 'THAI'))
+            cur[0] += ('' if unspaced(cur[0][-1]) and unspaced(tok[0]) else ' ') + tok
         else:
             cur = None
     out = chunks

@@ -28,7 +28,7 @@ use crate::record::{Record, RecordRelation, RecordSpan};
 use crate::span::SpanId;
 
 /// The attribute written as brat's `AnnotatorNotes` (`#` lines).
-pub const NOTE_ATTRIBUTE: &str = "note";
+pub const NOTE_ATTRIBUTE: &str = crate::label_schema::COMMENT;
 
 /// The index in `record.spans` of a relation's start and end (by id, or by
 /// offsets and label for Prodigy-form relations). `None` where unresolved.

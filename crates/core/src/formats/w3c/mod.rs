@@ -149,7 +149,13 @@ pub fn export(record: &Record) -> Exported {
         }
         written[i] = true;
         let mut bodies = vec![json!({ "type": "TextualBody", "purpose": "tagging", "value": s.label, "layer": s.layer })];
-        bodies.extend(s.attributes.iter().map(|(name, value)| value_body("classifying", name, value)));
+        // The comment is a `commenting` body, which other W3C tools show as one.
+        bodies.extend(s.attributes.iter().map(|(name, value)| match value {
+            Value::String(text) if name == crate::label_schema::COMMENT => {
+                json!({ "type": "TextualBody", "purpose": "commenting", "value": text })
+            }
+            _ => value_body("classifying", name, value),
+        }));
         items.push(with_creator(json!({
             "id": span_iri(i),
             "type": "Annotation",
@@ -516,7 +522,9 @@ mod tests {
         r.annotator = Some("ann1".into());
         r.spans.push(span(1, HARD, "Mali", "GPE", "entity"));
         r.spans.push(span(2, HARD, "国際協力機構", "ORG", "entity"));
-        r.spans.push(span(3, HARD, "الجزيرة", "ORG", "entity"));
+        let mut jazeera = span(3, HARD, "الجزيرة", "ORG", "entity");
+        jazeera.attributes.insert("note".into(), "the channel, not the peninsula".into());
+        r.spans.push(jazeera);
         let mut claim = span(4, HARD, "“Wagner left.”", "CLAIM", "claim");
         claim.attributes.insert("claim_type".into(), "quote".into());
         claim.attributes.insert("note".into(), "from AFP 👍🏽".into());
@@ -554,6 +562,9 @@ mod tests {
         let claim = &items[3];
         assert_eq!(claim["body"][0], json!({"type": "TextualBody", "purpose": "tagging", "value": "CLAIM", "layer": "claim"}));
         assert_eq!(claim["body"][1], json!({"type": "TextualBody", "purpose": "classifying", "attribute": "claim_type", "value": "quote"}));
+        // Comments, on an entity or a claim, are W3C `commenting` bodies.
+        assert_eq!(claim["body"][2], json!({"type": "TextualBody", "purpose": "commenting", "value": "from AFP 👍🏽"}));
+        assert_eq!(items[2]["body"][1], json!({"type": "TextualBody", "purpose": "commenting", "value": "the channel, not the peninsula"}));
         assert_eq!(claim["creator"], json!({"type": "Person", "name": "ann1"}));
         assert!(claim["target"]["selector"][0].get("suffix").is_none(), "nothing follows the claim");
         let by = &items[4];

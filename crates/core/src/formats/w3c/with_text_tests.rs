@@ -307,14 +307,17 @@ fn which_files_need_a_text() {
 }
 
 #[test]
-fn under_an_editor_schema_comments_it_has_no_attribute_for_are_left_out_not_the_spans() {
+fn another_tools_comments_are_kept_as_the_spans_comments_under_any_schema() {
+    // Recogito's schema defines no attribute at all: a comment is every span's.
     let schema = LabelSchema::from_json(fixture!("recogito.labels.json")).unwrap();
     let (json, text) = (fixture!("recogito-js-annotations.w3c.json"), fixture!("odyssey.txt"));
     let placed = import_with_text(json, text, "doc", &schema, Some(&schema)).unwrap();
     let r = &placed.anchored.record;
     assert_eq!(r.spans.len(), 4);
-    assert!(r.spans.iter().all(|s| s.attributes.is_empty()));
-    assert!(placed.notices.contains(&"4 “note” value(s) left out: the label schema has no such attribute for those spans".to_string()), "{:?}", placed.notices);
+    let comments: Vec<&str> = r.spans.iter().filter_map(|s| s.attributes.get(crate::label_schema::COMMENT)?.as_str()).collect();
+    assert_eq!(comments.len(), 4, "{:?}", r.spans);
+    assert!(r.spans.iter().all(|s| s.attributes.len() == 1), "only the comment: {:?}", r.spans);
+    assert!(!placed.notices.iter().any(|n| n.contains("left out")), "{:?}", placed.notices);
     assert_eq!(r.relations.len(), 1);
     r.clone().load(&schema).expect("the record loads under the schema it was settled with");
 }
