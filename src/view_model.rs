@@ -12,6 +12,7 @@ use marginalia_core::span::{Span, SpanId};
 use marginalia_core::suggestion::Suggestion;
 use std::ops::Range;
 use marginalia_core::text_direction::{paragraph_direction, Direction};
+use std::fmt::Write;
 use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,9 +249,12 @@ fn right_to_left(editor: &Editor, par: Paragraph) -> bool {
 }
 
 /// The inline style of a run: one underline per covering entity span,
-/// stacked by its rank among them, a tint of the innermost one's colour, and
-/// a dashed overline for a claim — so a claim and the entities inside it
-/// stay visible and distinct.
+/// stacked by its rank among them with a hairline of the page's colour
+/// between bands, a tint of the innermost one's colour that deepens with
+/// each span covering the run, and a dashed overline for a claim — so a
+/// claim and the entities inside it stay visible and distinct, and a span
+/// nested in another of the same label ("United Nations" in "United
+/// Nations mission") reads as nested, not as two spans side by side.
 fn run_style(editor: &Editor, layout: &ParagraphLayout, spans: &[SpanId]) -> String {
     let schema = editor.schema();
     let color_of = |label: &str| schema.label(label).map_or("#4b5563", |l| l.color.as_str());
@@ -269,17 +273,20 @@ fn run_style(editor: &Editor, layout: &ParagraphLayout, spans: &[SpanId]) -> Str
     marginalia_core::sorting::sort_by_key(&mut entities, |(t, _)| *t);
     let mut style = String::new();
     if !entities.is_empty() {
-        let shadows: Vec<String> = entities
-            .iter()
-            .enumerate()
-            .map(|(rank, (_, c))| format!("inset 0 -{}px 0 0 {c}", (rank + 1) * TRACK_PX))
-            .collect();
+        const BAND: usize = TRACK_PX + 1;
+        style.push_str("box-shadow:");
+        for (rank, (_, c)) in entities.iter().enumerate() {
+            let depth = rank * BAND + TRACK_PX;
+            let comma = if rank == 0 { "" } else { "," };
+            let _ = write!(style, "{comma}inset 0 -{depth}px 0 0 {c},inset 0 -{}px 0 0 var(--mg-bg)", depth + 1);
+        }
         let inner = entities.last().map_or("", |(_, c)| c);
-        style.push_str(&format!(
-            "box-shadow:{};padding-bottom:{}px;background-color:color-mix(in srgb, {inner} 14%, transparent);",
-            shadows.join(","),
-            entities.len() * TRACK_PX
-        ));
+        let tint = (10 + 8 * (entities.len() - 1)).min(42);
+        let _ = write!(
+            style,
+            ";padding-bottom:{}px;background-color:color-mix(in srgb, {inner} {tint}%, transparent);",
+            entities.len() * BAND
+        );
     }
     if let Some(c) = claim {
         style.push_str(&format!("text-decoration:overline dashed {c} 2px;"));
@@ -365,6 +372,25 @@ mod tests {
         assert_eq!(drawn(&only_first), 1, "the second paragraph is plain text");
         let hidden: BTreeSet<String> = ["PERSON".to_string()].into_iter().collect();
         assert_eq!(drawn(&views(&editor, 0..2, &hidden)), 1);
+    }
+
+    #[test]
+    fn a_span_nested_in_one_of_the_same_label_is_drawn_nested() {
+        let mut editor = editor();
+        let (outer_start, end) = cp("met Ümit");
+        let (inner_start, _) = cp("Ümit");
+        editor.add_span(outer_start, end, "ORG").unwrap();
+        editor.add_span(inner_start, end, "ORG").unwrap();
+        let v = views(&editor, 0..1, &BTreeSet::new());
+        let style_of = |text: &str| v[0].runs.iter().find(|r| r.text == text).and_then(|r| r.style.clone()).unwrap();
+        let (outer, inner) = (style_of("met "), style_of("Ümit"));
+        // One band under the outer part; two under the nested part, apart.
+        assert_eq!(outer.matches("inset").count(), 2, "{outer}");
+        assert_eq!(inner.matches("inset").count(), 4, "{inner}");
+        assert!(inner.contains("inset 0 -3px 0 0 ") && inner.contains("inset 0 -4px 0 0 var(--mg-bg)") && inner.contains("inset 0 -7px 0 0 "), "{inner}");
+        // The nested part is tinted deeper than the rest of the outer span.
+        assert!(outer.contains(" 10%,") && inner.contains(" 18%,"), "{outer} / {inner}");
+        assert!(inner.contains("padding-bottom:8px") && outer.contains("padding-bottom:4px"));
     }
 
     #[test]

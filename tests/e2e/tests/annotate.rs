@@ -667,3 +667,32 @@ async fn the_side_panel_lists_thirty_per_label_until_asked_for_all() -> Result {
     assert_eq!(b.texts_of(&format!("{group} button.mg-item")).await?[1], "👩🏾‍🍳");
     b.close().await
 }
+
+/// "United Nations" ORG inside "United Nations mission" ORG (issue 21, 7):
+/// both made with the mouse and the key, drawn nested — two bands apart
+/// under the inner words, one under the rest, a deeper tint inside — and
+/// each with its own tag, over a reload.
+#[tokio::test]
+async fn a_span_inside_one_of_the_same_label_is_drawn_nested() -> Result {
+    let b = open_app().await?;
+    let (s, e) = range_of(DEFAULT_ARTICLE, "United Nations mission");
+    label_by_drag(&b, s, e, "2").await?;
+    label_by_drag(&b, s, s + "United Nations".chars().count(), "2").await?;
+    wait_span_count(&b, 2).await?;
+    let drawn = "return ['United Nations', ' mission'].map(t => {
+        const r = [...document.querySelectorAll('#mg-article .mg-run.mg-spanned')].find(r => r.textContent === t);
+        const cs = r && getComputedStyle(r);
+        return r ? [(cs.boxShadow.match(/inset/g) || []).length, cs.backgroundColor] : null; });";
+    for pass in ["labelled", "reloaded"] {
+        let runs = b.execute(drawn, vec![]).await?;
+        assert_eq!((runs[0][0].as_u64(), runs[1][0].as_u64()), (Some(4), Some(2)), "{pass}: bands under the nested and the outer words: {runs}");
+        assert_ne!(runs[0][1], runs[1][1], "{pass}: the nested words are tinted deeper: {runs}");
+        let tags = b.texts_of("#mg-article button.mg-tag").await?;
+        assert_eq!(tags, ["ORG", "ORG"], "{pass}");
+        if pass == "labelled" {
+            b.reload_app().await?;
+            wait_span_count(&b, 2).await?;
+        }
+    }
+    b.close().await
+}
