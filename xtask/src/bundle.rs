@@ -35,7 +35,11 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let index = fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
-    let css = between(&index, "href=\"/app", ".css\"").map(|hash| format!("app{hash}.css")).ok_or("index.html links no app*.css")?;
+    // Trunk writes the page minified (unquoted attributes) in release builds.
+    let css = between(&index, "href=\"/app", ".css\"")
+        .or_else(|| between(&index, "href=/app", ".css"))
+        .map(|hash| format!("app{hash}.css"))
+        .ok_or("index.html links no app*.css")?;
     let mut page = with_loader(&index, code_dir)?;
     if let Some(path) = std::env::var_os("MARGINALIA_PAGE_CONFIG").filter(|p| !p.is_empty()) {
         let path = crate::root().join(path);
