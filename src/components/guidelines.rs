@@ -1,7 +1,9 @@
-//! The guidelines panel (`?`): what each label means, with its colour and
-//! key, the links a claim can have, and the keys of the page — the
+//! The guidelines panel (`?`): the project's own guidelines (the label
+//! schema's Markdown, drawn safely by `markdown.rs`), what each label
+//! means, with its colour and key, the links a claim can have, and the keys of the page — the
 //! annotator's reference without leaving the text. Escape or `?` closes it.
 
+use crate::components::markdown::Markdown;
 use crate::host::use_host;
 use crate::style_classes;
 use marginalia_core::label_schema::LabelSchema;
@@ -58,6 +60,12 @@ pub fn Guidelines(props: &GuidelinesProps) -> Html {
                 <button ref={close_button} type="button" class="mg-button" aria-keyshortcuts="Escape"
                     onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "Close" }</button>
             </div>
+            if let Some(guidelines) = schema.guidelines.as_ref().filter(|g| !g.trim().is_empty()) {
+                <section class="mg-project-guidelines" aria-labelledby={host.id("project-guidelines")}>
+                    <h3 id={host.id("project-guidelines")}>{ "Project guidelines" }</h3>
+                    <Markdown source={AttrValue::from(guidelines.clone())} />
+                </section>
+            }
             <h3>{ "Labels" }</h3>
             <dl class="mg-guide-labels">
                 { for schema.labels.iter().map(|l| html! {

@@ -47,5 +47,6 @@ macro_rules! on_demand {
 pub(crate) use on_demand;
 
 pub mod formats;
+pub mod markdown;
 pub mod patterns;
 pub mod review;

@@ -49,7 +49,15 @@ pub struct LabelSchema {
     /// Labels of the whole document (section, overall reliability…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document_labels: Vec<AttributeDef>,
+    /// The project's guidelines for annotators, in Markdown (CommonMark);
+    /// shown in the guidelines panel, rendered without any HTML of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidelines: Option<String>,
 }
+
+/// The longest guidelines a schema may carry, in bytes: a handbook, not a
+/// book (the schema travels with every project and is kept in the browser).
+pub const MAX_GUIDELINES_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +185,9 @@ impl LabelSchema {
         let err = |field: String, message: String| Err(SchemaError { field, message });
         if self.labels.is_empty() {
             return err("labels".into(), "needs at least one label".into());
+        }
+        if let Some(g) = self.guidelines.as_ref().filter(|g| g.len() > MAX_GUIDELINES_BYTES) {
+            return err("guidelines".into(), format!("is {} bytes; at most {MAX_GUIDELINES_BYTES} are kept", g.len()));
         }
         let mut names: BTreeSet<&str> = BTreeSet::new();
         // Hotkeys match regardless of ASCII case (`same_key`).
@@ -377,6 +388,18 @@ fn relative_luminance(r: u8, g: u8, b: u8) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn guidelines_ride_with_the_schema_and_a_book_is_refused() {
+        let mut v: serde_json::Value = serde_json::from_str(&serde_json::to_string(&LabelSchema::news_default()).unwrap()).unwrap();
+        v["guidelines"] = "# Entities\n\nMark **people** by name 👩🏽‍💻.".into();
+        let schema = LabelSchema::from_json(&v.to_string()).unwrap();
+        assert_eq!(schema.guidelines.as_deref(), Some("# Entities\n\nMark **people** by name 👩🏽‍💻."));
+        assert!(serde_json::to_string(&schema).unwrap().contains("\"guidelines\""), "kept when saved");
+        v["guidelines"] = "x".repeat(MAX_GUIDELINES_BYTES + 1).into();
+        let e = LabelSchema::from_json(&v.to_string()).unwrap_err().to_string();
+        assert!(e.contains("guidelines") && e.contains("262145 bytes"), "{e}");
+    }
+
     #[test]
     fn every_layer_carries_a_comment_and_a_schemas_own_note_is_not_doubled() {
         let news = LabelSchema::news_default();

@@ -6,7 +6,7 @@
 
 mod support;
 
-use marginalia_e2e::{json, Browser, Result};
+use marginalia_e2e::{json, workspace_root, Browser, Result};
 use support::*;
 
 async fn guidelines_open(b: &Browser) -> Result<bool> {
@@ -66,5 +66,52 @@ async fn one_tab_and_enter_reach_the_text_and_the_guidelines_open_with_question_
     assert!(guidelines_open(&b).await?);
     b.click("#mg-guidelines button").await?;
     b.wait_until("return !document.querySelector('#mg-guidelines');", WAIT).await?;
+    b.close().await
+}
+
+/// A project's guidelines, Markdown in its label schema: drawn in the
+/// panel (headings, lists, a table, a safe link) with nothing of the page
+/// able to run — a `<script>` and an `<img onerror>` are shown as text, a
+/// `javascript:` link keeps its words and loses its address — and kept
+/// with the schema over a reload.
+#[tokio::test]
+async fn a_projects_markdown_guidelines_are_drawn_safely_in_the_panel() -> Result {
+    let b = open_app().await?;
+    let mut schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(workspace_root().join("crates/core/data/news.labels.json"))?)?;
+    schema["name"] = json!("Desk rules");
+    schema["guidelines"] = json!(
+        "# Entities\n\nMark **people** by their full name (Zoë, «أحمد», 東京 as GPE 👩🏽‍💻).\n\n\
+         - Titles are *not* part of a name\n- See [the handbook](https://example.org/guide)\n- Never [this](javascript:window.pwned=1)\n\n\
+         | label | key |\n|---|---|\n| ORG | 2 |\n\n<script>window.pwned = 1</script>\n\n<img src=x onerror=\"window.pwned=1\">\n"
+    );
+    b.upload_file("#mg-schema-input", write_temp("desk.labels.json", schema.to_string())).await?;
+    b.wait_until("return document.querySelector('.mg-labels').textContent.includes('PERSON');", WAIT).await?;
+    for pass in ["opened", "reloaded"] {
+        b.click("#mg-article").await?;
+        b.press_with(&[marginalia_e2e::Mod::Shift], "?").await?;
+        b.wait_for("#mg-guidelines .mg-project-guidelines .mg-markdown").await?;
+        let drawn = b
+            .execute(
+                "const md = document.querySelector('#mg-guidelines .mg-markdown');
+                 return { h: [...md.querySelectorAll('h3')].map(h => h.textContent), li: md.querySelectorAll('li').length,
+                          th: [...md.querySelectorAll('th')].map(t => t.textContent), links: [...md.querySelectorAll('a')].map(a => [a.textContent, a.getAttribute('href'), a.rel]),
+                          scripts: md.querySelectorAll('script, img, [onerror]').length, text: md.textContent, pwned: window.pwned === undefined ? null : window.pwned };",
+                vec![],
+            )
+            .await?;
+        assert_eq!(drawn["h"], json!(["Entities"]), "{pass}: {drawn}");
+        assert_eq!(drawn["li"], json!(3), "{pass}");
+        assert_eq!(drawn["th"], json!(["label", "key"]), "{pass}");
+        assert_eq!(drawn["links"], json!([["the handbook", "https://example.org/guide", "noopener noreferrer"]]), "{pass}: only the safe link");
+        assert_eq!(drawn["scripts"], json!(0), "{pass}: no element from the Markdown's HTML");
+        let text = drawn["text"].as_str().unwrap_or("");
+        assert!(text.contains("<script>window.pwned = 1</script>") && text.contains("Never this") && text.contains("東京 as GPE 👩🏽‍💻"), "{pass}: {text}");
+        assert_eq!(drawn["pwned"], json!(null), "{pass}: nothing from the guidelines ran");
+        let report = b.run_axe().await?;
+        assert!(report.is_clean(), "{pass}: axe with the project's guidelines open: {report:?}");
+        if pass == "opened" {
+            b.reload_app().await?;
+        }
+    }
     b.close().await
 }

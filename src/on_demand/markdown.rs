@@ -1,0 +1,12 @@
+//! The Markdown parser (pulldown-cmark) and the drawing of its tree, for a
+//! project's guidelines: a part of its own, fetched the first time
+//! guidelines are shown (`components/markdown.rs`).
+
+use yew::Html;
+
+on_demand!(markdown;
+    /// `source` drawn as the guidelines panel shows it.
+    pub fn markdown_html(source: &str) -> Html {
+        crate::components::markdown::to_html(source)
+    }
+);
