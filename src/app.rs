@@ -7,6 +7,7 @@
 mod dispatching;
 mod first_state;
 mod panels;
+mod project_guidelines;
 mod side_lists;
 mod side_panel_part;
 mod view;

@@ -27,6 +27,7 @@ mod html_import;
 mod idle;
 mod js_api;
 mod keymap;
+mod markdown;
 mod markup;
 mod model_suggest;
 mod mount;

@@ -2,6 +2,7 @@
 //! conflicts), the article and the side panel, the chooser and the status
 //! line. Plain functions of one render's [`Page`]: no state of their own.
 
+use super::project_guidelines::ProjectGuidelines;
 use super::side_panel_part;
 use super::{panels, Page};
 use crate::components::article_view::ArticleView;
@@ -130,8 +131,12 @@ impl Page {
     /// The guidelines panel, at the top of the side panel (its part's code).
     fn guidelines(&self) -> Html {
         let d = self.state.dispatcher();
+        let project = match &self.state.editor.schema().guidelines {
+            Some(source) => html! { <ProjectGuidelines source={AttrValue::from(source.clone())} /> },
+            None => html! {},
+        };
         html! {
-            <Guidelines schema={self.state.editor.schema().clone()} onclose={Callback::from(move |_| d.dispatch(Action::ToggleGuidelines))} />
+            <Guidelines schema={self.state.editor.schema().clone()} {project} onclose={Callback::from(move |_| d.dispatch(Action::ToggleGuidelines))} />
         }
     }
 

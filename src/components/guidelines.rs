@@ -1,9 +1,8 @@
 //! The guidelines panel (`?`): the project's own guidelines (the label
-//! schema's Markdown, drawn safely by `markdown.rs`), what each label
+//! schema's Markdown, drawn by `app/project_guidelines.rs`), what each label
 //! means, with its colour and key, the links a claim can have, and the keys of the page — the
 //! annotator's reference without leaving the text. Escape or `?` closes it.
 
-use crate::components::markdown::Markdown;
 use crate::host::use_host;
 use crate::style_classes;
 use marginalia_core::label_schema::LabelSchema;
@@ -14,12 +13,15 @@ use yew::prelude::*;
 #[derive(Properties)]
 pub struct GuidelinesProps {
     pub schema: Arc<LabelSchema>,
+    /// The project's own guidelines, drawn (when the schema has some).
+    #[prop_or_default]
+    pub project: Html,
     pub onclose: Callback<()>,
 }
 
 impl PartialEq for GuidelinesProps {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.schema, &other.schema) && self.onclose == other.onclose
+        Arc::ptr_eq(&self.schema, &other.schema) && self.project == other.project && self.onclose == other.onclose
     }
 }
 
@@ -60,10 +62,10 @@ pub fn Guidelines(props: &GuidelinesProps) -> Html {
                 <button ref={close_button} type="button" class="mg-button" aria-keyshortcuts="Escape"
                     onclick={props.onclose.reform(|_: MouseEvent| ())}>{ "Close" }</button>
             </div>
-            if let Some(guidelines) = schema.guidelines.as_ref().filter(|g| !g.trim().is_empty()) {
+            if schema.guidelines.as_ref().is_some_and(|g| !g.trim().is_empty()) {
                 <section class="mg-project-guidelines" aria-labelledby={host.id("project-guidelines")}>
                     <h3 id={host.id("project-guidelines")}>{ "Project guidelines" }</h3>
-                    <Markdown source={AttrValue::from(guidelines.clone())} />
+                    { props.project.clone() }
                 </section>
             }
             <h3>{ "Labels" }</h3>

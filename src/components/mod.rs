@@ -12,7 +12,6 @@ pub mod find_box;
 pub mod guidelines;
 pub mod label_bar;
 pub mod label_items;
-pub mod markdown;
 pub mod notice_bar;
 pub mod paragraph;
 pub mod paste_dialog;

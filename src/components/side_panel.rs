@@ -126,6 +126,7 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
     let host = use_host();
     let delete = props.ondelete.reform(|_: MouseEvent| ());
     let selected = props.selected.as_ref().map(|(id, _, _)| *id);
+    use_clear_of_the_sheet(&host, selected);
     html! {
         <aside id={host.id("panel")} class="mg-panel" aria-labelledby={host.id("panel-title")}>
             { props.guidelines.clone() }
@@ -208,4 +209,22 @@ pub fn SidePanel(props: &SidePanelProps) -> Html {
             }) }
         </aside>
     }
+}
+
+/// On a phone the panel is a sheet over the lower half of the text: the
+/// span just selected is brought above it (its tag's `scroll-margin-bottom`
+/// is the sheet's height there), so the annotator sees what the form is about.
+#[hook]
+fn use_clear_of_the_sheet(host: &crate::host::HostRef, selected: Option<SpanId>) {
+    let host = host.clone();
+    use_effect_with(selected, move |selected| {
+        let phone = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w <= 640.0);
+        if let (true, Some(id)) = (phone, selected) {
+            if let Some(tag) = host.find(&format!("tag-{}", id.0)) {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                tag.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
 }

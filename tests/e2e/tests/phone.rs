@@ -131,6 +131,10 @@ async fn on_a_phone_a_finger_labels_words_and_a_claim_opens_as_a_sheet() -> Resu
     let sheet = box_of(&b, ".mg-panel").await?;
     let labels = box_of(&b, ".mg-labels").await?;
     assert!(sheet[1] > 844.0 * 0.3 && sheet[3] <= labels[1] + 1.0 && sheet[1] < 844.0, "the sheet is not over the text above the labels: {sheet:?}, labels {labels:?}");
+    // The claim just labelled stays in sight, above the sheet.
+    let n = span_number(&b, &claim, "CLAIM").await?;
+    let tag = format!("#mg-article button.mg-tag[data-span='{n}']");
+    b.wait_until(&format!("const t = document.querySelector(\"{tag}\").getBoundingClientRect(); const s = document.querySelector('.mg-panel').getBoundingClientRect(); return t.top >= 0 && t.bottom <= s.top;"), WAIT).await?;
     let form = box_of(&b, ".mg-claim-form").await?;
     assert!(form[1] < 844.0 && form[1] >= sheet[1], "the claim form is not in the sheet on screen: {form:?}");
     let position = b.execute("return getComputedStyle(document.querySelector('.mg-panel')).position;", vec![]).await?;

@@ -1,4 +1,5 @@
-//! Markdown (a project's guidelines) drawn as Yew nodes, never as HTML:
+//! Markdown (a project's guidelines) drawn as Yew nodes, never as HTML
+//! (this code comes with its own part, `on_demand::markdown`):
 //! pulldown-cmark's events (CommonMark, with tables, strikethrough and task
 //! lists) build a small tree of [`Node`]s, drawn element by element. So
 //! nothing in the text can run or load in the page: raw HTML is shown as
@@ -155,49 +156,6 @@ fn draw(node: &Node) -> Html {
                 None => html! { <@{*tag}>{ children }</@> },
             }
         }
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct MarkdownProps {
-    pub source: AttrValue,
-}
-
-/// Where the parsing of a text stands.
-#[derive(Clone, PartialEq)]
-enum Parsed {
-    Waiting,
-    Done(Html),
-    /// The parser's part could not be fetched.
-    Unavailable,
-}
-
-/// The Markdown `source`, drawn. The parser (pulldown-cmark, some 70 KB
-/// gzipped with its entity tables) and the drawing are a part of their
-/// own (`on_demand::markdown`), fetched when a project's guidelines are
-/// first shown; the text is parsed once.
-#[component]
-pub fn Markdown(props: &MarkdownProps) -> Html {
-    let parsed = use_state(|| Parsed::Waiting);
-    {
-        let parsed = parsed.clone();
-        use_effect_with(props.source.clone(), move |source| {
-            let source = source.clone();
-            parsed.set(Parsed::Waiting);
-            wasm_bindgen_futures::spawn_local(async move {
-                parsed.set(match crate::on_demand::markdown::markdown_html(&source).await {
-                    Ok(drawn) => Parsed::Done(drawn),
-                    Err(_) => Parsed::Unavailable,
-                });
-            });
-        });
-    }
-    match &*parsed {
-        Parsed::Done(drawn) => drawn.clone(),
-        Parsed::Waiting => html! { <p class="mg-hint" aria-busy="true">{ "Loading the project's guidelines…" }</p> },
-        Parsed::Unavailable => html! {
-            <p class="mg-hint" role="alert">{ "The project's guidelines could not be loaded (is the network there?). Close and open them to try again." }</p>
-        },
     }
 }
 
