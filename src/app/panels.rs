@@ -4,7 +4,7 @@
 //! `on_demand::review`). Their callbacks are
 //! made with each render, as the panels show and go.
 
-use crate::components::attribute_field::attribute_field;
+use crate::components::attribute_field::{attribute_field, span_fields};
 use crate::components::claim_form::{claim_data, AttributeField, ClaimForm};
 use crate::components::document_form::DocumentForm;
 use crate::components::review_panel::ReviewPanel;
@@ -77,16 +77,7 @@ pub fn span_form(state: &State, host: &HostRef) -> Html {
     let id = span.id;
     let d = state.dispatcher();
     let on = Callback::from(move |(key, value)| d.dispatch(Action::SetAttribute { id, key, value }));
-    let fields: Vec<AttributeField> = editor
-        .schema()
-        .attributes_for(&span.layer)
-        .map(|def| AttributeField {
-            def: def.clone(),
-            value: span.attributes.get(&def.name).cloned(),
-            default: span.defaults.get(&def.name).cloned(),
-            unset_choice: true,
-        })
-        .collect();
+    let fields = span_fields(editor.schema(), span);
     html! {
         <section class="mg-span-form" aria-label={format!("{} details", span.label)}>
             // Keyed by span: another span's field starts from its own text.

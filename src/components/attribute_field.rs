@@ -4,7 +4,8 @@
 //! reports `(attribute name, value)`; `None` is "not set" (the schema's
 //! default, if any, then applies and is saved apart from choices).
 
-use marginalia_core::label_schema::{AttributeDef, AttributeKind};
+use marginalia_core::label_schema::{AttributeDef, AttributeKind, LabelSchema};
+use marginalia_core::span::Span;
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -20,6 +21,20 @@ pub struct AttributeField {
     /// A yes/no attribute offers "not set" too (a select instead of a
     /// checkbox, whose unticked state would read as "no"): span attributes.
     pub unset_choice: bool,
+}
+
+/// A span's fields: every attribute its layer carries (the comment too),
+/// with its choice and any untouched default.
+pub fn span_fields(schema: &LabelSchema, span: &Span) -> Vec<AttributeField> {
+    schema
+        .attributes_for(&span.layer)
+        .map(|def| AttributeField {
+            def: def.clone(),
+            value: span.attributes.get(&def.name).cloned(),
+            default: span.defaults.get(&def.name).cloned(),
+            unset_choice: true,
+        })
+        .collect()
 }
 
 /// What a field reports: (attribute name, the value chosen or `None`).

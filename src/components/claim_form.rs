@@ -8,7 +8,7 @@
 
 // The attribute controls are shared with the document form; they are
 // named from here too, where they began.
-pub use crate::components::attribute_field::{attribute_field, AttributeField};
+pub use crate::components::attribute_field::{attribute_field, span_fields, AttributeField};
 use crate::host::use_host;
 use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::CLAIM_LAYER;
@@ -46,15 +46,7 @@ fn describe(editor: &Editor, id: SpanId) -> String {
 pub fn claim_data(editor: &Editor, id: SpanId) -> Option<ClaimData> {
     let span = editor.annotations().get(id).filter(|s| s.layer == CLAIM_LAYER)?;
     let schema = editor.schema();
-    let attributes = schema
-        .attributes_for(CLAIM_LAYER)
-        .map(|def| AttributeField {
-            def: def.clone(),
-            value: span.attributes.get(&def.name).cloned(),
-            default: span.defaults.get(&def.name).cloned(),
-            unset_choice: true,
-        })
-        .collect();
+    let attributes = span_fields(schema, span);
     let groups = schema
         .relations
         .iter()
