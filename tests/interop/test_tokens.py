@@ -22,6 +22,7 @@ Run: .venv/bin/python -m pytest tests/interop/test_tokens.py
 from __future__ import annotations
 
 import bisect
+import unicodedata
 import functools
 import json
 import os
@@ -159,8 +160,9 @@ def cut_unspaced_scripts(tokens, cluster_starts, unspaced):
     out: list[tuple[str, int, bool]] = []
     for text, start, ws in tokens:
         end = start + len(text)
-        lo = bisect.bisect_left(bounds, start)
-        clusters = [b for b in bounds[lo:] if b < end] or [start]
+        # Both ends by bisection: a scan of the rest would make the sweeps quadratic.
+        lo, hi = bisect.bisect_left(bounds, start), bisect.bisect_left(bounds, end)
+        clusters = bounds[lo:hi] or [start]
         pieces: list[list[int]] = []
         other_run = False
         for i, a in enumerate(clusters):
@@ -387,6 +389,12 @@ def difference_kind(text: str, cut: int) -> str:
     return "undocumented"
 
 
+def extends_a_cluster(c: str) -> bool:
+    """A mark, a format character (ZWJ), a variation selector or a
+    skin-tone modifier: it belongs to the cluster before it."""
+    return _is_mark(c) or unicodedata.category(c) == "Cf" or c in "\ufe0e\ufe0f" or 0x1F3FB <= ord(c) <= 0x1F3FF
+
+
 def differences(text: str) -> list[tuple[str, str]]:
     """Each of our tokens that is not one of spaCy's, with the kinds of the
     spaCy boundaries inside it: [(our token, kind), …]."""
@@ -404,8 +412,13 @@ def differences(text: str) -> list[tuple[str, str]]:
             # A piece of a longer spaCy token: cut where a script written
             # without spaces is (by Unicode's names, not our table).
             assert any(s <= start and end <= s + len(t) for t, s, _ in raw), f"{token!r} at {start} crosses spaCy's tokens"
-            near = text[max(0, start - 1):end + 1]
-            kind = "script written without spaces" if any(named_unspaced(c) for c in near) else "undocumented"
+            # The cluster before the piece, whatever extends it ("本́",
+            # "本" + ZWJ, "本🏾" before the piece).
+            k = start - 1
+            while k > 0 and extends_a_cluster(text[k]):
+                k -= 1
+            near = text[max(0, k):end + 1]
+            kind = "script written without spaces" if any(named_unspaced(c) or typeset_among_unspaced(c) for c in near) else "undocumented"
             out.append((token, kind))
             continue
         out.extend((token, difference_kind(text, c)) for c in cuts)
@@ -464,7 +477,20 @@ def named_unspaced(c: str) -> bool:
     import unicodedata
 
     name = unicodedata.name(c, "")
-    return name.startswith(UNSPACED_NAMES) and name != "IDEOGRAPHIC SPACE"
+    # Tally marks are counting symbols (Counting Rod Numerals), not a script.
+    return name.startswith(UNSPACED_NAMES) and name != "IDEOGRAPHIC SPACE" and not name.startswith("IDEOGRAPHIC TALLY MARK")
+
+
+# The forms typeset among those scripts (fullwidth punctuation, vertical
+# presentation forms), which the table's blocks hold as well: a cut there is
+# the same documented kind.
+TYPESET_AMONG_UNSPACED = ("FULLWIDTH", "HALFWIDTH", "PRESENTATION FORM FOR VERTICAL")
+
+
+def typeset_among_unspaced(c: str) -> bool:
+    import unicodedata
+
+    return unicodedata.name(c, "").startswith(TYPESET_AMONG_UNSPACED)
 
 
 def test_unspaced_table_agrees_with_unicode_names():

@@ -32,7 +32,8 @@ const BLOCKS: &[(u32, u32)] = &[
     (0x1780, 0x17FF),   // Khmer
     (0x19E0, 0x19FF),   // Khmer Symbols
     (0x2E80, 0x2FFF),   // CJK Radicals Supplement, Kangxi Radicals, Ideographic Description Characters
-    (0x3001, 0x303F),   // CJK Symbols and Punctuation (U+3000, the ideographic space, is whitespace)
+    (0x3001, 0x302D),   // CJK Symbols and Punctuation (U+3000, the ideographic space, is whitespace;
+    (0x3030, 0x303F),   //   U+302E–302F are Hangul tone marks, and Korean is written with spaces)
     (0x3040, 0x30FF),   // Hiragana, Katakana
     (0x3100, 0x312F),   // Bopomofo
     (0x3190, 0x33FF),   // Kanbun, Bopomofo Extended, CJK Strokes, Katakana Phonetic Extensions, Enclosed CJK Letters and Months, CJK Compatibility
