@@ -13,7 +13,7 @@ use crate::state::{Action, AppState};
 use crate::view_model::clip;
 use marginalia_core::adjudication::{Decision, EditedSpan};
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::span::Span;
+use marginalia_core::span::{Attributes, Span};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -72,6 +72,13 @@ fn marks(state: &AppState) -> Vec<Mark> {
     out
 }
 
+/// What "the same span" means when the reviewer's text is compared with
+/// the gold: bounds, label and attributes (borrowed: this runs on every
+/// render of the panel).
+fn shape(s: &Span) -> (usize, usize, &str, &Attributes) {
+    (s.start, s.end, &s.label, &s.attributes)
+}
+
 /// The items whose text the reviewer labelled differently from the gold
 /// (what "Use my edit" would take).
 fn edited_items(state: &AppState, adjudication: &Adjudication) -> Vec<usize> {
@@ -82,7 +89,6 @@ fn edited_items(state: &AppState, adjudication: &Adjudication) -> Vec<usize> {
         .disagreements()
         .filter(|item| {
             let over = |s: &&Span| s.layer == item.layer && s.start < item.end && item.start < s.end;
-            let shape = |s: &Span| (s.start, s.end, s.label.clone(), s.attributes.clone());
             let mine: Vec<_> = editor.iter().copied().filter(over).map(shape).collect();
             let theirs: Vec<_> = gold_spans.iter().filter(over).map(shape).collect();
             mine != theirs
