@@ -6,6 +6,7 @@
 
 mod dispatching;
 mod first_state;
+pub use first_state::first_state;
 mod panels;
 mod project_guidelines;
 mod side_lists;
@@ -34,7 +35,7 @@ pub fn App(props: &AppProps) -> Html {
     let host = props.host.clone();
     let state = {
         let host = host.clone();
-        use_reducer(move || first_state::init_state(&host))
+        use_reducer(move || host.first_state.borrow_mut().take().unwrap_or_else(|| first_state::fallback(&host)))
     };
     let paste_open = use_state(|| false);
     let stored = use_state_eq(|| Ok::<(), AttrValue>(()));

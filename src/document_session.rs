@@ -8,7 +8,8 @@
 
 use crate::opening::{decide, Announce, Given, Opening, Request, Work};
 use crate::on_demand;
-use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::anchoring::{self, IfAbsent};
+use crate::reanchoring::AnchorReview;
 use crate::state::{Action, AppState};
 use crate::stored_work::stored_work_for;
 use crate::{storage, tab_sync};
@@ -18,7 +19,7 @@ use marginalia_core::formats::Format;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record};
 use std::rc::Rc;
-use yew::{AttrValue, UseReducerDispatcher};
+use yew::{AttrValue, UseReducerDispatcher, UseReducerHandle};
 
 /// Writes the work on the article open now when there is no later chance:
 /// the flush when the page is hidden, and before anything replaces the
@@ -53,39 +54,87 @@ pub fn persist_before_switch(state: &AppState, dispatch: &UseReducerDispatcher<A
     }
 }
 
+/// Why a request opened nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotOpened {
+    /// Said to the annotator: the work stored could not be set aside.
+    Refused(String),
+    /// The stored work needs re-anchoring, whose part is not here: nothing
+    /// was changed, the request is given back ([`opening_after_anchoring`]).
+    AwaitingAnchoring(Box<Request>),
+}
+
 /// The opening for a request: the work stored in this browser looked up,
 /// the rule applied, and stored work a chosen save replaces set aside.
-/// `Err` (nothing opens) only when that work could not be set aside.
-pub fn opening_for(request: Request, schema: &LabelSchema) -> Result<Opening, String> {
-    let stored = stored_work_for(&request.article, schema);
+pub fn opening_for(request: Request, schema: &LabelSchema, if_absent: IfAbsent) -> Result<Opening, NotOpened> {
+    let Ok(stored) = stored_work_for(&request.article, schema, if_absent) else {
+        return Err(NotOpened::AwaitingAnchoring(Box::new(request)));
+    };
     let opening = decide(request, stored);
     if opening.set_stored_aside {
         let article = &opening.article;
         storage::keep_aside(&article.id, article.sha256()).map_err(|e| {
-            format!("“{}” was not opened: the work stored on this device for it could not be set aside ({e}). Your work is unchanged.", article.title)
+            NotOpened::Refused(format!(
+                "“{}” was not opened: the work stored on this device for it could not be set aside ({e}). Your work is unchanged.",
+                article.title
+            ))
         })?;
     }
     Ok(opening)
 }
 
+/// [`opening_for`] once re-anchoring's part is fetched; if it cannot be,
+/// the stored work that needs it is said to be unusable for now (it stays
+/// stored) and the document opens without it. `Err` as for `Refused`.
+pub async fn opening_after_anchoring(request: Request, schema: &LabelSchema) -> Result<Opening, String> {
+    let if_absent = match on_demand::anchoring::ready().await {
+        Ok(()) => IfAbsent::Wait,
+        Err(_) => IfAbsent::GiveUp,
+    };
+    let retry = |n| match n {
+        NotOpened::Refused(e) => Err(e),
+        NotOpened::AwaitingAnchoring(request) => opening_for(*request, schema, IfAbsent::GiveUp).map_err(|_| anchoring::unavailable()),
+    };
+    opening_for(request, schema, if_absent).or_else(retry)
+}
+
+type State = UseReducerHandle<AppState>;
+
 /// Opens a document in a running instance: the work open now is written
 /// through first, then the opening is dispatched (or why it could not be).
-pub fn open(state: &AppState, dispatch: &UseReducerDispatcher<AppState>, request: Request) {
-    open_in(state, dispatch, request, state.editor.schema());
+pub fn open(state: &State, request: Request) {
+    open_in(state, request, state.editor.schema());
 }
 
 /// [`open`] under `schema`, which the instance takes at the same time (a
-/// `marginalia:load` with a schema): stored work is read with it.
-pub fn open_in(state: &AppState, dispatch: &UseReducerDispatcher<AppState>, request: Request, schema: &LabelSchema) {
-    persist_before_switch(state, dispatch);
-    match opening_for(request, schema) {
-        Ok(opening) => dispatch.dispatch(Action::OpenDocument(Rc::new(opening))),
-        Err(e) => dispatch.dispatch(crate::state::Action::Notify(crate::state::Notice {
-            kind: crate::state::NoticeKind::Error,
-            text: e,
-            offer: None,
-        })),
+/// `marginalia:load` with a schema): stored work is read with it. When that
+/// work needs re-anchoring and its part is not here, the document opens
+/// once the part is — unless another document was opened meanwhile.
+pub fn open_in(state: &State, request: Request, schema: &LabelSchema) {
+    persist_before_switch(state, &state.dispatcher());
+    match opening_for(request, schema, IfAbsent::Wait) {
+        Ok(opening) => state.dispatch(Action::OpenDocument(Rc::new(opening))),
+        Err(NotOpened::Refused(e)) => state.dispatch(not_opened(e)),
+        Err(NotOpened::AwaitingAnchoring(request)) => {
+            let (state, schema) = (state.clone(), schema.clone());
+            let open_at_request = state.article().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let opened = opening_after_anchoring(*request, &schema).await;
+                if !std::sync::Arc::ptr_eq(state.article(), &open_at_request) {
+                    return; // another document was opened meanwhile
+                }
+                persist_before_switch(&state, &state.dispatcher());
+                state.dispatch(match opened {
+                    Ok(opening) => Action::OpenDocument(Rc::new(opening)),
+                    Err(e) => not_opened(e),
+                });
+            });
+        }
     }
+}
+
+fn not_opened(text: String) -> Action {
+    Action::Notify(crate::state::Notice { kind: crate::state::NoticeKind::Error, text, offer: None })
 }
 
 /// A save opened as a document of its own (the offer of a save for
@@ -120,7 +169,7 @@ pub fn annotations_for(mut records: Vec<Record>, article: &Article, schema: &Lab
         Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
         None => {
             let first = records.first().ok_or("the annotations hold no document")?;
-            let (loaded, review) = reanchor_onto(first, article, schema)?;
+            let (loaded, review) = anchoring::reanchor_onto(first, article, schema)?;
             Ok((loaded, Some(review)))
         }
     }

@@ -51,7 +51,7 @@ pub fn open_file(state: &State) -> Callback<File> {
             let name = file.name();
             match file_read::read_bytes(&file).await {
                 Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
-                    Ok(Opened::Article(article)) => document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened)),
+                    Ok(Opened::Article(article)) => document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened)),
                     Ok(Opened::Act(action)) => d.dispatch(action),
                     Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
                 },
@@ -179,7 +179,7 @@ pub fn open_paste(state: &State, paste_open: &UseStateHandle<bool>) -> Callback<
         match open_pasted(text) {
             Opened::Article(article) => {
                 paste_open.set(false);
-                document_session::open(&state, &d, Request::new(article, Given::Nothing, Announce::Opened));
+                document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened));
             }
             Opened::Act(action) => d.dispatch(action),
         }
@@ -192,7 +192,7 @@ pub fn accept_offer(state: &State) -> Callback<()> {
     let state = state.clone();
     Callback::from(move |_: ()| {
         if let Some(loaded) = state.notice.as_ref().and_then(|n| n.offer.clone()) {
-            document_session::open(&state, &state.dispatcher(), document_session::chosen_save(&loaded));
+            document_session::open(&state, document_session::chosen_save(&loaded));
         }
     })
 }

@@ -8,9 +8,9 @@
 //! its own listeners, removed when it is destroyed.
 
 use crate::after_paint::FirstPaint;
+use crate::state::AppState;
 use marginalia_core::embed::EmbedOptions;
 use marginalia_core::label_schema::LabelSchema;
-use marginalia_core::record::Record;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -72,9 +72,10 @@ pub struct Host {
     /// registered later (`mount` resolves after `ready`, so a handle's
     /// `on("ready", fn)` always comes late).
     ready: RefCell<Option<JsValue>>,
-    /// The options' annotations, read before the first render (`mount.rs`)
-    /// and taken by the first state.
-    pub given_annotations: RefCell<Option<Result<Vec<Record>, String>>>,
+    /// The first state, built before the first render (`mount.rs`: the
+    /// options' annotations read, re-anchoring fetched if needed) and taken
+    /// by the root component.
+    pub first_state: RefCell<Option<AppState>>,
     /// The schema the instance starts with, decided once: the options',
     /// else (standalone page) the one stored, else the news default. Both
     /// the given annotations and the first state are read with it.
@@ -132,7 +133,7 @@ impl Host {
             first_paint: FirstPaint::start(),
             callbacks: RefCell::new(Vec::new()),
             ready: RefCell::new(None),
-            given_annotations: RefCell::new(None),
+            first_state: RefCell::new(None),
             on_resize: RefCell::new(None),
         })
     }

@@ -162,9 +162,10 @@ fn memory_bytes() -> f64 {
 /// `setAnnotations`: the host's annotations on the text open now (one undo
 /// step; re-anchored when made on an earlier version of it).
 async fn set_annotations(r: &impl Reducer, json: &str) -> Result<Reply, String> {
-    let (schema, article) = r.read(|s| (s.editor.schema().clone(), s.article().sha256().to_string()));
+    let (schema, article) = r.read(|s| (s.editor.schema().clone(), s.article().clone()));
     let records = document_session::read_annotations(json, &schema).await?;
-    if r.read(|s| s.article().sha256() != article) {
+    crate::on_demand::anchoring::ready_for(&records, article.text()).await;
+    if r.read(|s| s.article().sha256() != article.sha256()) {
         return Err("another article was opened before the annotations were read: they were not applied".into());
     }
     let action = r.read(|s| document_session::apply_to_open(records, s, &schema))?;
@@ -179,14 +180,14 @@ fn set_document(state: &UseReducerHandle<AppState>, doc: DocumentInput) -> Resul
     let article = Article::new(id, title, doc.text).map_err(|e| e.to_string())?;
     let spans = spans_from_record(&doc.spans, &article, state.editor.schema()).map_err(|e| e.to_string())?;
     let given = Given::Host(Work::Placed { snapshot: Snapshot::spans_only(spans), task: Default::default() });
-    document_session::open(state, &state.dispatcher(), Request::new(article, given, Announce::Quiet));
+    document_session::open(state, Request::new(article, given, Announce::Quiet));
     Ok(Reply::Nothing)
 }
 
 /// `setArticle`: an article with the work stored for it in this browser.
 fn set_article(state: &UseReducerHandle<AppState>, input: &ArticleInput) -> Result<Reply, String> {
     let article = article_from(input)?;
-    document_session::open(state, &state.dispatcher(), Request::new(article, Given::Nothing, Announce::Quiet));
+    document_session::open(state, Request::new(article, Given::Nothing, Announce::Quiet));
     Ok(Reply::Nothing)
 }
 
@@ -225,7 +226,11 @@ async fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Res
     };
     let article = article_from(input)?;
     let given = match &options.annotations {
-        Some(v) => Given::Host(document_session::host_work(document_session::read_annotations(&v.to_string(), &schema).await?, &article, &schema)?),
+        Some(v) => {
+            let records = document_session::read_annotations(&v.to_string(), &schema).await?;
+            crate::on_demand::anchoring::ready_for(&records, article.text()).await;
+            Given::Host(document_session::host_work(records, &article, &schema)?)
+        }
         None => Given::Nothing,
     };
     if options.schema.is_some() {
@@ -233,7 +238,7 @@ async fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Res
     }
     // The same shape as mount's options, and the same rule.
     let request = Request { read_only: Some(options.read_only), annotator: options.annotator.clone(), ..Request::new(article, given, Announce::Quiet) };
-    document_session::open_in(state, &state.dispatcher(), request, &schema);
+    document_session::open_in(state, request, &schema);
     Ok(Reply::Nothing)
 }
 

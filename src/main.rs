@@ -6,6 +6,7 @@
 //! options)` for a host page that imports the module (see `mount.rs`).
 
 mod adjudication_view;
+mod anchoring;
 mod after_paint;
 mod app;
 mod bar_heights;
@@ -29,6 +30,7 @@ mod js_api;
 mod keymap;
 mod markdown;
 mod markup;
+mod merging;
 mod model_suggest;
 mod mount;
 mod on_demand;

@@ -14,7 +14,7 @@
 //! `destroy` are added here. Destroying an instance unmounts it, which
 //! removes every listener it installed.
 
-use crate::app::{App, AppProps};
+use crate::app::{first_state, App, AppProps};
 use crate::host::{Host, HostEvent, HostRef};
 use marginalia_core::embed::EmbedOptions;
 use crate::document_session;
@@ -41,21 +41,24 @@ pub fn standalone(root: Element, options: EmbedOptions, startup_error: Option<St
         set(&w, "marginalia", &host.api);
     }
     wasm_bindgen_futures::spawn_local(async move {
-        read_given_annotations(&host).await;
+        prepare_first_state(&host).await;
         let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { host: HostRef(host) }).render();
         // The page never unmounts it.
         std::mem::forget(app);
     });
 }
 
-/// The annotations the options give with their article, read before the
-/// first render (their readers may be fetched on first use), so the
-/// instance starts with them as it always did.
-async fn read_given_annotations(host: &Host) {
+/// The first state, built before the first render: the annotations the
+/// options give with their article read (their readers may be fetched on
+/// first use), re-anchoring fetched when they or the stored work need it.
+async fn prepare_first_state(host: &Host) {
     let options = &host.options;
-    let Some(json) = options.annotations.as_ref().filter(|_| options.article.is_some()) else { return };
-    let read = document_session::read_annotations(&json.to_string(), &host.schema).await;
-    *host.given_annotations.borrow_mut() = Some(read);
+    let given = match options.annotations.as_ref().filter(|_| options.article.is_some()) {
+        Some(json) => Some(document_session::read_annotations(&json.to_string(), &host.schema).await),
+        None => None,
+    };
+    let state = first_state(host, given).await;
+    *host.first_state.borrow_mut() = Some(state);
 }
 
 /// Mounts an instance in `element` with `options` (see `docs/EMBEDDING.md`);
@@ -120,7 +123,7 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
     {
         let (host, element, app, destroyed) = (host.clone(), element.clone(), app.clone(), destroyed.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            read_given_annotations(&host).await;
+            prepare_first_state(&host).await;
             if !destroyed.get() {
                 *app.borrow_mut() = Some(yew::Renderer::<App>::with_root_and_props(element, AppProps { host: HostRef(host) }).render());
             }

@@ -6,8 +6,13 @@
 //! the rest for review with the reason. Never an empty article in silence:
 //! stored work the schema refuses is first moved aside (`storage::keep_aside`),
 //! so the next write of the document cannot destroy it.
+//!
+//! Re-anchoring is a part fetched on first use (`on_demand/anchoring.rs`):
+//! when it is needed and not here, nothing is changed and the caller is
+//! told ([`Absent`]), to fetch it and look again.
 
-use crate::reanchoring::{reanchor_onto, AnchorReview};
+use crate::anchoring::{self, Absent, IfAbsent};
+use crate::reanchoring::AnchorReview;
 use crate::storage;
 use marginalia_core::article::Article;
 use marginalia_core::label_schema::LabelSchema;
@@ -25,24 +30,29 @@ pub enum StoredWork {
 }
 
 /// The stored work for `article`: for its own text first, else the newest
-/// work on an earlier version of it.
-pub fn stored_work_for(article: &Article, schema: &LabelSchema) -> StoredWork {
+/// work on an earlier version of it. [`Absent`] (with [`IfAbsent::Wait`])
+/// when that work needs re-anchoring and its part is not here: nothing was
+/// changed.
+pub fn stored_work_for(article: &Article, schema: &LabelSchema, if_absent: IfAbsent) -> Result<StoredWork, Absent> {
+    let must_wait = || if_absent == IfAbsent::Wait && anchoring::reanchorer().is_none();
     if let Some(record) = storage::load_work(&article.id, article.sha256()).filter(holds_work) {
         return match record.clone().load(schema) {
-            Ok(loaded) => StoredWork::Restored(loaded),
+            Ok(loaded) => Ok(StoredWork::Restored(loaded)),
+            Err(_) if must_wait() => Err(Absent),
             // Not re-anchored unless the record as it was is safe first.
-            Err(e) => match storage::keep_aside(&article.id, article.sha256()) {
+            Err(e) => Ok(match storage::keep_aside(&article.id, article.sha256()) {
                 Ok(()) => reanchored(&record, article, schema),
                 Err(full) => StoredWork::Unusable(format!(
                     "The work stored in this browser for “{}” could not be opened ({e}), and could not be set aside ({full}). It stays stored; the article opened without it.",
                     article.title
                 )),
-            },
+            }),
         };
     }
     match storage::load_latest(&article.id).filter(holds_work) {
-        Some(record) => reanchored(&record, article, schema),
-        None => StoredWork::Nothing,
+        Some(_) if must_wait() => Err(Absent),
+        Some(record) => Ok(reanchored(&record, article, schema)),
+        None => Ok(StoredWork::Nothing),
     }
 }
 
@@ -53,7 +63,7 @@ fn holds_work(record: &Record) -> bool {
 }
 
 fn reanchored(record: &Record, article: &Article, schema: &LabelSchema) -> StoredWork {
-    match reanchor_onto(record, article, schema) {
+    match anchoring::reanchor_onto(record, article, schema) {
         Ok((loaded, review)) => StoredWork::Reanchored(loaded, review),
         Err(e) => StoredWork::Unusable(format!(
             "The work stored in this browser for “{}” could not be opened: {e}. It stays stored; the article opened without it.",

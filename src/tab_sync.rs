@@ -20,7 +20,9 @@ use crate::state::{Action, AppState, TabCopy};
 use crate::storage;
 use gloo::events::EventListener;
 use marginalia_core::editor::Editor;
-use marginalia_core::merge::{merge, Side};
+use crate::merging::{self, merger};
+use crate::on_demand;
+use marginalia_core::merge::Side;
 use marginalia_core::record::Record;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -90,24 +92,39 @@ pub fn store_leaving(state: &AppState) -> Result<Stored, String> {
             Some(c) => {
                 // This tab's side of the conflict is not written over the
                 // other tab's work, but kept aside whole, not lost.
-                // Without its text, as every stored record (the text is stored once per hash).
-                let mine = Record { text: String::new(), ..Record::from_editor(&state.editor, &state.save_info, false) };
-                storage::put_aside(&mine.meta.doc_id, state.article().sha256(), &serde_json::to_string(&mine).map_err(|e| e.to_string())?)?;
+                put_aside_mine(state)?;
                 c.theirs.clone()
             }
             None => return Ok(Stored::Held),
         },
-        Stored::Behind(theirs) => Rc::new(theirs),
+        Stored::Behind(theirs) => {
+            let theirs = Rc::new(theirs);
+            if merger().is_none() {
+                // No merge yet: this tab's record is kept aside whole, as
+                // for a conflict, and the other tab's stays.
+                put_aside_mine(state)?;
+                return Ok(Stored::Behind((*theirs).clone()));
+            }
+            theirs
+        }
         done => return Ok(done),
     };
     let base = state.tab_conflict.as_ref().map(|c| c.base.clone()).or_else(|| state.tab_base.clone());
     let base = base.map(|b| b.snapshot.clone()).unwrap_or_default();
+    let merge = merger().ok_or(merging::UNAVAILABLE)?;
     let merged = merge(&base, &state.editor.annotations().snapshot(), &theirs.snapshot, Side::Theirs);
     let mut editor = Editor::new(state.article().clone(), state.editor.schema().clone());
     editor.restore_snapshot(merged.snapshot).map_err(|e| e.to_string())?;
     let json = storage::save_work(&Record::from_editor(&editor, &state.save_info, false))?;
     let sha256 = state.article().sha256().to_string();
     Ok(Stored::Behind(TabCopy { sha256, json, snapshot: editor.annotations().snapshot() }))
+}
+
+/// This tab's whole record kept aside in storage (without its text, as
+/// every stored record: the text is stored once per hash).
+fn put_aside_mine(state: &AppState) -> Result<(), String> {
+    let mine = Record { text: String::new(), ..Record::from_editor(&state.editor, &state.save_info, false) };
+    storage::put_aside(&mine.meta.doc_id, state.article().sha256(), &serde_json::to_string(&mine).map_err(|e| e.to_string())?)
 }
 
 /// Listens for the other tab's writes to the open document, for the app's
@@ -129,7 +146,7 @@ pub fn listen(state: UseReducerHandle<AppState>) -> EventListener {
 pub fn received(state: &UseReducerHandle<AppState>) {
     let base = state.tab_base.as_ref().map(|b| b.json.clone());
     match stored_copy(state) {
-        Some(Ok(copy)) if Some(&copy.json) != base.as_ref() => state.dispatch(Action::TabReceived(Rc::new(copy))),
+        Some(Ok(copy)) if Some(&copy.json) != base.as_ref() => on_demand::merging::dispatch_when_ready(state, Action::TabReceived(Rc::new(copy))),
         Some(Err(e)) => state.dispatch(Action::Notify(crate::state::Notice {
             kind: crate::state::NoticeKind::Error,
             text: format!("Another tab stored work on this document that cannot be read here ({e}); this tab will not write over it."),

@@ -8,6 +8,7 @@ use super::event_detail;
 use super::lifetime::{use_while_mounted, Kept};
 use crate::document_session;
 use crate::host::{HostEvent, HostRef};
+use crate::on_demand;
 use crate::state::{Action, AppState};
 use crate::tab_sync;
 use gloo::events::EventListener;
@@ -41,7 +42,7 @@ fn use_delayed_write(state: &UseReducerHandle<AppState>, host: &HostRef, stored:
                     stored.set(Ok(()));
                     state.dispatch(Action::TabStored(Rc::new(copy)));
                 }
-                Ok(tab_sync::Stored::Behind(theirs)) => state.dispatch(Action::TabReceived(Rc::new(theirs))),
+                Ok(tab_sync::Stored::Behind(theirs)) => on_demand::merging::dispatch_when_ready(&state, Action::TabReceived(Rc::new(theirs))),
                 Ok(tab_sync::Stored::Same | tab_sync::Stored::Held) => stored.set(Ok(())),
                 Err(e) => stored.set(Err(e.into())),
             }
@@ -67,7 +68,7 @@ fn flush_on_leave(state: &UseReducerHandle<AppState>, _: &HostRef) -> Kept {
             // what was stored becomes this tab's base.
             match document_session::persist(&state) {
                 Ok(tab_sync::Stored::Wrote(copy)) => state.dispatch(Action::TabStored(Rc::new(copy))),
-                Ok(tab_sync::Stored::Behind(merged)) => state.dispatch(Action::TabReceived(Rc::new(merged))),
+                Ok(tab_sync::Stored::Behind(merged)) => on_demand::merging::dispatch_when_ready(&state, Action::TabReceived(Rc::new(merged))),
                 _ => {}
             }
         }

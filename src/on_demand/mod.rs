@@ -46,7 +46,9 @@ macro_rules! on_demand {
 // For split points outside this module (the side panel's, in `app/`).
 pub(crate) use on_demand;
 
+pub mod anchoring;
 pub mod formats;
 pub mod markdown;
+pub mod merging;
 pub mod patterns;
 pub mod review;

@@ -57,7 +57,7 @@ impl Saver {
                 }
             }
             Ok(loaded) => {
-                crate::document_session::open(&app, &app.dispatcher(), crate::document_session::chosen_save(&loaded));
+                crate::document_session::open(&app, crate::document_session::chosen_save(&loaded));
             }
             Err(e) => app.dispatch(Action::Notify(Notice {
                 kind: NoticeKind::Error,

@@ -8,7 +8,8 @@
 
 use super::AppState;
 use marginalia_core::command::Snapshot;
-use marginalia_core::merge::{merge, Conflict, Merged, Side};
+use crate::merging::{merger, UNAVAILABLE};
+use marginalia_core::merge::{Conflict, Merged, Side};
 use std::rc::Rc;
 
 /// A version of the open document's record as stored in this browser: the
@@ -48,6 +49,11 @@ impl AppState {
             // Nothing stored when this article opened: everything is new.
             (None, None) => Rc::new(TabCopy { sha256: theirs.sha256.clone(), json: String::new(), snapshot: Snapshot::default() }),
         };
+        let Some(merge) = merger() else {
+            // The base stays: the next write finds the other tab's version
+            // again rather than writing over it.
+            return self.error(format!("The other tab's changes could not be merged: {UNAVAILABLE}. Nothing is written over them."));
+        };
         let mine = self.editor.annotations().snapshot();
         let merged = merge(&base.snapshot, &mine, &theirs.snapshot, Side::Mine);
         if !merged.conflicts.is_empty() {
@@ -71,6 +77,8 @@ impl AppState {
     }
 
     pub(super) fn resolve_tab_conflict(&mut self, side: Side) {
+        // A conflict was found by the merge: its part is here.
+        let Some(merge) = merger() else { return };
         let Some(c) = self.tab_conflict.take() else { return };
         let merged = merge(&c.base.snapshot, &self.editor.annotations().snapshot(), &c.theirs.snapshot, side);
         let n = c.conflicts.len();

@@ -8,8 +8,9 @@
 //! point itself.
 
 /// Bytes, gzipped: the first load measured when the budget was last lowered
-/// (395,676 B once the side panel came after the first render), rounded up.
-pub const FIRST_LOAD_BUDGET: u64 = 400_000;
+/// (374,138 B once re-anchoring and the merge of two tabs became parts),
+/// rounded up.
+pub const FIRST_LOAD_BUDGET: u64 = 375_000;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

@@ -128,3 +128,47 @@ async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_b
     b.wait_until("const h = document.querySelector('#mg-panel h2'); return !!h && h.textContent === 'Annotations (1)';", WAIT).await?;
     b.close().await
 }
+
+/// Blocks (or, with `false`, lets through again) every part and shared chunk.
+async fn block_parts(b: &Browser, blocked: bool) -> Result {
+    b.cdp("Network.enable", json!({})).await?;
+    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
+    b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn re_anchoring_comes_when_stored_work_needs_it_and_without_it_that_work_stays_stored() -> Result {
+    const OLD: &str = "Mali said yes on Monday. Later that week, Mali said no. 🇲🇱 مالي";
+    const NEW: &str = "Later that week, Mali said no. 🇲🇱 مالي";
+    let b = open_app().await?;
+    set_article(&b, "edited", OLD).await?;
+    let (s, e) = range_of_nth(OLD, "Mali", 1);
+    label_by_drag(&b, s, e, "3").await?;
+    let (s, e) = range_of(OLD, "مالي");
+    label_by_drag(&b, s, e, "3").await?;
+    assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "labelling needs no part");
+
+    // The host edits the text while the network is gone: the new version
+    // opens, says why the work is not there, and keeps it stored.
+    block_parts(&b, true).await?;
+    set_article(&b, "edited", NEW).await?;
+    let said = wait_notice(&b, "error").await?;
+    assert!(said.contains("re-anchoring could not be loaded") && said.contains("It stays stored"), "{said}");
+    assert_eq!(spans(&b).await?, vec![], "nothing placed without re-anchoring");
+
+    // Back online, the host opens it again: the stored work is re-anchored.
+    block_parts(&b, false).await?;
+    set_article(&b, "edited", NEW).await?;
+    let placed = vec![expect_span(NEW, "Mali", 0, "GPE"), expect_span(NEW, "مالي", 0, "GPE")];
+    wait_span_count(&b, 2).await?;
+    assert_eq!(spans(&b).await?, placed);
+    assert!(parts_fetched(&b).await?.iter().any(|p| p == "split_anchoring.wasm"), "{:?}", parts_fetched(&b).await?);
+
+    // Stored on the new text: a reload opens it without re-anchoring.
+    b.reload_app().await?;
+    wait_span_count(&b, 2).await?;
+    assert_eq!(spans(&b).await?, placed);
+    assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "work stored for the text open needs no part");
+    b.close().await
+}

@@ -11,19 +11,6 @@ use support::*;
 const OLD: &str = "Mali said yes on Monday. Later that week, Mali said no.";
 const NEW: &str = "Later that week, Mali said no.";
 
-/// Opens `text` as document `id` through the handle, as a host page does,
-/// and waits until it is drawn.
-async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
-    b.execute("window.marginalia.setArticle({ id: arguments[0], title: 'D', text: arguments[1] });", vec![json!(id), json!(text)]).await?;
-    let drawn = format!(
-        "return window.marginalia.getAnnotations().text === {text}
-             && Array.from(document.querySelectorAll('#mg-article .mg-par .mg-run')).map(r => r.textContent).join('') === {text};",
-        text = json!(text)
-    );
-    b.wait_until(&drawn, WAIT).await?;
-    Ok(())
-}
-
 /// The review list's items, as the annotator reads them.
 async fn review_items(b: &Browser) -> Result<Vec<String>> {
     b.texts_of(".mg-review .mg-review-item p").await

@@ -336,3 +336,51 @@ async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
     }
     b.close().await
 }
+
+/// Blocks (or lets through again) the parts fetched on first use, in the
+/// tab in front only.
+async fn block_parts(b: &Browser, blocked: bool) -> Result {
+    b.cdp("Network.enable", json!({})).await?;
+    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
+    b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_the_merges_part_a_tab_writes_nothing_over_the_others_work_and_merges_once_it_comes() -> Result {
+    let text = DEFAULT_ARTICLE;
+    let tabs = Tabs::open().await?;
+    // Tab A cannot fetch the merge (its side panel came with the first paint).
+    let a = tabs.to(true).await?;
+    a.wait_for("#mg-panel h2").await?;
+    block_parts(a, true).await?;
+
+    // B labels a span; A hears it, cannot merge it, and says so.
+    let b = tabs.to(false).await?;
+    let (k, e) = range_of(text, "Kremlin");
+    label_by_drag(b, k, e, "2").await?;
+    let a = tabs.to(true).await?;
+    let said = wait_notice(a, "error").await?;
+    assert!(said.contains("could not be merged") && said.contains("Nothing is written over them"), "{said}");
+
+    // A labels one of its own: it writes nothing over B's work.
+    let (d, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(a, d, e, "1").await?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let b = tabs.to(false).await?;
+    assert_eq!(labelled(b).await?, pairs(&[("Kremlin", "ORG")]), "B's work stays as B stored it");
+
+    // The network is back: A's next change brings the merge, and both tabs
+    // hold the work of both.
+    let a = tabs.to(true).await?;
+    block_parts(a, false).await?;
+    let (m, e) = range_of(text, "Mali");
+    label_by_drag(a, m, e, "3").await?;
+    let all = pairs(&[("Kremlin", "ORG"), ("Abdallah Diop", "PERSON"), ("Mali", "GPE")]);
+    wait_labelled(a, &all).await?;
+    wait_labelled(tabs.to(false).await?, &all).await?;
+    let a = tabs.to(true).await?;
+    a.reload_app().await?;
+    wait_labelled(a, &all).await?;
+    tabs.b.close().await
+}

@@ -758,3 +758,16 @@ pub async fn click_in_view(b: &Browser, css: &str) -> Result {
     .await?;
     b.click(css).await
 }
+
+/// Opens `text` as document `id` through the handle, as a host page does,
+/// and waits until it is drawn.
+pub async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
+    b.execute("window.marginalia.setArticle({ id: arguments[0], title: 'D', text: arguments[1] });", vec![json!(id), json!(text)]).await?;
+    let drawn = format!(
+        "return window.marginalia.getAnnotations().text === {text}
+             && Array.from(document.querySelectorAll('#mg-article .mg-par .mg-run')).map(r => r.textContent).join('') === {text};",
+        text = json!(text)
+    );
+    b.wait_until(&drawn, WAIT).await?;
+    Ok(())
+}
