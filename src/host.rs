@@ -8,6 +8,7 @@
 //! its own listeners, removed when it is destroyed.
 
 use crate::after_paint::FirstPaint;
+use crate::console::{self, Level};
 use crate::state::AppState;
 use marginalia_core::embed::EmbedOptions;
 use marginalia_core::label_schema::LabelSchema;
@@ -202,7 +203,7 @@ impl Host {
 /// Calls one callback; one that throws is reported and stops nothing.
 fn call(event: HostEvent, f: &js_sys::Function, detail: &JsValue) {
     if let Err(e) = f.call1(&JsValue::NULL, detail) {
-        web_sys::console::error_2(&JsValue::from_str(&format!("a marginalia:{} callback threw:", event.name())), &e);
+        console::say(Level::Error, &format!("a marginalia:{} callback threw:", event.name()), Some(&e));
     }
 }
 

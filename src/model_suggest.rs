@@ -7,7 +7,7 @@
 use crate::deadline::{self, Failure};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use web_sys::{AbortController, Headers, RequestInit};
+use web_sys::AbortController;
 use yew::prelude::*;
 
 /// One instance's model calls: at most one in flight.
@@ -43,14 +43,13 @@ impl ModelCalls {
         if let Some(previous) = self.live.replace(Some(controller.clone())) {
             previous.abort();
         }
-        let body = serde_json::json!({ "text": text, "doc_id": doc_id }).to_string();
-        let headers = Headers::new().ok()?;
-        headers.set("Content-Type", "application/json").ok()?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(&body.into());
-        let answer = deadline::fetch(url, &init, limit_ms, &controller).await;
+        let outgoing = deadline::Outgoing {
+            method: "POST",
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: Some(serde_json::json!({ "text": text, "doc_id": doc_id }).to_string()),
+            no_store: false,
+        };
+        let answer = deadline::fetch(url, &outgoing, limit_ms, &controller).await;
         let current = self.live.borrow().as_ref() == Some(&controller);
         if current {
             self.live.take();

@@ -7,7 +7,7 @@
 
 use crate::deadline::{self, Failure};
 use marginalia_core::embed::{duration_text, origin_allowed, ArticleInput, EmbedOptions, Timeouts};
-use web_sys::{AbortController, RequestInit, Url, UrlSearchParams};
+use web_sys::{AbortController, Url, UrlSearchParams};
 
 /// The page's own origin (`https://app.example`).
 pub fn page_origin() -> String {
@@ -30,7 +30,7 @@ fn allowed_url(raw: &str, options: &EmbedOptions, param: &str) -> Result<String,
 /// The body and content type at `url`, within `limit_ms`.
 async fn fetch_text(url: &str, limit_ms: u32) -> Result<(String, String), String> {
     let controller = AbortController::new().map_err(|_| format!("{url} could not be fetched"))?;
-    let answer = deadline::fetch(url, &RequestInit::new(), limit_ms, &controller).await.map_err(|failure| match failure {
+    let answer = deadline::fetch(url, &deadline::Outgoing::default(), limit_ms, &controller).await.map_err(|failure| match failure {
         Failure::TimedOut => format!("{url} did not answer within {}", duration_text(limit_ms.into())),
         Failure::Cancelled | Failure::Network => format!("{url} could not be fetched"),
     })?;

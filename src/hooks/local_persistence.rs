@@ -33,7 +33,7 @@ fn use_delayed_write(state: &UseReducerHandle<AppState>, host: &HostRef, stored:
     let timer = use_mut_ref(|| None::<Timeout>);
     let reported = use_mut_ref(|| state.revision);
     use_effect_with(state.revision, move |_| {
-        let pending = Timeout::new(PERSIST_DELAY_MS, move || {
+        let pending = crate::timer::after(PERSIST_DELAY_MS, Box::new(move || {
             let state = state.clone();
             // Another tab may have stored since: merge that first (the
             // merge is a change, so it is written in turn).
@@ -51,7 +51,7 @@ fn use_delayed_write(state: &UseReducerHandle<AppState>, host: &HostRef, stored:
                 *reported.borrow_mut() = state.revision;
                 host.emit(HostEvent::Change, &event_detail(&state));
             }
-        });
+        }));
         *timer.borrow_mut() = Some(pending);
     });
 }

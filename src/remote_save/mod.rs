@@ -31,14 +31,23 @@
 //! timers, each request's outcome), `requests.rs` (the HTTP side: `GET`,
 //! `PUT`, the deadline), `server_copy.rs` (judging and opening the server's
 //! copy); this file is the hook the app calls and what it renders.
+//!
+//! Only hosts that name a save endpoint use it: the saver is a part
+//! (`remote_save`) fetched when the instance starts with one, driven
+//! through a trait object its part makes, so the first load holds none of
+//! its code. Changes made before it arrives are counted from the
+//! instance's first revision and sent once it is here; if it cannot be
+//! fetched the status says so and the next change tries again (the work is
+//! stored in this browser meanwhile, as always).
 
 mod requests;
 mod saver;
 mod server_copy;
 
+use crate::on_demand::on_demand;
 use crate::state::AppState;
 use marginalia_core::request_headers::RequestHeaders;
-use saver::Saver;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use web_sys::AbortController;
 use yew::prelude::*;
@@ -61,6 +70,51 @@ pub struct RemoteSave {
     pub load_theirs: Callback<()>,
 }
 
+/// The saver as the hook drives it (its code is the part's).
+pub(crate) trait Driven {
+    /// Counts the app's changes since the last look, makes the request due,
+    /// re-arms the timer and shows the status.
+    fn pump(&self);
+    /// Stops for good (another article is open, or the instance went).
+    fn retire(&self);
+    fn keep_mine(&self);
+    fn load_theirs(&self);
+}
+
+/// What a saver starts with.
+pub(crate) struct Start {
+    endpoint: String,
+    headers: RequestHeaders,
+    timeout_ms: u32,
+    /// Aborts the request in flight (shared with the hook).
+    request: Rc<RefCell<Option<AbortController>>>,
+    state: UseReducerHandle<AppState>,
+    show: UseStateSetter<Option<RemoteView>>,
+    on_saved: Callback<()>,
+    /// The app revision from which changes count as unsent (the instance's
+    /// first: changes made while the part was on the way are sent too).
+    seen_revision: u64,
+}
+
+on_demand!(remote_save;
+    /// A saver, started (its first request made).
+    fn start_saver(start: Start) -> Rc<dyn Driven> {
+        saver::Saver::start(start)
+    }
+);
+
+/// What the status line says when the saver's part could not be fetched.
+fn unavailable() -> RemoteView {
+    RemoteView {
+        text: "Not saved to the CMS: this part of Marginalia could not be loaded (is the network there?). Your work is kept in this browser; the next change tries again.".into(),
+        kind: "failed",
+        conflict: false,
+        pending: 0,
+    }
+}
+
+type Slot = Rc<RefCell<Option<Rc<dyn Driven>>>>;
+
 /// Saves to `endpoint` (when given) for the app's lifetime, giving each
 /// request `timeout_ms`; `on_saved` hears of every write the server
 /// acknowledged.
@@ -73,16 +127,32 @@ pub fn use_remote_save(
     on_saved: Callback<()>,
 ) -> Option<RemoteSave> {
     let view = use_state_eq(|| None::<RemoteView>);
-    let saver = use_mut_ref(|| None::<Rc<Saver>>);
+    let saver: Slot = use_mut_ref(|| None);
     let in_flight = use_mut_ref(|| None::<AbortController>);
+    let first_revision = *use_mut_ref(|| state.revision).borrow();
+    // Bumped to start again after the part could not be fetched.
+    let attempt = use_state_eq(|| 0u32);
+    let failed = use_mut_ref(|| false);
     {
-        let (state, view, saver, in_flight) = (state.clone(), view.setter(), saver.clone(), in_flight.clone());
-        use_effect_with(endpoint, move |endpoint| {
+        let (state, view, saver, in_flight, failed) = (state.clone(), view.setter(), saver.clone(), in_flight.clone(), failed.clone());
+        use_effect_with((endpoint, *attempt), move |(endpoint, _)| {
+            let gone = Rc::new(Cell::new(false));
             if let Some(endpoint) = endpoint {
-                let s = Saver::start(endpoint.clone(), headers, timeout_ms, in_flight, state, view, on_saved);
-                *saver.borrow_mut() = Some(s);
+                let start = Start { endpoint: endpoint.clone(), headers, timeout_ms, request: in_flight, state, show: view.clone(), on_saved, seen_revision: first_revision };
+                let (saver, gone) = (saver.clone(), gone.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match start_saver(start).await {
+                        Ok(started) if gone.get() => started.retire(),
+                        Ok(started) => *saver.borrow_mut() = Some(started),
+                        Err(_) => {
+                            *failed.borrow_mut() = true;
+                            view.set(Some(unavailable()));
+                        }
+                    }
+                });
             }
             move || {
+                gone.set(true);
                 if let Some(s) = saver.borrow_mut().take() {
                     s.retire();
                 }
@@ -98,26 +168,29 @@ pub fn use_remote_save(
         }
     });
     {
-        // Every change of the work: count it, and (re)arm the debounce.
-        let saver = saver.clone();
+        // Every change of the work: count it, and (re)arm the debounce; or,
+        // without the part, try to fetch it again.
+        let (saver, attempt) = (saver.clone(), attempt.clone());
         use_effect_with(state.revision, move |_| {
             if let Some(s) = saver.borrow().as_ref() {
                 s.pump();
+            } else if std::mem::take(&mut *failed.borrow_mut()) {
+                attempt.set(*attempt + 1);
             }
         });
     }
-    let choose = |choice: fn(&Rc<Saver>)| {
+    let choose = |choice: fn(&dyn Driven)| {
         let saver = saver.clone();
         Callback::from(move |_: ()| {
             let s = saver.borrow().clone();
             if let Some(s) = s {
-                choice(&s);
+                choice(&*s);
             }
         })
     };
     (*view).clone().map(|view| RemoteSave {
         view,
-        keep_mine: choose(Saver::keep_mine),
-        load_theirs: choose(Saver::load_theirs),
+        keep_mine: choose(|s| s.keep_mine()),
+        load_theirs: choose(|s| s.load_theirs()),
     })
 }

@@ -9,20 +9,16 @@
 
 use super::saver::Saver;
 use crate::clock;
-use crate::deadline::{self, Answer, Failure};
+use crate::deadline::{self, Answer, Failure, Outgoing};
 use marginalia_core::record::{Record, SaveInfo};
 use marginalia_core::remote_sync::{Outcome, Precondition};
-use wasm_bindgen::JsValue;
-use web_sys::{AbortController, Headers, RequestCache, RequestInit};
+use web_sys::AbortController;
 
 impl Saver {
     /// The server's copy: (`Loaded`, its body) or a failure.
     pub(super) async fn get(&self) -> (Outcome, Option<String>) {
-        let init = RequestInit::new();
-        init.set_method("GET");
-        init.set_cache(RequestCache::NoStore);
-        init.set_headers(&self.host_headers());
-        let response = match self.fetch(&init).await {
+        let get = Outgoing { method: "GET", headers: self.host_headers(), body: None, no_store: true };
+        let response = match self.fetch(&get).await {
             Ok(r) => r,
             Err(outcome) => return (outcome, None),
         };
@@ -46,18 +42,15 @@ impl Saver {
             let info = SaveInfo { updated_at: Some(clock::now_iso()), ..app.save_info.clone() };
             Record::from_editor(&app.editor, &info, false).to_json()
         };
-        let headers = self.host_headers();
-        let _ = headers.set("Content-Type", "application/json");
-        let _ = headers.set("X-Marginalia-Revision", &revision.to_string());
-        let _ = match &precondition {
-            Precondition::IfMatch(tag) => headers.set("If-Match", tag),
-            Precondition::IfNoneMatchAny => headers.set("If-None-Match", "*"),
-        };
-        let init = RequestInit::new();
-        init.set_method("PUT");
-        init.set_headers(&headers);
-        init.set_body(&JsValue::from_str(&body));
-        let outcome = match self.fetch(&init).await {
+        let mut headers = self.host_headers();
+        headers.push(("Content-Type".into(), "application/json".into()));
+        headers.push(("X-Marginalia-Revision".into(), revision.to_string()));
+        headers.push(match &precondition {
+            Precondition::IfMatch(tag) => ("If-Match".into(), tag.clone()),
+            Precondition::IfNoneMatchAny => ("If-None-Match".into(), "*".into()),
+        });
+        let put = Outgoing { method: "PUT", headers, body: Some(body), no_store: false };
+        let outcome = match self.fetch(&put).await {
             Ok(response) => match (response.status, response.header("ETag")) {
                 (200..=299, Some(etag)) => Outcome::Saved { etag },
                 (409 | 412, _) => Outcome::Conflict,
@@ -65,25 +58,21 @@ impl Saver {
             },
             Err(outcome) => outcome,
         };
-        (outcome, body)
+        (outcome, put.body.unwrap_or_default())
     }
 
     /// The host's headers for the endpoint (checked when the options were
     /// read: none of them is one the contract sets).
-    fn host_headers(&self) -> Headers {
-        let headers = Headers::new().expect("Headers");
-        for (name, value) in &self.headers.0 {
-            let _ = headers.set(name, value);
-        }
-        headers
+    fn host_headers(&self) -> Vec<(String, String)> {
+        self.headers.0.iter().map(|(name, value)| (name.clone(), value.clone())).collect()
     }
 
     /// One request to the endpoint, within the machine's deadline.
-    async fn fetch(&self, init: &RequestInit) -> Result<Answer, Outcome> {
+    async fn fetch(&self, outgoing: &Outgoing) -> Result<Answer, Outcome> {
         let controller = AbortController::new().map_err(|_| Outcome::NetworkError)?;
         *self.request.borrow_mut() = Some(controller.clone());
         let limit = self.machine.borrow().request_timeout_ms().min(u32::MAX.into()) as u32;
-        let answer = deadline::fetch(&self.endpoint, init, limit, &controller).await;
+        let answer = deadline::fetch(&self.endpoint, outgoing, limit, &controller).await;
         let ours = self.request.borrow().as_ref() == Some(&controller);
         if ours {
             self.request.take();

@@ -7,7 +7,7 @@
 //! request and arms no timer. The app's revision counter starts at 0 on
 //! every load, so only its growth since the last look is counted.
 
-use super::RemoteView;
+use super::{Driven, RemoteView, Start};
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::{download, storage};
 use gloo::timers::callback::Timeout;
@@ -52,25 +52,17 @@ fn now_ms() -> u64 {
 }
 
 impl Saver {
-    pub(super) fn start(
-        endpoint: String,
-        headers: RequestHeaders,
-        timeout_ms: u32,
-        request: Rc<RefCell<Option<AbortController>>>,
-        state: UseReducerHandle<AppState>,
-        show: UseStateSetter<Option<RemoteView>>,
-        on_saved: Callback<()>,
-    ) -> Rc<Saver> {
+    pub(super) fn start(start: Start) -> Rc<Saver> {
+        let Start { endpoint, headers, timeout_ms, request, state, show, on_saved, seen_revision } = start;
         let snapshot = storage::load_remote_state(&endpoint).unwrap_or_default();
         let config = SyncConfig { request_timeout_ms: timeout_ms.into(), ..SyncConfig::default() };
         let machine = RemoteSync::restore(config, snapshot);
-        let seen = state.clone().revision;
         let saver = Rc::new_cyclic(|me| Saver {
             endpoint,
             headers,
             state,
             machine: RefCell::new(machine),
-            seen_revision: Cell::new(seen),
+            seen_revision: Cell::new(seen_revision),
             timer: RefCell::new(None),
             request,
             retired: Cell::new(false),
@@ -125,11 +117,11 @@ impl Saver {
         let wake = self.machine.borrow().next_wake();
         let timer = wake.map(|at| {
             let me = self.me.clone();
-            Timeout::new(at.saturating_sub(now).min(u32::MAX as u64) as u32, move || {
+            crate::timer::after(at.saturating_sub(now).min(u32::MAX as u64) as u32, Box::new(move || {
                 if let Some(s) = me.upgrade() {
                     s.pump();
                 }
-            })
+            }))
         });
         *self.timer.borrow_mut() = timer;
     }
@@ -137,7 +129,7 @@ impl Saver {
     fn store_snapshot(&self) {
         let snapshot = self.machine.borrow().snapshot();
         if let Err(e) = storage::save_remote_state(&self.endpoint, &snapshot) {
-            web_sys::console::warn_1(&format!("Marginalia: the remote save state was not stored: {e}").into());
+            crate::console::say(crate::console::Level::Warning, &format!("Marginalia: the remote save state was not stored: {e}"), None);
         }
     }
 
@@ -223,12 +215,12 @@ impl Saver {
         }
     }
 
-    pub(super) fn keep_mine(self: &Rc<Self>) {
+    fn keep_mine(&self) {
         self.machine.borrow_mut().keep_mine();
         self.pump();
     }
 
-    pub(super) fn load_theirs(self: &Rc<Self>) {
+    fn load_theirs(&self) {
         let app = self.app();
         let record = Record::from_editor(&app.editor, &app.save_info, true);
         let name = format!("{}.mine.marginalia.json", app.article().id);
@@ -243,5 +235,21 @@ impl Saver {
         }
         self.machine.borrow_mut().load_theirs();
         self.pump();
+    }
+}
+
+/// What the hook drives, through the part's vtable.
+impl Driven for Saver {
+    fn pump(&self) {
+        Saver::pump(self);
+    }
+    fn retire(&self) {
+        Saver::retire(self);
+    }
+    fn keep_mine(&self) {
+        Saver::keep_mine(self);
+    }
+    fn load_theirs(&self) {
+        Saver::load_theirs(self);
     }
 }

@@ -8,9 +8,9 @@
 //! point itself.
 
 /// Bytes, gzipped: the first load measured when the budget was last lowered
-/// (374,138 B once re-anchoring and the merge of two tabs became parts),
-/// rounded up.
-pub const FIRST_LOAD_BUDGET: u64 = 375_000;
+/// (368,349 B once re-anchoring, the merge of two tabs and the CMS saver
+/// became parts), rounded up.
+pub const FIRST_LOAD_BUDGET: u64 = 369_000;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

@@ -19,6 +19,7 @@ mod budget;
 mod bundle;
 mod fuzz;
 mod load;
+mod part_calls;
 mod postgres;
 mod release;
 mod setup;

@@ -19,7 +19,7 @@
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
-use crate::{bundle, dist_dir, root, run, step, target_dir, tool_cmd, Result};
+use crate::{bundle, dist_dir, part_calls, root, run, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +123,10 @@ fn split_target_dir() -> PathBuf {
 
 fn split(wasm: &Path, work: &Path) -> Result {
     step("wasm_split_cli (first load + chunks fetched on first use)");
-    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))
+    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))?;
+    step("checking what the parts call in the first load");
+    let parts: Vec<PathBuf> = files_with(work, "wasm")?.into_iter().filter(|p| !p.ends_with("main.wasm")).collect();
+    part_calls::check(&parts.iter().map(PathBuf::as_path).collect::<Vec<_>>())
 }
 
 fn bindgen(work: &Path) -> Result {

@@ -172,3 +172,30 @@ async fn re_anchoring_comes_when_stored_work_needs_it_and_without_it_that_work_s
     assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "work stored for the text open needs no part");
     b.close().await
 }
+
+#[tokio::test]
+async fn the_cms_saver_comes_only_with_a_save_endpoint_and_without_it_the_work_waits_in_this_browser() -> Result {
+    let doc = "saver-part";
+    let text = DEFAULT_ARTICLE;
+    // The network refuses the parts from the start.
+    let b = Browser::new().await?;
+    block_parts(&b, true).await?;
+    b.goto_app_path(&format!("?save=/api/annotations/{doc}")).await?;
+    b.wait_for_app().await?;
+    let said = support::cms::wait_remote(&b, "failed", "could not be loaded").await?;
+    assert!(said.contains("Your work is kept in this browser"), "{said}");
+    let (s, e) = range_of(text, "Abdallah Diop");
+    label_by_drag(&b, s, e, "1").await?;
+    assert!(support::cms::server_record(doc).is_none(), "nothing reached the CMS");
+
+    // The network is back: the next change brings the saver, which sends
+    // everything done meanwhile.
+    block_parts(&b, false).await?;
+    let (s, e) = range_of(text, "Kremlin");
+    label_by_drag(&b, s, e, "2").await?;
+    let want = vec![expect_span(text, "Abdallah Diop", 0, "PERSON"), expect_span(text, "Kremlin", 0, "ORG")];
+    support::cms::wait_server_spans(doc, &want).await?;
+    support::cms::wait_remote(&b, "saved", "Saved").await?;
+    assert!(wasm_fetched(&b).await?.iter().any(|n| n == "split_remote_save.wasm"));
+    b.close().await
+}
