@@ -6,7 +6,9 @@
 
 mod dispatching;
 mod first_state;
+mod flows;
 pub use first_state::first_state;
+use flows::Flows;
 mod panels;
 mod project_guidelines;
 mod side_lists;
@@ -15,14 +17,11 @@ mod view;
 
 use crate::host::HostRef;
 use crate::hooks;
-use crate::model_suggest::{self, ModelCalls};
+use crate::model_suggest;
 use crate::remote_save::RemoteSave;
 use crate::state::AppState;
-use crate::{file_flows, save_flows};
 use dispatching::{use_dispatching, Dispatching};
-use marginalia_core::formats::Format;
 use side_lists::{use_side_lists, SideLists};
-use web_sys::File;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -56,40 +55,6 @@ pub fn App(props: &AppProps) -> Html {
     let side_part = side_panel_part::use_side_panel_part(&host);
     let page = Page { stored: (*stored).clone(), state, host, paste_open, remote, on, flows, side, side_part };
     page.render()
-}
-
-/// The callbacks that start a flow: reading a file, asking a model,
-/// downloading, opening what a notice offers.
-struct Flows {
-    open_file: Callback<File>,
-    open_schema: Callback<File>,
-    open_patterns: Callback<File>,
-    open_review: Callback<Vec<File>>,
-    ask_model: Callback<f64>,
-    /// Whether a model endpoint is configured (the toolbar shows its button).
-    model: bool,
-    paste: Callback<String>,
-    save: Callback<()>,
-    export: Callback<Format>,
-    accept_offer: Callback<()>,
-}
-
-impl Flows {
-    fn new(state: &UseReducerHandle<AppState>, host: &HostRef, paste_open: &UseStateHandle<bool>, calls: ModelCalls) -> Flows {
-        let endpoint = host.options.endpoints.suggest.clone();
-        Flows {
-            open_file: file_flows::open_file(state),
-            open_schema: file_flows::open_schema(&state.dispatcher()),
-            open_patterns: file_flows::open_patterns(state),
-            open_review: file_flows::open_review(state),
-            model: endpoint.is_some(),
-            ask_model: file_flows::ask_model(state, endpoint, host.options.timeouts.suggest_ms(), calls),
-            paste: file_flows::open_paste(state, paste_open),
-            save: save_flows::save(state, host),
-            export: save_flows::export(state),
-            accept_offer: file_flows::accept_offer(state),
-        }
-    }
 }
 
 /// What one render draws from: the state and the instance, and the

@@ -1,14 +1,18 @@
 //! The toolbar's asynchronous flows — a file to open, a label schema,
-//! patterns, saves to review, a model's suggestions, pasted text — as
-//! callbacks over the state's handle. Each reads what it needs, then ends
-//! in actions (or in `document_session` for a new document); nothing here
-//! changes the state another way. A failure is said in a notice that
-//! names what stayed unchanged.
+//! patterns, saves to review, a model's suggestions, pasted text, an
+//! export — as functions of the page's [`FlowContext`]. Each reads what it
+//! needs, then ends in actions (or in `document_session` for a new
+//! document); nothing here changes the state another way. A failure is
+//! said in a notice that names what stayed unchanged.
+//!
+//! They are a part (`flows`), fetched when the first of them is used or
+//! once the first frame is painted: the toolbar's buttons reach them
+//! through `app/flows.rs`, which holds only the table of them.
 
 use crate::document_session;
 use crate::file_open::{open_pasted, Opened};
 use crate::file_read;
-use crate::model_suggest::ModelCalls;
+use crate::flow_context::FlowContext;
 use crate::on_demand::formats::read_file;
 use crate::on_demand::patterns::{ask_model_for_suggestions, suggest_from_patterns};
 use crate::on_demand::review::start_review;
@@ -19,7 +23,7 @@ use marginalia_core::article::{megabytes, MAX_TEXT_BYTES};
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::suggestion::Source;
 use std::rc::Rc;
-use web_sys::{DragEvent, File};
+use web_sys::File;
 use yew::prelude::*;
 
 type State = UseReducerHandle<AppState>;
@@ -42,148 +46,122 @@ async fn read_text(file: &File) -> Result<String, String> {
 
 /// A chosen or dropped file: an article (a new document), or a save,
 /// annotations or a notice for the one open (`file_open.rs`).
-pub fn open_file(state: &State) -> Callback<File> {
-    let state = state.clone();
-    Callback::from(move |file: File| {
-        let state = state.clone();
-        let d = state.dispatcher();
-        wasm_bindgen_futures::spawn_local(async move {
-            let name = file.name();
-            match file_read::read_bytes(&file).await {
-                Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
-                    Ok(Opened::Article(article)) => document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened)),
-                    Ok(Opened::Act(action)) => d.dispatch(action),
-                    Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
-                },
-                Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
-            }
-        });
-    })
-}
-
-/// A file dropped on the app goes where a chosen one does.
-pub fn on_drop(open_file: Callback<File>) -> Callback<DragEvent> {
-    Callback::from(move |e: DragEvent| {
-        e.prevent_default();
-        if let Some(file) = e.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) {
-            open_file.emit(file);
+pub fn open_file(cx: &FlowContext, file: File) {
+    let state = cx.state.clone();
+    let d = state.dispatcher();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        match file_read::read_bytes(&file).await {
+            Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
+                Ok(Opened::Article(article)) => document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened)),
+                Ok(Opened::Act(action)) => d.dispatch(action),
+                Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
+            },
+            Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
         }
-    })
+    });
 }
 
 /// A label schema file: used, and kept in this browser for the next start.
-pub fn open_schema(d: &UseReducerDispatcher<AppState>) -> Callback<File> {
-    let d = d.clone();
-    Callback::from(move |file: File| {
-        let d = d.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let name = file.name();
-            let parsed = read_text(&file).await.and_then(|json| LabelSchema::from_json(&json).map_err(|e| format!("“{name}”: {e}")));
-            match parsed {
-                Ok(schema) => {
-                    let _ = storage::save_schema(&schema);
-                    d.dispatch(Action::SetSchema(schema));
-                }
-                Err(e) => d.dispatch(error(format!("{e}. The labels are unchanged."))),
+pub fn open_schema(cx: &FlowContext, file: File) {
+    let d = cx.state.dispatcher();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let parsed = read_text(&file).await.and_then(|json| LabelSchema::from_json(&json).map_err(|e| format!("“{name}”: {e}")));
+        match parsed {
+            Ok(schema) => {
+                let _ = storage::save_schema(&schema);
+                d.dispatch(Action::SetSchema(schema));
             }
-        });
-    })
+            Err(e) => d.dispatch(error(format!("{e}. The labels are unchanged."))),
+        }
+    });
 }
 
 /// A patterns file: its matches on this article become suggestions.
-pub fn open_patterns(state: &State) -> Callback<File> {
-    let state = state.clone();
-    Callback::from(move |file: File| {
-        let state = state.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let name = file.name();
-            let d = state.dispatcher();
-            let text = match read_text(&file).await {
-                Ok(t) => t,
-                Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
-            };
-            let found = match suggest_from_patterns(&text, state.article(), state.editor.schema()).await {
-                Ok(found) => found,
-                Err(unavailable) => return d.dispatch(error(unavailable.message())),
-            };
-            match found {
-                Ok((items, left_out)) => {
-                    d.dispatch(Action::Suggest { source: Source::Pattern, items });
-                    // After the suggestions, so this message stays on screen.
-                    if !left_out.is_empty() {
-                        d.dispatch(warning(format!("“{name}”: {}.", left_out.join("; "))));
-                    }
+pub fn open_patterns(cx: &FlowContext, file: File) {
+    let state = cx.state.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let d = state.dispatcher();
+        let text = match read_text(&file).await {
+            Ok(t) => t,
+            Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
+        };
+        let found = match suggest_from_patterns(&text, state.article(), state.editor.schema()).await {
+            Ok(found) => found,
+            Err(unavailable) => return d.dispatch(error(unavailable.message())),
+        };
+        match found {
+            Ok((items, left_out)) => {
+                d.dispatch(Action::Suggest { source: Source::Pattern, items });
+                // After the suggestions, so this message stays on screen.
+                if !left_out.is_empty() {
+                    d.dispatch(warning(format!("“{name}”: {}.", left_out.join("; "))));
                 }
-                Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
             }
-        });
-    })
+            Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
+        }
+    });
 }
 
-/// A model's suggestions scoring at least the minimum given, from the
-/// configured endpoint (`endpoint`; nothing happens without one). The
-/// asking and the reading are the patterns part's (`on_demand::patterns`).
-pub fn ask_model(state: &State, endpoint: Option<String>, limit_ms: u32, calls: ModelCalls) -> Callback<f64> {
-    let state = state.clone();
-    Callback::from(move |min_score: f64| {
-        let (state, endpoint, calls) = (state.clone(), endpoint.clone(), calls.clone());
-        let Some(url) = endpoint else { return };
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Err(unavailable) = ask_model_for_suggestions(state.clone(), url, limit_ms, calls, min_score).await {
-                state.dispatch(error(unavailable.message()));
-            }
-        });
-    })
+/// A model's suggestions scoring at least `min_score`, from the configured
+/// endpoint (nothing happens without one). The asking and the reading are
+/// the patterns part's (`on_demand::patterns`).
+pub fn ask_model(cx: &FlowContext, min_score: f64) {
+    let (state, calls) = (cx.state.clone(), cx.model_calls.clone());
+    let Some(url) = cx.host.options.endpoints.suggest.clone() else { return };
+    let limit_ms = cx.host.options.timeouts.suggest_ms();
+    wasm_bindgen_futures::spawn_local(async move {
+    if let Err(unavailable) = ask_model_for_suggestions(state.clone(), url, limit_ms, calls, min_score).await {
+        state.dispatch(error(unavailable.message()));
+    }
+    });
 }
 
 /// Several annotators' saves of one text: a review, building a gold
 /// version (the current work written through first).
-pub fn open_review(state: &State) -> Callback<Vec<File>> {
-    let state = state.clone();
-    Callback::from(move |files: Vec<File>| {
-        let state = state.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let d = state.dispatcher();
-            let mut read = Vec::new();
-            for file in files {
-                match read_text(&file).await {
-                    Ok(text) => read.push((file.name(), text)),
-                    Err(e) => return d.dispatch(error(format!("{e}. No review was started; your work is unchanged."))),
-                }
+pub fn open_review(cx: &FlowContext, files: Vec<File>) {
+    let state = cx.state.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let d = state.dispatcher();
+        let mut read = Vec::new();
+        for file in files {
+            match read_text(&file).await {
+                Ok(text) => read.push((file.name(), text)),
+                Err(e) => return d.dispatch(error(format!("{e}. No review was started; your work is unchanged."))),
             }
-            let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
-            document_session::persist_before_switch(&state, &d);
-            match start_review(&read, state.editor.schema(), &reviewer, None).await {
-                Ok(Ok(adjudication)) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
-                Ok(Err(e)) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
-                Err(unavailable) => d.dispatch(error(format!("No review was started: {}", unavailable.message()))),
-            }
-        });
-    })
+        }
+        let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
+        document_session::persist_before_switch(&state, &d);
+        match start_review(&read, state.editor.schema(), &reviewer, None).await {
+            Ok(Ok(adjudication)) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
+            Ok(Err(e)) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
+            Err(unavailable) => d.dispatch(error(format!("No review was started: {}", unavailable.message()))),
+        }
+    });
 }
 
 /// Pasted text: an article (the dialog closes), or a save for the open one
 /// (`file_open.rs`); a text over the size limit is refused.
-pub fn open_paste(state: &State, paste_open: &UseStateHandle<bool>) -> Callback<String> {
-    let (state, paste_open) = (state.clone(), paste_open.clone());
-    Callback::from(move |text: String| {
-        let d = state.dispatcher();
-        if text.len() > MAX_TEXT_BYTES {
-            d.dispatch(error(format!(
-                "The pasted text was not opened: it is too large ({}); Marginalia opens texts up to {}. Your work is unchanged.",
-                megabytes(text.len()),
-                megabytes(MAX_TEXT_BYTES)
-            )));
-            return;
+pub fn open_paste(cx: &FlowContext, text: String) {
+    let (state, paste_open) = (&cx.state, &cx.paste_open);
+    let d = state.dispatcher();
+    if text.len() > MAX_TEXT_BYTES {
+        d.dispatch(error(format!(
+            "The pasted text was not opened: it is too large ({}); Marginalia opens texts up to {}. Your work is unchanged.",
+            megabytes(text.len()),
+            megabytes(MAX_TEXT_BYTES)
+        )));
+        return;
+    }
+    match open_pasted(text) {
+        Opened::Article(article) => {
+            paste_open.set(false);
+            document_session::open(state, Request::new(article, Given::Nothing, Announce::Opened));
         }
-        match open_pasted(text) {
-            Opened::Article(article) => {
-                paste_open.set(false);
-                document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened));
-            }
-            Opened::Act(action) => d.dispatch(action),
-        }
-    })
+        Opened::Act(action) => d.dispatch(action),
+    }
 }
 
 /// The notice's offer accepted: the save it offers opens (`opening.rs`'s

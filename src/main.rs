@@ -20,6 +20,7 @@ mod download;
 mod file_flows;
 mod file_open;
 mod file_read;
+mod flow_context;
 mod frame_messages;
 mod gestures;
 mod host;

@@ -3,6 +3,7 @@
 //! annotator's own version before another tab's is taken. The browser
 //! refusing a download is said in a notice; nothing is dropped unseen.
 
+use crate::flow_context::FlowContext;
 use crate::file_flows::error;
 use crate::hooks::event_detail;
 use crate::host::{HostEvent, HostRef};
@@ -42,26 +43,25 @@ pub fn save(state: &State, host: &HostRef) -> Callback<()> {
     })
 }
 
-/// The record exported in `format`; what the format cannot hold is said.
-pub fn export(state: &State) -> Callback<Format> {
-    let state = state.clone();
-    Callback::from(move |format: Format| {
-        let d = state.dispatcher();
-        let mut info = state.save_info.clone();
-        info.updated_at = Some(clock::now_iso());
-        let record = Record::from_editor(&state.editor, &info, true);
-        wasm_bindgen_futures::spawn_local(async move {
-            match download::export(&record, format).await {
-                Ok(losses) if losses.is_empty() => {}
-                Ok(losses) => d.dispatch(Action::Notify(Notice {
-                    kind: NoticeKind::Warning,
-                    text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
-                    offer: None,
-                })),
-                Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
-            }
-        });
-    })
+/// The record exported in `format`; what the format cannot hold is said
+/// (one of the flows of the `flows` part, `file_flows.rs`).
+pub fn export(cx: &FlowContext, format: Format) {
+    let state = &cx.state;
+    let d = state.dispatcher();
+    let mut info = state.save_info.clone();
+    info.updated_at = Some(clock::now_iso());
+    let record = Record::from_editor(&state.editor, &info, true);
+    wasm_bindgen_futures::spawn_local(async move {
+        match download::export(&record, format).await {
+            Ok(losses) if losses.is_empty() => {}
+            Ok(losses) => d.dispatch(Action::Notify(Notice {
+                kind: NoticeKind::Warning,
+                text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
+                offer: None,
+            })),
+            Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
+        }
+    });
 }
 
 /// Another tab's version taken over this tab's: never drop the annotator's

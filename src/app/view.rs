@@ -19,7 +19,6 @@ use crate::components::side_panel::SidePanel;
 use crate::components::status_bar::StatusBar;
 use crate::components::tab_conflict::TabConflict;
 use crate::components::toolbar::Toolbar;
-use crate::file_flows;
 use crate::host::HostRef;
 use crate::save_flows;
 use crate::state::{Action, TabConflict as Conflict};
@@ -32,7 +31,7 @@ use yew::prelude::*;
 impl Page {
     pub fn render(&self) -> Html {
         let (state, host) = (&self.state, &self.host);
-        let ondrop = file_flows::on_drop(self.flows.open_file.clone());
+        let ondrop = self.on_drop();
         let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
         html! {
             <ContextProvider<HostRef> context={host.clone()}>

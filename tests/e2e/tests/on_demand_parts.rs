@@ -1,6 +1,6 @@
 //! The parts of the app fetched on first use (`src/on_demand/`): the first
-//! load fetches none of them but the side panel's (right after the first
-//! render); the first export in another format fetches the formats' part; a
+//! load fetches none of them but the side panel's and the toolbar flows'
+//! (right after the first render); the first export in another format fetches the formats' part; a
 //! part that cannot be fetched (the network gone) is said, rejects the call
 //! and leaves the work as it was; and once the network is back the same
 //! call works. A host that mounts with a Marginalia record fetches no part
@@ -23,11 +23,14 @@ async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
     Ok(v.as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default())
 }
 
+/// The parts fetched ahead of use, once the first frame is painted.
+const AHEAD: [&str; 2] = ["split_side_panel.wasm", "split_flows.wasm"];
+
 /// The parts asked for so far (each once, a blocked attempt included):
-/// wasm files other than the first and the side panel's (whose shared
+/// wasm files other than the first and those fetched ahead (whose shared
 /// chunks have build-dependent names: `split_*` only).
 async fn parts_fetched(b: &Browser) -> Result<Vec<String>> {
-    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_") && n != "split_side_panel.wasm").collect();
+    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_") && !AHEAD.contains(&n.as_str())).collect();
     parts.dedup();
     Ok(parts)
 }
@@ -53,7 +56,14 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     assert_eq!(fetched.first().map(String::as_str), Some("main_bg.wasm"), "the first wasm comes first: {fetched:?}");
     assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "the first load fetches no part on first use");
     b.wait_for("#mg-panel h2").await?;
-    assert!(wasm_fetched(&b).await?.iter().any(|n| n == "split_side_panel.wasm"), "the side panel's part came after the first render");
+    let ahead = format!(
+        "const names = performance.getEntriesByType('resource').map(e => e.name.split('/').pop());
+         return {}.every(p => names.includes(p));",
+        json!(AHEAD)
+    );
+    if b.wait_until(&ahead, WAIT).await.is_err() {
+        return Err(format!("the side panel's and the flows' parts did not come after the first render: {:?}", wasm_fetched(&b).await?).into());
+    }
 
     let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
     b.drag_select(s, e).await?;
