@@ -278,7 +278,7 @@ fn shortcut(state: &UseReducerHandle<AppState>, key: &KeyboardEvent, target: Opt
     let schema = state.editor.schema().clone();
     if let Some(action) = action_for(&press, &schema) {
         key.prevent_default();
-        state.dispatch(action);
+        crate::on_demand::text_search::dispatch(&state.dispatcher(), action);
     }
 }
 

@@ -52,6 +52,7 @@ mod stored_work;
 mod style_classes;
 mod tab_sync;
 mod text_geometry;
+mod text_search;
 mod timer;
 mod url_params;
 mod view_model;

@@ -2,6 +2,7 @@
 //! instance: a fresh closure on every render would make the components
 //! they go to render again too.
 
+use crate::on_demand::text_search;
 use crate::state::{Action, AppState};
 use marginalia_core::document_status::DocumentStatus;
 use marginalia_core::span::SpanId;
@@ -26,7 +27,7 @@ pub struct Dispatching {
 #[hook]
 pub fn use_dispatching(dispatch: UseReducerDispatcher<AppState>) -> Dispatching {
     Dispatching {
-        find: use_callback(dispatch.clone(), |(query, forward), d| d.dispatch(Action::Find { query, forward })),
+        find: use_callback(dispatch.clone(), |(query, forward), d| text_search::dispatch(d, Action::Find { query, forward })),
         label: use_callback(dispatch.clone(), |label, d| d.dispatch(Action::ApplyLabel(label))),
         status: use_callback(dispatch.clone(), |status, d| d.dispatch(Action::SetStatus(status))),
         document_label: use_callback(dispatch.clone(), |(key, value), d| d.dispatch(Action::SetDocumentLabel { key, value })),
@@ -36,7 +37,7 @@ pub fn use_dispatching(dispatch: UseReducerDispatcher<AppState>) -> Dispatching 
         precision: use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePrecision)),
         select_item: use_callback(dispatch.clone(), |id, d| d.dispatch(Action::SelectSpan { id, scroll: true })),
         delete_selected: use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::DeleteSelected)),
-        propagate: use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::LabelAllOccurrences { ignore_case: false })),
+        propagate: use_callback(dispatch.clone(), |_: (), d| text_search::dispatch(d, Action::LabelAllOccurrences { ignore_case: false })),
         visible: use_callback(dispatch, |(labels, visible), d| d.dispatch(Action::SetLabelsVisible { labels, visible })),
     }
 }

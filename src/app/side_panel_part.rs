@@ -53,6 +53,7 @@ pub(super) fn use_side_panel_part(host: &HostRef) -> Part {
                 let fetch = move || {
                     wasm_bindgen_futures::spawn_local(async move {
                         super::flows::fetch_ahead();
+                        crate::on_demand::text_search::fetch_ahead();
                         match side_panel_view().await {
                             Ok(view) => {
                                 VIEW.with(|v| v.set(Some(view)));

@@ -52,3 +52,4 @@ pub mod markdown;
 pub mod merging;
 pub mod patterns;
 pub mod review;
+pub mod text_search;

@@ -7,7 +7,7 @@
 
 use super::{AppState, Chooser, Focus, ScrollTarget};
 use marginalia_core::caret::{Caret, Motion};
-use marginalia_core::find::find_text;
+use crate::text_search::{search, UNAVAILABLE};
 use marginalia_core::label_schema::CLAIM_LAYER;
 use marginalia_core::relation::Target;
 use marginalia_core::snap::{snap, Precision};
@@ -143,7 +143,8 @@ impl AppState {
             .pending()
             .or_else(|| self.focus.selected().and_then(|id| self.editor.annotations().get(id)).map(|sp| (sp.start, sp.end)));
         let from = here.map(|(start, end)| if forward { end } else { start }).unwrap_or(0);
-        match find_text(&article, &query, from, forward) {
+        let Some(search) = search() else { return self.error(UNAVAILABLE) };
+        match (search.find)(&article, &query, from, forward) {
             Some((start, end)) => {
                 self.focus = Focus::pending_at(&article, start, end);
                 self.decorate_around(start);

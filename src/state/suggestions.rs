@@ -9,7 +9,8 @@
 //! remembered per accept, so that undoing it offers them again.
 
 use super::{AppState, Focus};
-use marginalia_core::occurrences::{other_occurrences, CaseMatching};
+use crate::text_search::{search, UNAVAILABLE};
+use marginalia_core::occurrences::CaseMatching;
 use marginalia_core::suggestion::{all_annotated, is_annotated, open_suggestions, Source, Suggestion};
 use std::rc::Rc;
 
@@ -103,8 +104,9 @@ impl AppState {
         let Some(span) = self.focus.selected().and_then(|id| self.editor.annotations().get(id)).cloned() else {
             return self.info("Select an annotation first: its label is then suggested on every other occurrence of its text.");
         };
+        let Some(search) = search() else { return self.error(UNAVAILABLE) };
         let case = if ignore_case { CaseMatching::Insensitive } else { CaseMatching::Sensitive };
-        let found = other_occurrences(self.article(), span.start, span.end, &span.label, self.editor.annotations().iter(), case);
+        let found = (search.occurrences)(self.article(), &span, self.editor.annotations(), case);
         let items = found
             .into_iter()
             .map(|o| Suggestion { start: o.start, end: o.end, label: span.label.clone(), source: Source::Propagated, score: None })

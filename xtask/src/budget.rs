@@ -8,9 +8,9 @@
 //! point itself.
 
 /// Bytes, gzipped: the first load measured when the budget was last lowered
-/// (363,656 B once re-anchoring, the merge of two tabs, the CMS saver and
-/// the toolbar's flows became parts), rounded up.
-pub const FIRST_LOAD_BUDGET: u64 = 364_000;
+/// (355,671 B once re-anchoring, the merge of two tabs, the CMS saver, the
+/// toolbar's flows and the text searches became parts), rounded up.
+pub const FIRST_LOAD_BUDGET: u64 = 356_000;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

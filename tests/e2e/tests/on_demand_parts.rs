@@ -5,7 +5,8 @@
 //! and leaves the work as it was; and once the network is back the same
 //! call works. A host that mounts with a Marginalia record fetches no part
 //! either. Without its part the side panel says so where it would be,
-//! labelling goes on, and "Try again" brings it.
+//! labelling goes on, and "Try again" brings it; finding text says it
+//! could not be loaded, and works once the network is back.
 
 mod support;
 
@@ -24,7 +25,7 @@ async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
 }
 
 /// The parts fetched ahead of use, once the first frame is painted.
-const AHEAD: [&str; 2] = ["split_side_panel.wasm", "split_flows.wasm"];
+const AHEAD: [&str; 3] = ["split_side_panel.wasm", "split_flows.wasm", "split_text_search.wasm"];
 
 /// The parts asked for so far (each once, a blocked attempt included):
 /// wasm files other than the first and those fetched ahead (whose shared
@@ -132,8 +133,19 @@ async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_b
     assert_eq!(wait_pending(&b).await?, "Abdallah Diop");
     b.press("1").await?;
     wait_span_count(&b, 1).await?;
+    // Finding text needs its part too: said, nothing selected.
+    b.click("#mg-find").await?;
+    b.type_text("Kremlin").await?;
+    b.press("Enter").await?;
+    let said = wait_notice(&b, "error").await?;
+    assert!(said.contains("Searching the text could not be loaded"), "{said}");
+    assert_eq!(b.count("#mg-article .mg-pending").await?, 0);
 
     b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    // Back online, the same search finds the word.
+    b.click("#mg-find").await?;
+    b.press("Enter").await?;
+    assert_eq!(wait_pending(&b).await?, "Kremlin");
     b.click("#mg-panel button").await?;
     b.wait_until("const h = document.querySelector('#mg-panel h2'); return !!h && h.textContent === 'Annotations (1)';", WAIT).await?;
     b.close().await
