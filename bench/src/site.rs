@@ -112,20 +112,19 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     })?;
     // Everything but the page (the code directory, marginalia.js, the styles).
     copy_tree(dist, site, &|p: &Path| p.file_name().is_none_or(|n| n != "index.html" && n != "index.html.gz"))?;
-    let head = "<head>";
+    // The harness goes first in the head. Trunk's release build minifies the
+    // page and leaves out the optional `<head>` tag: then right after `<html …>`.
+    let head_at = match (index.find("<head>"), index.find("<html")) {
+        (Some(i), _) => Some(i + "<head>".len()),
+        (None, Some(i)) => index[i..].find('>').map(|end| i + end + 1),
+        (None, None) => None,
+    };
     let body_end = "</body>";
-    if !index.contains(head) || !index.contains(body_end) {
-        return Err(err(format!(
-            "{} has no <head> or </body>",
-            dist.join("index.html").display()
-        )));
-    }
-    let page = index
-        .replacen(
-            head,
-            "<head>\n    <script>document.documentElement.dataset.widget = 'marginalia';</script>\n    <script src=\"bench-common.js\"></script>",
-            1,
-        )
+    let Some(head_at) = head_at.filter(|_| index.contains(body_end)) else {
+        return Err(err(format!("{} has no <html> or </body>", dist.join("index.html").display())));
+    };
+    let harness = "\n    <script>document.documentElement.dataset.widget = 'marginalia';</script>\n    <script src=\"bench-common.js\"></script>";
+    let page = format!("{}{harness}{}", &index[..head_at], &index[head_at..])
         .replacen(body_end, "  <script src=\"marginalia-view.js\"></script>\n  <script src=\"bench-marginalia.js\"></script>\n  </body>", 1);
     fs::write(site.join("marginalia.html"), page)?;
     fs::write(site.join("bench-common.js"), COMMON_JS)?;
