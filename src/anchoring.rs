@@ -1,5 +1,8 @@
-//! Re-anchoring as its callers find it: a function installed by its part
-//! (`on_demand/anchoring.rs`, fetched on first use), absent until then.
+//! Re-anchoring as its callers find it: the functions installed by its part
+//! (`on_demand/anchoring.rs`, fetched on first use), absent until then —
+//! placing a record made on an earlier version of the text, and applying
+//! what was placed to the editor (the reducer; every flow that hands it
+//! re-anchored work fetched the part first).
 //! A caller that needs it and finds it absent changes nothing and says so
 //! ([`Absent`]); the asynchronous entry points fetch the part first
 //! (`on_demand::anchoring::ready`), and a document opened while it is on
@@ -7,15 +10,23 @@
 
 use crate::reanchoring::AnchorReview;
 use marginalia_core::article::Article;
+use marginalia_core::editor::Editor;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record};
 use std::cell::Cell;
 
-pub type Reanchor = fn(&Record, &Article, &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String>;
+/// What the part installs.
+pub struct Anchoring {
+    /// A record placed on an article (`reanchoring::reanchor_onto`).
+    pub reanchor: fn(&Record, &Article, &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String>,
+    /// What was placed applied to the editor as one undo step (never
+    /// refused as a whole); the review, written again from what was applied.
+    pub apply: fn(&mut Editor, &LoadedRecord, &AnchorReview) -> AnchorReview,
+}
 
 thread_local! {
     /// Re-anchoring, once its part is here.
-    static REANCHOR: Cell<Option<Reanchor>> = const { Cell::new(None) };
+    static ANCHORING: Cell<Option<&'static Anchoring>> = const { Cell::new(None) };
 }
 
 /// Re-anchoring is needed and its part is not here.
@@ -34,22 +45,22 @@ pub enum IfAbsent {
 }
 
 /// Called by the part: from now on re-anchoring runs at once.
-pub fn install_reanchoring(reanchor: Reanchor) {
-    REANCHOR.with(|r| r.set(Some(reanchor)));
+pub fn install_anchoring(anchoring: &'static Anchoring) {
+    ANCHORING.with(|a| a.set(Some(anchoring)));
 }
 
 /// Re-anchoring, when its part is here. Behind `black_box`: the one value
 /// ever stored is known to the optimiser, which would otherwise call it
 /// directly and so keep its code (all of re-anchoring) in the first load.
-pub fn reanchorer() -> Option<Reanchor> {
-    std::hint::black_box(REANCHOR.with(Cell::get))
+pub fn installed() -> Option<&'static Anchoring> {
+    std::hint::black_box(ANCHORING.with(Cell::get))
 }
 
 /// [`crate::reanchoring::reanchor_onto`] through the part; `Err` says the
 /// part could not be loaded (the callers fetch it before they get here).
 pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String> {
-    match reanchorer() {
-        Some(reanchor) => reanchor(record, article, schema),
+    match installed() {
+        Some(anchoring) => (anchoring.reanchor)(record, article, schema),
         None => Err(unavailable()),
     }
 }

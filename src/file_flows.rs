@@ -13,6 +13,7 @@ use crate::document_session;
 use crate::file_open::{open_pasted, Opened};
 use crate::file_read;
 use crate::flow_context::FlowContext;
+use crate::on_demand::anchoring;
 use crate::on_demand::formats::read_file;
 use crate::on_demand::patterns::{ask_model_for_suggestions, suggest_from_patterns};
 use crate::on_demand::review::start_review;
@@ -54,7 +55,7 @@ pub fn open_file(cx: &FlowContext, file: File) {
         match file_read::read_bytes(&file).await {
             Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
                 Ok(Opened::Article(article)) => document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened)),
-                Ok(Opened::Act(action)) => d.dispatch(action),
+                Ok(Opened::Act(action)) => anchoring::dispatch(&d, action).await,
                 Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
             },
             Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
@@ -160,7 +161,10 @@ pub fn open_paste(cx: &FlowContext, text: String) {
             paste_open.set(false);
             document_session::open(state, Request::new(article, Given::Nothing, Announce::Opened));
         }
-        Opened::Act(action) => d.dispatch(action),
+        Opened::Act(action) => {
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move { anchoring::dispatch(&d, action).await });
+        }
     }
 }
 

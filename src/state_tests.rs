@@ -288,6 +288,13 @@ fn j_moves_to_a_suggestion_and_any_other_action_takes_the_focus_off_it() {
 /// "Bob" labelled in an earlier version of the text finds no place in TEXT:
 /// re-anchored, it is listed for review.
 fn reanchored_onto_text(s: &AppState) -> Action {
+    // Here, as in the page, re-anchored work reaches the reducer once its part is installed.
+    crate::on_demand::anchoring::install_here();
+    reanchored_action(s)
+}
+
+/// [`reanchored_onto_text`]'s action, re-anchoring's part left as it is.
+fn reanchored_action(s: &AppState) -> Action {
     let old = Article::new("doc", "Title", "Bob met Ada.").unwrap();
     let mut editor = Editor::new(Arc::new(old), s.editor.schema().clone());
     editor.add_span(0, 3, "PERSON").unwrap();
@@ -306,6 +313,18 @@ fn a_review_list_opens_and_is_dismissed_and_another_article_closes_it() {
     let article = Article::new("other", "Other", "Zoë wrote.").unwrap();
     let s = s.reduce(open_action(article));
     assert_eq!(s.mode, Mode::Annotate);
+}
+
+/// Without re-anchoring's part (each test runs on a thread of its own, where
+/// nothing installed it) re-anchored work is refused, said, and changes nothing.
+#[test]
+fn reanchored_work_without_its_part_changes_nothing_and_says_so() {
+    let s = state();
+    let after = s.clone().reduce(reanchored_action(&s));
+    assert_eq!(after.editor.annotations().len(), s.editor.annotations().len());
+    assert_eq!(after.mode, Mode::Annotate);
+    let notice = after.notice.as_ref().expect("a notice");
+    assert!(notice.text.contains("re-anchoring could not be loaded"), "{}", notice.text);
 }
 
 /// `annotator`'s save of the test text with "Ümit" labelled `label`, as a

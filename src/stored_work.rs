@@ -34,7 +34,7 @@ pub enum StoredWork {
 /// when that work needs re-anchoring and its part is not here: nothing was
 /// changed.
 pub fn stored_work_for(article: &Article, schema: &LabelSchema, if_absent: IfAbsent) -> Result<StoredWork, Absent> {
-    let must_wait = || if_absent == IfAbsent::Wait && anchoring::reanchorer().is_none();
+    let must_wait = || if_absent == IfAbsent::Wait && anchoring::installed().is_none();
     if let Some(record) = storage::load_work(&article.id, article.sha256()).filter(holds_work) {
         return match record.clone().load(schema) {
             Ok(loaded) => Ok(StoredWork::Restored(loaded)),

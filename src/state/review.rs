@@ -19,9 +19,11 @@ impl AppState {
     /// Annotations re-anchored from an earlier version of the text, placed
     /// on the article open now as one undo step.
     pub(super) fn apply_reanchored(&mut self, loaded: &LoadedRecord, review: &AnchorReview) {
-        let report = marginalia_core::anchor::apply(&mut self.editor, loaded, review.report.clone());
+        let Some(anchoring) = crate::anchoring::installed() else {
+            return self.error(format!("The annotations were not placed: {}. Your work is unchanged.", crate::anchoring::unavailable()));
+        };
+        let review = Rc::new((anchoring.apply)(&mut self.editor, loaded, review));
         self.save_info.task = loaded.record.task_fields();
-        let review = Rc::new(review.again(report));
         self.focus.deselect();
         if review.refused {
             self.error(review.summary.clone());
