@@ -8,7 +8,7 @@
 //! | toolchain | `cargo install --locked trunk --version 0.21.14` | `trunk --version` |
 //! | toolchain | `cargo install wasm-bindgen-cli --version X` (X from `Cargo.lock`, no `--locked`) | `wasm-bindgen --version` |
 //! | toolchain | `cargo install --locked wasm_split_cli_support --version 0.2.2` (the wasm splitter) | `cargo install --list` |
-//! | toolchain | npm `binaryen@132.0.0` (wasm-opt), `axe-core@4.14.1`, `typescript@5.9.3` (checks the host package's types) into `.tools/` | their `package.json` versions |
+//! | toolchain | npm `binaryen@132.0.0` (wasm-opt, and wasm-dis for the check of the parts), `axe-core@4.14.1`, `typescript@5.9.3` (checks the host package's types) into `.tools/` | their `package.json` versions |
 //! | browser | Debian `chromium`, `chromium-driver` (apt, as root) | `/usr/bin/chromium`, `/usr/bin/chromedriver` |
 //! | database | Debian `postgresql` (apt, as root), for the team server's tests | `/usr/lib/postgresql/*/bin/initdb` |
 //! | python | `.venv` with `tests/interop/requirements.txt` | a stamp file holding the installed requirements |
