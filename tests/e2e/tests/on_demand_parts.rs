@@ -151,14 +151,6 @@ async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_b
     b.close().await
 }
 
-/// Blocks (or, with `false`, lets through again) every part and shared chunk.
-async fn block_parts(b: &Browser, blocked: bool) -> Result {
-    b.cdp("Network.enable", json!({})).await?;
-    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
-    b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn re_anchoring_comes_when_stored_work_needs_it_and_without_it_that_work_stays_stored() -> Result {
     const OLD: &str = "Mali said yes on Monday. Later that week, Mali said no. 🇲🇱 مالي";

@@ -337,15 +337,6 @@ async fn two_tabs_saving_to_the_cms_do_not_fight() -> Result {
     b.close().await
 }
 
-/// Blocks (or lets through again) the parts fetched on first use, in the
-/// tab in front only.
-async fn block_parts(b: &Browser, blocked: bool) -> Result {
-    b.cdp("Network.enable", json!({})).await?;
-    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
-    b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn without_the_merges_part_a_tab_writes_nothing_over_the_others_work_and_merges_once_it_comes() -> Result {
     let text = DEFAULT_ARTICLE;

@@ -771,3 +771,13 @@ pub async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
     b.wait_until(&drawn, WAIT).await?;
     Ok(())
 }
+
+/// Blocks (or, with `false`, lets through again) every part fetched on
+/// first use and every shared chunk, in the tab in front (Chromium's
+/// network emulation: a request for one fails as offline).
+pub async fn block_parts(b: &Browser, blocked: bool) -> Result {
+    b.cdp("Network.enable", json!({})).await?;
+    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
+    b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
+    Ok(())
+}
