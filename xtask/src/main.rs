@@ -20,6 +20,7 @@ mod bundle;
 mod fuzz;
 mod load;
 mod part_calls;
+mod wasm_table;
 mod postgres;
 mod release;
 mod setup;

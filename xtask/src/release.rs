@@ -123,10 +123,7 @@ fn split_target_dir() -> PathBuf {
 
 fn split(wasm: &Path, work: &Path) -> Result {
     step("wasm_split_cli (first load + chunks fetched on first use)");
-    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))?;
-    step("checking what the parts call in the first load");
-    let parts: Vec<PathBuf> = files_with(work, "wasm")?.into_iter().filter(|p| !p.ends_with("main.wasm")).collect();
-    part_calls::check(&parts.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))
 }
 
 fn bindgen(work: &Path) -> Result {
@@ -136,6 +133,9 @@ fn bindgen(work: &Path) -> Result {
         .args(["--out-dir"])
         .arg(work.join("pkg"))
         .args(["--target", "web", "--no-typescript", "--keep-lld-exports"]))?;
+    step("checking what the parts call in the first load");
+    let parts: Vec<PathBuf> = files_with(work, "wasm")?.into_iter().filter(|p| !p.ends_with("main.wasm")).collect();
+    part_calls::check(&parts.iter().map(PathBuf::as_path).collect::<Vec<_>>(), &work.join("main.wasm"), &work.join("pkg/main_bg.wasm"))?;
     fs::remove_file(work.join("main.wasm")).map_err(|e| format!("cannot remove main.wasm: {e}"))
 }
 
