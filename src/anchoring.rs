@@ -49,11 +49,9 @@ pub fn install_anchoring(anchoring: &'static Anchoring) {
     ANCHORING.with(|a| a.set(Some(anchoring)));
 }
 
-/// Re-anchoring, when its part is here. Behind `black_box`: the one value
-/// ever stored is known to the optimiser, which would otherwise call it
-/// directly and so keep its code (all of re-anchoring) in the first load.
+/// Re-anchoring, when its part is here (`installed.rs`).
 pub fn installed() -> Option<&'static Anchoring> {
-    std::hint::black_box(ANCHORING.with(Cell::get))
+    crate::installed::read(&ANCHORING)
 }
 
 /// [`crate::reanchoring::reanchor_onto`] through the part; `Err` says the

@@ -28,6 +28,7 @@ mod hooks;
 mod host_commands;
 mod html_import;
 mod idle;
+mod installed;
 mod js_api;
 mod keymap;
 mod markdown;

@@ -53,9 +53,7 @@ thread_local! {
 
 /// The flows, fetching their part unless it is here.
 async fn flows() -> Result<&'static FlowFns, crate::on_demand::Unavailable> {
-    // Read through `black_box`: seen through, the calls would keep the
-    // flows' code in the first load (see `anchoring.rs`).
-    if let Some(fns) = std::hint::black_box(FLOWS.with(Cell::get)) {
+    if let Some(fns) = crate::installed::read(&FLOWS) {
         return Ok(fns);
     }
     let fns = load_flows().await?;
