@@ -15,10 +15,14 @@ use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::record::{LoadedRecord, Record};
 use std::cell::Cell;
 
+/// A record placed on an article and what the annotator should review, or
+/// why it could not be placed.
+pub type Placed = Result<(LoadedRecord, AnchorReview), String>;
+
 /// What the part installs.
 pub struct Anchoring {
     /// A record placed on an article (`reanchoring::reanchor_onto`).
-    pub reanchor: fn(&Record, &Article, &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String>,
+    pub reanchor: fn(&Record, &Article, &LabelSchema) -> Placed,
     /// What was placed applied to the editor as one undo step (never
     /// refused as a whole); the review, written again from what was applied.
     pub apply: fn(&mut Editor, &LoadedRecord, &AnchorReview) -> AnchorReview,
@@ -56,7 +60,7 @@ pub fn installed() -> Option<&'static Anchoring> {
 
 /// [`crate::reanchoring::reanchor_onto`] through the part; `Err` says the
 /// part could not be loaded (the callers fetch it before they get here).
-pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, AnchorReview), String> {
+pub fn reanchor_onto(record: &Record, article: &Article, schema: &LabelSchema) -> Placed {
     match installed() {
         Some(anchoring) => (anchoring.reanchor)(record, article, schema),
         None => Err(unavailable()),

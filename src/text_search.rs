@@ -13,10 +13,13 @@ use marginalia_core::occurrences::{CaseMatching, Occurrence};
 use marginalia_core::span::Span;
 use std::cell::Cell;
 
+/// A match: its start and end (code points, end exclusive).
+pub type Match = (usize, usize);
+
 /// The searches, as the part gives them (units: code points of the article).
 pub struct Search {
     /// The next (`forward`) or previous match of a query from a position.
-    pub find: fn(&Article, &str, usize, bool) -> Option<(usize, usize)>,
+    pub find: fn(&Article, &str, usize, bool) -> Option<Match>,
     /// Where else the span's text is, on whole tokens, minus the places
     /// that already carry its label.
     pub occurrences: fn(&Article, &Span, &Annotations, CaseMatching) -> Vec<Occurrence>,
