@@ -97,16 +97,13 @@ pub fn store_leaving(state: &AppState) -> Result<Stored, String> {
             }
             None => return Ok(Stored::Held),
         },
-        Stored::Behind(theirs) => {
-            let theirs = Rc::new(theirs);
-            if merger().is_none() {
-                // No merge yet: this tab's record is kept aside whole, as
-                // for a conflict, and the other tab's stays.
-                put_aside_mine(state)?;
-                return Ok(Stored::Behind((*theirs).clone()));
-            }
-            theirs
+        Stored::Behind(theirs) if merger().is_none() => {
+            // No merge yet: this tab's record is kept aside whole, as for a
+            // conflict, and the other tab's stays.
+            put_aside_mine(state)?;
+            return Ok(Stored::Behind(theirs));
         }
+        Stored::Behind(theirs) => Rc::new(theirs),
         done => return Ok(done),
     };
     let base = state.tab_conflict.as_ref().map(|c| c.base.clone()).or_else(|| state.tab_base.clone());
