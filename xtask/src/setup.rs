@@ -8,7 +8,7 @@
 //! | toolchain | `cargo install --locked trunk --version 0.21.14` | `trunk --version` |
 //! | toolchain | `cargo install wasm-bindgen-cli --version X` (X from `Cargo.lock`, no `--locked`) | `wasm-bindgen --version` |
 //! | toolchain | `cargo install --locked wasm_split_cli_support --version 0.2.2` (the wasm splitter) | `cargo install --list` |
-//! | toolchain | npm `binaryen@132.0.0` (wasm-opt, and wasm-dis for the check of the parts), `axe-core@4.14.1`, `typescript@5.9.3` (checks the host package's types) into `.tools/` | their `package.json` versions |
+//! | toolchain | npm `binaryen@132.0.0` (wasm-opt, and wasm-dis for the check of the parts), `axe-core@4.14.1`, `typescript@5.9.3` (checks the host package's types), `terser@5.51.4` (minifies the code's scripts) into `.tools/` | their `package.json` versions |
 //! | browser | Debian `chromium`, `chromium-driver` (apt, as root) | `/usr/bin/chromium`, `/usr/bin/chromedriver` |
 //! | database | Debian `postgresql` (apt, as root), for the team server's tests | `/usr/lib/postgresql/*/bin/initdb` |
 //! | python | `.venv` with `tests/interop/requirements.txt` | a stamp file holding the installed requirements |
@@ -23,7 +23,7 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// The splitter that cuts the release wasm at `src/on_demand/`'s split points;
 /// its runtime half is the `wasm_split_helpers` crate in Cargo.lock.
 pub const WASM_SPLIT_VERSION: &str = "0.2.2";
-pub const NPM_TOOLS: &[(&str, &str)] = &[("binaryen", "132.0.0"), ("axe-core", "4.14.1"), ("typescript", "5.9.3")];
+pub const NPM_TOOLS: &[(&str, &str)] = &[("binaryen", "132.0.0"), ("axe-core", "4.14.1"), ("typescript", "5.9.3"), ("terser", "5.51.4")];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const REQUIREMENTS: &str = "tests/interop/requirements.txt";
