@@ -114,7 +114,7 @@ pub fn open_in(state: &State, request: Request, schema: &LabelSchema) {
     persist_before_switch(state, &state.dispatcher());
     match opening_for(request, schema, IfAbsent::Wait) {
         Ok(opening) => state.dispatch(Action::OpenDocument(Rc::new(opening))),
-        Err(NotOpened::Refused(e)) => state.dispatch(not_opened(e)),
+        Err(NotOpened::Refused(e)) => state.dispatch(Action::error(e)),
         Err(NotOpened::AwaitingAnchoring(request)) => {
             let (state, schema) = (state.clone(), schema.clone());
             let open_at_request = state.article().clone();
@@ -126,16 +126,13 @@ pub fn open_in(state: &State, request: Request, schema: &LabelSchema) {
                 persist_before_switch(&state, &state.dispatcher());
                 state.dispatch(match opened {
                     Ok(opening) => Action::OpenDocument(Rc::new(opening)),
-                    Err(e) => not_opened(e),
+                    Err(e) => Action::error(e),
                 });
             });
         }
     }
 }
 
-fn not_opened(text: String) -> Action {
-    Action::Notify(crate::state::Notice { kind: crate::state::NoticeKind::Error, text, offer: None })
-}
 
 /// A save opened as a document of its own (the offer of a save for
 /// another text, the CMS's copy for another text): the save wins.

@@ -29,10 +29,6 @@ use yew::prelude::*;
 
 type State = UseReducerHandle<AppState>;
 
-/// An error notice.
-pub fn error(text: String) -> Action {
-    Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
-}
 
 /// A warning notice: done, with part of the input left out.
 fn warning(text: String) -> Action {
@@ -56,9 +52,9 @@ pub fn open_file(cx: &FlowContext, file: File) {
             Ok(bytes) => match read_file(&name, &bytes, state.article(), state.editor.schema()).await {
                 Ok(Opened::Article(article)) => document_session::open(&state, Request::new(article, Given::Nothing, Announce::Opened)),
                 Ok(Opened::Act(action)) => anchoring::dispatch(&d, action).await,
-                Err(unavailable) => d.dispatch(error(format!("“{name}” was not opened: {}", unavailable.message()))),
+                Err(unavailable) => d.dispatch(Action::error(format!("“{name}” was not opened: {}", unavailable.message()))),
             },
-            Err(e) => d.dispatch(error(format!("{e}. Your work is unchanged."))),
+            Err(e) => d.dispatch(Action::error(format!("{e}. Your work is unchanged."))),
         }
     });
 }
@@ -74,7 +70,7 @@ pub fn open_schema(cx: &FlowContext, file: File) {
                 let _ = storage::save_schema(&schema);
                 d.dispatch(Action::SetSchema(schema));
             }
-            Err(e) => d.dispatch(error(format!("{e}. The labels are unchanged."))),
+            Err(e) => d.dispatch(Action::error(format!("{e}. The labels are unchanged."))),
         }
     });
 }
@@ -87,11 +83,11 @@ pub fn open_patterns(cx: &FlowContext, file: File) {
         let d = state.dispatcher();
         let text = match read_text(&file).await {
             Ok(t) => t,
-            Err(e) => return d.dispatch(error(format!("{e}. Nothing was suggested."))),
+            Err(e) => return d.dispatch(Action::error(format!("{e}. Nothing was suggested."))),
         };
         let found = match suggest_from_patterns(&text, state.article(), state.editor.schema()).await {
             Ok(found) => found,
-            Err(unavailable) => return d.dispatch(error(unavailable.message())),
+            Err(unavailable) => return d.dispatch(Action::error(unavailable.message())),
         };
         match found {
             Ok((items, left_out)) => {
@@ -101,7 +97,7 @@ pub fn open_patterns(cx: &FlowContext, file: File) {
                     d.dispatch(warning(format!("“{name}”: {}.", left_out.join("; "))));
                 }
             }
-            Err(e) => d.dispatch(error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
+            Err(e) => d.dispatch(Action::error(format!("“{name}” was not used: {e}. Nothing was suggested."))),
         }
     });
 }
@@ -115,7 +111,7 @@ pub fn ask_model(cx: &FlowContext, min_score: f64) {
     let limit_ms = cx.host.options.timeouts.suggest_ms();
     wasm_bindgen_futures::spawn_local(async move {
     if let Err(unavailable) = ask_model_for_suggestions(state.clone(), url, limit_ms, calls, min_score).await {
-        state.dispatch(error(unavailable.message()));
+        state.dispatch(Action::error(unavailable.message()));
     }
     });
 }
@@ -130,15 +126,15 @@ pub fn open_review(cx: &FlowContext, files: Vec<File>) {
         for file in files {
             match read_text(&file).await {
                 Ok(text) => read.push((file.name(), text)),
-                Err(e) => return d.dispatch(error(format!("{e}. No review was started; your work is unchanged."))),
+                Err(e) => return d.dispatch(Action::error(format!("{e}. No review was started; your work is unchanged."))),
             }
         }
         let reviewer = state.save_info.annotator.clone().unwrap_or_else(|| "reviewer".into());
         document_session::persist_before_switch(&state, &d);
         match start_review(&read, state.editor.schema(), &reviewer, None).await {
             Ok(Ok(adjudication)) => d.dispatch(Action::StartAdjudication(Rc::new(adjudication))),
-            Ok(Err(e)) => d.dispatch(error(format!("No review was started: {e}. Your work is unchanged."))),
-            Err(unavailable) => d.dispatch(error(format!("No review was started: {}", unavailable.message()))),
+            Ok(Err(e)) => d.dispatch(Action::error(format!("No review was started: {e}. Your work is unchanged."))),
+            Err(unavailable) => d.dispatch(Action::error(format!("No review was started: {}", unavailable.message()))),
         }
     });
 }
@@ -149,7 +145,7 @@ pub fn open_paste(cx: &FlowContext, text: String) {
     let (state, paste_open) = (&cx.state, &cx.paste_open);
     let d = state.dispatcher();
     if text.len() > MAX_TEXT_BYTES {
-        d.dispatch(error(format!(
+        d.dispatch(Action::error(format!(
             "The pasted text was not opened: it is too large ({}); Marginalia opens texts up to {}. Your work is unchanged.",
             megabytes(text.len()),
             megabytes(MAX_TEXT_BYTES)

@@ -47,7 +47,7 @@ pub enum Opened {
 }
 
 fn error(text: String) -> Opened {
-    Opened::Act(Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None }))
+    Opened::Act(Action::error(text))
 }
 
 /// The document id of a file: its name without extension.

@@ -4,7 +4,6 @@
 //! refusing a download is said in a notice; nothing is dropped unseen.
 
 use crate::flow_context::FlowContext;
-use crate::file_flows::error;
 use crate::hooks::event_detail;
 use crate::host::{HostEvent, HostRef};
 use crate::state::{Action, AppState, Notice, NoticeKind};
@@ -29,14 +28,14 @@ pub fn save(state: &State, host: &HostRef) -> Callback<()> {
             let record = (adjudication.ops.record)(&adjudication.gold, &info);
             let name = format!("{}.gold.marginalia.json", state.article().id);
             if download::download_text(&name, "application/json", &record.to_json()).is_err() {
-                d.dispatch(error("The browser refused the download; the review is still open.".into()));
+                d.dispatch(Action::error("The browser refused the download; the review is still open.".into()));
             }
             return;
         }
         let record = Record::from_editor(&state.editor, &info, true);
         let name = format!("{}.marginalia.json", state.article().id);
         if download::download_text(&name, "application/json", &record.to_json()).is_err() {
-            d.dispatch(error("The browser refused the download; your work is still kept in this browser.".into()));
+            d.dispatch(Action::error("The browser refused the download; your work is still kept in this browser.".into()));
         } else {
             host.emit(HostEvent::Save, &event_detail(&state));
         }
@@ -59,7 +58,7 @@ pub fn export(cx: &FlowContext, format: Format) {
                 text: format!("Exported as {}, which cannot hold everything: {}.", format.title(), losses.join("; ")),
                 offer: None,
             })),
-            Err(e) => d.dispatch(error(format!("{e}; your work is still kept in this browser."))),
+            Err(e) => d.dispatch(Action::error(format!("{e}; your work is still kept in this browser."))),
         }
     });
 }
@@ -74,7 +73,7 @@ pub fn take_theirs(state: &State) -> Callback<()> {
         let name = format!("{}.mine.marginalia.json", state.article().id);
         match download::download_text(&name, "application/json", &record.to_json()) {
             Ok(()) => state.dispatch(Action::ResolveTabConflict(Side::Theirs)),
-            Err(_) => state.dispatch(error("The browser refused to download your version, so the other tab's was not taken.".into())),
+            Err(_) => state.dispatch(Action::error("The browser refused to download your version, so the other tab's was not taken.".into())),
         }
     })
 }

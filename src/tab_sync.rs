@@ -144,11 +144,9 @@ pub fn received(state: &UseReducerHandle<AppState>) {
     let base = state.tab_base.as_ref().map(|b| b.json.clone());
     match stored_copy(state) {
         Some(Ok(copy)) if Some(&copy.json) != base.as_ref() => on_demand::merging::dispatch_when_ready(state, Action::TabReceived(Rc::new(copy))),
-        Some(Err(e)) => state.dispatch(Action::Notify(crate::state::Notice {
-            kind: crate::state::NoticeKind::Error,
-            text: format!("Another tab stored work on this document that cannot be read here ({e}); this tab will not write over it."),
-            offer: None,
-        })),
+        Some(Err(e)) => state.dispatch(Action::error(format!(
+            "Another tab stored work on this document that cannot be read here ({e}); this tab will not write over it."
+        ))),
         _ => {}
     }
 }

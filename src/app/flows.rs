@@ -10,7 +10,7 @@ use crate::host::HostRef;
 use crate::flow_context::FlowContext;
 use crate::model_suggest::ModelCalls;
 use crate::on_demand::on_demand;
-use crate::state::AppState;
+use crate::state::{Action, AppState};
 use crate::{file_flows, save_flows};
 use marginalia_core::formats::Format;
 use std::cell::Cell;
@@ -76,7 +76,7 @@ fn forward<T: 'static>(cx: &Rc<FlowContext>, run: fn(&FlowFns, &FlowContext, T))
         wasm_bindgen_futures::spawn_local(async move {
             match flows().await {
                 Ok(fns) => run(fns, &cx, arg),
-                Err(unavailable) => cx.state.dispatch(file_flows::error(unavailable.message())),
+                Err(unavailable) => cx.state.dispatch(Action::error(unavailable.message())),
             }
         });
     })

@@ -10,7 +10,6 @@ use crate::components::document_form::DocumentForm;
 use crate::components::review_panel::ReviewPanel;
 use crate::components::status_form::StatusForm;
 use crate::components::suggestion_panel::SuggestionPanel;
-use crate::file_flows::error;
 use crate::host::HostRef;
 use crate::state::{Action, AppState};
 use crate::viewport;
@@ -62,7 +61,7 @@ pub fn claim_form(state: &State) -> Html {
             onlink={{ let d = d.clone(); Callback::from(move |(label, to)| d.dispatch(Action::AddRelation { from: id, to, label })) }}
             onunlink={{ let d = d.clone(); Callback::from(move |rid| d.dispatch(Action::RemoveRelation(rid))) }}
             onpick={{ let d = d.clone(); Callback::from(move |label| d.dispatch(Action::StartLinking { label })) }}
-            onerror={{ let d = d.clone(); Callback::from(move |text| d.dispatch(error(format!("No link made: {text}.")))) }}
+            onerror={{ let d = d.clone(); Callback::from(move |text| d.dispatch(Action::error(format!("No link made: {text}.")))) }}
         />
     }
 }

@@ -3,7 +3,7 @@
 //! one part fetched on the first use of either.
 
 use crate::model_suggest::ModelCalls;
-use crate::state::{Action, AppState, Notice, NoticeKind};
+use crate::state::{Action, AppState};
 use marginalia_core::article::Article;
 use marginalia_core::label_schema::LabelSchema;
 use marginalia_core::patterns::PatternSet;
@@ -32,7 +32,7 @@ on_demand!(patterns;
                 // The article may have changed while the model thought.
                 Ok(_) if state.article().sha256() != article.sha256() => {}
                 Ok(items) => d.dispatch(Action::Suggest { source: Source::Model, items }),
-                Err(e) => d.dispatch(Action::Notify(Notice { kind: NoticeKind::Error, text: format!("No model suggestions: {e}."), offer: None })),
+                Err(e) => d.dispatch(Action::error(format!("No model suggestions: {e}."))),
             }
         });
     }

@@ -8,7 +8,7 @@
 //! every load, so only its growth since the last look is counted.
 
 use super::{Driven, RemoteView, Start};
-use crate::state::{Action, AppState, Notice, NoticeKind};
+use crate::state::{Action, AppState};
 use crate::{download, storage};
 use gloo::timers::callback::Timeout;
 use marginalia_core::record::Record;
@@ -226,11 +226,7 @@ impl Saver {
         let name = format!("{}.mine.marginalia.json", app.article().id);
         if download::download_text(&name, "application/json", &record.to_json()).is_err() {
             // Never drop the user's version unseen: no file, no switch.
-            app.dispatch(Action::Notify(Notice {
-                kind: NoticeKind::Error,
-                text: "The browser refused to download your version, so theirs was not loaded.".into(),
-                offer: None,
-            }));
+            app.dispatch(Action::error("The browser refused to download your version, so theirs was not loaded.".into()));
             return;
         }
         self.machine.borrow_mut().load_theirs();

@@ -8,7 +8,7 @@
 //! leaves the work unchanged and says so.
 
 use super::saver::Saver;
-use crate::state::{Action, Notice, NoticeKind};
+use crate::state::Action;
 use marginalia_core::record::Record;
 use marginalia_core::remote_sync::Outcome;
 use std::rc::Rc;
@@ -59,11 +59,7 @@ impl Saver {
             Ok(loaded) => {
                 crate::document_session::open(&app, crate::document_session::chosen_save(&loaded));
             }
-            Err(e) => app.dispatch(Action::Notify(Notice {
-                kind: NoticeKind::Error,
-                text: format!("The CMS's copy could not be opened: {e}. Your work is unchanged."),
-                offer: None,
-            })),
+            Err(e) => app.dispatch(Action::error(format!("The CMS's copy could not be opened: {e}. Your work is unchanged."))),
         }
         self.seen_revision.set(self.app().revision);
     }

@@ -6,7 +6,7 @@
 //! read-only is decided in one place and a new action must say whether it
 //! edits before it compiles.
 
-use super::{Notice, TabCopy};
+use super::{Notice, NoticeKind, TabCopy};
 use crate::opening::Opening;
 use crate::adjudication_view::Adjudication;
 use crate::reanchoring::AnchorReview;
@@ -114,6 +114,11 @@ pub enum Action {
 }
 
 impl Action {
+    /// An error notice: nothing was done, the work is as it was.
+    pub fn error(text: String) -> Action {
+        Action::Notify(Notice { kind: NoticeKind::Error, text, offer: None })
+    }
+
     /// Whether the action changes the annotations (refused when read-only).
     ///
     /// Every variant is named (no wildcard): a new action does not compile
