@@ -4,25 +4,36 @@
 //! exclusive. The DOM counts UTF-16 code units and Rust strings count UTF-8
 //! bytes; [`TextIndex`] converts between the three in O(log r), r the
 //! number of stretches of code points of one UTF-8 length (one for a text
-//! in ASCII only, a few thousand for a long article with typographic quotes).
+//! in ASCII only, a few thousand for a long article with typographic
+//! quotes), and never keeps more than 8 bytes per code point: a text whose
+//! widths change at nearly every letter keeps a table per code point.
 //!
-//! Invariant: the stretches cover the text in order without gaps, so every
-//! valid boundary `0..=len_chars` converts; an offset past the end converts
-//! to the end.
+//! Invariant: the stretches (or the table, with its entry for the end)
+//! cover the text in order without gaps, so every valid boundary
+//! `0..=len_chars` converts; an offset past the end converts to the end.
 
 /// Conversion tables for one immutable text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextIndex {
+    tables: Tables,
+    len_chars: u32,
+    len_bytes: u32,
+    len_utf16: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tables {
     /// The text cut into maximal stretches of code points of one UTF-8
     /// length, in order; none for an empty text. News text in a Latin
     /// script is mostly one long ASCII stretch between a few quotes and
     /// dashes, so this takes kilobytes where a table per code point took
     /// 8 bytes each (2.4 MB at 50,000 words, the largest thing the browser
     /// kept for an article).
-    runs: Vec<Run>,
-    len_chars: u32,
-    len_bytes: u32,
-    len_utf16: u32,
+    Stretches(Vec<Run>),
+    /// The offsets of every code point, plus one for the end: for a text
+    /// whose widths change more often than every other code point, where
+    /// stretches (16 bytes each) would take more than these 8 bytes.
+    PerCodePoint { bytes: Vec<u32>, utf16: Vec<u32> },
 }
 
 /// Code points from `cp` on, each `width` UTF-8 bytes long (and so one
@@ -42,30 +53,73 @@ impl Run {
     }
 }
 
+/// Whether `b` begins a code point (is not a UTF-8 continuation byte).
+fn starts_code_point(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+/// The UTF-8 length of the code point that lead byte `b` begins.
+fn width_of(b: u8) -> u32 {
+    match b {
+        0x00..=0x7F => 1,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        _ => 2,
+    }
+}
+
+/// The stretches of `text`, or `None` once there would be more than `at_most`.
+fn stretches(text: &str, at_most: usize) -> Option<Vec<Run>> {
+    let mut runs: Vec<Run> = Vec::new();
+    let (mut cp, mut utf16) = (0u32, 0u32);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !starts_code_point(b) {
+            continue;
+        }
+        let width = width_of(b);
+        if runs.last().is_none_or(|r| r.width != width) {
+            if runs.len() == at_most {
+                return None;
+            }
+            runs.push(Run { cp, byte: i as u32, utf16, width });
+        }
+        cp += 1;
+        utf16 += if width == 4 { 2 } else { 1 };
+    }
+    runs.shrink_to_fit();
+    Some(runs)
+}
+
+/// The offsets of each of the `len_chars` code points of `text`, and of its end.
+fn per_code_point(text: &str, len_chars: usize) -> Tables {
+    let mut bytes = Vec::with_capacity(len_chars + 1);
+    let mut utf16 = Vec::with_capacity(len_chars + 1);
+    let mut u = 0u32;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if starts_code_point(b) {
+            bytes.push(i as u32);
+            utf16.push(u);
+            u += if b >= 0xF0 { 2 } else { 1 };
+        }
+    }
+    bytes.push(text.len() as u32);
+    utf16.push(u);
+    Tables::PerCodePoint { bytes, utf16 }
+}
+
 impl TextIndex {
     pub fn new(text: &str) -> Self {
         // Byte by byte, without decoding: a code point starts at every byte
         // that is not a continuation byte, its lead byte says its length,
         // and only four-byte sequences take two UTF-16 units. Decoding each
         // character made this the slowest step of opening a long article.
-        let mut runs: Vec<Run> = Vec::new();
-        let (mut cp, mut utf16) = (0u32, 0u32);
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            let width = match b {
-                0x00..=0x7F => 1,
-                0x80..=0xBF => continue,
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            if runs.last().is_none_or(|r| r.width != width) {
-                runs.push(Run { cp, byte: i as u32, utf16, width });
-            }
-            cp += 1;
-            utf16 += if width == 4 { 2 } else { 1 };
-        }
-        runs.shrink_to_fit();
-        Self { runs, len_chars: cp, len_bytes: text.len() as u32, len_utf16: utf16 }
+        let len_chars = text.as_bytes().iter().filter(|b| starts_code_point(**b)).count();
+        let tables = match stretches(text, len_chars.div_ceil(2)) {
+            Some(runs) => Tables::Stretches(runs),
+            None => per_code_point(text, len_chars),
+        };
+        let len_utf16 = len_chars + text.as_bytes().iter().filter(|b| **b >= 0xF0).count();
+        Self { tables, len_chars: len_chars as u32, len_bytes: text.len() as u32, len_utf16: len_utf16 as u32 }
     }
 
     /// Number of code points in the text.
@@ -78,23 +132,34 @@ impl TextIndex {
         self.len_utf16 as usize
     }
 
-    /// The stretch holding the boundary where `key` of a run reaches
-    /// `at` (the last run starting at or before it).
-    fn run_at(&self, at: u32, key: impl Fn(&Run) -> u32) -> Option<&Run> {
-        let i = self.runs.partition_point(|r| key(r) <= at);
-        self.runs.get(i.checked_sub(1)?)
+    /// The stretch holding the boundary where `key` of a run reaches `at`
+    /// (the last run starting at or before it).
+    fn run_at(runs: &[Run], at: u32, key: impl Fn(&Run) -> u32) -> Option<&Run> {
+        let i = runs.partition_point(|r| key(r) <= at);
+        runs.get(i.checked_sub(1)?)
+    }
+
+    /// The code point whose entry in `table` is the last at or before `at`.
+    fn entry_at(table: &[u32], at: u32) -> usize {
+        table.partition_point(|v| *v <= at).saturating_sub(1)
     }
 
     /// Byte offset of code point `cp` (clamped to the end of the text).
     pub fn byte_of(&self, cp: usize) -> usize {
         let cp = cp.min(self.len_chars()) as u32;
-        self.run_at(cp, |r| r.cp).map_or(0, |r| r.byte + (cp - r.cp) * r.width) as usize
+        match &self.tables {
+            Tables::Stretches(runs) => Self::run_at(runs, cp, |r| r.cp).map_or(0, |r| r.byte + (cp - r.cp) * r.width) as usize,
+            Tables::PerCodePoint { bytes, .. } => bytes[cp as usize] as usize,
+        }
     }
 
     /// UTF-16 offset of code point `cp` (clamped to the end of the text).
     pub fn utf16_of(&self, cp: usize) -> usize {
         let cp = cp.min(self.len_chars()) as u32;
-        self.run_at(cp, |r| r.cp).map_or(0, |r| r.utf16 + (cp - r.cp) * r.utf16_width()) as usize
+        match &self.tables {
+            Tables::Stretches(runs) => Self::run_at(runs, cp, |r| r.cp).map_or(0, |r| r.utf16 + (cp - r.cp) * r.utf16_width()) as usize,
+            Tables::PerCodePoint { utf16, .. } => utf16[cp as usize] as usize,
+        }
     }
 
     /// Code point at UTF-16 offset `u`. An offset inside a surrogate pair
@@ -104,13 +169,19 @@ impl TextIndex {
         // An offset beyond the text (even beyond u32) is its end: it must
         // not wrap to a small one.
         let u = u.min(self.len_utf16()) as u32;
-        self.run_at(u, |r| r.utf16).map_or(0, |r| r.cp + (u - r.utf16) / r.utf16_width()) as usize
+        match &self.tables {
+            Tables::Stretches(runs) => Self::run_at(runs, u, |r| r.utf16).map_or(0, |r| r.cp + (u - r.utf16) / r.utf16_width()) as usize,
+            Tables::PerCodePoint { utf16, .. } => Self::entry_at(utf16, u),
+        }
     }
 
     /// Code point at byte offset `b` (rounds down inside a multi-byte char).
     pub fn cp_of_byte(&self, b: usize) -> usize {
         let b = b.min(self.len_bytes as usize) as u32;
-        self.run_at(b, |r| r.byte).map_or(0, |r| r.cp + (b - r.byte) / r.width) as usize
+        match &self.tables {
+            Tables::Stretches(runs) => Self::run_at(runs, b, |r| r.byte).map_or(0, |r| r.cp + (b - r.byte) / r.width) as usize,
+            Tables::PerCodePoint { bytes, .. } => Self::entry_at(bytes, b),
+        }
     }
 
     /// The substring `[start, end)` in code points; empty when `end` is
@@ -158,20 +229,32 @@ mod tests {
 
     #[test]
     fn an_article_in_a_latin_script_takes_a_few_stretches_not_a_table() {
-        let ascii = TextIndex::new("Bamako, Mali: the minister said so.");
-        assert_eq!(ascii.runs.len(), 1);
+        let stretches = |ix: &TextIndex| match &ix.tables {
+            Tables::Stretches(runs) => runs.len(),
+            Tables::PerCodePoint { .. } => usize::MAX,
+        };
+        assert_eq!(stretches(&TextIndex::new("Bamako, Mali: the minister said so.")), 1);
         let text = include_str!("../../../assets/articles/mali-russia-wagner.txt");
         let wide = text.chars().filter(|c| !c.is_ascii()).count();
         let ix = TextIndex::new(text);
-        assert!(ix.runs.len() <= 2 * wide + 1, "{} stretches for {wide} non-ASCII code points", ix.runs.len());
-        assert!(ix.runs.len() < ix.len_chars() / 20, "{} stretches for {} code points", ix.runs.len(), ix.len_chars());
+        assert!(stretches(&ix) <= 2 * wide + 1, "{} stretches for {wide} non-ASCII code points", stretches(&ix));
+        assert!(stretches(&ix) < ix.len_chars() / 20, "{} stretches for {} code points", stretches(&ix), ix.len_chars());
+    }
+
+    #[test]
+    fn a_text_whose_widths_change_at_every_letter_keeps_a_table_per_code_point() {
+        // Stretches would take 16 bytes per letter here, twice the table's 8.
+        let ix = TextIndex::new(&"aé".repeat(1000));
+        assert!(matches!(ix.tables, Tables::PerCodePoint { .. }));
+        assert_eq!((ix.byte_of(3), ix.cp_of_byte(5), ix.utf16_of(2000)), (4, 3, 2000), "é at 3 takes bytes 4 and 5");
+        assert!(matches!(TextIndex::new(&"ab é".repeat(1000)).tables, Tables::Stretches(_)));
     }
 
     proptest! {
         /// Every byte and UTF-16 offset, inside a character or not, gives
         /// the code point that holds it; offsets past the end give the end.
         #[test]
-        fn any_offset_rounds_down_to_its_code_point(text in "[a-z\\PC]{0,48}") {
+        fn any_offset_rounds_down_to_its_code_point(text in "([a-z ]{0,9}\\PC?){0,8}|\\PC{0,32}") {
             let ix = TextIndex::new(&text);
             let n = text.chars().count();
             let mut byte_to_cp = Vec::new();
