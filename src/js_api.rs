@@ -73,7 +73,7 @@ pub fn expose(state: UseReducerHandle<AppState>, host: &Host) -> JsApi {
 /// The handle's method `name`: its arguments read into a command, then run.
 fn method(name: &'static str, state: UseReducerHandle<AppState>) -> JsValue {
     Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(move |a, b, c| {
-        let args = [a, b, c].iter().map(argument).collect::<Result<Vec<_>, _>>().map_err(|e| js_error(format!("{name}: {e}")));
+        let args = [a, b, c].iter().map(|v| argument(v, kept_as_text(name))).collect::<Result<Vec<_>, _>>().map_err(|e| js_error(format!("{name}: {e}")));
         let command = args.and_then(|args| HostCommand::from_call(name, &args).map_err(js_error));
         // A method that answers later rejects its Promise, never throws.
         if LATER.contains(&name) {
@@ -90,10 +90,22 @@ fn method(name: &'static str, state: UseReducerHandle<AppState>) -> JsValue {
     .into_js_value()
 }
 
+/// The fields of a method's object argument that go to the core as their
+/// JSON text, read there straight into what they are: `setDocument`'s
+/// spans as a tree of JSON values first took 5 MB of the page's memory at
+/// 5,000 spans (memory a page never gives back).
+fn kept_as_text(method: &str) -> &'static [&'static str] {
+    match method {
+        "setDocument" => &["spans"],
+        _ => &[],
+    }
+}
+
 /// A JavaScript argument as JSON. Strings, at the top and as an object's
 /// fields, are taken as they are: an article's text is not written to JSON
-/// and read back (on a long article that costs more than opening it).
-fn argument(v: &JsValue) -> Result<Value, String> {
+/// and read back (on a long article that costs more than opening it). The
+/// fields named in `as_text` are given as their JSON text.
+fn argument(v: &JsValue, as_text: &[&str]) -> Result<Value, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(Value::Null);
     }
@@ -117,6 +129,7 @@ fn argument(v: &JsValue) -> Result<Value, String> {
         let value = match value.as_string() {
             Some(s) => Value::String(s),
             None if value.is_undefined() => continue, // as JSON leaves it out
+            None if as_text.contains(&key.as_str()) => json_text(&value)?,
             None => json(&value)?,
         };
         map.insert(key, value);
@@ -132,6 +145,12 @@ fn number(n: f64) -> Result<Value, String> {
         return Ok(if n >= 0.0 { Value::from(n as u64) } else { Value::from(n as i64) });
     }
     serde_json::Number::from_f64(n).map(Value::Number).ok_or_else(|| "a number argument is NaN or infinite".to_string())
+}
+
+/// `v`'s JSON text, as a string value (`Null` for what JSON cannot hold).
+fn json_text(v: &JsValue) -> Result<Value, String> {
+    let text = js_sys::JSON::stringify(v).map_err(|_| "an argument cannot be read as JSON".to_string())?;
+    Ok(text.as_string().map_or(Value::Null, Value::String))
 }
 
 fn json(v: &JsValue) -> Result<Value, String> {

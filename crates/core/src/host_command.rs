@@ -201,7 +201,10 @@ fn document(v: &Value) -> Result<DocumentInput, String> {
     let spans = match map.get("spans") {
         None | Some(Value::Null) => Vec::new(),
         // Through the text reader that records use (one copy of the
-        // span reader in the bundle).
+        // span reader in the bundle). The handle gives their JSON text
+        // (`js_api.rs`): thousands of spans as a tree of values would take
+        // megabytes of the page's memory for a moment.
+        Some(Value::String(json)) => serde_json::from_str(json).map_err(|e| format!("\"spans\": {e}"))?,
         Some(spans) => serde_json::from_str(&spans.to_string()).map_err(|e| format!("\"spans\": {e}"))?,
     };
     Ok(DocumentInput { id: optional_string(map, "id")?, title: optional_string(map, "title")?, text, spans })
@@ -261,6 +264,19 @@ mod tests {
         let Ok(HostCommand::SetDocument(doc)) = doc else { panic!("{doc:?}") };
         assert_eq!((doc.id.as_deref(), doc.title, doc.text.as_str()), (Some("d"), None, "Wagner in Mali"));
         assert_eq!((doc.spans.len(), doc.spans[0].start, doc.spans[0].label.as_str()), (1, 10, "GPE"));
+    }
+
+    #[test]
+    fn a_documents_spans_may_come_as_their_json_text() {
+        let spans = json!([{"start": 10, "end": 14, "label": "GPE"}, {"start": 0, "end": 6, "label": "ORG"}]);
+        let given = |spans: Value| call("setDocument", &[json!({"text": "Wagner in Mali", "spans": spans})]);
+        let (Ok(HostCommand::SetDocument(as_text)), Ok(HostCommand::SetDocument(as_array))) = (given(json!(spans.to_string())), given(spans)) else {
+            panic!("both forms are read")
+        };
+        assert_eq!(as_text, as_array);
+        assert_eq!(as_text.spans.len(), 2);
+        let Err(e) = given(json!("[{\"start\": -1}]")) else { panic!("a negative offset is refused") };
+        assert!(e.starts_with("setDocument: \"spans\""), "{e}");
     }
 
     #[test]
