@@ -104,12 +104,16 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
                  const el = document.createElement('div');
                  document.body.append(el);
                  const handle = await m.mount(el, { article: { id: 'own-record', text: record.text }, annotations: record });
-                 return handle.getAnnotations().spans.map((s) => s.label);
+                 // The same record given as its JSON text.
+                 const el2 = document.createElement('div');
+                 document.body.append(el2);
+                 const handle2 = await m.mount(el2, { article: { id: 'own-record-text', text: record.text }, annotations: JSON.stringify(record) });
+                 return [handle.getAnnotations().spans.map((s) => s.label), handle2.getAnnotations().spans.map((s) => s.label)];
              });",
             vec![],
         )
         .await?;
-    assert_eq!(mounted, json!(["PERSON"]), "the record's span opened");
+    assert_eq!(mounted, json!([["PERSON"], ["PERSON"]]), "the record's span opened, from the record and from its JSON text");
     let parts = parts_fetched(&b).await?;
     assert!(parts.is_empty(), "a Marginalia record fetched {parts:?}");
     b.close().await
