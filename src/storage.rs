@@ -39,15 +39,19 @@ fn text_key(sha256: &str) -> String {
 const FULL: &str = "the browser's storage is full or disabled";
 
 /// Writes the document's record and remembers it as the one open now;
-/// returns the stored JSON (what another tab will read).
-pub fn save_work(record: &Record) -> Result<String, String> {
+/// returns the stored JSON (what another tab will read). The record is
+/// taken, not copied: it is written without its text (stored once, under
+/// its hash), and a copy of thousands of spans at every write cost
+/// megabytes of the page's memory.
+pub fn save_work(mut record: Record) -> Result<String, String> {
     let storage = local()?;
     let sha = record.text_sha256.clone().unwrap_or_default();
+    let text = std::mem::take(&mut record.text);
     if storage.get_item(&text_key(&sha)).ok().flatten().is_none() {
-        storage.set_item(&text_key(&sha), &record.text).map_err(|_| FULL.to_string())?;
+        storage.set_item(&text_key(&sha), &text).map_err(|_| FULL.to_string())?;
     }
-    let without_text = Record { text: String::new(), ..record.clone() };
-    let json = serde_json::to_string(&without_text).map_err(|e| e.to_string())?;
+    drop(text);
+    let json = serde_json::to_string(&record).map_err(|e| e.to_string())?;
     storage.set_item(&doc_key(&record.meta.doc_id, &sha), &json).map_err(|_| FULL.to_string())?;
     let current = serde_json::to_string(&CurrentDoc { doc_id: record.meta.doc_id.clone(), sha256: sha })
         .map_err(|e| e.to_string())?;
