@@ -219,15 +219,15 @@ async fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Res
         if options.schema.is_some() {
             state.dispatch(Action::SetSchema((*schema).clone()));
         }
-        return match &options.annotations {
-            Some(v) => set_annotations(state, &v.to_string()).await,
+        return match options.annotations_json() {
+            Some(json) => set_annotations(state, &json).await,
             None => Ok(Reply::Nothing),
         };
     };
     let article = article_from(input)?;
-    let given = match &options.annotations {
-        Some(v) => {
-            let records = document_session::read_annotations(&v.to_string(), &schema).await?;
+    let given = match options.annotations_json() {
+        Some(json) => {
+            let records = document_session::read_annotations(&json, &schema).await?;
             crate::on_demand::anchoring::ready_for(&records, article.text()).await;
             Given::Host(document_session::host_work(records, &article, &schema)?)
         }

@@ -154,10 +154,9 @@ fn json_text(v: &JsValue) -> Result<Value, String> {
 }
 
 fn json(v: &JsValue) -> Result<Value, String> {
-    let text = js_sys::JSON::stringify(v).map_err(|_| "an argument cannot be read as JSON".to_string())?;
-    match text.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string()),
-        None => Ok(Value::Null), // a function or a symbol: nothing JSON holds
+    match json_text(v)? {
+        Value::String(text) => serde_json::from_str(&text).map_err(|e| e.to_string()),
+        _ => Ok(Value::Null), // a function or a symbol: nothing JSON holds
     }
 }
 

@@ -73,10 +73,8 @@ fn annotations_apart(options: &JsValue) -> Result<(JsValue, Option<String>), JsV
 /// first use), re-anchoring fetched when they or the stored work need it.
 async fn prepare_first_state(host: &Host) {
     let options = &host.options;
-    let given = match options.annotations.as_ref().filter(|_| options.article.is_some()) {
-        // Given as their JSON text by `mount` (`annotations_apart`).
-        Some(serde_json::Value::String(json)) => Some(document_session::read_annotations(json, &host.schema).await),
-        Some(json) => Some(document_session::read_annotations(&json.to_string(), &host.schema).await),
+    let given = match options.annotations_json().filter(|_| options.article.is_some()) {
+        Some(json) => Some(document_session::read_annotations(&json, &host.schema).await),
         None => None,
     };
     let state = first_state(host, given).await;

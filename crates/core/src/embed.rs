@@ -151,6 +151,16 @@ pub struct EmbedOptions {
 }
 
 impl EmbedOptions {
+    /// The annotations' JSON text: a string given is that text (as `mount`
+    /// passes them, read apart from the options, and as `setAnnotations`
+    /// takes them); `None` when none are given.
+    pub fn annotations_json(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self.annotations.as_ref()? {
+            serde_json::Value::String(text) => Some(std::borrow::Cow::Borrowed(text)),
+            value => Some(std::borrow::Cow::Owned(value.to_string())),
+        }
+    }
+
     /// Reads options from JSON, naming the offending key on error.
     pub fn from_json(json: &str) -> Result<Self, String> {
         serde_json::from_str(json).map_err(|e| format!("the options are not valid: {e}"))
@@ -248,6 +258,14 @@ pub enum OutboundMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_annotations_json_is_the_string_given_or_the_value_written_out() {
+        let given = |json: &str| EmbedOptions::from_json(json).unwrap().annotations_json().map(|t| t.into_owned());
+        assert_eq!(given(r#"{"annotations": "{\"text\": \"Mali\"}"}"#).as_deref(), Some(r#"{"text": "Mali"}"#));
+        assert_eq!(given(r#"{"annotations": {"text": "Mali"}}"#).as_deref(), Some(r#"{"text":"Mali"}"#));
+        assert_eq!(given("{}"), None);
+    }
 
     #[test]
     fn options_read_camel_case_and_refuse_unknown_keys() {
