@@ -118,8 +118,10 @@ impl TextIndex {
             Some(runs) => Tables::Stretches(runs),
             None => per_code_point(text, len_chars),
         };
-        let len_utf16 = len_chars + text.as_bytes().iter().filter(|b| **b >= 0xF0).count();
-        Self { tables, len_chars: len_chars as u32, len_bytes: text.len() as u32, len_utf16: len_utf16 as u32 }
+        let mut index = Self { tables, len_chars: len_chars as u32, len_bytes: text.len() as u32, len_utf16: 0 };
+        // The tables know it already (their end): no third pass over the text.
+        index.len_utf16 = index.utf16_of(len_chars) as u32;
+        index
     }
 
     /// Number of code points in the text.
