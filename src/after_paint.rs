@@ -24,6 +24,8 @@ struct Inner {
     /// The timer the frame set (kept here: a timer must not be dropped
     /// while its own callback runs).
     after_frame: Option<Timeout>,
+    /// The tasks of the jobs after the first (see [`painted`]).
+    later: Vec<Timeout>,
 }
 
 /// Whether the instance's first frame is painted, and what waits for it.
@@ -53,7 +55,9 @@ fn run(job: &Job) {
     }
 }
 
-/// Marks the paint and runs the jobs that waited for it.
+/// Marks the paint and runs the jobs that waited for it, each in a task of
+/// its own: the first (the API and `ready`, which resolves `mount()`) is not
+/// held until the others are done (fetching the parts ahead took 20 ms).
 fn painted(inner: &Weak<RefCell<Inner>>) {
     let Some(inner) = inner.upgrade() else { return };
     let jobs = {
@@ -64,15 +68,18 @@ fn painted(inner: &Weak<RefCell<Inner>>) {
         inner.painted = true;
         std::mem::take(&mut inner.jobs)
     };
-    for job in &jobs {
-        run(job);
+    let mut jobs = jobs.into_iter();
+    if let Some(first) = jobs.next() {
+        run(&first);
     }
+    let later = jobs.map(|job| Timeout::new(0, move || run(&job))).collect();
+    inner.borrow_mut().later = later;
 }
 
 impl FirstPaint {
     /// Starts watching for the next frame (the first render's).
     pub fn start() -> FirstPaint {
-        let inner = Rc::new(RefCell::new(Inner { painted: false, jobs: Vec::new(), after_frame: None }));
+        let inner = Rc::new(RefCell::new(Inner { painted: false, jobs: Vec::new(), after_frame: None, later: Vec::new() }));
         let frame = {
             let weak = Rc::downgrade(&inner);
             request_animation_frame(move |_| {

@@ -61,6 +61,7 @@ mod viewport;
 
 fn main() {
     panic_report::install();
+    prepare_tokenizer_when_idle();
     // A host page that imports the module has no #mg-root: it calls `mount`.
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
         return;
@@ -75,6 +76,16 @@ fn main() {
         let problems: Vec<String> = config_error.into_iter().chain(url_error).collect();
         mount::standalone(root, options, (!problems.is_empty()).then(|| problems.join(" ")));
     });
+}
+
+/// The tokenizer's tables, built while the page waits for its first
+/// document: `ready`'s detail needs the tokens (the module is instantiated
+/// as it is imported, usually well before the host's `mount()`).
+fn prepare_tokenizer_when_idle() {
+    use wasm_bindgen::JsCast;
+    let build = wasm_bindgen::closure::Closure::once_into_js(marginalia_core::tokenize::prepare);
+    // Safari has no idle callbacks: the first document builds them.
+    let _ = web_sys::window().map(|w| w.request_idle_callback(build.unchecked_ref()));
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     // A host page mounting it (docs/EMBED.md), with the preloads the docs give.
     // (The profiling build has one module and no code directory: no such page.)
     if let Ok(code) = code_dir(dist) {
-        fs::write(site.join("marginalia-mount.html"), MOUNT_HTML.replace("{CODE}", &code))?;
+        fs::write(site.join("marginalia-mount.html"), MOUNT_HTML.replace("{CODE}", &code).replace("{CSS}", &stylesheet(dist)?))?;
         fs::write(site.join("bench-marginalia-mount.js"), MOUNT_JS)?;
     }
 
@@ -162,6 +162,15 @@ fn code_dir(dist: &Path) -> Result<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .find(|n| n.starts_with("code-"))
         .ok_or_else(|| err(format!("{} has no code-<hash> directory (build with `cargo xtask build`)", dist.display())))
+}
+
+/// The widget's stylesheet (`app-<hash>.css`).
+fn stylesheet(dist: &Path) -> Result<String> {
+    fs::read_dir(dist)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("app-") && n.ends_with(".css"))
+        .ok_or_else(|| err(format!("{} has no app-<hash>.css", dist.display())))
 }
 
 /// A gzip -9 sibling of every script, stylesheet, wasm, page and workload

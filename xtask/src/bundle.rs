@@ -124,26 +124,36 @@ import init, {{ mount as mountInstance }} from "./{code_dir}/{BINDINGS}";
 
 const base = new URL(".", import.meta.url);
 const wasmUrl = new URL("{code_dir}/{WASM}", base);
-// Fetching and compiling start as this module is imported, not at the first
-// mount(); if streaming compilation fails (a server without the
-// application/wasm type), init() fetches the file itself.
+// Fetching, compiling and instantiating start as this module is imported,
+// not at the first mount(), and so does the stylesheet's download (it only
+// styles .mg-app): a first mount() finds them done or under way. If
+// streaming compilation fails (a server without the application/wasm type),
+// init() fetches the file itself.
 const compiling = WebAssembly.compileStreaming(fetch(wasmUrl, {{ credentials: "same-origin" }})).catch(() => wasmUrl);
-let started;
+let started = start();
+if (typeof document !== "undefined" && document.head) addStyles(document);
 
+function start() {{
+  const starting = compiling.then((module_or_path) => init({{ module_or_path }}));
+  // A start that failed (the network) is tried again by the next mount().
+  starting.catch(() => {{ if (started === starting) started = undefined; }});
+  return starting;
+}}
+
+// Once per document, unless the host's page links it already.
 function addStyles(doc) {{
-  if (doc.querySelector("link[data-marginalia-styles]")) return;
+  const href = new URL("{css}", base).href;
+  if ([...doc.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return;
   const link = doc.createElement("link");
   link.rel = "stylesheet";
-  link.href = new URL("{css}", base).href;
+  link.href = href;
   link.dataset.marginaliaStyles = "";
   doc.head.append(link);
 }}
 
 /** Mounts an instance in `element`; resolves to its handle once it is ready. */
 export async function mount(element, options) {{
-  started ??= compiling.then((module_or_path) => init({{ module_or_path }}));
-  // A start that failed (the network) is tried again by the next mount().
-  started.catch(() => {{ started = undefined; }});
+  started ??= start();
   await started;
   addStyles(element.ownerDocument);
   return mountInstance(element, options);

@@ -103,6 +103,13 @@ pub fn tokens_touching(tokens: &[Token], start: usize, end: usize) -> std::ops::
     first..last.max(first)
 }
 
+/// Builds the special cases and their matcher now (a few milliseconds,
+/// once per program; otherwise on the first [`tokenize`]), for a caller
+/// with idle time before its first text comes.
+pub fn prepare() {
+    Rules::get();
+}
+
 /// Tokenise `text` as spaCy's English tokenizer does. Concatenating each token's text plus
 /// " " where `ws` is true rebuilds `text` exactly (spaCy's `Doc(words, spaces)` convention).
 pub fn tokenize(text: &str) -> Vec<Token> {

@@ -79,6 +79,10 @@ async fn two_instances_keep_apart_report_events_and_leave_nothing_when_destroyed
         )
         .await?;
     assert!(twice.as_str().unwrap_or("").contains("already holds"), "{twice}");
+    // The module links its stylesheet once, as it is imported, however
+    // many instances it mounts (and not again when the page links it).
+    let links = b.execute("return [...document.querySelectorAll('link[rel=stylesheet]')].filter(l => /\\/app-[0-9a-f]+\\.css$/.test(l.href)).length;", vec![]).await?;
+    assert_eq!(links, json!(1), "the widget's stylesheet is linked once");
     // allowedOrigins is the standalone page's setting: mount says so and mounts nothing.
     let refused = b
         .execute_async(
