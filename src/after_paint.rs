@@ -56,7 +56,7 @@ fn run(job: &Job) {
 }
 
 /// Marks the paint and runs the jobs that waited for it, each in a task of
-/// its own: the first (the API and `ready`, which resolves `mount()`) is not
+/// its own: the first (`ready`) is not
 /// held until the others are done (fetching the parts ahead took 20 ms).
 fn painted(inner: &Weak<RefCell<Inner>>) {
     let Some(inner) = inner.upgrade() else { return };

@@ -12,7 +12,7 @@ use crate::console::{self, Level};
 use crate::state::AppState;
 use marginalia_core::embed::EmbedOptions;
 use marginalia_core::label_schema::LabelSchema;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsValue;
@@ -66,12 +66,15 @@ pub struct Host {
     /// by an allowed origin: events are posted there, and only there.
     pub post_to_parent: Option<String>,
     /// The instance's first painted frame, watched from before its first
-    /// render (the API and `ready` wait for it).
+    /// render (`ready` waits for it).
     pub first_paint: FirstPaint,
+    /// What waits for the handle's methods (`mount`'s promise): called once
+    /// they are installed, in the first render's effects.
+    on_started: RefCell<Option<Box<dyn FnOnce()>>>,
     callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
     /// `ready`'s detail once it was emitted: replayed to a callback
-    /// registered later (`mount` resolves after `ready`, so a handle's
-    /// `on("ready", fn)` always comes late).
+    /// registered later (`mount` may resolve before or after `ready`, so a
+    /// handle's `on("ready", fn)` may come late).
     ready: RefCell<Option<JsValue>>,
     /// The first state, built before the first render (`mount.rs`: the
     /// options' annotations read, re-anchoring fetched if needed) and taken
@@ -100,10 +103,17 @@ fn first_schema(options: &EmbedOptions, standalone: bool) -> (Arc<LabelSchema>, 
         None if standalone => (crate::storage::load_schema(), None),
         None => (None, None),
     };
-    (Arc::new(schema.unwrap_or_else(LabelSchema::news_default)), problem)
+    (schema.map(Arc::new).unwrap_or_else(news_schema), problem)
+}
+
+/// The news default, read once per page (the idle moment after the module
+/// is instantiated reads it, before the first `mount()`).
+pub fn news_schema() -> Arc<LabelSchema> {
+    NEWS_SCHEMA.with(|s| s.get_or_init(|| Arc::new(LabelSchema::news_default())).clone())
 }
 
 thread_local! {
+    static NEWS_SCHEMA: OnceCell<Arc<LabelSchema>> = const { OnceCell::new() };
     /// Instances created so far on this page (for distinct id prefixes).
     static INSTANCES: Cell<usize> = const { Cell::new(0) };
 }
@@ -132,6 +142,7 @@ impl Host {
             startup_error,
             post_to_parent,
             first_paint: FirstPaint::start(),
+            on_started: RefCell::new(None),
             callbacks: RefCell::new(Vec::new()),
             ready: RefCell::new(None),
             first_state: RefCell::new(None),
@@ -153,6 +164,19 @@ impl Host {
     /// host element, so another instance's element is never found).
     pub fn find(&self, name: &str) -> Option<Element> {
         self.element.query_selector(&self.selector(name)).ok().flatten()
+    }
+
+    /// Runs `then` once the handle's methods are installed.
+    pub fn when_started(&self, then: impl FnOnce() + 'static) {
+        *self.on_started.borrow_mut() = Some(Box::new(then));
+    }
+
+    /// The handle's methods are installed: runs what waited for them.
+    pub fn started(&self) {
+        let then = self.on_started.borrow_mut().take();
+        if let Some(then) = then {
+            then();
+        }
     }
 
     /// Registers `callback` for `event`. Registered for `ready` after it

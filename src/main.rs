@@ -61,7 +61,7 @@ mod viewport;
 
 fn main() {
     panic_report::install();
-    prepare_tokenizer_when_idle();
+    prepare_when_idle();
     // A host page that imports the module has no #mg-root: it calls `mount`.
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
         return;
@@ -78,12 +78,16 @@ fn main() {
     });
 }
 
-/// The tokenizer's tables, built while the page waits for its first
-/// document: `ready`'s detail needs the tokens (the module is instantiated
-/// as it is imported, usually well before the host's `mount()`).
-fn prepare_tokenizer_when_idle() {
+/// What every first document needs, made while the page waits for it (the
+/// module is instantiated as it is imported, usually well before the
+/// host's `mount()`): the tokenizer's tables (`ready`'s detail needs the
+/// tokens) and the news schema.
+fn prepare_when_idle() {
     use wasm_bindgen::JsCast;
-    let build = wasm_bindgen::closure::Closure::once_into_js(marginalia_core::tokenize::prepare);
+    let build = wasm_bindgen::closure::Closure::once_into_js(|| {
+        marginalia_core::tokenize::prepare();
+        host::news_schema();
+    });
     // Safari has no idle callbacks: the first document builds them.
     let _ = web_sys::window().map(|w| w.request_idle_callback(build.unchecked_ref()));
 }

@@ -1,6 +1,7 @@
 //! Starting an instance: on the standalone page (`window.marginalia`), or
 //! in a host page's element through the exported `mount(element, options)`,
-//! which resolves to the instance's handle once it is ready:
+//! which resolves to the instance's handle once its first render is in
+//! the page (`ready` follows when that frame is painted):
 //!
 //! ```js
 //! import init, { mount } from "./marginalia-web.js";
@@ -82,7 +83,8 @@ async fn prepare_first_state(host: &Host) {
 }
 
 /// Mounts an instance in `element` with `options` (see `docs/EMBEDDING.md`);
-/// resolves to its handle when it is ready.
+/// resolves to its handle once its first render is in the page and the
+/// handle's methods work (`ready` follows when that frame is painted).
 #[wasm_bindgen]
 pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsValue> {
     if element.has_attribute(MOUNTED_ATTR) {
@@ -106,14 +108,13 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
     let api = host.api.clone();
     let _ = element.set_attribute(MOUNTED_ATTR, &host.id_prefix);
 
-    let ready = {
+    let started = {
         let (host, api) = (host.clone(), api.clone());
         js_sys::Promise::new(&mut move |resolve, _reject| {
             let api = api.clone();
-            let once = Closure::once_into_js(move |_: JsValue| {
+            host.when_started(move || {
                 let _ = resolve.call1(&JsValue::NULL, &api);
             });
-            host.on(HostEvent::Ready, once.unchecked_into());
         })
     };
 
@@ -167,5 +168,5 @@ pub fn mount(element: Element, options: JsValue) -> Result<js_sys::Promise, JsVa
         .into_js_value()
     };
     set(&api, "destroy", &destroy);
-    Ok(ready)
+    Ok(started)
 }

@@ -71,5 +71,5 @@ export interface MarginaliaHandle {
   destroy(): void;
 }
 
-/** Mounts an instance in `element`; resolves to its handle once it is ready. */
+/** Mounts an instance in `element`; resolves to its handle once its first render is in the page (the handle works from then; `ready` follows when that frame is painted). */
 export function mount(element: Element, options?: MountOptions): Promise<MarginaliaHandle>;

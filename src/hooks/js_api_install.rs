@@ -1,33 +1,30 @@
-//! The handle's methods (`js_api.rs`) and `ready`, once the first frame is
-//! painted: the instance has then started, and a document the host opens
-//! at once is drawn at once (not after the rest of the start-up and a
-//! frame of the default article).
+//! The handle's methods (`js_api.rs`), installed in the first render's
+//! effects (`mount()` resolves then), and `ready` once the first frame is
+//! painted. Installed before that paint, a host's first call is drawn in
+//! the same frame as the instance; `ready` after it, so that it means what
+//! the docs say: the instance is on the screen.
 
 use super::event_detail;
 use super::lifetime::{use_while_mounted, Kept};
 use crate::host::{HostEvent, HostRef};
 use crate::js_api;
 use crate::state::AppState;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Installs the API, then says `ready`; the API is taken off when the
-/// instance goes (and never installed if it goes before its first frame).
+/// Installs the API, then says `ready` after the first paint; the API is
+/// taken off when the instance goes (and `ready` never said if it goes
+/// before its first frame).
 #[hook]
 pub fn use_js_api(state: &UseReducerHandle<AppState>, host: &HostRef) {
     use_while_mounted(state, host, install);
 }
 
 fn install(state: &UseReducerHandle<AppState>, host: &HostRef) -> Kept {
-    let api = Rc::new(RefCell::new(None::<js_api::JsApi>));
-    let start = {
-        let (api, host, state) = (api.clone(), host.clone(), state.clone());
-        move || {
-            *api.borrow_mut() = Some(js_api::expose(state.clone(), &host));
-            host.emit(HostEvent::Ready, &event_detail(&state));
-        }
+    let api = js_api::expose(state.clone(), host);
+    host.started();
+    let ready = {
+        let (host, state) = (host.clone(), state.clone());
+        host.clone().first_paint.then(move || host.emit(HostEvent::Ready, &event_detail(&state)))
     };
-    let ready = host.first_paint.then(start);
     Box::new((ready, api))
 }

@@ -151,7 +151,7 @@ function addStyles(doc) {{
   doc.head.append(link);
 }}
 
-/** Mounts an instance in `element`; resolves to its handle once it is ready. */
+/** Mounts an instance in `element`; resolves to its handle once its first render is in the page. */
 export async function mount(element, options) {{
   started ??= start();
   await started;

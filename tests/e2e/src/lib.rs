@@ -600,7 +600,7 @@ impl Browser {
                 .execute(
                     "const c = document.getElementById('mg-crash');
                      if (c && !c.hidden && c.textContent.trim()) return 'crash: ' + c.textContent;
-                     // The standalone page's API comes with `ready`, once the first frame is painted.
+                     // The standalone page's API comes with its first render.
                      const api = document.getElementById('mg-root') && window.marginalia;
                      if (api && typeof api.getAnnotations !== 'function') return 'wait';
                      return document.querySelector('#mg-article .mg-par') ? 'ready' : 'wait';",

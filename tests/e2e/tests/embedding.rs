@@ -253,9 +253,8 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
     Ok(())
 }
 
-/// The API and `ready` wait for the first painted frame; a page that
-/// paints none (a tab opened in the background) still gets them, and the
-/// handle works.
+/// `ready` waits for the first painted frame; a page that paints none (a
+/// tab opened in the background) still gets the API, and the handle works.
 #[tokio::test]
 async fn the_api_comes_even_when_no_frame_is_painted() -> Result {
     let dir = dist_with_head("no-frames", "<script>window.requestAnimationFrame = () => 0;</script>")?;

@@ -77,6 +77,10 @@ async fn remove_span_with_an_unknown_id_throws_and_changes_nothing() -> Result {
     b.close().await
 }
 
+/// `mount()` resolves once the first render is in the page, with a handle
+/// that works, and `ready` follows (the frame painted): a callback the
+/// handle registers then hears it once; one registered after it is called
+/// once with the same detail.
 #[tokio::test]
 async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let b = Browser::new().await?;
@@ -85,11 +89,15 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let mounted = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
+             window.order = [];
              import('/marginalia.js').then(m => {
                  const el = document.createElement('div');
                  document.body.append(el);
+                 el.addEventListener('marginalia:ready', () => window.order.push('ready'));
                  return m.mount(el, { article: { id: 'ready-doc', title: 'Ready', text: 'Wagner and Mali, said Diop.' } });
              }).then(h => {
+                 window.order.push('mounted ' + h.getAnnotations().meta.doc_id);
+                 window.handle = h;
                  window.late = [];
                  let returned = false;
                  h.on('ready', d => window.late.push({ doc: d.meta.doc_id, tokens: 'tokens' in d, after: returned }));
@@ -102,5 +110,16 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     assert_eq!(mounted, json!("mounted"));
     let late = b.wait_until("return window.late.length > 0 ? window.late : null;", WAIT).await?;
     assert_eq!(late, json!([{ "doc": "ready-doc", "tokens": false, "after": true }]), "called once, after on() returned, with the light record");
+    assert_eq!(b.execute("return window.order;", vec![]).await?, json!(["mounted ready-doc", "ready"]), "mount() resolved first, with a working handle");
+    // Registered once `ready` was said: called once, with the same detail.
+    b.execute(
+        "window.replayed = []; let returned = false;
+         window.handle.on('ready', d => window.replayed.push({ doc: d.meta.doc_id, after: returned })); returned = true;",
+        vec![],
+    )
+    .await?;
+    let replayed = b.wait_until("return window.replayed.length > 0 ? window.replayed : null;", WAIT).await?;
+    assert_eq!(replayed, json!([{ "doc": "ready-doc", "after": true }]));
+    assert_eq!(b.execute("return window.late.length + window.order.length;", vec![]).await?, json!(3), "nobody heard it twice");
     b.close().await
 }
