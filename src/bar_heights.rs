@@ -33,8 +33,12 @@ pub fn watch(host: &HostRef) -> Option<BarHeights> {
         .iter()
         .filter_map(|(class, property)| Some((app.query_selector(&format!(".{class}")).ok().flatten()?, *property)))
         .collect();
-    for (bar, property) in &bars {
-        set_height(&app, property, bar.get_bounding_client_rect().height());
+    // Every height read before any is set: a property set between two reads
+    // made the second restyle the whole widget (a forced recalculation per
+    // bar in the first render's effects).
+    let heights: Vec<f64> = bars.iter().map(|(bar, _)| bar.get_bounding_client_rect().height()).collect();
+    for ((_, property), height) in bars.iter().zip(heights) {
+        set_height(&app, property, height);
     }
     let observer_bars = bars.clone();
     let observer_app = app.clone();

@@ -85,6 +85,11 @@ pub fn ArticleOverlay(props: &ArticleOverlayProps) -> Html {
         let (drawn, host) = (drawn.clone(), host.clone());
         let deps = (props.marks.clone(), props.links.clone(), props.article.clone(), props.layout.clone(), *resizes.borrow());
         use_effect_with(deps, move |(marks, links, article, _, _)| {
+            // Nothing to draw, nothing to measure (measuring forces a layout
+            // of the whole article).
+            if marks.is_empty() && links.is_empty() {
+                return;
+            }
             if let Some(next) = measure(&host, marks, links, article) {
                 if *drawn != next {
                     drawn.set(next);
