@@ -79,10 +79,21 @@ pub async fn apply(mut options: EmbedOptions) -> (EmbedOptions, Option<String>) 
             Ok(url) => fetch_text(&url, limit_ms).await,
             Err(e) => Err(e),
         };
-        match fetched.and_then(|(text, _)| serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("it is not JSON: {e}"))) {
-            Ok(value) if slot == 0 => options.schema = Some(value),
-            Ok(value) => options.annotations = Some(value),
-            Err(e) => problems.push(format!("{what}: {e}.")),
+        let not_json = |e: serde_json::Error| format!("it is not JSON: {e}");
+        let read = fetched.and_then(|(text, _)| {
+            if slot == 0 {
+                options.schema = Some(serde_json::from_str(&text).map_err(not_json)?);
+            } else {
+                // Kept as the text fetched (a string is the annotations' JSON
+                // text, `EmbedOptions::annotations_json`): read into a tree of
+                // JSON values, 5,000 spans took megabytes a page never gives back.
+                serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(not_json)?;
+                options.annotations = Some(serde_json::Value::String(text));
+            }
+            Ok(())
+        });
+        if let Err(e) = read {
+            problems.push(format!("{what}: {e}."));
         }
     }
     if let Some(raw) = params.get("suggest") {

@@ -395,6 +395,21 @@ async fn an_annotate_this_article_link_opens_allowed_urls_and_refuses_others() -
     b.press("1").await?;
     wait_span_count(&b, 1).await?;
 
+    // Annotations from a link too: the record just made, as the CMS serves
+    // it, opened with the article in a fresh browser; a link to something
+    // that is not JSON is said, and the article opens without it.
+    let doc = format!("link-{}", std::process::id());
+    let saved = b.execute("return JSON.stringify(window.marginalia.getAnnotations());", vec![]).await?;
+    Server::save_endpoint().replace(&doc, saved.as_str().unwrap_or_default());
+    let fresh = Browser::new().await?;
+    fresh.goto(&format!("{app}?article=/cms/article-42.html&annotations=/api/annotations/{doc}")).await?;
+    fresh.wait_until("return window.marginalia?.getAnnotations?.().spans.length === 1;", WAIT).await?;
+    assert_eq!(fresh.execute("return window.marginalia.getAnnotations().spans[0].text;", vec![]).await?, json!("Abdallah Diop"));
+    fresh.goto(&format!("{app}?article=/cms/article-42.html&annotations=/cms/article-42.html")).await?;
+    let message = wait_notice(&fresh, "error").await?;
+    assert!(message.contains("The annotations were not used: it is not JSON"), "{message}");
+    fresh.close().await?;
+
     // Another origin (localhost is not 127.0.0.1) is neither fetched nor used to save.
     let port = app.trim_end_matches('/').rsplit(':').next().unwrap_or_default().to_string();
     b.goto(&format!("{app}?article=http://localhost:{port}/cms/article-42.html&save=http://localhost:{port}/api/annotations/x")).await?;
