@@ -98,10 +98,14 @@ pub fn put_aside(doc_id: &str, sha256: &str, json: &str) -> Result<(), String> {
 
 /// The stored record of a document, if any.
 pub fn load_work(doc_id: &str, sha256: &str) -> Option<Record> {
-    let storage = local().ok()?;
-    let json = storage.get_item(&doc_key(doc_id, sha256)).ok()??;
-    let text = storage.get_item(&text_key(sha256)).ok()??;
-    Record::parse_stored(&json, text).ok()
+    work_from(&stored_json(doc_id, sha256)?, sha256)
+}
+
+/// The work whose stored JSON is `json` (read by [`stored_json`]), with the
+/// text stored for `sha256`.
+pub fn work_from(json: &str, sha256: &str) -> Option<Record> {
+    let text = local().ok()?.get_item(&text_key(sha256)).ok()??;
+    Record::parse_stored(json, text).ok()
 }
 
 /// The newest work stored for document `doc_id` on any version of its text

@@ -34,15 +34,21 @@ use yew::UseReducerHandle;
 pub fn stored_copy(state: &AppState) -> Option<Result<TabCopy, String>> {
     let article = state.article();
     let json = storage::stored_json(&article.id, article.sha256())?;
+    Some(copy_of(state, json))
+}
+
+/// The open document's record stored as `json`, read.
+fn copy_of(state: &AppState, json: String) -> Result<TabCopy, String> {
+    let article = state.article();
     // With the text as stored beside it (its hash is the one the record names).
-    let read = storage::load_work(&article.id, article.sha256())
+    let read = storage::work_from(&json, article.sha256())
         .ok_or(marginalia_core::record::RecordError::NotARecord("its text is missing".into()))
         .and_then(|record| {
             let schema = record.label_schema.clone().unwrap_or_else(|| (**state.editor.schema()).clone());
             record.load(&schema)
         });
     let sha256 = article.sha256().to_string();
-    Some(read.map(|loaded| TabCopy { sha256, json, snapshot: loaded.snapshot() }).map_err(|e| e.to_string()))
+    read.map(|loaded| TabCopy { sha256, json, snapshot: loaded.snapshot() }).map_err(|e| e.to_string())
 }
 
 /// What [`store`] did.
@@ -68,12 +74,11 @@ pub fn store(state: &AppState) -> Result<Stored, String> {
     // is its base, and reading the record again at every write took as
     // long as writing it (and megabytes of memory at 5,000 spans).
     let article = state.article();
-    if storage::stored_json(&article.id, article.sha256()).is_some_and(|stored| Some(stored.as_str()) != base) {
-        match stored_copy(state) {
-            Some(Ok(stored)) => return Ok(Stored::Behind(stored)),
-            Some(Err(e)) => return Err(format!("another tab stored work on this document that cannot be read here ({e}), so it was not written over")),
-            None => {}
-        }
+    if let Some(stored) = storage::stored_json(&article.id, article.sha256()).filter(|stored| Some(stored.as_str()) != base) {
+        return match copy_of(state, stored) {
+            Ok(stored) => Ok(Stored::Behind(stored)),
+            Err(e) => Err(format!("another tab stored work on this document that cannot be read here ({e}), so it was not written over")),
+        };
     }
     let record = Record::from_editor(&state.editor, &state.save_info, false);
     let json = storage::save_work(record)?;
@@ -145,14 +150,18 @@ pub fn listen(state: UseReducerHandle<AppState>) -> EventListener {
     })
 }
 
-/// The stored record, merged in if it is not this tab's base.
+/// The stored record, merged in if it is not this tab's base (compared as
+/// stored, before anything is read: reading 5,000 spans takes a while).
 pub fn received(state: &UseReducerHandle<AppState>) {
-    let base = state.tab_base.as_ref().map(|b| b.json.clone());
-    match stored_copy(state) {
-        Some(Ok(copy)) if Some(&copy.json) != base.as_ref() => on_demand::merging::dispatch_when_ready(state, Action::TabReceived(Rc::new(copy))),
-        Some(Err(e)) => state.dispatch(Action::error(format!(
+    let article = state.article();
+    let Some(stored) = storage::stored_json(&article.id, article.sha256()) else { return };
+    if state.tab_base.as_ref().is_some_and(|base| base.json == stored) {
+        return;
+    }
+    match copy_of(state, stored) {
+        Ok(copy) => on_demand::merging::dispatch_when_ready(state, Action::TabReceived(Rc::new(copy))),
+        Err(e) => state.dispatch(Action::error(format!(
             "Another tab stored work on this document that cannot be read here ({e}); this tab will not write over it."
         ))),
-        _ => {}
     }
 }
