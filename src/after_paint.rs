@@ -55,6 +55,11 @@ fn run(job: &Job) {
     }
 }
 
+/// Runs `job` in a task of its own (unless cancelled meanwhile).
+fn in_a_task(job: Job) -> Timeout {
+    Timeout::new(0, move || run(&job))
+}
+
 /// Marks the paint and runs the jobs that waited for it, each in a task of
 /// its own: the first (`ready`) is not
 /// held until the others are done (fetching the parts ahead took 20 ms).
@@ -72,7 +77,7 @@ fn painted(inner: &Weak<RefCell<Inner>>) {
     if let Some(first) = jobs.next() {
         run(&first);
     }
-    let later = jobs.map(|job| Timeout::new(0, move || run(&job))).collect();
+    let later = jobs.map(in_a_task).collect();
     inner.borrow_mut().later = later;
 }
 
@@ -107,11 +112,7 @@ impl FirstPaint {
         let job: Job = Rc::new(RefCell::new(Some(Box::new(job))));
         let mut inner = self.inner.borrow_mut();
         if inner.painted {
-            let timer = {
-                let job = job.clone();
-                Timeout::new(0, move || run(&job))
-            };
-            AfterPaint { job, _timer: Some(timer) }
+            AfterPaint { job: job.clone(), _timer: Some(in_a_task(job)) }
         } else {
             inner.jobs.push(job.clone());
             AfterPaint { job, _timer: None }

@@ -83,13 +83,14 @@ fn main() {
 /// host's `mount()`): the tokenizer's tables (`ready`'s detail needs the
 /// tokens) and the news schema.
 fn prepare_when_idle() {
-    use wasm_bindgen::JsCast;
-    let build = wasm_bindgen::closure::Closure::once_into_js(|| {
+    let work = idle::IdleWork::start(|_| {
         marginalia_core::tokenize::prepare();
         host::news_schema();
+        true
     });
-    // Safari has no idle callbacks: the first document builds them.
-    let _ = web_sys::window().map(|w| w.request_idle_callback(build.unchecked_ref()));
+    // Once per page, for the page's life (a `mount()` before it ran does
+    // the same work itself: both are built on first use).
+    std::mem::forget(work);
 }
 
 #[cfg(test)]

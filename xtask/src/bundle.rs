@@ -117,40 +117,36 @@ await init({{ module_or_path: new URL("./{code_dir}/{WASM}", import.meta.url) }}
     )
 }
 
+/// What the module does, said here rather than in its text (every host
+/// downloads that): fetching, compiling and instantiating the wasm start
+/// as it is imported, not at the first `mount()`, and so does the
+/// stylesheet's download (it styles only `.mg-app`; not linked twice when
+/// the page links it); if streaming compilation fails (a server without
+/// the `application/wasm` type), `init()` fetches the file itself; a start
+/// that failed (the network) is tried again by the next `mount()`.
 fn host_module(code_dir: &str, css: &str) -> String {
     format!(
-        r#"// Marginalia as an ES module (written by `cargo xtask build`):
-//   import {{ mount }} from "https://…/marginalia.js";
-//   const handle = await mount(element, {{ article: {{ id, title, text }} }});
-// See docs/EMBEDDING.md.
+        r#"// Marginalia (written by `cargo xtask build`): see docs/EMBEDDING.md.
 import init, {{ mount as mountInstance }} from "./{code_dir}/{BINDINGS}";
 
 const base = new URL(".", import.meta.url);
 const wasmUrl = new URL("{code_dir}/{WASM}", base);
-// Fetching, compiling and instantiating start as this module is imported,
-// not at the first mount(), and so does the stylesheet's download (it only
-// styles .mg-app): a first mount() finds them done or under way. If
-// streaming compilation fails (a server without the application/wasm type),
-// init() fetches the file itself.
 const compiling = WebAssembly.compileStreaming(fetch(wasmUrl, {{ credentials: "same-origin" }})).catch(() => wasmUrl);
 let started = start();
 if (typeof document !== "undefined" && document.head) addStyles(document);
 
 function start() {{
   const starting = compiling.then((module_or_path) => init({{ module_or_path }}));
-  // A start that failed (the network) is tried again by the next mount().
   starting.catch(() => {{ if (started === starting) started = undefined; }});
   return starting;
 }}
 
-// Once per document, unless the host's page links it already.
 function addStyles(doc) {{
   const href = new URL("{css}", base).href;
   if ([...doc.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return;
   const link = doc.createElement("link");
   link.rel = "stylesheet";
   link.href = href;
-  link.dataset.marginaliaStyles = "";
   doc.head.append(link);
 }}
 
