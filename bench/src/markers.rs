@@ -9,6 +9,9 @@ pub const DATASETS_START: &str = "<!-- dataset-benches -->";
 pub const DATASETS_END: &str = "<!-- /dataset-benches -->";
 pub const FIRST_MOUNT_START: &str = "<!-- first-mount -->";
 pub const FIRST_MOUNT_END: &str = "<!-- /first-mount -->";
+/// What was found about the first mount, written by hand under its table.
+pub const FIRST_USE_NOTES_START: &str = "<!-- first-use-notes -->";
+pub const FIRST_USE_NOTES_END: &str = "<!-- /first-use-notes -->";
 pub const BUILD_OPTIONS_START: &str = "<!-- bundle-build-options -->";
 pub const BUILD_OPTIONS_END: &str = "<!-- /bundle-build-options -->";
 

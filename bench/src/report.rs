@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 pub use crate::markers::{
     kept_between, BUILD_OPTIONS_END, BUILD_OPTIONS_START, CORE_END, CORE_START, COST_END, COST_START, DATASETS_END,
-    DATASETS_START, FIRST_MOUNT_END, FIRST_MOUNT_START,
+    DATASETS_START, FIRST_MOUNT_END, FIRST_MOUNT_START, FIRST_USE_NOTES_END, FIRST_USE_NOTES_START,
 };
 
 /// (size, load target ms, add-until-painted target ms, memory target MB)
@@ -876,12 +876,15 @@ fn core_section(previous: &str) -> String {
 }
 
 /// What a host pays on first use (`--first-mount`, `first_mount.rs`), kept
-/// as that run wrote it.
+/// as that run wrote it, with the notes written by hand under it.
 pub fn first_mount_section(previous: &str) -> String {
     let body = kept_between(previous, FIRST_MOUNT_START, FIRST_MOUNT_END).unwrap_or_else(|| {
         "\n_Not run yet: `cargo run --release -p marginalia-bench -- --first-mount`._\n".to_string()
     });
-    format!("## First use: what a host pays (issue 20)\n\n{FIRST_MOUNT_START}{body}{FIRST_MOUNT_END}\n\n")
+    let notes = kept_between(previous, FIRST_USE_NOTES_START, FIRST_USE_NOTES_END)
+        .map(|notes| format!("{FIRST_USE_NOTES_START}{notes}{FIRST_USE_NOTES_END}\n\n"))
+        .unwrap_or_default();
+    format!("## First use: what a host pays (issue 20)\n\n{FIRST_MOUNT_START}{body}{FIRST_MOUNT_END}\n\n{notes}")
 }
 
 /// What other compiler and optimiser settings would make of the same code:
@@ -1237,6 +1240,14 @@ mod tests {
         assert!(core_section("").contains("Not run yet"));
         let open = format!("{CORE_START}\nkept to the end\n");
         assert!(core_section(&open).contains("kept to the end"));
+    }
+
+    #[test]
+    fn keeps_the_first_mount_table_and_the_notes_under_it() {
+        let prev = format!("x\n{FIRST_MOUNT_START}\n| 2k | 48 ms |\n{FIRST_MOUNT_END}\n\n{FIRST_USE_NOTES_START}\nFound: the bars.\n{FIRST_USE_NOTES_END}\nrest");
+        let section = first_mount_section(&prev);
+        assert!(section.contains("| 2k | 48 ms |") && section.contains("Found: the bars."), "{section}");
+        assert!(!first_mount_section(&format!("{FIRST_MOUNT_START}\nt\n{FIRST_MOUNT_END}")).contains(FIRST_USE_NOTES_START));
     }
 
     #[test]

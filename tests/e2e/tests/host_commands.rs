@@ -78,9 +78,10 @@ async fn remove_span_with_an_unknown_id_throws_and_changes_nothing() -> Result {
 }
 
 /// `mount()` resolves once the first render is in the page, with a handle
-/// that works, and `ready` follows (the frame painted): a callback the
-/// handle registers then hears it once; one registered after it is called
-/// once with the same detail.
+/// that works, and `ready` follows (the frame painted) with what that
+/// render drew, even when the host opened another document meanwhile: a
+/// callback the handle registers then hears it once; one registered after
+/// it is called once with the same detail.
 #[tokio::test]
 async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let b = Browser::new().await?;
@@ -102,6 +103,9 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
                  let returned = false;
                  h.on('ready', d => window.late.push({ doc: d.meta.doc_id, tokens: 'tokens' in d, after: returned }));
                  returned = true;
+                 // Another document, opened before the first paint: drawn at
+                 // once, while `ready` carries what the first render drew.
+                 h.setDocument({ id: 'opened-before-paint', text: 'Another text.' });
                  done('mounted');
              }, e => done('error: ' + e));",
             vec![],
@@ -111,6 +115,7 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let late = b.wait_until("return window.late.length > 0 ? window.late : null;", WAIT).await?;
     assert_eq!(late, json!([{ "doc": "ready-doc", "tokens": false, "after": true }]), "called once, after on() returned, with the light record");
     assert_eq!(b.execute("return window.order;", vec![]).await?, json!(["mounted ready-doc", "ready"]), "mount() resolved first, with a working handle");
+    assert_eq!(b.execute("return window.handle.getAnnotations().meta.doc_id;", vec![]).await?, json!("opened-before-paint"));
     // Registered once `ready` was said: called once, with the same detail.
     b.execute(
         "window.replayed = []; let returned = false;
