@@ -31,6 +31,7 @@ mod idle;
 mod installed;
 mod js_api;
 mod keymap;
+mod lazy_detail;
 mod markdown;
 mod markup;
 mod merging;

@@ -4,6 +4,7 @@
 //! flows'.
 
 use crate::host::{HostEvent, HostRef};
+use crate::lazy_detail::with_annotations_on_read;
 use crate::state::{AppState, NoticeKind};
 use marginalia_core::record::Record;
 use wasm_bindgen::JsValue;
@@ -12,8 +13,19 @@ use yew::prelude::*;
 /// The record a host receives with an event: the save without its derived
 /// tokens (they can be rebuilt from the text, and events fire often).
 pub fn event_detail(state: &AppState) -> JsValue {
-    let record = Record::from_editor(&state.editor, &state.save_info, false);
-    js_sys::JSON::parse(&serde_json::to_string(&record).unwrap_or_default()).unwrap_or(JsValue::NULL)
+    to_js(&Record::from_editor(&state.editor, &state.save_info, false))
+}
+
+/// The same record, its spans and relations worked out when a host first
+/// reads them (`lazy_detail.rs`): for an event that a host may only wait
+/// for. `state` is the state the event describes.
+pub fn event_detail_on_read(state: AppState) -> JsValue {
+    let document = to_js(&Record::of_document(&state.editor, &state.save_info));
+    with_annotations_on_read(document, move || event_detail(&state))
+}
+
+fn to_js(record: &Record) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(record).unwrap_or_default()).unwrap_or(JsValue::NULL)
 }
 
 /// Errors shown in the page are reported to the host too, once each time

@@ -16,7 +16,7 @@ mod tab_listening;
 
 pub use cms_save::use_cms_save;
 pub use frame_link::use_frame_link;
-pub use host_events::{event_detail, use_error_reports};
+pub use host_events::{event_detail, event_detail_on_read, use_error_reports};
 pub use idle_work::{use_listing_after_idle, use_token_warming};
 pub use js_api_install::use_js_api;
 pub use local_persistence::use_local_persistence;

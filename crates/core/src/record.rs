@@ -358,7 +358,6 @@ impl Record {
     /// leaves out the derived tokens (local persistence does, to stay small).
     pub fn from_editor(editor: &Editor, info: &SaveInfo, with_tokens: bool) -> Record {
         let article = editor.article();
-        let task = &info.task;
         let tokens = if with_tokens {
             article
                 .tokens()
@@ -396,11 +395,24 @@ impl Record {
                 }
             })
             .collect();
+        let relations = editor.annotations().relations().map(|r| record_relation(editor, r)).collect();
+        Record { tokens, spans, relations, ..Record::of_document(editor, info) }
+    }
+
+    /// The record of the editor's document without its annotations (no
+    /// tokens, no spans, no relations): what a record says of the text, the
+    /// task and the save. Cheap, where the spans' token indices need the
+    /// article tokenized. (Not inlined: `from_editor` calls it too, and the
+    /// web app ships one copy.)
+    #[inline(never)]
+    pub fn of_document(editor: &Editor, info: &SaveInfo) -> Record {
+        let article = editor.article();
+        let task = &info.task;
         Record {
             text: article.text().to_string(),
-            tokens,
-            spans,
-            relations: editor.annotations().relations().map(|r| record_relation(editor, r)).collect(),
+            tokens: Vec::new(),
+            spans: Vec::new(),
+            relations: Vec::new(),
             meta: RecordMeta { doc_id: article.id.clone(), title: article.title.clone(), extra: task.meta_extra.clone() },
             answer: task.answer.clone(),
             accept: task.accept.clone(),
@@ -825,6 +837,19 @@ mod tests {
         let b = text.find(needle).unwrap();
         let s = text[..b].chars().count();
         (s, s + needle.chars().count())
+    }
+
+    #[test]
+    fn the_document_record_is_the_record_without_its_annotations() {
+        let mut e = editor(STRESS);
+        let (s, t) = cp(STRESS, "Aïssata Traoré");
+        e.add_span(s, t, "PERSON").unwrap();
+        let info = SaveInfo { annotator: Some("ana".into()), ..SaveInfo::default() };
+        let document = Record::of_document(&e, &info);
+        assert!(document.tokens.is_empty() && document.spans.is_empty() && document.relations.is_empty());
+        let full = Record::from_editor(&e, &info, true);
+        assert_eq!(full.spans.len(), 1);
+        assert_eq!(Record { tokens: full.tokens.clone(), spans: full.spans.clone(), relations: full.relations.clone(), ..document }, full);
     }
 
     #[test]

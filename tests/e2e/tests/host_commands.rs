@@ -2,7 +2,8 @@
 //! deletes the span it names — while a claim's link is being picked too —
 //! and throws, changing nothing, for an id that is not there; hostile
 //! arguments are refused with a message; `on("ready", fn)` registered on the
-//! handle `mount` resolves to is called.
+//! handle `mount` resolves to is called; `ready`'s record, worked out when
+//! read, is the first render's however late it is read.
 
 mod support;
 
@@ -126,5 +127,61 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let replayed = b.wait_until("return window.replayed.length > 0 ? window.replayed : null;", WAIT).await?;
     assert_eq!(replayed, json!([{ "doc": "ready-doc", "after": true }]));
     assert_eq!(b.execute("return window.late.length + window.order.length;", vec![]).await?, json!(3), "nobody heard it twice");
+    b.close().await
+}
+
+/// `ready`'s record is worked out when first read (`src/lazy_detail.rs`):
+/// read late — after the annotator and the host changed the annotations —
+/// it is still the record of the first render, the same, key for key and
+/// in the same order, as the light record of that moment, on a text with
+/// a ZWJ sequence, combining marks, CJK and Arabic; it survives
+/// `structuredClone`, and reading it does not change its keys.
+#[tokio::test]
+async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result {
+    let b = Browser::new().await?;
+    b.goto(&format!("{}cms/?doc=ready-late-{}", b.app_url(), std::process::id())).await?;
+    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let out = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const text = 'Diop 👨‍👩‍👧 met Zoë Nguyễn at 国際協力機構 and الجزيرة.';
+             const cps = Array.from(text);
+             const at = (s) => { const i = cps.join('').indexOf(s); return Array.from(text.slice(0, i)).length; };
+             const span = (s, label) => ({ start: at(s), end: at(s) + Array.from(s).length, label });
+             const annotations = { text, spans: [span('Zoë Nguyễn', 'PERSON'), span('国際協力機構', 'ORG'), span('الجزيرة', 'ORG')] };
+             import('/marginalia.js').then(async (m) => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 let detail = null;
+                 el.addEventListener('marginalia:ready', (e) => { detail = e.detail; });
+                 const h = await m.mount(el, { article: { id: 'ready-late', title: 'Late', text }, annotations });
+                 while (!detail) await new Promise((r) => setTimeout(r, 10));
+                 const light = h.getAnnotations();
+                 delete light.tokens;
+                 const keysBefore = Object.keys(detail);
+                 // Changed after `ready`, before its record is read.
+                 h.addSpan(at('Diop'), at('Diop') + 4, 'PERSON');
+                 const clone = structuredClone(detail);
+                 done({
+                     same: JSON.stringify(detail) === JSON.stringify(light),
+                     clone: JSON.stringify(clone) === JSON.stringify(light),
+                     keysBefore, keysAfter: Object.keys(detail), lightKeys: Object.keys(light),
+                     spans: detail.spans.map((s) => [s.text, s.token_start, s.token_end]),
+                     relations: detail.relations, now: h.getAnnotations().spans.length,
+                 });
+             }, (e) => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(out["same"], json!(true), "{out}");
+    assert_eq!(out["clone"], json!(true), "{out}");
+    assert_eq!(out["keysBefore"], out["lightKeys"], "every key of the record, no more, before any read");
+    assert_eq!(out["keysAfter"], out["lightKeys"]);
+    assert!(!out["keysBefore"].as_array().unwrap().contains(&json!("tokens")));
+    let spans = out["spans"].as_array().unwrap();
+    assert_eq!(spans.iter().map(|s| s[0].clone()).collect::<Vec<_>>(), [json!("Zoë Nguyễn"), json!("国際協力機構"), json!("الجزيرة")]);
+    assert!(spans.iter().all(|s| s[1].is_u64() && s[2].as_u64() >= s[1].as_u64()), "token indices: {out}");
+    assert_eq!(out["relations"], json!([]));
+    assert_eq!(out["now"], json!(4), "the span added after ready is in the annotations, not in ready's record");
     b.close().await
 }
