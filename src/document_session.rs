@@ -13,7 +13,7 @@ use crate::reanchoring::AnchorReview;
 use crate::state::{Action, AppState};
 use crate::stored_work::stored_work_for;
 use crate::{storage, tab_sync};
-use marginalia_core::article::{sha256_hex, Article};
+use marginalia_core::article::Article;
 use marginalia_core::formats::detect::detect;
 use marginalia_core::formats::Format;
 use marginalia_core::label_schema::LabelSchema;
@@ -162,7 +162,9 @@ pub async fn read_annotations(json: &str, schema: &LabelSchema) -> Result<Vec<Re
 /// of the text are re-anchored onto it, with the review the annotator
 /// should see.
 pub fn annotations_for(mut records: Vec<Record>, article: &Article, schema: &LabelSchema) -> Result<(LoadedRecord, Option<AnchorReview>), String> {
-    match records.iter().position(|r| sha256_hex(&r.text) == article.sha256()) {
+    // The same text (compared, not hashed: two SHA-256 passes over a long
+    // article at every start).
+    match records.iter().position(|r| r.text == article.text()) {
         Some(i) => records.swap_remove(i).load(schema).map(|l| (l, None)).map_err(|e| e.to_string()),
         None => {
             let first = records.first().ok_or("the annotations hold no document")?;

@@ -115,6 +115,12 @@ impl Article {
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| sha256_hex(&self.text))
     }
+    /// Takes `hash`, computed by the caller as `sha256_hex` of exactly this
+    /// text, as the article's (a record's load checks it anyway).
+    pub(crate) fn knows_sha256(&mut self, hash: String) {
+        debug_assert_eq!(hash, sha256_hex(&self.text));
+        let _ = self.sha256.set(hash);
+    }
     pub fn len_chars(&self) -> usize {
         self.index.len_chars()
     }

@@ -569,12 +569,22 @@ impl Record {
     /// Checks the record against its own text and `schema`, and turns it
     /// into an article plus spans ready for an editor.
     pub fn load(self, schema: &LabelSchema) -> Result<LoadedRecord, RecordError> {
-        if let Some(hash) = &self.text_sha256 {
-            if *hash != sha256_hex(&self.text) {
-                return Err(RecordError::HashMismatch);
+        let checked = match &self.text_sha256 {
+            Some(hash) => {
+                let actual = sha256_hex(&self.text);
+                if *hash != actual {
+                    return Err(RecordError::HashMismatch);
+                }
+                Some(actual)
             }
+            None => None,
+        };
+        let mut article = self.article()?;
+        // The article is this text: its hash need not be computed again
+        // (the app keys its storage by it, at every start).
+        if let Some(hash) = checked {
+            article.knows_sha256(hash);
         }
-        let article = self.article()?;
         let spans = spans_from_record(&self.spans, &article, schema)?;
         let relations = relations_from_record(&self.relations, &spans, schema)?;
         let document = document_labels_from_record(&self.document_labels, schema)?;
