@@ -78,11 +78,19 @@ pub async fn first_state(host: &Host, given: GivenAnnotations) -> AppState {
         Ok(opening) => Ok(opening),
     };
     let info = SaveInfo { annotator: options.annotator.clone(), created_at: created_at.or_else(|| Some(clock::now_iso())), updated_at: None, task: Default::default() };
-    let mut state = AppState::new(Editor::new(Arc::new(default_article()), schema.clone()), info);
-    match opening {
-        Ok(opening) => state.open_document(&opening),
-        Err(e) => problems.push(e),
-    }
+    // The default article only when nothing else opens: building it and its
+    // views to throw them away cost every start.
+    let mut state = match opening {
+        Ok(opening) => {
+            let mut state = AppState::undrawn(Editor::new(opening.article.clone(), schema.clone()), info);
+            state.open_document(&opening);
+            state
+        }
+        Err(e) => {
+            problems.push(e);
+            AppState::new(Editor::new(Arc::new(default_article()), schema.clone()), info)
+        }
+    };
     if !problems.is_empty() {
         let said = state.notice.take().map(|n| format!(" {}", n.text)).unwrap_or_default();
         state.notice = Some(Notice { kind: NoticeKind::Error, text: format!("{}{said}", problems.join(" ")), offer: None });

@@ -102,7 +102,17 @@ pub enum ScrollTarget {
 
 impl AppState {
     pub fn new(editor: Editor, save_info: SaveInfo) -> Self {
-        let mut s = AppState {
+        let mut s = AppState::undrawn(editor, save_info);
+        s.decorated = initial_window(s.article());
+        s.refresh_views();
+        s
+    }
+
+    /// The state of `editor` with nothing drawn yet: for a state whose
+    /// document is opened next (`open_document` draws it), so that the
+    /// views are not built twice.
+    pub fn undrawn(editor: Editor, save_info: SaveInfo) -> Self {
+        AppState {
             editor,
             views: Rc::new(Vec::new()),
             decorated: 0..0,
@@ -122,10 +132,7 @@ impl AppState {
             tab_base: None,
             tab_seen: Rc::new(Vec::new()),
             tab_conflict: None,
-        };
-        s.decorated = initial_window(s.article());
-        s.refresh_views();
-        s
+        }
     }
 
     pub fn article(&self) -> &Arc<Article> {

@@ -5,11 +5,12 @@
 //! Issue 20's target is 200 KB. The budget comes down with each part moved
 //! behind a split point (`src/on_demand/`) and does not go up: a change that
 //! grows the first load moves something else out, or goes behind a split
-//! point itself. Once it went up, by 800 B, for `ready`'s record worked out
-//! on read (`src/lazy_detail.rs`, 2026-12-07): it takes 50–70 ms of work off
-//! the frame after the first paint at 20,000–50,000 words, it cannot wait
-//! for a part (it is the first paint's), and moving the iframe's message
-//! reader out to pay for it saved nothing (measured).
+//! point itself. Once it went up, by 1,100 B, for `ready`'s record worked
+//! out on read (`src/lazy_detail.rs`) and a first state built without the
+//! default article (2026-12-07): they take 50–70 ms of work off the frame
+//! after the first paint at 20,000–50,000 words and cannot wait for a part
+//! (they are the first paint's), and moving the iframe's message reader
+//! out to pay for them saved nothing (measured).
 
 /// Bytes, gzipped: the first load measured when the budget was last set
 /// (347,056 B once re-anchoring — placing and applying —, the merge of two
@@ -18,7 +19,7 @@
 /// took the annotations apart from the options as JSON text), with
 /// room for the few hundred bytes the same source varies by
 /// from one build to the next (the splitter's output order is not fixed).
-pub const FIRST_LOAD_BUDGET: u64 = 348_700;
+pub const FIRST_LOAD_BUDGET: u64 = 349_000;
 
 /// The issue's target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;
