@@ -13,11 +13,11 @@
 //! `document_session.rs`, which writes the work open now through and opens
 //! the new one by the rule of `opening.rs`.
 
-use crate::article_input::article_from;
+use crate::article_input::{article_from, article_now};
 use crate::document_session;
 use crate::opening::{Announce, Given, Request, Work};
 use crate::state::{Action, AppState};
-use marginalia_core::embed::{ArticleInput, EmbedOptions};
+use marginalia_core::embed::EmbedOptions;
 use crate::on_demand::formats::export_file;
 use marginalia_core::formats::Format;
 use marginalia_core::host_command::{DocumentInput, HostCommand};
@@ -78,7 +78,11 @@ pub fn execute(state: &UseReducerHandle<AppState>, command: HostCommand) -> Run 
     let state = state.clone();
     match command {
         HostCommand::SetDocument(input) => Run::Now(set_document(&state, input)),
-        HostCommand::SetArticle(input) => Run::Now(set_article(&state, &input)),
+        // An article given as text opens at once; HTML is read by a part.
+        HostCommand::SetArticle(input) => match article_now(&input) {
+            Some(article) => Run::Now(article.map(|a| set_article(&state, a))),
+            None => Run::Later(Box::pin(async move { article_from(&input).await.map(|a| set_article(&state, a)) })),
+        },
         HostCommand::MemoryBytes => Run::Now(Ok(Reply::Bytes(memory_bytes()))),
         HostCommand::Review { saves, start_from } => Run::Later(Box::pin(async move { review(&state, &saves, start_from.as_deref()).await })),
         HostCommand::Load(options) => Run::Later(Box::pin(async move { load(&state, &options).await })),
@@ -185,10 +189,9 @@ fn set_document(state: &UseReducerHandle<AppState>, doc: DocumentInput) -> Resul
 }
 
 /// `setArticle`: an article with the work stored for it in this browser.
-fn set_article(state: &UseReducerHandle<AppState>, input: &ArticleInput) -> Result<Reply, String> {
-    let article = article_from(input)?;
+fn set_article(state: &UseReducerHandle<AppState>, article: Article) -> Reply {
     document_session::open(state, Request::new(article, Given::Nothing, Announce::Quiet));
-    Ok(Reply::Nothing)
+    Reply::Nothing
 }
 
 /// `review`: several annotators' saves of one text. Not only a view: it
@@ -224,7 +227,7 @@ async fn load(state: &UseReducerHandle<AppState>, options: &EmbedOptions) -> Res
             None => Ok(Reply::Nothing),
         };
     };
-    let article = article_from(input)?;
+    let article = article_from(input).await?;
     let given = match options.annotations_json() {
         Some(json) => {
             let records = document_session::read_annotations(&json, &schema).await?;

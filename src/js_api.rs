@@ -10,7 +10,8 @@
 //!   open now, in any format Marginalia reads (a record, a Prodigy task…);
 //!   one undo step
 //! - `setArticle({ id, title, url, text | html })` → opens another article
-//!   (with the work stored for it in this browser, if any)
+//!   (with the work stored for it in this browser, if any); a Promise when
+//!   given `html` (the page's reader is a part)
 //! - `setDocument({ id, title, text, spans? })` → opens a text with spans
 //! - `review([save, save, …])` → a Promise: opens a review of several annotators' saves
 //!   of one text (records as objects or JSON strings, any readable format)
@@ -22,8 +23,8 @@
 //! - `memoryBytes()` → the size of the WebAssembly memory (for benchmarks)
 //!
 //! Errors are thrown (rejected, for a Promise) as JavaScript `Error`s with
-//! the same message the page shows. The three that return a Promise may
-//! need code fetched on first use (`src/on_demand/`). Each call works on a fresh clone of the reducer handle (see
+//! the same message the page shows. Those that return a Promise may need
+//! code fetched on first use (`src/on_demand/`). Each call works on a fresh clone of the reducer handle (see
 //! `gestures::install`: a long-lived handle would keep every state alive).
 
 use crate::host::Host;

@@ -55,6 +55,8 @@ export interface MarginaliaHandle {
   getAnnotations(): MarginaliaRecord;
   /** Fetches the readers of other formats on first use. */
   setAnnotations(annotations: object | string): Promise<void>;
+  /** Given `html`, fetches the page reader on first use. */
+  setArticle(article: ArticleInput & { html: string }): Promise<void>;
   setArticle(article: ArticleInput): void;
   setDocument(document: { id?: string; title?: string; text: string; spans?: Array<{ start: number; end: number; label: string }> }): void;
   /** Fetches the writers on first use. */

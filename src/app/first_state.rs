@@ -5,7 +5,8 @@
 //!
 //! Built before the first render (`mount.rs`), so that re-anchoring's part
 //! (`on_demand/anchoring.rs`) is fetched first when the host's annotations
-//! or the stored work were made on an earlier version of the text.
+//! or the stored work were made on an earlier version of the text, and the
+//! HTML reader's (`on_demand/html_import.rs`) when the article is a page.
 
 use crate::article_input::article_from;
 use crate::clock;
@@ -30,7 +31,7 @@ const DEFAULT_TEXT: &str = include_str!("../../assets/articles/mali-russia-wagne
 /// annotations it gives, which work stored in this browser wins over —
 /// `opening.rs`), or on the standalone page the document open last in this
 /// browser (and the time its work began). Problems are said in a notice.
-fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Option<String>)> {
+async fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Option<String>)> {
     let options = &host.options;
     let request = |article, given| Request {
         read_only: Some(options.read_only),
@@ -38,7 +39,7 @@ fn first_request(host: &Host, problems: &mut Vec<String>) -> Option<(Request, Op
         ..Request::new(article, given, Announce::Starting)
     };
     if let Some(input) = &options.article {
-        let article = article_from(input).map_err(|e| problems.push(format!("The article given was not opened: {e}"))).ok()?;
+        let article = article_from(input).await.map_err(|e| problems.push(format!("The article given was not opened: {e}"))).ok()?;
         return Some((request(article, Given::Nothing), None));
     }
     if !host.standalone {
@@ -60,7 +61,7 @@ pub async fn first_state(host: &Host, given: GivenAnnotations) -> AppState {
     let options = &host.options;
     let mut problems: Vec<String> = host.startup_error.iter().chain(&host.schema_problem).cloned().collect();
     let schema = host.schema.clone();
-    let (mut request, created_at) = first_request(host, &mut problems).unwrap_or_else(|| {
+    let (mut request, created_at) = first_request(host, &mut problems).await.unwrap_or_else(|| {
         (Request { read_only: Some(options.read_only), ..Request::new(default_article(), Given::Nothing, Announce::Starting) }, None)
     });
     if let Some(read) = given.filter(|_| options.article.is_some()) {

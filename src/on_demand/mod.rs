@@ -48,6 +48,7 @@ pub(crate) use on_demand;
 
 pub mod anchoring;
 pub mod formats;
+pub mod html_import;
 pub mod markdown;
 pub mod merging;
 pub mod patterns;

@@ -10,7 +10,8 @@
 //! default article (2026-12-07): they take 50–70 ms of work off the frame
 //! after the first paint at 20,000–50,000 words and cannot wait for a part
 //! (they are the first paint's), and moving the iframe's message reader
-//! out to pay for them saved nothing (measured).
+//! out to pay for them saved nothing (measured); the page HTML reader
+//! behind a split point took it below where it was, the same day.
 
 /// Bytes, gzipped: the first load measured when the budget was last set
 /// (347,056 B once re-anchoring — placing and applying —, the merge of two
@@ -19,7 +20,7 @@
 /// took the annotations apart from the options as JSON text), with
 /// room for the few hundred bytes the same source varies by
 /// from one build to the next (the splitter's output order is not fixed).
-pub const FIRST_LOAD_BUDGET: u64 = 349_000;
+pub const FIRST_LOAD_BUDGET: u64 = 347_400;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

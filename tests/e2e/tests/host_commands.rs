@@ -185,3 +185,42 @@ async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result
     assert_eq!(out["now"], json!(4), "the span added after ready is in the annotations, not in ready's record");
     b.close().await
 }
+
+/// An article given as HTML is read by a part fetched then
+/// (`src/on_demand/html_import.rs`): `setArticle({ html })` answers with a
+/// Promise and opens the page's article text (no script of the page runs),
+/// while an article given as text still opens at once, returning nothing.
+#[tokio::test]
+async fn set_article_with_html_fetches_the_reader_then_opens_the_page() -> Result {
+    let b = open_app().await?;
+    let part = "return performance.getEntriesByType('resource').some((e) => e.name.includes('split_html_import'));";
+    assert_eq!(b.execute(part, vec![]).await?, json!(false), "not fetched before an article comes as HTML");
+    let out = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const m = window.marginalia;
+             const html = '<html><head><title>Page</title><script>window.ran = 1</script></head><body><nav>Menu</nav>'
+                 + '<article><h1>Heading</h1><p>Zoë Nguyễn met 国際協力機構 in الجزيرة 👨‍👩‍👧.</p>'
+                 + '<img src=\"x\" onerror=\"window.ran = 2\"></article></body></html>';
+             const answer = m.setArticle({ id: 'html-page', html });
+             const promise = answer instanceof Promise;
+             Promise.resolve(answer).then(() => {
+                 const opened = m.getAnnotations();
+                 const plain = m.setArticle({ id: 'plain', text: 'Plain text, at once.' });
+                 done({ promise, doc: opened.meta.doc_id, text: opened.text, plain: plain === undefined,
+                        now: m.getAnnotations().meta.doc_id, ran: window.ran === undefined ? null : window.ran });
+             }, (e) => done('rejected: ' + e.message));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(out["promise"], json!(true), "{out}");
+    assert_eq!(out["doc"], json!("html-page"), "{out}");
+    let text = out["text"].as_str().unwrap_or_default();
+    assert!(text.contains("Zoë Nguyễn met 国際協力機構 in الجزيرة 👨‍👩‍👧."), "{out}");
+    assert!(!text.contains("Menu"), "the page's navigation is not article text: {out}");
+    assert_eq!(out["plain"], json!(true), "text opens at once: {out}");
+    assert_eq!(out["now"], json!("plain"));
+    assert_eq!(out["ran"], json!(null), "no script of the page ran");
+    assert_eq!(b.execute(part, vec![]).await?, json!(true));
+    b.close().await
+}
