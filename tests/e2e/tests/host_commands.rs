@@ -3,7 +3,8 @@
 //! and throws, changing nothing, for an id that is not there; hostile
 //! arguments are refused with a message; `on("ready", fn)` registered on the
 //! handle `mount` resolves to is called; `ready`'s record, worked out when
-//! read, is the first render's however late it is read.
+//! read, is the first render's however late it is read; an article given as
+//! HTML (`setArticle`, `mount`) is read by a part fetched then.
 
 mod support;
 
@@ -222,5 +223,36 @@ async fn set_article_with_html_fetches_the_reader_then_opens_the_page() -> Resul
     assert_eq!(out["now"], json!("plain"));
     assert_eq!(out["ran"], json!(null), "no script of the page ran");
     assert_eq!(b.execute(part, vec![]).await?, json!(true));
+    b.close().await
+}
+
+/// `mount` with an article given as HTML fetches the page reader's part
+/// before its first render, and shows the page's article text.
+#[tokio::test]
+async fn mount_with_an_html_article_opens_the_pages_text() -> Result {
+    let b = Browser::new().await?;
+    b.goto(&format!("{}cms/?doc=html-mount-{}", b.app_url(), std::process::id())).await?;
+    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let out = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const html = '<html><head><title>Página</title></head><body><header>Sección</header><article>'
+                 + '<p>Aïssata Traoré نشرت 国際協力機構 👩🏽‍🔬.</p></article></body></html>';
+             import('/marginalia.js').then(async (m) => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 const h = await m.mount(el, { article: { id: 'html-mount', html } });
+                 const record = h.getAnnotations();
+                 done({ doc: record.meta.doc_id, text: record.text, shown: el.querySelector('.mg-article').textContent,
+                        part: performance.getEntriesByType('resource').some((e) => e.name.includes('split_html_import')) });
+             }, (e) => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(out["doc"], json!("html-mount"), "{out}");
+    assert!(out["text"].as_str().unwrap_or_default().contains("Aïssata Traoré نشرت 国際協力機構 👩🏽‍🔬."), "{out}");
+    assert!(!out["text"].as_str().unwrap_or_default().contains("Sección"), "{out}");
+    assert!(out["shown"].as_str().unwrap_or_default().contains("国際協力機構"), "drawn in the first render: {out}");
+    assert_eq!(out["part"], json!(true));
     b.close().await
 }
