@@ -7,10 +7,10 @@
 //!
 //! The object is the record of the document (`Record::of_document`: every
 //! key the record has, in its order) with `spans` and `relations` as
-//! getters; the first read of either computes the whole record and puts
-//! both values in place as plain properties. Invariant: what the getters
-//! give is fixed when the event fires (the closure owns the state it
-//! reads), however late the first read comes.
+//! getters and setters; the first read or write of either computes the
+//! whole record and puts both values in place as plain properties.
+//! Invariant: what the getters give is fixed when the event fires (the
+//! closure owns the state it reads), however late the first read comes.
 
 use js_sys::{Object, Reflect, WeakRef};
 use std::cell::RefCell;
@@ -36,6 +36,18 @@ impl Lazy {
         Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
+    /// A host writing `spans` or `relations` before reading either: the
+    /// record is computed (the other key gets its value), then the value
+    /// written replaces this one's, as on a plain object.
+    fn write(&self, key: &str, written: JsValue) {
+        if self.value.borrow().is_none() {
+            self.compute();
+        }
+        if let Some(object) = self.object.deref() {
+            define(&object, key, &[("value", written), ("writable", JsValue::TRUE)]);
+        }
+    }
+
     /// Computes the record and turns the getters into its values.
     fn compute(&self) -> JsValue {
         let record = self.record.borrow_mut().take();
@@ -57,10 +69,16 @@ pub fn with_annotations_on_read(document: JsValue, record: impl FnOnce() -> JsVa
     let Some(object) = document.dyn_ref::<Object>() else { return record() };
     let lazy = Rc::new(Lazy { record: RefCell::new(Some(Box::new(record))), value: RefCell::new(None), object: WeakRef::new(object) });
     for key in ON_READ {
-        let lazy = lazy.clone();
-        let getter = Closure::<dyn Fn() -> JsValue>::new(move || lazy.read(key)).into_js_value();
+        let getter = {
+            let lazy = lazy.clone();
+            Closure::<dyn Fn() -> JsValue>::new(move || lazy.read(key)).into_js_value()
+        };
+        let setter = {
+            let lazy = lazy.clone();
+            Closure::<dyn Fn(JsValue)>::new(move |written| lazy.write(key, written)).into_js_value()
+        };
         // Redefined in place: the key keeps its position among the others.
-        define(object, key, &[("get", getter)]);
+        define(object, key, &[("get", getter), ("set", setter)]);
     }
     document
 }

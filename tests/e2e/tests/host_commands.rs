@@ -163,7 +163,17 @@ async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result
                  // Changed after `ready`, before its record is read.
                  h.addSpan(at('Diop'), at('Diop') + 4, 'PERSON');
                  const clone = structuredClone(detail);
+                 // Another instance's ready record, written before it is read: a plain object's behaviour.
+                 const other = document.createElement('div');
+                 document.body.append(other);
+                 let second = null;
+                 other.addEventListener('marginalia:ready', (e) => { second = e.detail; });
+                 await m.mount(other, { article: { id: 'second', text: 'Second text.' } });
+                 while (!second) await new Promise((r) => setTimeout(r, 10));
+                 second.relations = ['written'];
+                 const written = { relations: second.relations, spans: Array.isArray(second.spans), keys: Object.keys(second).join() === Object.keys(light).join() };
                  done({
+                     written,
                      same: JSON.stringify(detail) === JSON.stringify(light),
                      clone: JSON.stringify(clone) === JSON.stringify(light),
                      keysBefore, keysAfter: Object.keys(detail), lightKeys: Object.keys(light),
@@ -184,6 +194,7 @@ async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result
     assert!(spans.iter().all(|s| s[1].is_u64() && s[2].as_u64() >= s[1].as_u64()), "token indices: {out}");
     assert_eq!(out["relations"], json!([]));
     assert_eq!(out["now"], json!(4), "the span added after ready is in the annotations, not in ready's record");
+    assert_eq!(out["written"], json!({ "relations": ["written"], "spans": true, "keys": true }), "written before read, as on a plain object");
     b.close().await
 }
 
