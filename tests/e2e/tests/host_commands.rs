@@ -19,6 +19,15 @@ async fn add_span(b: &Browser, (start, end): (usize, usize), label: &str) -> Res
     Ok(id.as_str().ok_or_else(|| format!("addSpan returned {id}"))?.to_string())
 }
 
+/// The CMS example page (a host that imports `marginalia.js`), on a
+/// document of its own for this test run.
+async fn host_page(doc: &str) -> Result<Browser> {
+    let b = Browser::new().await?;
+    b.goto(&format!("{}cms/?doc={doc}-{}", b.app_url(), std::process::id())).await?;
+    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    Ok(b)
+}
+
 /// Calls `js` (an expression on `m`, the handle); what it threw, or null.
 /// What `js` threw, or its Promise rejected with (`export`, `setAnnotations`
 /// and `review` answer with a Promise).
@@ -86,9 +95,7 @@ async fn remove_span_with_an_unknown_id_throws_and_changes_nothing() -> Result {
 /// it is called once with the same detail.
 #[tokio::test]
 async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
-    let b = Browser::new().await?;
-    b.goto(&format!("{}cms/?doc=ready-{}", b.app_url(), std::process::id())).await?;
-    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let b = host_page("ready").await?;
     let mounted = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -139,9 +146,7 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
 /// `structuredClone`, and reading it does not change its keys.
 #[tokio::test]
 async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result {
-    let b = Browser::new().await?;
-    b.goto(&format!("{}cms/?doc=ready-late-{}", b.app_url(), std::process::id())).await?;
-    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let b = host_page("ready-late").await?;
     let out = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -241,9 +246,7 @@ async fn set_article_with_html_fetches_the_reader_then_opens_the_page() -> Resul
 /// before its first render, and shows the page's article text.
 #[tokio::test]
 async fn mount_with_an_html_article_opens_the_pages_text() -> Result {
-    let b = Browser::new().await?;
-    b.goto(&format!("{}cms/?doc=html-mount-{}", b.app_url(), std::process::id())).await?;
-    b.wait_until("return !!window.cmsHandle;", WAIT).await?;
+    let b = host_page("html-mount").await?;
     let out = b
         .execute_async(
             "const done = arguments[arguments.length - 1];
