@@ -17,7 +17,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// The keys that `document` lacks until they are read.
+/// The keys worked out on their first read or write (`document` has them
+/// empty until then).
 const ON_READ: [&str; 2] = ["spans", "relations"];
 
 struct Lazy {
