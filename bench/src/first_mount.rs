@@ -10,7 +10,8 @@
 //!   once before in the same session);
 //! - from navigation start to the first highlight painted, 2k words, cold,
 //!   on 4G (9 Mbps) and Fast 3G (1.6 Mbps), each request +150 ms (Chromium's
-//!   network emulation; every file served gzipped, as a CDN would).
+//!   network emulation; every file served as a CDN would, Brotli to a browser
+//!   that accepts it, else gzip).
 //!
 //! Medians of `--runs`; the table goes between the `first-mount` markers
 //! of BENCHMARKS.md, raw runs to `target/first-mount-results.json`.
@@ -149,7 +150,8 @@ pub async fn measure(base: &str, runs: usize, timeout: Duration, root: &Path, wr
     let load_end = crate::load_average();
     let results = json!({ "date": today(), "runs": runs, "raw": raw, "machine": machine_info(load_start.clone()) });
     fs::write(root.join("target/first-mount-results.json"), serde_json::to_string_pretty(&results)?)?;
-    let table = table(&rows, runs, &load_start, &load_end, started.elapsed());
+    let mut table = table(&rows, runs, &load_start, &load_end, started.elapsed());
+    table.push_str(&bytes_received(&raw));
     println!("{table}");
     if write {
         let path = root.join("BENCHMARKS.md");
@@ -158,6 +160,37 @@ pub async fn measure(base: &str, runs: usize, timeout: Duration, root: &Path, wr
         eprintln!("  wrote the first-mount section of {}", path.display());
     }
     Ok(())
+}
+
+/// The bytes each widget's page had received (Resource Timing's transfer
+/// sizes: compressed bodies and headers) by its first highlight on each
+/// throttled network, medians over the runs: what the slow rows wait for.
+fn bytes_received(raw: &[Value]) -> String {
+    let mut md = String::new();
+    for network in [FOUR_G, FAST_3G] {
+        let per_widget: Vec<String> = WIDGETS
+            .iter()
+            .filter_map(|&(wid, name, _)| {
+                let runs: Vec<f64> = raw
+                    .iter()
+                    .filter(|r| r["widget"] == wid && r["network"] == network.name)
+                    .filter_map(|r| received_by(&r["load"], "first_paint1"))
+                    .collect();
+                (!runs.is_empty()).then(|| format!("{name} {:.1} KB", median(&runs) / 1000.0))
+            })
+            .collect();
+        if !per_widget.is_empty() {
+            let _ = write!(md, "\nReceived by the first highlight on {}: {}.\n", network.name, per_widget.join(", "));
+        }
+    }
+    md
+}
+
+/// The sum of the transfer sizes of the resources that ended by `load[at]`.
+fn received_by(load: &Value, at: &str) -> Option<f64> {
+    let at = load[at].as_f64()?;
+    let resources = load["resources"].as_array()?;
+    Some(resources.iter().filter(|r| r[2].as_f64().is_some_and(|end| end <= at)).filter_map(|r| r[3].as_f64()).sum())
 }
 
 fn short(case: &Case) -> String {
@@ -182,7 +215,8 @@ fn table(rows: &[(Case, Vec<Option<f64>>)], runs: usize, load_start: &str, load_
         "\nMeasured on {} by `cargo run --release -p marginalia-bench -- --first-mount` (medians of {runs} runs, each in a fresh \
          browser session; load average {load_start} at the start, {load_end} at the end; {:.0} s). A fresh page imports the \
          widget and mounts it with the workload's text and spans: Marginalia through `marginalia.js` with the preload lines \
-         of docs/EMBEDDING.md, Recogito from its UMD build. Every file is served gzipped. Ratio = Marginalia ÷ Recogito.\n",
+         of docs/EMBEDDING.md, Recogito from its UMD build. Every file is served as a CDN serves it: its Brotli sibling \
+         (Chromium accepts Brotli on localhost as over HTTPS), else its gzip one. Ratio = Marginalia ÷ Recogito.\n",
         today(),
         took.as_secs_f64()
     );
@@ -232,5 +266,18 @@ mod tests {
         let twice = with_block(&once, "\n| b |\n");
         assert!(twice.contains("<!-- first-mount -->\n| b |\n<!-- /first-mount -->") && !twice.contains("| a |"), "{twice}");
         assert_eq!(twice.matches("## First use").count(), 1);
+    }
+
+    #[test]
+    fn bytes_received_count_what_ended_before_the_first_highlight() {
+        let load = json!({ "first_paint1": 500.0, "resources": [["a.js", 10, 200, 1000], ["b.wasm", 10, 499, 2500], ["c.wasm", 400, 650, 9000]] });
+        assert_eq!(received_by(&load, "first_paint1"), Some(3500.0));
+        let raw = [
+            json!({ "widget": "marginalia", "network": FOUR_G.name, "load": load }),
+            json!({ "widget": "recogito", "network": FAST_3G.name, "load": { "first_paint1": 100.0, "resources": [["r.js", 0, 90, 20000]] } }),
+        ];
+        let md = bytes_received(&raw);
+        assert!(md.contains("on 4G (9 Mbps, +150 ms): Marginalia (`mount()`) 3.5 KB."), "{md}");
+        assert!(md.contains("on Fast 3G (1.6 Mbps, +150 ms): @recogito/text-annotator 4.1.1 20.0 KB."), "{md}");
     }
 }

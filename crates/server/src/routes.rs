@@ -67,11 +67,11 @@ pub fn router(server: Server) -> Router {
 /// The built widget (`--static`): a host page on another origin imports
 /// `marginalia.js` and fetches the wasm, both CORS requests, so these files
 /// (public code, no credentials) carry `Access-Control-Allow-Origin: *`.
-/// The API keeps to its own origin. A file's gzipped sibling (`x.wasm.gz`,
-/// written by `cargo xtask build`) is sent to a browser that accepts gzip,
-/// as a CDN would.
+/// The API keeps to its own origin. A file's precompressed sibling, written
+/// by `cargo xtask build`, is sent to a browser that accepts it, as a CDN
+/// would: `x.wasm.br` (Brotli, a fifth smaller) before `x.wasm.gz`.
 fn widget_files(dir: &std::path::Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    let files = ServeDir::new(dir).append_index_html_on_directories(true).precompressed_gzip();
+    let files = ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip();
     SetResponseHeader::overriding(files, header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"))
 }
 

@@ -1,8 +1,9 @@
 //! The widget's files (`--static dist`), on every database: a host page on
 //! another origin imports `marginalia.js` and fetches the wasm, so they
 //! carry `Access-Control-Allow-Origin: *` (module scripts and `fetch` are
-//! CORS requests), the wasm its streaming type, gzipped when its `.gz`
-//! sibling is there and the browser accepts it; the API stays same-origin.
+//! CORS requests), the wasm its streaming type, sent as its precompressed
+//! sibling the browser accepts (Brotli first, then gzip), as it is when
+//! no sibling is there; the API stays same-origin.
 
 mod common;
 
@@ -15,6 +16,9 @@ fn widget_dir() -> std::path::PathBuf {
     std::fs::write(dir.join("marginalia.js"), "export function mount() {}\n").unwrap();
     std::fs::write(dir.join("code-0123/main_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(dir.join("code-0123/main_bg.wasm.gz"), b"gzipped wasm").unwrap();
+    std::fs::write(dir.join("code-0123/main_bg.wasm.br"), b"brotli wasm").unwrap();
+    std::fs::write(dir.join("code-0123/split_x.wasm"), b"\0asm\x01\0\0\0x").unwrap();
+    std::fs::write(dir.join("code-0123/split_x.wasm.gz"), b"gzipped part").unwrap();
     dir
 }
 
@@ -37,6 +41,17 @@ async fn a_page_on_another_origin_may_load_the_widget_but_not_call_the_api() {
         let wasm = cms.send(Method::GET, "/code-0123/main_bg.wasm", None, &gzip).await;
         assert_eq!(wasm.header("content-encoding").as_deref(), Some("gzip"), "{}", db.name);
         assert_eq!(wasm.header("content-type").as_deref(), Some("application/wasm"), "{}", db.name);
+        assert_eq!(wasm.body.as_bytes(), b"gzipped wasm", "{}", db.name);
+        // What Chromium sends, on localhost as over HTTPS: Brotli wins.
+        let browser = [("Origin", "https://cms.example"), ("Accept-Encoding", "gzip, deflate, br, zstd")];
+        let wasm = cms.send(Method::GET, "/code-0123/main_bg.wasm", None, &browser).await;
+        assert_eq!(wasm.header("content-encoding").as_deref(), Some("br"), "{}", db.name);
+        assert_eq!(wasm.header("content-type").as_deref(), Some("application/wasm"), "{}", db.name);
+        assert_eq!(wasm.body.as_bytes(), b"brotli wasm", "{}", db.name);
+        // A file without a Brotli sibling: its gzip one.
+        let part = cms.send(Method::GET, "/code-0123/split_x.wasm", None, &browser).await;
+        assert_eq!(part.header("content-encoding").as_deref(), Some("gzip"), "{}", db.name);
+        assert_eq!(part.body.as_bytes(), b"gzipped part", "{}", db.name);
         let api = cms.send(Method::GET, "/api/session", None, &from_cms).await;
         assert_eq!(api.header("access-control-allow-origin"), None, "{}: the API is not shared", db.name);
     }

@@ -3,7 +3,8 @@
 //! Two instances on one page keep apart; events reach the page as callbacks
 //! and DOM events with the annotations; a destroyed instance leaves no
 //! listener behind; the iframe obeys only an allowed parent; the page works
-//! under a strict Content-Security-Policy.
+//! under a strict Content-Security-Policy; the widget's files reach the
+//! browser as Brotli.
 
 mod support;
 
@@ -251,6 +252,36 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
         }
     }
     Ok(())
+}
+
+/// What the browser is sent for the widget: each file's Brotli sibling
+/// (`cargo xtask build` writes it; the team server over `dist/` sends it to
+/// a browser that accepts it, as a CDN does). Chromium takes the first wasm
+/// and the parts fetched after the first paint as Brotli, decodes them to
+/// the built files' bytes, and the widget draws the CMS's article with them.
+#[tokio::test]
+async fn the_widget_reaches_the_browser_as_brotli() -> Result {
+    let b = Browser::new().await?;
+    open_cms(&b, &Server::app().url()).await?;
+    let code_files = "return performance.getEntriesByType('resource')\
+         .map((e) => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize])\
+         .filter(([path]) => /\\.(wasm|js|css)$/.test(path) && !path.startsWith('/cms/'));";
+    b.wait_until("return performance.getEntriesByType('resource').some((e) => e.name.includes('/split_side_panel.wasm'));", WAIT).await?;
+    let entries: Vec<(String, u64, u64)> = serde_json::from_value(b.execute(code_files, vec![]).await?)?;
+    let dist = marginalia_e2e::dist_dir();
+    let mut checked = Vec::new();
+    for (path, encoded, decoded) in &entries {
+        let file = dist.join(path.trim_start_matches('/'));
+        let brotli = std::fs::metadata(format!("{}.br", file.display()))?.len();
+        assert_eq!(*decoded, std::fs::metadata(&file)?.len(), "{path}: decoded to the built file");
+        assert_eq!(*encoded, brotli, "{path}: sent as its Brotli sibling ({brotli} B)");
+        assert!(brotli < *decoded, "{path}: Brotli made it smaller");
+        checked.push(path.rsplit('/').next().unwrap_or_default().to_string());
+    }
+    for name in ["marginalia.js", "main_bg.wasm", "split_side_panel.wasm"] {
+        assert!(checked.iter().any(|c| c == name), "{name} was not among what the page loaded: {checked:?}");
+    }
+    b.close().await
 }
 
 /// `ready` waits for the first painted frame; a page that paints none (a
