@@ -69,7 +69,7 @@ pub struct Host {
     /// render (`ready` waits for it).
     pub first_paint: FirstPaint,
     /// What waits for the handle's methods (`mount`'s promise): called once
-    /// they are installed, in the first render's effects.
+    /// they are installed, as the first render runs (`hooks/js_api_install.rs`).
     on_started: RefCell<Option<Box<dyn FnOnce()>>>,
     callbacks: RefCell<Vec<(HostEvent, js_sys::Function)>>,
     /// `ready`'s detail once it was emitted: replayed to a callback

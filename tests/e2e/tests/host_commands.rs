@@ -2,9 +2,10 @@
 //! deletes the span it names — while a claim's link is being picked too —
 //! and throws, changing nothing, for an id that is not there; hostile
 //! arguments are refused with a message; `on("ready", fn)` registered on the
-//! handle `mount` resolves to is called; `ready`'s record, worked out when
-//! read, is the first render's however late it is read; an article given as
-//! HTML (`setArticle`, `mount`) is read by a part fetched then.
+//! handle `mount` resolves to is called; `mount` resolves in the task that
+//! drew its first render, however long that took; `ready`'s record, worked
+//! out when read, is the first render's however late it is read; an article
+//! given as HTML (`setArticle`, `mount`) is read by a part fetched then.
 
 mod support;
 
@@ -135,6 +136,39 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
     let replayed = b.wait_until("return window.replayed.length > 0 ? window.replayed : null;", WAIT).await?;
     assert_eq!(replayed, json!([{ "doc": "ready-doc", "after": true }]));
     assert_eq!(b.execute("return window.late.length + window.order.length;", vec![]).await?, json!(3), "nobody heard it twice");
+    b.close().await
+}
+
+/// `mount()` resolves in the task that drew the first render, before any
+/// frame, even when that render takes longer than a frame (Yew then yields
+/// to the browser before the render's effects: installed there, the handle
+/// came a task later, often after a painted frame). A zero-delay task and
+/// an animation frame asked for as `mount()` is called have not run when
+/// it resolves; the article is drawn and the handle answers.
+#[tokio::test]
+async fn mount_resolves_in_the_task_of_a_long_first_render() -> Result {
+    let b = host_page("long-first").await?;
+    let at_resolve = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/marginalia.js').then(async (m) => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 const line = (i) => 'Paragraph ' + i + ': Zoë met علي in 東京 with 👩🏾‍🍳, said the minister of Mali.';
+                 const text = Array.from({ length: 4000 }, (_, i) => line(i)).join('\\n\\n');
+                 let laterTask = false, framed = false;
+                 setTimeout(() => { laterTask = true; }, 0);
+                 requestAnimationFrame(() => { framed = true; });
+                 const handle = await m.mount(el, { article: { id: 'long-first', title: 'Long', text } });
+                 done({ laterTask, framed, drawn: el.querySelectorAll('.mg-article .mg-par').length, doc: handle.getAnnotations().meta.doc_id });
+             }).catch((e) => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(at_resolve["doc"], json!("long-first"), "{at_resolve}");
+    assert_eq!(at_resolve["drawn"], json!(4000), "every paragraph is in the page: {at_resolve}");
+    assert_eq!(at_resolve["laterTask"], json!(false), "resolved in a later task: {at_resolve}");
+    assert_eq!(at_resolve["framed"], json!(false), "resolved after a frame: {at_resolve}");
     b.close().await
 }
 
