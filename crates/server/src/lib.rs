@@ -29,6 +29,7 @@ pub mod roles;
 pub mod routes;
 pub mod saves;
 pub mod secrets;
+pub mod widget_files;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -5,14 +5,12 @@
 use crate::error::ApiError;
 use crate::{accounts, documents, editor, export, gold, pages, projects, queue, revisions, saves, Server};
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use std::net::SocketAddr;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeader;
 
 /// Bodies of every other request.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -56,23 +54,12 @@ pub fn router(server: Server) -> Router {
         .merge(pages::routes())
         .fallback(|| async { ApiError::not_found("endpoint") });
     let app = match &server.settings.static_dir {
-        Some(dir) => api.fallback_service(widget_files(dir)),
+        Some(dir) => api.fallback_service(crate::widget_files::service(dir)),
         None => api,
     };
     app.layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(server.clone(), check_host))
         .with_state(server)
-}
-
-/// The built widget (`--static`): a host page on another origin imports
-/// `marginalia.js` and fetches the wasm, both CORS requests, so these files
-/// (public code, no credentials) carry `Access-Control-Allow-Origin: *`.
-/// The API keeps to its own origin. A file's precompressed sibling, written
-/// by `cargo xtask build`, is sent to a browser that accepts it, as a CDN
-/// would: `x.wasm.br` (Brotli, a fifth smaller) before `x.wasm.gz`.
-fn widget_files(dir: &std::path::Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    let files = ServeDir::new(dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip();
-    SetResponseHeader::overriding(files, header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"))
 }
 
 /// Whether the database answers: 200, or 503 with `Retry-After`.
