@@ -11,34 +11,34 @@
 //! what the docs say: the instance is on the screen.
 
 use super::event_detail_on_read;
-use super::lifetime::{use_while_mounted, Kept};
+use crate::after_paint::AfterPaint;
 use crate::host::{HostEvent, HostRef};
 use crate::js_api::{self, JsApi};
 use crate::state::AppState;
 use yew::prelude::*;
 
-/// Installs the API in the first render (taken off when the instance
-/// goes), then says `ready` after the first paint (never, if the instance
-/// goes before its first frame).
+/// Installs the API in the first render, and asks for `ready` after the
+/// first paint, with the state that render drew (not in an effect: when
+/// Yew yielded before the effects, they run after the renders a host's
+/// first calls cause, and would see the host's document). Both go with the
+/// instance (`ready` never said if it goes before its first frame).
 #[hook]
 pub fn use_js_api(state: &UseReducerHandle<AppState>, host: &HostRef) {
-    let installed = use_mut_ref(|| None::<JsApi>);
+    let installed = use_mut_ref(|| None::<(JsApi, AfterPaint)>);
     if installed.borrow().is_none() {
-        *installed.borrow_mut() = Some(js_api::expose(state.clone(), host));
+        let api = js_api::expose(state.clone(), host);
+        *installed.borrow_mut() = Some((api, announce_ready((**state).clone(), host)));
         host.started();
     }
-    use_while_mounted(state, host, announce_ready);
 }
 
-fn announce_ready(state: &UseReducerHandle<AppState>, host: &HostRef) -> Kept {
-    // `ready` carries the document as the first render drew it (the
-    // handle's value is that render's): a host that opens another before
-    // the paint would otherwise have that one tokenized for the detail at
-    // the paint, and kept for late callbacks (measured: 3.6 MB of wasm
-    // memory at 50k). Its spans are worked out when a host reads them:
-    // tokenizing the article right after the paint held the next frame
-    // back (56 ms at 20k words).
-    let first: AppState = (**state).clone();
+/// `ready` after the first paint, with `first`: a host that opens another
+/// document before the paint would otherwise have that one tokenized for
+/// the detail at the paint, and kept for late callbacks (measured: 3.6 MB
+/// of wasm memory at 50k). Its spans are worked out when a host reads
+/// them: tokenizing the article right after the paint held the next frame
+/// back (56 ms at 20k words).
+fn announce_ready(first: AppState, host: &HostRef) -> AfterPaint {
     let host = host.clone();
-    Box::new(host.clone().first_paint.then(move || host.emit(HostEvent::Ready, &event_detail_on_read(first))))
+    host.clone().first_paint.then(move || host.emit(HostEvent::Ready, &event_detail_on_read(first)))
 }

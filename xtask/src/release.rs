@@ -20,7 +20,7 @@
 //!    its highest quality, by `brotli_siblings.mjs` on Node's zlib) and a
 //!    `.gz` one (gzip -9): `marginalia serve --static` sends the first the
 //!    browser accepts, Brotli before gzip, as a CDN does (Brotli is 20 %
-//!    smaller on the first wasm, measured: 265 KB against 334 KB).
+//!    smaller on the first wasm, measured: 265 KB against 332 KB).
 //!
 //! `trunk serve` still builds one unsplit module for development.
 

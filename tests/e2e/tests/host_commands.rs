@@ -144,7 +144,9 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
 /// to the browser before the render's effects: installed there, the handle
 /// came a task later, often after a painted frame). A zero-delay task and
 /// an animation frame asked for as `mount()` is called have not run when
-/// it resolves; the article is drawn and the handle answers.
+/// it resolves; the article is drawn and the handle answers; a document
+/// the host opens at once, before the render's effects, is not what
+/// `ready` carries.
 #[tokio::test]
 async fn mount_resolves_in_the_task_of_a_long_first_render() -> Result {
     let b = host_page("long-first").await?;
@@ -160,7 +162,11 @@ async fn mount_resolves_in_the_task_of_a_long_first_render() -> Result {
                  setTimeout(() => { laterTask = true; }, 0);
                  requestAnimationFrame(() => { framed = true; });
                  const handle = await m.mount(el, { article: { id: 'long-first', title: 'Long', text } });
-                 done({ laterTask, framed, drawn: el.querySelectorAll('.mg-article .mg-par').length, doc: handle.getAnnotations().meta.doc_id });
+                 const seen = { laterTask, framed, drawn: el.querySelectorAll('.mg-article .mg-par').length, doc: handle.getAnnotations().meta.doc_id };
+                 // Another document at once, before the render's effects have
+                 // run: `ready` still carries what the first render drew.
+                 handle.setDocument({ id: 'opened-at-once', text: 'Another text.' });
+                 handle.on('ready', (d) => done({ ...seen, ready: d.meta.doc_id, now: handle.getAnnotations().meta.doc_id }));
              }).catch((e) => done('error: ' + e));",
             vec![],
         )
@@ -169,6 +175,8 @@ async fn mount_resolves_in_the_task_of_a_long_first_render() -> Result {
     assert_eq!(at_resolve["drawn"], json!(4000), "every paragraph is in the page: {at_resolve}");
     assert_eq!(at_resolve["laterTask"], json!(false), "resolved in a later task: {at_resolve}");
     assert_eq!(at_resolve["framed"], json!(false), "resolved after a frame: {at_resolve}");
+    assert_eq!(at_resolve["ready"], json!("long-first"), "ready carries the first render's document: {at_resolve}");
+    assert_eq!(at_resolve["now"], json!("opened-at-once"), "{at_resolve}");
     b.close().await
 }
 
