@@ -1,5 +1,7 @@
 //! The root component's effects, each a named hook in a file of its own:
-//! what `App` runs besides rendering. Each takes the state's handle (which
+//! what `App` runs besides rendering (but `js_api_install`, which installs
+//! the handle's methods as the first render runs, so that `mount()`
+//! resolves in that render's task). Each takes the state's handle (which
 //! reads the latest state when a listener or timer fires) and the host, and
 //! cleans up what it installs when the instance goes.
 
