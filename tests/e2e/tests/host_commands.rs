@@ -144,7 +144,8 @@ async fn on_ready_registered_on_the_mounted_handle_is_called() -> Result {
 /// to the browser before the render's effects: installed there, the handle
 /// came a task later, often after a painted frame). A zero-delay task and
 /// an animation frame asked for as `mount()` is called have not run when
-/// it resolves; the article is drawn and the handle answers; a document
+/// it resolves (once the widget has started: waiting for its wasm is
+/// not the render); the article is drawn and the handle answers; a document
 /// the host opens at once, before the render's effects, is not what
 /// `ready` carries.
 #[tokio::test]
@@ -154,6 +155,10 @@ async fn mount_resolves_in_the_task_of_a_long_first_render() -> Result {
         .execute_async(
             "const done = arguments[arguments.length - 1];
              import('/marginalia.js').then(async (m) => {
+                 // The widget started first (its wasm compiled and
+                 // instantiated): a mount that waits for the compile may see
+                 // a frame before the compile's task, which is not the render.
+                 await m.mount(document.createElement('div'), { article: { id: 'started', text: 'Started.' } });
                  const el = document.createElement('div');
                  document.body.append(el);
                  const line = (i) => 'Paragraph ' + i + ': Zoë met علي in 東京 with 👩🏾‍🍳, said the minister of Mali.';
