@@ -3,7 +3,8 @@
 //! gives each span's token indices, which need the whole article tokenized
 //! (about 25 ms at 20,000 words, 60 at 50,000): paid then, on the main
 //! thread, whether the host looked at the spans or only waited for the
-//! event.
+//! event. `change` fires after each settled burst of edits, and a host may
+//! read only some of them.
 //!
 //! The object is the record of the document (`Record::of_document`: every
 //! key the record has, in its order) with `spans` and `relations` as

@@ -1,7 +1,7 @@
 //! What the host hears besides the requests it makes: the record that goes
 //! with an event, and every error the page shows (`error`). `change` is
-//! `local_persistence.rs`'s, `ready` `js_api_install.rs`'s, `save` the save
-//! flows'.
+//! `local_persistence.rs`'s, `ready` `js_api_install.rs`'s (both with the
+//! record's annotations worked out on read), `save` the save flows'.
 
 use crate::host::{HostEvent, HostRef};
 use crate::lazy_detail::with_annotations_on_read;
@@ -18,10 +18,13 @@ pub fn event_detail(state: &AppState) -> JsValue {
 
 /// The same record, its spans and relations worked out when a host first
 /// reads them (`lazy_detail.rs`): for an event that a host may only wait
-/// for. `state` is the state the event describes.
-pub fn event_detail_on_read(state: AppState) -> JsValue {
+/// for or read now and then (`ready`, `change`). `state` is the state the
+/// event describes; what is kept for the later read is a copy of its
+/// editor without the undo history, and the save's details.
+pub fn event_detail_on_read(state: &AppState) -> JsValue {
     let document = to_js(&Record::of_document(&state.editor, &state.save_info));
-    with_annotations_on_read(document, move || event_detail(&state))
+    let (editor, info) = (state.editor.without_history(), state.save_info.clone());
+    with_annotations_on_read(document, move || to_js(&Record::from_editor(&editor, &info, false)))
 }
 
 fn to_js(record: &Record) -> JsValue {

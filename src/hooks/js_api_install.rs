@@ -40,5 +40,5 @@ pub fn use_js_api(state: &UseReducerHandle<AppState>, host: &HostRef) {
 /// back (56 ms at 20k words).
 fn announce_ready(first: AppState, host: &HostRef) -> AfterPaint {
     let host = host.clone();
-    host.clone().first_paint.then(move || host.emit(HostEvent::Ready, &event_detail_on_read(first)))
+    host.clone().first_paint.then(move || host.emit(HostEvent::Ready, &event_detail_on_read(&first)))
 }

@@ -53,6 +53,19 @@ impl Editor {
         self.revision
     }
 
+    /// A copy that reads as this one does (article, schema, annotations and
+    /// revision) without the undo history: what a record worked out later
+    /// keeps, so that it holds no edit that can no longer be undone.
+    pub fn without_history(&self) -> Editor {
+        Editor {
+            article: self.article.clone(),
+            schema: self.schema.clone(),
+            annotations: self.annotations.clone(),
+            history: History::default(),
+            revision: self.revision,
+        }
+    }
+
     /// Applies `commands` as one undoable step; on any error nothing changes.
     pub fn execute(&mut self, commands: Vec<Command>) -> Result<(), CommandError> {
         let inverses = self.apply_all(commands)?;
@@ -328,6 +341,20 @@ mod tests {
     fn editor(text: &str) -> Editor {
         let article = Arc::new(Article::new("t", "t", text).unwrap());
         Editor::new(article, Arc::new(LabelSchema::news_default()))
+    }
+
+    #[test]
+    fn a_copy_without_history_reads_the_same_and_cannot_undo() {
+        let mut e = editor("Zoë 👩🏾‍🍳 met علي in 東京.");
+        let zoe = e.add_span(0, 3, "PERSON").unwrap();
+        e.add_span(13, 15, "GPE").unwrap();
+        e.set_label(zoe, "ORG").unwrap();
+        let mut copy = e.without_history();
+        assert_eq!(copy.annotations(), e.annotations());
+        assert_eq!((copy.revision(), copy.article().text(), copy.schema().labels.len()), (e.revision(), e.article().text(), e.schema().labels.len()));
+        assert!(e.history().can_undo());
+        assert!(!copy.history().can_undo() && !copy.undo(), "the copy keeps no history");
+        assert!(e.undo(), "the original keeps its own");
     }
 
     #[test]

@@ -251,6 +251,56 @@ async fn ready_gives_the_first_renders_record_when_read_however_late() -> Result
     b.close().await
 }
 
+/// `change`'s record, like `ready`'s, is worked out when first read: until
+/// then `spans` is a getter (the burst's record is not built for a host
+/// that never reads it), and read after later changes it is the record of
+/// its own burst — equal, key for key, to the light record of that moment
+/// — on a text with a ZWJ sequence, combining marks, CJK and Arabic.
+#[tokio::test]
+async fn each_change_gives_its_bursts_record_when_read_later() -> Result {
+    let b = host_page("change-late").await?;
+    let out = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const text = 'Diop 👨‍👩‍👧 met Zoë Nguyễn at 国際協力機構 and الجزيرة.';
+             const cps = Array.from(text);
+             const at = (s) => Array.from(text.slice(0, text.indexOf(s))).length;
+             const len = (s) => Array.from(s).length;
+             import('/marginalia.js').then(async (m) => {
+                 const el = document.createElement('div');
+                 document.body.append(el);
+                 const changes = [];
+                 el.addEventListener('marginalia:change', (e) => changes.push(e.detail));
+                 const h = await m.mount(el, { article: { id: 'change-late', title: 'Late', text } });
+                 const waitFor = async (n) => { while (changes.length < n) await new Promise((r) => setTimeout(r, 10)); };
+                 h.addSpan(at('Zoë Nguyễn'), at('Zoë Nguyễn') + len('Zoë Nguyễn'), 'PERSON');
+                 await waitFor(1);
+                 const lightFirst = h.getAnnotations();
+                 delete lightFirst.tokens;
+                 const getter = typeof Object.getOwnPropertyDescriptor(changes[0], 'spans').get;
+                 h.addSpan(at('国際協力機構'), at('国際協力機構') + len('国際協力機構'), 'ORG');
+                 h.addSpan(at('الجزيرة'), at('الجزيرة') + len('الجزيرة'), 'ORG');
+                 await waitFor(2);
+                 done({
+                     getter, count: changes.length,
+                     first: changes[0].spans.map((s) => [s.text, s.label]),
+                     second: changes[1].spans.map((s) => [s.text, s.label]),
+                     same: JSON.stringify(changes[0]) === JSON.stringify(lightFirst),
+                     keys: Object.keys(changes[0]).join() === Object.keys(lightFirst).join(),
+                 });
+             }, (e) => done('error: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(out["getter"], json!("function"), "spans not worked out before a read: {out}");
+    assert_eq!(out["count"], json!(2), "one change per settled burst: {out}");
+    assert_eq!(out["first"], json!([["Zoë Nguyễn", "PERSON"]]), "the first burst's record, read after the second: {out}");
+    assert_eq!(out["second"], json!([["Zoë Nguyễn", "PERSON"], ["国際協力機構", "ORG"], ["الجزيرة", "ORG"]]), "{out}");
+    assert_eq!(out["same"], json!(true), "{out}");
+    assert_eq!(out["keys"], json!(true), "{out}");
+    b.close().await
+}
+
 /// An article given as HTML is read by a part fetched then
 /// (`src/on_demand/html_import.rs`): `setArticle({ html })` answers with a
 /// Promise and opens the page's article text (no script of the page runs),
