@@ -174,31 +174,14 @@ fn stylesheet(dist: &Path) -> Result<String> {
 }
 
 /// A gzip -9 and a Brotli sibling of every script, stylesheet, wasm, page
-/// and workload without one: the site's server sends the one a browser
-/// accepts (Brotli first), as a CDN would, for every widget alike.
+/// and workload (`xtask/src/precompress.mjs`, as the build writes them):
+/// the site's server sends the one a browser accepts (Brotli first), as a
+/// CDN would, for every widget alike.
 fn precompress(site: &Path) -> Result {
-    gzip_siblings(site)?;
-    let script = crate::root().join("xtask/src/brotli_siblings.mjs");
+    let script = crate::root().join("xtask/src/precompress.mjs");
     let ok = std::process::Command::new("node").arg(&script).arg(site).status()?.success();
     if !ok {
         return Err(err(format!("{} failed on {}", script.display(), site.display())));
-    }
-    Ok(())
-}
-
-fn gzip_siblings(dir: &Path) -> Result {
-    for entry in fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            gzip_siblings(&p)?;
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "css" | "wasm" | "html" | "json"))
-            && !p.with_extension(format!("{}.gz", p.extension().unwrap().to_string_lossy())).exists()
-        {
-            let ok = std::process::Command::new("gzip").args(["-9", "-k", "-n"]).arg(&p).status()?.success();
-            if !ok {
-                return Err(err(format!("gzip failed on {}", p.display())));
-            }
-        }
     }
     Ok(())
 }

@@ -17,8 +17,8 @@
 //! 5. all of it goes into `dist/code-<hash>/`, named by its content so a
 //!    CDN may cache it forever; `bundle.rs` writes the two ways in;
 //! 6. every script, stylesheet, wasm and page gets a `.br` sibling (Brotli at
-//!    its highest quality, by `brotli_siblings.mjs` on Node's zlib) and a
-//!    `.gz` one (gzip -9): `marginalia serve --static` sends the first the
+//!    its highest quality, on Node's zlib) and a `.gz` one (gzip -9), both by
+//!    `precompress.mjs`: `marginalia serve --static` sends the first the
 //!    browser accepts, Brotli before gzip, as a CDN does (Brotli is 20 %
 //!    smaller on the first wasm, measured: 265 KB against 332 KB).
 //!
@@ -47,25 +47,11 @@ pub fn build() -> Result {
     precompress(&dist)
 }
 
-/// Writes `x.gz` and `x.br` beside every `.js`, `.css`, `.wasm`, `.json`
-/// and `.html` under `dir`.
+/// Writes `x.gz` and `x.br` beside every file served under `dir`
+/// (`precompress.mjs` holds the list).
 fn precompress(dir: &Path) -> Result {
     step("gzip -9 and Brotli (quality 11): the precompressed siblings of every file served");
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for entry in fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("js" | "css" | "wasm" | "json" | "html")) {
-                let out = std::process::Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(&path).status();
-                if !out.is_ok_and(|s| s.success()) {
-                    return Err(format!("gzip failed on {}", path.display()));
-                }
-            }
-        }
-    }
-    run(tool_cmd("node").arg("xtask/src/brotli_siblings.mjs").arg(dir))
+    run(tool_cmd("node").arg("xtask/src/precompress.mjs").arg(dir))
 }
 
 /// Trunk on a copy of `index.html` without the Rust link, in a directory

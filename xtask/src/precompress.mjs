@@ -1,0 +1,52 @@
+// `node precompress.mjs DIR…` writes the precompressed siblings of every
+// file served under each DIR (scripts, stylesheets, wasm, pages, JSON):
+// `x.gz` (`gzip -9 -n`) and `x.br` (Brotli at its highest quality), the
+// forms a CDN sends to a browser that accepts them (Brotli first). The one
+// list of what is served, for `cargo xtask build` and the benchmark's site
+// (every widget alike). A sibling newer than its file is left alone. Node's
+// zlib carries the reference Brotli library, so the build needs no other
+// tool for it; gzip is the system's, as the sizes the build prints are.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+
+const SERVED = /\.(js|css|wasm|json|html)$/;
+const TEXT = /\.(js|css|json|html)$/;
+
+function fresh(file, sibling) {
+  try {
+    return statSync(sibling).mtimeMs >= statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+function gzip(file) {
+  if (!fresh(file, file + ".gz")) execFileSync("gzip", ["-9", "-n", "-k", "-f", file]);
+}
+
+function brotli(file) {
+  const sibling = file + ".br";
+  if (fresh(file, sibling)) return;
+  const bytes = readFileSync(file);
+  const params = {
+    [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+    [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    [constants.BROTLI_PARAM_MODE]: TEXT.test(file) ? constants.BROTLI_MODE_TEXT : constants.BROTLI_MODE_GENERIC,
+  };
+  writeFileSync(sibling, brotliCompressSync(bytes, { params }));
+}
+
+function walk(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path);
+    else if (SERVED.test(entry.name)) {
+      gzip(path);
+      brotli(path);
+    }
+  }
+}
+
+for (const dir of process.argv.slice(2)) walk(dir);
