@@ -15,6 +15,7 @@
 //! directory first on its `PATH`, so Trunk (with `offline = true`) finds the
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
+mod ahead_pack;
 mod budget;
 mod bundle;
 mod fuzz;
@@ -288,13 +289,15 @@ fn print_sizes(dist: &Path) -> Result<u64> {
             files.push(path);
         }
     }
-    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")));
+    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "pack")));
     files.sort();
     if files.is_empty() {
         return Err(format!("{} has no wasm/js/css files", dist.display()));
     }
     let (first, later): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|p| p.extension().and_then(|e| e.to_str()) != Some("wasm") || p.ends_with("main_bg.wasm"));
+        files.into_iter().partition(|p| {
+            (matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "css")) && !p.ends_with(ahead_pack::READER)) || p.ends_with("main_bg.wasm")
+        });
     println!("    bundle size (raw -> gzip -9 / Brotli):");
     let first = print_group("first load", &first)?;
     let later = print_group("fetched on first use", &later)?;

@@ -1,5 +1,6 @@
 // `node precompress.mjs DIR…` writes the precompressed siblings of every
-// file served under each DIR (scripts, stylesheets, wasm, pages, JSON):
+// file served under each DIR (scripts, stylesheets, wasm and the pack of
+// the parts fetched ahead, pages, JSON):
 // `x.gz` (`gzip -9 -n`) and `x.br` (Brotli at its highest quality), the
 // forms a CDN sends to a browser that accepts them (Brotli first). The one
 // list of what is served, for `cargo xtask build` and the benchmark's site
@@ -11,7 +12,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 
-const SERVED = /\.(js|css|wasm|json|html)$/;
+const SERVED = /\.(js|css|wasm|pack|json|html)$/;
 const TEXT = /\.(js|css|json|html)$/;
 
 function fresh(file, sibling) {

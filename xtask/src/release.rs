@@ -24,7 +24,7 @@
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
-use crate::{bundle, dist_dir, part_calls, root, run, step, target_dir, tool_cmd, Result};
+use crate::{ahead_pack, bundle, dist_dir, part_calls, root, run, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,8 @@ pub fn build() -> Result {
     split(&wasm, &work)?;
     bindgen(&work)?;
     optimize(&work)?;
+    step("ahead.pack and ahead.js (the parts fetched after the first paint, in one file)");
+    ahead_pack::write(&work)?;
     minify(&work)?;
     let code_dir = place(&work, &dist)?;
     bundle::finish(&dist, &code_dir)?;
@@ -188,6 +190,7 @@ fn place(work: &Path, dist: &Path) -> Result<String> {
     files.extend(files_with(&work.join("pkg"), "js")?);
     files.extend(files_with(work, "wasm")?);
     files.extend(files_with(work, "js")?);
+    files.extend(files_with(work, "pack")?);
     let mut hash = Fnv::default();
     for file in &files {
         hash.write(file.file_name().unwrap_or_default().as_encoded_bytes());

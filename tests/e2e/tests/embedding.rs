@@ -257,7 +257,7 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
 /// What the browser is sent for the widget: each file's Brotli sibling
 /// (`cargo xtask build` writes it; the team server over `dist/` sends it to
 /// a browser that accepts it, as a CDN does). Chromium takes the first wasm
-/// and the parts fetched after the first paint as Brotli, decodes them to
+/// and the parts fetched after the first paint (`ahead.pack`) as Brotli, decodes them to
 /// the built files' bytes, and the widget draws the CMS's article with them.
 #[tokio::test]
 async fn the_widget_reaches_the_browser_as_brotli() -> Result {
@@ -265,8 +265,8 @@ async fn the_widget_reaches_the_browser_as_brotli() -> Result {
     open_cms(&b, &Server::app().url()).await?;
     let code_files = "return performance.getEntriesByType('resource')\
          .map((e) => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize])\
-         .filter(([path]) => /\\.(wasm|js|css)$/.test(path) && !path.startsWith('/cms/'));";
-    b.wait_until("return performance.getEntriesByType('resource').some((e) => e.name.includes('/split_side_panel.wasm'));", WAIT).await?;
+         .filter(([path]) => /\\.(wasm|pack|js|css)$/.test(path) && !path.startsWith('/cms/'));";
+    b.wait_until("return performance.getEntriesByType('resource').some((e) => e.name.endsWith('/ahead.pack'));", WAIT).await?;
     let entries: Vec<(String, u64, u64)> = serde_json::from_value(b.execute(code_files, vec![]).await?)?;
     let dist = marginalia_e2e::dist_dir();
     let mut checked = Vec::new();
@@ -278,7 +278,7 @@ async fn the_widget_reaches_the_browser_as_brotli() -> Result {
         assert!(brotli < *decoded, "{path}: Brotli made it smaller");
         checked.push(path.rsplit('/').next().unwrap_or_default().to_string());
     }
-    for name in ["marginalia.js", "main_bg.wasm", "split_side_panel.wasm"] {
+    for name in ["marginalia.js", "main_bg.wasm", "ahead.pack"] {
         assert!(checked.iter().any(|c| c == name), "{name} was not among what the page loaded: {checked:?}");
     }
     b.close().await

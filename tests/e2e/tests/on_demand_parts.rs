@@ -1,6 +1,7 @@
 //! The parts of the app fetched on first use (`src/on_demand/`): the first
-//! load fetches none of them but the side panel's and the toolbar flows'
-//! (right after the first render); the first export in another format fetches the formats' part; a
+//! load fetches none of them but the side panel's, the toolbar flows' and
+//! finding's (right after the first render, in one file: `ahead.pack`);
+//! the first export in another format fetches the formats' part; a
 //! part that cannot be fetched (the network gone) is said, rejects the call
 //! and leaves the work as it was; and once the network is back the same
 //! call works. A host that mounts with a Marginalia record fetches no part
@@ -24,14 +25,11 @@ async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
     Ok(v.as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default())
 }
 
-/// The parts fetched ahead of use, once the first frame is painted.
-const AHEAD: [&str; 3] = ["split_side_panel.wasm", "split_flows.wasm", "split_text_search.wasm"];
-
 /// The parts asked for so far (each once, a blocked attempt included):
-/// wasm files other than the first and those fetched ahead (whose shared
-/// chunks have build-dependent names: `split_*` only).
+/// wasm files other than the first (the parts fetched ahead come in
+/// `ahead.pack`; shared chunks have build-dependent names: `split_*` only).
 async fn parts_fetched(b: &Browser) -> Result<Vec<String>> {
-    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_") && !AHEAD.contains(&n.as_str())).collect();
+    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_")).collect();
     parts.dedup();
     Ok(parts)
 }
@@ -57,14 +55,15 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     assert_eq!(fetched.first().map(String::as_str), Some("main_bg.wasm"), "the first wasm comes first: {fetched:?}");
     assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "the first load fetches no part on first use");
     b.wait_for("#mg-panel h2").await?;
-    let ahead = format!(
-        "const names = performance.getEntriesByType('resource').map(e => e.name.split('/').pop());
-         return {}.every(p => names.includes(p));",
-        json!(AHEAD)
-    );
-    if b.wait_until(&ahead, WAIT).await.is_err() {
-        return Err(format!("the side panel's and the flows' parts did not come after the first render: {:?}", wasm_fetched(&b).await?).into());
+    // The side panel's, the flows' and finding's parts, with the chunks they
+    // share, came after the first render in one file, and none on its own.
+    let ahead = "performance.getEntriesByType('resource').filter(e => e.name.endsWith('/ahead.pack')).length";
+    if b.wait_until(&format!("return {ahead} > 0;"), WAIT).await.is_err() {
+        return Err(format!("the parts fetched ahead did not come after the first render: {:?}", wasm_fetched(&b).await?).into());
     }
+    b.wait_until("return !!document.querySelector('#mg-find') && !!document.querySelector('#mg-panel h2');", WAIT).await?;
+    assert_eq!(b.execute(&format!("return {ahead};"), vec![]).await?, json!(1), "one request for the pack");
+    assert_eq!(wasm_fetched(&b).await?, ["main_bg.wasm"], "the three parts came from the pack, with every chunk they need");
 
     let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
     b.drag_select(s, e).await?;
@@ -75,7 +74,7 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
 
     // The network refuses the parts: the export says so and nothing changes.
     b.cdp("Network.enable", json!({})).await?;
-    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*split_*.wasm", "*chunk_*.wasm"] })).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": PART_URLS })).await?;
     let refused = export(&b, "spacy").await?.expect_err("an export without its part rejects");
     assert!(refused.contains("could not be loaded") && refused.contains("Your work is kept"), "{refused}");
     // The menu's export says it in the page.
@@ -123,7 +122,7 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
 async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_brings_it() -> Result {
     let b = marginalia_e2e::Browser::new().await?;
     b.cdp("Network.enable", json!({})).await?;
-    b.cdp("Network.setBlockedURLs", json!({ "urls": ["*split_*.wasm", "*chunk_*.wasm"] })).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": PART_URLS })).await?;
     b.goto_app().await?;
     b.wait_for_app().await?;
     let said = b.wait_for("#mg-panel [role=alert]").await?.text().await?;

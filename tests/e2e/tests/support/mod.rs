@@ -772,12 +772,17 @@ pub async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
     Ok(())
 }
 
+/// The URLs of every part of the app fetched on first use: its wasm
+/// files, and the pack of those fetched after the first paint with its
+/// reader.
+pub const PART_URLS: [&str; 4] = ["*split_*.wasm", "*chunk_*.wasm", "*ahead.pack", "*ahead.js"];
+
 /// Blocks (or, with `false`, lets through again) every part fetched on
 /// first use and every shared chunk, in the tab in front (Chromium's
 /// network emulation: a request for one fails as offline).
 pub async fn block_parts(b: &Browser, blocked: bool) -> Result {
     b.cdp("Network.enable", json!({})).await?;
-    let urls = if blocked { json!(["*split_*.wasm", "*chunk_*.wasm"]) } else { json!([]) };
+    let urls = if blocked { json!(PART_URLS) } else { json!([]) };
     b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
     Ok(())
 }
