@@ -263,7 +263,6 @@ async fn each_change_gives_its_bursts_record_when_read_later() -> Result {
         .execute_async(
             "const done = arguments[arguments.length - 1];
              const text = 'Diop 👨‍👩‍👧 met Zoë Nguyễn at 国際協力機構 and الجزيرة.';
-             const cps = Array.from(text);
              const at = (s) => Array.from(text.slice(0, text.indexOf(s))).length;
              const len = (s) => Array.from(s).length;
              import('/marginalia.js').then(async (m) => {
