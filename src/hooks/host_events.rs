@@ -6,14 +6,19 @@
 use crate::host::{HostEvent, HostRef};
 use crate::lazy_detail::with_annotations_on_read;
 use crate::state::{AppState, NoticeKind};
-use marginalia_core::record::Record;
+use marginalia_core::editor::Editor;
+use marginalia_core::record::{Record, SaveInfo};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 /// The record a host receives with an event: the save without its derived
 /// tokens (they can be rebuilt from the text, and events fire often).
 pub fn event_detail(state: &AppState) -> JsValue {
-    to_js(&Record::from_editor(&state.editor, &state.save_info, false))
+    light_record(&state.editor, &state.save_info)
+}
+
+fn light_record(editor: &Editor, info: &SaveInfo) -> JsValue {
+    to_js(&Record::from_editor(editor, info, false))
 }
 
 /// The same record, its spans and relations worked out when a host first
@@ -24,7 +29,7 @@ pub fn event_detail(state: &AppState) -> JsValue {
 pub fn event_detail_on_read(state: &AppState) -> JsValue {
     let document = to_js(&Record::of_document(&state.editor, &state.save_info));
     let (editor, info) = (state.editor.without_history(), state.save_info.clone());
-    with_annotations_on_read(document, move || to_js(&Record::from_editor(&editor, &info, false)))
+    with_annotations_on_read(document, move || light_record(&editor, &info))
 }
 
 fn to_js(record: &Record) -> JsValue {
