@@ -31,7 +31,7 @@ pub const READER: &str = "ahead.js";
 /// What marks a packed file's URL in the loader.
 const MARK: &str = "#ahead";
 
-/// The loader's fetch of a module, which the pack goes before.
+/// The loader's fetch of a module, which a marked URL leaves for `ahead.js`.
 const FETCH_SITE: &str = "const src = fetch(srcUrl);";
 
 /// Writes `ahead.pack` and `ahead.js` in `work` from the parts in
