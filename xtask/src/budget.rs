@@ -14,15 +14,17 @@
 //! behind a split point took it below where it was, the same day.
 
 /// Bytes, gzipped: the first load measured when the budget was last set
-/// (346,462 B once re-anchoring — placing and applying —, the merge of two
-/// tabs, the CMS saver, the toolbar's flows and the text searches became
-/// parts, the build minified the scripts and ran wasm-opt twice, mount
-/// took the annotations apart from the options as JSON text, the parts
-/// fetched ahead came in one pack (their loader's marks: ~100 B) and the
-/// label colours' luminance stopped pulling in libm's `pow`), with room
-/// for the few hundred bytes the same source varies by from one build to
-/// the next (the splitter's output order is not fixed: 115 B measured).
-pub const FIRST_LOAD_BUDGET: u64 = 346_800;
+/// (346,032–346,105 B once re-anchoring — placing and applying —, the
+/// merge of two tabs, the CMS saver, the toolbar's flows and the text
+/// searches became parts, the build minified the scripts (the two ways in,
+/// `marginalia.js` and `start.js`, too) and ran wasm-opt twice, mount took
+/// the annotations apart from the options as JSON text, the parts fetched
+/// ahead came in one pack (their loader's marks and early request: ~120 B)
+/// and the label colours' luminance stopped pulling in libm's `pow`), with
+/// room for the few hundred bytes the same source varies by from one build
+/// to the next (the splitter's output order is not fixed: up to 300 B of
+/// the first wasm measured).
+pub const FIRST_LOAD_BUDGET: u64 = 346_500;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

@@ -13,7 +13,8 @@
 //!    the exports the chunks link against;
 //! 4. `wasm-opt` shrinks every module (`-Oz`, then once more after
 //!    flattening and re-looping its control flow: 1 % more of the first
-//!    load), and terser minifies the scripts of the code;
+//!    load), and terser minifies the scripts of the code (and, once
+//!    `bundle.rs` has written them, `marginalia.js` and `start.js`);
 //! 5. all of it goes into `dist/code-<hash>/`, named by its content so a
 //!    CDN may cache it forever; `bundle.rs` writes the two ways in;
 //! 6. every script, stylesheet, wasm and page gets a `.br` sibling (Brotli at
@@ -46,6 +47,10 @@ pub fn build() -> Result {
     minify(&work)?;
     let code_dir = place(&work, &dist)?;
     bundle::finish(&dist, &code_dir)?;
+    step("terser (the two ways in: marginalia.js, start.js)");
+    for script in [dist.join("marginalia.js"), dist.join("start.js")] {
+        terser(&script)?;
+    }
     precompress(&dist)
 }
 
@@ -168,9 +173,14 @@ fn optimize(work: &Path) -> Result {
 fn minify(work: &Path) -> Result {
     step("terser (the code's scripts)");
     for script in files_with(work, "js")?.into_iter().chain(files_with(&work.join("pkg"), "js")?) {
-        run(tool_cmd("terser").arg(&script).args(["--module", "--compress", "--mangle", "--output"]).arg(&script))?;
+        terser(&script)?;
     }
     Ok(())
+}
+
+/// Minifies an ES module in place (its exports keep their names).
+fn terser(script: &Path) -> Result {
+    run(tool_cmd("terser").arg(script).args(["--module", "--compress", "--mangle", "--output"]).arg(script))
 }
 
 fn files_with(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
