@@ -167,24 +167,7 @@ pub async fn measure(base: &str, runs: usize, timeout: Duration, root: &Path, wr
 /// sizes: compressed bodies and headers) by its first highlight on each
 /// throttled network, medians over the runs: what the slow rows wait for.
 fn bytes_received(raw: &[Value]) -> String {
-    let mut md = String::new();
-    for network in [FOUR_G, FAST_3G] {
-        let per_widget: Vec<String> = WIDGETS
-            .iter()
-            .filter_map(|&(wid, name, _)| {
-                let runs: Vec<f64> = raw
-                    .iter()
-                    .filter(|r| r["widget"] == wid && r["network"] == network.name)
-                    .filter_map(|r| received_by(&r["load"], "first_paint1"))
-                    .collect();
-                (!runs.is_empty()).then(|| format!("{name} {:.1} KB", median(&runs) / 1000.0))
-            })
-            .collect();
-        if !per_widget.is_empty() {
-            let _ = write!(md, "\nReceived by the first highlight on {}: {}.\n", network.name, per_widget.join(", "));
-        }
-    }
-    md
+    throttled_medians(raw, "Received by the first highlight", |load| received_by(load, "first_paint1"), |kb| format!("{:.1} KB", kb / 1000.0))
 }
 
 /// When `mount()` resolved on each throttled network (the app's first
@@ -192,21 +175,24 @@ fn bytes_received(raw: &[Value]) -> String {
 /// what a first highlight shown earlier than the app (a painting) would
 /// cost the app is read here.
 fn mount_resolved(raw: &[Value]) -> String {
+    throttled_medians(raw, "Navigation → `mount()` resolved (the app in the page)", |load| load["api_return"].as_f64(), |ms| format!("{ms:.0} ms"))
+}
+
+/// A line per throttled network: `what` on it, each widget's median of
+/// `reading` over its runs' loads, written by `unit`.
+fn throttled_medians(raw: &[Value], what: &str, reading: impl Fn(&Value) -> Option<f64>, unit: impl Fn(f64) -> String) -> String {
     let mut md = String::new();
     for network in [FOUR_G, FAST_3G] {
         let per_widget: Vec<String> = WIDGETS
             .iter()
             .filter_map(|&(wid, name, _)| {
-                let runs: Vec<f64> = raw
-                    .iter()
-                    .filter(|r| r["widget"] == wid && r["network"] == network.name)
-                    .filter_map(|r| r["load"]["api_return"].as_f64())
-                    .collect();
-                (!runs.is_empty()).then(|| format!("{name} {:.0} ms", median(&runs)))
+                let runs: Vec<f64> =
+                    raw.iter().filter(|r| r["widget"] == wid && r["network"] == network.name).filter_map(|r| reading(&r["load"])).collect();
+                (!runs.is_empty()).then(|| format!("{name} {}", unit(median(&runs))))
             })
             .collect();
         if !per_widget.is_empty() {
-            let _ = write!(md, "\nNavigation → `mount()` resolved (the app in the page) on {}: {}.\n", network.name, per_widget.join(", "));
+            let _ = write!(md, "\n{what} on {}: {}.\n", network.name, per_widget.join(", "));
         }
     }
     md
@@ -305,5 +291,16 @@ mod tests {
         let md = bytes_received(&raw);
         assert!(md.contains("on 4G (9 Mbps, +150 ms): Marginalia (`mount()`) 3.5 KB."), "{md}");
         assert!(md.contains("on Fast 3G (1.6 Mbps, +150 ms): @recogito/text-annotator 4.1.1 20.0 KB."), "{md}");
+    }
+
+    #[test]
+    fn mount_resolved_is_the_median_of_each_widgets_runs() {
+        let run = |wid: &str, at: f64| json!({ "widget": wid, "network": FOUR_G.name, "load": { "api_return": at } });
+        let raw = [run("marginalia", 700.0), run("marginalia", 900.0), run("marginalia", 650.0), run("recogito", 540.0)];
+        let md = mount_resolved(&raw);
+        assert_eq!(
+            md,
+            "\nNavigation → `mount()` resolved (the app in the page) on 4G (9 Mbps, +150 ms): Marginalia (`mount()`) 700 ms, @recogito/text-annotator 4.1.1 540 ms.\n"
+        );
     }
 }
