@@ -9,12 +9,14 @@
 //!
 //! Units: byte offsets into `ahead.pack`, the end exclusive. Invariants:
 //! every packed file is removed from the build; the loader marks its URL
-//! (`./chunk_12.wasm#ahead`) and its one fetch site sends a marked URL to
+//! (`./chunk_12.wasm#ahead`) and its one fetch site (`split_loader.rs`)
+//! sends a marked URL to
 //! `ahead.js`, imported then, with its own request for the pack started
 //! beside the import (so the first load carries only the marks and that
 //! line: the index and the reader are not the first paint's); the build
 //! fails if the splitter's loader no longer has either.
 
+use crate::split_loader::FETCH_SITE;
 use crate::Result;
 use std::collections::BTreeMap;
 use std::fs;
@@ -32,8 +34,6 @@ pub const READER: &str = "ahead.js";
 /// What marks a packed file's URL in the loader.
 const MARK: &str = "#ahead";
 
-/// The loader's fetch of a module, which a marked URL leaves for `ahead.js`.
-const FETCH_SITE: &str = "const src = fetch(srcUrl);";
 
 /// Writes `ahead.pack` and `ahead.js` in `work` from the parts in
 /// [`AHEAD`] and their chunks, removes the packed files, and has
@@ -83,24 +83,24 @@ fn packed_files(loader: &str) -> Result<Vec<String>> {
     Ok(files)
 }
 
-/// `const __chunk_12 = makeLoad(new URL("./chunk_12.wasm", …` → name → file.
+/// `const __chunk_12 = makeLoad(fetcher(new URL("./chunk_12.wasm", …` → name → file.
 fn chunk_files(loader: &str) -> BTreeMap<String, String> {
     loader
         .lines()
         .filter_map(|line| {
             let rest = line.strip_prefix("const ")?;
-            let (name, rest) = rest.split_once(" = makeLoad(new URL(\"./")?;
+            let (name, rest) = rest.split_once(" = makeLoad(fetcher(new URL(\"./")?;
             let (file, _) = rest.split_once('"')?;
             Some((name.to_string(), file.to_string()))
         })
         .collect()
 }
 
-/// `export const __wasm_split_load_<part> = wrapAsyncCb(makeLoad(new
-/// URL("./split_<part>.wasm", import.meta.url), [__chunk_12, …]));` → the
+/// `export const __wasm_split_load_<part> = wrapAsyncCb(makeLoad(fetcher(new
+/// URL("./split_<part>.wasm", import.meta.url)), [__chunk_12, …]));` → the
 /// part's file and its chunks' names.
 fn part_line(loader: &str, part: &str) -> Result<(String, Vec<String>)> {
-    let prefix = format!("export const __wasm_split_load_{part} = wrapAsyncCb(makeLoad(new URL(\"./");
+    let prefix = format!("export const __wasm_split_load_{part} = wrapAsyncCb(makeLoad(fetcher(new URL(\"./");
     let missing = || format!("the splitter's loader has no part {part:?} (is `ahead_pack::AHEAD` still what the app fetches ahead?)");
     let line = loader.lines().find_map(|l| l.strip_prefix(prefix.as_str())).ok_or_else(missing)?;
     let (file, rest) = line.split_once('"').ok_or_else(missing)?;
@@ -119,7 +119,7 @@ fn with_reader(loader: &str) -> Result<String> {
         return Err(format!("the splitter's loader no longer has `{FETCH_SITE}` once: update xtask/src/ahead_pack.rs"));
     }
     let site = format!(
-        "const src = srcUrl.hash ? ((aheadPack ??= fetch(new URL(\"./{PACK}\", import.meta.url)).catch(() => (aheadPack = undefined))), import(\"./{READER}\").then((m) => m.take(srcUrl, aheadPack))) : fetch(srcUrl);"
+        "const src = url.hash ? ((aheadPack ??= fetch(new URL(\"./{PACK}\", import.meta.url)).catch(() => (aheadPack = undefined))), import(\"./{READER}\").then((m) => m.take(url, aheadPack))) : fetch(url);"
     );
     Ok(format!("let aheadPack;\n{}", loader.replacen(FETCH_SITE, &site, 1)))
 }
@@ -158,19 +158,19 @@ mod tests {
     use super::*;
 
     const LOADER: &str = r#"import { initSync } from "./main.js";
-function makeFetch(srcUrl) {
+function fetcher(url) {
     return () => {
-        const src = fetch(srcUrl);
+        const src = fetch(url);
         return src;
     }
 }
-const __chunk_12 = makeLoad(new URL("./chunk_12.wasm", import.meta.url), []);
-const __chunk_13 = makeLoad(new URL("./chunk_13.wasm", import.meta.url), []);
-const __chunk_14 = makeLoad(new URL("./chunk_14.wasm", import.meta.url), []);
-export const __wasm_split_load_text_search = wrapAsyncCb(makeLoad(new URL("./split_text_search.wasm", import.meta.url), [__chunk_13]));
-export const __wasm_split_load_side_panel = wrapAsyncCb(makeLoad(new URL("./split_side_panel.wasm", import.meta.url), [__chunk_12, __chunk_13]));
-export const __wasm_split_load_formats = wrapAsyncCb(makeLoad(new URL("./split_formats.wasm", import.meta.url), [__chunk_12, __chunk_14]));
-export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(new URL("./split_flows.wasm", import.meta.url), []));
+const __chunk_12 = makeLoad(fetcher(new URL("./chunk_12.wasm", import.meta.url)), []);
+const __chunk_13 = makeLoad(fetcher(new URL("./chunk_13.wasm", import.meta.url)), []);
+const __chunk_14 = makeLoad(fetcher(new URL("./chunk_14.wasm", import.meta.url)), []);
+export const __wasm_split_load_text_search = wrapAsyncCb(makeLoad(fetcher(new URL("./split_text_search.wasm", import.meta.url)), [__chunk_13]));
+export const __wasm_split_load_side_panel = wrapAsyncCb(makeLoad(fetcher(new URL("./split_side_panel.wasm", import.meta.url)), [__chunk_12, __chunk_13]));
+export const __wasm_split_load_formats = wrapAsyncCb(makeLoad(fetcher(new URL("./split_formats.wasm", import.meta.url)), [__chunk_12, __chunk_14]));
+export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(fetcher(new URL("./split_flows.wasm", import.meta.url)), []));
 "#;
 
     #[test]
@@ -190,15 +190,15 @@ export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(new URL("./split_flo
     #[test]
     fn the_loader_sends_marked_urls_to_the_reader_at_its_one_fetch_site() {
         let named = marked(LOADER, "chunk_12.wasm").unwrap();
-        assert!(named.contains(r#"const __chunk_12 = makeLoad(new URL("./chunk_12.wasm#ahead", import.meta.url), []);"#), "{named}");
+        assert!(named.contains(r#"const __chunk_12 = makeLoad(fetcher(new URL("./chunk_12.wasm#ahead", import.meta.url)), []);"#), "{named}");
         let out = with_reader(&named).unwrap();
         assert!(
-            out.contains(r#"const src = srcUrl.hash ? ((aheadPack ??= fetch(new URL("./ahead.pack", import.meta.url)).catch(() => (aheadPack = undefined))), import("./ahead.js").then((m) => m.take(srcUrl, aheadPack))) : fetch(srcUrl);"#),
+            out.contains(r#"const src = url.hash ? ((aheadPack ??= fetch(new URL("./ahead.pack", import.meta.url)).catch(() => (aheadPack = undefined))), import("./ahead.js").then((m) => m.take(url, aheadPack))) : fetch(url);"#),
             "{out}"
         );
         assert!(out.starts_with("let aheadPack;\n"), "{out}");
-        assert!(!out.contains("const src = fetch(srcUrl);"));
-        let changed = LOADER.replace("const src = fetch(srcUrl);", "const src = fetch(srcUrl, opts);");
+        assert!(!out.contains("const src = fetch(url);"));
+        let changed = LOADER.replace("const src = fetch(url);", "const src = fetch(url, opts);");
         assert!(with_reader(&changed).unwrap_err().contains("no longer has"));
         assert!(marked(LOADER, "chunk_99.wasm").unwrap_err().contains("chunk_99.wasm"));
     }
@@ -221,7 +221,7 @@ export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(new URL("./split_flo
         };
         assert_eq!(left, ["__wasm_split.js", "ahead.js", "ahead.pack", "chunk_14.wasm", "split_formats.wasm"]);
         let loader = fs::read_to_string(dir.join("__wasm_split.js")).unwrap();
-        assert!(loader.contains(r#"__wasm_split_load_side_panel = wrapAsyncCb(makeLoad(new URL("./split_side_panel.wasm#ahead", import.meta.url), [__chunk_12, __chunk_13]))"#), "{loader}");
+        assert!(loader.contains(r#"__wasm_split_load_side_panel = wrapAsyncCb(makeLoad(fetcher(new URL("./split_side_panel.wasm#ahead", import.meta.url)), [__chunk_12, __chunk_13]))"#), "{loader}");
         assert!(loader.contains(r#"new URL("./split_formats.wasm", import.meta.url)"#) && loader.contains(r#"new URL("./chunk_14.wasm", import.meta.url)"#), "{loader}");
         let reader = fs::read_to_string(dir.join(READER)).unwrap();
         assert!(reader.contains(r#"const PACKED = {"chunk_12.wasm":[0,6],"chunk_13.wasm":[6,12],"split_side_panel.wasm":[12,14],"split_flows.wasm":[14,15],"split_text_search.wasm":[15,17]};"#), "{reader}");

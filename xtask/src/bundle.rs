@@ -22,7 +22,7 @@ use std::path::Path;
 /// The first load's bindings and wasm in a code directory (`release.rs`).
 const BINDINGS: &str = "main.js";
 const WASM: &str = "main_bg.wasm";
-/// The splitter's loader, which the bindings import (`wasm_split_cli`).
+/// The splitter's loader, which the bindings import (`wasm-split-cli`).
 const SPLIT_LOADER: &str = "__wasm_split.js";
 
 /// The text between `start` and the next `end` after it.

@@ -25,6 +25,7 @@ mod wasm_table;
 mod postgres;
 mod release;
 mod setup;
+mod split_loader;
 
 use setup::Parts;
 use std::env;

@@ -6,9 +6,11 @@
 //!
 //! 1. cargo builds `marginalia-web` with the feature `split` and
 //!    `--emit-relocs` (the splitter needs the linker's relocations);
-//! 2. `wasm_split_cli` cuts it at the split points of `src/on_demand/` into
+//! 2. `wasm-split-cli` cuts it at the split points of `src/on_demand/` into
 //!    the first load (`main.wasm`) and chunks fetched on first use, with
-//!    `__wasm_split.js`, their loader;
+//!    `__wasm_split.js`, their loader (given one fetch site:
+//!    `split_loader.rs`); it runs twice and the two outputs must be equal
+//!    byte for byte, so one source always gives one `code-<hash>/`;
 //! 3. `wasm-bindgen` writes the first load's bindings (`main.js`), keeping
 //!    the exports the chunks link against;
 //! 4. `wasm-opt` shrinks every module (`-Oz`, then once more after
@@ -25,7 +27,7 @@
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
-use crate::{ahead_pack, bundle, dist_dir, part_calls, root, run, step, target_dir, tool_cmd, Result};
+use crate::{ahead_pack, bundle, dist_dir, part_calls, root, run, split_loader, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -138,9 +140,40 @@ fn split_target_dir() -> PathBuf {
     target_dir().join("wasm-split")
 }
 
+/// Splits `wasm` into `work`, twice: a splitter whose output depends on
+/// anything but its input would give each build of one source another
+/// `code-<hash>/` (every returning annotator downloading the whole widget
+/// again after a deployment that changed nothing), as 0.2.2 did.
 fn split(wasm: &Path, work: &Path) -> Result {
-    step("wasm_split_cli (first load + chunks fetched on first use)");
-    run(tool_cmd("wasm_split_cli").arg(wasm).arg(work))
+    step("wasm-split-cli (first load + chunks fetched on first use), twice, compared");
+    let again = work.with_extension("again");
+    let _ = fs::remove_dir_all(&again);
+    run(tool_cmd("wasm-split-cli").arg(wasm).arg(work))?;
+    run(tool_cmd("wasm-split-cli").arg(wasm).arg(&again))?;
+    let differing = differing_files(work, &again)?;
+    fs::remove_dir_all(&again).map_err(|e| format!("cannot remove {}: {e}", again.display()))?;
+    if !differing.is_empty() {
+        return Err(format!("the splitter wrote different files from one input ({}): the release would not be reproducible", differing.join(", ")));
+    }
+    let loader = work.join("__wasm_split.js");
+    let text = fs::read_to_string(&loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    fs::write(&loader, split_loader::with_one_fetch_site(&text)?).map_err(|e| format!("cannot write {}: {e}", loader.display()))
+}
+
+/// The names of the files that are not the same in `a` and `b` (present in
+/// one only, or with other bytes).
+fn differing_files(a: &Path, b: &Path) -> Result<Vec<String>> {
+    let listing = |dir: &Path| -> Result<std::collections::BTreeMap<String, Vec<u8>>> {
+        let mut files = std::collections::BTreeMap::new();
+        for path in files_with_any_extension(dir)? {
+            let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            files.insert(path.file_name().unwrap_or_default().to_string_lossy().into_owned(), bytes);
+        }
+        Ok(files)
+    };
+    let (a, b) = (listing(a)?, listing(b)?);
+    let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    Ok(names.into_iter().filter(|n| a.get(*n) != b.get(*n)).cloned().collect())
 }
 
 fn bindgen(work: &Path) -> Result {
@@ -184,10 +217,15 @@ fn terser(script: &Path) -> Result {
 }
 
 fn files_with(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    Ok(files_with_any_extension(dir)?.into_iter().filter(|p| p.extension().and_then(|e| e.to_str()) == Some(extension)).collect())
+}
+
+/// The files directly in `dir`, sorted.
+fn files_with_any_extension(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(extension))
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     Ok(files)
@@ -246,6 +284,22 @@ mod tests {
         assert!(!page.contains("rel=\"rust\""), "{page}");
         assert!(page.contains("<meta charset=\"utf-8\">"));
         assert!(page_without_code("<head></head>", "..").is_err());
+    }
+
+    #[test]
+    fn two_outputs_differ_by_a_byte_or_by_a_file() {
+        let root = std::env::temp_dir().join(format!("split-twice-{}", std::process::id()));
+        let (a, b) = (root.join("a"), root.join("b"));
+        for dir in [&a, &b] {
+            fs::create_dir_all(dir).unwrap();
+            fs::write(dir.join("main.wasm"), b"\0asm1").unwrap();
+            fs::write(dir.join("chunk_12.wasm"), b"\0asm2").unwrap();
+        }
+        assert!(differing_files(&a, &b).unwrap().is_empty());
+        fs::write(b.join("chunk_12.wasm"), b"\0asm3").unwrap();
+        fs::write(a.join("chunk_13.wasm"), b"\0asm4").unwrap();
+        assert_eq!(differing_files(&a, &b).unwrap(), ["chunk_12.wasm", "chunk_13.wasm"]);
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

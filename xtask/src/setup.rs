@@ -7,7 +7,7 @@
 //! | toolchain | `rustup target add wasm32-unknown-unknown` | `rustup target list --installed` |
 //! | toolchain | `cargo install --locked trunk --version 0.21.14` | `trunk --version` |
 //! | toolchain | `cargo install wasm-bindgen-cli --version X` (X from `Cargo.lock`, no `--locked`) | `wasm-bindgen --version` |
-//! | toolchain | `cargo install --locked wasm_split_cli_support --version 0.2.2` (the wasm splitter) | `cargo install --list` |
+//! | toolchain | `cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary` (the wasm splitter, `wasm-split-cli`) | `cargo install --list` |
 //! | toolchain | npm `binaryen@132.0.0` (wasm-opt, and wasm-dis for the check of the parts), `axe-core@4.14.1`, `typescript@5.9.3` (checks the host package's types), `terser@5.51.4` (minifies the code's scripts) into `.tools/` | their `package.json` versions |
 //! | browser | Debian `chromium`, `chromium-driver` (apt, as root) | `/usr/bin/chromium`, `/usr/bin/chromedriver` |
 //! | database | Debian `postgresql` (apt, as root), for the team server's tests | `/usr/lib/postgresql/*/bin/initdb` |
@@ -22,7 +22,7 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The splitter that cuts the release wasm at `src/on_demand/`'s split points;
 /// its runtime half is the `wasm_split_helpers` crate in Cargo.lock.
-pub const WASM_SPLIT_VERSION: &str = "0.2.2";
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 pub const NPM_TOOLS: &[(&str, &str)] = &[("binaryen", "132.0.0"), ("axe-core", "4.14.1"), ("typescript", "5.9.3"), ("terser", "5.51.4")];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -153,10 +153,10 @@ fn wasm_bindgen() -> Result {
 }
 
 fn wasm_split() -> Result {
-    step(&format!("wasm_split_cli {WASM_SPLIT_VERSION}"));
+    step(&format!("wasm-split-cli {WASM_SPLIT_VERSION}"));
     let installed = output(Command::new("cargo").args(["install", "--list"])).unwrap_or_default();
     let want = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
-    if installed.lines().any(|l| l.trim() == want) && cargo_bin_dir().join("wasm_split_cli").is_file() {
+    if installed.lines().any(|l| l.trim() == want) && cargo_bin_dir().join("wasm-split-cli").is_file() {
         println!("    already installed");
         return Ok(());
     }
