@@ -12,7 +12,8 @@
 //!    `split_loader.rs`); it runs twice and the two outputs must be equal
 //!    byte for byte, so one source always gives one `code-<hash>/`;
 //! 3. `wasm-bindgen` writes the first load's bindings (`main.js`), keeping
-//!    the exports the chunks link against;
+//!    the exports the chunks link against; the imports it names with
+//!    hashes get short names in both files (`import_names.rs`);
 //! 4. `wasm-opt` shrinks every module (`-Oz`, then once more after
 //!    flattening and re-looping its control flow: 1 % more of the first
 //!    load), and terser minifies the scripts of the code (and, once
@@ -27,7 +28,7 @@
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
-use crate::{ahead_pack, bundle, dist_dir, part_calls, root, run, split_loader, step, target_dir, tool_cmd, Result};
+use crate::{ahead_pack, bundle, dist_dir, import_names, part_calls, root, run, split_loader, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,10 @@ pub fn build() -> Result {
     let work = target_dir().join("split");
     let _ = fs::remove_dir_all(&work);
     split(&wasm, &work)?;
+    split_loader::rewrite(&work.join("__wasm_split.js"))?;
     bindgen(&work)?;
+    step("the first load's imports under short names (import_names.rs)");
+    import_names::shorten(&work.join("pkg/main_bg.wasm"), &work.join("pkg/main.js"))?;
     optimize(&work)?;
     step("ahead.pack and ahead.js (the parts fetched after the first paint, in one file)");
     ahead_pack::write(&work)?;
@@ -155,9 +159,7 @@ fn split(wasm: &Path, work: &Path) -> Result {
     if !differing.is_empty() {
         return Err(format!("the splitter wrote different files from one input ({}): the release would not be reproducible", differing.join(", ")));
     }
-    let loader = work.join("__wasm_split.js");
-    let text = fs::read_to_string(&loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
-    fs::write(&loader, split_loader::with_one_fetch_site(&text)?).map_err(|e| format!("cannot write {}: {e}", loader.display()))
+    Ok(())
 }
 
 /// The names of the files that are not the same in `a` and `b` (present in

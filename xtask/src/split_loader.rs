@@ -11,7 +11,9 @@
 //! [`FETCH_SITE`] occurs once; the build fails (naming this file) when the
 //! splitter writes its loader another way.
 
-use crate::Result;
+use crate::{step, Result};
+use std::fs;
+use std::path::Path;
 
 /// The one line of the loader that fetches a module (`url`: a `URL`).
 pub const FETCH_SITE: &str = "const src = fetch(url);";
@@ -21,6 +23,13 @@ const OPEN: &str = "makeLoad(() => {\n    const src = fetch(new URL(\"./";
 
 /// The rest of the closure after the file's name, up to its dependencies.
 const CLOSE: &str = "\", import.meta.url));\n    src.catch(() => {});\n    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n}\n, [";
+
+/// Rewrites the loader at `path` with one fetch site.
+pub fn rewrite(path: &Path) -> Result {
+    step("the splitter's loader given one fetch site (split_loader.rs)");
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    fs::write(path, with_one_fetch_site(&text)?).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
 
 /// The loader with every inline fetch replaced by `fetcher(new URL(…))`
 /// and `fetcher` defined before the first module.

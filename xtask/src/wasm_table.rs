@@ -3,86 +3,13 @@
 //! section) and its signature (parameter and result bytes). Used by the
 //! check of the parts (`part_calls.rs`) to see which functions wasm-bindgen
 //! gives another signature. Everything read is checked against the input's
-//! length: a malformed module is an error, never a panic.
+//! length (`wasm_reader.rs`): a malformed module is an error, never a panic.
 
+use crate::wasm_reader::Reader;
 use std::collections::BTreeMap;
 
 /// Slot → (function name, signature as its parameter and result bytes).
 pub type Table = BTreeMap<u32, (String, Vec<u8>)>;
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8, String> {
-        let b = *self.bytes.get(self.at).ok_or("the module ends early")?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn u32(&mut self) -> Result<u32, String> {
-        let mut value: u64 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return u32::try_from(value).map_err(|_| "a number does not fit 32 bits".to_string());
-            }
-        }
-        Err("a number runs past 5 bytes".into())
-    }
-
-    /// A signed LEB128 (an `i32.const`), kept only when it is not negative.
-    fn i32_offset(&mut self) -> Result<u32, String> {
-        let mut value: i64 = 0;
-        let mut shift = 0;
-        loop {
-            let b = self.byte()?;
-            value |= i64::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                if shift < 64 && b & 0x40 != 0 {
-                    value |= -1 << shift;
-                }
-                return u32::try_from(value).map_err(|_| "a negative table offset".to_string());
-            }
-            if shift > 35 {
-                return Err("a number runs past 5 bytes".into());
-            }
-        }
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("the module ends early")?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn name(&mut self) -> Result<String, String> {
-        let n = self.u32()? as usize;
-        Ok(String::from_utf8_lossy(self.take(n)?).into_owned())
-    }
-
-    fn limits(&mut self) -> Result<(), String> {
-        let flags = self.byte()?;
-        self.u32()?;
-        if flags & 1 != 0 {
-            self.u32()?;
-        }
-        Ok(())
-    }
-
-    /// A constant expression up to its `end`; its value when it is `i32.const`.
-    fn offset(&mut self) -> Result<Option<u32>, String> {
-        let op = self.byte()?;
-        let value = if op == 0x41 { Some(self.i32_offset()?) } else { None };
-        while self.byte()? != 0x0b {}
-        Ok(value)
-    }
-}
 
 /// The function table of the module `bytes`.
 pub fn read(bytes: &[u8]) -> Result<Table, String> {
