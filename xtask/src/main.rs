@@ -23,7 +23,7 @@ mod load;
 mod part_calls;
 mod wasm_reader;
 mod wasm_table;
-mod import_names;
+mod binding_names;
 mod postgres;
 mod release;
 mod setup;
@@ -321,7 +321,8 @@ struct Compressed {
 }
 
 /// Prints each file's sizes and the group's total. Brotli's is its `.br`
-/// sibling's (`release.rs` writes them).
+/// sibling's (`precompress.mjs` writes them), or the file's own when it has
+/// none (compressing did not make it smaller: it is sent as it is).
 fn print_group(title: &str, files: &[PathBuf]) -> Result<Compressed> {
     let (mut raw_total, mut total) = (0, Compressed { gzip: 0, brotli: 0 });
     for f in files {
@@ -329,7 +330,11 @@ fn print_group(title: &str, files: &[PathBuf]) -> Result<Compressed> {
         let gz = gzip_len(f)?;
         let mut sibling = f.clone().into_os_string();
         sibling.push(".br");
-        let br = fs::metadata(&sibling).map_err(|e| format!("{}: {e}", PathBuf::from(sibling).display()))?.len();
+        let br = if Path::new(&sibling).exists() {
+            fs::metadata(&sibling).map_err(|e| format!("{}: {e}", PathBuf::from(sibling).display()))?.len()
+        } else {
+            raw
+        };
         raw_total += raw;
         total.gzip += gz;
         total.brotli += br;

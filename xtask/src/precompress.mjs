@@ -4,11 +4,13 @@
 // `x.gz` (`gzip -9 -n`) and `x.br` (Brotli at its highest quality), the
 // forms a CDN sends to a browser that accepts them (Brotli first). The one
 // list of what is served, for `cargo xtask build` and the benchmark's site
-// (every widget alike). A sibling newer than its file is left alone. Node's
+// (every widget alike). A sibling newer than its file is left alone; one no
+// smaller than its file is not kept (a module of a few dozen bytes), so the
+// file itself is sent, as a CDN would send it. Node's
 // zlib carries the reference Brotli library, so the build needs no other
 // tool for it; gzip is the system's, as the sizes the build prints are.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 
@@ -23,8 +25,15 @@ function fresh(file, sibling) {
   }
 }
 
+// Drops `sibling` when compressing did not make `file` smaller.
+function keepIfSmaller(file, sibling) {
+  if (statSync(sibling).size >= statSync(file).size) rmSync(sibling);
+}
+
 function gzip(file) {
-  if (!fresh(file, file + ".gz")) execFileSync("gzip", ["-9", "-n", "-k", "-f", file]);
+  if (fresh(file, file + ".gz")) return;
+  execFileSync("gzip", ["-9", "-n", "-k", "-f", file]);
+  keepIfSmaller(file, file + ".gz");
 }
 
 function brotli(file) {
@@ -37,6 +46,7 @@ function brotli(file) {
     [constants.BROTLI_PARAM_MODE]: TEXT.test(file) ? constants.BROTLI_MODE_TEXT : constants.BROTLI_MODE_GENERIC,
   };
   writeFileSync(sibling, brotliCompressSync(bytes, { params }));
+  keepIfSmaller(file, sibling);
 }
 
 function walk(dir) {

@@ -1,8 +1,8 @@
 //! Just enough of a reader for the wasm binary format: LEB128 numbers,
 //! names, limits and constant expressions, each checked against the
 //! input's length (a malformed module is an error, never a panic). Shared
-//! by the table's reader (`wasm_table.rs`) and the renaming of the first
-//! load's imports (`import_names.rs`).
+//! by the table's reader (`wasm_table.rs`) and the renaming of the names
+//! between the first wasm and its bindings (`binding_names.rs`).
 
 /// Reads `bytes` from `at` on.
 pub struct Reader<'a> {
