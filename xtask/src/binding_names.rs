@@ -138,20 +138,7 @@ fn import_section(body: &[u8], renames: &mut Vec<Rename>) -> Result<Vec<u8>> {
         let name_len = s.u32()? as usize;
         let name = s.take(name_len)?;
         let descriptor = s.at;
-        match s.byte()? {
-            0 => {
-                s.u32()?;
-            }
-            1 => {
-                s.byte()?;
-                s.limits()?;
-            }
-            2 => s.limits()?,
-            3 => {
-                s.take(2)?;
-            }
-            kind => return Err(format!("an import of kind {kind}")),
-        }
+        s.import_descriptor()?;
         leb(module.len(), &mut out);
         out.extend_from_slice(module);
         let name = if module == BINDINGS {

@@ -70,6 +70,24 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// An import's descriptor (after its module and name): the type of an
+    /// imported function, `None` for a table, a memory or a global.
+    pub fn import_descriptor(&mut self) -> Result<Option<u32>, String> {
+        match self.byte()? {
+            0 => return self.u32().map(Some),
+            1 => {
+                self.byte()?;
+                self.limits()?;
+            }
+            2 => self.limits()?,
+            3 => {
+                self.take(2)?;
+            }
+            kind => return Err(format!("an import of kind {kind}")),
+        }
+        Ok(None)
+    }
+
     /// A constant expression up to its `end`; its value when it is `i32.const`.
     pub fn offset(&mut self) -> Result<Option<u32>, String> {
         let op = self.byte()?;

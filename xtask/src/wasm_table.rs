@@ -41,17 +41,8 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
                 for _ in 0..s.u32()? {
                     s.name()?;
                     s.name()?;
-                    match s.byte()? {
-                        0 => functions.push(s.u32()?),
-                        1 => {
-                            s.byte()?;
-                            s.limits()?;
-                        }
-                        2 => s.limits()?,
-                        3 => {
-                            s.take(2)?;
-                        }
-                        kind => return Err(format!("an import of kind {kind}")),
+                    if let Some(ty) = s.import_descriptor()? {
+                        functions.push(ty);
                     }
                 }
             }
