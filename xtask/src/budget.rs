@@ -14,7 +14,7 @@
 //! behind a split point took it below where it was, the same day.
 
 /// Bytes, gzipped: the first load measured when the budget was last set
-/// (335,345 B once re-anchoring — placing and applying —, the merge of two
+/// (335,198 B once re-anchoring — placing and applying —, the merge of two
 /// tabs, the CMS saver, the toolbar's flows and the text searches became
 /// parts, the build minified the scripts (the two ways in, `marginalia.js`
 /// and `start.js`, too) and ran wasm-opt twice, mount took the annotations
@@ -22,10 +22,11 @@
 /// pack (their loader's marks and early request: ~120 B), the label
 /// colours' luminance stopped pulling in libm's `pow`, the splitter's
 /// loader got one fetch site, the names between the first wasm and its
-/// bindings short ones and the wasm no producers' section). The
+/// bindings short ones, the wasm no producers' section and the loader
+/// went into the bindings' module). The
 /// build is reproducible since the splitter 0.2.4 (checked by every
 /// build), so the room left is only the rounding.
-pub const FIRST_LOAD_BUDGET: u64 = 335_400;
+pub const FIRST_LOAD_BUDGET: u64 = 335_200;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

@@ -22,8 +22,6 @@ use std::path::Path;
 /// The first load's bindings and wasm in a code directory (`release.rs`).
 const BINDINGS: &str = "main.js";
 const WASM: &str = "main_bg.wasm";
-/// The splitter's loader, which the bindings import (`wasm-split-cli`).
-const SPLIT_LOADER: &str = "__wasm_split.js";
 
 /// The text between `start` and the next `end` after it.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -88,7 +86,6 @@ fn with_loader(index: &str, code_dir: &str) -> Result<String, String> {
     let head_end = index.find("</head>").ok_or("index.html has no </head>")?;
     let loader = format!(
         "    <link rel=\"modulepreload\" href=\"/{code_dir}/{BINDINGS}\" />\n    \
-         <link rel=\"modulepreload\" href=\"/{code_dir}/{SPLIT_LOADER}\" />\n    \
          <link rel=\"preload\" href=\"/{code_dir}/{WASM}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    \
          <script type=\"module\" src=\"/start.js\"></script>\n  "
     );
@@ -184,7 +181,7 @@ mod tests {
         let page = fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains("<script type=\"module\" src=\"/start.js\"></script>\n  </head>"), "{page}");
         assert!(page.contains("<link rel=\"modulepreload\" href=\"/code-0123/main.js\" />"), "{page}");
-        assert!(page.contains("<link rel=\"modulepreload\" href=\"/code-0123/__wasm_split.js\" />"), "{page}");
+        assert!(!page.contains("__wasm_split.js"), "the loader is inside main.js: {page}");
         assert!(page.contains("href=\"/code-0123/main_bg.wasm\" as=\"fetch\""), "{page}");
         let start = fs::read_to_string(dir.join("start.js")).unwrap();
         assert!(start.contains("import init from \"./code-0123/main.js\";"), "{start}");

@@ -20,6 +20,7 @@ mod budget;
 mod bundle;
 mod fuzz;
 mod load;
+mod merged_loader;
 mod part_calls;
 mod wasm_reader;
 mod wasm_table;

@@ -9,7 +9,8 @@
 //! 2. `wasm-split-cli` cuts it at the split points of `src/on_demand/` into
 //!    the first load (`main.wasm`) and chunks fetched on first use, with
 //!    `__wasm_split.js`, their loader (given one fetch site:
-//!    `split_loader.rs`); it runs twice and the two outputs must be equal
+//!    `split_loader.rs`, and written into the bindings' module once they
+//!    exist: `merged_loader.rs`); it runs twice and the two outputs must be equal
 //!    byte for byte, so one source always gives one `code-<hash>/`;
 //! 3. `wasm-bindgen` writes the first load's bindings (`main.js`), keeping
 //!    the exports the chunks link against; the names it gives with hashes
@@ -29,7 +30,7 @@
 //!
 //! `trunk serve` still builds one unsplit module for development.
 
-use crate::{ahead_pack, binding_names, bundle, dist_dir, part_calls, root, run, split_loader, step, target_dir, tool_cmd, Result};
+use crate::{ahead_pack, binding_names, bundle, dist_dir, merged_loader, part_calls, root, run, split_loader, step, target_dir, tool_cmd, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,7 @@ pub fn build() -> Result {
     optimize(&work)?;
     step("ahead.pack and ahead.js (the parts fetched after the first paint, in one file)");
     ahead_pack::write(&work)?;
+    merged_loader::merge(&work)?;
     minify(&work)?;
     let code_dir = place(&work, &dist)?;
     bundle::finish(&dist, &code_dir)?;
