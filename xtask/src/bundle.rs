@@ -115,31 +115,36 @@ await init({{ module_or_path: new URL("./{code_dir}/{WASM}", import.meta.url) }}
 }
 
 /// What the module does, said here rather than in its text (every host
-/// downloads that): fetching, compiling and instantiating the wasm start
-/// as it is imported, not at the first `mount()`, and so does the
-/// stylesheet's download (it styles only `.mg-app`; not linked twice when
-/// the page links it); if streaming compilation fails (a server without
-/// the `application/wasm` type), `init()` fetches the file itself; a start
-/// that failed (the network) is tried again by the next `mount()`.
+/// downloads that): fetching and compiling the wasm start as it is
+/// imported, before the bindings (imported dynamically: a static import
+/// would hold the whole module, and so the compilation, until `main.js`
+/// had arrived), and so do instantiation and the stylesheet's download (it
+/// styles only `.mg-app`; not linked twice when the page links it); if
+/// streaming compilation fails (a server without the `application/wasm`
+/// type), `init()` fetches the file itself; a start that failed (the
+/// network) is tried again by the next `mount()`. The wasm's request is
+/// `fetch`'s default, credentials "same-origin": what the documented
+/// `<link rel="preload" … crossorigin>` asks, so the two are one download.
 fn host_module(code_dir: &str, css: &str) -> String {
     format!(
         r#"// Marginalia (written by `cargo xtask build`): see docs/EMBEDDING.md.
-import init, {{ mount as mountInstance }} from "./{code_dir}/{BINDINGS}";
-
-const base = new URL(".", import.meta.url);
-const wasmUrl = new URL("{code_dir}/{WASM}", base);
-const compiling = WebAssembly.compileStreaming(fetch(wasmUrl, {{ credentials: "same-origin" }})).catch(() => wasmUrl);
-let started = start();
+const wasmUrl = new URL("{code_dir}/{WASM}", import.meta.url);
+const compiling = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl);
+let bindings, started = start();
 if (typeof document !== "undefined" && document.head) addStyles(document);
 
 function start() {{
-  const starting = compiling.then((module_or_path) => init({{ module_or_path }}));
-  starting.catch(() => {{ if (started === starting) started = undefined; }});
+  const importing = (bindings ??= import("./{code_dir}/{BINDINGS}"));
+  const starting = Promise.all([importing, compiling]).then(([b, module_or_path]) => b.default({{ module_or_path }}));
+  starting.catch(() => {{
+    if (started === starting) started = undefined;
+    if (bindings === importing) bindings = undefined;
+  }});
   return starting;
 }}
 
 function addStyles(doc) {{
-  const href = new URL("{css}", base).href;
+  const href = new URL("{css}", import.meta.url).href;
   if ([...doc.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === href)) return;
   const link = doc.createElement("link");
   link.rel = "stylesheet";
@@ -152,7 +157,7 @@ export async function mount(element, options) {{
   started ??= start();
   await started;
   addStyles(element.ownerDocument);
-  return mountInstance(element, options);
+  return (await bindings).mount(element, options);
 }}
 "#
     )
@@ -187,9 +192,10 @@ mod tests {
         assert!(start.contains("import init from \"./code-0123/main.js\";"), "{start}");
         assert!(start.contains("new URL(\"./code-0123/main_bg.wasm\", import.meta.url)"), "{start}");
         let module = fs::read_to_string(dir.join("marginalia.js")).unwrap();
-        assert!(module.contains("from \"./code-0123/main.js\""));
-        assert!(module.contains("new URL(\"code-0123/main_bg.wasm\", base)"));
-        assert!(module.contains("new URL(\"app-1a2b.css\", base)"));
+        assert!(module.contains("import(\"./code-0123/main.js\")"), "{module}");
+        assert!(!module.contains("from \"./code-0123/main.js\""), "a static import would hold the compilation back: {module}");
+        assert!(module.contains("new URL(\"code-0123/main_bg.wasm\", import.meta.url)"), "{module}");
+        assert!(module.contains("new URL(\"app-1a2b.css\", import.meta.url)"), "{module}");
         assert!(module.contains("WebAssembly.compileStreaming"));
         let package = fs::read_to_string(dir.join("package.json")).unwrap();
         assert!(package.contains(r#"".": { "types": "./marginalia.d.ts", "import": "./marginalia.js" }"#), "{package}");
