@@ -43,13 +43,13 @@ pub fn shorten(wasm: &Path, js: &Path) -> Result {
     let bytes = fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let text = fs::read_to_string(js).map_err(|e| format!("cannot read {}: {e}", js.display()))?;
     let (bytes, renames) = renamed(&bytes).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let text = renamed_keys(&text, &renames).map_err(|e| format!("{}: {e}", js.display()))?;
+    let text = renamed_in_js(&text, &renames).map_err(|e| format!("{}: {e}", js.display()))?;
     fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))?;
     fs::write(js, text).map_err(|e| format!("cannot write {}: {e}", js.display()))
 }
 
 /// The module with its bindings' imports and its hashed exports renamed,
-/// and each (old, new) name.
+/// and each renaming.
 fn renamed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<Rename>)> {
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
         return Err("not a wasm module".into());
@@ -121,8 +121,8 @@ fn export_section(body: &[u8], renames: &mut Vec<Rename>) -> Result<Vec<u8>> {
 /// in the names of the closures' entry points.
 fn ends_in_symbol_hash(name: &str) -> bool {
     name.len() > 19 && name.is_char_boundary(name.len() - 19) && {
-        let (head, hash) = name.split_at(name.len() - 19);
-        !head.is_empty() && hash.starts_with("__h") && hash[3..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        let (_, hash) = name.split_at(name.len() - 19);
+        hash.starts_with("__h") && hash[3..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
     }
 }
 
@@ -132,6 +132,7 @@ fn import_section(body: &[u8], renames: &mut Vec<Rename>) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len());
     let count = s.u32()?;
     leb(count as usize, &mut out);
+    let mut renamed = 0;
     for _ in 0..count {
         let module_len = s.u32()? as usize;
         let module = s.take(module_len)?;
@@ -142,7 +143,8 @@ fn import_section(body: &[u8], renames: &mut Vec<Rename>) -> Result<Vec<u8>> {
         leb(module.len(), &mut out);
         out.extend_from_slice(module);
         let name = if module == BINDINGS {
-            let new = short_name(renames.iter().filter(|r| !r.export).count());
+            let new = short_name(renamed);
+            renamed += 1;
             renames.push(Rename { old: String::from_utf8(name.to_vec()).map_err(|_| "an import name is not UTF-8")?, new: new.clone(), export: false });
             new.into_bytes()
         } else {
@@ -160,7 +162,7 @@ fn import_section(body: &[u8], renames: &mut Vec<Rename>) -> Result<Vec<u8>> {
 
 /// `js` with each old name replaced where it is found once: an import's
 /// as an identifier, an export's as a property read.
-fn renamed_keys(js: &str, renames: &[Rename]) -> Result<String> {
+fn renamed_in_js(js: &str, renames: &[Rename]) -> Result<String> {
     let mut out = js.to_string();
     for Rename { old, new, export } in renames {
         let found: Vec<usize> = identifiers(&out, old).filter(|&at| !export || out[..at].ends_with('.')).collect();
@@ -247,7 +249,7 @@ mod tests {
         assert_eq!(renames, [import(long, "a"), import(cast, "b")]);
         assert_eq!(out, module(&[("./main_bg.js", "a"), ("./__wasm_split.js", "__wasm_split_load_formats"), ("./main_bg.js", "b")]));
         let js = format!("const x = {{ __proto__: null, {long}: function() {{}}, {cast}: function(a) {{ return a; }} }};\nconst {long}_other = 1; // {long}x");
-        let renamed = renamed_keys(&js, &renames).unwrap();
+        let renamed = renamed_in_js(&js, &renames).unwrap();
         assert_eq!(renamed, format!("const x = {{ __proto__: null, a: function() {{}}, b: function(a) {{ return a; }} }};\nconst {long}_other = 1; // {long}x"));
     }
 
@@ -279,7 +281,7 @@ mod tests {
         // wasm-bindgen's wrapper of an export may bear its name: it keeps it.
         let js = format!("export function mount() {{ return wasm.mount(); }}\nfunction {invoke}(a) {{ wasm.{invoke}(a); wasm.{other}(a); }}\nmake({invoke});");
         assert_eq!(
-            renamed_keys(&js, &renames).unwrap(),
+            renamed_in_js(&js, &renames).unwrap(),
             format!("export function mount() {{ return wasm.mount(); }}\nfunction {invoke}(a) {{ wasm._a(a); wasm._b(a); }}\nmake({invoke});")
         );
         assert!(renamed(&exporting(&[invoke, "_a"])).unwrap_err().contains("already named _a"));
@@ -289,10 +291,10 @@ mod tests {
     #[test]
     fn a_name_main_js_holds_twice_or_never_stops_the_build() {
         let renames = [Rename { old: "__wbg_f_1".into(), new: "a".into(), export: false }];
-        assert!(renamed_keys("{__wbg_f_1: 1, y: __wbg_f_1}", &renames).unwrap_err().contains("2 times"));
-        assert!(renamed_keys("{__wbg_f_12: 1}", &renames).unwrap_err().contains("0 times"));
+        assert!(renamed_in_js("{__wbg_f_1: 1, y: __wbg_f_1}", &renames).unwrap_err().contains("2 times"));
+        assert!(renamed_in_js("{__wbg_f_12: 1}", &renames).unwrap_err().contains("0 times"));
         let read_twice = [Rename { old: "f__h0123456789abcdef".into(), new: "_a".into(), export: true }];
-        assert!(renamed_keys("wasm.f__h0123456789abcdef(); wasm.f__h0123456789abcdef();", &read_twice).unwrap_err().contains("2 times"));
+        assert!(renamed_in_js("wasm.f__h0123456789abcdef(); wasm.f__h0123456789abcdef();", &read_twice).unwrap_err().contains("2 times"));
     }
 
     #[test]

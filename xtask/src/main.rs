@@ -16,19 +16,19 @@
 //! pinned `wasm-opt` and `wasm-bindgen`.
 
 mod ahead_pack;
+mod binding_names;
 mod budget;
 mod bundle;
 mod fuzz;
 mod load;
 mod merged_loader;
 mod part_calls;
-mod wasm_reader;
-mod wasm_table;
-mod binding_names;
 mod postgres;
 mod release;
 mod setup;
 mod split_loader;
+mod wasm_reader;
+mod wasm_table;
 
 use setup::Parts;
 use std::env;
@@ -331,10 +331,10 @@ fn print_group(title: &str, files: &[PathBuf]) -> Result<Compressed> {
         let gz = gzip_len(f)?;
         let mut sibling = f.clone().into_os_string();
         sibling.push(".br");
-        let br = if Path::new(&sibling).exists() {
-            fs::metadata(&sibling).map_err(|e| format!("{}: {e}", PathBuf::from(sibling).display()))?.len()
-        } else {
-            raw
+        let br = match fs::metadata(&sibling) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => raw,
+            Err(e) => return Err(format!("{}: {e}", PathBuf::from(sibling).display())),
         };
         raw_total += raw;
         total.gzip += gz;

@@ -33,7 +33,7 @@ pub fn rewrite(path: &Path) -> Result {
 
 /// The loader with every inline fetch replaced by `fetcher(new URL(…))`
 /// and `fetcher` defined before the first module.
-pub fn with_one_fetch_site(loader: &str) -> Result<String> {
+fn with_one_fetch_site(loader: &str) -> Result<String> {
     let mut out = String::with_capacity(loader.len());
     let mut rest = loader;
     let mut modules = 0;
