@@ -2,7 +2,7 @@
 //! browser glue in small modules named for what they do.
 //!
 //! Two ways in: the standalone page (`index.html` has `#mg-root`; `main`
-//! mounts there and exposes `window.marginalia`), and `mount(element,
+//! starts it there, `standalone.rs`, and it exposes `window.marginalia`), and `mount(element,
 //! options)` for a host page that imports the module (see `mount.rs`).
 
 mod adjudication_view;
@@ -48,6 +48,7 @@ mod remote_save;
 mod save_flows;
 mod save_param;
 mod selection_map;
+mod standalone;
 mod state;
 mod storage;
 mod stored_work;
@@ -67,22 +68,9 @@ fn main() {
     let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("mg-root")) else {
         return;
     };
-    // The page's configuration, then what its URL asks for (fetched first).
-    wasm_bindgen_futures::spawn_local(async move {
-        let (options, config_error) = match page_config::read() {
-            Ok(options) => (options, None),
-            Err(e) => (marginalia_core::embed::EmbedOptions::for_standalone_page(None).unwrap_or_default(), Some(e)),
-        };
-        let (options, url_error) = url_params::apply(options).await;
-        let problems: Vec<String> = config_error.into_iter().chain(url_error).collect();
-        mount::standalone(root, options, (!problems.is_empty()).then(|| problems.join(" ")));
-    });
+    standalone::start(root);
 }
 
-/// What every first document needs, made while the page waits for it (the
-/// module is instantiated as it is imported, usually well before the
-/// host's `mount()`): the tokenizer's tables (`ready`'s detail needs the
-/// tokens) and the news schema.
 fn prepare_when_idle() {
     let work = idle::IdleWork::start(|_| {
         marginalia_core::tokenize::prepare();

@@ -25,6 +25,13 @@ use std::path::Path;
 /// The parts the app fetches once the first frame is painted.
 pub const AHEAD: [&str; 3] = ["side_panel", "flows", "text_search"];
 
+/// The part the standalone page fetches as it starts (`src/standalone.rs`).
+/// Its file and its chunks stay out of the pack, which the page would
+/// otherwise wait for whole before it could start: the page preloads them
+/// (`bundle.rs`), and a part fetched ahead that shares one of those chunks
+/// asks for it on its own.
+pub const AT_START: &str = "standalone";
+
 /// The pack's name, beside the loader.
 pub const PACK: &str = "ahead.pack";
 
@@ -37,10 +44,12 @@ const MARK: &str = "#ahead";
 
 /// Writes `ahead.pack` and `ahead.js` in `work` from the parts in
 /// [`AHEAD`] and their chunks, removes the packed files, and has
-/// `__wasm_split.js` take them through `ahead.js`.
-pub fn write(work: &Path) -> Result {
+/// `__wasm_split.js` take them through `ahead.js`. Returns the files of
+/// the part [`AT_START`], which stay as they are.
+pub fn write(work: &Path) -> Result<Vec<String>> {
     let loader_path = work.join("__wasm_split.js");
     let mut loader = fs::read_to_string(&loader_path).map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
+    let at_start = part_files(&loader, AT_START)?;
     let mut pack = Vec::new();
     let mut index = Vec::new();
     for file in packed_files(&loader)? {
@@ -53,7 +62,8 @@ pub fn write(work: &Path) -> Result {
     }
     fs::write(work.join(PACK), &pack).map_err(|e| format!("cannot write {PACK}: {e}"))?;
     fs::write(work.join(READER), reader(&index)).map_err(|e| format!("cannot write {READER}: {e}"))?;
-    fs::write(&loader_path, with_reader(&loader)?).map_err(|e| format!("cannot write {}: {e}", loader_path.display()))
+    fs::write(&loader_path, with_reader(&loader)?).map_err(|e| format!("cannot write {}: {e}", loader_path.display()))?;
+    Ok(at_start)
 }
 
 /// The loader with `file`'s one URL marked as packed.
@@ -66,20 +76,31 @@ fn marked(loader: &str, file: &str) -> Result<String> {
 }
 
 /// The files of the parts in [`AHEAD`] and of the chunks they load, each
-/// once, in the loader's order.
+/// once, in the loader's order, but those of the part [`AT_START`].
 fn packed_files(loader: &str) -> Result<Vec<String>> {
-    let chunks = chunk_files(loader);
+    let at_start = part_files(loader, AT_START)?;
     let mut files = Vec::new();
     for part in AHEAD {
-        let (file, deps) = part_line(loader, part)?;
-        for dep in deps {
-            let chunk = chunks.get(dep.as_str()).ok_or_else(|| format!("the loader names {dep} for {part} but never defines it"))?;
-            if !files.contains(chunk) {
-                files.push(chunk.clone());
+        for file in part_files(loader, part)? {
+            if !files.contains(&file) && !at_start.contains(&file) {
+                files.push(file);
             }
         }
-        files.push(file);
     }
+    Ok(files)
+}
+
+/// The files `part` is loaded from: its chunks', in the loader's order,
+/// then its own.
+fn part_files(loader: &str, part: &str) -> Result<Vec<String>> {
+    let chunks = chunk_files(loader);
+    let (file, deps) = part_line(loader, part)?;
+    let mut files = Vec::new();
+    for dep in deps {
+        let chunk = chunks.get(dep.as_str()).ok_or_else(|| format!("the loader names {dep} for {part} but never defines it"))?;
+        files.push(chunk.clone());
+    }
+    files.push(file);
     Ok(files)
 }
 
@@ -167,22 +188,27 @@ function fetcher(url) {
 const __chunk_12 = makeLoad(fetcher(new URL("./chunk_12.wasm", import.meta.url)), []);
 const __chunk_13 = makeLoad(fetcher(new URL("./chunk_13.wasm", import.meta.url)), []);
 const __chunk_14 = makeLoad(fetcher(new URL("./chunk_14.wasm", import.meta.url)), []);
+const __chunk_15 = makeLoad(fetcher(new URL("./chunk_15.wasm", import.meta.url)), []);
 export const __wasm_split_load_text_search = wrapAsyncCb(makeLoad(fetcher(new URL("./split_text_search.wasm", import.meta.url)), [__chunk_13]));
 export const __wasm_split_load_side_panel = wrapAsyncCb(makeLoad(fetcher(new URL("./split_side_panel.wasm", import.meta.url)), [__chunk_12, __chunk_13]));
 export const __wasm_split_load_formats = wrapAsyncCb(makeLoad(fetcher(new URL("./split_formats.wasm", import.meta.url)), [__chunk_12, __chunk_14]));
 export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(fetcher(new URL("./split_flows.wasm", import.meta.url)), []));
+export const __wasm_split_load_standalone = wrapAsyncCb(makeLoad(fetcher(new URL("./split_standalone.wasm", import.meta.url)), [__chunk_13, __chunk_15]));
 "#;
 
     #[test]
-    fn the_parts_fetched_ahead_and_their_chunks_are_packed_once_each() {
+    fn the_parts_fetched_ahead_and_their_chunks_are_packed_once_each_but_what_the_start_needs() {
         let files = packed_files(LOADER).unwrap();
-        assert_eq!(files, ["chunk_12.wasm", "chunk_13.wasm", "split_side_panel.wasm", "split_flows.wasm", "split_text_search.wasm"]);
+        assert_eq!(files, ["chunk_12.wasm", "split_side_panel.wasm", "split_flows.wasm", "split_text_search.wasm"]);
+        assert_eq!(part_files(LOADER, AT_START).unwrap(), ["chunk_13.wasm", "chunk_15.wasm", "split_standalone.wasm"]);
     }
 
     #[test]
     fn a_part_the_loader_lacks_or_a_chunk_it_never_defines_stops_the_build() {
         let without = LOADER.replace("__wasm_split_load_flows", "__wasm_split_load_other");
         assert!(packed_files(&without).unwrap_err().contains("\"flows\""));
+        let without_start = LOADER.replace("__wasm_split_load_standalone", "__wasm_split_load_other");
+        assert!(packed_files(&without_start).unwrap_err().contains("\"standalone\""));
         let undefined = LOADER.replace("const __chunk_13 =", "const __chunk_99 =");
         assert!(packed_files(&undefined).unwrap_err().contains("__chunk_13"));
     }
@@ -209,23 +235,24 @@ export const __wasm_split_load_flows = wrapAsyncCb(makeLoad(fetcher(new URL("./s
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("__wasm_split.js"), LOADER).unwrap();
-        for (file, bytes) in [("chunk_12.wasm", &b"\0asm12"[..]), ("chunk_13.wasm", b"\0asm13"), ("chunk_14.wasm", b"\0asm14"), ("split_side_panel.wasm", b"SP"), ("split_flows.wasm", b"F"), ("split_text_search.wasm", b"TS"), ("split_formats.wasm", b"FMT")] {
+        for (file, bytes) in [("chunk_12.wasm", &b"\0asm12"[..]), ("chunk_13.wasm", b"\0asm13"), ("chunk_14.wasm", b"\0asm14"), ("split_side_panel.wasm", b"SP"), ("split_flows.wasm", b"F"), ("split_text_search.wasm", b"TS"), ("split_formats.wasm", b"FMT"), ("chunk_15.wasm", b"\0asm15"), ("split_standalone.wasm", b"ST")] {
             fs::write(dir.join(file), bytes).unwrap();
         }
-        write(&dir).unwrap();
-        assert_eq!(fs::read(dir.join(PACK)).unwrap(), b"\0asm12\0asm13SPFTS");
+        assert_eq!(write(&dir).unwrap(), ["chunk_13.wasm", "chunk_15.wasm", "split_standalone.wasm"]);
+        assert_eq!(fs::read(dir.join(PACK)).unwrap(), b"\0asm12SPFTS");
         let left: Vec<String> = {
             let mut l: Vec<String> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
             l.sort();
             l
         };
-        assert_eq!(left, ["__wasm_split.js", "ahead.js", "ahead.pack", "chunk_14.wasm", "split_formats.wasm"]);
+        assert_eq!(left, ["__wasm_split.js", "ahead.js", "ahead.pack", "chunk_13.wasm", "chunk_14.wasm", "chunk_15.wasm", "split_formats.wasm", "split_standalone.wasm"]);
         let loader = fs::read_to_string(dir.join("__wasm_split.js")).unwrap();
         assert!(loader.contains(r#"__wasm_split_load_side_panel = wrapAsyncCb(makeLoad(fetcher(new URL("./split_side_panel.wasm#ahead", import.meta.url)), [__chunk_12, __chunk_13]))"#), "{loader}");
         assert!(loader.contains(r#"new URL("./split_formats.wasm", import.meta.url)"#) && loader.contains(r#"new URL("./chunk_14.wasm", import.meta.url)"#), "{loader}");
+        assert!(loader.contains(r#"new URL("./chunk_13.wasm", import.meta.url)"#) && loader.contains(r#"new URL("./split_standalone.wasm", import.meta.url)"#), "{loader}");
         let reader = fs::read_to_string(dir.join(READER)).unwrap();
-        assert!(reader.contains(r#"const PACKED = {"chunk_12.wasm":[0,6],"chunk_13.wasm":[6,12],"split_side_panel.wasm":[12,14],"split_flows.wasm":[14,15],"split_text_search.wasm":[15,17]};"#), "{reader}");
-        assert!(reader.contains("let pack, early, unclaimed = 5;"), "{reader}");
+        assert!(reader.contains(r#"const PACKED = {"chunk_12.wasm":[0,6],"split_side_panel.wasm":[6,8],"split_flows.wasm":[8,9],"split_text_search.wasm":[9,11]};"#), "{reader}");
+        assert!(reader.contains("let pack, early, unclaimed = 4;"), "{reader}");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -25,10 +25,10 @@
 /// bindings short ones, the wasm no producers' section and the loader
 /// went into the bindings' module, and wasm-opt was told that the first KiB
 /// of memory is unused and merged functions that differ only in constants:
-/// 332,321 B). The
+/// 332,321 B; 326,234 B once the standalone page's start became a part). The
 /// build is reproducible since the splitter 0.2.4 (checked by every
 /// build), so the room left is only the rounding.
-pub const FIRST_LOAD_BUDGET: u64 = 332_321;
+pub const FIRST_LOAD_BUDGET: u64 = 326_234;
 
 /// The target, said beside the budget.
 pub const FIRST_LOAD_TARGET: u64 = 200_000;

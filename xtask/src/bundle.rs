@@ -3,8 +3,9 @@
 //! - The standalone page loads through `start.js` (no inline script, so the
 //!   page runs under a Content-Security-Policy without `'unsafe-inline'`,
 //!   only `'wasm-unsafe-eval'`, which WebAssembly needs); `index.html`
-//!   preloads the first load's bindings and wasm, so neither waits for
-//!   `start.js` to ask.
+//!   preloads the first load's bindings and wasm, and the files of the
+//!   page's own start (`src/standalone.rs`, a part a host never fetches),
+//!   so none waits for the one before it to ask.
 //! - `marginalia.js` is the ES module a host page imports: `mount(element,
 //!   options)`. Importing it starts fetching and compiling the wasm at once
 //!   (`WebAssembly.compileStreaming`), so the first `mount()` waits only for
@@ -31,8 +32,9 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 }
 
 /// Rewrites `dist/index.html` and writes `start.js` and `marginalia.js` for
-/// the code in `dist/<code_dir>/`.
-pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
+/// the code in `dist/<code_dir>/`; `at_start`: the files there of the
+/// standalone page's start (`ahead_pack::AT_START`).
+pub fn finish(dist: &Path, code_dir: &str, at_start: &[String]) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let index = fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
     // Trunk writes the page minified (unquoted attributes) in release builds.
@@ -40,7 +42,7 @@ pub fn finish(dist: &Path, code_dir: &str) -> Result<(), String> {
         .or_else(|| between(&index, "href=/app", ".css"))
         .map(|hash| format!("app{hash}.css"))
         .ok_or("index.html links no app*.css")?;
-    let mut page = with_loader(&index, code_dir)?;
+    let mut page = with_loader(&index, code_dir, at_start)?;
     if let Some(path) = std::env::var_os("MARGINALIA_PAGE_CONFIG").filter(|p| !p.is_empty()) {
         let path = crate::root().join(path);
         let json = fs::read_to_string(&path).map_err(|e| format!("MARGINALIA_PAGE_CONFIG: cannot read {}: {e}", path.display()))?;
@@ -81,13 +83,16 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// The page with `start.js` and the preloads of what it will ask for.
-fn with_loader(index: &str, code_dir: &str) -> Result<String, String> {
+/// The page with `start.js` and the preloads of what it will ask for: the
+/// first load, then the files of its start (asked for as the splitter's
+/// loader asks: `fetch` with its defaults, which `crossorigin` matches).
+fn with_loader(index: &str, code_dir: &str, at_start: &[String]) -> Result<String, String> {
     let head_end = index.find("</head>").ok_or("index.html has no </head>")?;
+    let wasm_preload = |file: &str| format!("<link rel=\"preload\" href=\"/{code_dir}/{file}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    ");
+    let start: String = at_start.iter().map(|file| wasm_preload(file)).collect();
     let loader = format!(
-        "    <link rel=\"modulepreload\" href=\"/{code_dir}/{BINDINGS}\" />\n    \
-         <link rel=\"preload\" href=\"/{code_dir}/{WASM}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    \
-         <script type=\"module\" src=\"/start.js\"></script>\n  "
+        "    <link rel=\"modulepreload\" href=\"/{code_dir}/{BINDINGS}\" />\n    {}{start}<script type=\"module\" src=\"/start.js\"></script>\n  ",
+        wasm_preload(WASM)
     );
     Ok(format!("{}{loader}{}", &index[..head_end], &index[head_end..]))
 }
@@ -182,12 +187,18 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let index = "<head><link rel=\"stylesheet\" href=\"/app-1a2b.css\" integrity=\"x\"/>\n</head><body></body>";
         fs::write(dir.join("index.html"), index).unwrap();
-        finish(&dir, "code-0123").unwrap();
+        finish(&dir, "code-0123", &["chunk_7.wasm".into(), "split_standalone.wasm".into()]).unwrap();
         let page = fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains("<script type=\"module\" src=\"/start.js\"></script>\n  </head>"), "{page}");
         assert!(page.contains("<link rel=\"modulepreload\" href=\"/code-0123/main.js\" />"), "{page}");
         assert!(!page.contains("__wasm_split.js"), "the loader is inside main.js: {page}");
         assert!(page.contains("href=\"/code-0123/main_bg.wasm\" as=\"fetch\""), "{page}");
+        assert!(
+            page.contains("<link rel=\"preload\" href=\"/code-0123/chunk_7.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    <link rel=\"preload\" href=\"/code-0123/split_standalone.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    <script type=\"module\" src=\"/start.js\">"),
+            "the start's files are preloaded after the first load's: {page}"
+        );
+        let module = fs::read_to_string(dir.join("marginalia.js")).unwrap();
+        assert!(!module.contains("split_standalone"), "a host never fetches the page's start: {module}");
         let start = fs::read_to_string(dir.join("start.js")).unwrap();
         assert!(start.contains("import init from \"./code-0123/main.js\";"), "{start}");
         assert!(start.contains("new URL(\"./code-0123/main_bg.wasm\", import.meta.url)"), "{start}");

@@ -52,11 +52,11 @@ pub fn build() -> Result {
     binding_names::shorten(&work.join("pkg/main_bg.wasm"), &work.join("pkg/main.js"))?;
     optimize(&work)?;
     step("ahead.pack and ahead.js (the parts fetched after the first paint, in one file)");
-    ahead_pack::write(&work)?;
+    let at_start = ahead_pack::write(&work)?;
     merged_loader::merge(&work)?;
     minify(&work)?;
     let code_dir = place(&work, &dist)?;
-    bundle::finish(&dist, &code_dir)?;
+    bundle::finish(&dist, &code_dir, &at_start)?;
     step("terser (the two ways in: marginalia.js, start.js)");
     for script in [dist.join("marginalia.js"), dist.join("start.js")] {
         terser(&script)?;

@@ -290,6 +290,7 @@ async fn the_widget_reaches_the_browser_as_brotli() -> Result {
     for name in ["marginalia.js", "main_bg.wasm", "ahead.pack"] {
         assert!(checked.iter().any(|c| c == name), "{name} was not among what the page loaded: {checked:?}");
     }
+    assert!(!checked.iter().any(|c| c == "split_standalone.wasm"), "a host fetched the standalone page's start: {checked:?}");
     b.close().await
 }
 

@@ -7,7 +7,9 @@
 //! call works. A host that mounts with a Marginalia record fetches no part
 //! either. Without its part the side panel says so where it would be,
 //! labelling goes on, and "Try again" brings it; finding text says it
-//! could not be loaded, and works once the network is back.
+//! could not be loaded, and works once the network is back. The standalone
+//! page's own start is a part a host never fetches: the page preloads it,
+//! and says so in its root when it cannot be fetched.
 
 mod support;
 
@@ -26,10 +28,11 @@ async fn wasm_fetched(b: &Browser) -> Result<Vec<String>> {
 }
 
 /// The parts asked for so far (each once, a blocked attempt included):
-/// wasm files other than the first (the parts fetched ahead come in
-/// `ahead.pack`; shared chunks have build-dependent names: `split_*` only).
+/// wasm files other than the first and the standalone page's start, which
+/// comes with it (the parts fetched ahead come in `ahead.pack`; shared
+/// chunks have build-dependent names: `split_*` only).
 async fn parts_fetched(b: &Browser) -> Result<Vec<String>> {
-    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_")).collect();
+    let mut parts: Vec<String> = wasm_fetched(b).await?.into_iter().filter(|n| n.starts_with("split_") && n != START_PART).collect();
     parts.dedup();
     Ok(parts)
 }
@@ -51,8 +54,16 @@ async fn export(b: &Browser, format: &str) -> Result<std::result::Result<String,
 #[tokio::test]
 async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
     let b = open_app().await?;
-    let fetched = wasm_fetched(&b).await?;
-    assert_eq!(fetched.first().map(String::as_str), Some("main_bg.wasm"), "the first wasm comes first: {fetched:?}");
+    // The standalone page's first load: the first wasm, and its start with
+    // the chunks that start needs (preloaded beside it).
+    let mut first_load = vec!["main_bg.wasm".to_string()];
+    first_load.extend(start_files());
+    first_load.sort();
+    let sorted = |mut files: Vec<String>| {
+        files.sort();
+        files
+    };
+    assert_eq!(sorted(wasm_fetched(&b).await?), first_load, "the page started from its first load and nothing else");
     assert_eq!(parts_fetched(&b).await?, Vec::<String>::new(), "the first load fetches no part on first use");
     b.wait_for("#mg-panel h2").await?;
     // The side panel's, the flows' and finding's parts, with the chunks they
@@ -62,7 +73,7 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
         return Err(format!("the parts fetched ahead did not come after the first render: {:?}", wasm_fetched(&b).await?).into());
     }
     assert_eq!(b.execute(&format!("return {ahead};"), vec![]).await?, json!(1), "one request for the pack");
-    assert_eq!(wasm_fetched(&b).await?, ["main_bg.wasm"], "the three parts came from the pack, with every chunk they need");
+    assert_eq!(sorted(wasm_fetched(&b).await?), first_load, "the three parts came from the pack, with every chunk they need but the start's");
 
     let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
     b.drag_select(s, e).await?;
@@ -73,7 +84,7 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
 
     // The network refuses the parts: the export says so and nothing changes.
     b.cdp("Network.enable", json!({})).await?;
-    b.cdp("Network.setBlockedURLs", json!({ "urls": PART_URLS })).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": part_urls() })).await?;
     let refused = export(&b, "spacy").await?.expect_err("an export without its part rejects");
     assert!(refused.contains("could not be loaded") && refused.contains("Your work is kept"), "{refused}");
     // The menu's export says it in the page.
@@ -118,10 +129,31 @@ async fn parts_come_on_first_use_and_a_missing_one_keeps_the_work() -> Result {
 }
 
 #[tokio::test]
+async fn a_standalone_page_that_cannot_fetch_its_start_says_so_and_starts_once_it_can() -> Result {
+    let b = marginalia_e2e::Browser::new().await?;
+    b.cdp("Network.enable", json!({})).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": [format!("*/{START_PART}")] })).await?;
+    b.goto_app_path("").await?;
+    let said = b.wait_for("#mg-root [role=alert]").await?.text().await?;
+    assert!(said.contains("could not be loaded") && said.contains("Reload the page"), "{said}");
+    assert_eq!(b.count("#mg-article").await?, 0, "no instance without its start");
+    let report = b.run_axe().await?;
+    assert!(report.is_clean(), "axe on the page that could not start said: {report:?}");
+
+    b.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await?;
+    b.reload_app().await?;
+    assert_eq!(b.count("#mg-root [role=alert]").await?, 0);
+    let (s, e) = range_of(DEFAULT_ARTICLE, "Abdallah Diop");
+    label_by_drag(&b, s, e, "1").await?;
+    wait_span_count(&b, 1).await?;
+    b.close().await
+}
+
+#[tokio::test]
 async fn without_its_part_the_side_panel_says_so_labelling_goes_on_and_a_retry_brings_it() -> Result {
     let b = marginalia_e2e::Browser::new().await?;
     b.cdp("Network.enable", json!({})).await?;
-    b.cdp("Network.setBlockedURLs", json!({ "urls": PART_URLS })).await?;
+    b.cdp("Network.setBlockedURLs", json!({ "urls": part_urls() })).await?;
     b.goto_app().await?;
     b.wait_for_app().await?;
     let said = b.wait_for("#mg-panel [role=alert]").await?.text().await?;

@@ -772,17 +772,56 @@ pub async fn set_article(b: &Browser, id: &str, text: &str) -> Result {
     Ok(())
 }
 
+/// The standalone page's start (`src/standalone.rs`): a part that page
+/// fetches with its first load, and a host never does.
+pub const START_PART: &str = "split_standalone.wasm";
+
+/// The code files the standalone page preloads beside the first wasm: its
+/// start and the chunks that start needs (`cargo xtask build` writes the
+/// lines into `index.html`).
+pub fn start_files() -> Vec<String> {
+    let page = std::fs::read_to_string(marginalia_e2e::dist_dir().join("index.html")).expect("the built index.html");
+    page.split("<link rel=\"preload\" href=\"/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|path| path.rsplit('/').next())
+        .filter(|file| *file != "main_bg.wasm")
+        .map(String::from)
+        .collect()
+}
+
 /// The URLs of every part of the app fetched on first use: its wasm
 /// files, and the pack of those fetched after the first paint with its
-/// reader.
-pub const PART_URLS: [&str; 4] = ["*split_*.wasm", "*chunk_*.wasm", "*ahead.pack", "*ahead.js"];
+/// reader; not those of the standalone page's start ([`start_files`]),
+/// which that page needs to start at all.
+pub fn part_urls() -> Vec<String> {
+    let dist = marginalia_e2e::dist_dir();
+    let code = std::fs::read_dir(&dist)
+        .expect("the built dist/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("code-")))
+        .expect("dist/code-<hash>/");
+    let start = start_files();
+    assert!(start.iter().any(|f| f == START_PART), "index.html preloads no {START_PART}: {start:?}");
+    let mut urls: Vec<String> = std::fs::read_dir(code)
+        .expect("the code directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| (name.ends_with(".wasm") && name != "main_bg.wasm") || name == "ahead.pack" || name == "ahead.js")
+        .filter(|name| !start.contains(name))
+        .map(|name| format!("*/{name}"))
+        .collect();
+    urls.sort();
+    urls
+}
 
 /// Blocks (or, with `false`, lets through again) every part fetched on
-/// first use and every shared chunk, in the tab in front (Chromium's
-/// network emulation: a request for one fails as offline).
+/// first use and every shared chunk ([`part_urls`]), in the tab in front
+/// (Chromium's network emulation: a request for one fails as offline).
 pub async fn block_parts(b: &Browser, blocked: bool) -> Result {
     b.cdp("Network.enable", json!({})).await?;
-    let urls = if blocked { json!(PART_URLS) } else { json!([]) };
+    let urls = if blocked { json!(part_urls()) } else { json!([]) };
     b.cdp("Network.setBlockedURLs", json!({ "urls": urls })).await?;
     Ok(())
 }
