@@ -2,8 +2,9 @@
 //! browser glue in small modules named for what they do.
 //!
 //! Two ways in: the standalone page (`index.html` has `#mg-root`; `main`
-//! starts it there, `standalone.rs`, and it exposes `window.marginalia`), and `mount(element,
-//! options)` for a host page that imports the module (see `mount.rs`).
+//! starts it there through `standalone.rs`, and it exposes
+//! `window.marginalia`), and `mount(element, options)` for a host page that
+//! imports the module (see `mount.rs`).
 
 mod adjudication_view;
 mod anchoring;
@@ -71,6 +72,10 @@ fn main() {
     standalone::start(root);
 }
 
+/// What every first document needs, made while the page waits for it (the
+/// module is instantiated as it is imported, usually well before the
+/// host's `mount()`): the tokenizer's tables (`ready`'s detail needs the
+/// tokens) and the news schema.
 fn prepare_when_idle() {
     let work = idle::IdleWork::start(|_| {
         marginalia_core::tokenize::prepare();

@@ -52,7 +52,7 @@ pub fn write(work: &Path) -> Result<Vec<String>> {
     let at_start = part_files(&loader, AT_START)?;
     let mut pack = Vec::new();
     let mut index = Vec::new();
-    for file in packed_files(&loader)? {
+    for file in packed_files(&loader, &at_start)? {
         let path = work.join(&file);
         let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         loader = marked(&loader, &file)?;
@@ -76,9 +76,9 @@ fn marked(loader: &str, file: &str) -> Result<String> {
 }
 
 /// The files of the parts in [`AHEAD`] and of the chunks they load, each
-/// once, in the loader's order, but those of the part [`AT_START`].
-fn packed_files(loader: &str) -> Result<Vec<String>> {
-    let at_start = part_files(loader, AT_START)?;
+/// once, in the loader's order, but those in `at_start` (the files of the
+/// part [`AT_START`]).
+fn packed_files(loader: &str, at_start: &[String]) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for part in AHEAD {
         for file in part_files(loader, part)? {
@@ -122,7 +122,7 @@ fn chunk_files(loader: &str) -> BTreeMap<String, String> {
 /// part's file and its chunks' names.
 fn part_line(loader: &str, part: &str) -> Result<(String, Vec<String>)> {
     let prefix = format!("export const __wasm_split_load_{part} = wrapAsyncCb(makeLoad(fetcher(new URL(\"./");
-    let missing = || format!("the splitter's loader has no part {part:?} (is `ahead_pack::AHEAD` still what the app fetches ahead?)");
+    let missing = || format!("the splitter's loader has no part {part:?} (are `ahead_pack::AHEAD` and `AT_START` still the app's split points?)");
     let line = loader.lines().find_map(|l| l.strip_prefix(prefix.as_str())).ok_or_else(missing)?;
     let (file, rest) = line.split_once('"').ok_or_else(missing)?;
     let deps = rest.split_once('[').and_then(|(_, r)| r.split_once(']')).map(|(d, _)| d).ok_or_else(missing)?;
@@ -198,19 +198,20 @@ export const __wasm_split_load_standalone = wrapAsyncCb(makeLoad(fetcher(new URL
 
     #[test]
     fn the_parts_fetched_ahead_and_their_chunks_are_packed_once_each_but_what_the_start_needs() {
-        let files = packed_files(LOADER).unwrap();
+        let at_start = part_files(LOADER, AT_START).unwrap();
+        assert_eq!(at_start, ["chunk_13.wasm", "chunk_15.wasm", "split_standalone.wasm"]);
+        let files = packed_files(LOADER, &at_start).unwrap();
         assert_eq!(files, ["chunk_12.wasm", "split_side_panel.wasm", "split_flows.wasm", "split_text_search.wasm"]);
-        assert_eq!(part_files(LOADER, AT_START).unwrap(), ["chunk_13.wasm", "chunk_15.wasm", "split_standalone.wasm"]);
     }
 
     #[test]
     fn a_part_the_loader_lacks_or_a_chunk_it_never_defines_stops_the_build() {
         let without = LOADER.replace("__wasm_split_load_flows", "__wasm_split_load_other");
-        assert!(packed_files(&without).unwrap_err().contains("\"flows\""));
+        assert!(packed_files(&without, &[]).unwrap_err().contains("\"flows\""));
         let without_start = LOADER.replace("__wasm_split_load_standalone", "__wasm_split_load_other");
-        assert!(packed_files(&without_start).unwrap_err().contains("\"standalone\""));
+        assert!(part_files(&without_start, AT_START).unwrap_err().contains("\"standalone\""));
         let undefined = LOADER.replace("const __chunk_13 =", "const __chunk_99 =");
-        assert!(packed_files(&undefined).unwrap_err().contains("__chunk_13"));
+        assert!(packed_files(&undefined, &[]).unwrap_err().contains("__chunk_13"));
     }
 
     #[test]

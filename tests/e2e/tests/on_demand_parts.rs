@@ -135,7 +135,7 @@ async fn a_standalone_page_that_cannot_fetch_its_start_says_so_and_starts_once_i
     b.cdp("Network.setBlockedURLs", json!({ "urls": [format!("*/{START_PART}")] })).await?;
     b.goto_app_path("").await?;
     let said = b.wait_for("#mg-root [role=alert]").await?.text().await?;
-    assert!(said.contains("could not be loaded") && said.contains("Reload the page"), "{said}");
+    assert!(said.contains("could not be loaded") && said.contains("reload the page"), "{said}");
     assert_eq!(b.count("#mg-article").await?, 0, "no instance without its start");
     let report = b.run_axe().await?;
     assert!(report.is_clean(), "axe on the page that could not start said: {report:?}");
