@@ -132,7 +132,7 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     fs::write(site.join("marginalia-view.js"), VIEW_JS)?;
     // A host page mounting it (docs/EMBED.md), with the preloads the docs give.
     // (The profiling build has one module and no code directory: no such page.)
-    if let Ok(code) = code_dir(dist) {
+    if let Ok(code) = marginalia_e2e::code_dir(dist) {
         fs::write(site.join("marginalia-mount.html"), MOUNT_HTML.replace("{CODE}", &code).replace("{CSS}", &stylesheet(dist)?))?;
         fs::write(site.join("bench-marginalia-mount.js"), MOUNT_JS)?;
     }
@@ -153,15 +153,6 @@ pub fn build(site: &Path, dist: &Path, peers: &Peers) -> Result {
     fs::write(site.join("labelstudio.html"), LABELSTUDIO_HTML)?;
     fs::write(site.join("bench-labelstudio.js"), LABELSTUDIO_JS)?;
     precompress(site)
-}
-
-/// The name of the release build's code directory (`code-<hash>`).
-fn code_dir(dist: &Path) -> Result<String> {
-    fs::read_dir(dist)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with("code-"))
-        .ok_or_else(|| err(format!("{} has no code-<hash> directory (build with `cargo xtask build`)", dist.display())))
 }
 
 /// The widget's stylesheet (`app-<hash>.css`).

@@ -116,6 +116,16 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("dist"))
 }
 
+/// The name of the release build's code directory in `dist`
+/// (`code-<hash>`, named by its content).
+pub fn code_dir(dist: &Path) -> Result<String> {
+    fs::read_dir(dist)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("code-"))
+        .ok_or_else(|| format!("{} has no code-<hash> directory (build with `cargo xtask build`)", dist.display()).into())
+}
+
 /// axe-core's `axe.min.js`: `$MARGINALIA_AXE` or the copy `cargo xtask setup` installs.
 pub fn axe_path() -> PathBuf {
     std::env::var_os("MARGINALIA_AXE")

@@ -796,12 +796,7 @@ pub fn start_files() -> Vec<String> {
 /// which that page needs to start at all.
 pub fn part_urls() -> Vec<String> {
     let dist = marginalia_e2e::dist_dir();
-    let code = std::fs::read_dir(&dist)
-        .expect("the built dist/")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("code-")))
-        .expect("dist/code-<hash>/");
+    let code = dist.join(marginalia_e2e::code_dir(&dist).expect("dist/code-<hash>/"));
     let start = start_files();
     assert!(start.iter().any(|f| f == START_PART), "index.html preloads no {START_PART}: {start:?}");
     let mut urls: Vec<String> = std::fs::read_dir(code)
